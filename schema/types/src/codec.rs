@@ -1,0 +1,52 @@
+//! Helpers the generated code calls for bare vectors.
+
+use bytes::BufMut;
+
+use crate::primitives::with_capacity;
+use crate::{DecodeError, Deserialize, DeserializeBare, Reader, Serialize, SerializeBare};
+
+/// Writes `vector<T>` without its constructor id: the length, then each element.
+pub(crate) fn put_bare_vec<T: Serialize, B: BufMut>(v: &[T], buf: &mut B) {
+    buf.put_u32_le(len_u32(v.len()));
+    for x in v {
+        x.serialize(buf);
+    }
+}
+
+/// Writes `vector<t>` of bare constructors: the length, then each element's fields.
+pub(crate) fn put_bare_vec_of_bare<T: SerializeBare, B: BufMut>(v: &[T], buf: &mut B) {
+    buf.put_u32_le(len_u32(v.len()));
+    for x in v {
+        x.serialize_bare(buf);
+    }
+}
+
+fn len_u32(len: usize) -> u32 {
+    // A vector longer than i32::MAX elements cannot be encoded, nor held in memory as TL.
+    u32::try_from(len)
+        .ok()
+        .filter(|l| *l <= i32::MAX as u32)
+        .expect("TL vector longer than i32::MAX")
+}
+
+/// Reads `vector<T>` without its constructor id.
+pub(crate) fn get_bare_vec<T: Deserialize>(r: &mut Reader<'_>) -> Result<Vec<T>, DecodeError> {
+    let len = r.vector_len(T::MIN_SIZE)?;
+    let mut out = with_capacity(len);
+    for _ in 0..len {
+        out.push(T::deserialize(r)?);
+    }
+    Ok(out)
+}
+
+/// Reads `vector<t>` of bare constructors.
+pub(crate) fn get_bare_vec_of_bare<T: DeserializeBare>(
+    r: &mut Reader<'_>,
+) -> Result<Vec<T>, DecodeError> {
+    let len = r.vector_len(T::MIN_SIZE)?;
+    let mut out = with_capacity(len);
+    for _ in 0..len {
+        out.push(T::deserialize_bare(r)?);
+    }
+    Ok(out)
+}

@@ -1,0 +1,147 @@
+//! TL encodings of the built-in types.
+
+use bytes::{BufMut, Bytes};
+
+use crate::{DecodeError, Deserialize, Reader, Serialize};
+
+/// Constructor id of the boxed `Vector t`.
+pub const VECTOR_ID: u32 = 0x1cb5c415;
+/// Constructor id of `boolTrue`.
+pub const BOOL_TRUE_ID: u32 = 0x997275b5;
+/// Constructor id of `boolFalse`.
+pub const BOOL_FALSE_ID: u32 = 0xbc799737;
+
+/// Vectors preallocate at most this many bytes up front; past it they grow as elements
+/// actually decode, so a hostile length costs no more memory than its input.
+const PREALLOCATE_BYTES: usize = 64 * 1024;
+
+macro_rules! fixed {
+    ($ty:ty, $size:expr, $put:ident, $read:ident) => {
+        impl Serialize for $ty {
+            #[inline]
+            fn serialize<B: BufMut>(&self, buf: &mut B) {
+                buf.$put(*self);
+            }
+        }
+        impl Deserialize for $ty {
+            const MIN_SIZE: usize = $size;
+            #[inline]
+            fn deserialize(r: &mut Reader<'_>) -> Result<Self, DecodeError> {
+                r.$read()
+            }
+        }
+    };
+}
+
+fixed!(i32, 4, put_i32_le, int);
+fixed!(u32, 4, put_u32_le, flags);
+fixed!(i64, 8, put_i64_le, long);
+fixed!(f64, 8, put_f64_le, double);
+
+impl<const N: usize> Serialize for [u8; N] {
+    #[inline]
+    fn serialize<B: BufMut>(&self, buf: &mut B) {
+        buf.put_slice(self);
+    }
+}
+
+impl<const N: usize> Deserialize for [u8; N] {
+    const MIN_SIZE: usize = N;
+    #[inline]
+    fn deserialize(r: &mut Reader<'_>) -> Result<Self, DecodeError> {
+        r.raw()
+    }
+}
+
+impl Serialize for bool {
+    #[inline]
+    fn serialize<B: BufMut>(&self, buf: &mut B) {
+        buf.put_u32_le(if *self { BOOL_TRUE_ID } else { BOOL_FALSE_ID });
+    }
+}
+
+impl Deserialize for bool {
+    fn deserialize(r: &mut Reader<'_>) -> Result<Self, DecodeError> {
+        match r.flags()? {
+            BOOL_TRUE_ID => Ok(true),
+            BOOL_FALSE_ID => Ok(false),
+            id => Err(r.unexpected(id, "Bool")),
+        }
+    }
+}
+
+/// Writes a TL byte string: a 1-byte length (or 254 and a 3-byte length), the data, and
+/// zero padding to a multiple of 4.
+///
+/// # Panics
+///
+/// If `data` is 16 MiB or longer, which TL cannot express. Telegram's own limits (1 MiB
+/// messages, 512 KiB file parts) are far below it.
+#[inline]
+pub fn put_byte_string<B: BufMut>(data: &[u8], buf: &mut B) {
+    let len = data.len();
+    let header = if len < 254 {
+        buf.put_u8(len as u8);
+        1
+    } else {
+        assert!(
+            len < 1 << 24,
+            "a TL byte string holds at most 16 MiB - 1, not {len} bytes"
+        );
+        buf.put_u32_le(((len as u32) << 8) | 254);
+        4
+    };
+    buf.put_slice(data);
+    let padding = (4 - (header + len) % 4) % 4;
+    buf.put_bytes(0, padding);
+}
+
+impl Serialize for Bytes {
+    #[inline]
+    fn serialize<B: BufMut>(&self, buf: &mut B) {
+        put_byte_string(self, buf);
+    }
+}
+
+impl Deserialize for Bytes {
+    #[inline]
+    fn deserialize(r: &mut Reader<'_>) -> Result<Self, DecodeError> {
+        r.bytes()
+    }
+}
+
+impl Serialize for String {
+    #[inline]
+    fn serialize<B: BufMut>(&self, buf: &mut B) {
+        put_byte_string(self.as_bytes(), buf);
+    }
+}
+
+impl Deserialize for String {
+    #[inline]
+    fn deserialize(r: &mut Reader<'_>) -> Result<Self, DecodeError> {
+        r.string()
+    }
+}
+
+impl<T: Serialize> Serialize for Vec<T> {
+    fn serialize<B: BufMut>(&self, buf: &mut B) {
+        buf.put_u32_le(VECTOR_ID);
+        crate::codec::put_bare_vec(self, buf);
+    }
+}
+
+impl<T: Deserialize> Deserialize for Vec<T> {
+    const MIN_SIZE: usize = 8;
+    fn deserialize(r: &mut Reader<'_>) -> Result<Self, DecodeError> {
+        match r.flags()? {
+            VECTOR_ID => crate::codec::get_bare_vec(r),
+            id => Err(r.unexpected(id, "Vector")),
+        }
+    }
+}
+
+/// An empty vector with room for up to `len` elements, bounded by [`PREALLOCATE_BYTES`].
+pub(crate) fn with_capacity<T>(len: usize) -> Vec<T> {
+    Vec::with_capacity(len.min(PREALLOCATE_BYTES / size_of::<T>().max(1)))
+}
