@@ -281,10 +281,17 @@ impl<'a> Ctx<'a> {
     }
 
     fn plan(&self, def: &Definition) -> Result<Plan, GenError> {
-        plan::build(def, &|ty| self.rust_type(ty, &def.generics), &|ty, ints| {
-            self.codec(ty, ints)
-        })
-        .map_err(|e| GenError(format!("line {} ({}): {e}", def.line, def.full_name())))
+        struct Types<'c, 'a>(&'c Ctx<'a>, &'c [String]);
+        impl plan::Resolve for Types<'_, '_> {
+            fn rust_type(&self, ty: &TypeRef) -> Result<String, String> {
+                self.0.rust_type(ty, self.1)
+            }
+            fn codec(&self, ty: &TypeRef, earlier_ints: &[String]) -> Result<Codec, String> {
+                self.0.codec(ty, earlier_ints)
+            }
+        }
+        plan::build(def, &Types(self, &def.generics))
+            .map_err(|e| GenError(format!("line {} ({}): {e}", def.line, def.full_name())))
     }
 
     /// A conservative lower bound of the encoded size of a bare constructor, for sizing
@@ -656,7 +663,7 @@ impl<'a> Ctx<'a> {
                     code,
                     "impl crate::RemoteCall for {name} {{\n    type Return = {ret};\n}}"
                 );
-            } else if def.generics.iter().any(|g| *g == def.ty.name) {
+            } else if def.generics.contains(&def.ty.name) {
                 let g = &def.ty.name;
                 let _ = writeln!(
                     code,

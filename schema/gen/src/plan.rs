@@ -76,11 +76,18 @@ pub fn local(tl_name: &str) -> String {
     format!("f_{}", tl_name.to_ascii_lowercase())
 }
 
-pub fn build(
-    def: &Definition,
-    rust_type: &dyn Fn(&TypeRef) -> Result<String, String>,
-    codec: &dyn Fn(&TypeRef, &[String]) -> Result<Codec, String>,
-) -> Result<Plan, String> {
+/// What the plan needs to know about the schema's types.
+pub trait Resolve {
+    /// The Rust type of a TL type.
+    fn rust_type(&self, ty: &TypeRef) -> Result<String, String>;
+    /// How a TL type is written and read; `earlier_ints` names the unconditional `int`
+    /// parameters before it.
+    fn codec(&self, ty: &TypeRef, earlier_ints: &[String]) -> Result<Codec, String>;
+}
+
+pub fn build(def: &Definition, types: &dyn Resolve) -> Result<Plan, String> {
+    let rust_type = |ty: &TypeRef| types.rust_type(ty);
+    let codec = |ty: &TypeRef, ints: &[String]| types.codec(ty, ints);
     // Members of each flag bit, by parameter index.
     let mut members: BTreeMap<(String, u32), Vec<usize>> = BTreeMap::new();
     for (i, p) in def.params.iter().enumerate() {
