@@ -28,6 +28,9 @@ impl std::fmt::Display for GenError {
 
 impl std::error::Error for GenError {}
 
+/// Structs larger than this many bytes are boxed inside their enum.
+const LARGE_VARIANT: usize = 128;
+
 /// TL types that map to Rust primitives rather than generated items.
 const BOOL: &str = "Bool";
 /// `gzip_packed` is declared `= Object`; `Object` itself means "any serialized value".
@@ -119,6 +122,29 @@ pub fn generate(inputs: &[Input<'_>], layer: u32) -> Result<String, GenError> {
     Ok(out)
 }
 
+/// The definition as the schema writes it (without the `;`).
+fn definition_text(def: &Definition) -> String {
+    let mut out = format!("{}#{:08x}", def.full_name(), def.id);
+    for g in &def.generics {
+        let _ = write!(out, " {{{g}:Type}}");
+    }
+    for p in &def.params {
+        match &p.kind {
+            ParamKind::Flags => {
+                let _ = write!(out, " {}:#", p.name);
+            }
+            ParamKind::Value { ty, flag: Some(f) } => {
+                let _ = write!(out, " {}:{}.{}?{ty}", p.name, f.name, f.index);
+            }
+            ParamKind::Value { ty, flag: None } => {
+                let _ = write!(out, " {}:{ty}", p.name);
+            }
+        }
+    }
+    let _ = write!(out, " = {}", def.ty);
+    out
+}
+
 impl<'a> Ctx<'a> {
     fn new(input: &Input<'a>) -> Result<Self, GenError> {
         let prefix = if input.module.is_empty() {
@@ -142,6 +168,7 @@ impl<'a> Ctx<'a> {
             boxed: BTreeSet::new(),
         };
         ctx.boxed = ctx.recursive_variants();
+        ctx.boxed.extend(ctx.large_variants());
         Ok(ctx)
     }
 
@@ -208,6 +235,87 @@ impl<'a> Ctx<'a> {
             }
         }
         boxed
+    }
+
+    /// Variants whose struct is large are boxed too. An enum is as large as its largest
+    /// variant, and decoding moves each value a few times (out of the decoder, into the
+    /// enum, into a vector): kilobyte-sized `Message` or `User` values inline made those
+    /// moves the main cost of decoding. Boxed, the enums stay small.
+    fn large_variants(&self) -> BTreeSet<(String, u32)> {
+        let mut sizes = BTreeMap::new();
+        let mut out = BTreeSet::new();
+        for (ty, defs) in &self.by_type {
+            for def in defs {
+                if self.struct_size(def, &mut sizes, &mut BTreeSet::new()) > LARGE_VARIANT {
+                    out.insert((ty.clone(), def.id));
+                }
+            }
+        }
+        out
+    }
+
+    /// A rough size in bytes of a constructor's struct, as laid out on x86-64.
+    fn struct_size(
+        &self,
+        def: &Definition,
+        enums: &mut BTreeMap<String, usize>,
+        visiting: &mut BTreeSet<String>,
+    ) -> usize {
+        def.params
+            .iter()
+            .map(|p| match &p.kind {
+                ParamKind::Flags => 0,
+                ParamKind::Value { ty, flag } => {
+                    let option = if flag.is_some() && ty.name != "true" {
+                        8
+                    } else {
+                        0
+                    };
+                    option + self.value_size(ty, enums, visiting)
+                }
+            })
+            .sum()
+    }
+
+    fn value_size(
+        &self,
+        ty: &TypeRef,
+        enums: &mut BTreeMap<String, usize>,
+        visiting: &mut BTreeSet<String>,
+    ) -> usize {
+        match ty.name.as_str() {
+            "true" | BOOL => 1,
+            "int" => 4,
+            "long" | "double" => 8,
+            "int128" => 16,
+            "int256" => 32,
+            "string" | "Vector" | "vector" => 24,
+            "bytes" | OBJECT => 32,
+            _ if ty.generic_ref => 32,
+            _ if ty.bare => match self.ctors.get(&ty.full_name()) {
+                Some(def) => self.struct_size(def, enums, visiting),
+                None => 0,
+            },
+            _ => {
+                let name = ty.full_name();
+                if let Some(size) = enums.get(&name) {
+                    return *size;
+                }
+                // Types on a cycle are boxed where they recur.
+                if !visiting.insert(name.clone()) {
+                    return 8;
+                }
+                let mut largest = 0;
+                for def in self.by_type.get(&name).into_iter().flatten() {
+                    let size = self.struct_size(def, enums, visiting);
+                    let size = if size > LARGE_VARIANT { 8 } else { size };
+                    largest = largest.max(size);
+                }
+                visiting.remove(&name);
+                enums.insert(name, largest + 8);
+                largest + 8
+            }
+        }
     }
 
     fn path(&self, kind: &str, namespace: &[String], name: &str) -> String {
@@ -358,13 +466,17 @@ impl<'a> Ctx<'a> {
             format!("<{}>", def.generics.join(", "))
         };
         let mut s = String::new();
+        // One doc attribute holding the TL definition documents the struct and each field
+        // (their names and types are the definition's): per-field docs would be thousands
+        // more attributes for the compiler to carry.
         let _ = writeln!(
             s,
-            "/// {role} `{full}#{:08x}` → `{}`.\n#[derive(Debug, Clone, PartialEq)]\npub struct {name}{generics} {{",
-            def.id, def.ty
+            "#[doc = \"{role} of `{}`:\\n```text\\n{}\\n```\"]\n#[derive(Debug, Clone, PartialEq)]\npub struct {name}{generics} {{",
+            def.ty,
+            definition_text(def)
         );
         for f in &plan.fields {
-            let _ = writeln!(s, "    /// {}\n    pub {}: {},", f.doc, f.name, f.ty);
+            let _ = writeln!(s, "    pub {}: {},", f.name, f.ty);
         }
         s.push_str("}\n");
         let bounded = |bound: &str| {
@@ -465,12 +577,13 @@ impl<'a> Ctx<'a> {
                 Wire::Flags { param } => {
                     let _ = writeln!(
                         s,
-                        "        r.at(\"{full}\", \"{param}\");\n        let {}: u32 = r.flags()?;",
+                        "        r.at(&crate::Location {{ ty: \"{full}\", field: \"{param}\" }});\n        let {}: u32 = r.flags()?;",
                         plan::local(param)
                     );
                 }
                 Wire::Value {
                     tl_name,
+                    rust_ty,
                     codec,
                     flag,
                     slot,
@@ -484,7 +597,9 @@ impl<'a> Ctx<'a> {
                             format!("crate::RawObject::read_sized(r, {len})?")
                         }
                     };
-                    let at = format!("r.at(\"{full}\", \"{tl_name}\");");
+                    let at = format!(
+                        "r.at(&crate::Location {{ ty: \"{full}\", field: \"{tl_name}\" }});"
+                    );
                     let local = plan::local(tl_name);
                     let line = match (flag, slot) {
                         (Some(f), Slot::TrueFlag(_)) => {
@@ -494,12 +609,13 @@ impl<'a> Ctx<'a> {
                                 f.index
                             )
                         }
+                        // Annotated locals spare type inference a crate-wide amount of work.
                         (Some(f), _) => format!(
-                            "let {local} = if {} & (1 << {}) != 0 {{ {at} Some({read}) }} else {{ None }};",
+                            "let {local}: Option<{rust_ty}> = if {} & (1 << {}) != 0 {{ {at} Some({read}) }} else {{ None }};",
                             plan::local(&f.name),
                             f.index
                         ),
-                        (None, _) => format!("{at} let {local} = {read};"),
+                        (None, _) => format!("{at} let {local}: {rust_ty} = {read};"),
                     };
                     let _ = writeln!(s, "        {line}");
                 }

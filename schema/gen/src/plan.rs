@@ -10,7 +10,6 @@ use crate::names;
 pub struct Field {
     pub name: String,
     pub ty: String,
-    pub doc: String,
 }
 
 /// How a value is written and read.
@@ -32,9 +31,10 @@ pub enum Codec {
 pub enum Wire {
     /// A `name:#` bit-set.
     Flags { param: String },
-    /// A value. `slot` says where it lives in the struct.
+    /// A value of Rust type `rust_ty`. `slot` says where it lives in the struct.
     Value {
         tl_name: String,
+        rust_ty: String,
         codec: Codec,
         flag: Option<Flag>,
         slot: Slot,
@@ -142,10 +142,10 @@ pub fn build(def: &Definition, types: &dyn Resolve) -> Result<Plan, String> {
             plan.fields.push(Field {
                 name: field.clone(),
                 ty: rust_type(ty)?,
-                doc: tl_doc,
             });
             plan.wire.push(Wire::Value {
                 tl_name: p.name.clone(),
+                rust_ty: rust_type(ty)?,
                 codec: codec(ty, &earlier_ints)?,
                 flag: None,
                 slot: Slot::Plain(field),
@@ -181,10 +181,10 @@ pub fn build(def: &Definition, types: &dyn Resolve) -> Result<Plan, String> {
                 plan.fields.push(Field {
                     name: field.clone(),
                     ty: "bool".into(),
-                    doc: tl_doc,
                 });
                 plan.wire.push(Wire::Value {
                     tl_name: p.name.clone(),
+                    rust_ty: "bool".into(),
                     codec: Codec::Trait,
                     flag: Some(flag.clone()),
                     slot: Slot::TrueFlag(field),
@@ -216,19 +216,9 @@ pub fn build(def: &Definition, types: &dyn Resolve) -> Result<Plan, String> {
                             ParamKind::Flags => unreachable!("flags are never conditional"),
                         })
                         .collect::<Result<Vec<_>, _>>()?;
-                    let tl_names: Vec<String> = value_members
-                        .iter()
-                        .map(|m| format!("`{}`", def.params[*m].name))
-                        .collect();
                     plan.fields.push(Field {
                         name: g.clone(),
                         ty: format!("Option<({})>", types.join(", ")),
-                        doc: format!(
-                            "`{}.{}?`: {}, present together (they share the bit).",
-                            flag.name,
-                            flag.index,
-                            tl_names.join(", ")
-                        ),
                     });
                     plan.groups.push((
                         g.clone(),
@@ -247,13 +237,13 @@ pub fn build(def: &Definition, types: &dyn Resolve) -> Result<Plan, String> {
                 plan.fields.push(Field {
                     name: field.clone(),
                     ty: format!("Option<{}>", rust_type(ty)?),
-                    doc: tl_doc,
                 });
                 Slot::Optional(field)
             }
         };
         plan.wire.push(Wire::Value {
             tl_name: p.name.clone(),
+            rust_ty: rust_type(ty)?,
             codec: codec(ty, &earlier_ints)?,
             flag: Some(flag.clone()),
             slot,

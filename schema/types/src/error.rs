@@ -7,45 +7,76 @@ use std::fmt;
 
 /// Why bytes could not be decoded, and where.
 ///
-/// `ty` and `field` name the innermost TL definition and parameter being read when decoding
-/// failed (empty at the top level), and `offset` the byte position in the input.
+/// [`ty`](DecodeError::ty) and [`field`](DecodeError::field) name the innermost TL
+/// definition and parameter being read when decoding failed (empty at the top level), and
+/// [`offset`](DecodeError::offset) the byte position in the input.
+///
+/// The details sit behind one pointer so that a `Result<i32, DecodeError>` fits in two
+/// registers: decoding reads thousands of small values, and a wide error type would make
+/// every one of them return through memory.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct DecodeError {
-    /// What went wrong.
-    pub kind: DecodeErrorKind,
-    /// Byte offset in the input where it went wrong.
-    pub offset: usize,
-    /// The TL definition being read (`message`, `messages.sendMessage`), or `""`.
+pub struct DecodeError(Box<Details>);
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Details {
+    kind: DecodeErrorKind,
+    offset: usize,
+    at: &'static Location,
+}
+
+/// A TL definition and one of its parameters, named in errors.
+#[doc(hidden)]
+#[derive(Debug, PartialEq, Eq)]
+pub struct Location {
+    /// The definition (`message`).
     pub ty: &'static str,
-    /// The parameter being read (`entities`), or `""`.
+    /// The parameter (`entities`).
     pub field: &'static str,
+}
+
+impl Location {
+    /// Outside any definition.
+    pub const TOP: Location = Location { ty: "", field: "" };
+}
+
+impl DecodeError {
+    pub(crate) fn new(kind: DecodeErrorKind, offset: usize, at: &'static Location) -> Self {
+        DecodeError(Box::new(Details { kind, offset, at }))
+    }
+
+    /// What went wrong.
+    pub fn kind(&self) -> &DecodeErrorKind {
+        &self.0.kind
+    }
+
+    /// Byte offset in the input where it went wrong.
+    pub fn offset(&self) -> usize {
+        self.0.offset
+    }
+
+    /// The TL definition being read (`message`, `messages.sendMessage`), or `""`.
+    pub fn ty(&self) -> &'static str {
+        self.0.at.ty
+    }
+
+    /// The parameter being read (`entities`), or `""`.
+    pub fn field(&self) -> &'static str {
+        self.0.at.field
+    }
 }
 
 impl fmt::Display for DecodeError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "{} at byte {}{}",
-            self.kind,
-            self.offset,
-            Location(self.ty, self.field)
-        )
+        write!(f, "{} at byte {}", self.0.kind, self.0.offset)?;
+        match (self.ty(), self.field()) {
+            ("", _) => Ok(()),
+            (ty, "") => write!(f, " in {ty}"),
+            (ty, field) => write!(f, " in {ty}.{field}"),
+        }
     }
 }
 
 impl std::error::Error for DecodeError {}
-
-struct Location(&'static str, &'static str);
-
-impl fmt::Display for Location {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Location("", _) => Ok(()),
-            Location(ty, "") => write!(f, " in {ty}"),
-            Location(ty, field) => write!(f, " in {ty}.{field}"),
-        }
-    }
-}
 
 /// The kinds of [`DecodeError`].
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -54,7 +54,7 @@ mod reflect_support;
 
 use bytes::{BufMut, Bytes};
 
-pub use error::{DecodeError, DecodeErrorKind};
+pub use error::{DecodeError, DecodeErrorKind, Location};
 pub use primitives::{BOOL_FALSE_ID, BOOL_TRUE_ID, VECTOR_ID, put_byte_string};
 pub use raw::RawObject;
 pub use reader::{MAX_DEPTH, Reader};
@@ -159,7 +159,9 @@ pub fn name_for_id(id: u32) -> Option<&'static str> {
         .map(|i| names[i].1)
 }
 
+// Fields are documented by their struct's TL definition (see `oxigram-tl-gen`).
 #[allow(
+    missing_docs,
     clippy::all,
     clippy::pedantic,
     non_camel_case_types,

@@ -92,8 +92,16 @@ pub fn put_byte_string<B: BufMut>(data: &[u8], buf: &mut B) {
         4
     };
     buf.put_slice(data);
-    let padding = (4 - (header + len) % 4) % 4;
-    buf.put_bytes(0, padding);
+    // Fixed-size writes: a variable-length fill would be a `memset` call for 0..=3 bytes.
+    match (header + len) % 4 {
+        1 => {
+            buf.put_u16(0);
+            buf.put_u8(0);
+        }
+        2 => buf.put_u16(0),
+        3 => buf.put_u8(0),
+        _ => {}
+    }
 }
 
 impl Serialize for Bytes {

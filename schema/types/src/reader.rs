@@ -2,6 +2,7 @@
 
 use bytes::Bytes;
 
+use crate::error::Location;
 use crate::{DecodeError, DecodeErrorKind};
 
 /// How deep boxed values may nest before decoding gives up with
@@ -23,8 +24,7 @@ pub struct Reader<'a> {
     pos: usize,
     shared: Option<&'a Bytes>,
     depth: usize,
-    ty: &'static str,
-    field: &'static str,
+    at: &'static Location,
 }
 
 impl<'a> Reader<'a> {
@@ -35,8 +35,7 @@ impl<'a> Reader<'a> {
             pos: 0,
             shared: None,
             depth: 0,
-            ty: "",
-            field: "",
+            at: &Location::TOP,
         }
     }
 
@@ -61,29 +60,24 @@ impl<'a> Reader<'a> {
     /// Records which definition and parameter the next reads belong to, for errors.
     #[doc(hidden)]
     #[inline(always)]
-    pub fn at(&mut self, ty: &'static str, field: &'static str) {
-        self.ty = ty;
-        self.field = field;
+    pub fn at(&mut self, at: &'static Location) {
+        self.at = at;
     }
 
     /// An error of `kind` at the current position.
+    #[cold]
     pub fn error(&self, kind: DecodeErrorKind) -> DecodeError {
-        DecodeError {
-            kind,
-            offset: self.pos,
-            ty: self.ty,
-            field: self.field,
-        }
+        DecodeError::new(kind, self.pos, self.at)
     }
 
     /// The error for constructor `id` where a value of TL type `expected` should be.
+    #[cold]
     pub fn unexpected(&self, id: u32, expected: &'static str) -> DecodeError {
-        DecodeError {
-            kind: DecodeErrorKind::UnexpectedConstructor { id, expected },
-            offset: self.pos.saturating_sub(4),
-            ty: self.ty,
-            field: self.field,
-        }
+        DecodeError::new(
+            DecodeErrorKind::UnexpectedConstructor { id, expected },
+            self.pos.saturating_sub(4),
+            self.at,
+        )
     }
 
     /// Takes the next `n` bytes.
@@ -172,12 +166,11 @@ impl<'a> Reader<'a> {
         let data = self.byte_string()?;
         match std::str::from_utf8(data) {
             Ok(s) => Ok(s.to_owned()),
-            Err(_) => Err(DecodeError {
-                kind: DecodeErrorKind::InvalidUtf8,
-                offset: start,
-                ty: self.ty,
-                field: self.field,
-            }),
+            Err(_) => Err(DecodeError::new(
+                DecodeErrorKind::InvalidUtf8,
+                start,
+                self.at,
+            )),
         }
     }
 
@@ -236,12 +229,11 @@ impl<'a> Reader<'a> {
     pub fn finish(&self) -> Result<(), DecodeError> {
         match self.remaining() {
             0 => Ok(()),
-            count => Err(DecodeError {
-                kind: DecodeErrorKind::TrailingBytes { count },
-                offset: self.pos,
-                ty: "",
-                field: "",
-            }),
+            count => Err(DecodeError::new(
+                DecodeErrorKind::TrailingBytes { count },
+                self.pos,
+                &Location::TOP,
+            )),
         }
     }
 }

@@ -58,7 +58,7 @@ fn huge_vector_length_in_16_bytes_fails_without_allocating() {
     let err = result.unwrap_err();
     assert!(
         matches!(
-            err.kind,
+            err.kind(),
             DecodeErrorKind::VectorTooLong {
                 len: 0x7fff_ffff,
                 remaining: 8
@@ -75,10 +75,10 @@ fn huge_vector_length_in_16_bytes_fails_without_allocating() {
         largest_allocation_of(|| enums::messages::Messages::from_bytes(&response));
     let err = result.unwrap_err();
     assert!(
-        matches!(err.kind, DecodeErrorKind::VectorTooLong { .. }),
+        matches!(err.kind(), DecodeErrorKind::VectorTooLong { .. }),
         "{err}"
     );
-    assert_eq!((err.ty, err.field), ("messages.messages", "messages"));
+    assert_eq!((err.ty(), err.field()), ("messages.messages", "messages"));
     assert!(largest < 256, "decoding allocated {largest} bytes at once");
 }
 
@@ -108,10 +108,10 @@ fn nested_rich_text(levels: usize) -> Vec<u8> {
 fn nesting_is_bounded() {
     assert!(enums::RichText::from_bytes(&nested_rich_text(MAX_DEPTH)).is_ok());
     let err = enums::RichText::from_bytes(&nested_rich_text(MAX_DEPTH + 1)).unwrap_err();
-    assert_eq!(err.kind, DecodeErrorKind::TooDeep { limit: MAX_DEPTH });
+    assert_eq!(err.kind(), &DecodeErrorKind::TooDeep { limit: MAX_DEPTH });
     // Far deeper input fails the same way, without exhausting the stack.
     let err = enums::RichText::from_bytes(&nested_rich_text(1_000_000)).unwrap_err();
-    assert_eq!(err.kind, DecodeErrorKind::TooDeep { limit: MAX_DEPTH });
+    assert_eq!(err.kind(), &DecodeErrorKind::TooDeep { limit: MAX_DEPTH });
 }
 
 #[test]
@@ -122,7 +122,7 @@ fn errors_name_where_they_happened() {
     input.extend([1, 2, 3]);
     let err = enums::InputPeer::from_bytes(&input).unwrap_err();
     assert_eq!(
-        (err.ty, err.field, err.offset),
+        (err.ty(), err.field(), err.offset()),
         ("inputPeerUser", "access_hash", 12)
     );
     assert_eq!(
@@ -132,8 +132,8 @@ fn errors_name_where_they_happened() {
 
     let err = enums::InputPeer::from_bytes(&0x997275b5_u32.to_le_bytes()).unwrap_err();
     assert_eq!(
-        err.kind,
-        DecodeErrorKind::UnexpectedConstructor {
+        err.kind(),
+        &DecodeErrorKind::UnexpectedConstructor {
             id: 0x997275b5,
             expected: "InputPeer"
         }
@@ -145,8 +145,8 @@ fn errors_name_where_they_happened() {
     invalid_utf8.extend([2, 0xff, 0xfe, 0]);
     let err = oxigram_tl::mtproto::enums::RpcError::from_bytes(&invalid_utf8).unwrap_err();
     assert_eq!(
-        (err.kind, err.field),
-        (DecodeErrorKind::InvalidUtf8, "error_message")
+        (err.kind(), err.field()),
+        (&DecodeErrorKind::InvalidUtf8, "error_message")
     );
 }
 
