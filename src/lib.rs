@@ -14,3 +14,8 @@
 #![deny(missing_docs)]
 
 pub use oxigram_tl as tl;
+
+// The README's Rust examples compile and run as doctests.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct ReadmeDoctests;

@@ -577,7 +577,7 @@ impl<'a> Ctx<'a> {
                 Wire::Flags { param } => {
                     let _ = writeln!(
                         s,
-                        "        r.at(&crate::Location {{ ty: \"{full}\", field: \"{param}\" }});\n        let {}: u32 = r.flags()?;",
+                        "        r.at(&crate::Location {{ ty: \"{full}\", field: \"{param}\" }});\n        let {}: u32 = try_read!(r.flags());",
                         plan::local(param)
                     );
                 }
@@ -589,12 +589,16 @@ impl<'a> Ctx<'a> {
                     slot,
                 } => {
                     let read = match codec {
-                        Codec::Trait => "crate::Deserialize::deserialize(r)?".to_owned(),
-                        Codec::Bare => "crate::DeserializeBare::deserialize_bare(r)?".to_owned(),
-                        Codec::BareVec => "crate::codec::get_bare_vec(r)?".to_owned(),
-                        Codec::BareVecOfBare => "crate::codec::get_bare_vec_of_bare(r)?".to_owned(),
+                        Codec::Trait => "try_read!(crate::Deserialize::deserialize(r))".to_owned(),
+                        Codec::Bare => {
+                            "try_read!(crate::DeserializeBare::deserialize_bare(r))".to_owned()
+                        }
+                        Codec::BareVec => "try_read!(crate::codec::get_bare_vec(r))".to_owned(),
+                        Codec::BareVecOfBare => {
+                            "try_read!(crate::codec::get_bare_vec_of_bare(r))".to_owned()
+                        }
                         Codec::SizedObject(len) => {
-                            format!("crate::RawObject::read_sized(r, {len})?")
+                            format!("try_read!(crate::RawObject::read_sized(r, {len}))")
                         }
                     };
                     let at = format!(
@@ -727,9 +731,9 @@ impl<'a> Ctx<'a> {
                         "            Self::{variant}(x) => crate::Serialize::serialize({arg}, buf),"
                     );
                     let read = if boxed {
-                        "Box::new(crate::DeserializeBare::deserialize_bare(r)?)"
+                        "Box::new(try_read!(crate::DeserializeBare::deserialize_bare(r)))"
                     } else {
-                        "crate::DeserializeBare::deserialize_bare(r)?"
+                        "try_read!(crate::DeserializeBare::deserialize_bare(r))"
                     };
                     let _ = writeln!(
                         arms_de,
@@ -757,7 +761,7 @@ impl<'a> Ctx<'a> {
                 code,
                 "impl {name} {{\n    /// The constructor id of the value held.\n    pub fn constructor_id(&self) -> u32 {{\n        match self {{\n{arms_id}        }}\n    }}\n}}\n\
                  impl crate::Serialize for {name} {{\n    fn serialize<B: ::bytes::BufMut>(&self, buf: &mut B) {{\n        match self {{\n{arms_ser}        }}\n    }}\n}}\n\
-                 impl crate::Deserialize for {name} {{\n    fn deserialize(r: &mut crate::Reader<'_>) -> Result<Self, crate::DecodeError> {{\n        let id = r.enter_boxed()?;\n        let value = match id {{\n{arms_de}            _ => return Err(r.unexpected(id, \"{ty}\")),\n        }};\n        r.leave();\n        Ok(value)\n    }}\n}}"
+                 impl crate::Deserialize for {name} {{\n    fn deserialize(r: &mut crate::Reader<'_>) -> Result<Self, crate::DecodeError> {{\n        let id = try_read!(r.enter_boxed());\n        let value = match id {{\n{arms_de}            _ => return Err(r.unexpected(id, \"{ty}\")),\n        }};\n        r.leave();\n        Ok(value)\n    }}\n}}"
             );
             items.push((first.ty.namespace.clone(), code));
         }

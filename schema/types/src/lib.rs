@@ -171,6 +171,16 @@ pub fn name_for_id(id: u32) -> Option<&'static str> {
     rustdoc::bare_urls
 )]
 mod generated {
+    /// `?` without the `Try`/`From` machinery: a plain match is less for the compiler to
+    /// check and lower in the tens of thousands of places the generated decoders use it.
+    macro_rules! try_read {
+        ($e:expr) => {
+            match $e {
+                Ok(v) => v,
+                Err(e) => return Err(e),
+            }
+        };
+    }
     include!(concat!(env!("OUT_DIR"), "/generated.rs"));
 }
 pub use generated::*;
