@@ -77,7 +77,7 @@ impl Deserialize for bool {
 ///
 /// If `data` is 16 MiB or longer, which TL cannot express. Telegram's own limits (1 MiB
 /// messages, 512 KiB file parts) are far below it.
-#[inline]
+#[inline(always)]
 pub fn put_byte_string<B: BufMut>(data: &[u8], buf: &mut B) {
     let len = data.len();
     let header = if len < 254 {
