@@ -44,6 +44,22 @@ fn history_page(c: &mut Criterion) {
             black_box(out.len())
         })
     });
+    // The protocol core writes into caller-owned `BytesMut` buffers.
+    let mut out = bytes::BytesMut::with_capacity(bytes.len());
+    group.bench_function("encode-bytesmut/oxigram", |b| {
+        b.iter(|| {
+            out.clear();
+            black_box(&ours).serialize(&mut out);
+            black_box(out.len())
+        })
+    });
+    group.bench_function("encode-bytesmut/grammers", |b| {
+        b.iter(|| {
+            out.clear();
+            black_box(&theirs).serialize(&mut out);
+            black_box(out.len())
+        })
+    });
     group.finish();
 }
 
