@@ -7,5 +7,6 @@
 #![deny(missing_docs)]
 
 pub mod crypto;
+pub mod random;
 
 pub use oxigram_tl::mtproto as schema;

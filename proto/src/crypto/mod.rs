@@ -2,14 +2,18 @@
 //!
 //! - [`ige`]: AES-256-IGE, the cipher of encrypted messages and of the key exchange.
 //! - [`ctr`]: AES-256-CTR, the cipher of obfuscated transports.
+//! - [`dh`]: Diffie–Hellman over checked 2048-bit safe-prime groups.
 //! - [`message`]: MTProto 2.0 message keys and the AES key/IV derived from them.
 //! - [`factor`]: splitting the key exchange's `pq` into its two primes.
+//! - [`rsa`]: Telegram's RSA keys, their fingerprints and RSA_PAD.
 //! - [`sha1`] and [`sha256`] of several parts at once.
 
 pub mod ctr;
+pub mod dh;
 pub mod factor;
 pub mod ige;
 pub mod message;
+pub mod rsa;
 
 use sha1::Digest as _;
 
@@ -26,6 +30,15 @@ pub enum CryptoError {
     /// A decrypted message whose message key does not match its content.
     #[error("message key mismatch")]
     MessageKey,
+    /// An RSA key that is not a 2048-bit odd modulus with an exponent.
+    #[error("invalid RSA public key")]
+    RsaKey,
+    /// More data than RSA_PAD can carry (144 bytes).
+    #[error("RSA_PAD carries at most 144 bytes, not {len}")]
+    RsaPadTooLong {
+        /// The length given.
+        len: usize,
+    },
     /// A `pq` that is not the product of two primes this code can find.
     #[error("cannot factor pq = {pq} into two primes")]
     Factor {
