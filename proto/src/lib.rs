@@ -7,6 +7,7 @@
 #![deny(missing_docs)]
 
 pub mod crypto;
+pub mod handshake;
 pub mod random;
 
 pub use oxigram_tl::mtproto as schema;

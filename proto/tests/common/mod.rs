@@ -4,6 +4,8 @@
 
 #![allow(dead_code)]
 
+pub mod replay;
+
 use std::path::PathBuf;
 
 use serde_json::Value;
