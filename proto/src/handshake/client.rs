@@ -5,6 +5,7 @@ use oxigram_tl::mtproto::{enums, functions, types};
 use oxigram_tl::{Deserialize, Reader, Serialize};
 
 use super::HandshakeError;
+use super::derive::{new_nonce_hash, tmp_aes};
 use crate::crypto::dh::Group;
 use crate::crypto::factor::factor;
 use crate::crypto::message::AuthKey;
@@ -399,27 +400,6 @@ fn client_dh_params(
         encrypted_data: Bytes::from(data),
     }
     .to_bytes())
-}
-
-/// The temporary AES key and IV that protect the DH exchange, derived from the nonces.
-pub(crate) fn tmp_aes(new_nonce: &[u8; 32], server_nonce: &[u8; 16]) -> ([u8; 32], [u8; 32]) {
-    let ns = sha1(&[new_nonce, server_nonce]);
-    let sn = sha1(&[server_nonce, new_nonce]);
-    let nn = sha1(&[new_nonce, new_nonce]);
-    let mut key = [0u8; 32];
-    key[..20].copy_from_slice(&ns);
-    key[20..].copy_from_slice(&sn[..12]);
-    let mut iv = [0u8; 32];
-    iv[..8].copy_from_slice(&sn[12..]);
-    iv[8..28].copy_from_slice(&nn);
-    iv[28..].copy_from_slice(&new_nonce[..4]);
-    (key, iv)
-}
-
-/// `new_nonce_hashN`: the last 16 bytes of `SHA1(new_nonce ‖ N ‖ aux_hash)`.
-pub(crate) fn new_nonce_hash(new_nonce: &[u8; 32], n: u8, auth_key: &AuthKey) -> [u8; 16] {
-    let digest = sha1(&[new_nonce, &[n], &auth_key.aux_hash()]);
-    digest[4..].try_into().expect("16 bytes")
 }
 
 fn xor8(a: &[u8], b: &[u8]) -> [u8; 8] {

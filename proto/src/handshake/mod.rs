@@ -29,8 +29,10 @@
 //! again.
 
 mod client;
+mod derive;
 
 pub use client::{AuthKeyOutcome, ClientHandshake, ClientHandshakeConfig, InnerData, Step};
+pub use derive::{new_nonce_hash, tmp_aes};
 
 use oxigram_tl::DecodeError;
 
