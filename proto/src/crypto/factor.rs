@@ -28,6 +28,62 @@ pub fn factor(pq: u64) -> Result<(u64, u64), CryptoError> {
     fail
 }
 
+/// A random prime in `2^31 .. 2^32`, for a server's `pq`.
+pub fn random_prime_u32(random: &mut dyn crate::random::RandomSource) -> u64 {
+    loop {
+        let mut bytes = [0u8; 4];
+        random.fill(&mut bytes);
+        let candidate = u64::from(u32::from_le_bytes(bytes) | 0x8000_0001);
+        if is_prime(candidate) {
+            return candidate;
+        }
+    }
+}
+
+/// Deterministic Miller–Rabin: these bases decide every number below 2^64.
+pub fn is_prime(n: u64) -> bool {
+    if n < 2 {
+        return false;
+    }
+    for p in [2u64, 3, 5, 7, 11, 13, 17, 19, 23, 29, 31, 37] {
+        if n.is_multiple_of(p) {
+            return n == p;
+        }
+    }
+    let (mut d, mut s) = (n - 1, 0);
+    while d.is_multiple_of(2) {
+        d /= 2;
+        s += 1;
+    }
+    'bases: for a in [2u64, 3, 5, 7, 11, 13, 17, 19, 23, 29, 31, 37] {
+        let mut x = pow_mod(a, d, n);
+        if x == 1 || x == n - 1 {
+            continue;
+        }
+        for _ in 1..s {
+            x = mul_mod(x, x, n);
+            if x == n - 1 {
+                continue 'bases;
+            }
+        }
+        return false;
+    }
+    true
+}
+
+fn pow_mod(mut base: u64, mut exp: u64, m: u64) -> u64 {
+    let mut result = 1;
+    base %= m;
+    while exp > 0 {
+        if exp & 1 == 1 {
+            result = mul_mod(result, base, m);
+        }
+        base = mul_mod(base, base, m);
+        exp >>= 1;
+    }
+    result
+}
+
 fn mul_mod(a: u64, b: u64, m: u64) -> u64 {
     (u128::from(a) * u128::from(b) % u128::from(m)) as u64
 }
@@ -108,6 +164,32 @@ mod tests {
                 assert_eq!(factor(pq), Ok((p.min(q), p.max(q))), "{p} * {q}");
             }
         }
+    }
+
+    #[test]
+    fn primality() {
+        let primes = [
+            2u64,
+            3,
+            1_000_003,
+            2_147_483_647,
+            4_294_967_291,
+            18_446_744_073_709_551_557,
+        ];
+        assert!(primes.iter().all(|p| is_prime(*p)));
+        let composites = [
+            0u64,
+            1,
+            4,
+            561,
+            1_000_003 * 3,
+            3_215_031_751,
+            4_294_967_291 * 3,
+        ];
+        assert!(composites.iter().all(|c| !is_prime(*c)));
+        let mut random = crate::random::SeededRandom::new([1; 32]);
+        let p = random_prime_u32(&mut random);
+        assert!(is_prime(p) && (1 << 31..1 << 32).contains(&p));
     }
 
     #[test]

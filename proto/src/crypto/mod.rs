@@ -39,6 +39,9 @@ pub enum CryptoError {
         /// The length given.
         len: usize,
     },
+    /// An RSA_PAD block that does not decrypt to a consistent hash.
+    #[error("RSA_PAD block fails its check")]
+    RsaPad,
     /// A `pq` that is not the product of two primes this code can find.
     #[error("cannot factor pq = {pq} into two primes")]
     Factor {

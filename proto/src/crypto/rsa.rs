@@ -77,6 +77,70 @@ fn trim(bytes: &[u8]) -> &[u8] {
     &bytes[start..]
 }
 
+/// An RSA key pair, for the server role.
+#[derive(Clone)]
+pub struct RsaPrivateKey {
+    public: RsaPublicKey,
+    d: U2048,
+}
+
+impl std::fmt::Debug for RsaPrivateKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "RsaPrivateKey {{ fingerprint: {:#018x} }}",
+            self.public.fingerprint as u64
+        )
+    }
+}
+
+impl RsaPrivateKey {
+    /// A key pair from its modulus, public and private exponents (big-endian).
+    pub fn new(n: &[u8], e: &[u8], d: &[u8]) -> Result<Self, CryptoError> {
+        let public = RsaPublicKey::new(n, e)?;
+        let d = trim(d);
+        if d.is_empty() || d.len() > 256 {
+            return Err(CryptoError::RsaKey);
+        }
+        let mut padded = [0u8; 256];
+        padded[256 - d.len()..].copy_from_slice(d);
+        Ok(RsaPrivateKey {
+            public,
+            d: U2048::from_be_slice(&padded),
+        })
+    }
+
+    /// The public half.
+    pub fn public(&self) -> &RsaPublicKey {
+        &self.public
+    }
+
+    /// Undoes [`rsa_pad`]: returns the 192 bytes of data and padding it carried, after
+    /// checking the hash inside.
+    pub fn rsa_unpad(&self, encrypted: &[u8]) -> Result<[u8; 192], CryptoError> {
+        let block: [u8; 256] = encrypted.try_into().map_err(|_| CryptoError::RsaPad)?;
+        if !self.public.below_modulus(&block) {
+            return Err(CryptoError::RsaPad);
+        }
+        let params = MontyParams::new_vartime(self.public.n);
+        let m = FixedMontyForm::new(&U2048::from_be_slice(&block), &params)
+            .pow(&self.d)
+            .retrieve();
+        let mut plain = [0u8; 256];
+        plain.copy_from_slice(m.to_be_bytes().as_ref());
+        let mask = sha256(&[&plain[32..]]);
+        let temp_key: [u8; 32] = std::array::from_fn(|i| plain[i] ^ mask[i]);
+        let mut with_hash: [u8; 224] = plain[32..].try_into().expect("224 bytes");
+        ige::decrypt(&mut with_hash, &temp_key, &[0; 32])?;
+        let mut padded: [u8; 192] = with_hash[..192].try_into().expect("192 bytes");
+        padded.reverse();
+        if sha256(&[&temp_key, &padded])[..] != with_hash[192..] {
+            return Err(CryptoError::RsaPad);
+        }
+        Ok(padded)
+    }
+}
+
 /// Telegram's production key (fingerprint `0xd09d1d85de64fd85`).
 pub fn production_key() -> RsaPublicKey {
     builtin(PRODUCTION_N)

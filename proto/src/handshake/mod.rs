@@ -30,9 +30,13 @@
 
 mod client;
 mod derive;
+#[cfg(feature = "server")]
+mod server;
 
 pub use client::{AuthKeyOutcome, ClientHandshake, ClientHandshakeConfig, InnerData, Step};
 pub use derive::{new_nonce_hash, tmp_aes};
+#[cfg(feature = "server")]
+pub use server::{ServerHandshake, ServerHandshakeConfig, ServerStep};
 
 use oxigram_tl::DecodeError;
 
@@ -80,6 +84,12 @@ pub enum HandshakeError {
     /// The server asked to retry too many times.
     #[error("server asked for more than {0} retries")]
     TooManyRetries(u32),
+    /// (Server role) the client's `p`, `q` or `pq` are not the ones offered.
+    #[error("p, q or pq differ from the ones offered")]
+    PqMismatch,
+    /// (Server role) the client asked for a key for another DC.
+    #[error("key requested for DC {0}")]
+    WrongDc(i32),
     /// An answer arrived after the handshake had finished or failed (API misuse).
     #[error("the handshake is over")]
     Finished,
