@@ -6,6 +6,7 @@
 //! - [`message`]: MTProto 2.0 message keys and the AES key/IV derived from them.
 //! - [`factor`]: splitting the key exchange's `pq` into its two primes.
 //! - [`rsa`]: Telegram's RSA keys, their fingerprints and RSA_PAD.
+//! - [`srp`]: the SRP-2048 proof of a two-factor password.
 //! - [`sha1`] and [`sha256`] of several parts at once.
 
 pub mod ctr;
@@ -14,6 +15,7 @@ pub mod factor;
 pub mod ige;
 pub mod message;
 pub mod rsa;
+pub mod srp;
 
 use sha1::Digest as _;
 

@@ -1,0 +1,124 @@
+//! The SRP-2048 proof of a two-factor password (`account.getPassword` →
+//! `inputCheckPasswordSRP`), as Telegram's `passwordKdfAlgoSHA256SHA256PBKDF2HMACSHA512
+//! iter100000SHA256ModPow` defines it.
+//!
+//! The secret `a` comes from our own random source, never from the server.
+
+use crypto_bigint::modular::{FixedMontyForm, MontyParams};
+use crypto_bigint::{Odd, U2048, U4096};
+use sha2::Sha512;
+
+use super::dh::{DhError, Group};
+use super::sha256;
+use crate::random::RandomSource;
+
+/// PBKDF2 iterations the algorithm prescribes.
+pub const ITERATIONS: u32 = 100_000;
+
+/// The server's half: what `account.password` carries.
+#[derive(Debug, Clone, Copy)]
+pub struct SrpServer<'a> {
+    /// `salt1` of the algorithm.
+    pub salt1: &'a [u8],
+    /// `salt2` of the algorithm.
+    pub salt2: &'a [u8],
+    /// The generator.
+    pub g: i32,
+    /// The 2048-bit safe prime, big-endian.
+    pub p: &'a [u8],
+    /// The server's public value `srp_B`.
+    pub g_b: &'a [u8],
+}
+
+/// The proof to send: `A` and `M1` of `inputCheckPasswordSRP`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SrpProof {
+    /// Our public value `g^a mod p`, 256 bytes.
+    pub a: [u8; 256],
+    /// The password proof.
+    pub m1: [u8; 32],
+}
+
+/// `SH(data, salt) = SHA256(salt ‖ data ‖ salt)`.
+fn salted(data: &[u8], salt: &[u8]) -> [u8; 32] {
+    sha256(&[salt, data, salt])
+}
+
+/// The password hash `x` (PH2): two salted SHA-256s around PBKDF2-HMAC-SHA512.
+pub fn password_hash(password: &[u8], salt1: &[u8], salt2: &[u8]) -> [u8; 32] {
+    let ph1 = salted(&salted(password, salt1), salt2);
+    let mut stretched = [0u8; 64];
+    pbkdf2::pbkdf2_hmac::<Sha512>(&ph1, salt1, ITERATIONS, &mut stretched);
+    salted(&stretched, salt2)
+}
+
+/// Computes the proof for `password`, drawing the secret `a` from `random` (again while
+/// `g^a` falls outside the safe range).
+pub fn prove(
+    password: &[u8],
+    server: &SrpServer<'_>,
+    random: &mut dyn RandomSource,
+) -> Result<SrpProof, DhError> {
+    let group = Group::new(server.g, server.p)?;
+    let g_b = padded(server.g_b).ok_or(DhError::ValueRange)?;
+    let p = group.prime_bytes();
+    let mut g_padded = [0u8; 256];
+    g_padded[255] = server.g as u8;
+
+    let x = widen::<32>(&password_hash(password, server.salt1, server.salt2));
+    let (secret, g_a) = loop {
+        let mut secret = [0u8; 256];
+        random.fill(&mut secret);
+        let g_a = group.public(&secret);
+        if group.check_public(&g_a).is_ok() {
+            break (secret, g_a);
+        }
+    };
+    let u = widen::<32>(&sha256(&[&g_a, &g_b]));
+    let k = widen::<32>(&sha256(&[&p, &g_padded]));
+
+    let params =
+        MontyParams::new_vartime(Odd::new(U2048::from_be_slice(&p)).expect("checked prime"));
+    let monty = |bytes: &[u8; 256]| FixedMontyForm::new(&U2048::from_be_slice(bytes), &params);
+    let v = monty(&g_padded).pow(&U2048::from_be_slice(&x));
+    let t = monty(&g_b) - monty(&k) * v;
+    // t is g^b, the server's half without the password: it must be a proper group element.
+    group.check_public(t.retrieve().to_be_bytes().as_ref())?;
+    // a + u·x is at most 2049 bits: a 4096-bit exponent holds it exactly.
+    let exponent = wide(&secret).wrapping_add(&wide(&u).wrapping_mul(&wide(&x)));
+    let s_a = t.pow(&exponent).retrieve();
+    let k_a = sha256(&[s_a.to_be_bytes().as_ref()]);
+
+    let (hp, hg) = (sha256(&[&p]), sha256(&[&g_padded]));
+    let hp_xor_hg: [u8; 32] = std::array::from_fn(|i| hp[i] ^ hg[i]);
+    let m1 = sha256(&[
+        &hp_xor_hg,
+        &sha256(&[server.salt1]),
+        &sha256(&[server.salt2]),
+        &g_a,
+        &g_b,
+        &k_a,
+    ]);
+    Ok(SrpProof { a: g_a, m1 })
+}
+
+/// `srp_B` as a 256-byte big-endian number (it may come shorter).
+fn padded(value: &[u8]) -> Option<[u8; 256]> {
+    let mut out = [0u8; 256];
+    out.get_mut(256usize.checked_sub(value.len())?..)?
+        .copy_from_slice(value);
+    Some(out)
+}
+
+/// A 32-byte hash as a 256-byte big-endian number.
+fn widen<const N: usize>(bytes: &[u8; N]) -> [u8; 256] {
+    let mut out = [0u8; 256];
+    out[256 - N..].copy_from_slice(bytes);
+    out
+}
+
+fn wide(bytes: &[u8; 256]) -> U4096 {
+    let mut out = [0u8; 512];
+    out[256..].copy_from_slice(bytes);
+    U4096::from_be_slice(&out)
+}
