@@ -1,7 +1,14 @@
 #!/usr/bin/env bash
-# Runs the comparison benches and prints oxigram's speed as a ratio against each peer
-# measured in the same run. Usage: benches/run.sh [criterion args, e.g. a filter]
+# Runs the comparison benches and prints oxigram's speed as ratios against each peer and
+# limit measured in the same run (OpenSSL's `openssl speed` rates for AES).
+# Usage: benches/run.sh [criterion filter]
 set -euo pipefail
 cd "$(dirname "$0")"
 cargo bench --bench tl_codec -- "$@"
-python3 ratios.py history_page
+cargo bench --bench crypto -- "$@"
+speed=$(mktemp)
+trap 'rm -f "$speed"' EXIT
+for cipher in aes-256-cbc aes-256-ctr; do
+    openssl speed -evp "$cipher" -bytes 1048576 -seconds 3 2>/dev/null | tail -1 >>"$speed"
+done
+python3 ratios.py --openssl "$speed"

@@ -8,8 +8,14 @@ use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_m
 use std::hint::black_box;
 
 use oxigram_proto::crypto::ctr::AesCtr;
+use oxigram_proto::crypto::dh::{Group, TELEGRAM_PRIME};
 use oxigram_proto::crypto::ige;
 use oxigram_proto::crypto::message::{self, AuthKey, Sender};
+use oxigram_proto::crypto::rsa::RsaPrivateKey;
+use oxigram_proto::handshake::{
+    ClientHandshake, ClientHandshakeConfig, ServerHandshake, ServerHandshakeConfig, ServerStep,
+    Step,
+};
 use oxigram_proto::random::{RandomSource, SeededRandom};
 
 const MIB: usize = 1 << 20;
@@ -33,7 +39,9 @@ fn block_ciphers(c: &mut Criterion) {
         b.iter(|| grammers_crypto::aes::ige_decrypt(black_box(&mut data), &key, &iv))
     });
     let mut ctr = AesCtr::new(&key, &[0x11; 16]);
-    group.bench_function("ctr/oxigram", |b| b.iter(|| ctr.apply(black_box(&mut data))));
+    group.bench_function("ctr/oxigram", |b| {
+        b.iter(|| ctr.apply(black_box(&mut data)))
+    });
     group.finish();
 }
 
@@ -48,37 +56,125 @@ fn messages(c: &mut Criterion) {
         // The same work on both sides: pad with fresh random bytes, encrypt, frame with
         // the key id and message key, then decrypt and check the message key.
         let mut random = SeededRandom::new([7; 32]);
-        group.bench_with_input(BenchmarkId::new("roundtrip/oxigram", size), &size, |b, _| {
-            let mut data = Vec::with_capacity(size + 64);
-            b.iter(|| {
-                data.clear();
-                data.extend_from_slice(&plain);
-                let start = data.len();
-                data.resize(start + 16, 0);
-                random.fill(&mut data[start..]);
-                let key = message::encrypt(&ours, Sender::Client, &mut data).unwrap();
-                let mut packet = Vec::with_capacity(data.len() + 24);
-                packet.extend_from_slice(&ours.id());
-                packet.extend_from_slice(&key);
-                packet.extend_from_slice(&data);
-                let msg_key: [u8; 16] = packet[8..24].try_into().unwrap();
-                message::decrypt(&ours, Sender::Client, &msg_key, black_box(&mut packet[24..])).unwrap();
-            })
-        });
-        group.bench_with_input(BenchmarkId::new("roundtrip/grammers", size), &size, |b, _| {
-            b.iter(|| {
-                let mut buffer = grammers_crypto::DequeBuffer::with_capacity(size + 64, 64);
-                buffer.extend(plain.iter().copied());
-                grammers_crypto::encrypt_data_v2(&mut buffer, &theirs);
-                let mut encrypted = buffer.as_ref().to_vec();
-                // grammers decrypts as the client (x = 8) what it encrypted as the client
-                // (x = 0): the message key check fails at the end, after the same work.
-                let _ = grammers_crypto::decrypt_data_v2(black_box(&mut encrypted), &theirs);
-            })
-        });
+        group.bench_with_input(
+            BenchmarkId::new("roundtrip/oxigram", size),
+            &size,
+            |b, _| {
+                let mut data = Vec::with_capacity(size + 64);
+                b.iter(|| {
+                    data.clear();
+                    data.extend_from_slice(&plain);
+                    let start = data.len();
+                    data.resize(start + 16, 0);
+                    random.fill(&mut data[start..]);
+                    let key = message::encrypt(&ours, Sender::Client, &mut data).unwrap();
+                    let mut packet = Vec::with_capacity(data.len() + 24);
+                    packet.extend_from_slice(&ours.id());
+                    packet.extend_from_slice(&key);
+                    packet.extend_from_slice(&data);
+                    let msg_key: [u8; 16] = packet[8..24].try_into().unwrap();
+                    message::decrypt(
+                        &ours,
+                        Sender::Client,
+                        &msg_key,
+                        black_box(&mut packet[24..]),
+                    )
+                    .unwrap();
+                })
+            },
+        );
+        group.bench_with_input(
+            BenchmarkId::new("roundtrip/grammers", size),
+            &size,
+            |b, _| {
+                b.iter(|| {
+                    let mut buffer = grammers_crypto::DequeBuffer::with_capacity(size + 64, 64);
+                    buffer.extend(plain.iter().copied());
+                    grammers_crypto::encrypt_data_v2(&mut buffer, &theirs);
+                    let mut encrypted = buffer.as_ref().to_vec();
+                    // grammers decrypts as the client (x = 8) what it encrypted as the client
+                    // (x = 0): the message key check fails at the end, after the same work.
+                    let _ = grammers_crypto::decrypt_data_v2(black_box(&mut encrypted), &theirs);
+                })
+            },
+        );
     }
     group.finish();
 }
 
-criterion_group!(benches, block_ciphers, messages);
+/// The tests' server key pair (any key works: the server side is precomputed).
+fn server_key() -> RsaPrivateKey {
+    let text = include_str!("../../proto/tests/fixtures/rsa/test_server_key.txt");
+    let field = |name: &str| -> Vec<u8> {
+        let line = text
+            .lines()
+            .find(|l| l.starts_with(&format!("{name} ")))
+            .unwrap();
+        let hex = line[name.len() + 1..].trim();
+        let hex = if hex.len() % 2 == 1 {
+            format!("0{hex}")
+        } else {
+            hex.to_owned()
+        };
+        (0..hex.len() / 2)
+            .map(|i| u8::from_str_radix(&hex[2 * i..2 * i + 2], 16).unwrap())
+            .collect()
+    };
+    RsaPrivateKey::new(&field("n"), &field("e"), &field("d")).unwrap()
+}
+
+fn handshake(c: &mut Criterion) {
+    // Record the server's answers once; the client with the same seed then replays the
+    // exchange, so the bench measures the client's work alone.
+    let key = server_key();
+    let config = || ClientHandshakeConfig {
+        keys: vec![key.public().clone()],
+        ..ClientHandshakeConfig::new(2)
+    };
+    let mut answers = Vec::new();
+    {
+        let mut client_random = SeededRandom::new([1; 32]);
+        let mut server_random = SeededRandom::new([2; 32]);
+        let (mut client, mut to_server) = ClientHandshake::start(config(), &mut client_random);
+        let mut server = ServerHandshake::new(ServerHandshakeConfig {
+            key: key.clone(),
+            dc: None,
+        });
+        loop {
+            let answer = match server.handle(&to_server, 0, &mut server_random).unwrap() {
+                ServerStep::Send(body) => body,
+                ServerStep::Done { answer, .. } => answer,
+            };
+            answers.push(answer.clone());
+            match client.handle(&answer, 0, &mut client_random).unwrap() {
+                Step::Send(body) => to_server = body,
+                Step::Done(_) => break,
+            }
+        }
+    }
+
+    let mut group = c.benchmark_group("handshake");
+    group.bench_function("client-whole", |b| {
+        b.iter(|| {
+            let mut random = SeededRandom::new([1; 32]);
+            let (mut client, _) = ClientHandshake::start(config(), &mut random);
+            for answer in &answers {
+                black_box(client.handle(answer, 0, &mut random).unwrap());
+            }
+        })
+    });
+    let dh = Group::new(3, &TELEGRAM_PRIME).unwrap();
+    let secret = [0x9b; 256];
+    let g_a = dh.public(&[0x5d; 256]);
+    group.bench_function("two-exponentiations", |b| {
+        b.iter(|| {
+            let g_b = dh.public(black_box(&secret));
+            let key = dh.power(black_box(&g_a), &secret);
+            black_box((g_b, key))
+        })
+    });
+    group.finish();
+}
+
+criterion_group!(benches, block_ciphers, messages, handshake);
 criterion_main!(benches);
