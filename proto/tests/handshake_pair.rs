@@ -2,8 +2,8 @@
 
 use oxigram_proto::crypto::rsa::RsaPrivateKey;
 use oxigram_proto::handshake::{
-    AuthKeyOutcome, ClientHandshake, ClientHandshakeConfig, HandshakeError, ServerHandshake,
-    ServerHandshakeConfig, ServerStep, Step,
+    AuthKeyOutcome, ClientHandshake, ClientHandshakeConfig, HandshakeError, InnerData,
+    ServerHandshake, ServerHandshakeConfig, ServerStep, Step,
 };
 use oxigram_proto::random::SeededRandom;
 use proptest::prelude::*;
@@ -42,12 +42,23 @@ fn seeds(seed: u64) -> (SeededRandom, SeededRandom) {
 fn exchange(
     key: &RsaPrivateKey,
     seed: u64,
+    tamper: impl FnMut(usize, Vec<u8>) -> Vec<u8>,
+) -> Result<(AuthKeyOutcome, AuthKeyOutcome), HandshakeError> {
+    exchange_with(key, seed, InnerData::Permanent { dc: 2 }, tamper)
+}
+
+/// [`exchange`] with the client sending `inner`.
+fn exchange_with(
+    key: &RsaPrivateKey,
+    seed: u64,
+    inner: InnerData,
     mut tamper: impl FnMut(usize, Vec<u8>) -> Vec<u8>,
 ) -> Result<(AuthKeyOutcome, AuthKeyOutcome), HandshakeError> {
     let (mut client_random, mut server_random) = seeds(seed);
     let config = ClientHandshakeConfig {
         keys: vec![key.public().clone()],
-        ..ClientHandshakeConfig::new(2)
+        inner,
+        max_retries: 5,
     };
     let (mut client, mut to_server) = ClientHandshake::start(config, &mut client_random);
     let mut server = ServerHandshake::new(ServerHandshakeConfig {
@@ -92,6 +103,28 @@ fn client_and_server_agree_for_1000_seeds() {
             });
         }
     });
+}
+
+#[test]
+fn temporary_keys_go_through_the_same_exchange() {
+    let key = server_key();
+    let temporary = InnerData::Temporary {
+        dc: 2,
+        expires_in: 86_400,
+    };
+    let (client, server) = exchange_with(&key, 7, temporary, |_, m| m).unwrap();
+    assert_eq!(client.auth_key, server.auth_key);
+    assert_eq!(client.expires_at, Some(1_700_000_042 + 86_400));
+    assert_eq!(server.expires_at, client.expires_at);
+
+    // The legacy inner data (no DC) is still understood, and gives a permanent key.
+    let (client, server) = exchange_with(&key, 8, InnerData::Legacy, |_, m| m).unwrap();
+    assert_eq!(client.auth_key, server.auth_key);
+    assert_eq!(client.expires_at, None);
+
+    // A key for another DC is refused by the server.
+    let wrong = exchange_with(&key, 9, InnerData::Permanent { dc: 4 }, |_, m| m);
+    assert_eq!(wrong.unwrap_err(), HandshakeError::WrongDc(4));
 }
 
 proptest! {

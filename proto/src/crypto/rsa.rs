@@ -62,7 +62,9 @@ impl RsaPublicKey {
         let m = FixedMontyForm::new(&U2048::from_be_slice(m), &params);
         // The exponent is public (65537 for every Telegram key): only its 17 bits need
         // work, not a 2048-bit constant-time ladder.
-        let c = m.pow_bounded_exp(&self.e, self.e.bit_width_vartime()).retrieve();
+        let c = m
+            .pow_bounded_exp(&self.e, self.e.bit_width_vartime())
+            .retrieve();
         let mut out = [0u8; 256];
         out.copy_from_slice(c.to_be_bytes().as_ref());
         out
