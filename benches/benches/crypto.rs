@@ -11,7 +11,6 @@ use oxigram_proto::crypto::ctr::AesCtr;
 use oxigram_proto::crypto::dh::{Group, TELEGRAM_PRIME};
 use oxigram_proto::crypto::ige;
 use oxigram_proto::crypto::message::{self, AuthKey, Sender};
-use oxigram_proto::crypto::rsa::RsaPrivateKey;
 use oxigram_proto::handshake::{
     ClientHandshake, ClientHandshakeConfig, ServerHandshake, ServerHandshakeConfig, ServerStep,
     Step,
@@ -102,31 +101,13 @@ fn messages(c: &mut Criterion) {
     group.finish();
 }
 
-/// The tests' server key pair (any key works: the server side is precomputed).
-fn server_key() -> RsaPrivateKey {
-    let text = include_str!("../../proto/tests/fixtures/rsa/test_server_key.txt");
-    let field = |name: &str| -> Vec<u8> {
-        let line = text
-            .lines()
-            .find(|l| l.starts_with(&format!("{name} ")))
-            .unwrap();
-        let hex = line[name.len() + 1..].trim();
-        let hex = if hex.len() % 2 == 1 {
-            format!("0{hex}")
-        } else {
-            hex.to_owned()
-        };
-        (0..hex.len() / 2)
-            .map(|i| u8::from_str_radix(&hex[2 * i..2 * i + 2], 16).unwrap())
-            .collect()
-    };
-    RsaPrivateKey::new(&field("n"), &field("e"), &field("d")).unwrap()
-}
+#[path = "../../proto/tests/common/server_key.rs"]
+mod server_key;
 
 fn handshake(c: &mut Criterion) {
     // Record the server's answers once; the client with the same seed then replays the
     // exchange, so the bench measures the client's work alone.
-    let key = server_key();
+    let key = server_key::server_key();
     let config = || ClientHandshakeConfig {
         keys: vec![key.public().clone()],
         ..ClientHandshakeConfig::new(2)

@@ -140,6 +140,15 @@ fn fails_with(result: Result<Step, HandshakeError>, expected: HandshakeError) {
     assert_eq!(result.unwrap_err(), expected);
 }
 
+/// Answers req_DH_params with valid server_DH_inner_data changed by `change`.
+fn with_inner(change: impl FnOnce(&mut types::ServerDHInnerData), expected: HandshakeError) {
+    let mut exchange = Exchange::after_res_pq();
+    let mut inner = exchange.inner();
+    change(&mut inner);
+    let answer = exchange.dh_ok(&inner);
+    fails_with(exchange.send(&answer), expected);
+}
+
 #[test]
 fn a_valid_exchange_completes() {
     let (mut exchange, key) = Exchange::after_dh_params();
@@ -222,24 +231,15 @@ fn dh_params_with_another_server_nonce() {
 
 #[test]
 fn inner_data_with_another_server_nonce() {
-    let mut exchange = Exchange::after_res_pq();
-    let inner = types::ServerDHInnerData {
-        server_nonce: [2; 16],
-        ..exchange.inner()
-    };
-    let answer = exchange.dh_ok(&inner);
-    fails_with(exchange.send(&answer), HandshakeError::ServerNonceMismatch);
+    with_inner(
+        |i| i.server_nonce = [2; 16],
+        HandshakeError::ServerNonceMismatch,
+    );
 }
 
 #[test]
 fn inner_data_with_another_nonce() {
-    let mut exchange = Exchange::after_res_pq();
-    let inner = types::ServerDHInnerData {
-        nonce: [2; 16],
-        ..exchange.inner()
-    };
-    let answer = exchange.dh_ok(&inner);
-    fails_with(exchange.send(&answer), HandshakeError::NonceMismatch);
+    with_inner(|i| i.nonce = [2; 16], HandshakeError::NonceMismatch);
 }
 
 #[test]
@@ -264,74 +264,41 @@ fn answer_with_too_much_padding() {
 
 #[test]
 fn dh_prime_of_2047_bits() {
-    let mut exchange = Exchange::after_res_pq();
     let mut prime = TELEGRAM_PRIME;
     prime[0] &= 0x7f;
-    let inner = types::ServerDHInnerData {
-        dh_prime: Bytes::copy_from_slice(&prime),
-        ..exchange.inner()
-    };
-    let answer = exchange.dh_ok(&inner);
-    fails_with(
-        exchange.send(&answer),
+    with_inner(
+        |i| i.dh_prime = Bytes::copy_from_slice(&prime),
         HandshakeError::Dh(DhError::PrimeSize),
     );
 }
 
 #[test]
 fn dh_prime_not_safe() {
-    let mut exchange = Exchange::after_res_pq();
     let mut prime = TELEGRAM_PRIME;
     prime[255] += 6; // keeps g = 3's residue condition, but is composite
-    let inner = types::ServerDHInnerData {
-        dh_prime: Bytes::copy_from_slice(&prime),
-        ..exchange.inner()
-    };
-    let answer = exchange.dh_ok(&inner);
-    fails_with(
-        exchange.send(&answer),
+    with_inner(
+        |i| i.dh_prime = Bytes::copy_from_slice(&prime),
         HandshakeError::Dh(DhError::NotSafePrime),
     );
 }
 
 #[test]
 fn generator_out_of_range() {
-    let mut exchange = Exchange::after_res_pq();
-    let inner = types::ServerDHInnerData {
-        g: 9,
-        ..exchange.inner()
-    };
-    let answer = exchange.dh_ok(&inner);
-    fails_with(
-        exchange.send(&answer),
-        HandshakeError::Dh(DhError::Generator(9)),
-    );
+    with_inner(|i| i.g = 9, HandshakeError::Dh(DhError::Generator(9)));
 }
 
 #[test]
 fn generator_with_a_wrong_residue() {
     // Telegram's prime is 3 mod 8: 2 does not generate the prime-order subgroup.
-    let mut exchange = Exchange::after_res_pq();
-    let inner = types::ServerDHInnerData {
-        g: 2,
-        ..exchange.inner()
-    };
-    let answer = exchange.dh_ok(&inner);
-    fails_with(
-        exchange.send(&answer),
+    with_inner(
+        |i| i.g = 2,
         HandshakeError::Dh(DhError::GeneratorResidue(2)),
     );
 }
 
 fn with_g_a(g_a: &[u8]) {
-    let mut exchange = Exchange::after_res_pq();
-    let inner = types::ServerDHInnerData {
-        g_a: Bytes::copy_from_slice(g_a),
-        ..exchange.inner()
-    };
-    let answer = exchange.dh_ok(&inner);
-    fails_with(
-        exchange.send(&answer),
+    with_inner(
+        |i| i.g_a = Bytes::copy_from_slice(g_a),
         HandshakeError::Dh(DhError::ValueRange),
     );
 }

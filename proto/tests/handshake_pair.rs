@@ -8,26 +8,10 @@ use oxigram_proto::handshake::{
 use oxigram_proto::random::SeededRandom;
 use proptest::prelude::*;
 
-/// The tests' own server key pair (see `fixtures/rsa/gen_key.py`).
-fn server_key() -> RsaPrivateKey {
-    let text = include_str!("fixtures/rsa/test_server_key.txt");
-    let field = |name: &str| {
-        let line = text
-            .lines()
-            .find(|l| l.starts_with(&format!("{name} ")))
-            .unwrap();
-        let hex = line[name.len() + 1..].trim();
-        let hex = if hex.len() % 2 == 1 {
-            format!("0{hex}")
-        } else {
-            hex.to_owned()
-        };
-        (0..hex.len() / 2)
-            .map(|i| u8::from_str_radix(&hex[2 * i..2 * i + 2], 16).unwrap())
-            .collect::<Vec<u8>>()
-    };
-    RsaPrivateKey::new(&field("n"), &field("e"), &field("d")).unwrap()
-}
+#[path = "common/server_key.rs"]
+mod server_key;
+
+use server_key::server_key;
 
 fn seeds(seed: u64) -> (SeededRandom, SeededRandom) {
     let mut a = [0u8; 32];
