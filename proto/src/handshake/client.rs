@@ -2,15 +2,15 @@
 
 use bytes::Bytes;
 use oxigram_tl::mtproto::{enums, functions, types};
-use oxigram_tl::{Deserialize, Reader, Serialize};
+use oxigram_tl::{Deserialize, Serialize};
 
 use super::HandshakeError;
-use super::derive::{new_nonce_hash, tmp_aes};
+use super::derive::{new_nonce_hash, open, seal, tmp_aes};
 use crate::crypto::dh::Group;
 use crate::crypto::factor::factor;
 use crate::crypto::message::AuthKey;
 use crate::crypto::rsa::{RsaPublicKey, rsa_pad};
-use crate::crypto::{ige, sha1};
+use crate::crypto::sha1;
 use crate::random::RandomSource;
 
 /// Which `p_q_inner_data` constructor the client sends.
@@ -108,8 +108,7 @@ struct DhGen {
     new_nonce: [u8; 32],
     group: Group,
     g_a: [u8; 256],
-    tmp_key: [u8; 32],
-    tmp_iv: [u8; 32],
+    tmp: ([u8; 32], [u8; 32]),
     auth_key: AuthKey,
     time_offset: i32,
     server_time: i32,
@@ -323,20 +322,8 @@ fn on_dh_params(
     if ok.server_nonce != server_nonce {
         return Err(HandshakeError::ServerNonceMismatch);
     }
-    let (tmp_key, tmp_iv) = tmp_aes(&new_nonce, &server_nonce);
-    let mut plain = ok.encrypted_answer.to_vec();
-    if plain.len() < 20 + 4 {
-        return Err(HandshakeError::AnswerHash);
-    }
-    ige::decrypt(&mut plain, &tmp_key, &tmp_iv).map_err(|_| HandshakeError::AnswerHash)?;
-    let (hash, body) = plain.split_at(20);
-    let mut reader = Reader::new(body);
-    let inner = enums::ServerDHInnerData::deserialize(&mut reader)?;
-    let enums::ServerDHInnerData::ServerDHInnerData(inner) = inner;
-    let used = reader.position();
-    if body.len() - used >= 16 || sha1(&[&body[..used]])[..] != *hash {
-        return Err(HandshakeError::AnswerHash);
-    }
+    let tmp = tmp_aes(&new_nonce, &server_nonce);
+    let enums::ServerDHInnerData::ServerDHInnerData(inner) = open(&ok.encrypted_answer, &tmp)?;
     if inner.nonce != nonce {
         return Err(HandshakeError::NonceMismatch);
     }
@@ -353,8 +340,7 @@ fn on_dh_params(
         new_nonce,
         group,
         g_a,
-        tmp_key,
-        tmp_iv,
+        tmp,
         auth_key: AuthKey::new([0; 256]),
         time_offset,
         server_time: inner.server_time,
@@ -385,15 +371,8 @@ fn client_dh_params(
         server_nonce: s.server_nonce,
         retry_id,
         g_b: Bytes::copy_from_slice(&g_b),
-    }
-    .to_bytes();
-    let mut data = sha1(&[&inner]).to_vec();
-    data.extend_from_slice(&inner);
-    let padding = (16 - data.len() % 16) % 16;
-    let start = data.len();
-    data.resize(start + padding, 0);
-    random.fill(&mut data[start..]);
-    ige::encrypt(&mut data, &s.tmp_key, &s.tmp_iv)?;
+    };
+    let data = seal(&inner, &s.tmp, random)?;
     Ok(functions::SetClientDHParams {
         nonce: s.nonce,
         server_nonce: s.server_nonce,

@@ -1,7 +1,11 @@
 //! Values both roles derive from the nonces and the new key.
 
+use oxigram_tl::{Deserialize, Reader, Serialize};
+
+use super::HandshakeError;
 use crate::crypto::message::AuthKey;
-use crate::crypto::sha1;
+use crate::crypto::{ige, sha1};
+use crate::random::RandomSource;
 
 /// The temporary AES key and IV that protect the DH exchange, derived from the nonces.
 pub fn tmp_aes(new_nonce: &[u8; 32], server_nonce: &[u8; 16]) -> ([u8; 32], [u8; 32]) {
@@ -22,4 +26,41 @@ pub fn tmp_aes(new_nonce: &[u8; 32], server_nonce: &[u8; 16]) -> ([u8; 32], [u8;
 pub fn new_nonce_hash(new_nonce: &[u8; 32], n: u8, auth_key: &AuthKey) -> [u8; 16] {
     let digest = sha1(&[new_nonce, &[n], &auth_key.aux_hash()]);
     digest[4..].try_into().expect("16 bytes")
+}
+
+/// The DH stage's encrypted envelope: `SHA1(value) ‖ value ‖ 0..15 random bytes`,
+/// AES-256-IGE with the temporary key. Both roles seal what they send this way.
+pub(crate) fn seal(
+    value: &impl Serialize,
+    (key, iv): &([u8; 32], [u8; 32]),
+    random: &mut dyn RandomSource,
+) -> Result<Vec<u8>, HandshakeError> {
+    let body = value.to_bytes();
+    let mut data = sha1(&[&body]).to_vec();
+    data.extend_from_slice(&body);
+    let start = data.len();
+    data.resize(start.next_multiple_of(16), 0);
+    random.fill(&mut data[start..]);
+    ige::encrypt(&mut data, key, iv)?;
+    Ok(data)
+}
+
+/// Opens what [`seal`] made, checking the SHA-1 and that fewer than 16 padding bytes follow.
+pub(crate) fn open<T: Deserialize>(
+    encrypted: &[u8],
+    (key, iv): &([u8; 32], [u8; 32]),
+) -> Result<T, HandshakeError> {
+    let mut data = encrypted.to_vec();
+    if data.len() < 20 + 4 {
+        return Err(HandshakeError::AnswerHash);
+    }
+    ige::decrypt(&mut data, key, iv).map_err(|_| HandshakeError::AnswerHash)?;
+    let (hash, body) = data.split_at(20);
+    let mut reader = Reader::new(body);
+    let value = T::deserialize(&mut reader)?;
+    let used = reader.position();
+    if body.len() - used >= 16 || sha1(&[&body[..used]])[..] != *hash {
+        return Err(HandshakeError::AnswerHash);
+    }
+    Ok(value)
 }

@@ -4,13 +4,12 @@ use bytes::Bytes;
 use oxigram_tl::mtproto::{enums, functions, types};
 use oxigram_tl::{Deserialize, Reader, Serialize};
 
-use super::derive::{new_nonce_hash, tmp_aes};
+use super::derive::{new_nonce_hash, open, seal, tmp_aes};
 use super::{AuthKeyOutcome, HandshakeError};
 use crate::crypto::dh::{Group, TELEGRAM_PRIME};
 use crate::crypto::factor::random_prime_u32;
 use crate::crypto::message::AuthKey;
 use crate::crypto::rsa::RsaPrivateKey;
-use crate::crypto::{ige, sha1};
 use crate::random::RandomSource;
 
 /// What the server role needs.
@@ -64,8 +63,7 @@ struct Pending {
     new_nonce: [u8; 32],
     group: Group,
     a: [u8; 256],
-    tmp_key: [u8; 32],
-    tmp_iv: [u8; 32],
+    tmp: ([u8; 32], [u8; 32]),
     server_time: i32,
     expires_in: Option<i32>,
 }
@@ -208,15 +206,9 @@ impl ServerHandshake {
             dh_prime: Bytes::copy_from_slice(&group.prime_bytes()),
             g_a: Bytes::copy_from_slice(&g_a),
             server_time,
-        }
-        .to_bytes();
-        let mut data = sha1(&[&answer]).to_vec();
-        data.extend_from_slice(&answer);
-        let start = data.len();
-        data.resize(start.next_multiple_of(16), 0);
-        random.fill(&mut data[start..]);
-        let (tmp_key, tmp_iv) = tmp_aes(&new_nonce, &server_nonce);
-        ige::encrypt(&mut data, &tmp_key, &tmp_iv)?;
+        };
+        let tmp = tmp_aes(&new_nonce, &server_nonce);
+        let data = seal(&answer, &tmp, random)?;
         let answer = types::ServerDHParamsOk {
             nonce,
             server_nonce,
@@ -228,8 +220,7 @@ impl ServerHandshake {
             new_nonce,
             group,
             a,
-            tmp_key,
-            tmp_iv,
+            tmp,
             server_time,
             expires_in,
         };
@@ -243,19 +234,7 @@ impl ServerHandshake {
 fn on_set_client_dh(p: Pending, request: &[u8]) -> Result<(State, ServerStep), HandshakeError> {
     let request = functions::SetClientDHParams::from_bytes(request)?;
     check_nonces(request.nonce, request.server_nonce, p.nonce, p.server_nonce)?;
-    let mut data = request.encrypted_data.to_vec();
-    if data.len() < 20 + 4 {
-        return Err(HandshakeError::AnswerHash);
-    }
-    ige::decrypt(&mut data, &p.tmp_key, &p.tmp_iv).map_err(|_| HandshakeError::AnswerHash)?;
-    let (hash, body) = data.split_at(20);
-    let mut reader = Reader::new(body);
-    let enums::ClientDHInnerData::ClientDHInnerData(inner) =
-        enums::ClientDHInnerData::deserialize(&mut reader)?;
-    let used = reader.position();
-    if body.len() - used >= 16 || sha1(&[&body[..used]])[..] != *hash {
-        return Err(HandshakeError::AnswerHash);
-    }
+    let enums::ClientDHInnerData::ClientDHInnerData(inner) = open(&request.encrypted_data, &p.tmp)?;
     check_nonces(inner.nonce, inner.server_nonce, p.nonce, p.server_nonce)?;
     let g_b = p.group.check_public(&inner.g_b)?;
     let auth_key = AuthKey::new(p.group.power(&g_b, &p.a));
