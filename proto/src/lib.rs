@@ -9,5 +9,6 @@
 pub mod crypto;
 pub mod handshake;
 pub mod random;
+pub mod transport;
 
 pub use oxigram_tl::mtproto as schema;
