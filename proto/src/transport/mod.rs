@@ -3,12 +3,17 @@
 //!
 //! A [`Framer`] writes frames into a `BytesMut` and splits received frames off the front of
 //! another without copying. The first frame a client sends is preceded by the transport's
-//! tag; a server's framer expects and checks that tag. Obfuscation and quick acks build on
-//! these codecs (not yet here).
+//! tag; a server's framer expects and checks that tag. [`Obfuscated`] wraps a framer in
+//! obfuscated2 (AES-256-CTR both ways, optionally keyed with an MTProxy secret). Quick
+//! acks are not handled yet.
 
 use bytes::{Buf, BufMut, Bytes, BytesMut};
 
 use crate::random::RandomSource;
+
+mod obfuscated;
+
+pub use obfuscated::Obfuscated;
 
 /// The framing on the wire.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -101,6 +106,17 @@ impl Framer {
             kind,
             tag_to_send: tagged && role == Role::Client,
             tag_to_receive: tagged && role == Role::Server,
+            send_seq: 0,
+            recv_seq: 0,
+        }
+    }
+
+    /// A framer whose tag travels elsewhere (inside an obfuscated connection's header).
+    pub fn untagged(kind: Kind) -> Self {
+        Framer {
+            kind,
+            tag_to_send: false,
+            tag_to_receive: false,
             send_seq: 0,
             recv_seq: 0,
         }
