@@ -4,6 +4,7 @@ mod common;
 
 use bytes::BytesMut;
 use common::{hex, load};
+use oxigram_proto::crypto::message::{self, AuthKey, Sender};
 use oxigram_proto::random::SeededRandom;
 use oxigram_proto::transport::{Frame, Framer, Kind, Obfuscated, Role, TransportError};
 use proptest::prelude::*;
@@ -254,4 +255,83 @@ fn obfuscated_round_trips_both_ways() {
             assert_eq!(got_client, expected, "{kind:?} down");
         }
     }
+}
+
+#[test]
+fn quick_acks_are_requested_and_recognised() {
+    let (Some(v), Some(packet)) = (load("transport_vectors.json"), packet()) else {
+        return;
+    };
+    let t = &v["transports"];
+    let mut random = SeededRandom::new([2; 32]);
+    // The token the server computes for the vector's packet, as the vectors record it.
+    let (Some(messages), Some(keys)) = (
+        load("mtproto2_message_vectors.json"),
+        load("auth_key_sample.json"),
+    ) else {
+        return;
+    };
+    let case = &messages["derived_from_official_sample"]["client_to_server"];
+    let auth_key = AuthKey::new(common::array(&keys["steps"][7]["auth_key"]));
+    let token = message::quick_ack_token(&auth_key, Sender::Client, &hex(&case["plaintext"]));
+    let recorded = case["quick_ack_token_u32_le"]
+        .as_str()
+        .unwrap()
+        .trim_start_matches("0x");
+    assert_eq!(token, u32::from_str_radix(recorded, 16).unwrap());
+    for kind in [Kind::Abridged, Kind::Intermediate, Kind::PaddedIntermediate] {
+        let (mut client, mut server) = (
+            Framer::new(kind, Role::Client),
+            Framer::new(kind, Role::Server),
+        );
+        let mut up = BytesMut::new();
+        client.encode_requesting_ack(&packet, &mut up, &mut random);
+        match kind {
+            Kind::Abridged => assert_eq!(
+                up[1..2],
+                hex(&t["abridged"]["quick_ack_request_small_first_byte"])[..]
+            ),
+            Kind::Intermediate => assert_eq!(
+                up[4..8],
+                hex(&t["intermediate"]["quick_ack_request_header"])[..]
+            ),
+            _ => assert_eq!(up[7] & 0x80, 0x80),
+        }
+        let frame = server.decode(&mut up).unwrap();
+        assert_eq!(
+            frame,
+            Some(Frame::PacketAckRequested(packet.clone().into())),
+            "{kind:?}"
+        );
+
+        // The answer: the acknowledgement, then an ordinary packet.
+        let mut down = BytesMut::new();
+        server.encode_quick_ack(token, &mut down);
+        server.encode(&packet, &mut down, &mut random);
+        assert_eq!(
+            client.decode(&mut down).unwrap(),
+            Some(Frame::QuickAck(token)),
+            "{kind:?}"
+        );
+        assert_eq!(
+            client.decode(&mut down).unwrap(),
+            Some(Frame::Packet(packet.clone().into()))
+        );
+    }
+
+    // The same through obfuscation.
+    let mut client = Obfuscated::client(Kind::Intermediate, None, None, &mut random);
+    let mut server = Obfuscated::server(None);
+    let mut up = BytesMut::new();
+    client.encode_requesting_ack(&packet, &mut up, &mut random);
+    assert!(matches!(
+        server.decode(&mut up).unwrap(),
+        Some(Frame::PacketAckRequested(_))
+    ));
+    let mut down = BytesMut::new();
+    server.encode_quick_ack(token, &mut down);
+    assert_eq!(
+        client.decode(&mut down).unwrap(),
+        Some(Frame::QuickAck(token))
+    );
 }

@@ -69,9 +69,21 @@ impl std::fmt::Debug for AuthKey {
 
 /// The message key of `plaintext` (which includes its padding).
 pub fn msg_key(auth_key: &AuthKey, sender: Sender, plaintext: &[u8]) -> [u8; 16] {
+    msg_key_large(auth_key, sender, plaintext)[8..24]
+        .try_into()
+        .expect("16 bytes")
+}
+
+fn msg_key_large(auth_key: &AuthKey, sender: Sender, plaintext: &[u8]) -> [u8; 32] {
     let x = sender.x();
-    let large = sha256(&[&auth_key.key[88 + x..120 + x], plaintext]);
-    large[8..24].try_into().expect("16 bytes")
+    sha256(&[&auth_key.key[88 + x..120 + x], plaintext])
+}
+
+/// The quick acknowledgement a server sends for a message: the first 32 bits of its
+/// `msg_key_large` (a little-endian `u32`) with the top bit set.
+pub fn quick_ack_token(auth_key: &AuthKey, sender: Sender, plaintext: &[u8]) -> u32 {
+    let large = msg_key_large(auth_key, sender, plaintext);
+    u32::from_le_bytes(large[..4].try_into().expect("4 bytes")) | 0x8000_0000
 }
 
 /// The AES-256 key and IGE IV for a message with `msg_key`.

@@ -4,8 +4,9 @@
 //! A [`Framer`] writes frames into a `BytesMut` and splits received frames off the front of
 //! another without copying. The first frame a client sends is preceded by the transport's
 //! tag; a server's framer expects and checks that tag. [`Obfuscated`] wraps a framer in
-//! obfuscated2 (AES-256-CTR both ways, optionally keyed with an MTProxy secret). Quick
-//! acks are not handled yet.
+//! obfuscated2 (AES-256-CTR both ways, optionally keyed with an MTProxy secret). Clients
+//! may ask for quick acknowledgements (the top bit of a frame's length); servers answer
+//! with a 4-byte token in place of a frame, which client framers recognise.
 
 use bytes::{Buf, BufMut, Bytes, BytesMut};
 
@@ -54,10 +55,16 @@ pub enum Role {
 pub const MAX_PAYLOAD: usize = 16 << 20;
 
 /// What a received frame holds.
+#[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Frame {
     /// An MTProto packet.
     Packet(Bytes),
+    /// (Server side) an MTProto packet whose sender asks for a quick acknowledgement.
+    PacketAckRequested(Bytes),
+    /// (Client side) a quick acknowledgement: the first 32 bits of the acknowledged
+    /// packet's `msg_key_large` (read as a little-endian `u32`), top bit set.
+    QuickAck(u32),
     /// A transport error code sent in place of a packet (`-404`: no such auth key,
     /// `-429`: too many connections, `-444`: invalid DC).
     Error(i32),
@@ -94,6 +101,7 @@ pub struct Framer {
     tag_to_send: bool,
     /// The server still has to receive the tag.
     tag_to_receive: bool,
+    role: Role,
     send_seq: u32,
     recv_seq: u32,
 }
@@ -106,19 +114,18 @@ impl Framer {
             kind,
             tag_to_send: tagged && role == Role::Client,
             tag_to_receive: tagged && role == Role::Server,
+            role,
             send_seq: 0,
             recv_seq: 0,
         }
     }
 
     /// A framer whose tag travels elsewhere (inside an obfuscated connection's header).
-    pub fn untagged(kind: Kind) -> Self {
+    pub fn untagged(kind: Kind, role: Role) -> Self {
         Framer {
-            kind,
             tag_to_send: false,
             tag_to_receive: false,
-            send_seq: 0,
-            recv_seq: 0,
+            ..Framer::new(kind, role)
         }
     }
 
@@ -130,6 +137,37 @@ impl Framer {
     /// Appends a frame carrying `payload` (a multiple of 4 bytes) to `out`, preceded by
     /// the tag if this client has not sent it yet. `random` pads padded-intermediate frames.
     pub fn encode(&mut self, payload: &[u8], out: &mut BytesMut, random: &mut dyn RandomSource) {
+        self.encode_frame(payload, out, random, false);
+    }
+
+    /// Like [`Framer::encode`], asking the server for a quick acknowledgement (abridged and
+    /// intermediate transports; the full transport has none, and ignores the request).
+    pub fn encode_requesting_ack(
+        &mut self,
+        payload: &[u8],
+        out: &mut BytesMut,
+        random: &mut dyn RandomSource,
+    ) {
+        self.encode_frame(payload, out, random, true);
+    }
+
+    /// (Server side) appends a quick acknowledgement carrying `token` (its top bit is set
+    /// here). Abridged sends it byte-swapped, so that its first byte has the top bit.
+    pub fn encode_quick_ack(&mut self, token: u32, out: &mut BytesMut) {
+        let token = token | 0x8000_0000;
+        match self.kind {
+            Kind::Abridged => out.put_u32(token),
+            _ => out.put_u32_le(token),
+        }
+    }
+
+    fn encode_frame(
+        &mut self,
+        payload: &[u8],
+        out: &mut BytesMut,
+        random: &mut dyn RandomSource,
+        ack: bool,
+    ) {
         debug_assert!(
             payload.len().is_multiple_of(4),
             "MTProto packets are whole words"
@@ -141,23 +179,26 @@ impl Framer {
         match self.kind {
             Kind::Abridged => {
                 let words = payload.len() / 4;
+                let ack_bit = if ack { 0x80 } else { 0 };
                 if words < 0x7f {
-                    out.put_u8(words as u8);
+                    out.put_u8(words as u8 | ack_bit);
                 } else {
-                    out.put_u8(0x7f);
+                    out.put_u8(0x7f | ack_bit);
                     out.put_slice(&(words as u32).to_le_bytes()[..3]);
                 }
                 out.put_slice(payload);
             }
             Kind::Intermediate => {
-                out.put_u32_le(payload.len() as u32);
+                out.put_u32_le(payload.len() as u32 | if ack { 0x8000_0000 } else { 0 });
                 out.put_slice(payload);
             }
             Kind::PaddedIntermediate => {
                 let mut pad = [0u8; 16];
                 random.fill(&mut pad);
                 let pad = &pad[..usize::from(pad[15] % 16)];
-                out.put_u32_le((payload.len() + pad.len()) as u32);
+                out.put_u32_le(
+                    (payload.len() + pad.len()) as u32 | if ack { 0x8000_0000 } else { 0 },
+                );
                 out.put_slice(payload);
                 out.put_slice(pad);
             }
@@ -187,6 +228,32 @@ impl Framer {
             input.advance(tag.len());
             self.tag_to_receive = false;
         }
+        // A client receives quick acknowledgements: four bytes with the top bit set where a
+        // length would be (abridged: the first byte's top bit, the word byte-swapped).
+        if self.role == Role::Client && self.kind != Kind::Full {
+            let ack = match (self.kind, input.first_chunk::<4>()) {
+                (_, None) if input.first().is_some_and(|b| b & 0x80 != 0) => return Ok(None),
+                (Kind::Abridged, Some(word)) if word[0] & 0x80 != 0 => {
+                    Some(u32::from_be_bytes(*word))
+                }
+                (Kind::Intermediate | Kind::PaddedIntermediate, Some(word))
+                    if word[3] & 0x80 != 0 =>
+                {
+                    Some(u32::from_le_bytes(*word))
+                }
+                _ => None,
+            };
+            if let Some(token) = ack {
+                input.advance(4);
+                return Ok(Some(Frame::QuickAck(token)));
+            }
+        }
+        let ack_requested = match (self.kind, input.first(), input.first_chunk::<4>()) {
+            (Kind::Full, ..) => false,
+            (Kind::Abridged, Some(b), _) => b & 0x80 != 0,
+            (_, _, Some(word)) => word[3] & 0x80 != 0,
+            _ => false,
+        };
         let (header, len) = match self.kind {
             Kind::Abridged => match input.first() {
                 None => return Ok(None),
@@ -243,7 +310,10 @@ impl Framer {
                 if self.kind == Kind::PaddedIntermediate {
                     payload.truncate(unpadded_len(&payload));
                 }
-                Ok(Some(packet_or_error(payload)))
+                Ok(Some(match packet_or_error(payload) {
+                    Frame::Packet(p) if ack_requested => Frame::PacketAckRequested(p),
+                    frame => frame,
+                }))
             }
         }
     }

@@ -4,7 +4,7 @@
 
 use bytes::BytesMut;
 
-use super::{Frame, Framer, Kind, TransportError};
+use super::{Frame, Framer, Kind, Role, TransportError};
 use crate::crypto::ctr::AesCtr;
 use crate::crypto::sha256;
 use crate::random::RandomSource;
@@ -99,7 +99,7 @@ impl Obfuscated {
         tx.apply(&mut encrypted);
         init[56..].copy_from_slice(&encrypted[56..]);
         Obfuscated {
-            framer: Framer::untagged(kind),
+            framer: Framer::untagged(kind, Role::Client),
             tx,
             rx,
             header: Some(init),
@@ -113,7 +113,7 @@ impl Obfuscated {
     pub fn server(secret: Option<&[u8; 16]>) -> Self {
         // The real keys come with the client's header; these are never used before it.
         Obfuscated {
-            framer: Framer::untagged(Kind::Intermediate),
+            framer: Framer::untagged(Kind::Intermediate, Role::Server),
             tx: AesCtr::new(&[0; 32], &[0; 16]),
             rx: AesCtr::new(&[0; 32], &[0; 16]),
             header: None,
@@ -129,11 +129,32 @@ impl Obfuscated {
 
     /// Appends an encrypted frame (after the header, for a client's first frame).
     pub fn encode(&mut self, payload: &[u8], out: &mut BytesMut, random: &mut dyn RandomSource) {
+        self.encrypting(out, |framer, out| framer.encode(payload, out, random));
+    }
+
+    /// Like [`Obfuscated::encode`], asking for a quick acknowledgement.
+    pub fn encode_requesting_ack(
+        &mut self,
+        payload: &[u8],
+        out: &mut BytesMut,
+        random: &mut dyn RandomSource,
+    ) {
+        self.encrypting(out, |framer, out| {
+            framer.encode_requesting_ack(payload, out, random)
+        });
+    }
+
+    /// (Server side) appends an encrypted quick acknowledgement.
+    pub fn encode_quick_ack(&mut self, token: u32, out: &mut BytesMut) {
+        self.encrypting(out, |framer, out| framer.encode_quick_ack(token, out));
+    }
+
+    fn encrypting(&mut self, out: &mut BytesMut, write: impl FnOnce(&mut Framer, &mut BytesMut)) {
         if let Some(header) = self.header.take() {
             out.extend_from_slice(&header);
         }
         let start = out.len();
-        self.framer.encode(payload, out, random);
+        write(&mut self.framer, out);
         self.tx.apply(&mut out[start..]);
     }
 
@@ -154,7 +175,7 @@ impl Obfuscated {
                 [0xdd, 0xdd, 0xdd, 0xdd] => Kind::PaddedIntermediate,
                 _ => return Err(TransportError::BadTag),
             };
-            (self.rx, self.tx, self.framer) = (rx, tx, Framer::untagged(kind));
+            (self.rx, self.tx, self.framer) = (rx, tx, Framer::untagged(kind, Role::Server));
             self.awaiting_header = None;
             self.decrypted = 0;
         }
