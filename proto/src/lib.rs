@@ -9,6 +9,7 @@
 pub mod crypto;
 pub mod handshake;
 pub mod random;
+pub mod session;
 pub mod transport;
 
 pub use oxigram_tl::mtproto as schema;
