@@ -5,7 +5,7 @@ use oxigram_tl::mtproto::{enums, functions, types};
 use oxigram_tl::{Deserialize, Serialize};
 
 use super::HandshakeError;
-use super::derive::{new_nonce_hash, open, seal, tmp_aes};
+use super::derive::{be_bytes, new_nonce_hash, open, seal, tmp_aes};
 use crate::crypto::dh::Group;
 use crate::crypto::factor::factor;
 use crate::crypto::message::AuthKey;
@@ -177,8 +177,8 @@ impl ClientHandshake {
         let pq = be_u64(&res.pq).ok_or(HandshakeError::PqTooLarge(res.pq.len()))?;
         let (p, q) = factor(pq)?;
         let (p, q) = (
-            Bytes::copy_from_slice(&trimmed(p)),
-            Bytes::copy_from_slice(&trimmed(q)),
+            Bytes::copy_from_slice(&be_bytes(p)),
+            Bytes::copy_from_slice(&be_bytes(q)),
         );
 
         let mut new_nonce = [0u8; 32];
@@ -387,11 +387,4 @@ fn xor8(a: &[u8], b: &[u8]) -> [u8; 8] {
 
 fn be_u64(bytes: &[u8]) -> Option<u64> {
     (bytes.len() <= 8).then(|| bytes.iter().fold(0u64, |acc, b| (acc << 8) | u64::from(*b)))
-}
-
-/// A number as big-endian bytes without leading zeros.
-fn trimmed(n: u64) -> Vec<u8> {
-    let bytes = n.to_be_bytes();
-    let start = bytes.iter().position(|b| *b != 0).unwrap_or(7);
-    bytes[start..].to_vec()
 }

@@ -64,3 +64,10 @@ pub(crate) fn open<T: Deserialize>(
     }
     Ok(value)
 }
+
+/// `p`, `q` and `pq` as the exchange sends them: big-endian, without leading zeros.
+pub(crate) fn be_bytes(n: u64) -> Vec<u8> {
+    let bytes = n.to_be_bytes();
+    let start = bytes.iter().position(|b| *b != 0).unwrap_or(7);
+    bytes[start..].to_vec()
+}

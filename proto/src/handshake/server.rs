@@ -4,7 +4,7 @@ use bytes::Bytes;
 use oxigram_tl::mtproto::{enums, functions, types};
 use oxigram_tl::{Deserialize, Reader, Serialize};
 
-use super::derive::{new_nonce_hash, open, seal, tmp_aes};
+use super::derive::{be_bytes, new_nonce_hash, open, seal, tmp_aes};
 use super::{AuthKeyOutcome, HandshakeError};
 use crate::crypto::dh::{Group, TELEGRAM_PRIME};
 use crate::crypto::factor::random_prime_u32;
@@ -118,7 +118,7 @@ impl ServerHandshake {
         let answer = types::ResPQ {
             nonce,
             server_nonce,
-            pq: Bytes::copy_from_slice(&be_trimmed(pq)),
+            pq: Bytes::copy_from_slice(&be_bytes(pq)),
             server_public_key_fingerprints: vec![self.config.key.public().fingerprint()],
         };
         Ok((
@@ -148,7 +148,7 @@ impl ServerHandshake {
                 request.public_key_fingerprint,
             ]));
         }
-        if request.p[..] != be_trimmed(p)[..] || request.q[..] != be_trimmed(q)[..] {
+        if request.p[..] != be_bytes(p)[..] || request.q[..] != be_bytes(q)[..] {
             return Err(HandshakeError::PqMismatch);
         }
         let data = self.config.key.rsa_unpad(&request.encrypted_data)?;
@@ -177,7 +177,7 @@ impl ServerHandshake {
         };
         let (inner_pq, inner_p, inner_q, inner_nonce, inner_server_nonce, new_nonce) = fields;
         check_nonces(inner_nonce, inner_server_nonce, nonce, server_nonce)?;
-        if inner_pq[..] != be_trimmed(pq)[..]
+        if inner_pq[..] != be_bytes(pq)[..]
             || inner_p[..] != request.p[..]
             || inner_q[..] != request.q[..]
         {
@@ -272,10 +272,4 @@ fn check_nonces(
         return Err(HandshakeError::ServerNonceMismatch);
     }
     Ok(())
-}
-
-fn be_trimmed(n: u64) -> Vec<u8> {
-    let bytes = n.to_be_bytes();
-    let start = bytes.iter().position(|b| *b != 0).unwrap_or(7);
-    bytes[start..].to_vec()
 }
