@@ -1,17 +1,14 @@
 //! The crypto primitives against vectors made by independent implementations (TgCrypto,
 //! pycryptodome and the PyPI `mtproto` package): see `fixtures/crypto/gen_fixtures.py`.
 
+mod common;
+
+use common::unhex as hex;
 use oxigram_proto::crypto::ctr::AesCtr;
 use oxigram_proto::crypto::ige;
 use oxigram_proto::crypto::message::{self, AuthKey, Sender};
 
 const VECTORS: &str = include_str!("fixtures/crypto/vectors.txt");
-
-fn hex(text: &str) -> Vec<u8> {
-    (0..text.len() / 2)
-        .map(|i| u8::from_str_radix(&text[2 * i..2 * i + 2], 16).unwrap())
-        .collect()
-}
 
 fn arr<const N: usize>(text: &str) -> [u8; N] {
     hex(text).try_into().unwrap()

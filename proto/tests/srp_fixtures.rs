@@ -5,14 +5,9 @@ use oxigram_proto::crypto::srp::{SrpServer, prove};
 mod common;
 
 use common::replay::Replay;
+use common::unhex as hex;
 
 const VECTORS: &str = include_str!("fixtures/srp/vectors.txt");
-
-fn hex(text: &str) -> Vec<u8> {
-    (0..text.len() / 2)
-        .map(|i| u8::from_str_radix(&text[2 * i..2 * i + 2], 16).unwrap())
-        .collect()
-}
 
 #[test]
 fn proofs_match_telethon() {

@@ -11,6 +11,7 @@ mod common;
 
 use bytes::BytesMut;
 use common::replay::Replay;
+use common::unhex;
 use oxigram_proto::random::SeededRandom;
 use oxigram_proto::transport::{Frame, Framer, Kind, Obfuscated, Role};
 
@@ -90,12 +91,6 @@ fn client_frames_fixture_is_current() {
         committed, text,
         "client_frames.txt is stale: rewrite it (see the module docs)"
     );
-}
-
-fn unhex(text: &str) -> Vec<u8> {
-    (0..text.len() / 2)
-        .map(|i| u8::from_str_radix(&text[2 * i..2 * i + 2], 16).unwrap())
-        .collect()
 }
 
 fn kind(name: &str) -> Kind {

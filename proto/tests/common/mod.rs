@@ -44,7 +44,11 @@ pub fn hex(value: &Value) -> Vec<u8> {
     let text = value
         .as_str()
         .unwrap_or_else(|| panic!("not a hex string: {value}"));
-    let text = text.strip_prefix("0x").unwrap_or(text);
+    unhex(text.strip_prefix("0x").unwrap_or(text))
+}
+
+/// The bytes a hex string spells (the fixture files' encoding).
+pub fn unhex(text: &str) -> Vec<u8> {
     assert!(text.len().is_multiple_of(2), "odd hex length: {text}");
     (0..text.len() / 2)
         .map(|i| u8::from_str_radix(&text[2 * i..2 * i + 2], 16).unwrap())
