@@ -5,7 +5,7 @@ use oxigram_tl::mtproto::{enums, functions, types};
 use oxigram_tl::{Deserialize, Serialize};
 
 use super::HandshakeError;
-use super::derive::{be_bytes, new_nonce_hash, open, seal, tmp_aes};
+use super::derive::{be_bytes, check_nonces, new_nonce_hash, open, seal, tmp_aes};
 use crate::crypto::dh::Group;
 use crate::crypto::factor::factor;
 use crate::crypto::message::AuthKey;
@@ -254,12 +254,7 @@ impl ClientHandshake {
                 (a.nonce, a.server_nonce, a.new_nonce_hash3, 3)
             }
         };
-        if nonce != s.nonce {
-            return Err(HandshakeError::NonceMismatch);
-        }
-        if server_nonce != s.server_nonce {
-            return Err(HandshakeError::ServerNonceMismatch);
-        }
+        check_nonces(nonce, server_nonce, s.nonce, s.server_nonce)?;
         if hash != new_nonce_hash(&s.new_nonce, n, &s.auth_key) {
             return Err(HandshakeError::NewNonceHashMismatch);
         }
@@ -316,20 +311,10 @@ fn on_dh_params(
             return Err(HandshakeError::ServerDhParamsFail);
         }
     };
-    if ok.nonce != nonce {
-        return Err(HandshakeError::NonceMismatch);
-    }
-    if ok.server_nonce != server_nonce {
-        return Err(HandshakeError::ServerNonceMismatch);
-    }
+    check_nonces(ok.nonce, ok.server_nonce, nonce, server_nonce)?;
     let tmp = tmp_aes(&new_nonce, &server_nonce);
     let enums::ServerDHInnerData::ServerDHInnerData(inner) = open(&ok.encrypted_answer, &tmp)?;
-    if inner.nonce != nonce {
-        return Err(HandshakeError::NonceMismatch);
-    }
-    if inner.server_nonce != server_nonce {
-        return Err(HandshakeError::ServerNonceMismatch);
-    }
+    check_nonces(inner.nonce, inner.server_nonce, nonce, server_nonce)?;
     let group = Group::new(inner.g, &inner.dh_prime)?;
     let g_a = group.check_public(&inner.g_a)?;
     let time_offset =

@@ -71,3 +71,19 @@ pub(crate) fn be_bytes(n: u64) -> Vec<u8> {
     let start = bytes.iter().position(|b| *b != 0).unwrap_or(7);
     bytes[start..].to_vec()
 }
+
+/// Both roles check every answer's nonces against the ones agreed so far.
+pub(crate) fn check_nonces(
+    nonce: [u8; 16],
+    server_nonce: [u8; 16],
+    expected_nonce: [u8; 16],
+    expected_server_nonce: [u8; 16],
+) -> Result<(), HandshakeError> {
+    if nonce != expected_nonce {
+        return Err(HandshakeError::NonceMismatch);
+    }
+    if server_nonce != expected_server_nonce {
+        return Err(HandshakeError::ServerNonceMismatch);
+    }
+    Ok(())
+}

@@ -4,7 +4,7 @@ use bytes::Bytes;
 use oxigram_tl::mtproto::{enums, functions, types};
 use oxigram_tl::{Deserialize, Reader, Serialize};
 
-use super::derive::{be_bytes, new_nonce_hash, open, seal, tmp_aes};
+use super::derive::{be_bytes, check_nonces, new_nonce_hash, open, seal, tmp_aes};
 use super::{AuthKeyOutcome, HandshakeError};
 use crate::crypto::dh::{Group, TELEGRAM_PRIME};
 use crate::crypto::factor::random_prime_u32;
@@ -257,19 +257,4 @@ fn on_set_client_dh(p: Pending, request: &[u8]) -> Result<(State, ServerStep), H
             outcome: Box::new(outcome),
         },
     ))
-}
-
-fn check_nonces(
-    nonce: [u8; 16],
-    server_nonce: [u8; 16],
-    expected_nonce: [u8; 16],
-    expected_server_nonce: [u8; 16],
-) -> Result<(), HandshakeError> {
-    if nonce != expected_nonce {
-        return Err(HandshakeError::NonceMismatch);
-    }
-    if server_nonce != expected_server_nonce {
-        return Err(HandshakeError::ServerNonceMismatch);
-    }
-    Ok(())
 }
