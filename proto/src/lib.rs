@@ -6,6 +6,7 @@
 //! is re-exported as [`schema`].
 #![deny(missing_docs)]
 
+pub mod connection;
 pub mod crypto;
 pub mod handshake;
 pub mod random;

@@ -2,7 +2,7 @@
 //! seq_no ‖ length ‖ body ‖ padding)`, and the checks the security guidelines ask of every
 //! incoming one.
 
-use bytes::Bytes;
+use bytes::{BufMut, Bytes, BytesMut};
 
 use crate::crypto::message::{self, AuthKey, Sender};
 use crate::random::RandomSource;
@@ -55,29 +55,55 @@ pub fn seal(
     body: &[u8],
     random: &mut dyn RandomSource,
 ) -> Vec<u8> {
+    let mut out = BytesMut::new();
+    seal_into(auth_key, sender, fields, &[body], random, &mut out);
+    out.to_vec()
+}
+
+/// Like [`seal`], appending the envelope to `out`, with the body given in parts (so that
+/// a container can be sealed without first being copied into one buffer).
+pub fn seal_into(
+    auth_key: &AuthKey,
+    sender: Sender,
+    fields: (i64, i64, i64, i32),
+    body: &[&[u8]],
+    random: &mut dyn RandomSource,
+    out: &mut BytesMut,
+) {
     let (salt, session_id, msg_id, seq_no) = fields;
-    let mut out = Vec::with_capacity(24 + 32 + body.len() + 32);
-    out.extend_from_slice(&auth_key.id());
-    out.extend_from_slice(&[0; 16]);
-    let start = out.len();
-    out.extend_from_slice(&salt.to_le_bytes());
-    out.extend_from_slice(&session_id.to_le_bytes());
-    out.extend_from_slice(&msg_id.to_le_bytes());
-    out.extend_from_slice(&seq_no.to_le_bytes());
-    out.extend_from_slice(&(body.len() as u32).to_le_bytes());
-    out.extend_from_slice(body);
-    let unpadded = out.len() - start;
+    let body_len: usize = body.iter().map(|part| part.len()).sum();
+    let unpadded = 32 + body_len;
     let padding = MIN_PADDING + (16 - (unpadded + MIN_PADDING) % 16) % 16;
+    let at = out.len();
+    out.reserve(24 + unpadded + padding);
+    out.put_slice(&auth_key.id());
+    out.put_bytes(0, 16);
+    out.put_i64_le(salt);
+    out.put_i64_le(session_id);
+    out.put_i64_le(msg_id);
+    out.put_i32_le(seq_no);
+    out.put_u32_le(body_len as u32);
+    for part in body {
+        out.put_slice(part);
+    }
     let end = out.len() + padding;
     out.resize(end, 0);
     random.fill(&mut out[end - padding..]);
-    let msg_key = message::encrypt(auth_key, sender, &mut out[start..]).expect("whole blocks");
-    out[8..24].copy_from_slice(&msg_key);
-    out
+    let msg_key = message::encrypt(auth_key, sender, &mut out[at + 24..]).expect("whole blocks");
+    out[at + 8..at + 24].copy_from_slice(&msg_key);
 }
 
 /// Checks and decrypts an envelope sent by `sender`.
 pub fn open(auth_key: &AuthKey, sender: Sender, packet: &[u8]) -> Result<Inner, EnvelopeError> {
+    open_owned(auth_key, sender, BytesMut::from(packet))
+}
+
+/// Like [`open`], decrypting in place: the body shares the packet's buffer.
+pub fn open_owned(
+    auth_key: &AuthKey,
+    sender: Sender,
+    mut packet: BytesMut,
+) -> Result<Inner, EnvelopeError> {
     let len = packet.len();
     if len < 24 + 32 || !(len - 24).is_multiple_of(16) {
         return Err(EnvelopeError::Length(len));
@@ -86,9 +112,9 @@ pub fn open(auth_key: &AuthKey, sender: Sender, packet: &[u8]) -> Result<Inner, 
         return Err(EnvelopeError::AuthKeyId);
     }
     let msg_key: [u8; 16] = packet[8..24].try_into().expect("16 bytes");
-    let mut plain = packet[24..].to_vec();
-    message::decrypt(auth_key, sender, &msg_key, &mut plain)
+    message::decrypt(auth_key, sender, &msg_key, &mut packet[24..])
         .map_err(|_| EnvelopeError::MessageKey)?;
+    let plain = &packet[24..];
     let word = |at: usize| u32::from_le_bytes(plain[at..at + 4].try_into().expect("4 bytes"));
     let long = |at: usize| i64::from_le_bytes(plain[at..at + 8].try_into().expect("8 bytes"));
     let body_len = word(28);
@@ -98,11 +124,13 @@ pub fn open(auth_key: &AuthKey, sender: Sender, packet: &[u8]) -> Result<Inner, 
     {
         return Err(EnvelopeError::InnerLength(body_len));
     }
+    let (salt, session_id, msg_id, seq_no) = (long(0), long(8), long(16), word(24) as i32);
+    let body = packet.freeze().slice(24 + 32..24 + 32 + body_len as usize);
     Ok(Inner {
-        salt: long(0),
-        session_id: long(8),
-        msg_id: long(16),
-        seq_no: word(24) as i32,
-        body: Bytes::copy_from_slice(&plain[32..32 + body_len as usize]),
+        salt,
+        session_id,
+        msg_id,
+        seq_no,
+        body,
     })
 }

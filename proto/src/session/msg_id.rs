@@ -20,6 +20,13 @@ impl MsgIdGenerator {
         }
     }
 
+    /// Adopts a corrected offset. Ids restart from the corrected clock: ids taken from a
+    /// clock that ran ahead would otherwise stay ahead until it caught up.
+    pub fn set_offset(&mut self, time_offset: i32) {
+        self.time_offset = time_offset;
+        self.last = 0;
+    }
+
     /// The next id for local wall time `now` (since the Unix epoch): the seconds in the
     /// high 32 bits, the sub-second fraction below, the low two bits clear; one step past
     /// the previous id when the clock has not moved (or went back).
@@ -28,6 +35,25 @@ impl MsgIdGenerator {
         let fraction = (u64::from(now.subsec_nanos()) << 32) / 1_000_000_000;
         let candidate = ((seconds << 32) | fraction as i64) & !3;
         self.last = candidate.max(self.last + 4);
+        self.last
+    }
+}
+
+/// Hands out server message ids: server time in the high bits, `1 mod 4` for answers to a
+/// client message and `3 mod 4` for everything else, strictly increasing.
+#[derive(Debug, Clone, Default)]
+pub struct ServerMsgIdGenerator {
+    last: i64,
+}
+
+impl ServerMsgIdGenerator {
+    /// The next id at server time `now`; `answer` says whether it answers a client message.
+    pub fn next(&mut self, now: Duration, answer: bool) -> i64 {
+        let low = if answer { 1 } else { 3 };
+        let fraction = (u64::from(now.subsec_nanos()) << 32) / 1_000_000_000;
+        let candidate = ((now.as_secs() as i64) << 32 | fraction as i64) & !3;
+        let base = candidate.max((self.last & !3) + 4);
+        self.last = base | low;
         self.last
     }
 }
@@ -48,5 +74,16 @@ mod tests {
         assert_eq!(second, first + 4);
         let earlier = ids.next(now - Duration::from_secs(10));
         assert!(earlier > second);
+    }
+
+    #[test]
+    fn server_ids_are_odd_by_kind_and_increase() {
+        let mut ids = ServerMsgIdGenerator::default();
+        let now = Duration::new(1_700_000_000, 0);
+        let answer = ids.next(now, true);
+        let other = ids.next(now, false);
+        assert_eq!((answer % 4, other % 4), (1, 3));
+        assert!(other > answer);
+        assert_eq!(answer >> 32, 1_700_000_000);
     }
 }

@@ -12,8 +12,10 @@ use bytes::{Buf, BufMut, Bytes, BytesMut};
 
 use crate::random::RandomSource;
 
+mod codec;
 mod obfuscated;
 
+pub use codec::Codec;
 pub use obfuscated::Obfuscated;
 
 /// The framing on the wire.

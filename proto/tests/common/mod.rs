@@ -5,6 +5,8 @@
 #![allow(dead_code)]
 
 pub mod replay;
+pub mod server_key;
+pub mod sim;
 
 use std::path::PathBuf;
 

@@ -1,0 +1,474 @@
+//! [`Connection`]: the transport, the key exchange and the encrypted session as one sans-IO
+//! state machine, for one connection to one DC. (The server side is [`server::Server`],
+//! behind the `server` feature.)
+
+mod plain;
+#[cfg(feature = "server")]
+pub mod server;
+
+use std::collections::VecDeque;
+use std::time::{Duration, Instant};
+
+use bytes::{Bytes, BytesMut};
+
+use crate::handshake::{
+    AuthKeyOutcome, ClientHandshake, ClientHandshakeConfig, HandshakeError, Step,
+};
+use crate::random::{RandomSource, SeededRandom};
+use crate::session::{ClientSession, Event, RequestError, RequestId, SessionConfig};
+use crate::transport::{Codec, Frame, Framer, Kind, Obfuscated, Role, TransportError};
+
+pub use plain::{PlainError, open_plain, seal_plain};
+
+/// The time, as the caller's clocks tell it: monotonic for timers, wall-clock for message
+/// ids. The core never reads a clock itself.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Now {
+    /// Monotonic time.
+    pub mono: Instant,
+    /// Time since the Unix epoch.
+    pub unix: Duration,
+}
+
+/// How a connection talks to its DC.
+#[derive(Debug, Clone)]
+pub struct ConnectionConfig {
+    /// The framing.
+    pub transport: Kind,
+    /// Obfuscate the transport (obfuscated2), with an MTProxy secret if one is given.
+    pub obfuscated: Option<Option<[u8; 16]>>,
+    /// The DC (for the obfuscated header and the key exchange).
+    pub dc: i16,
+    /// Keys trusted and key kind for the exchange, when there is no key yet.
+    pub handshake: ClientHandshakeConfig,
+    /// The session's timers and limits.
+    pub session: SessionConfig,
+    /// The seed of the connection's CSPRNG (adapters fill it from the OS).
+    pub seed: [u8; 32],
+    /// A keep-alive ping goes out after this long without one.
+    pub ping_interval: Duration,
+    /// The connection counts as dead after this long without receiving anything (the
+    /// server is asked to close it after the same time without a ping).
+    pub dead_after: Duration,
+    /// Longest the key exchange may take.
+    pub handshake_timeout: Duration,
+}
+
+impl ConnectionConfig {
+    /// Defaults for DC `dc`: intermediate transport, Telegram's keys, a ping a minute.
+    pub fn new(dc: i16, seed: [u8; 32]) -> Self {
+        ConnectionConfig {
+            transport: Kind::Intermediate,
+            obfuscated: None,
+            dc,
+            handshake: ClientHandshakeConfig::new(i32::from(dc)),
+            session: SessionConfig::default(),
+            seed,
+            ping_interval: Duration::from_secs(60),
+            dead_after: Duration::from_secs(75),
+            handshake_timeout: Duration::from_secs(15),
+        }
+    }
+}
+
+/// Why a connection stopped working. After one, [`Connection::reset`] starts over on a new
+/// socket; no request is lost (see [`Connection::reset`]).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum ConnectionError {
+    /// The bytes received do not frame.
+    #[error("transport: {0}")]
+    Transport(#[from] TransportError),
+    /// The server sent a transport error code (`-404`: it does not know our key, `-429`:
+    /// too many connections, `-444`: wrong DC).
+    #[error("the server sent transport error {0}")]
+    TransportCode(i32),
+    /// The key exchange failed.
+    #[error("key exchange: {0}")]
+    Handshake(#[from] HandshakeError),
+    /// An unencrypted message that is not a well-formed key exchange answer, or one
+    /// outside the exchange.
+    #[error("unexpected unencrypted message: {0}")]
+    Plain(#[from] PlainError),
+    /// The key exchange took too long.
+    #[error("the key exchange timed out")]
+    HandshakeTimeout,
+    /// Nothing was received for [`ConnectionConfig::dead_after`].
+    #[error("the connection went silent")]
+    Timeout,
+    /// The connection failed before (or was closed); [`Connection::reset`] it.
+    #[error("the connection is down")]
+    Down,
+}
+
+enum Phase {
+    Handshake {
+        exchange: ClientHandshake,
+        deadline: Instant,
+        /// A body waiting to go out.
+        out: Option<Vec<u8>>,
+    },
+    Ready,
+    Failed,
+    Closed,
+}
+
+/// One client connection: transport, key exchange and encrypted session.
+///
+/// # Driving it
+///
+/// The caller owns the socket. Inputs are method calls; outputs are polled:
+///
+/// ```text
+/// conn.handle_input(now, &mut rx)?;                  // bytes read from the socket
+/// conn.handle_timeout(now);                           // when poll_timeout() passed
+/// while conn.poll_transmit(now, &mut tx) > 0 {}       // bytes to write
+/// while let Some(ev) = conn.poll_event() { … }        // responses, updates, …
+/// let deadline = conn.poll_timeout();                 // when to call handle_timeout
+/// ```
+///
+/// **Drain rule**: after any `&mut` call (`request`, `handle_input`, `handle_timeout`,
+/// `reset`, `close`), drain `poll_transmit` and `poll_event` before waiting again.
+///
+/// Every request gets exactly one final event: [`Event::Response`] (a result or an RPC
+/// error) or [`Event::Failed`]. Requests made before the key exists go out once it does.
+pub struct Connection {
+    config: ConnectionConfig,
+    random: SeededRandom,
+    codec: Codec,
+    phase: Phase,
+    session: Option<ClientSession>,
+    /// Requests waiting for the key.
+    waiting: VecDeque<(RequestId, Bytes)>,
+    next_id: u64,
+    events: VecDeque<Event>,
+    plain_ids: crate::session::MsgIdGenerator,
+    last_rx: Instant,
+    last_ping: Instant,
+    ping_id: i64,
+    packet: BytesMut,
+}
+
+impl std::fmt::Debug for Connection {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Connection")
+            .field("transport", &self.codec.kind())
+            .field("ready", &matches!(self.phase, Phase::Ready))
+            .field("waiting", &self.waiting.len())
+            .finish_non_exhaustive()
+    }
+}
+
+impl Connection {
+    /// A connection; with `auth` (a key created before) the session starts at once,
+    /// otherwise the key exchange does.
+    pub fn new(config: ConnectionConfig, auth: Option<&AuthKeyOutcome>, now: Now) -> Self {
+        let mut random = SeededRandom::new(config.seed);
+        let codec = new_codec(&config, &mut random);
+        let session = auth.map(|auth| {
+            ClientSession::new(
+                config.session.clone(),
+                auth.auth_key.clone(),
+                auth.first_salt,
+                auth.time_offset,
+                false,
+                &mut random,
+            )
+        });
+        let mut conn = Connection {
+            config,
+            random,
+            codec,
+            phase: Phase::Ready,
+            session,
+            waiting: VecDeque::new(),
+            next_id: 0,
+            events: VecDeque::new(),
+            plain_ids: Default::default(),
+            last_rx: now.mono,
+            last_ping: now.mono,
+            ping_id: 0,
+            packet: BytesMut::new(),
+        };
+        if conn.session.is_none() {
+            conn.start_handshake(now);
+        }
+        conn
+    }
+
+    // ----- getters -----
+
+    /// Whether the key exists and requests go out.
+    pub fn is_ready(&self) -> bool {
+        matches!(self.phase, Phase::Ready)
+    }
+
+    /// Whether the connection failed and waits for [`Connection::reset`].
+    pub fn is_down(&self) -> bool {
+        matches!(self.phase, Phase::Failed)
+    }
+
+    /// The session, once there is a key.
+    pub fn session(&self) -> Option<&ClientSession> {
+        self.session.as_ref()
+    }
+
+    /// Requests without their final event yet.
+    pub fn pending(&self) -> usize {
+        self.waiting.len() + self.session.as_ref().map_or(0, |s| s.pending())
+    }
+
+    // ----- mutators -----
+
+    /// Queues a request (a serialized TL function) and returns its handle.
+    pub fn request(&mut self, body: Bytes) -> RequestId {
+        let id = RequestId(self.next_id);
+        self.next_id += 1;
+        match (&self.phase, &mut self.session) {
+            (Phase::Closed, _) => self.events.push_back(Event::Failed {
+                id,
+                error: RequestError::Closed,
+            }),
+            (_, Some(session)) => session.push(id, body),
+            (_, None) => self.waiting.push_back((id, body)),
+        }
+        id
+    }
+
+    /// Cancels a request; its final event is [`RequestError::Cancelled`]. `false` if it
+    /// already had its final event.
+    pub fn cancel(&mut self, id: RequestId) -> bool {
+        if let Some(at) = self.waiting.iter().position(|(w, _)| *w == id) {
+            self.waiting.remove(at);
+            self.events.push_back(Event::Failed {
+                id,
+                error: RequestError::Cancelled,
+            });
+            return true;
+        }
+        self.session.as_mut().is_some_and(|s| s.cancel(id))
+    }
+
+    /// Handles bytes received from the socket; complete frames are split off `input`,
+    /// a partial one stays for next time. An error leaves the connection down until
+    /// [`Connection::reset`].
+    pub fn handle_input(&mut self, now: Now, input: &mut BytesMut) -> Result<(), ConnectionError> {
+        if matches!(self.phase, Phase::Failed | Phase::Closed) {
+            return Err(ConnectionError::Down);
+        }
+        loop {
+            let frame = match self.codec.decode(input) {
+                Ok(Some(frame)) => frame,
+                Ok(None) => return Ok(()),
+                Err(e) => return Err(self.fail(e.into())),
+            };
+            self.last_rx = now.mono;
+            match frame {
+                Frame::Packet(packet) | Frame::PacketAckRequested(packet) => {
+                    if packet.get(..8) == Some(&[0; 8]) {
+                        self.on_plain(now, &packet)?;
+                    } else if let Some(session) = &mut self.session {
+                        session.handle_packet(now.mono, now.unix, BytesMut::from(packet));
+                    }
+                }
+                Frame::QuickAck(_) => {}
+                Frame::Error(code) => return Err(self.fail(ConnectionError::TransportCode(code))),
+            }
+        }
+    }
+
+    /// Runs the timers: the key exchange's deadline, keep-alive pings, the silence
+    /// deadline, and the session's own (acks, unanswered requests).
+    pub fn handle_timeout(&mut self, now: Now) {
+        match &self.phase {
+            Phase::Handshake { deadline, .. } if now.mono >= *deadline => {
+                self.fail(ConnectionError::HandshakeTimeout);
+                return;
+            }
+            Phase::Ready => {}
+            _ => return,
+        }
+        if now.mono >= self.last_rx + self.config.dead_after {
+            self.fail(ConnectionError::Timeout);
+            return;
+        }
+        if let (Some(session), Phase::Ready) = (&mut self.session, &self.phase) {
+            if now.mono >= self.last_ping + self.config.ping_interval {
+                self.last_ping = now.mono;
+                self.ping_id += 1;
+                session.ping(self.ping_id, self.config.dead_after.as_secs() as i32);
+            }
+            session.handle_timeout(now.mono);
+        }
+    }
+
+    /// Starts over on a new socket: a fresh transport (and obfuscation header). The
+    /// session and its key carry on: requests in flight stay pending and their state is
+    /// asked first thing, so each is sent again only if the server never got it, and its
+    /// answer asked again if it was lost. Without a key, the exchange starts again.
+    ///
+    /// To give up on requests in flight instead, call [`Connection::fail_in_flight`].
+    pub fn reset(&mut self, now: Now) {
+        if matches!(self.phase, Phase::Closed) {
+            return;
+        }
+        self.codec = new_codec(&self.config, &mut self.random);
+        self.last_rx = now.mono;
+        self.last_ping = now.mono;
+        if let Some(session) = &mut self.session {
+            session.connection_lost(now.mono);
+            self.phase = Phase::Ready;
+        } else {
+            self.start_handshake(now);
+        }
+    }
+
+    /// Ends every request in flight with [`RequestError::ConnectionLost`] (queued ones
+    /// stay): for callers that would rather retry themselves than wait for a reconnect.
+    pub fn fail_in_flight(&mut self) {
+        if let Some(session) = &mut self.session {
+            session.fail_in_flight(RequestError::ConnectionLost);
+        }
+    }
+
+    /// Closes for good: every request without its final event fails with
+    /// [`RequestError::Closed`].
+    pub fn close(&mut self) {
+        for (id, _) in self.waiting.drain(..) {
+            self.events.push_back(Event::Failed {
+                id,
+                error: RequestError::Closed,
+            });
+        }
+        if let Some(session) = &mut self.session {
+            session.close();
+        }
+        self.phase = Phase::Closed;
+    }
+
+    // ----- polls -----
+
+    /// Appends the bytes to write to the socket to `out`; returns how many.
+    pub fn poll_transmit(&mut self, now: Now, out: &mut BytesMut) -> usize {
+        let start = out.len();
+        match &mut self.phase {
+            Phase::Handshake { out: body, .. } => {
+                if let Some(body) = body.take() {
+                    self.packet.clear();
+                    seal_plain(self.plain_ids.next(now.unix), &body, &mut self.packet);
+                    self.codec.encode(&self.packet, out, &mut self.random);
+                }
+            }
+            Phase::Ready => {
+                if let Some(session) = &mut self.session {
+                    loop {
+                        self.packet.clear();
+                        if !session.poll_transmit(
+                            now.mono,
+                            now.unix,
+                            &mut self.random,
+                            &mut self.packet,
+                        ) {
+                            break;
+                        }
+                        self.codec.encode(&self.packet, out, &mut self.random);
+                    }
+                }
+            }
+            Phase::Failed | Phase::Closed => {}
+        }
+        // A large packet's buffer is not kept around.
+        if self.packet.capacity() > 64 << 10 {
+            self.packet = BytesMut::new();
+        }
+        out.len() - start
+    }
+
+    /// The next event.
+    #[must_use]
+    pub fn poll_event(&mut self) -> Option<Event> {
+        self.events
+            .pop_front()
+            .or_else(|| self.session.as_mut().and_then(|s| s.poll_event()))
+    }
+
+    /// When [`Connection::handle_timeout`] should next be called.
+    #[must_use]
+    pub fn poll_timeout(&self) -> Option<Instant> {
+        match &self.phase {
+            Phase::Handshake { deadline, .. } => Some(*deadline),
+            Phase::Ready => {
+                let own = (self.last_ping + self.config.ping_interval)
+                    .min(self.last_rx + self.config.dead_after);
+                let session = self.session.as_ref().and_then(|s| s.poll_timeout());
+                Some(session.map_or(own, |s| s.min(own)))
+            }
+            Phase::Failed | Phase::Closed => None,
+        }
+    }
+
+    // ----- internals -----
+
+    fn start_handshake(&mut self, now: Now) {
+        let (exchange, body) =
+            ClientHandshake::start(self.config.handshake.clone(), &mut self.random);
+        self.phase = Phase::Handshake {
+            exchange,
+            deadline: now.mono + self.config.handshake_timeout,
+            out: Some(body),
+        };
+    }
+
+    fn on_plain(&mut self, now: Now, packet: &[u8]) -> Result<(), ConnectionError> {
+        let body = match open_plain(packet) {
+            Ok(body) => body,
+            Err(e) => return Err(self.fail(e.into())),
+        };
+        let Phase::Handshake { exchange, out, .. } = &mut self.phase else {
+            return Err(self.fail(PlainError::Unexpected.into()));
+        };
+        match exchange.handle(body, now.unix.as_secs() as i64, &mut self.random) {
+            Ok(Step::Send(next)) => {
+                *out = Some(next);
+                Ok(())
+            }
+            Ok(Step::Done(outcome)) => {
+                let mut session = ClientSession::new(
+                    self.config.session.clone(),
+                    outcome.auth_key.clone(),
+                    outcome.first_salt,
+                    outcome.time_offset,
+                    true,
+                    &mut self.random,
+                );
+                for (id, body) in self.waiting.drain(..) {
+                    session.push(id, body);
+                }
+                self.session = Some(session);
+                self.phase = Phase::Ready;
+                self.last_ping = now.mono;
+                self.events.push_back(Event::AuthKeyCreated(outcome));
+                Ok(())
+            }
+            Err(e) => Err(self.fail(e.into())),
+        }
+    }
+
+    fn fail(&mut self, error: ConnectionError) -> ConnectionError {
+        tracing::debug!(%error, "connection failed");
+        self.phase = Phase::Failed;
+        error
+    }
+}
+
+fn new_codec(config: &ConnectionConfig, random: &mut dyn RandomSource) -> Codec {
+    match &config.obfuscated {
+        Some(secret) => Codec::Obfuscated(Box::new(Obfuscated::client(
+            config.transport,
+            Some(config.dc),
+            secret.as_ref(),
+            random,
+        ))),
+        None => Codec::Plain(Framer::new(config.transport, Role::Client)),
+    }
+}

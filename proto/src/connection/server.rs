@@ -1,0 +1,506 @@
+//! [`Server`]: the server role over many connections, sans-IO. It tells transports apart by
+//! their first bytes, runs key exchanges, keeps keys and sessions (which outlive
+//! connections, as on Telegram), and hands requests to the application.
+
+use std::collections::{BTreeMap, HashMap, VecDeque};
+use std::time::Duration;
+
+use bytes::{Bytes, BytesMut};
+
+use super::plain::{PlainError, open_plain, seal_plain};
+use crate::crypto::message::{AuthKey, Sender};
+use crate::crypto::rsa::RsaPrivateKey;
+use crate::handshake::{HandshakeError, ServerHandshake, ServerHandshakeConfig, ServerStep};
+use crate::random::{RandomSource, SeededRandom};
+use crate::session::{
+    Dropped, RpcError, SaltSchedule, ServerEvent, ServerMsgIdGenerator, ServerSession,
+    ServerSessionConfig, open_owned,
+};
+use crate::transport::{Codec, Frame, TransportError};
+
+/// What a server needs.
+#[derive(Debug, Clone)]
+pub struct ServerConfig {
+    /// The RSA key pair clients encrypt the key exchange to.
+    pub key: RsaPrivateKey,
+    /// The DC id clients must ask keys for (any, when `None`).
+    pub dc: Option<i32>,
+    /// The seed of the server's CSPRNG and salt schedule.
+    pub seed: [u8; 32],
+    /// Session limits.
+    pub session: ServerSessionConfig,
+    /// An MTProxy secret obfuscated clients key their header with.
+    pub proxy_secret: Option<[u8; 16]>,
+}
+
+/// A connection's handle.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct ConnId(pub u64);
+
+/// A session's handle: the key it belongs to and its id.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct SessionRef {
+    /// The auth key id (little-endian, as on the wire).
+    pub auth_key_id: u64,
+    /// The session id the client chose.
+    pub session_id: i64,
+}
+
+/// What the application has to act on.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum ServerOutput {
+    /// A request to answer with [`Server::respond`].
+    Request {
+        /// The connection it came on.
+        conn: ConnId,
+        /// Its session.
+        session: SessionRef,
+        /// Its message id.
+        msg_id: i64,
+        /// The TL function.
+        body: Bytes,
+    },
+    /// A key exchange finished on `conn`.
+    AuthKeyCreated {
+        /// The connection.
+        conn: ConnId,
+        /// The new key's id.
+        auth_key_id: u64,
+    },
+    /// The client asked to be disconnected after `delay` without a ping.
+    Keepalive {
+        /// The connection.
+        conn: ConnId,
+        /// The delay.
+        delay: Duration,
+    },
+    /// A message was refused or dropped (diagnostics).
+    Rejected {
+        /// The connection.
+        conn: ConnId,
+        /// What happened.
+        event: ServerEvent,
+    },
+}
+
+/// Why a connection must be closed (after flushing [`Server::poll_transmit`], which may
+/// carry a transport error code to the client).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum ServerConnError {
+    /// The bytes do not frame.
+    #[error("transport: {0}")]
+    Transport(#[from] TransportError),
+    /// A malformed unencrypted message.
+    #[error("{0}")]
+    Plain(#[from] PlainError),
+    /// The key exchange failed.
+    #[error("key exchange: {0}")]
+    Handshake(#[from] HandshakeError),
+    /// A message under a key the server does not know (`-404` was queued).
+    #[error("unknown auth key {0:016x}")]
+    UnknownKey(u64),
+    /// The connection is unknown or closed.
+    #[error("no such connection")]
+    NoConnection,
+}
+
+struct KeyState {
+    key: AuthKey,
+    /// The salt the exchange gave the client, and until when it is accepted.
+    first_salt: (i64, i64),
+}
+
+#[derive(Default)]
+struct Conn {
+    codec: Option<Codec>,
+    exchange: Option<ServerHandshake>,
+    plain_out: VecDeque<Vec<u8>>,
+    error_out: Option<i32>,
+}
+
+struct Slot {
+    session: ServerSession,
+    conn: Option<ConnId>,
+}
+
+/// The server role over many connections.
+///
+/// Drive it like a [`super::Connection`]: feed each connection's bytes to
+/// [`Server::handle_input`], then drain [`Server::poll_transmit`] for every connection and
+/// [`Server::poll_event`]. Answers go to the connection a session was last seen on; a
+/// session without a connection keeps them until the client comes back.
+pub struct Server {
+    config: ServerConfig,
+    random: SeededRandom,
+    salts: SaltSchedule,
+    keys: HashMap<u64, KeyState>,
+    sessions: BTreeMap<SessionRef, Slot>,
+    conns: HashMap<ConnId, Conn>,
+    events: VecDeque<ServerOutput>,
+    next_conn: u64,
+    plain_ids: ServerMsgIdGenerator,
+    packet: BytesMut,
+}
+
+impl std::fmt::Debug for Server {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Server")
+            .field("keys", &self.keys.len())
+            .field("sessions", &self.sessions.len())
+            .field("connections", &self.conns.len())
+            .finish_non_exhaustive()
+    }
+}
+
+impl Server {
+    /// A server with no keys, sessions or connections.
+    pub fn new(config: ServerConfig) -> Self {
+        let mut random = SeededRandom::new(config.seed);
+        let mut secret = [0u8; 32];
+        random.fill(&mut secret);
+        Server {
+            config,
+            random,
+            salts: SaltSchedule::new(secret),
+            keys: HashMap::new(),
+            sessions: BTreeMap::new(),
+            conns: HashMap::new(),
+            events: VecDeque::new(),
+            next_conn: 0,
+            plain_ids: ServerMsgIdGenerator::default(),
+            packet: BytesMut::new(),
+        }
+    }
+
+    // ----- getters -----
+
+    /// The salt schedule (server time).
+    pub fn salts(&self) -> &SaltSchedule {
+        &self.salts
+    }
+
+    /// Keys known.
+    pub fn key_count(&self) -> usize {
+        self.keys.len()
+    }
+
+    /// Sessions known.
+    pub fn sessions(&self) -> impl Iterator<Item = SessionRef> + '_ {
+        self.sessions.keys().copied()
+    }
+
+    /// Registers a key created elsewhere (a client's saved key, in tests); its clients
+    /// start with any salt and are told the right one.
+    pub fn add_key(&mut self, key: AuthKey) {
+        let id = u64::from_le_bytes(key.id());
+        self.keys.insert(
+            id,
+            KeyState {
+                key,
+                first_salt: (0, 0),
+            },
+        );
+    }
+
+    // ----- connections -----
+
+    /// A new connection.
+    pub fn accept(&mut self) -> ConnId {
+        let id = ConnId(self.next_conn);
+        self.next_conn += 1;
+        self.conns.insert(id, Conn::default());
+        id
+    }
+
+    /// The connection is gone; its sessions keep their output for the next one.
+    pub fn close(&mut self, conn: ConnId) {
+        self.conns.remove(&conn);
+        for slot in self.sessions.values_mut() {
+            if slot.conn == Some(conn) {
+                slot.conn = None;
+            }
+        }
+    }
+
+    /// Handles bytes received on `conn` at server time `unix`.
+    pub fn handle_input(
+        &mut self,
+        conn: ConnId,
+        unix: Duration,
+        input: &mut BytesMut,
+    ) -> Result<(), ServerConnError> {
+        loop {
+            let c = self
+                .conns
+                .get_mut(&conn)
+                .ok_or(ServerConnError::NoConnection)?;
+            if c.codec.is_none() {
+                match Codec::detect(input, self.config.proxy_secret.as_ref()) {
+                    Some(codec) => c.codec = Some(codec),
+                    None => return Ok(()),
+                }
+            }
+            let codec = c.codec.as_mut().expect("set above");
+            let packet = match codec.decode(input)? {
+                None => return Ok(()),
+                Some(Frame::Packet(p) | Frame::PacketAckRequested(p)) => p,
+                // Clients send neither; a peer that does is ignored.
+                Some(Frame::QuickAck(_) | Frame::Error(_)) => continue,
+            };
+            if packet.get(..8) == Some(&[0; 8]) {
+                self.on_plain(conn, unix, &packet)?;
+            } else {
+                self.on_encrypted(conn, unix, packet)?;
+            }
+        }
+    }
+
+    /// Appends what `conn` has to send to `out`; returns how many bytes.
+    pub fn poll_transmit(&mut self, conn: ConnId, unix: Duration, out: &mut BytesMut) -> usize {
+        let start = out.len();
+        let Some(c) = self.conns.get_mut(&conn) else {
+            return 0;
+        };
+        let Some(codec) = c.codec.as_mut() else {
+            return 0;
+        };
+        while let Some(body) = c.plain_out.pop_front() {
+            self.packet.clear();
+            seal_plain(self.plain_ids.next(unix, true), &body, &mut self.packet);
+            codec.encode(&self.packet, out, &mut self.random);
+        }
+        let salt = self.salts.current(unix.as_secs() as i64);
+        for slot in self.sessions.values_mut() {
+            if slot.conn != Some(conn) {
+                continue;
+            }
+            loop {
+                self.packet.clear();
+                if !slot
+                    .session
+                    .poll_transmit(unix, salt, &mut self.random, &mut self.packet)
+                {
+                    break;
+                }
+                codec.encode(&self.packet, out, &mut self.random);
+            }
+        }
+        if let Some(code) = c.error_out.take() {
+            codec.encode(&code.to_le_bytes(), out, &mut self.random);
+        }
+        if self.packet.capacity() > 64 << 10 {
+            self.packet = BytesMut::new();
+        }
+        out.len() - start
+    }
+
+    /// The connections with something to send.
+    pub fn wants_transmit(&self) -> Vec<ConnId> {
+        let mut ids: Vec<ConnId> = self
+            .conns
+            .iter()
+            .filter(|(_, c)| !c.plain_out.is_empty() || c.error_out.is_some())
+            .map(|(id, _)| *id)
+            .chain(
+                self.sessions
+                    .values()
+                    .filter(|s| s.session.wants_transmit())
+                    .filter_map(|s| s.conn),
+            )
+            .collect();
+        ids.sort();
+        ids.dedup();
+        ids
+    }
+
+    /// The next output.
+    #[must_use]
+    pub fn poll_event(&mut self) -> Option<ServerOutput> {
+        self.events.pop_front()
+    }
+
+    // ----- the application's answers -----
+
+    /// Answers a request. `false` if the session is gone or the request was answered,
+    /// dropped by the client, or never made.
+    pub fn respond(
+        &mut self,
+        session: SessionRef,
+        req_msg_id: i64,
+        result: Result<&[u8], &RpcError>,
+    ) -> bool {
+        self.sessions
+            .get_mut(&session)
+            .is_some_and(|s| s.session.respond(req_msg_id, result))
+    }
+
+    /// Sends a message that answers nothing (an update) in `session`.
+    pub fn push(&mut self, session: SessionRef, body: Bytes) -> bool {
+        self.sessions
+            .get_mut(&session)
+            .map(|s| s.session.push(body))
+            .is_some()
+    }
+
+    /// The connection a session was last seen on.
+    pub fn connection_of(&self, session: SessionRef) -> Option<ConnId> {
+        self.sessions.get(&session).and_then(|s| s.conn)
+    }
+
+    // ----- faults -----
+
+    /// Replaces every salt: clients get `bad_server_salt`.
+    pub fn rotate_salts(&mut self) {
+        self.salts.rotate();
+    }
+
+    /// Sends `new_session_created` again in `session`, as if the server had lost what the
+    /// client sent before `first_msg_id`.
+    pub fn announce_new_session(&mut self, session: SessionRef, first_msg_id: i64, unix: Duration) {
+        let salt = self.salts.current(unix.as_secs() as i64);
+        let mut unique = [0u8; 8];
+        self.random.fill(&mut unique);
+        if let Some(slot) = self.sessions.get_mut(&session) {
+            slot.session
+                .announce(first_msg_id, salt, i64::from_le_bytes(unique));
+        }
+    }
+
+    // ----- internals -----
+
+    fn on_plain(
+        &mut self,
+        conn: ConnId,
+        unix: Duration,
+        packet: &[u8],
+    ) -> Result<(), ServerConnError> {
+        let body = open_plain(packet)?;
+        let c = self
+            .conns
+            .get_mut(&conn)
+            .ok_or(ServerConnError::NoConnection)?;
+        let exchange = c.exchange.get_or_insert_with(|| {
+            ServerHandshake::new(ServerHandshakeConfig {
+                key: self.config.key.clone(),
+                dc: self.config.dc,
+            })
+        });
+        let step = exchange.handle(body, unix.as_secs() as i64, &mut self.random);
+        match step {
+            Ok(ServerStep::Send(answer)) => c.plain_out.push_back(answer),
+            Ok(ServerStep::Done { answer, outcome }) => {
+                c.plain_out.push_back(answer);
+                c.exchange = None;
+                let id = u64::from_le_bytes(outcome.auth_key.id());
+                let until = unix.as_secs() as i64 + crate::session::SALT_PERIOD;
+                self.keys.insert(
+                    id,
+                    KeyState {
+                        key: outcome.auth_key,
+                        first_salt: (outcome.first_salt, until),
+                    },
+                );
+                self.events.push_back(ServerOutput::AuthKeyCreated {
+                    conn,
+                    auth_key_id: id,
+                });
+            }
+            Err(e) => {
+                c.exchange = None;
+                return Err(e.into());
+            }
+        }
+        Ok(())
+    }
+
+    fn on_encrypted(
+        &mut self,
+        conn: ConnId,
+        unix: Duration,
+        packet: Bytes,
+    ) -> Result<(), ServerConnError> {
+        let key_id = packet
+            .first_chunk::<8>()
+            .map(|id| u64::from_le_bytes(*id))
+            .unwrap_or(0);
+        let Some(state) = self.keys.get(&key_id) else {
+            if let Some(c) = self.conns.get_mut(&conn) {
+                c.error_out = Some(-404);
+            }
+            return Err(ServerConnError::UnknownKey(key_id));
+        };
+        let inner = match open_owned(&state.key, Sender::Client, BytesMut::from(packet)) {
+            Ok(inner) => inner,
+            Err(e) => {
+                self.events.push_back(ServerOutput::Rejected {
+                    conn,
+                    event: ServerEvent::Dropped(Dropped::Envelope(e)),
+                });
+                return Ok(());
+            }
+        };
+        let now = unix.as_secs() as i64;
+        let salt_ok = self.salts.is_valid(inner.salt, now)
+            || (inner.salt == state.first_salt.0 && now < state.first_salt.1);
+        let session_ref = SessionRef {
+            auth_key_id: key_id,
+            session_id: inner.session_id,
+        };
+        if !self.sessions.contains_key(&session_ref) {
+            let mut unique = [0u8; 8];
+            self.random.fill(&mut unique);
+            let session = ServerSession::new(
+                self.config.session.clone(),
+                state.key.clone(),
+                inner.session_id,
+                inner.msg_id,
+                self.salts.current(now),
+                i64::from_le_bytes(unique),
+            );
+            self.sessions.insert(
+                session_ref,
+                Slot {
+                    session,
+                    conn: Some(conn),
+                },
+            );
+        }
+        let slot = self.sessions.get_mut(&session_ref).expect("inserted above");
+        slot.conn = Some(conn);
+        slot.session
+            .handle_message(unix, inner, &self.salts, salt_ok);
+        let mut destroy = Vec::new();
+        while let Some(event) = slot.session.poll_event() {
+            match event {
+                ServerEvent::Request { msg_id, body } => {
+                    self.events.push_back(ServerOutput::Request {
+                        conn,
+                        session: session_ref,
+                        msg_id,
+                        body,
+                    })
+                }
+                ServerEvent::Keepalive(delay) => self
+                    .events
+                    .push_back(ServerOutput::Keepalive { conn, delay }),
+                ServerEvent::DestroySession { session_id } => destroy.push(session_id),
+                event => self
+                    .events
+                    .push_back(ServerOutput::Rejected { conn, event }),
+            }
+        }
+        for session_id in destroy {
+            let other = SessionRef {
+                auth_key_id: key_id,
+                session_id,
+            };
+            let existed = other != session_ref && self.sessions.remove(&other).is_some();
+            if let Some(slot) = self.sessions.get_mut(&session_ref) {
+                slot.session.answer_destroy_session(session_id, existed);
+            }
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,94 @@
+//! `gzip_packed`: bodies compressed on the way out when it pays, and decompressed on the
+//! way in with a cap, so that a small packet cannot expand into gigabytes.
+
+use std::io::{Read, Write};
+
+use bytes::{BufMut, Bytes, BytesMut};
+use flate2::Compression;
+use flate2::read::GzDecoder;
+use flate2::write::GzEncoder;
+
+/// `gzip_packed#3072cfa1 packed_data:bytes = Object`.
+pub const GZIP_PACKED_ID: u32 = 0x3072_cfa1;
+
+/// The most bytes a `gzip_packed` body may expand to (Telegram's answers stay far below).
+pub const MAX_UNPACKED: usize = 16 << 20;
+
+/// Why a `gzip_packed` body was refused.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum GzipError {
+    /// The `gzip_packed` wrapper itself is malformed.
+    #[error("malformed gzip_packed wrapper")]
+    Wrapper,
+    /// The data is not valid gzip.
+    #[error("invalid gzip data")]
+    Data,
+    /// The data expands beyond [`MAX_UNPACKED`] bytes.
+    #[error("gzip data expands beyond {MAX_UNPACKED} bytes")]
+    TooLarge,
+}
+
+/// Wraps `body` in `gzip_packed` if that makes it smaller; `None` when it does not.
+pub fn pack(body: &[u8]) -> Option<Bytes> {
+    let mut encoder = GzEncoder::new(Vec::with_capacity(body.len() / 2), Compression::fast());
+    encoder.write_all(body).ok()?;
+    let packed = encoder.finish().ok()?;
+    let mut out = BytesMut::with_capacity(packed.len() + 12);
+    out.put_u32_le(GZIP_PACKED_ID);
+    oxigram_tl::put_byte_string(&packed, &mut out);
+    (out.len() < body.len()).then(|| out.freeze())
+}
+
+/// The body inside a `gzip_packed` object (which starts with its constructor id).
+pub fn unpack(object: &[u8]) -> Result<Bytes, GzipError> {
+    let mut reader = oxigram_tl::Reader::new(object);
+    if reader.int().map_err(|_| GzipError::Wrapper)? as u32 != GZIP_PACKED_ID {
+        return Err(GzipError::Wrapper);
+    }
+    let packed = reader.byte_string().map_err(|_| GzipError::Wrapper)?;
+    let mut out = Vec::with_capacity(packed.len().saturating_mul(4).min(1 << 20));
+    // One byte past the cap tells "exactly at the cap" from "beyond it".
+    GzDecoder::new(packed)
+        .take(MAX_UNPACKED as u64 + 1)
+        .read_to_end(&mut out)
+        .map_err(|_| GzipError::Data)?;
+    if out.len() > MAX_UNPACKED {
+        return Err(GzipError::TooLarge);
+    }
+    if !out.len().is_multiple_of(4) || out.is_empty() {
+        return Err(GzipError::Data);
+    }
+    Ok(out.into())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn packs_when_it_pays_and_round_trips() {
+        let body: Vec<u8> = b"ab".repeat(2048);
+        let packed = pack(&body).expect("repetitive data compresses");
+        assert!(packed.len() < body.len() / 10);
+        assert_eq!(unpack(&packed).unwrap(), body);
+        // Random-looking bytes do not shrink.
+        let noise: Vec<u8> = (0..64u32)
+            .flat_map(|i| i.wrapping_mul(2654435761).to_le_bytes())
+            .collect();
+        assert_eq!(pack(&noise), None);
+    }
+
+    #[test]
+    fn a_gzip_bomb_is_refused() {
+        let huge = vec![0u8; MAX_UNPACKED + 4];
+        let packed = pack(&huge).unwrap();
+        assert!(packed.len() < MAX_UNPACKED / 100, "{}", packed.len());
+        assert_eq!(unpack(&packed), Err(GzipError::TooLarge));
+        assert_eq!(unpack(&packed[..packed.len() - 9]), Err(GzipError::Wrapper));
+        assert_eq!(
+            unpack(&[0xa1, 0xcf, 0x72, 0x30, 4, 1, 2, 3, 4, 0, 0, 0]),
+            Err(GzipError::Data)
+        );
+    }
+}

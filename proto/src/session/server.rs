@@ -1,0 +1,555 @@
+//! The server role of the encrypted session, as the test DC runs it.
+
+use std::collections::{HashMap, VecDeque};
+use std::time::Duration;
+
+use bytes::{BufMut, Bytes, BytesMut};
+use oxigram_tl::mtproto::{functions, types};
+use oxigram_tl::{Deserialize, Serialize};
+
+use super::Inner;
+use super::error::{Dropped, RpcError};
+use super::gzip;
+use super::msg_id::ServerMsgIdGenerator;
+use super::outbox::{OutMessage, fits, seal_batch};
+use super::replay::ReplayWindow;
+use super::salts::SaltSchedule;
+use super::service::*;
+use crate::crypto::message::{AuthKey, Sender};
+use crate::random::RandomSource;
+
+/// How far ahead of the server clock a client message id may be.
+const MAX_AHEAD: i64 = 30;
+/// How far behind.
+const MAX_BEHIND: i64 = 300;
+/// Answers kept for `msg_resend_ans_req` until the client acknowledges them.
+const ANSWER_CACHE: usize = 1024;
+/// Request states remembered for `msgs_state_req`.
+const STATE_MEMORY: usize = 4096;
+
+/// Limits of the server session.
+#[derive(Debug, Clone)]
+pub struct ServerSessionConfig {
+    /// Answers at least this long go out as `gzip_packed` when that makes them smaller.
+    pub gzip_threshold: usize,
+}
+
+impl Default for ServerSessionConfig {
+    fn default() -> Self {
+        ServerSessionConfig {
+            gzip_threshold: 512,
+        }
+    }
+}
+
+/// What the server application has to act on.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum ServerEvent {
+    /// A request to answer with [`ServerSession::respond`].
+    Request {
+        /// Its message id (the `req_msg_id` of the answer).
+        msg_id: i64,
+        /// The TL function, unpacked if it came `gzip_packed`.
+        body: Bytes,
+    },
+    /// `ping_delay_disconnect`: close the connection if no ping comes for this long.
+    Keepalive(Duration),
+    /// The client asks to destroy another of its sessions; answer with
+    /// [`ServerSession::answer_destroy_session`].
+    DestroySession {
+        /// The session to destroy.
+        session_id: i64,
+    },
+    /// A message refused with this `bad_msg_notification` code (the client was told).
+    Refused {
+        /// The message.
+        msg_id: i64,
+        /// The code sent back.
+        code: i32,
+    },
+    /// A message dropped without an answer.
+    Dropped(Dropped),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum RequestState {
+    Processing,
+    Answered,
+    DroppedByClient,
+}
+
+/// The server side of one client session.
+#[derive(Debug)]
+pub struct ServerSession {
+    config: ServerSessionConfig,
+    key: AuthKey,
+    session_id: i64,
+    ids: ServerMsgIdGenerator,
+    seq: i32,
+    replay: ReplayWindow,
+    states: HashMap<i64, RequestState>,
+    state_order: VecDeque<i64>,
+    /// Answers (whole `rpc_result`s) by request id, until acknowledged.
+    answers: HashMap<i64, Bytes>,
+    answer_order: VecDeque<i64>,
+    /// Answer message id → request id, to find the answer an acknowledgement is for.
+    answer_ids: HashMap<i64, i64>,
+    /// `(body, answers a client message, the request it answers)`.
+    outbox: VecDeque<(Bytes, bool, Option<i64>)>,
+    acks: Vec<i64>,
+    events: VecDeque<ServerEvent>,
+    batch: Vec<OutMessage>,
+    batch_answers: Vec<Option<i64>>,
+    scratch: BytesMut,
+}
+
+impl ServerSession {
+    /// A session the client opened with `first_msg_id`; `new_session_created` goes out
+    /// first, carrying `salt` and `unique_id`.
+    pub fn new(
+        config: ServerSessionConfig,
+        key: AuthKey,
+        session_id: i64,
+        first_msg_id: i64,
+        salt: i64,
+        unique_id: i64,
+    ) -> Self {
+        let mut session = ServerSession {
+            config,
+            key,
+            session_id,
+            ids: ServerMsgIdGenerator::default(),
+            seq: 0,
+            replay: ReplayWindow::default(),
+            states: HashMap::new(),
+            state_order: VecDeque::new(),
+            answers: HashMap::new(),
+            answer_order: VecDeque::new(),
+            answer_ids: HashMap::new(),
+            outbox: VecDeque::new(),
+            acks: Vec::new(),
+            events: VecDeque::new(),
+            batch: Vec::new(),
+            batch_answers: Vec::new(),
+            scratch: BytesMut::new(),
+        };
+        session.announce(first_msg_id, salt, unique_id);
+        session
+    }
+
+    /// The session id.
+    pub fn session_id(&self) -> i64 {
+        self.session_id
+    }
+
+    /// Sends `new_session_created` (again): as a fault, it tells the client that what it
+    /// sent before `first_msg_id` may be lost.
+    pub fn announce(&mut self, first_msg_id: i64, salt: i64, unique_id: i64) {
+        let body = types::NewSessionCreated {
+            first_msg_id,
+            unique_id,
+            server_salt: salt,
+        };
+        self.outbox.push_back((body.to_bytes().into(), false, None));
+    }
+
+    /// Handles a decrypted client message of this session; `unix` is server time.
+    /// `salt_ok` says whether its salt is one the server accepts (the schedule's, or the
+    /// first salt of a fresh key).
+    pub fn handle_message(
+        &mut self,
+        unix: Duration,
+        inner: Inner,
+        salts: &SaltSchedule,
+        salt_ok: bool,
+    ) {
+        let now = unix.as_secs() as i64;
+        if let Some(code) = self.check(now, inner.msg_id, inner.seq_no, &inner.body) {
+            return self.refuse(inner.msg_id, inner.seq_no, code);
+        }
+        if !salt_ok {
+            self.replay.insert(inner.msg_id);
+            let body = types::BadServerSalt {
+                bad_msg_id: inner.msg_id,
+                bad_msg_seqno: inner.seq_no,
+                error_code: 48,
+                new_server_salt: salts.current(now),
+            };
+            self.outbox.push_back((body.to_bytes().into(), true, None));
+            self.events.push_back(ServerEvent::Refused {
+                msg_id: inner.msg_id,
+                code: 48,
+            });
+            return;
+        }
+        if constructor_id(&inner.body) == Some(MSG_CONTAINER) {
+            let container = match types::MsgContainer::from_shared(&inner.body) {
+                Ok(c)
+                    if c.messages.iter().all(|m| {
+                        m.msg_id < inner.msg_id
+                            && m.body.0.len() == m.bytes as usize
+                            && constructor_id(&m.body.0) != Some(MSG_CONTAINER)
+                    }) =>
+                {
+                    c
+                }
+                _ => return self.refuse(inner.msg_id, inner.seq_no, 64),
+            };
+            self.replay.insert(inner.msg_id);
+            for m in container.messages {
+                if let Some(code) = self.check(now, m.msg_id, m.seqno, &m.body.0) {
+                    self.refuse(m.msg_id, m.seqno, code);
+                    continue;
+                }
+                self.accept(now, m.msg_id, m.seqno, m.body.0, salts);
+            }
+        } else {
+            self.accept(now, inner.msg_id, inner.seq_no, inner.body, salts);
+        }
+    }
+
+    /// Answers the request `req_msg_id` (once; later answers and answers to requests the
+    /// client dropped are ignored). Returns whether the answer was queued.
+    pub fn respond(&mut self, req_msg_id: i64, result: Result<&[u8], &RpcError>) -> bool {
+        match self.states.get(&req_msg_id) {
+            Some(RequestState::Processing) => {}
+            Some(RequestState::DroppedByClient) => {
+                self.states.insert(req_msg_id, RequestState::Answered);
+                return false;
+            }
+            _ => return false,
+        }
+        self.states.insert(req_msg_id, RequestState::Answered);
+        let error;
+        let result = match result {
+            Ok(body) => body,
+            Err(e) => {
+                error = types::RpcError {
+                    error_code: e.code,
+                    error_message: e.message(),
+                }
+                .to_bytes();
+                &error[..]
+            }
+        };
+        let packed = (result.len() >= self.config.gzip_threshold)
+            .then(|| gzip::pack(result))
+            .flatten();
+        let mut body = BytesMut::with_capacity(12 + result.len());
+        body.put_u32_le(RPC_RESULT);
+        body.put_i64_le(req_msg_id);
+        body.put_slice(packed.as_deref().unwrap_or(result));
+        let body = body.freeze();
+        if self.answers.len() >= ANSWER_CACHE
+            && let Some(oldest) = self.answer_order.pop_front()
+        {
+            self.answers.remove(&oldest);
+        }
+        self.answers.insert(req_msg_id, body.clone());
+        self.answer_order.push_back(req_msg_id);
+        self.outbox.push_back((body, true, Some(req_msg_id)));
+        true
+    }
+
+    /// Answers a [`ServerEvent::DestroySession`].
+    pub fn answer_destroy_session(&mut self, session_id: i64, existed: bool) {
+        let body = if existed {
+            types::DestroySessionOk { session_id }.to_bytes()
+        } else {
+            types::DestroySessionNone { session_id }.to_bytes()
+        };
+        self.outbox.push_back((body.into(), true, None));
+    }
+
+    /// Queues a message that answers nothing (an update).
+    pub fn push(&mut self, body: Bytes) {
+        self.outbox.push_back((body, false, None));
+    }
+
+    /// Whether anything waits to be sent.
+    pub fn wants_transmit(&self) -> bool {
+        !self.outbox.is_empty() || !self.acks.is_empty()
+    }
+
+    /// Seals what waits into one packet (a container when there are several), with the
+    /// current salt. Returns whether it wrote one.
+    pub fn poll_transmit(
+        &mut self,
+        unix: Duration,
+        salt: i64,
+        random: &mut dyn RandomSource,
+        out: &mut BytesMut,
+    ) -> bool {
+        let mut batch = std::mem::take(&mut self.batch);
+        let mut answers = std::mem::take(&mut self.batch_answers);
+        batch.clear();
+        answers.clear();
+        let mut bytes = 0;
+        if !self.acks.is_empty() {
+            let take = self.acks.len().min(8192);
+            let body: Bytes = types::MsgsAck {
+                msg_ids: self.acks.drain(..take).collect(),
+            }
+            .to_bytes()
+            .into();
+            bytes += body.len();
+            batch.push(OutMessage {
+                msg_id: self.ids.next(unix, false),
+                seq_no: self.seq * 2,
+                body,
+            });
+            answers.push(None);
+        }
+        while let Some((body, _, _)) = self.outbox.front() {
+            if !fits(batch.len(), bytes, body.len()) {
+                break;
+            }
+            let (body, answer, req) = self.outbox.pop_front().expect("front exists");
+            bytes += body.len();
+            let content = !matches!(
+                constructor_id(&body),
+                Some(BAD_MSG_NOTIFICATION | BAD_SERVER_SALT)
+            );
+            let seq_no = if content {
+                self.seq += 1;
+                self.seq * 2 - 1
+            } else {
+                self.seq * 2
+            };
+            let msg_id = self.ids.next(unix, answer);
+            if let Some(req) = req {
+                self.answer_ids.insert(msg_id, req);
+            }
+            batch.push(OutMessage {
+                msg_id,
+                seq_no,
+                body,
+            });
+            answers.push(req);
+        }
+        let container = (batch.len() > 1).then(|| (self.ids.next(unix, false), self.seq * 2));
+        let written = !batch.is_empty();
+        seal_batch(
+            &self.key,
+            Sender::Server,
+            (salt, self.session_id),
+            &batch,
+            container,
+            &mut self.scratch,
+            random,
+            out,
+        );
+        batch.clear();
+        self.batch = batch;
+        self.batch_answers = answers;
+        written
+    }
+
+    /// The next event, if any.
+    #[must_use]
+    pub fn poll_event(&mut self) -> Option<ServerEvent> {
+        self.events.pop_front()
+    }
+
+    /// The `bad_msg_notification` code a client message earns, if any.
+    fn check(&self, now: i64, msg_id: i64, seq_no: i32, body: &[u8]) -> Option<i32> {
+        if msg_id & 3 != 0 {
+            return Some(18);
+        }
+        let at = msg_id_seconds(msg_id);
+        if at < now - MAX_BEHIND {
+            return Some(16);
+        }
+        if at > now + MAX_AHEAD {
+            return Some(17);
+        }
+        if self.replay.below_floor(msg_id) {
+            return Some(20);
+        }
+        let content = is_content_related(body);
+        if content && seq_no & 1 == 0 {
+            return Some(34);
+        }
+        if !content && seq_no & 1 == 1 {
+            return Some(35);
+        }
+        None
+    }
+
+    fn refuse(&mut self, msg_id: i64, seq_no: i32, code: i32) {
+        let body = types::BadMsgNotification {
+            bad_msg_id: msg_id,
+            bad_msg_seqno: seq_no,
+            error_code: code,
+        };
+        self.outbox.push_back((body.to_bytes().into(), true, None));
+        self.events.push_back(ServerEvent::Refused { msg_id, code });
+    }
+
+    fn accept(&mut self, now: i64, msg_id: i64, seq_no: i32, body: Bytes, salts: &SaltSchedule) {
+        if !self.replay.is_fresh(msg_id) {
+            // A duplicate: its answer (if any) was sent; msg_resend_ans_req gets it again.
+            self.events
+                .push_back(ServerEvent::Dropped(Dropped::Replayed(msg_id)));
+            return;
+        }
+        self.replay.insert(msg_id);
+        if seq_no & 1 == 1 {
+            self.acks.push(msg_id);
+        }
+        self.dispatch(now, msg_id, body, salts, true);
+    }
+
+    fn dispatch(&mut self, now: i64, msg_id: i64, body: Bytes, salts: &SaltSchedule, outer: bool) {
+        let malformed = |name| ServerEvent::Dropped(Dropped::Malformed(name));
+        match constructor_id(&body) {
+            Some(MSGS_ACK) => match types::MsgsAck::from_bytes(&body) {
+                Ok(ack) => {
+                    for id in ack.msg_ids {
+                        if let Some(req) = self.answer_ids.remove(&id) {
+                            self.answers.remove(&req);
+                        }
+                    }
+                }
+                Err(_) => self.events.push_back(malformed("msgs_ack")),
+            },
+            Some(PING) => match functions::Ping::from_bytes(&body) {
+                Ok(ping) => self.pong(msg_id, ping.ping_id),
+                Err(_) => self.events.push_back(malformed("ping")),
+            },
+            Some(PING_DELAY_DISCONNECT) => {
+                match functions::PingDelayDisconnect::from_bytes(&body) {
+                    Ok(ping) => {
+                        self.pong(msg_id, ping.ping_id);
+                        let delay = Duration::from_secs(ping.disconnect_delay.max(0) as u64);
+                        self.events.push_back(ServerEvent::Keepalive(delay));
+                    }
+                    Err(_) => self.events.push_back(malformed("ping_delay_disconnect")),
+                }
+            }
+            Some(GET_FUTURE_SALTS) => match functions::GetFutureSalts::from_bytes(&body) {
+                Ok(req) => {
+                    let salts = types::FutureSalts {
+                        req_msg_id: msg_id,
+                        now: now as i32,
+                        salts: salts
+                            .future(now, req.num.clamp(1, 64) as usize)
+                            .into_iter()
+                            .map(|(valid_since, valid_until, salt)| types::FutureSalt {
+                                valid_since,
+                                valid_until,
+                                salt,
+                            })
+                            .collect(),
+                    };
+                    self.outbox.push_back((salts.to_bytes().into(), true, None));
+                }
+                Err(_) => self.events.push_back(malformed("get_future_salts")),
+            },
+            Some(RPC_DROP_ANSWER) => match functions::RpcDropAnswer::from_bytes(&body) {
+                Ok(req) => {
+                    let answer = match self.states.get(&req.req_msg_id) {
+                        Some(RequestState::Processing) => {
+                            self.states
+                                .insert(req.req_msg_id, RequestState::DroppedByClient);
+                            types::RpcAnswerDroppedRunning {}.to_bytes()
+                        }
+                        Some(_) => types::RpcAnswerDropped {
+                            msg_id: req.req_msg_id,
+                            seq_no: 0,
+                            bytes: 0,
+                        }
+                        .to_bytes(),
+                        None => types::RpcAnswerUnknown {}.to_bytes(),
+                    };
+                    self.states.insert(msg_id, RequestState::Processing);
+                    self.remember(msg_id);
+                    self.respond(msg_id, Ok(&answer));
+                }
+                Err(_) => self.events.push_back(malformed("rpc_drop_answer")),
+            },
+            Some(DESTROY_SESSION) => match functions::DestroySession::from_bytes(&body) {
+                Ok(req) => self.events.push_back(ServerEvent::DestroySession {
+                    session_id: req.session_id,
+                }),
+                Err(_) => self.events.push_back(malformed("destroy_session")),
+            },
+            Some(MSGS_STATE_REQ) => match types::MsgsStateReq::from_bytes(&body) {
+                Ok(req) => {
+                    let info = req
+                        .msg_ids
+                        .iter()
+                        .map(|&id| self.state_of(now, id))
+                        .collect();
+                    let answer = types::MsgsStateInfo {
+                        req_msg_id: msg_id,
+                        info,
+                    };
+                    self.outbox
+                        .push_back((answer.to_bytes().into(), true, None));
+                }
+                Err(_) => self.events.push_back(malformed("msgs_state_req")),
+            },
+            Some(MSG_RESEND_ANS_REQ) => match types::MsgResendAnsReq::from_bytes(&body) {
+                Ok(req) => {
+                    for id in req.msg_ids {
+                        if let Some(answer) = self.answers.get(&id) {
+                            self.outbox.push_back((answer.clone(), true, Some(id)));
+                        }
+                    }
+                }
+                Err(_) => self.events.push_back(malformed("msg_resend_ans_req")),
+            },
+            Some(MSG_RESEND_REQ) => match types::MsgResendReq::from_bytes(&body) {
+                Ok(req) => {
+                    for id in req.msg_ids {
+                        if let Some(&req_id) = self.answer_ids.get(&id)
+                            && let Some(answer) = self.answers.get(&req_id)
+                        {
+                            self.outbox.push_back((answer.clone(), true, Some(req_id)));
+                        }
+                    }
+                }
+                Err(_) => self.events.push_back(malformed("msg_resend_req")),
+            },
+            Some(MSGS_STATE_INFO | MSGS_ALL_INFO | HTTP_WAIT) => {}
+            Some(GZIP_PACKED) if outer => match gzip::unpack(&body) {
+                Ok(inner) => self.dispatch(now, msg_id, inner, salts, false),
+                Err(_) => self.events.push_back(malformed("gzip_packed")),
+            },
+            Some(_) => {
+                self.states.insert(msg_id, RequestState::Processing);
+                self.remember(msg_id);
+                self.events.push_back(ServerEvent::Request { msg_id, body });
+            }
+            None => self.events.push_back(malformed("empty")),
+        }
+    }
+
+    fn pong(&mut self, msg_id: i64, ping_id: i64) {
+        let body = types::Pong { msg_id, ping_id };
+        self.outbox.push_back((body.to_bytes().into(), true, None));
+    }
+
+    fn remember(&mut self, msg_id: i64) {
+        self.state_order.push_back(msg_id);
+        if self.state_order.len() > STATE_MEMORY
+            && let Some(oldest) = self.state_order.pop_front()
+        {
+            self.states.remove(&oldest);
+        }
+    }
+
+    /// A client message's state, as `msgs_state_info` reports it.
+    fn state_of(&self, now: i64, msg_id: i64) -> u8 {
+        match self.states.get(&msg_id) {
+            Some(RequestState::Processing) => 4 | 8 | 32,
+            Some(_) => 4 | 8 | 32 | 64,
+            None if self.replay.contains(msg_id) => 4 | 8,
+            None if self.replay.below_floor(msg_id) => 2,
+            None if msg_id_seconds(msg_id) > now + MAX_AHEAD => 3,
+            None => 1,
+        }
+    }
+}

@@ -1,0 +1,112 @@
+//! One type for any transport, plain or obfuscated, and (for servers) telling them apart
+//! by the first bytes of a connection as Telegram does.
+
+use bytes::BytesMut;
+
+use super::{Frame, Framer, Kind, Obfuscated, Role, TransportError};
+use crate::random::RandomSource;
+
+/// A transport codec of either kind.
+#[derive(Debug)]
+pub enum Codec {
+    /// Frames as they are.
+    Plain(Framer),
+    /// Frames inside obfuscated2.
+    Obfuscated(Box<Obfuscated>),
+}
+
+impl Codec {
+    /// Appends a frame carrying `payload`.
+    pub fn encode(&mut self, payload: &[u8], out: &mut BytesMut, random: &mut dyn RandomSource) {
+        match self {
+            Codec::Plain(f) => f.encode(payload, out, random),
+            Codec::Obfuscated(o) => o.encode(payload, out, random),
+        }
+    }
+
+    /// (Server side) appends a quick acknowledgement.
+    pub fn encode_quick_ack(&mut self, token: u32, out: &mut BytesMut) {
+        match self {
+            Codec::Plain(f) => f.encode_quick_ack(token, out),
+            Codec::Obfuscated(o) => o.encode_quick_ack(token, out),
+        }
+    }
+
+    /// Splits the next frame off `input`.
+    pub fn decode(&mut self, input: &mut BytesMut) -> Result<Option<Frame>, TransportError> {
+        match self {
+            Codec::Plain(f) => f.decode(input),
+            Codec::Obfuscated(o) => o.decode(input),
+        }
+    }
+
+    /// The framing in use.
+    pub fn kind(&self) -> Kind {
+        match self {
+            Codec::Plain(f) => f.kind(),
+            Codec::Obfuscated(o) => o.kind(),
+        }
+    }
+
+    /// Whether it is obfuscated.
+    pub fn is_obfuscated(&self) -> bool {
+        matches!(self, Codec::Obfuscated(_))
+    }
+
+    /// (Server side) picks the codec a connection uses from its first bytes: `0xef`
+    /// abridged, `0xeeeeeeee` intermediate, `0xdddddddd` padded intermediate, a full
+    /// frame's zero sequence number in bytes 4..8, and obfuscated2 otherwise (whose
+    /// header avoids all of these). `None` until enough bytes arrived; nothing is consumed.
+    pub fn detect(input: &[u8], secret: Option<&[u8; 16]>) -> Option<Codec> {
+        let first = *input.first()?;
+        if first == 0xef {
+            return Some(Codec::Plain(Framer::new(Kind::Abridged, Role::Server)));
+        }
+        let head: [u8; 8] = input.get(..8)?.try_into().expect("8 bytes");
+        Some(match head {
+            [0xee, 0xee, 0xee, 0xee, ..] => {
+                Codec::Plain(Framer::new(Kind::Intermediate, Role::Server))
+            }
+            [0xdd, 0xdd, 0xdd, 0xdd, ..] => {
+                Codec::Plain(Framer::new(Kind::PaddedIntermediate, Role::Server))
+            }
+            [_, _, _, _, 0, 0, 0, 0] => Codec::Plain(Framer::new(Kind::Full, Role::Server)),
+            _ => Codec::Obfuscated(Box::new(Obfuscated::server(secret))),
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::random::SeededRandom;
+
+    #[test]
+    fn every_client_transport_is_recognised() {
+        let mut random = SeededRandom::new([5; 32]);
+        for kind in [
+            Kind::Abridged,
+            Kind::Intermediate,
+            Kind::PaddedIntermediate,
+            Kind::Full,
+        ] {
+            for obfuscated in [false, true] {
+                let mut client = if obfuscated {
+                    Codec::Obfuscated(Box::new(Obfuscated::client(kind, None, None, &mut random)))
+                } else {
+                    Codec::Plain(Framer::new(kind, Role::Client))
+                };
+                let mut wire = BytesMut::new();
+                client.encode(&[7; 40], &mut wire, &mut random);
+                let mut server = Codec::detect(&wire, None).expect("enough bytes");
+                assert_eq!(server.is_obfuscated(), obfuscated, "{kind:?}");
+                let frame = server.decode(&mut wire).unwrap().unwrap();
+                assert_eq!(
+                    frame,
+                    Frame::Packet(vec![7; 40].into()),
+                    "{kind:?} {obfuscated}"
+                );
+            }
+        }
+    }
+}
