@@ -147,6 +147,7 @@ pub struct Connection {
     last_ping: Instant,
     ping_id: i64,
     packet: BytesMut,
+    rx_packet: BytesMut,
 }
 
 impl std::fmt::Debug for Connection {
@@ -189,6 +190,7 @@ impl Connection {
             last_ping: now.mono,
             ping_id: 0,
             packet: BytesMut::new(),
+            rx_packet: BytesMut::new(),
         };
         if conn.session.is_none() {
             conn.start_handshake(now);
@@ -268,7 +270,12 @@ impl Connection {
                     if packet.get(..8) == Some(&[0; 8]) {
                         self.on_plain(now, &packet)?;
                     } else if let Some(session) = &mut self.session {
-                        session.handle_packet(now.mono, now.unix, BytesMut::from(packet));
+                        // The session decrypts in place and hands bodies out as slices of
+                        // the packet: copied into a buffer of our own, reused once they
+                        // are dropped, rather than a new allocation per packet.
+                        self.rx_packet.extend_from_slice(&packet);
+                        let owned = self.rx_packet.split();
+                        session.handle_packet(now.mono, now.unix, owned);
                     }
                 }
                 Frame::QuickAck(_) => {}
@@ -377,9 +384,12 @@ impl Connection {
             }
             Phase::Failed | Phase::Closed => {}
         }
-        // A large packet's buffer is not kept around.
+        // A large packet's buffers are not kept around.
         if self.packet.capacity() > 64 << 10 {
             self.packet = BytesMut::new();
+        }
+        if self.rx_packet.capacity() > 64 << 10 {
+            self.rx_packet = BytesMut::new();
         }
         out.len() - start
     }

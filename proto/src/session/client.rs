@@ -3,7 +3,7 @@
 use std::collections::{HashMap, VecDeque};
 use std::time::{Duration, Instant};
 
-use bytes::{Bytes, BytesMut};
+use bytes::{BufMut, Bytes, BytesMut};
 use oxigram_tl::mtproto::{functions, types};
 use oxigram_tl::{Deserialize, Serialize};
 
@@ -11,7 +11,7 @@ use super::envelope::open_owned;
 use super::error::{Dropped, RequestError, RpcError};
 use super::gzip;
 use super::msg_id::MsgIdGenerator;
-use super::outbox::{OutMessage, fits, seal_batch};
+use super::outbox::{OutMessage, contained, fits, seal_batch};
 use super::replay::ReplayWindow;
 use super::service::*;
 use super::{Event, RequestId, SessionConfig};
@@ -98,6 +98,7 @@ pub struct ClientSession {
     /// Reused between packets.
     batch: Vec<OutMessage>,
     scratch: BytesMut,
+    ack_buf: BytesMut,
 }
 
 impl ClientSession {
@@ -134,6 +135,7 @@ impl ClientSession {
             salts_asked_at: None,
             batch: Vec::new(),
             scratch: BytesMut::new(),
+            ack_buf: BytesMut::new(),
         };
         session.start_new_session(random);
         session
@@ -280,22 +282,21 @@ impl ClientSession {
         }
         if constructor_id(&inner.body) == Some(MSG_CONTAINER) {
             // Checked whole before anything in it is acted on.
-            let container = match types::MsgContainer::from_shared(&inner.body) {
-                Ok(c) => c,
-                Err(_) => return self.drop_message(Dropped::Container),
-            };
-            if container.messages.iter().any(|m| {
-                m.msg_id >= inner.msg_id || constructor_id(&m.body.0) == Some(MSG_CONTAINER)
-            }) {
+            let valid = contained(&inner.body).is_some_and(|mut messages| {
+                messages.all(|(msg_id, _, body)| {
+                    msg_id < inner.msg_id && constructor_id(&body) != Some(MSG_CONTAINER)
+                })
+            });
+            if !valid {
                 return self.drop_message(Dropped::Container);
             }
             self.replay.insert(inner.msg_id);
-            for message in container.messages {
-                if let Err(reason) = self.check_id(message.msg_id, &message.body.0, unix) {
+            for (msg_id, seq_no, body) in contained(&inner.body).expect("checked above") {
+                if let Err(reason) = self.check_id(msg_id, &body, unix) {
                     self.drop_message(reason);
                     continue;
                 }
-                self.accept(now, unix, message.msg_id, message.seqno, message.body.0);
+                self.accept(now, unix, msg_id, seq_no, body);
             }
         } else {
             self.accept(now, unix, inner.msg_id, inner.seq_no, inner.body);
@@ -376,9 +377,7 @@ impl ClientSession {
         batch.clear();
         let mut bytes = 0;
         if !self.acks.is_empty() {
-            let take = self.acks.len().min(8192);
-            let msg_ids = self.acks.drain(..take).collect();
-            let body: Bytes = types::MsgsAck { msg_ids }.to_bytes().into();
+            let body = self.ack_body();
             bytes += body.len();
             let msg_id = self.ids.next(unix);
             batch.push(OutMessage {
@@ -460,6 +459,21 @@ impl ClientSession {
         batch.clear();
         self.batch = batch;
         written
+    }
+
+    /// A `msgs_ack` of up to 8192 pending acks, written into a buffer that is reused once
+    /// the packet that carried it is gone.
+    fn ack_body(&mut self) -> Bytes {
+        let take = self.acks.len().min(8192);
+        let buf = &mut self.ack_buf;
+        buf.reserve(12 + 8 * take);
+        buf.put_u32_le(MSGS_ACK);
+        buf.put_u32_le(oxigram_tl::VECTOR_ID);
+        buf.put_u32_le(take as u32);
+        for id in self.acks.drain(..take) {
+            buf.put_i64_le(id);
+        }
+        buf.split().freeze()
     }
 
     /// The next event, if any.

@@ -60,3 +60,74 @@ pub(crate) fn seal_batch(
         ([], _) => {}
     }
 }
+
+/// The messages of a `msg_container` body as `(msg_id, seqno, body)`, read without
+/// allocating. `None` if the container is malformed: a count above
+/// [`MAX_CONTAINER_MESSAGES`], a length that is not whole words or runs past the end, or
+/// bytes left over.
+pub(crate) fn contained(body: &Bytes) -> Option<impl Iterator<Item = (i64, i32, Bytes)> + '_> {
+    let word = |at: usize| {
+        body.get(at..at + 4)
+            .map(|w| u32::from_le_bytes(w.try_into().unwrap()))
+    };
+    if word(0)? != MSG_CONTAINER {
+        return None;
+    }
+    let count = word(4)? as usize;
+    if count > MAX_CONTAINER_MESSAGES {
+        return None;
+    }
+    // First pass: the structure holds together.
+    let mut at = 8;
+    for _ in 0..count {
+        let len = word(at + 12)? as usize;
+        if !len.is_multiple_of(4) || len < 4 {
+            return None;
+        }
+        at = at.checked_add(16 + len).filter(|&end| end <= body.len())?;
+    }
+    if at != body.len() {
+        return None;
+    }
+    let mut at = 8;
+    Some((0..count).map(move |_| {
+        let long = |at: usize| i64::from_le_bytes(body[at..at + 8].try_into().unwrap());
+        let (msg_id, seq_no) = (long(at), long(at + 8) as i32);
+        let len = u32::from_le_bytes(body[at + 12..at + 16].try_into().unwrap()) as usize;
+        let message = body.slice(at + 16..at + 16 + len);
+        at += 16 + len;
+        (msg_id, seq_no, message)
+    }))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use oxigram_tl::Serialize;
+    use oxigram_tl::mtproto::types;
+
+    #[test]
+    fn containers_read_back_and_malformed_ones_are_refused() {
+        let message = |msg_id: i64, body: &[u8]| types::Message {
+            msg_id,
+            seqno: 3,
+            bytes: body.len() as i32,
+            body: oxigram_tl::RawObject(Bytes::copy_from_slice(body)),
+        };
+        let body = Bytes::from(
+            types::MsgContainer {
+                messages: vec![message(8, &[1; 8]), message(12, &[2; 4])],
+            }
+            .to_bytes(),
+        );
+        let read: Vec<_> = contained(&body).unwrap().collect();
+        assert_eq!(read.len(), 2);
+        assert_eq!(read[1], (12, 3, Bytes::from_static(&[2; 4])));
+        for cut in [4, 9, 20, body.len() - 1] {
+            assert!(contained(&body.slice(..cut)).is_none(), "{cut}");
+        }
+        let mut longer = body.to_vec();
+        longer.extend_from_slice(&[0; 4]);
+        assert!(contained(&Bytes::from(longer)).is_none());
+    }
+}

@@ -1,6 +1,6 @@
 //! The replay window: which peer message ids have been seen.
 
-use std::collections::BTreeSet;
+use std::collections::VecDeque;
 
 /// How many recent ids are remembered. Older ids than the oldest remembered are refused
 /// outright, so a replay can never slip past a forgotten id.
@@ -8,9 +8,12 @@ const CAPACITY: usize = 512;
 
 /// Remembers the last [`CAPACITY`] message ids received and refuses repeats and anything
 /// older than what it forgot.
+///
+/// A sorted ring rather than a tree: ids mostly arrive in order (appended at the back),
+/// and a full window allocates nothing more.
 #[derive(Debug, Default, Clone)]
 pub(crate) struct ReplayWindow {
-    seen: BTreeSet<i64>,
+    seen: VecDeque<i64>,
     /// Ids at or below this were forgotten and are refused.
     floor: i64,
 }
@@ -18,12 +21,12 @@ pub(crate) struct ReplayWindow {
 impl ReplayWindow {
     /// Whether `msg_id` would be accepted (not seen, not below the floor).
     pub(crate) fn is_fresh(&self, msg_id: i64) -> bool {
-        msg_id > self.floor && !self.seen.contains(&msg_id)
+        msg_id > self.floor && !self.contains(msg_id)
     }
 
     /// Whether `msg_id` was received (and is still remembered).
     pub(crate) fn contains(&self, msg_id: i64) -> bool {
-        self.seen.contains(&msg_id)
+        self.seen.binary_search(&msg_id).is_ok()
     }
 
     /// Whether `msg_id` is older than anything remembered.
@@ -33,11 +36,19 @@ impl ReplayWindow {
 
     /// Records `msg_id`; the caller checked [`ReplayWindow::is_fresh`].
     pub(crate) fn insert(&mut self, msg_id: i64) {
-        self.seen.insert(msg_id);
-        if self.seen.len() > CAPACITY
-            && let Some(oldest) = self.seen.pop_first()
+        if self.seen.len() == CAPACITY
+            && let Some(oldest) = self.seen.pop_front()
         {
             self.floor = oldest;
+        }
+        match self.seen.back() {
+            Some(&last) if last > msg_id => {
+                if let Err(at) = self.seen.binary_search(&msg_id) {
+                    self.seen.insert(at, msg_id);
+                }
+            }
+            Some(&last) if last == msg_id => {}
+            _ => self.seen.push_back(msg_id),
         }
     }
 
@@ -60,6 +71,7 @@ mod tests {
             window.insert(id * 4 + 1);
             assert!(!window.is_fresh(id * 4 + 1));
         }
+        assert_eq!(window.seen.len(), CAPACITY);
         // The ten oldest were forgotten: they and anything older are refused.
         assert!(!window.is_fresh(5));
         assert!(!window.is_fresh(3));

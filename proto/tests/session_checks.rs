@@ -1,0 +1,253 @@
+//! One test per incoming check of the client session: a server message that breaks
+//! exactly that check is dropped with its own event, and the session is left as it was.
+
+use std::time::{Duration, Instant};
+
+use bytes::{BufMut, Bytes, BytesMut};
+use oxigram_proto::crypto::message::{self, AuthKey, Sender};
+use oxigram_proto::random::SeededRandom;
+use oxigram_proto::schema::types;
+use oxigram_proto::session::{ClientSession, Dropped, EnvelopeError, Event, SessionConfig};
+use oxigram_tl::Serialize;
+
+const NOW: u64 = 1_700_000_000;
+const SALT: i64 = 0x1122_3344;
+
+fn key() -> AuthKey {
+    AuthKey::new(std::array::from_fn(|i| (i * 7 + 3) as u8))
+}
+
+fn session() -> ClientSession {
+    let mut random = SeededRandom::new([1; 32]);
+    ClientSession::new(SessionConfig::default(), key(), SALT, 0, true, &mut random)
+}
+
+/// A server msg_id `secs_from_now` seconds from now, ending in `low` (1 or 3 when valid).
+fn msg_id(secs_from_now: i64, low: i64) -> i64 {
+    ((NOW as i64 + secs_from_now) << 32) | 0x1000 | low
+}
+
+/// A server packet built by hand: the body declared `declared_len` long, followed by
+/// `padding` bytes.
+fn packet_with(
+    session_id: i64,
+    msg_id: i64,
+    body: &[u8],
+    declared_len: u32,
+    padding: usize,
+) -> BytesMut {
+    let key = key();
+    let mut plain = BytesMut::new();
+    plain.put_i64_le(SALT);
+    plain.put_i64_le(session_id);
+    plain.put_i64_le(msg_id);
+    plain.put_i32_le(1);
+    plain.put_u32_le(declared_len);
+    plain.put_slice(body);
+    plain.put_bytes(0xab, padding);
+    assert_eq!(plain.len() % 16, 0, "test packets are whole blocks");
+    let msg_key = message::encrypt(&key, Sender::Server, &mut plain).unwrap();
+    let mut out = BytesMut::new();
+    out.put_slice(&key.id());
+    out.put_slice(&msg_key);
+    out.put_slice(&plain);
+    out
+}
+
+/// A well-formed packet: the fewest padding bytes from 12 that fill a block.
+fn packet(session_id: i64, msg_id: i64, body: &[u8]) -> BytesMut {
+    let padding = 12 + (16 - (32 + body.len() + 12) % 16) % 16;
+    packet_with(session_id, msg_id, body, body.len() as u32, padding)
+}
+
+fn update() -> Vec<u8> {
+    // Any constructor the session does not consume comes out as an update.
+    let mut body = 0x7ee7_0003u32.to_le_bytes().to_vec();
+    body.extend_from_slice(&[0; 8]);
+    body
+}
+
+fn at() -> (Instant, Duration) {
+    (Instant::now(), Duration::from_secs(NOW))
+}
+
+/// Feeds `packet` and expects it dropped for `reason`, with the session unchanged.
+fn expect_dropped(session: &mut ClientSession, packet: BytesMut, reason: Dropped) {
+    let before = format!("{session:?}");
+    let (mono, unix) = at();
+    session.handle_packet(mono, unix, packet);
+    assert_eq!(session.poll_event(), Some(Event::Dropped(reason)));
+    assert_eq!(session.poll_event(), None);
+    assert_eq!(format!("{session:?}"), before, "the session changed");
+}
+
+#[test]
+fn a_valid_message_is_accepted() {
+    let mut s = session();
+    let id = s.session_id();
+    let (mono, unix) = at();
+    s.handle_packet(mono, unix, packet(id, msg_id(0, 1), &update()));
+    assert!(matches!(s.poll_event(), Some(Event::Update { .. })));
+}
+
+#[test]
+fn message_key_mismatch() {
+    let mut s = session();
+    let mut p = packet(s.session_id(), msg_id(0, 1), &update());
+    p[10] ^= 1;
+    expect_dropped(&mut s, p, EnvelopeError::MessageKey.into());
+}
+
+#[test]
+fn ciphertext_altered() {
+    let mut s = session();
+    let mut p = packet(s.session_id(), msg_id(0, 1), &update());
+    let last = p.len() - 1;
+    p[last] ^= 0x80;
+    expect_dropped(&mut s, p, EnvelopeError::MessageKey.into());
+}
+
+#[test]
+fn another_auth_key() {
+    let mut s = session();
+    let mut p = packet(s.session_id(), msg_id(0, 1), &update());
+    p[0] ^= 1;
+    expect_dropped(&mut s, p, EnvelopeError::AuthKeyId.into());
+}
+
+#[test]
+fn not_whole_blocks() {
+    let mut s = session();
+    let mut p = packet(s.session_id(), msg_id(0, 1), &update());
+    p.truncate(p.len() - 4);
+    let len = p.len();
+    expect_dropped(&mut s, p, EnvelopeError::Length(len).into());
+}
+
+#[test]
+fn padding_below_12() {
+    let mut s = session();
+    // 32 + 12 + 4 = 48: four bytes of padding.
+    let p = packet_with(s.session_id(), msg_id(0, 1), &update(), 12, 4);
+    expect_dropped(&mut s, p, EnvelopeError::InnerLength(12).into());
+}
+
+#[test]
+fn padding_above_1024() {
+    let mut s = session();
+    let body = update();
+    // The body declared 12 bytes, followed by 1028 bytes of padding.
+    let p = packet_with(s.session_id(), msg_id(0, 1), &body, 12, 1028);
+    expect_dropped(&mut s, p, EnvelopeError::InnerLength(12).into());
+}
+
+#[test]
+fn length_not_a_multiple_of_4() {
+    let mut s = session();
+    let p = packet_with(s.session_id(), msg_id(0, 1), &update(), 10, 20);
+    expect_dropped(&mut s, p, EnvelopeError::InnerLength(10).into());
+}
+
+#[test]
+fn length_beyond_the_packet() {
+    let mut s = session();
+    let p = packet_with(s.session_id(), msg_id(0, 1), &update(), 4096, 20);
+    expect_dropped(&mut s, p, EnvelopeError::InnerLength(4096).into());
+}
+
+#[test]
+fn another_session() {
+    let mut s = session();
+    let other = s.session_id() ^ 1;
+    let p = packet(other, msg_id(0, 1), &update());
+    expect_dropped(&mut s, p, Dropped::SessionId(other));
+}
+
+#[test]
+fn even_server_msg_id() {
+    let mut s = session();
+    for low in [0, 2] {
+        let id = msg_id(0, low);
+        let p = packet(s.session_id(), id, &update());
+        expect_dropped(&mut s, p, Dropped::MsgIdParity(id));
+    }
+}
+
+#[test]
+fn replayed_msg_id() {
+    let mut s = session();
+    let id = msg_id(0, 1);
+    let (mono, unix) = at();
+    s.handle_packet(mono, unix, packet(s.session_id(), id, &update()));
+    assert!(matches!(s.poll_event(), Some(Event::Update { .. })));
+    let p = packet(s.session_id(), id, &update());
+    expect_dropped(&mut s, p, Dropped::Replayed(id));
+}
+
+#[test]
+fn more_than_30_seconds_ahead() {
+    let mut s = session();
+    let id = msg_id(31, 1);
+    let p = packet(s.session_id(), id, &update());
+    expect_dropped(&mut s, p, Dropped::TimeWindow(id));
+}
+
+#[test]
+fn more_than_300_seconds_behind() {
+    let mut s = session();
+    let id = msg_id(-301, 1);
+    let p = packet(s.session_id(), id, &update());
+    expect_dropped(&mut s, p, Dropped::TimeWindow(id));
+}
+
+#[test]
+fn salt_notices_are_exempt_from_the_time_window() {
+    let mut s = session();
+    let notice = types::BadServerSalt {
+        bad_msg_id: 4,
+        bad_msg_seqno: 1,
+        error_code: 48,
+        new_server_salt: 77,
+    };
+    let (mono, unix) = at();
+    s.handle_packet(
+        mono,
+        unix,
+        packet(s.session_id(), msg_id(3600, 1), &notice.to_bytes()),
+    );
+    assert_eq!(s.poll_event(), None);
+    assert_eq!(s.salt(), 77);
+}
+
+#[test]
+fn container_holding_a_newer_message() {
+    let mut s = session();
+    let outer = msg_id(0, 1);
+    let container = types::MsgContainer {
+        messages: vec![types::Message {
+            msg_id: outer + 4,
+            seqno: 1,
+            bytes: 12,
+            body: oxigram_tl::RawObject(Bytes::from(update())),
+        }],
+    };
+    let p = packet(s.session_id(), outer, &container.to_bytes());
+    expect_dropped(&mut s, p, Dropped::Container);
+}
+
+#[test]
+fn nested_container() {
+    let mut s = session();
+    let outer = msg_id(0, 1);
+    let inner = types::MsgContainer { messages: vec![] }.to_bytes();
+    let container = types::MsgContainer {
+        messages: vec![types::Message {
+            msg_id: outer - 4,
+            seqno: 0,
+            bytes: inner.len() as i32,
+            body: oxigram_tl::RawObject(Bytes::from(inner)),
+        }],
+    };
+    let p = packet(s.session_id(), outer, &container.to_bytes());
+    expect_dropped(&mut s, p, Dropped::Container);
+}
