@@ -61,6 +61,13 @@ def main():
         if whole and exps:
             print(f"handshake: client whole {whole[0] / 1e6:.2f} ms, two exponentiations "
                   f"{exps[0] / 1e6:.2f} ms -> {whole[0] / exps[0] - 1:+.1%} above them")
+    if "session_round_trip" in groups:
+        for size in ("small", "1KiB", "64KiB"):
+            ours = res.get(("session_round_trip", "connection", size, "oxigram"))
+            crypto = res.get(("session_round_trip", "crypto-only", size, "limit"))
+            if ours and crypto:
+                print(f"session_round_trip {size}: connection {ours[0] / 1e3:9.1f} µs, crypto of the "
+                      f"same bytes {crypto[0] / 1e3:9.1f} µs -> {ours[0] / crypto[0] - 1:+.1%} above it")
     if args.openssl:
         rates = openssl_rates(args.openssl)
         for op, cipher in [("ige-encrypt", "AES-256-CBC"), ("ige-decrypt", "AES-256-CBC"),

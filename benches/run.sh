@@ -6,6 +6,7 @@ set -euo pipefail
 cd "$(dirname "$0")"
 cargo bench --bench tl_codec -- "$@"
 cargo bench --bench crypto -- "$@"
+cargo bench --bench session -- "$@"
 speed=$(mktemp)
 trap 'rm -f "$speed"' EXIT
 for cipher in aes-256-cbc aes-256-ctr; do

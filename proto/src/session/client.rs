@@ -1,6 +1,6 @@
 //! The client role of the encrypted session.
 
-use std::collections::{HashMap, VecDeque};
+use std::collections::VecDeque;
 use std::time::{Duration, Instant};
 
 use bytes::{BufMut, Bytes, BytesMut};
@@ -10,6 +10,7 @@ use oxigram_tl::{Deserialize, Serialize};
 use super::envelope::open_owned;
 use super::error::{Dropped, RequestError, RpcError};
 use super::gzip;
+use super::id_map::IdMap;
 use super::msg_id::MsgIdGenerator;
 use super::outbox::{OutMessage, contained, fits, seal_batch};
 use super::replay::ReplayWindow;
@@ -81,8 +82,8 @@ pub struct ClientSession {
     seq: i32,
     /// Whether the clock offset was confirmed by the server (the time window applies).
     synced: bool,
-    requests: HashMap<RequestId, Pending>,
-    by_msg_id: HashMap<i64, RequestId>,
+    requests: IdMap<RequestId, Pending>,
+    by_msg_id: IdMap<i64, RequestId>,
     queue: VecDeque<RequestId>,
     /// Content-related service messages to send that expect no answer.
     service: VecDeque<Bytes>,
@@ -122,8 +123,8 @@ impl ClientSession {
             ids: MsgIdGenerator::new(time_offset),
             seq: 0,
             synced,
-            requests: HashMap::new(),
-            by_msg_id: HashMap::new(),
+            requests: IdMap::default(),
+            by_msg_id: IdMap::default(),
             queue: VecDeque::new(),
             service: VecDeque::new(),
             acks: Vec::new(),
@@ -830,7 +831,7 @@ impl ClientSession {
     // ----- outgoing -----
 
     fn enqueue(&mut self, id: RequestId, body: Bytes, purpose: Purpose) {
-        let body = if body.len() >= self.config.gzip_threshold {
+        let body = if body.len() >= self.config.gzip_threshold && gzip::looks_compressible(&body) {
             gzip::pack(&body).unwrap_or(body)
         } else {
             body

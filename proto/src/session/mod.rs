@@ -10,6 +10,7 @@ mod client;
 mod envelope;
 mod error;
 pub mod gzip;
+mod id_map;
 mod msg_id;
 mod outbox;
 mod replay;

@@ -233,9 +233,10 @@ impl ServerSession {
                 &error[..]
             }
         };
-        let packed = (result.len() >= self.config.gzip_threshold)
-            .then(|| gzip::pack(result))
-            .flatten();
+        let packed = (result.len() >= self.config.gzip_threshold
+            && gzip::looks_compressible(result))
+        .then(|| gzip::pack(result))
+        .flatten();
         let mut body = BytesMut::with_capacity(12 + result.len());
         body.put_u32_le(RPC_RESULT);
         body.put_i64_le(req_msg_id);

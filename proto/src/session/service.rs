@@ -1,7 +1,9 @@
 //! Constructor ids of the service messages both roles read, and small helpers.
 
 use oxigram_tl::Identifiable;
-use oxigram_tl::mtproto::{functions, types};
+#[cfg(feature = "server")]
+use oxigram_tl::mtproto::functions;
+use oxigram_tl::mtproto::types;
 
 pub(crate) const RPC_RESULT: u32 = types::RpcResult::CONSTRUCTOR_ID;
 pub(crate) const RPC_ERROR: u32 = types::RpcError::CONSTRUCTOR_ID;
