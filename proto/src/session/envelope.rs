@@ -4,7 +4,9 @@
 
 use bytes::{BufMut, Bytes, BytesMut};
 
-use crate::crypto::message::{self, AuthKey, Sender};
+#[cfg(not(fuzzing))]
+use crate::crypto::message;
+use crate::crypto::message::{AuthKey, Sender};
 use crate::random::RandomSource;
 
 /// Fewest padding bytes MTProto 2.0 allows.
@@ -89,8 +91,38 @@ pub fn seal_into(
     let end = out.len() + padding;
     out.resize(end, 0);
     random.fill(&mut out[end - padding..]);
-    let msg_key = message::encrypt(auth_key, sender, &mut out[at + 24..]).expect("whole blocks");
+    let msg_key = protect(auth_key, sender, &mut out[at + 24..]);
     out[at + 8..at + 24].copy_from_slice(&msg_key);
+}
+
+/// Encrypts a padded plaintext in place and returns its message key.
+#[cfg(not(fuzzing))]
+fn protect(auth_key: &AuthKey, sender: Sender, plain: &mut [u8]) -> [u8; 16] {
+    message::encrypt(auth_key, sender, plain).expect("whole blocks")
+}
+
+/// Checks a message key and decrypts in place.
+#[cfg(not(fuzzing))]
+fn unprotect(
+    auth_key: &AuthKey,
+    sender: Sender,
+    msg_key: &[u8; 16],
+    data: &mut [u8],
+) -> Result<(), EnvelopeError> {
+    message::decrypt(auth_key, sender, msg_key, data).map_err(|_| EnvelopeError::MessageKey)
+}
+
+// Fuzzing builds only (cargo-fuzz sets `--cfg fuzzing`): messages travel in the clear with
+// a zero message key, so fuzzed bytes reach the session's parsing instead of failing the
+// message key check, as rustls does with its fuzzing crypto provider.
+#[cfg(fuzzing)]
+fn protect(_: &AuthKey, _: Sender, _: &mut [u8]) -> [u8; 16] {
+    [0; 16]
+}
+
+#[cfg(fuzzing)]
+fn unprotect(_: &AuthKey, _: Sender, _: &[u8; 16], _: &mut [u8]) -> Result<(), EnvelopeError> {
+    Ok(())
 }
 
 /// Checks and decrypts an envelope sent by `sender`.
@@ -112,8 +144,7 @@ pub fn open_owned(
         return Err(EnvelopeError::AuthKeyId);
     }
     let msg_key: [u8; 16] = packet[8..24].try_into().expect("16 bytes");
-    message::decrypt(auth_key, sender, &msg_key, &mut packet[24..])
-        .map_err(|_| EnvelopeError::MessageKey)?;
+    unprotect(auth_key, sender, &msg_key, &mut packet[24..])?;
     let plain = &packet[24..];
     let word = |at: usize| u32::from_le_bytes(plain[at..at + 4].try_into().expect("4 bytes"));
     let long = |at: usize| i64::from_le_bytes(plain[at..at + 8].try_into().expect("8 bytes"));

@@ -11,9 +11,9 @@ use std::time::{Duration, Instant};
 use bytes::{BufMut, Bytes, BytesMut};
 use oxigram_proto::connection::server::{ConnId, Server, ServerConfig, ServerOutput, SessionRef};
 use oxigram_proto::connection::{Connection, ConnectionConfig, Now};
-use oxigram_proto::crypto::message::AuthKey;
+use oxigram_proto::crypto::message::{AuthKey, Sender};
 use oxigram_proto::handshake::{AuthKeyOutcome, InnerData};
-use oxigram_proto::session::{Event, RequestError, RequestId, RpcError, ServerSessionConfig};
+use oxigram_proto::session::{Event, RequestError, RequestId, RpcError, ServerSessionConfig, open};
 use oxigram_proto::transport::Kind;
 
 use super::server_key::server_key;
@@ -165,6 +165,10 @@ pub struct Sim {
     hash: u64,
     last_session: Option<SessionRef>,
     pub requests_seen: u64,
+    /// The key, when the simulator made it (lets it look inside server packets).
+    key: Option<AuthKey>,
+    /// The most messages seen in one container the server sent.
+    pub largest_container: u32,
 }
 
 /// The answer the echo application gives to request number `n`.
@@ -259,10 +263,13 @@ impl Sim {
             hash: 0xcbf2_9ce4_8422_2325,
             last_session: None,
             requests_seen: 0,
+            key: None,
+            largest_container: 0,
         };
         if !setup.handshake {
             let key = AuthKey::new(sim.rng.seed32().repeat(8).try_into().unwrap());
             sim.server.add_key(key.clone());
+            sim.key = Some(key.clone());
             let saved = AuthKeyOutcome {
                 auth_key: key,
                 time_offset: 0,
@@ -339,6 +346,16 @@ impl Sim {
                 segments.push(bytes.split_to(4 + len).freeze());
             }
             assert!(bytes.is_empty(), "whole frames come out of poll_transmit");
+            if !to_server && let Some(key) = &self.key {
+                for frame in &segments {
+                    if let Ok(inner) = open(key, Sender::Server, &frame[4..])
+                        && inner.body.get(..4) == Some(&0x73f1_f8dc_u32.to_le_bytes()[..])
+                    {
+                        let count = u32::from_le_bytes(inner.body[4..8].try_into().unwrap());
+                        self.largest_container = self.largest_container.max(count);
+                    }
+                }
+            }
             let f = self.setup.faults.clone();
             let mut faulted = Vec::new();
             for (i, seg) in segments.into_iter().enumerate() {
