@@ -51,6 +51,18 @@ impl RsaPublicKey {
         })
     }
 
+    /// The modulus, big-endian.
+    pub fn modulus(&self) -> [u8; 256] {
+        let mut out = [0u8; 256];
+        out.copy_from_slice(self.n.as_ref().to_be_bytes().as_ref());
+        out
+    }
+
+    /// The public exponent, big-endian without leading zeros.
+    pub fn exponent(&self) -> Vec<u8> {
+        trim(self.e.to_be_bytes().as_ref()).to_vec()
+    }
+
     /// The fingerprint: the low 64 bits of `SHA1(n ‖ e)` in TL `bytes` encoding.
     pub fn fingerprint(&self) -> i64 {
         self.fingerprint
@@ -112,6 +124,40 @@ impl RsaPrivateKey {
             public,
             d: U2048::from_be_slice(&padded),
         })
+    }
+
+    /// A new 2048-bit key pair (public exponent 65537) drawn from a seed: a seeded test
+    /// server gets the same key every run.
+    #[cfg(feature = "server")]
+    pub fn generate(seed: [u8; 32]) -> Self {
+        use crypto_bigint::{NonZero, U1024};
+        use rand_core::SeedableRng;
+        let mut rng = rand_chacha::ChaCha20Rng::from_seed(seed);
+        let e = U2048::from_u32(65537);
+        loop {
+            let p: U1024 = crypto_primes::random_prime(&mut rng, crypto_primes::Flavor::Any, 1024);
+            let q: U1024 = crypto_primes::random_prime(&mut rng, crypto_primes::Flavor::Any, 1024);
+            let n: U2048 = p.concatenating_mul(&q);
+            if p == q || n.bit_width() != 2048 {
+                continue;
+            }
+            let one = U1024::ONE;
+            let phi: U2048 = p
+                .wrapping_sub(&one)
+                .concatenating_mul(&q.wrapping_sub(&one));
+            let Some(phi) = NonZero::new(phi).into_option() else {
+                continue;
+            };
+            let Some(d) = e.invert_mod(&phi).into_option() else {
+                continue;
+            };
+            return RsaPrivateKey::new(
+                n.to_be_bytes().as_ref(),
+                &[1, 0, 1],
+                d.to_be_bytes().as_ref(),
+            )
+            .expect("a 2048-bit odd modulus");
+        }
     }
 
     /// The public half.
@@ -232,5 +278,24 @@ mod tests {
             rsa_pad(&[0; 145], &test_key(), &mut random),
             Err(CryptoError::RsaPadTooLong { len: 145 })
         );
+    }
+}
+
+#[cfg(all(test, feature = "server"))]
+mod generate_tests {
+    use super::*;
+    use crate::random::SeededRandom;
+
+    #[test]
+    fn a_generated_key_pads_and_unpads() {
+        let key = RsaPrivateKey::generate([7; 32]);
+        assert_eq!(
+            key.public().fingerprint(),
+            RsaPrivateKey::generate([7; 32]).public().fingerprint()
+        );
+        let data = [0x5a; 144];
+        let mut random = SeededRandom::new([1; 32]);
+        let padded = rsa_pad(&data, key.public(), &mut random).unwrap();
+        assert_eq!(&key.rsa_unpad(&padded).unwrap()[..144], &data[..]);
     }
 }

@@ -1,0 +1,626 @@
+//! The API methods the test DC answers, with Telegram's behaviour where tests need it.
+//! Anything else gets a real RPC error (`400 METHOD_NOT_IMPLEMENTED_IN_TEST_DC`), never
+//! silence.
+
+use std::collections::HashMap;
+
+use oxigram_proto::session::RpcError;
+use oxigram_tl::RawObject;
+use oxigram_tl::{Deserialize, Identifiable, Serialize, enums, functions, types};
+
+use crate::world::{self, World};
+
+/// What a DC is known by.
+#[derive(Debug, Clone)]
+pub struct DcInfo {
+    /// The DC id.
+    pub id: i32,
+    /// Its loopback address.
+    pub ip: String,
+    /// Its port.
+    pub port: u16,
+}
+
+/// Everything the API reads and changes, across DCs.
+#[derive(Debug)]
+pub struct ApiState {
+    /// Accounts and messages.
+    pub world: World,
+    /// The DCs.
+    pub dcs: Vec<DcInfo>,
+    /// Per DC: which account each auth key is signed in as.
+    pub authorizations: Vec<HashMap<u64, i64>>,
+    /// Login codes sent: phone → (phone_code_hash, code).
+    codes: HashMap<String, (String, String)>,
+    /// Exported authorizations: id → (account, bytes).
+    exports: HashMap<i64, (i64, Vec<u8>)>,
+    counter: u64,
+}
+
+/// An answer and the updates it causes.
+#[derive(Debug)]
+pub struct Reply {
+    /// The TL result, or the RPC error.
+    pub result: Result<Vec<u8>, RpcError>,
+    /// `Updates` objects to push to every session of an account.
+    pub pushes: Vec<(i64, Vec<u8>)>,
+}
+
+fn error(code: i32, message: &str) -> Reply {
+    Reply {
+        result: Err(RpcError::new(code, message)),
+        pushes: Vec::new(),
+    }
+}
+
+fn ok(body: impl Serialize) -> Reply {
+    Reply {
+        result: Ok(body.to_bytes()),
+        pushes: Vec::new(),
+    }
+}
+
+/// The DC whose login codes a test number `99966XYYYY` gets: `X`.
+pub fn test_number_dc(phone: &str) -> Option<i32> {
+    let digits = phone.trim_start_matches('+');
+    if digits.len() == 10
+        && digits.starts_with("99966")
+        && digits.bytes().all(|b| b.is_ascii_digit())
+    {
+        Some(i32::from(digits.as_bytes()[5] - b'0'))
+    } else {
+        None
+    }
+}
+
+impl ApiState {
+    /// A state for `dcs`, with `world`.
+    pub fn new(world: World, dcs: Vec<DcInfo>) -> Self {
+        let authorizations = dcs.iter().map(|_| HashMap::new()).collect();
+        ApiState {
+            world,
+            dcs,
+            authorizations,
+            codes: HashMap::new(),
+            exports: HashMap::new(),
+            counter: 0,
+        }
+    }
+
+    fn next(&mut self) -> u64 {
+        self.counter += 1;
+        let mut x = self.counter.wrapping_mul(0x9e37_79b9_7f4a_7c15);
+        x ^= x >> 31;
+        x
+    }
+
+    fn signed_in(&self, dc: usize, key: u64) -> Option<i64> {
+        self.authorizations[dc].get(&key).copied()
+    }
+
+    /// Handles one request (a serialized TL function) on DC number `dc` (an index into
+    /// `dcs`) from auth key `key` at unix time `now`.
+    pub fn call(&mut self, dc: usize, key: u64, body: &[u8], now: i32) -> Reply {
+        let Some(id) = body.first_chunk::<4>().map(|b| u32::from_le_bytes(*b)) else {
+            return error(400, "INPUT_METHOD_INVALID");
+        };
+        macro_rules! decode {
+            ($t:ty) => {
+                match <$t>::from_bytes(body) {
+                    Ok(v) => v,
+                    Err(e) => {
+                        tracing::debug!(%e, "undecodable request");
+                        return error(400, "INPUT_REQUEST_INVALID");
+                    }
+                }
+            };
+        }
+        macro_rules! me {
+            () => {
+                match self.signed_in(dc, key) {
+                    Some(me) => me,
+                    None => return error(401, "AUTH_KEY_UNREGISTERED"),
+                }
+            };
+        }
+        match id {
+            functions::InvokeWithLayer::<RawObject>::CONSTRUCTOR_ID => {
+                let r = decode!(functions::InvokeWithLayer<RawObject>);
+                self.call(dc, key, &r.query.0, now)
+            }
+            functions::InitConnection::<RawObject>::CONSTRUCTOR_ID => {
+                let r = decode!(functions::InitConnection<RawObject>);
+                self.call(dc, key, &r.query.0, now)
+            }
+            functions::InvokeWithoutUpdates::<RawObject>::CONSTRUCTOR_ID => {
+                let r = decode!(functions::InvokeWithoutUpdates<RawObject>);
+                self.call(dc, key, &r.query.0, now)
+            }
+            functions::InvokeAfterMsg::<RawObject>::CONSTRUCTOR_ID => {
+                // Requests of one session are answered in order here, so the message it
+                // waits for has been handled already.
+                let r = decode!(functions::InvokeAfterMsg<RawObject>);
+                self.call(dc, key, &r.query.0, now)
+            }
+            functions::help::GetConfig::CONSTRUCTOR_ID => ok(self.config(dc, now)),
+            functions::help::GetNearestDc::CONSTRUCTOR_ID => ok(types::NearestDc {
+                country: "ZZ".into(),
+                this_dc: self.dcs[dc].id,
+                nearest_dc: self.dcs[dc].id,
+            }),
+            functions::auth::ImportBotAuthorization::CONSTRUCTOR_ID => {
+                let r = decode!(functions::auth::ImportBotAuthorization);
+                let Some(bot) = self.world.by_token(&r.bot_auth_token).cloned() else {
+                    return error(400, "ACCESS_TOKEN_INVALID");
+                };
+                if bot.home_dc != self.dcs[dc].id {
+                    return error(303, &format!("USER_MIGRATE_{}", bot.home_dc));
+                }
+                self.authorizations[dc].insert(key, bot.id);
+                ok(self.authorization(bot.id))
+            }
+            functions::auth::SendCode::CONSTRUCTOR_ID => {
+                let r = decode!(functions::auth::SendCode);
+                let phone = r.phone_number.trim_start_matches('+').to_owned();
+                let home = self
+                    .world
+                    .by_phone(&phone)
+                    .map(|a| a.home_dc)
+                    .or_else(|| test_number_dc(&phone))
+                    .unwrap_or(self.dcs[dc].id);
+                if home != self.dcs[dc].id && self.dcs.iter().any(|d| d.id == home) {
+                    return error(303, &format!("PHONE_MIGRATE_{home}"));
+                }
+                let digit = test_number_dc(&phone).unwrap_or(self.dcs[dc].id);
+                let code = digit.to_string().repeat(5);
+                let hash = format!("{:016x}", self.next());
+                self.codes.insert(phone, (hash.clone(), code));
+                ok(types::auth::SentCode {
+                    r#type: enums::auth::SentCodeType::App(types::auth::SentCodeTypeApp {
+                        length: 5,
+                    }),
+                    phone_code_hash: hash,
+                    next_type: None,
+                    timeout: None,
+                })
+            }
+            functions::auth::SignIn::CONSTRUCTOR_ID => {
+                let r = decode!(functions::auth::SignIn);
+                let phone = r.phone_number.trim_start_matches('+');
+                match self.codes.get(phone) {
+                    Some((hash, _)) if *hash != r.phone_code_hash => {
+                        return error(400, "PHONE_CODE_HASH_INVALID");
+                    }
+                    Some((_, code)) if r.phone_code.as_deref() != Some(code.as_str()) => {
+                        return error(400, "PHONE_CODE_INVALID");
+                    }
+                    Some(_) => {}
+                    None => return error(400, "PHONE_CODE_EXPIRED"),
+                }
+                match self.world.by_phone(phone).map(|a| a.id) {
+                    Some(user) => {
+                        self.codes.remove(phone);
+                        self.authorizations[dc].insert(key, user);
+                        ok(self.authorization(user))
+                    }
+                    None => ok(types::auth::AuthorizationSignUpRequired {
+                        terms_of_service: None,
+                    }),
+                }
+            }
+            functions::auth::SignUp::CONSTRUCTOR_ID => {
+                let r = decode!(functions::auth::SignUp);
+                let phone = r.phone_number.trim_start_matches('+').to_owned();
+                if self
+                    .codes
+                    .get(&phone)
+                    .is_none_or(|(hash, _)| *hash != r.phone_code_hash)
+                {
+                    return error(400, "PHONE_CODE_EXPIRED");
+                }
+                if r.first_name.trim().is_empty() {
+                    return error(400, "FIRSTNAME_INVALID");
+                }
+                self.codes.remove(&phone);
+                let user = self
+                    .world
+                    .create_user(&phone, r.first_name.trim(), self.dcs[dc].id);
+                self.authorizations[dc].insert(key, user);
+                ok(self.authorization(user))
+            }
+            functions::auth::LogOut::CONSTRUCTOR_ID => {
+                me!();
+                self.authorizations[dc].remove(&key);
+                ok(types::auth::LoggedOut {
+                    future_auth_token: None,
+                })
+            }
+            functions::auth::ExportAuthorization::CONSTRUCTOR_ID => {
+                let me = me!();
+                let r = decode!(functions::auth::ExportAuthorization);
+                if !self.dcs.iter().any(|d| d.id == r.dc_id) {
+                    return error(400, "DC_ID_INVALID");
+                }
+                let id = self.next() as i64;
+                let bytes = self.next().to_le_bytes().repeat(4);
+                self.exports.insert(id, (me, bytes.clone()));
+                ok(types::auth::ExportedAuthorization {
+                    id,
+                    bytes: bytes.into(),
+                })
+            }
+            functions::auth::ImportAuthorization::CONSTRUCTOR_ID => {
+                let r = decode!(functions::auth::ImportAuthorization);
+                match self.exports.remove(&r.id) {
+                    Some((user, bytes)) if bytes == r.bytes[..] => {
+                        self.authorizations[dc].insert(key, user);
+                        ok(self.authorization(user))
+                    }
+                    _ => error(400, "AUTH_BYTES_INVALID"),
+                }
+            }
+            functions::users::GetUsers::CONSTRUCTOR_ID => {
+                let me = me!();
+                let r = decode!(functions::users::GetUsers);
+                let users: Vec<enums::User> =
+                    r.id.iter()
+                        .filter_map(|input| self.resolve_user(me, input))
+                        .filter_map(|id| self.world.user(id, me))
+                        .collect();
+                ok(users)
+            }
+            functions::contacts::ResolveUsername::CONSTRUCTOR_ID => {
+                let me = me!();
+                let r = decode!(functions::contacts::ResolveUsername);
+                let Some(found) = self.world.by_username(&r.username).map(|a| a.id) else {
+                    return error(400, "USERNAME_NOT_OCCUPIED");
+                };
+                ok(types::contacts::ResolvedPeer {
+                    peer: enums::Peer::User(types::PeerUser { user_id: found }),
+                    chats: vec![],
+                    users: self.world.user(found, me).into_iter().collect(),
+                })
+            }
+            functions::messages::SendMessage::CONSTRUCTOR_ID => {
+                let me = me!();
+                let r = decode!(functions::messages::SendMessage);
+                let Some(to) = self.resolve_peer(me, &r.peer) else {
+                    return error(400, "PEER_ID_INVALID");
+                };
+                if r.message.trim().is_empty() {
+                    return error(400, "MESSAGE_EMPTY");
+                }
+                if r.message.chars().count() > 4096 {
+                    return error(400, "MESSAGE_TOO_LONG");
+                }
+                self.send_message(me, to, &r.message, now)
+            }
+            functions::messages::GetHistory::CONSTRUCTOR_ID => {
+                let me = me!();
+                let r = decode!(functions::messages::GetHistory);
+                let Some(peer) = self.resolve_peer(me, &r.peer) else {
+                    return error(400, "PEER_ID_INVALID");
+                };
+                let limit = r.limit.clamp(1, 100) as usize;
+                let messages: Vec<enums::Message> = self
+                    .world
+                    .history(me, peer)
+                    .iter()
+                    .filter(|m| r.offset_id == 0 || m.id < r.offset_id)
+                    .take(limit)
+                    .map(|m| world::message(m, me))
+                    .collect();
+                let mut users: Vec<enums::User> = self.world.user(me, me).into_iter().collect();
+                if peer != me {
+                    users.extend(self.world.user(peer, me));
+                }
+                ok(types::messages::Messages {
+                    messages,
+                    topics: vec![],
+                    chats: vec![],
+                    users,
+                })
+            }
+            functions::updates::GetState::CONSTRUCTOR_ID => {
+                let me = me!();
+                ok(types::updates::State {
+                    pts: self.world.pts(me),
+                    qts: 0,
+                    date: now,
+                    seq: 0,
+                    unread_count: 0,
+                })
+            }
+            functions::updates::GetDifference::CONSTRUCTOR_ID => {
+                let me = me!();
+                let r = decode!(functions::updates::GetDifference);
+                let new = self.world.messages_after(me, r.pts);
+                if new.is_empty() {
+                    return ok(types::updates::DifferenceEmpty { date: now, seq: 0 });
+                }
+                let mut peers: Vec<i64> = new.iter().map(|m| m.peer).collect();
+                peers.push(me);
+                peers.sort();
+                peers.dedup();
+                ok(types::updates::Difference {
+                    new_messages: new.iter().map(|m| world::message(m, me)).collect(),
+                    new_encrypted_messages: vec![],
+                    other_updates: vec![],
+                    chats: vec![],
+                    users: peers
+                        .iter()
+                        .filter_map(|&p| self.world.user(p, me))
+                        .collect(),
+                    state: enums::updates::State::State(types::updates::State {
+                        pts: self.world.pts(me),
+                        qts: 0,
+                        date: now,
+                        seq: 0,
+                        unread_count: 0,
+                    }),
+                })
+            }
+            other => {
+                let name = oxigram_tl::name_for_id(other).unwrap_or("unknown");
+                tracing::debug!(name, "method not implemented");
+                error(400, "METHOD_NOT_IMPLEMENTED_IN_TEST_DC")
+            }
+        }
+    }
+
+    /// Sends a private message and returns the sender's answer and the recipient's push.
+    pub fn send_message(&mut self, from: i64, to: i64, text: &str, now: i32) -> Reply {
+        let (sent, received) = self.world.send(from, to, text, now);
+        let mut pushes = Vec::new();
+        if from != to {
+            let update = types::Updates {
+                updates: vec![enums::Update::NewMessage(types::UpdateNewMessage {
+                    message: world::message(&received, to),
+                    pts: received.pts,
+                    pts_count: 1,
+                })],
+                users: [from, to]
+                    .iter()
+                    .filter_map(|&u| self.world.user(u, to))
+                    .collect(),
+                chats: vec![],
+                date: now,
+                seq: 0,
+            };
+            pushes.push((to, update.to_bytes()));
+        }
+        let answer = types::UpdateShortSentMessage {
+            out: true,
+            id: sent.id,
+            pts: sent.pts,
+            pts_count: 1,
+            date: now,
+            media: None,
+            entities: None,
+            ttl_period: None,
+        };
+        Reply {
+            result: Ok(answer.to_bytes()),
+            pushes,
+        }
+    }
+
+    fn authorization(&self, user: i64) -> types::auth::Authorization {
+        types::auth::Authorization {
+            otherwise_relogin_days: None,
+            tmp_sessions: None,
+            future_auth_token: None,
+            user: self
+                .world
+                .user(user, user)
+                .expect("signed-in accounts exist"),
+        }
+    }
+
+    fn resolve_user(&self, me: i64, input: &enums::InputUser) -> Option<i64> {
+        match input {
+            enums::InputUser::InputUserSelf => Some(me),
+            enums::InputUser::InputUser(u) => self
+                .world
+                .account_with_hash(u.user_id, u.access_hash)
+                .map(|a| a.id),
+            _ => None,
+        }
+    }
+
+    fn resolve_peer(&self, me: i64, input: &enums::InputPeer) -> Option<i64> {
+        match input {
+            enums::InputPeer::InputPeerSelf => Some(me),
+            enums::InputPeer::User(u) => self
+                .world
+                .account_with_hash(u.user_id, u.access_hash)
+                .map(|a| a.id),
+            _ => None,
+        }
+    }
+
+    fn config(&self, dc: usize, now: i32) -> types::Config {
+        types::Config {
+            default_p2p_contacts: false,
+            preload_featured_stickers: false,
+            revoke_pm_inbox: true,
+            blocked_mode: false,
+            force_try_ipv6: false,
+            date: now,
+            expires: now + 3600,
+            test_mode: true,
+            this_dc: self.dcs[dc].id,
+            dc_options: self
+                .dcs
+                .iter()
+                .map(|d| {
+                    enums::DcOption::DcOption(types::DcOption {
+                        ipv6: false,
+                        media_only: false,
+                        tcpo_only: false,
+                        cdn: false,
+                        r#static: false,
+                        this_port_only: false,
+                        id: d.id,
+                        ip_address: d.ip.clone(),
+                        port: i32::from(d.port),
+                        secret: None,
+                    })
+                })
+                .collect(),
+            dc_txt_domain_name: "testdc.invalid".into(),
+            chat_size_max: 200,
+            megagroup_size_max: 200_000,
+            forwarded_count_max: 100,
+            online_update_period_ms: 210_000,
+            offline_blur_timeout_ms: 5_000,
+            offline_idle_timeout_ms: 30_000,
+            online_cloud_timeout_ms: 300_000,
+            notify_cloud_delay_ms: 30_000,
+            notify_default_delay_ms: 1_500,
+            push_chat_period_ms: 60_000,
+            push_chat_limit: 2,
+            edit_time_limit: 172_800,
+            revoke_time_limit: i32::MAX,
+            revoke_pm_time_limit: i32::MAX,
+            rating_e_decay: 2_419_200,
+            stickers_recent_limit: 200,
+            channels_read_media_period: 604_800,
+            tmp_sessions: None,
+            call_receive_timeout_ms: 20_000,
+            call_ring_timeout_ms: 90_000,
+            call_connect_timeout_ms: 30_000,
+            call_packet_timeout_ms: 10_000,
+            me_url_prefix: "https://t.me/".into(),
+            autoupdate_url_prefix: None,
+            gif_search_username: None,
+            venue_search_username: None,
+            img_search_username: None,
+            static_maps_provider: None,
+            caption_length_max: 1024,
+            message_length_max: 4096,
+            webfile_dc_id: self.dcs[0].id,
+            suggested_lang_code_and_lang_pack_version_and_base_lang_pack_version: None,
+            reactions_default: None,
+            autologin_token: None,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn state() -> ApiState {
+        let mut world = World::new(3);
+        world.create_bot("1:token", "echo_bot", 2);
+        world.create_user("9996621234", "Test", 2);
+        let dcs = (1..=3)
+            .map(|id| DcInfo {
+                id,
+                ip: "127.0.0.1".into(),
+                port: 10000 + id as u16,
+            })
+            .collect();
+        ApiState::new(world, dcs)
+    }
+
+    fn call(s: &mut ApiState, dc: usize, key: u64, request: impl Serialize) -> Reply {
+        s.call(dc, key, &request.to_bytes(), 1_700_000_000)
+    }
+
+    #[test]
+    fn test_numbers_get_their_dc_digit_as_code_and_migrate_elsewhere() {
+        let mut s = state();
+        let send = || functions::auth::SendCode {
+            phone_number: "+9996621234".into(),
+            api_id: 1,
+            api_hash: "x".into(),
+            settings: enums::CodeSettings::CodeSettings(types::CodeSettings {
+                allow_flashcall: false,
+                current_number: false,
+                allow_app_hash: false,
+                allow_missed_call: false,
+                allow_firebase: false,
+                unknown_number: false,
+                logout_tokens: None,
+                token_and_app_sandbox: None,
+            }),
+        };
+        let wrong_dc = call(&mut s, 0, 1, send());
+        assert_eq!(wrong_dc.result, Err(RpcError::new(303, "PHONE_MIGRATE_2")));
+        let sent = call(&mut s, 1, 1, send()).result.unwrap();
+        let enums::auth::SentCode::SentCode(sent) =
+            enums::auth::SentCode::from_bytes(&sent).unwrap()
+        else {
+            panic!("another SentCode");
+        };
+        let sign_in = |code: &str| functions::auth::SignIn {
+            phone_number: "9996621234".into(),
+            phone_code_hash: sent.phone_code_hash.clone(),
+            phone_code: Some(code.into()),
+            email_verification: None,
+        };
+        assert_eq!(
+            call(&mut s, 1, 1, sign_in("11111")).result,
+            Err(RpcError::new(400, "PHONE_CODE_INVALID"))
+        );
+        assert!(call(&mut s, 1, 1, sign_in("22222")).result.is_ok());
+        assert!(s.signed_in(1, 1).is_some());
+    }
+
+    #[test]
+    fn unknown_methods_and_unknown_peers_get_errors() {
+        let mut s = state();
+        let r = call(
+            &mut s,
+            1,
+            5,
+            functions::auth::ImportBotAuthorization {
+                flags: 0,
+                api_id: 1,
+                api_hash: "x".into(),
+                bot_auth_token: "1:token".into(),
+            },
+        );
+        assert!(r.result.is_ok());
+        let r = call(&mut s, 1, 5, functions::help::GetAppConfig { hash: 0 });
+        assert_eq!(
+            r.result,
+            Err(RpcError::new(400, "METHOD_NOT_IMPLEMENTED_IN_TEST_DC"))
+        );
+        let send = functions::messages::SendMessage {
+            no_webpage: false,
+            silent: false,
+            background: false,
+            clear_draft: false,
+            noforwards: false,
+            update_stickersets_order: false,
+            invert_media: false,
+            allow_paid_floodskip: false,
+            peer: enums::InputPeer::User(types::InputPeerUser {
+                user_id: 42,
+                access_hash: 1,
+            }),
+            reply_to: None,
+            message: "hi".into(),
+            random_id: 1,
+            reply_markup: None,
+            entities: None,
+            schedule_date: None,
+            schedule_repeat_period: None,
+            send_as: None,
+            quick_reply_shortcut: None,
+            effect: None,
+            allow_paid_stars: None,
+            suggested_post: None,
+            rich_message: None,
+        };
+        assert_eq!(
+            call(&mut s, 1, 5, send).result,
+            Err(RpcError::new(400, "PEER_ID_INVALID"))
+        );
+        let r = call(&mut s, 1, 6, functions::updates::GetState {});
+        assert_eq!(r.result, Err(RpcError::new(401, "AUTH_KEY_UNREGISTERED")));
+    }
+}

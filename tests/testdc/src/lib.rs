@@ -1,0 +1,172 @@
+//! An offline Telegram-like MTProto server: the embedded default that oxigram's examples and
+//! tests run against, and a server third-party clients can be pointed at.
+//!
+//! Each DC listens on its own loopback port (consecutive ports), speaking every transport,
+//! obfuscated or not, on the same port. The DCs share one small world (accounts, private
+//! messages, update state) that is deterministic from the seed.
+//!
+//! ```no_run
+//! # async fn demo() -> std::io::Result<()> {
+//! use oxigram_testdc::{TestDc, TestDcConfig};
+//!
+//! let dc = TestDc::start(TestDcConfig::default()).await?;
+//! let bot = dc.create_bot("123:secret", "echo_bot");
+//! println!("DC 2 listens on {}", dc.address(2).unwrap());
+//! # let _ = bot;
+//! # Ok(())
+//! # }
+//! ```
+#![deny(missing_docs)]
+
+pub mod api;
+mod net;
+pub mod pem;
+pub mod world;
+
+use std::net::SocketAddr;
+use std::sync::{Arc, Mutex};
+
+use oxigram_proto::crypto::rsa::{RsaPrivateKey, RsaPublicKey};
+
+use net::Shared;
+pub use world::StoredMessage;
+
+/// How to start a test DC.
+#[derive(Debug, Clone)]
+pub struct TestDcConfig {
+    /// Decides the RSA key (unless given), salts, access hashes and ids.
+    pub seed: u64,
+    /// How many DCs (ids 1..=dcs).
+    pub dcs: usize,
+    /// The first DC's port (0: any free run of ports).
+    pub port: u16,
+    /// Bots to create up front: tokens.
+    pub bots: Vec<String>,
+    /// Users to create up front: phone numbers.
+    pub users: Vec<String>,
+    /// The server's key (otherwise one generated from the seed).
+    pub rsa_key: Option<RsaPrivateKey>,
+}
+
+impl Default for TestDcConfig {
+    fn default() -> Self {
+        TestDcConfig {
+            seed: 0,
+            dcs: 3,
+            port: 0,
+            bots: Vec::new(),
+            users: Vec::new(),
+            rsa_key: None,
+        }
+    }
+}
+
+/// The DC new accounts live on unless their phone number says otherwise.
+pub const HOME_DC: i32 = 2;
+
+/// A running test DC (all its DCs). Dropping it stops them.
+pub struct TestDc {
+    shared: Arc<Mutex<Shared>>,
+    addresses: Vec<(i32, SocketAddr)>,
+    key: RsaPublicKey,
+    tasks: Vec<tokio::task::JoinHandle<()>>,
+}
+
+impl std::fmt::Debug for TestDc {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("TestDc")
+            .field("addresses", &self.addresses)
+            .finish_non_exhaustive()
+    }
+}
+
+impl TestDc {
+    /// Starts the DCs on the current tokio runtime.
+    pub async fn start(config: TestDcConfig) -> std::io::Result<TestDc> {
+        let key = config
+            .rsa_key
+            .clone()
+            .unwrap_or_else(|| RsaPrivateKey::generate(seed_bytes(config.seed, 0)));
+        let listeners = net::bind(config.port, config.dcs.max(1)).await?;
+        let addresses: Vec<(i32, SocketAddr)> = listeners
+            .iter()
+            .enumerate()
+            .map(|(i, l)| l.local_addr().map(|a| (i as i32 + 1, a)))
+            .collect::<std::io::Result<_>>()?;
+        let shared = Arc::new(Mutex::new(Shared::new(&config, &key, &addresses)));
+        let tasks = listeners
+            .into_iter()
+            .enumerate()
+            .map(|(dc, listener)| tokio::spawn(net::accept_loop(shared.clone(), dc, listener)))
+            .collect();
+        Ok(TestDc {
+            shared,
+            addresses,
+            key: key.public().clone(),
+            tasks,
+        })
+    }
+
+    /// Every DC's id and address.
+    pub fn addresses(&self) -> &[(i32, SocketAddr)] {
+        &self.addresses
+    }
+
+    /// The address of DC `id`.
+    pub fn address(&self, id: i32) -> Option<SocketAddr> {
+        self.addresses
+            .iter()
+            .find(|(d, _)| *d == id)
+            .map(|(_, a)| *a)
+    }
+
+    /// The public key clients must trust.
+    pub fn public_key(&self) -> &RsaPublicKey {
+        &self.key
+    }
+
+    /// Creates a bot (living on [`HOME_DC`]) and returns its user id.
+    pub fn create_bot(&self, token: &str, username: &str) -> i64 {
+        self.lock().api.world.create_bot(token, username, HOME_DC)
+    }
+
+    /// Creates a user and returns its id. A test number `99966XYYYY` lives on DC `X`;
+    /// others on [`HOME_DC`].
+    pub fn create_user(&self, phone: &str, first_name: &str) -> i64 {
+        let home = api::test_number_dc(phone).unwrap_or(HOME_DC);
+        self.lock().api.world.create_user(phone, first_name, home)
+    }
+
+    /// The messages an account received, oldest first.
+    pub fn received(&self, user: i64) -> Vec<StoredMessage> {
+        self.lock().api.world.received(user)
+    }
+
+    /// Sends a private message as `from` (as if its client had), pushing the update to
+    /// the recipient's sessions.
+    pub fn send_message(&self, from: i64, to: i64, text: &str) {
+        let mut shared = self.lock();
+        shared.inject_message(from, to, text);
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, Shared> {
+        self.shared.lock().unwrap_or_else(|e| e.into_inner())
+    }
+}
+
+impl Drop for TestDc {
+    fn drop(&mut self) {
+        for task in &self.tasks {
+            task.abort();
+        }
+    }
+}
+
+/// 32 seed bytes for one purpose (`which`) from the user's seed.
+pub(crate) fn seed_bytes(seed: u64, which: u64) -> [u8; 32] {
+    let mut out = [0u8; 32];
+    out[..8].copy_from_slice(&seed.to_le_bytes());
+    out[8..16].copy_from_slice(&which.to_le_bytes());
+    out[16..].copy_from_slice(b"oxigram-testdc\0\0");
+    out
+}

@@ -1,0 +1,377 @@
+//! The small Telegram the test DC serves: accounts (users and bots), private messages with
+//! per-account ids, and each account's update state (pts) with the updates that advanced
+//! it. Deterministic: ids and hashes come from counters and the seed.
+
+use std::collections::BTreeMap;
+
+use oxigram_tl::{enums, types};
+
+/// One account.
+#[derive(Debug, Clone)]
+pub struct Account {
+    /// The user id.
+    pub id: i64,
+    /// The hash other accounts must present with the id.
+    pub access_hash: i64,
+    /// First name.
+    pub first_name: String,
+    /// Last name, if any.
+    pub last_name: Option<String>,
+    /// Username, if any.
+    pub username: Option<String>,
+    /// Phone number (users).
+    pub phone: Option<String>,
+    /// Bot token (bots).
+    pub token: Option<String>,
+    /// The DC the account lives on.
+    pub home_dc: i32,
+}
+
+impl Account {
+    /// Whether it is a bot.
+    pub fn is_bot(&self) -> bool {
+        self.token.is_some()
+    }
+}
+
+/// A message in one account's box.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoredMessage {
+    /// Its id in this box.
+    pub id: i32,
+    /// Sent by this account.
+    pub out: bool,
+    /// The other side of the private chat.
+    pub peer: i64,
+    /// Who sent it.
+    pub from: i64,
+    /// Unix time.
+    pub date: i32,
+    /// The text.
+    pub text: String,
+    /// The pts this message took in the box's update state.
+    pub pts: i32,
+}
+
+#[derive(Debug, Default)]
+struct MessageBox {
+    messages: Vec<StoredMessage>,
+    pts: i32,
+}
+
+/// Accounts and their messages.
+#[derive(Debug)]
+pub struct World {
+    accounts: BTreeMap<i64, Account>,
+    boxes: BTreeMap<i64, MessageBox>,
+    next_user: i64,
+    secret: u64,
+}
+
+impl World {
+    /// An empty world; `seed` decides access hashes.
+    pub fn new(seed: u64) -> Self {
+        World {
+            accounts: BTreeMap::new(),
+            boxes: BTreeMap::new(),
+            next_user: 1_000_000,
+            secret: seed ^ 0x5851_f42d_4c95_7f2d,
+        }
+    }
+
+    fn hash_for(&self, id: i64) -> i64 {
+        let mut x = (id as u64) ^ self.secret;
+        x = (x ^ (x >> 31)).wrapping_mul(0x9e37_79b9_7f4a_7c15);
+        (x ^ (x >> 29)) as i64
+    }
+
+    fn add(&mut self, mut account: Account) -> i64 {
+        self.next_user += 1;
+        account.id = self.next_user;
+        account.access_hash = self.hash_for(account.id);
+        let id = account.id;
+        self.accounts.insert(id, account);
+        self.boxes.insert(id, MessageBox::default());
+        id
+    }
+
+    /// Creates a user with `phone`, living on `home_dc`. Returns its id (the existing one
+    /// if the phone is taken).
+    pub fn create_user(&mut self, phone: &str, first_name: &str, home_dc: i32) -> i64 {
+        if let Some(a) = self.by_phone(phone) {
+            return a.id;
+        }
+        self.add(Account {
+            id: 0,
+            access_hash: 0,
+            first_name: first_name.to_owned(),
+            last_name: None,
+            username: None,
+            phone: Some(phone.to_owned()),
+            token: None,
+            home_dc,
+        })
+    }
+
+    /// Creates a bot with `token` (`<id>:<secret>` as BotFather makes them, or any text)
+    /// and `username`, living on `home_dc`. Returns its id.
+    pub fn create_bot(&mut self, token: &str, username: &str, home_dc: i32) -> i64 {
+        if let Some(a) = self.by_token(token) {
+            return a.id;
+        }
+        self.add(Account {
+            id: 0,
+            access_hash: 0,
+            first_name: username.trim_end_matches("_bot").to_owned(),
+            last_name: None,
+            username: Some(username.to_owned()),
+            phone: None,
+            token: Some(token.to_owned()),
+            home_dc,
+        })
+    }
+
+    /// An account by id.
+    pub fn account(&self, id: i64) -> Option<&Account> {
+        self.accounts.get(&id)
+    }
+
+    /// An account by id, if `access_hash` is the one it was given out with.
+    pub fn account_with_hash(&self, id: i64, access_hash: i64) -> Option<&Account> {
+        self.accounts
+            .get(&id)
+            .filter(|a| a.access_hash == access_hash)
+    }
+
+    /// An account by phone.
+    pub fn by_phone(&self, phone: &str) -> Option<&Account> {
+        self.accounts
+            .values()
+            .find(|a| a.phone.as_deref() == Some(phone))
+    }
+
+    /// A bot by token.
+    pub fn by_token(&self, token: &str) -> Option<&Account> {
+        self.accounts
+            .values()
+            .find(|a| a.token.as_deref() == Some(token))
+    }
+
+    /// An account by username (case-insensitive, without `@`).
+    pub fn by_username(&self, username: &str) -> Option<&Account> {
+        let username = username.trim_start_matches('@');
+        self.accounts.values().find(|a| {
+            a.username
+                .as_deref()
+                .is_some_and(|u| u.eq_ignore_ascii_case(username))
+        })
+    }
+
+    /// Stores a private message from `from` to `to` in both boxes. Returns the sender's
+    /// copy and the recipient's copy.
+    pub fn send(
+        &mut self,
+        from: i64,
+        to: i64,
+        text: &str,
+        date: i32,
+    ) -> (StoredMessage, StoredMessage) {
+        let mut put = |owner: i64, out: bool, peer: i64| {
+            let b = self.boxes.entry(owner).or_default();
+            b.pts += 1;
+            let m = StoredMessage {
+                id: b.messages.len() as i32 + 1,
+                out,
+                peer,
+                from,
+                date,
+                text: text.to_owned(),
+                pts: b.pts,
+            };
+            b.messages.push(m.clone());
+            m
+        };
+        let sent = put(from, true, to);
+        let received = if from == to {
+            sent.clone()
+        } else {
+            put(to, false, from)
+        };
+        (sent, received)
+    }
+
+    /// The update state of an account's box.
+    pub fn pts(&self, id: i64) -> i32 {
+        self.boxes.get(&id).map_or(0, |b| b.pts)
+    }
+
+    /// An account's messages after `pts`, oldest first.
+    pub fn messages_after(&self, id: i64, pts: i32) -> Vec<StoredMessage> {
+        self.boxes
+            .get(&id)
+            .map(|b| b.messages.iter().filter(|m| m.pts > pts).cloned().collect())
+            .unwrap_or_default()
+    }
+
+    /// An account's messages with `peer`, newest first.
+    pub fn history(&self, id: i64, peer: i64) -> Vec<StoredMessage> {
+        self.boxes
+            .get(&id)
+            .map(|b| {
+                b.messages
+                    .iter()
+                    .rev()
+                    .filter(|m| m.peer == peer)
+                    .cloned()
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+
+    /// Every message an account received, oldest first.
+    pub fn received(&self, id: i64) -> Vec<StoredMessage> {
+        self.boxes
+            .get(&id)
+            .map(|b| b.messages.iter().filter(|m| !m.out).cloned().collect())
+            .unwrap_or_default()
+    }
+
+    /// The TL `user` for `id` as `viewer` sees it.
+    pub fn user(&self, id: i64, viewer: i64) -> Option<enums::User> {
+        let a = self.accounts.get(&id)?;
+        Some(user(a, id == viewer))
+    }
+}
+
+/// The TL `user` of an account.
+pub fn user(a: &Account, is_self: bool) -> enums::User {
+    enums::User::User(Box::new(types::User {
+        is_self,
+        contact: false,
+        mutual_contact: false,
+        deleted: false,
+        bot_chat_history: false,
+        bot_nochats: false,
+        verified: false,
+        min: false,
+        bot_inline_geo: false,
+        support: false,
+        scam: false,
+        apply_min_photo: false,
+        fake: false,
+        bot_attach_menu: false,
+        premium: false,
+        attach_menu_enabled: false,
+        bot_can_edit: false,
+        close_friend: false,
+        stories_hidden: false,
+        stories_unavailable: false,
+        contact_require_premium: false,
+        bot_business: false,
+        bot_has_main_app: false,
+        bot_forum_view: false,
+        bot_forum_can_manage_topics: false,
+        bot_can_manage_bots: false,
+        bot_guestchat: false,
+        bot_guard: false,
+        id: a.id,
+        access_hash: Some(a.access_hash),
+        first_name: Some(a.first_name.clone()),
+        last_name: a.last_name.clone(),
+        username: a.username.clone(),
+        phone: if is_self { a.phone.clone() } else { None },
+        photo: None,
+        status: None,
+        bot_info_version: a.is_bot().then_some(1),
+        restriction_reason: None,
+        bot_inline_placeholder: None,
+        lang_code: None,
+        emoji_status: None,
+        usernames: None,
+        stories_max_id: None,
+        color: None,
+        profile_color: None,
+        bot_active_users: None,
+        bot_verification_icon: None,
+        send_paid_messages_stars: None,
+        linked_community_id: None,
+    }))
+}
+
+/// The TL `message` of a stored private message, in `owner`'s box.
+pub fn message(m: &StoredMessage, owner: i64) -> enums::Message {
+    let _ = owner;
+    enums::Message::Message(Box::new(types::Message {
+        out: m.out,
+        mentioned: false,
+        media_unread: false,
+        silent: false,
+        post: false,
+        from_scheduled: false,
+        legacy: false,
+        edit_hide: false,
+        pinned: false,
+        noforwards: false,
+        invert_media: false,
+        offline: false,
+        video_processing_pending: false,
+        paid_suggested_post_stars: false,
+        paid_suggested_post_ton: false,
+        id: m.id,
+        from_id: Some(enums::Peer::User(types::PeerUser { user_id: m.from })),
+        from_boosts_applied: None,
+        from_rank: None,
+        peer_id: enums::Peer::User(types::PeerUser { user_id: m.peer }),
+        saved_peer_id: None,
+        fwd_from: None,
+        via_bot_id: None,
+        via_business_bot_id: None,
+        guestchat_via_from: None,
+        reply_to: None,
+        date: m.date,
+        message: m.text.clone(),
+        media: None,
+        reply_markup: None,
+        entities: None,
+        views_and_forwards: None,
+        replies: None,
+        edit_date: None,
+        post_author: None,
+        grouped_id: None,
+        reactions: None,
+        restriction_reason: None,
+        ttl_period: None,
+        quick_reply_shortcut_id: None,
+        effect: None,
+        factcheck: None,
+        report_delivery_until_date: None,
+        paid_message_stars: None,
+        suggested_post: None,
+        schedule_repeat_period: None,
+        summary_from_language: None,
+        rich_message: None,
+    }))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn messages_get_ids_and_pts_per_box() {
+        let mut world = World::new(1);
+        let alice = world.create_user("9996611111", "Alice", 1);
+        let bot = world.create_bot("123:abc", "echo_bot", 2);
+        assert_eq!(world.create_user("9996611111", "Again", 1), alice);
+        world.send(alice, bot, "hi", 10);
+        let (sent, got) = world.send(bot, alice, "hi back", 11);
+        assert_eq!((sent.id, sent.pts, sent.out), (2, 2, true));
+        assert_eq!((got.id, got.pts, got.out), (2, 2, false));
+        assert_eq!(world.messages_after(alice, 1), vec![got]);
+        assert_eq!(world.received(bot).len(), 1);
+        let hash = world.account(bot).unwrap().access_hash;
+        assert!(world.account_with_hash(bot, hash).is_some());
+        assert!(world.account_with_hash(bot, hash ^ 1).is_none());
+        assert_eq!(world.by_username("@ECHO_bot").unwrap().id, bot);
+    }
+}

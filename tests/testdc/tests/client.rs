@@ -1,0 +1,272 @@
+//! The proto client role against the test DC over real loopback sockets.
+
+mod common;
+
+use common::{Client, code_settings, send_message, user_ref};
+use oxigram_proto::session::RpcError;
+use oxigram_proto::transport::Kind;
+use oxigram_testdc::{TestDc, TestDcConfig};
+use oxigram_tl::{Deserialize, Identifiable, enums, functions, types};
+
+const BOT_TOKEN: &str = "7000001:test-token";
+const PHONE: &str = "9996621234";
+
+async fn start() -> TestDc {
+    let dc = TestDc::start(TestDcConfig {
+        seed: 7,
+        ..TestDcConfig::default()
+    })
+    .await
+    .unwrap();
+    dc.create_bot(BOT_TOKEN, "echo_bot");
+    dc.create_user(PHONE, "Alice");
+    dc
+}
+
+async fn connect(dc: &TestDc, id: i32, transport: Kind, obfuscated: bool, seed: u8) -> Client {
+    Client::connect(
+        dc.address(id).unwrap(),
+        id as i16,
+        dc.public_key(),
+        transport,
+        obfuscated,
+        None,
+        seed,
+    )
+    .await
+}
+
+async fn bot(dc: &TestDc, seed: u8) -> (Client, i64) {
+    let mut client = connect(dc, 2, Kind::Intermediate, false, seed).await;
+    let auth = client
+        .invoke(&functions::auth::ImportBotAuthorization {
+            flags: 0,
+            api_id: common::API_ID,
+            api_hash: "hash".into(),
+            bot_auth_token: BOT_TOKEN.into(),
+        })
+        .await
+        .unwrap();
+    let enums::auth::Authorization::Authorization(auth) = auth else {
+        panic!("sign-up required for a bot");
+    };
+    (client, user_ref(&auth.user).0)
+}
+
+async fn user(dc: &TestDc, id: i32, phone: &str, seed: u8) -> Client {
+    let mut client = connect(dc, id, Kind::Abridged, true, seed).await;
+    let sent = client
+        .invoke(&functions::auth::SendCode {
+            phone_number: phone.into(),
+            api_id: common::API_ID,
+            api_hash: "hash".into(),
+            settings: code_settings(),
+        })
+        .await
+        .unwrap();
+    let enums::auth::SentCode::SentCode(sent) = sent else {
+        panic!("unexpected SentCode");
+    };
+    let code = phone[5..6].repeat(5);
+    let auth = client
+        .invoke(&functions::auth::SignIn {
+            phone_number: phone.into(),
+            phone_code_hash: sent.phone_code_hash,
+            phone_code: Some(code),
+            email_verification: None,
+        })
+        .await
+        .unwrap();
+    assert!(matches!(auth, enums::auth::Authorization::Authorization(_)));
+    client
+}
+
+#[tokio::test]
+async fn the_handshake_works_on_every_transport() {
+    let dc = start().await;
+    for transport in [
+        Kind::Abridged,
+        Kind::Intermediate,
+        Kind::PaddedIntermediate,
+        Kind::Full,
+    ] {
+        for obfuscated in [false, true] {
+            let mut client = connect(&dc, 1, transport, obfuscated, 3).await;
+            let enums::Config::Config(config) = client
+                .invoke(&functions::help::GetConfig {})
+                .await
+                .unwrap_or_else(|e| panic!("{transport:?} obfuscated={obfuscated}: {e}"));
+            assert_eq!(config.this_dc, 1);
+            assert_eq!(config.dc_options.len(), 3);
+            assert!(client.auth.is_some());
+        }
+    }
+}
+
+#[tokio::test]
+async fn a_bot_signs_in_and_reads_the_config() {
+    let dc = start().await;
+    let (mut bot, bot_id) = bot(&dc, 4).await;
+    let enums::Config::Config(config) = bot.invoke(&functions::help::GetConfig {}).await.unwrap();
+    let ports: Vec<i32> = config
+        .dc_options
+        .iter()
+        .map(|o| match o {
+            enums::DcOption::DcOption(o) => o.port,
+        })
+        .collect();
+    let expected: Vec<i32> = dc
+        .addresses()
+        .iter()
+        .map(|(_, a)| i32::from(a.port()))
+        .collect();
+    assert_eq!(ports, expected);
+    let me = bot
+        .invoke(&functions::users::GetUsers {
+            id: vec![enums::InputUser::InputUserSelf],
+        })
+        .await
+        .unwrap();
+    assert_eq!(user_ref(&me[0]).0, bot_id);
+    let wrong = bot
+        .invoke(&functions::auth::ImportBotAuthorization {
+            flags: 0,
+            api_id: common::API_ID,
+            api_hash: "hash".into(),
+            bot_auth_token: "1:nope".into(),
+        })
+        .await;
+    assert_eq!(
+        wrong.unwrap_err(),
+        RpcError::new(400, "ACCESS_TOKEN_INVALID")
+    );
+    let unknown = bot.invoke(&functions::help::GetAppConfig { hash: 0 }).await;
+    assert_eq!(
+        unknown.unwrap_err(),
+        RpcError::new(400, "METHOD_NOT_IMPLEMENTED_IN_TEST_DC")
+    );
+}
+
+/// Resolves the bot by username as `client`, returning its input peer.
+async fn resolve_bot(client: &mut Client) -> enums::InputPeer {
+    let enums::contacts::ResolvedPeer::ResolvedPeer(resolved) = client
+        .invoke(&functions::contacts::ResolveUsername {
+            username: "echo_bot".into(),
+            referer: None,
+        })
+        .await
+        .unwrap();
+    let (user_id, access_hash) = user_ref(&resolved.users[0]);
+    enums::InputPeer::User(types::InputPeerUser {
+        user_id,
+        access_hash,
+    })
+}
+
+fn new_message_text(id: u32, body: &[u8]) -> String {
+    assert_eq!(id, types::Updates::CONSTRUCTOR_ID, "an Updates object");
+    let enums::Updates::Updates(updates) = enums::Updates::from_bytes(body).unwrap() else {
+        panic!("another Updates");
+    };
+    match &updates.updates[0] {
+        enums::Update::NewMessage(u) => match &u.message {
+            enums::Message::Message(m) => m.message.clone(),
+            other => panic!("{other:?}"),
+        },
+        other => panic!("{other:?}"),
+    }
+}
+
+#[tokio::test]
+async fn a_message_reaches_the_other_account_as_an_update() {
+    let dc = start().await;
+    let (mut bot, bot_id) = bot(&dc, 5).await;
+    let mut alice = user(&dc, 2, PHONE, 6).await;
+    let peer = resolve_bot(&mut alice).await;
+    let sent = alice
+        .invoke(&send_message(peer, "hello bot", 1))
+        .await
+        .unwrap();
+    assert!(matches!(sent, enums::Updates::UpdateShortSentMessage(_)));
+    let (id, body) = bot.next_update().await;
+    assert_eq!(new_message_text(id, &body), "hello bot");
+    assert_eq!(dc.received(bot_id).len(), 1);
+}
+
+#[tokio::test]
+async fn get_difference_returns_what_was_missed_while_away() {
+    let dc = start().await;
+    let (mut bot, bot_id) = bot(&dc, 7).await;
+    let enums::updates::State::State(state) =
+        bot.invoke(&functions::updates::GetState {}).await.unwrap();
+    // The bot goes away; its key stays signed in.
+    let saved = bot.restart(8).await;
+    drop(bot);
+    let mut alice = user(&dc, 2, PHONE, 9).await;
+    let peer = resolve_bot(&mut alice).await;
+    alice
+        .invoke(&send_message(peer, "while you were out", 2))
+        .await
+        .unwrap();
+    let mut bot = saved;
+    let difference = bot
+        .invoke(&functions::updates::GetDifference {
+            pts: state.pts,
+            pts_limit: None,
+            pts_total_limit: None,
+            date: state.date,
+            qts: 0,
+            qts_limit: None,
+        })
+        .await
+        .unwrap();
+    let enums::updates::Difference::Difference(difference) = difference else {
+        panic!("no difference: {difference:?}");
+    };
+    let enums::Message::Message(m) = &difference.new_messages[0] else {
+        panic!("not a message");
+    };
+    assert_eq!(m.message, "while you were out");
+    assert_eq!(dc.received(bot_id).len(), 1);
+}
+
+#[tokio::test]
+async fn phone_migrate_then_authorization_moves_to_another_dc() {
+    let dc = start().await;
+    // A test number on DC 1, asked on DC 2.
+    let phone = "9996612345";
+    dc.create_user(phone, "Bob");
+    let mut on_two = connect(&dc, 2, Kind::Intermediate, false, 10).await;
+    let err = on_two
+        .invoke(&functions::auth::SendCode {
+            phone_number: phone.into(),
+            api_id: common::API_ID,
+            api_hash: "hash".into(),
+            settings: code_settings(),
+        })
+        .await
+        .unwrap_err();
+    assert_eq!(err, RpcError::new(303, "PHONE_MIGRATE_1"));
+    let mut on_one = user(&dc, err.value.unwrap() as i32, phone, 11).await;
+    let enums::auth::ExportedAuthorization::ExportedAuthorization(exported) = on_one
+        .invoke(&functions::auth::ExportAuthorization { dc_id: 2 })
+        .await
+        .unwrap();
+    let imported = on_two
+        .invoke(&functions::auth::ImportAuthorization {
+            id: exported.id,
+            bytes: exported.bytes,
+        })
+        .await
+        .unwrap();
+    let enums::auth::Authorization::Authorization(auth) = imported else {
+        panic!("sign-up required");
+    };
+    let me = on_two
+        .invoke(&functions::users::GetUsers {
+            id: vec![enums::InputUser::InputUserSelf],
+        })
+        .await
+        .unwrap();
+    assert_eq!(user_ref(&me[0]).0, user_ref(&auth.user).0);
+}

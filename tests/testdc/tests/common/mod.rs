@@ -1,0 +1,231 @@
+//! A small tokio driver for the proto client role, for these tests only (the runtime
+//! adapters are the real thing): one `Connection` over one `TcpStream`.
+
+#![allow(dead_code)]
+
+use std::collections::VecDeque;
+use std::net::SocketAddr;
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+
+use bytes::{Bytes, BytesMut};
+use oxigram_proto::connection::{Connection, ConnectionConfig, Now};
+use oxigram_proto::crypto::rsa::RsaPublicKey;
+use oxigram_proto::handshake::AuthKeyOutcome;
+use oxigram_proto::session::{Event, RpcError};
+use oxigram_proto::transport::Kind;
+use oxigram_tl::{Deserialize, RemoteCall, Serialize, enums, functions, types};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::TcpStream;
+
+pub const API_ID: i32 = 17349;
+
+pub fn now() -> Now {
+    Now {
+        mono: Instant::now(),
+        unix: SystemTime::now().duration_since(UNIX_EPOCH).unwrap(),
+    }
+}
+
+/// One client connection to one DC.
+pub struct Client {
+    pub conn: Connection,
+    stream: TcpStream,
+    rx: BytesMut,
+    pub updates: VecDeque<(u32, Bytes)>,
+    pub auth: Option<AuthKeyOutcome>,
+    config: ConnectionConfig,
+    address: SocketAddr,
+    responses: Vec<(oxigram_proto::session::RequestId, Result<Bytes, RpcError>)>,
+}
+
+impl Client {
+    /// Connects and (without a saved key) creates a key.
+    pub async fn connect(
+        address: SocketAddr,
+        dc: i16,
+        key: &RsaPublicKey,
+        transport: Kind,
+        obfuscated: bool,
+        auth: Option<AuthKeyOutcome>,
+        seed: u8,
+    ) -> Client {
+        let mut config = ConnectionConfig::new(dc, [seed; 32]);
+        config.transport = transport;
+        config.obfuscated = obfuscated.then_some(None);
+        config.handshake.keys = vec![key.clone()];
+        config.handshake.inner = oxigram_proto::handshake::InnerData::Permanent {
+            dc: i32::from(dc) + 10000,
+        };
+        let stream = TcpStream::connect(address).await.unwrap();
+        stream.set_nodelay(true).unwrap();
+        Client {
+            conn: Connection::new(config.clone(), auth.as_ref(), now()),
+            stream,
+            rx: BytesMut::new(),
+            updates: VecDeque::new(),
+            auth,
+            config,
+            address,
+            responses: Vec::new(),
+        }
+    }
+
+    /// Reconnects on a new socket, keeping the key and session.
+    pub async fn reconnect(&mut self) {
+        self.stream = TcpStream::connect(self.address).await.unwrap();
+        self.rx.clear();
+        self.conn.reset(now());
+    }
+
+    /// Opens a fresh connection with the same key (a new session: as after a restart).
+    pub async fn restart(&self, seed: u8) -> Client {
+        let mut config = self.config.clone();
+        config.seed = [seed; 32];
+        let stream = TcpStream::connect(self.address).await.unwrap();
+        Client {
+            conn: Connection::new(config.clone(), self.auth.as_ref(), now()),
+            stream,
+            rx: BytesMut::new(),
+            updates: VecDeque::new(),
+            auth: self.auth.clone(),
+            config,
+            address: self.address,
+            responses: Vec::new(),
+        }
+    }
+
+    /// Writes what is due, waits for bytes (up to the connection's next deadline), and
+    /// handles them and the timers; collects events.
+    async fn turn(&mut self) {
+        let mut tx = BytesMut::new();
+        while self.conn.poll_transmit(now(), &mut tx) > 0 {}
+        if !tx.is_empty() {
+            self.stream.write_all(&tx).await.unwrap();
+        }
+        let wait = self
+            .conn
+            .poll_timeout()
+            .map_or(Duration::from_secs(1), |t| {
+                t.saturating_duration_since(Instant::now())
+            })
+            .min(Duration::from_secs(1));
+        if let Ok(read) = tokio::time::timeout(wait, self.stream.read_buf(&mut self.rx)).await {
+            let n = read.unwrap();
+            assert!(n > 0, "the server closed the connection");
+            self.conn.handle_input(now(), &mut self.rx).unwrap();
+        }
+        self.conn.handle_timeout(now());
+        while let Some(event) = self.conn.poll_event() {
+            match event {
+                Event::AuthKeyCreated(outcome) => self.auth = Some(*outcome),
+                Event::Update {
+                    constructor_id,
+                    body,
+                } => self.updates.push_back((constructor_id, body)),
+                Event::Response { id, result } => self.responses.push((id, result)),
+                Event::Failed { id, error } => panic!("{id} failed: {error}"),
+                _ => {}
+            }
+        }
+    }
+
+    /// Sends a raw request and waits for its answer.
+    pub async fn call_raw(&mut self, body: Vec<u8>) -> Result<Bytes, RpcError> {
+        let id = self.conn.request(body.into());
+        let deadline = Instant::now() + Duration::from_secs(30);
+        loop {
+            if let Some(at) = self.responses.iter().position(|(r, _)| *r == id) {
+                return self.responses.remove(at).1;
+            }
+            assert!(Instant::now() < deadline, "no answer to {id}");
+            self.turn().await;
+        }
+    }
+
+    /// Sends a typed request (wrapped in invokeWithLayer(initConnection(…)) the first
+    /// time) and decodes its answer.
+    pub async fn invoke<R: RemoteCall>(&mut self, request: &R) -> Result<R::Return, RpcError> {
+        let body = request.to_bytes();
+        let wrapped = functions::InvokeWithLayer {
+            layer: oxigram_tl::LAYER,
+            query: functions::InitConnection {
+                api_id: API_ID,
+                device_model: "test".into(),
+                system_version: "test".into(),
+                app_version: "0.1".into(),
+                system_lang_code: "en".into(),
+                lang_pack: "".into(),
+                lang_code: "en".into(),
+                proxy: None,
+                params: None,
+                query: oxigram_tl::RawObject(body.into()),
+            },
+        };
+        let answer = self.call_raw(wrapped.to_bytes()).await?;
+        Ok(R::Return::from_bytes(&answer).unwrap())
+    }
+
+    /// Waits for the next update.
+    pub async fn next_update(&mut self) -> (u32, Bytes) {
+        let deadline = Instant::now() + Duration::from_secs(30);
+        loop {
+            if let Some(update) = self.updates.pop_front() {
+                return update;
+            }
+            assert!(Instant::now() < deadline, "no update");
+            self.turn().await;
+        }
+    }
+}
+
+pub fn code_settings() -> enums::CodeSettings {
+    enums::CodeSettings::CodeSettings(types::CodeSettings {
+        allow_flashcall: false,
+        current_number: false,
+        allow_app_hash: false,
+        allow_missed_call: false,
+        allow_firebase: false,
+        unknown_number: false,
+        logout_tokens: None,
+        token_and_app_sandbox: None,
+    })
+}
+
+pub fn send_message(
+    peer: enums::InputPeer,
+    text: &str,
+    random_id: i64,
+) -> functions::messages::SendMessage {
+    functions::messages::SendMessage {
+        no_webpage: false,
+        silent: false,
+        background: false,
+        clear_draft: false,
+        noforwards: false,
+        update_stickersets_order: false,
+        invert_media: false,
+        allow_paid_floodskip: false,
+        peer,
+        reply_to: None,
+        message: text.into(),
+        random_id,
+        reply_markup: None,
+        entities: None,
+        schedule_date: None,
+        schedule_repeat_period: None,
+        send_as: None,
+        quick_reply_shortcut: None,
+        effect: None,
+        allow_paid_stars: None,
+        suggested_post: None,
+        rich_message: None,
+    }
+}
+
+/// The id and access hash of a TL user.
+pub fn user_ref(user: &enums::User) -> (i64, i64) {
+    match user {
+        enums::User::User(u) => (u.id, u.access_hash.unwrap_or(0)),
+        enums::User::Empty(u) => (u.id, 0),
+    }
+}
