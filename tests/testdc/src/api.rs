@@ -8,7 +8,7 @@ use oxigram_proto::session::RpcError;
 use oxigram_tl::RawObject;
 use oxigram_tl::{Deserialize, Identifiable, Serialize, enums, functions, types};
 
-use crate::world::{self, World};
+use crate::world::{FileError, World};
 
 /// What a DC is known by.
 #[derive(Debug, Clone)]
@@ -50,6 +50,14 @@ fn error(code: i32, message: &str) -> Reply {
     Reply {
         result: Err(RpcError::new(code, message)),
         pushes: Vec::new(),
+    }
+}
+
+fn file_error(e: FileError) -> Reply {
+    match e {
+        FileError::PartMissing(part) => error(400, &format!("FILE_PART_{part}_MISSING")),
+        FileError::TooBig => error(400, "FILE_PART_TOO_BIG"),
+        FileError::PartsInvalid => error(400, "FILE_PARTS_INVALID"),
     }
 }
 
@@ -308,7 +316,7 @@ impl ApiState {
                     .iter()
                     .filter(|m| r.offset_id == 0 || m.id < r.offset_id)
                     .take(limit)
-                    .map(|m| world::message(m, me))
+                    .map(|m| self.world.message(m, me))
                     .collect();
                 let mut users: Vec<enums::User> = self.world.user(me, me).into_iter().collect();
                 if peer != me {
@@ -343,7 +351,7 @@ impl ApiState {
                 peers.sort();
                 peers.dedup();
                 ok(types::updates::Difference {
-                    new_messages: new.iter().map(|m| world::message(m, me)).collect(),
+                    new_messages: new.iter().map(|m| self.world.message(m, me)).collect(),
                     new_encrypted_messages: vec![],
                     other_updates: vec![],
                     chats: vec![],
@@ -358,6 +366,83 @@ impl ApiState {
                         seq: 0,
                         unread_count: 0,
                     }),
+                })
+            }
+            functions::upload::SaveFilePart::CONSTRUCTOR_ID => {
+                let me = me!();
+                let r = decode!(functions::upload::SaveFilePart);
+                match self.world.save_part(me, r.file_id, r.file_part, r.bytes) {
+                    Ok(()) => ok(true),
+                    Err(e) => file_error(e),
+                }
+            }
+            functions::upload::SaveBigFilePart::CONSTRUCTOR_ID => {
+                let me = me!();
+                let r = decode!(functions::upload::SaveBigFilePart);
+                if r.file_part >= r.file_total_parts {
+                    return error(400, "FILE_PARTS_INVALID");
+                }
+                match self.world.save_part(me, r.file_id, r.file_part, r.bytes) {
+                    Ok(()) => ok(true),
+                    Err(e) => file_error(e),
+                }
+            }
+            functions::messages::SendMedia::CONSTRUCTOR_ID => {
+                let me = me!();
+                let r = decode!(functions::messages::SendMedia);
+                let Some(to) = self.resolve_peer(me, &r.peer) else {
+                    return error(400, "PEER_ID_INVALID");
+                };
+                let enums::InputMedia::UploadedDocument(media) = &r.media else {
+                    return error(400, "MEDIA_INVALID");
+                };
+                let (file_id, parts, name) = match &media.file {
+                    enums::InputFile::InputFile(f) => (f.id, f.parts, f.name.clone()),
+                    enums::InputFile::Big(f) => (f.id, f.parts, f.name.clone()),
+                    _ => return error(400, "MEDIA_INVALID"),
+                };
+                let name = media
+                    .attributes
+                    .iter()
+                    .find_map(|a| match a {
+                        enums::DocumentAttribute::Filename(f) => Some(f.file_name.clone()),
+                        _ => None,
+                    })
+                    .or(Some(name).filter(|n| !n.is_empty()));
+                let document =
+                    match self
+                        .world
+                        .finish_upload(me, file_id, parts, &media.mime_type, name, now)
+                    {
+                        Ok(id) => id,
+                        Err(e) => return file_error(e),
+                    };
+                self.send_media(me, to, &r.message, r.random_id, document, now)
+            }
+            functions::upload::GetFile::CONSTRUCTOR_ID => {
+                me!();
+                let r = decode!(functions::upload::GetFile);
+                let enums::InputFileLocation::InputDocumentFileLocation(location) = &r.location
+                else {
+                    return error(400, "LOCATION_INVALID");
+                };
+                let Some(document) = self.world.document(location.id, location.access_hash) else {
+                    return error(400, "FILE_ID_INVALID");
+                };
+                // Telegram's rules: 4 KiB-aligned offsets, limits dividing 1 MiB.
+                if r.offset < 0 || r.offset % 4096 != 0 {
+                    return error(400, "OFFSET_INVALID");
+                }
+                if r.limit <= 0 || r.limit > 1 << 20 || (1 << 20) % r.limit != 0 {
+                    return error(400, "LIMIT_INVALID");
+                }
+                let len = document.bytes.len();
+                let start = (r.offset as usize).min(len);
+                let end = (start + r.limit as usize).min(len);
+                ok(types::upload::File {
+                    r#type: enums::storage::FileType::FilePartial,
+                    mtime: document.date,
+                    bytes: document.bytes.slice(start..end),
                 })
             }
             other => {
@@ -375,7 +460,7 @@ impl ApiState {
         if from != to {
             let update = types::Updates {
                 updates: vec![enums::Update::NewMessage(types::UpdateNewMessage {
-                    message: world::message(&received, to),
+                    message: self.world.message(&received, to),
                     pts: received.pts,
                     pts_count: 1,
                 })],
@@ -398,6 +483,63 @@ impl ApiState {
             media: None,
             entities: None,
             ttl_period: None,
+        };
+        Reply {
+            result: Ok(answer.to_bytes()),
+            pushes,
+        }
+    }
+
+    /// Sends a document: the sender gets `updates` with its message id and message, the
+    /// recipient the new message.
+    fn send_media(
+        &mut self,
+        from: i64,
+        to: i64,
+        text: &str,
+        random_id: i64,
+        document: i64,
+        now: i32,
+    ) -> Reply {
+        let (sent, received) = self.world.send_with(from, to, text, now, Some(document));
+        let users: Vec<enums::User> = [from, to]
+            .iter()
+            .filter_map(|&u| self.world.user(u, from))
+            .collect();
+        let mut pushes = Vec::new();
+        if from != to {
+            let update = types::Updates {
+                updates: vec![enums::Update::NewMessage(types::UpdateNewMessage {
+                    message: self.world.message(&received, to),
+                    pts: received.pts,
+                    pts_count: 1,
+                })],
+                users: [from, to]
+                    .iter()
+                    .filter_map(|&u| self.world.user(u, to))
+                    .collect(),
+                chats: vec![],
+                date: now,
+                seq: 0,
+            };
+            pushes.push((to, update.to_bytes()));
+        }
+        let answer = types::Updates {
+            updates: vec![
+                enums::Update::MessageID(types::UpdateMessageID {
+                    id: sent.id,
+                    random_id,
+                }),
+                enums::Update::NewMessage(types::UpdateNewMessage {
+                    message: self.world.message(&sent, from),
+                    pts: sent.pts,
+                    pts_count: 1,
+                }),
+            ],
+            users,
+            chats: vec![],
+            date: now,
+            seq: 0,
         };
         Reply {
             result: Ok(answer.to_bytes()),

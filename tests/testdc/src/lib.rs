@@ -149,6 +149,11 @@ impl TestDc {
         shared.inject_message(from, to, text);
     }
 
+    /// Connections open now, over all DCs.
+    pub fn connection_count(&self) -> usize {
+        self.lock().connection_count()
+    }
+
     fn lock(&self) -> std::sync::MutexGuard<'_, Shared> {
         self.shared.lock().unwrap_or_else(|e| e.into_inner())
     }

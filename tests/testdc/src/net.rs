@@ -139,6 +139,10 @@ impl Shared {
         out
     }
 
+    pub(crate) fn connection_count(&self) -> usize {
+        self.wakers.iter().map(|w| w.len()).sum()
+    }
+
     pub(crate) fn inject_message(&mut self, from: i64, to: i64, text: &str) {
         let reply = self
             .api

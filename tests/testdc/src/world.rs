@@ -2,9 +2,45 @@
 //! per-account ids, and each account's update state (pts) with the updates that advanced
 //! it. Deterministic: ids and hashes come from counters and the seed.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
+use bytes::Bytes;
 use oxigram_tl::{enums, types};
+
+/// The largest part `upload.saveFilePart` takes (Telegram's limit).
+pub const MAX_PART: usize = 512 << 10;
+/// The most parts a file may have.
+pub const MAX_PARTS: i32 = 4000;
+/// The largest file a test DC keeps (it holds files in memory).
+pub const MAX_FILE: usize = 64 << 20;
+
+/// Why an uploaded file cannot be used, as Telegram names it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum FileError {
+    /// A part is missing: its index.
+    PartMissing(i32),
+    /// More parts than allowed, or a part too large.
+    TooBig,
+    /// The parts given do not match the file announced.
+    PartsInvalid,
+}
+
+/// A document stored by the server.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoredDocument {
+    /// Its id.
+    pub id: i64,
+    /// The hash that must come with the id.
+    pub access_hash: i64,
+    /// The upload date.
+    pub date: i32,
+    /// The MIME type the uploader gave.
+    pub mime_type: String,
+    /// The file name, if given.
+    pub name: Option<String>,
+    /// The content.
+    pub bytes: Bytes,
+}
 
 /// One account.
 #[derive(Debug, Clone)]
@@ -51,6 +87,8 @@ pub struct StoredMessage {
     pub text: String,
     /// The pts this message took in the box's update state.
     pub pts: i32,
+    /// An attached document's id.
+    pub document: Option<i64>,
 }
 
 #[derive(Debug, Default)]
@@ -66,6 +104,9 @@ pub struct World {
     boxes: BTreeMap<i64, MessageBox>,
     next_user: i64,
     secret: u64,
+    /// Parts uploaded so far, by (account, file id).
+    uploads: HashMap<(i64, i64), BTreeMap<i32, Bytes>>,
+    documents: BTreeMap<i64, StoredDocument>,
 }
 
 impl World {
@@ -76,6 +117,8 @@ impl World {
             boxes: BTreeMap::new(),
             next_user: 1_000_000,
             secret: seed ^ 0x5851_f42d_4c95_7f2d,
+            uploads: HashMap::new(),
+            documents: BTreeMap::new(),
         }
     }
 
@@ -176,6 +219,18 @@ impl World {
         text: &str,
         date: i32,
     ) -> (StoredMessage, StoredMessage) {
+        self.send_with(from, to, text, date, None)
+    }
+
+    /// Like [`World::send`], with a document attached.
+    pub fn send_with(
+        &mut self,
+        from: i64,
+        to: i64,
+        text: &str,
+        date: i32,
+        document: Option<i64>,
+    ) -> (StoredMessage, StoredMessage) {
         let mut put = |owner: i64, out: bool, peer: i64| {
             let b = self.boxes.entry(owner).or_default();
             b.pts += 1;
@@ -187,6 +242,7 @@ impl World {
                 date,
                 text: text.to_owned(),
                 pts: b.pts,
+                document,
             };
             b.messages.push(m.clone());
             m
@@ -198,6 +254,77 @@ impl World {
             put(to, false, from)
         };
         (sent, received)
+    }
+
+    /// Stores one part of a file an account is uploading.
+    pub fn save_part(
+        &mut self,
+        owner: i64,
+        file_id: i64,
+        part: i32,
+        bytes: Bytes,
+    ) -> Result<(), FileError> {
+        if !(0..MAX_PARTS).contains(&part) || bytes.len() > MAX_PART {
+            return Err(FileError::TooBig);
+        }
+        let parts = self.uploads.entry((owner, file_id)).or_default();
+        let held: usize = parts.values().map(|p| p.len()).sum();
+        if held + bytes.len() > MAX_FILE {
+            return Err(FileError::TooBig);
+        }
+        parts.insert(part, bytes);
+        Ok(())
+    }
+
+    /// Turns an upload of `parts` parts into a document.
+    pub fn finish_upload(
+        &mut self,
+        owner: i64,
+        file_id: i64,
+        parts: i32,
+        mime_type: &str,
+        name: Option<String>,
+        date: i32,
+    ) -> Result<i64, FileError> {
+        let uploaded = self
+            .uploads
+            .get(&(owner, file_id))
+            .ok_or(FileError::PartMissing(0))?;
+        if parts <= 0 || parts > MAX_PARTS {
+            return Err(FileError::PartsInvalid);
+        }
+        if let Some(missing) = (0..parts).find(|p| !uploaded.contains_key(p)) {
+            return Err(FileError::PartMissing(missing));
+        }
+        if uploaded.len() != parts as usize {
+            return Err(FileError::PartsInvalid);
+        }
+        let uploaded = self
+            .uploads
+            .remove(&(owner, file_id))
+            .expect("checked above");
+        let mut content = Vec::with_capacity(uploaded.values().map(|p| p.len()).sum());
+        for part in uploaded.values() {
+            content.extend_from_slice(part);
+        }
+        let id = self.next_user * 1_000 + self.documents.len() as i64 + 1;
+        let document = StoredDocument {
+            id,
+            access_hash: self.hash_for(id ^ 0x00d0_c000),
+            date,
+            mime_type: mime_type.to_owned(),
+            name,
+            bytes: content.into(),
+        };
+        self.documents.insert(id, document);
+        Ok(id)
+    }
+
+    /// A document, if `access_hash` matches.
+    pub fn document(&self, id: i64, access_hash: i64) -> Option<&StoredDocument> {
+        self.documents
+            .get(&id)
+            .filter(|d| d.access_hash == access_hash)
     }
 
     /// The update state of an account's box.
@@ -234,6 +361,15 @@ impl World {
             .get(&id)
             .map(|b| b.messages.iter().filter(|m| !m.out).cloned().collect())
             .unwrap_or_default()
+    }
+
+    /// The TL `message` of a stored message in `owner`'s box, with its media.
+    pub fn message(&self, m: &StoredMessage, owner: i64) -> enums::Message {
+        let media = m
+            .document
+            .and_then(|id| self.documents.get(&id))
+            .map(document_media);
+        message(m, owner, media)
     }
 
     /// The TL `user` for `id` as `viewer` sees it.
@@ -298,8 +434,44 @@ pub fn user(a: &Account, is_self: bool) -> enums::User {
     }))
 }
 
+/// The TL media of a stored document.
+pub fn document_media(d: &StoredDocument) -> enums::MessageMedia {
+    let attributes = d
+        .name
+        .iter()
+        .map(|name| {
+            enums::DocumentAttribute::Filename(types::DocumentAttributeFilename {
+                file_name: name.clone(),
+            })
+        })
+        .collect();
+    enums::MessageMedia::Document(Box::new(types::MessageMediaDocument {
+        nopremium: false,
+        spoiler: false,
+        video: false,
+        round: false,
+        voice: false,
+        document: Some(enums::Document::Document(Box::new(types::Document {
+            id: d.id,
+            access_hash: d.access_hash,
+            file_reference: Bytes::from_static(b"testdc"),
+            date: d.date,
+            mime_type: d.mime_type.clone(),
+            size: d.bytes.len() as i64,
+            thumbs: None,
+            video_thumbs: None,
+            dc_id: crate::HOME_DC,
+            attributes,
+        }))),
+        alt_documents: None,
+        video_cover: None,
+        video_timestamp: None,
+        ttl_seconds: None,
+    }))
+}
+
 /// The TL `message` of a stored private message, in `owner`'s box.
-pub fn message(m: &StoredMessage, owner: i64) -> enums::Message {
+fn message(m: &StoredMessage, owner: i64, media: Option<enums::MessageMedia>) -> enums::Message {
     let _ = owner;
     enums::Message::Message(Box::new(types::Message {
         out: m.out,
@@ -330,7 +502,7 @@ pub fn message(m: &StoredMessage, owner: i64) -> enums::Message {
         reply_to: None,
         date: m.date,
         message: m.text.clone(),
-        media: None,
+        media,
         reply_markup: None,
         entities: None,
         views_and_forwards: None,

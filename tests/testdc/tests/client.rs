@@ -270,3 +270,122 @@ async fn phone_migrate_then_authorization_moves_to_another_dc() {
         .unwrap();
     assert_eq!(user_ref(&me[0]).0, user_ref(&auth.user).0);
 }
+
+#[tokio::test]
+async fn a_ten_mib_file_goes_up_in_parts_and_comes_back_identical() {
+    let dc = start().await;
+    let (mut bot, _) = bot(&dc, 12).await;
+    let mut alice = user(&dc, 2, PHONE, 13).await;
+    let peer = resolve_bot(&mut alice).await;
+    let mut x = 0x1234_5678_u32;
+    let content: Vec<u8> = (0..10 << 20)
+        .map(|_| {
+            x ^= x << 13;
+            x ^= x >> 17;
+            x ^= x << 5;
+            x as u8
+        })
+        .collect();
+    const PART: usize = 512 << 10;
+    let parts = content.len().div_ceil(PART) as i32;
+    for (i, chunk) in content.chunks(PART).enumerate() {
+        let saved = alice
+            .invoke(&functions::upload::SaveBigFilePart {
+                file_id: 77,
+                file_part: i as i32,
+                file_total_parts: parts,
+                bytes: chunk.to_vec().into(),
+            })
+            .await
+            .unwrap();
+        assert!(saved);
+    }
+    let media = enums::InputMedia::UploadedDocument(Box::new(types::InputMediaUploadedDocument {
+        nosound_video: false,
+        force_file: true,
+        spoiler: false,
+        file: enums::InputFile::Big(types::InputFileBig {
+            id: 77,
+            parts,
+            name: "blob.bin".into(),
+        }),
+        thumb: None,
+        mime_type: "application/octet-stream".into(),
+        attributes: vec![],
+        stickers: None,
+        video_cover: None,
+        video_timestamp: None,
+        ttl_seconds: None,
+    }));
+    let sent = alice
+        .invoke(&functions::messages::SendMedia {
+            silent: false,
+            background: false,
+            clear_draft: false,
+            noforwards: false,
+            update_stickersets_order: false,
+            invert_media: false,
+            allow_paid_floodskip: false,
+            peer,
+            reply_to: None,
+            media,
+            message: "the file".into(),
+            random_id: 3,
+            reply_markup: None,
+            entities: None,
+            schedule_date: None,
+            schedule_repeat_period: None,
+            send_as: None,
+            quick_reply_shortcut: None,
+            effect: None,
+            allow_paid_stars: None,
+            suggested_post: None,
+        })
+        .await
+        .unwrap();
+    assert!(matches!(sent, enums::Updates::Updates(_)));
+    // The bot sees the document in its update and downloads it.
+    let (_, body) = bot.next_update().await;
+    let enums::Updates::Updates(updates) = enums::Updates::from_bytes(&body).unwrap() else {
+        panic!("another Updates");
+    };
+    let enums::Update::NewMessage(new) = &updates.updates[0] else {
+        panic!("not a new message");
+    };
+    let enums::Message::Message(message) = &new.message else {
+        panic!("not a message");
+    };
+    let Some(enums::MessageMedia::Document(media)) = &message.media else {
+        panic!("no document");
+    };
+    let Some(enums::Document::Document(document)) = &media.document else {
+        panic!("empty document");
+    };
+    assert_eq!(document.size, content.len() as i64);
+    let mut downloaded = Vec::new();
+    while downloaded.len() < content.len() {
+        let enums::upload::File::File(file) = bot
+            .invoke(&functions::upload::GetFile {
+                precise: false,
+                cdn_supported: false,
+                location: enums::InputFileLocation::InputDocumentFileLocation(
+                    types::InputDocumentFileLocation {
+                        id: document.id,
+                        access_hash: document.access_hash,
+                        file_reference: document.file_reference.clone(),
+                        thumb_size: String::new(),
+                    },
+                ),
+                offset: downloaded.len() as i64,
+                limit: PART as i32,
+            })
+            .await
+            .unwrap()
+        else {
+            panic!("a CDN redirect");
+        };
+        assert!(!file.bytes.is_empty());
+        downloaded.extend_from_slice(&file.bytes);
+    }
+    assert!(downloaded == content, "the download differs");
+}
