@@ -35,6 +35,8 @@ pub struct ApiState {
     /// Exported authorizations: id → (account, bytes).
     exports: HashMap<i64, (i64, Vec<u8>)>,
     counter: u64,
+    /// Errors to answer instead of running a method: name → (error, times left).
+    injected: HashMap<String, (RpcError, u32)>,
 }
 
 /// An answer and the updates it causes.
@@ -92,7 +94,13 @@ impl ApiState {
             codes: HashMap::new(),
             exports: HashMap::new(),
             counter: 0,
+            injected: HashMap::new(),
         }
+    }
+
+    /// Answers the next `times` calls of `method` with `error`.
+    pub fn inject_error(&mut self, method: &str, error: RpcError, times: u32) {
+        self.injected.insert(method.to_owned(), (error, times));
     }
 
     fn next(&mut self) -> u64 {
@@ -112,6 +120,16 @@ impl ApiState {
         let Some(id) = body.first_chunk::<4>().map(|b| u32::from_le_bytes(*b)) else {
             return error(400, "INPUT_METHOD_INVALID");
         };
+        if let Some(name) = oxigram_tl::name_for_id(id)
+            && let Some((injected, left)) = self.injected.get_mut(name)
+            && *left > 0
+        {
+            *left -= 1;
+            return Reply {
+                result: Err(injected.clone()),
+                pushes: Vec::new(),
+            };
+        }
         macro_rules! decode {
             ($t:ty) => {
                 match <$t>::from_bytes(body) {

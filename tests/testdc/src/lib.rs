@@ -28,6 +28,7 @@ use std::sync::{Arc, Mutex};
 
 use oxigram_proto::crypto::rsa::{RsaPrivateKey, RsaPublicKey};
 
+pub use net::Faults;
 use net::Shared;
 pub use world::StoredMessage;
 
@@ -147,6 +148,41 @@ impl TestDc {
     pub fn send_message(&self, from: i64, to: i64, text: &str) {
         let mut shared = self.lock();
         shared.inject_message(from, to, text);
+    }
+
+    /// Sets the faults to inject from now on.
+    pub fn set_faults(&self, faults: Faults) {
+        self.lock().faults = faults;
+    }
+
+    /// Replaces every salt on every DC: clients get `bad_server_salt` and move on.
+    pub fn rotate_salts(&self) {
+        for server in &mut self.lock().servers {
+            server.rotate_salts();
+        }
+    }
+
+    /// Sends `new_session_created` to every session, as if the server had lost what
+    /// the clients sent before now.
+    pub fn announce_new_sessions(&self) {
+        let mut shared = self.lock();
+        let now = shared.now();
+        let first_msg_id = (now.as_secs() as i64) << 32;
+        for server in &mut shared.servers {
+            let sessions: Vec<_> = server.sessions().collect();
+            for session in sessions {
+                server.announce_new_session(session, first_msg_id, now);
+            }
+        }
+        for waker in shared.waiting() {
+            waker.notify_one();
+        }
+    }
+
+    /// Answers the next `times` calls of `method` (its TL name, `messages.sendMessage`)
+    /// with `error` (`FLOOD_WAIT_X`, `AUTH_KEY_DUPLICATED`, …) instead of running them.
+    pub fn inject_error(&self, method: &str, error: oxigram_proto::session::RpcError, times: u32) {
+        self.lock().api.inject_error(method, error, times);
     }
 
     /// Connections open now, over all DCs.

@@ -22,8 +22,36 @@ use crate::{TestDcConfig, seed_bytes};
 /// The DCs' servers, the API state, and the connections waiting to be woken.
 pub(crate) struct Shared {
     pub(crate) api: ApiState,
-    servers: Vec<Server>,
+    pub(crate) servers: Vec<Server>,
     wakers: Vec<HashMap<ConnId, Arc<Notify>>>,
+    pub(crate) faults: Faults,
+    /// Requests received per connection (for `Faults::drop_after_requests`).
+    requests: HashMap<(usize, ConnId), u32>,
+    /// Connections to close (a fault fired).
+    doomed: Vec<(usize, ConnId)>,
+    /// Answers held back by `Faults::delay`: (due, dc, session, msg_id, result).
+    delayed: Vec<Delayed>,
+}
+
+type Delayed = (
+    std::time::Instant,
+    usize,
+    oxigram_proto::connection::server::SessionRef,
+    i64,
+    Result<Vec<u8>, oxigram_proto::session::RpcError>,
+);
+
+/// Faults the test DC can be told to inject.
+#[derive(Debug, Clone, Default)]
+pub struct Faults {
+    /// Close each connection once it has carried this many requests.
+    pub drop_after_requests: Option<u32>,
+    /// Hold every answer back this long.
+    pub delay: Duration,
+    /// Seconds added to the server's clock.
+    pub time_skew: i64,
+    /// Read at most this many chunks of bytes per second from each connection.
+    pub max_reads_per_second: Option<u32>,
 }
 
 impl std::fmt::Debug for Shared {
@@ -34,7 +62,7 @@ impl std::fmt::Debug for Shared {
     }
 }
 
-fn now() -> Duration {
+fn wall() -> Duration {
     SystemTime::now()
         .duration_since(UNIX_EPOCH)
         .unwrap_or_default()
@@ -79,33 +107,77 @@ impl Shared {
             api: ApiState::new(world, dcs),
             servers,
             wakers: addresses.iter().map(|_| HashMap::new()).collect(),
+            faults: Faults::default(),
+            requests: HashMap::new(),
+            doomed: Vec::new(),
+            delayed: Vec::new(),
         }
+    }
+
+    /// The server's clock: the wall clock plus the configured skew.
+    pub(crate) fn now(&self) -> Duration {
+        let skew = self.faults.time_skew;
+        let wall = wall();
+        if skew >= 0 {
+            wall + Duration::from_secs(skew as u64)
+        } else {
+            wall.saturating_sub(Duration::from_secs(skew.unsigned_abs()))
+        }
+    }
+
+    /// Gives the answers whose delay is over; returns the connections to wake and when
+    /// the next one is due.
+    fn release_delayed(&mut self) -> (Vec<Arc<Notify>>, Option<std::time::Instant>) {
+        let now = std::time::Instant::now();
+        let (due, later): (Vec<Delayed>, Vec<Delayed>) = std::mem::take(&mut self.delayed)
+            .into_iter()
+            .partition(|d| d.0 <= now);
+        self.delayed = later;
+        for (_, dc, session, msg_id, result) in due {
+            let result = match &result {
+                Ok(body) => Ok(&body[..]),
+                Err(e) => Err(e),
+            };
+            self.servers[dc].respond(session, msg_id, result);
+        }
+        let next = self.delayed.iter().map(|d| d.0).min();
+        (self.waiting(), next)
     }
 
     /// Answers every request the servers decoded, delivers the updates they caused, and
     /// returns the connections that now have something to send.
     fn process(&mut self) -> Vec<Arc<Notify>> {
-        let unix = now();
+        let unix = self.now();
         for dc in 0..self.servers.len() {
             while let Some(out) = self.servers[dc].poll_event() {
                 let ServerOutput::Request {
+                    conn,
                     session,
                     msg_id,
                     body,
-                    ..
                 } = out
                 else {
                     continue;
                 };
+                let count = self.requests.entry((dc, conn)).or_default();
+                *count += 1;
+                if self.faults.drop_after_requests.is_some_and(|n| *count >= n) {
+                    self.doomed.push((dc, conn));
+                }
                 let reply = self
                     .api
                     .call(dc, session.auth_key_id, &body, unix.as_secs() as i32);
+                self.push(reply.pushes);
+                if self.faults.delay > Duration::ZERO {
+                    let due = std::time::Instant::now() + self.faults.delay;
+                    self.delayed.push((due, dc, session, msg_id, reply.result));
+                    continue;
+                }
                 let result = match &reply.result {
                     Ok(body) => Ok(&body[..]),
                     Err(e) => Err(e),
                 };
                 self.servers[dc].respond(session, msg_id, result);
-                self.push(reply.pushes);
             }
         }
         self.waiting()
@@ -127,7 +199,7 @@ impl Shared {
         }
     }
 
-    fn waiting(&self) -> Vec<Arc<Notify>> {
+    pub(crate) fn waiting(&self) -> Vec<Arc<Notify>> {
         let mut out = Vec::new();
         for (dc, server) in self.servers.iter().enumerate() {
             for conn in server.wants_transmit() {
@@ -146,7 +218,7 @@ impl Shared {
     pub(crate) fn inject_message(&mut self, from: i64, to: i64, text: &str) {
         let reply = self
             .api
-            .send_message(from, to, text, now().as_secs() as i32);
+            .send_message(from, to, text, self.now().as_secs() as i32);
         self.push(reply.pushes);
         for waker in self.waiting() {
             waker.notify_one();
@@ -215,11 +287,21 @@ async fn serve(shared: Arc<Mutex<Shared>>, dc: usize, stream: TcpStream) {
     let mut rx = BytesMut::with_capacity(16 << 10);
     let mut tx = BytesMut::new();
     let mut closing = false;
+    let mut reads = (std::time::Instant::now(), 0u32);
     loop {
-        {
+        let next_delayed = {
             let mut s = lock(&shared);
-            s.servers[dc].poll_transmit(conn, now(), &mut tx);
-        }
+            let (wake, next) = s.release_delayed();
+            for w in wake {
+                w.notify_one();
+            }
+            let now = s.now();
+            s.servers[dc].poll_transmit(conn, now, &mut tx);
+            if s.doomed.contains(&(dc, conn)) {
+                closing = true;
+            }
+            next
+        };
         if !tx.is_empty() {
             if writer.write_all(&tx).await.is_err() {
                 break;
@@ -229,15 +311,34 @@ async fn serve(shared: Arc<Mutex<Shared>>, dc: usize, stream: TcpStream) {
         if closing {
             break;
         }
+        let cap = lock(&shared).faults.max_reads_per_second;
+        if let Some(cap) = cap {
+            if reads.0.elapsed() >= Duration::from_secs(1) {
+                reads = (std::time::Instant::now(), 0);
+            }
+            if reads.1 >= cap {
+                tokio::time::sleep_until((reads.0 + Duration::from_secs(1)).into()).await;
+                continue;
+            }
+        }
+        let delayed = async {
+            match next_delayed {
+                Some(at) => tokio::time::sleep_until(at.into()).await,
+                None => std::future::pending().await,
+            }
+        };
         tokio::select! {
+            () = delayed => {}
             read = reader.read_buf(&mut rx) => {
+                reads.1 += 1;
                 match read {
                     Ok(0) | Err(_) => break,
                     Ok(_) => {}
                 }
                 let wake = {
                     let mut s = lock(&shared);
-                    if let Err(e) = s.servers[dc].handle_input(conn, now(), &mut rx) {
+                    let now = s.now();
+                    if let Err(e) = s.servers[dc].handle_input(conn, now, &mut rx) {
                         tracing::debug!(%e, "closing a connection");
                         closing = true;
                     }
@@ -259,4 +360,6 @@ async fn serve(shared: Arc<Mutex<Shared>>, dc: usize, stream: TcpStream) {
     let mut s = lock(&shared);
     s.servers[dc].close(conn);
     s.wakers[dc].remove(&conn);
+    s.requests.remove(&(dc, conn));
+    s.doomed.retain(|d| *d != (dc, conn));
 }

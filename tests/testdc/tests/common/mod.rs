@@ -36,6 +36,10 @@ pub struct Client {
     config: ConnectionConfig,
     address: SocketAddr,
     responses: Vec<(oxigram_proto::session::RequestId, Result<Bytes, RpcError>)>,
+    /// How many times the server closed the connection and it was opened again.
+    pub reconnects: u32,
+    /// `new_session_created` notices seen.
+    pub gaps: u32,
 }
 
 impl Client {
@@ -67,6 +71,8 @@ impl Client {
             config,
             address,
             responses: Vec::new(),
+            reconnects: 0,
+            gaps: 0,
         }
     }
 
@@ -91,6 +97,8 @@ impl Client {
             config,
             address: self.address,
             responses: Vec::new(),
+            reconnects: 0,
+            gaps: 0,
         }
     }
 
@@ -110,9 +118,14 @@ impl Client {
             })
             .min(Duration::from_secs(1));
         if let Ok(read) = tokio::time::timeout(wait, self.stream.read_buf(&mut self.rx)).await {
-            let n = read.unwrap();
-            assert!(n > 0, "the server closed the connection");
-            self.conn.handle_input(now(), &mut self.rx).unwrap();
+            match read {
+                Ok(n) if n > 0 => self.conn.handle_input(now(), &mut self.rx).unwrap(),
+                // The server closed the connection: reconnect, as a runtime would.
+                _ => {
+                    self.reconnects += 1;
+                    self.reconnect().await;
+                }
+            }
         }
         self.conn.handle_timeout(now());
         while let Some(event) = self.conn.poll_event() {
@@ -124,6 +137,7 @@ impl Client {
                 } => self.updates.push_back((constructor_id, body)),
                 Event::Response { id, result } => self.responses.push((id, result)),
                 Event::Failed { id, error } => panic!("{id} failed: {error}"),
+                Event::UpdatesGap => self.gaps += 1,
                 _ => {}
             }
         }
