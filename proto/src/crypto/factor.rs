@@ -28,12 +28,14 @@ pub fn factor(pq: u64) -> Result<(u64, u64), CryptoError> {
     fail
 }
 
-/// A random prime in `2^31 .. 2^32`, for a server's `pq`.
-pub fn random_prime_u32(random: &mut dyn crate::random::RandomSource) -> u64 {
+/// A random prime in `2^30 .. 2^31`, for a server's `pq`.
+pub fn random_prime_31bit(random: &mut dyn crate::random::RandomSource) -> u64 {
     loop {
         let mut bytes = [0u8; 4];
         random.fill(&mut bytes);
-        let candidate = u64::from(u32::from_le_bytes(bytes) | 0x8000_0001);
+        // 31-bit primes, as Telegram's: their product stays below 2^62, so clients that
+        // read `pq` as a signed 64-bit number (Telethon does) see a positive one.
+        let candidate = u64::from((u32::from_le_bytes(bytes) & 0x7fff_ffff) | 0x4000_0001);
         if is_prime(candidate) {
             return candidate;
         }
@@ -188,8 +190,8 @@ mod tests {
         ];
         assert!(composites.iter().all(|c| !is_prime(*c)));
         let mut random = crate::random::SeededRandom::new([1; 32]);
-        let p = random_prime_u32(&mut random);
-        assert!(is_prime(p) && (1 << 31..1 << 32).contains(&p));
+        let p = random_prime_31bit(&mut random);
+        assert!(is_prime(p) && (1 << 30..1 << 31).contains(&p));
     }
 
     #[test]

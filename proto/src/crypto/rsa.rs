@@ -160,14 +160,8 @@ impl RsaPrivateKey {
         }
     }
 
-    /// The public half.
-    pub fn public(&self) -> &RsaPublicKey {
-        &self.public
-    }
-
-    /// Undoes [`rsa_pad`]: returns the 192 bytes of data and padding it carried, after
-    /// checking the hash inside.
-    pub fn rsa_unpad(&self, encrypted: &[u8]) -> Result<[u8; 192], CryptoError> {
+    /// `c^d mod n` of a 256-byte block below the modulus, as 256 big-endian bytes.
+    fn decrypt_block(&self, encrypted: &[u8]) -> Result<[u8; 256], CryptoError> {
         let block: [u8; 256] = encrypted.try_into().map_err(|_| CryptoError::RsaPad)?;
         if !self.public.below_modulus(&block) {
             return Err(CryptoError::RsaPad);
@@ -178,6 +172,30 @@ impl RsaPrivateKey {
             .retrieve();
         let mut plain = [0u8; 256];
         plain.copy_from_slice(m.to_be_bytes().as_ref());
+        Ok(plain)
+    }
+
+    /// Undoes the encryption MTProto used before RSA_PAD, which clients such as Telethon
+    /// still send and Telegram still accepts: `SHA1(data) ‖ data ‖ random` (255 bytes)
+    /// raised to `e`. Returns the 235 bytes after the hash; the caller reads `data` from
+    /// their front and checks it against the hash with [`legacy_hash_matches`].
+    pub fn legacy_decrypt(&self, encrypted: &[u8]) -> Result<[u8; 255], CryptoError> {
+        let plain = self.decrypt_block(encrypted)?;
+        if plain[0] != 0 {
+            return Err(CryptoError::RsaPad);
+        }
+        Ok(plain[1..].try_into().expect("255 bytes"))
+    }
+
+    /// The public half.
+    pub fn public(&self) -> &RsaPublicKey {
+        &self.public
+    }
+
+    /// Undoes [`rsa_pad`]: returns the 192 bytes of data and padding it carried, after
+    /// checking the hash inside.
+    pub fn rsa_unpad(&self, encrypted: &[u8]) -> Result<[u8; 192], CryptoError> {
+        let plain = self.decrypt_block(encrypted)?;
         let mask = sha256(&[&plain[32..]]);
         let temp_key: [u8; 32] = std::array::from_fn(|i| plain[i] ^ mask[i]);
         let mut with_hash: [u8; 224] = plain[32..].try_into().expect("224 bytes");
@@ -281,6 +299,11 @@ mod tests {
     }
 }
 
+/// Whether the legacy block's leading SHA-1 is the hash of `data` (which follows it).
+pub fn legacy_hash_matches(block: &[u8; 255], data_len: usize) -> bool {
+    data_len <= 235 && sha1(&[&block[20..20 + data_len]])[..] == block[..20]
+}
+
 #[cfg(all(test, feature = "server"))]
 mod generate_tests {
     use super::*;
@@ -297,5 +320,22 @@ mod generate_tests {
         let mut random = SeededRandom::new([1; 32]);
         let padded = rsa_pad(&data, key.public(), &mut random).unwrap();
         assert_eq!(&key.rsa_unpad(&padded).unwrap()[..144], &data[..]);
+    }
+
+    #[test]
+    fn the_legacy_scheme_decrypts_and_checks_its_hash() {
+        let key = RsaPrivateKey::generate([8; 32]);
+        let data = [0x42u8; 96];
+        let mut block = [0x17u8; 256];
+        block[0] = 0;
+        block[1..21].copy_from_slice(&sha1(&[&data]));
+        block[21..117].copy_from_slice(&data);
+        let encrypted = key.public().power(&block);
+        let plain = key.legacy_decrypt(&encrypted).unwrap();
+        assert!(legacy_hash_matches(&plain, 96));
+        assert!(!legacy_hash_matches(&plain, 95));
+        assert!(!legacy_hash_matches(&plain, 236));
+        // RSA_PAD blocks do not pass for legacy ones, nor the reverse.
+        assert!(key.rsa_unpad(&encrypted).is_err());
     }
 }

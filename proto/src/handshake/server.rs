@@ -7,7 +7,7 @@ use oxigram_tl::{Deserialize, Reader, Serialize};
 use super::derive::{be_bytes, check_nonces, new_nonce_hash, open, seal, tmp_aes};
 use super::{AuthKeyOutcome, HandshakeError};
 use crate::crypto::dh::{Group, TELEGRAM_PRIME};
-use crate::crypto::factor::random_prime_u32;
+use crate::crypto::factor::random_prime_31bit;
 use crate::crypto::message::AuthKey;
 use crate::crypto::rsa::RsaPrivateKey;
 use crate::random::RandomSource;
@@ -68,6 +68,14 @@ struct Pending {
     expires_in: Option<i32>,
 }
 
+/// `p_q_inner_data` from the pre-RSA_PAD encryption, if its hash checks out.
+fn legacy_inner_data(key: &RsaPrivateKey, encrypted: &[u8]) -> Option<enums::PQInnerData> {
+    let block = key.legacy_decrypt(encrypted).ok()?;
+    let mut reader = Reader::new(&block[20..]);
+    let inner = enums::PQInnerData::deserialize(&mut reader).ok()?;
+    crate::crypto::rsa::legacy_hash_matches(&block, reader.position()).then_some(inner)
+}
+
 impl ServerHandshake {
     /// A server waiting for `req_pq_multi`.
     pub fn new(config: ServerHandshakeConfig) -> Self {
@@ -112,7 +120,7 @@ impl ServerHandshake {
         };
         let mut server_nonce = [0u8; 16];
         random.fill(&mut server_nonce);
-        let (a, b) = (random_prime_u32(random), random_prime_u32(random));
+        let (a, b) = (random_prime_31bit(random), random_prime_31bit(random));
         let (p, q) = (a.min(b), a.max(b));
         let pq = p * q;
         let answer = types::ResPQ {
@@ -151,8 +159,11 @@ impl ServerHandshake {
         if request.p[..] != be_bytes(p)[..] || request.q[..] != be_bytes(q)[..] {
             return Err(HandshakeError::PqMismatch);
         }
-        let data = self.config.key.rsa_unpad(&request.encrypted_data)?;
-        let inner = enums::PQInnerData::deserialize(&mut Reader::new(&data))?;
+        let inner = match self.config.key.rsa_unpad(&request.encrypted_data) {
+            Ok(data) => enums::PQInnerData::deserialize(&mut Reader::new(&data))?,
+            // Clients that predate RSA_PAD (Telethon) send the older scheme.
+            Err(e) => legacy_inner_data(&self.config.key, &request.encrypted_data).ok_or(e)?,
+        };
         let (fields, dc, expires_in) = match &inner {
             enums::PQInnerData::PQInnerData(i) => (
                 (&i.pq, &i.p, &i.q, i.nonce, i.server_nonce, i.new_nonce),

@@ -55,6 +55,110 @@ fn error(code: i32, message: &str) -> Reply {
     }
 }
 
+/// A user's full profile, as empty as Telegram sends it for a new account.
+fn full_user(id: i64) -> types::UserFull {
+    types::UserFull {
+        blocked: false,
+        phone_calls_available: false,
+        phone_calls_private: false,
+        can_pin_message: false,
+        has_scheduled: false,
+        video_calls_available: false,
+        voice_messages_forbidden: false,
+        translations_disabled: false,
+        stories_pinned_available: false,
+        blocked_my_stories_from: false,
+        wallpaper_overridden: false,
+        contact_require_premium: false,
+        read_dates_private: false,
+        sponsored_enabled: false,
+        can_view_revenue: false,
+        bot_can_manage_emoji_status: false,
+        display_gifts_button: false,
+        noforwards_my_enabled: false,
+        noforwards_peer_enabled: false,
+        unofficial_security_risk: false,
+        id,
+        about: None,
+        settings: peer_settings(),
+        personal_photo: None,
+        profile_photo: None,
+        fallback_photo: None,
+        notify_settings: notify_settings(),
+        bot_info: None,
+        pinned_msg_id: None,
+        common_chats_count: 0,
+        folder_id: None,
+        ttl_period: None,
+        theme: None,
+        private_forward_name: None,
+        bot_group_admin_rights: None,
+        bot_broadcast_admin_rights: None,
+        wallpaper: None,
+        stories: None,
+        business_work_hours: None,
+        business_location: None,
+        business_greeting_message: None,
+        business_away_message: None,
+        business_intro: None,
+        birthday: None,
+        personal_channel_id_and_personal_channel_message: None,
+        stargifts_count: None,
+        starref_program: None,
+        bot_verification: None,
+        send_paid_messages_stars: None,
+        disallowed_gifts: None,
+        stars_rating: None,
+        stars_my_pending_rating_and_stars_my_pending_rating_date: None,
+        main_tab: None,
+        saved_music: None,
+        note: None,
+        bot_manager_id: None,
+    }
+}
+
+/// Peer settings with nothing to suggest.
+fn peer_settings() -> enums::PeerSettings {
+    enums::PeerSettings::PeerSettings(Box::new(types::PeerSettings {
+        report_spam: false,
+        add_contact: false,
+        block_contact: false,
+        share_contact: false,
+        need_contacts_exception: false,
+        report_geo: false,
+        autoarchived: false,
+        invite_members: false,
+        request_chat_broadcast: false,
+        business_bot_paused: false,
+        business_bot_can_reply: false,
+        geo_distance: None,
+        request_chat_title_and_request_chat_date: None,
+        business_bot_id_and_business_bot_manage_url: None,
+        charge_paid_message_stars: None,
+        registration_month: None,
+        phone_country: None,
+        name_change_date: None,
+        photo_change_date: None,
+    }))
+}
+
+/// Default notification settings (Telegram sends these fields empty by default).
+fn notify_settings() -> enums::PeerNotifySettings {
+    enums::PeerNotifySettings::PeerNotifySettings(Box::new(types::PeerNotifySettings {
+        show_previews: None,
+        silent: None,
+        mute_until: None,
+        ios_sound: None,
+        android_sound: None,
+        other_sound: None,
+        stories_muted: None,
+        stories_hide_sender: None,
+        stories_ios_sound: None,
+        stories_android_sound: None,
+        stories_other_sound: None,
+    }))
+}
+
 fn file_error(e: FileError) -> Reply {
     match e {
         FileError::PartMissing(part) => error(400, &format!("FILE_PART_{part}_MISSING")),
@@ -360,18 +464,46 @@ impl ApiState {
             functions::updates::GetDifference::CONSTRUCTOR_ID => {
                 let me = me!();
                 let r = decode!(functions::updates::GetDifference);
-                let new = self.world.messages_after(me, r.pts);
-                if new.is_empty() {
+                let changes = self.world.changes_after(me, r.pts);
+                if changes.new.is_empty() && changes.edited.is_empty() && changes.deleted.is_empty()
+                {
                     return ok(types::updates::DifferenceEmpty { date: now, seq: 0 });
                 }
-                let mut peers: Vec<i64> = new.iter().map(|m| m.peer).collect();
+                let mut peers: Vec<i64> = changes
+                    .new
+                    .iter()
+                    .chain(changes.edited.iter().map(|(m, _)| m))
+                    .map(|m| m.peer)
+                    .collect();
                 peers.push(me);
                 peers.sort();
                 peers.dedup();
+                let mut other_updates: Vec<enums::Update> = changes
+                    .edited
+                    .iter()
+                    .map(|(m, pts)| {
+                        enums::Update::EditMessage(types::UpdateEditMessage {
+                            message: self.world.message(m, me),
+                            pts: *pts,
+                            pts_count: 1,
+                        })
+                    })
+                    .collect();
+                other_updates.extend(changes.deleted.iter().map(|(ids, pts)| {
+                    enums::Update::DeleteMessages(types::UpdateDeleteMessages {
+                        messages: ids.clone(),
+                        pts: *pts,
+                        pts_count: ids.len() as i32,
+                    })
+                }));
                 ok(types::updates::Difference {
-                    new_messages: new.iter().map(|m| self.world.message(m, me)).collect(),
+                    new_messages: changes
+                        .new
+                        .iter()
+                        .map(|m| self.world.message(m, me))
+                        .collect(),
                     new_encrypted_messages: vec![],
-                    other_updates: vec![],
+                    other_updates,
                     chats: vec![],
                     users: peers
                         .iter()
@@ -384,6 +516,234 @@ impl ApiState {
                         seq: 0,
                         unread_count: 0,
                     }),
+                })
+            }
+            functions::messages::GetMessages::CONSTRUCTOR_ID => {
+                let me = me!();
+                let r = decode!(functions::messages::GetMessages);
+                let found: Vec<_> =
+                    r.id.iter()
+                        .filter_map(|input| match input {
+                            enums::InputMessage::ID(m) => self.world.get(me, m.id),
+                            _ => None,
+                        })
+                        .collect();
+                let messages = found.iter().map(|m| self.world.message(m, me)).collect();
+                ok(self.messages_result(me, messages, found.iter().map(|m| m.peer)))
+            }
+            functions::messages::GetDialogs::CONSTRUCTOR_ID => {
+                let me = me!();
+                let r = decode!(functions::messages::GetDialogs);
+                let tops: Vec<_> = self
+                    .world
+                    .dialogs(me)
+                    .into_iter()
+                    .take(r.limit.clamp(1, 100) as usize)
+                    .collect();
+                let dialogs = tops
+                    .iter()
+                    .map(|m| {
+                        enums::Dialog::Dialog(types::Dialog {
+                            pinned: false,
+                            unread_mark: false,
+                            view_forum_as_messages: false,
+                            peer: enums::Peer::User(types::PeerUser { user_id: m.peer }),
+                            top_message: m.id,
+                            read_inbox_max_id: m.id,
+                            read_outbox_max_id: m.id,
+                            unread_count: 0,
+                            unread_mentions_count: 0,
+                            unread_reactions_count: 0,
+                            unread_poll_votes_count: 0,
+                            notify_settings: notify_settings(),
+                            pts: None,
+                            draft: None,
+                            folder_id: None,
+                            ttl_period: None,
+                        })
+                    })
+                    .collect();
+                let mut users: Vec<i64> = tops.iter().map(|m| m.peer).collect();
+                users.push(me);
+                users.sort();
+                users.dedup();
+                ok(types::messages::Dialogs {
+                    dialogs,
+                    messages: tops.iter().map(|m| self.world.message(m, me)).collect(),
+                    chats: vec![],
+                    users: users
+                        .iter()
+                        .filter_map(|&u| self.world.user(u, me))
+                        .collect(),
+                })
+            }
+            functions::messages::EditMessage::CONSTRUCTOR_ID => {
+                let me = me!();
+                let r = decode!(functions::messages::EditMessage);
+                if self.resolve_peer(me, &r.peer).is_none() {
+                    return error(400, "PEER_ID_INVALID");
+                }
+                let Some(text) = r.message.filter(|t| !t.trim().is_empty()) else {
+                    return error(400, "MESSAGE_EMPTY");
+                };
+                let Some(changed) = self.world.edit(me, r.id, &text, now) else {
+                    return error(400, "MESSAGE_ID_INVALID");
+                };
+                let mut answer = None;
+                let mut pushes = Vec::new();
+                for (box_owner, m, pts) in changed {
+                    let update = types::Updates {
+                        updates: vec![enums::Update::EditMessage(types::UpdateEditMessage {
+                            message: self.world.message(&m, box_owner),
+                            pts,
+                            pts_count: 1,
+                        })],
+                        users: [m.from, m.peer]
+                            .iter()
+                            .filter_map(|&u| self.world.user(u, box_owner))
+                            .collect(),
+                        chats: vec![],
+                        date: now,
+                        seq: 0,
+                    };
+                    if box_owner == me {
+                        answer = Some(update.to_bytes());
+                    } else {
+                        pushes.push((box_owner, update.to_bytes()));
+                    }
+                }
+                Reply {
+                    result: Ok(answer.expect("the editor's copy changed")),
+                    pushes,
+                }
+            }
+            functions::messages::DeleteMessages::CONSTRUCTOR_ID => {
+                let me = me!();
+                let r = decode!(functions::messages::DeleteMessages);
+                let mut affected = types::messages::AffectedMessages {
+                    pts: self.world.pts(me),
+                    pts_count: 0,
+                };
+                let mut pushes = Vec::new();
+                for (owner, ids, pts) in self.world.delete(me, &r.id, r.revoke) {
+                    if owner == me {
+                        affected = types::messages::AffectedMessages {
+                            pts,
+                            pts_count: ids.len() as i32,
+                        };
+                    } else {
+                        let update = types::Updates {
+                            updates: vec![enums::Update::DeleteMessages(
+                                types::UpdateDeleteMessages {
+                                    pts_count: ids.len() as i32,
+                                    messages: ids,
+                                    pts,
+                                },
+                            )],
+                            users: vec![],
+                            chats: vec![],
+                            date: now,
+                            seq: 0,
+                        };
+                        pushes.push((owner, update.to_bytes()));
+                    }
+                }
+                Reply {
+                    result: Ok(affected.to_bytes()),
+                    pushes,
+                }
+            }
+            functions::messages::ForwardMessages::CONSTRUCTOR_ID => {
+                let me = me!();
+                let r = decode!(functions::messages::ForwardMessages);
+                let (Some(from), Some(to)) = (
+                    self.resolve_peer(me, &r.from_peer),
+                    self.resolve_peer(me, &r.to_peer),
+                ) else {
+                    return error(400, "PEER_ID_INVALID");
+                };
+                if r.id.len() != r.random_id.len() || r.id.is_empty() || r.id.len() > 100 {
+                    return error(400, "RANDOM_ID_INVALID");
+                }
+                let originals: Vec<_> =
+                    r.id.iter()
+                        .filter_map(|&id| self.world.get(me, id).filter(|m| m.peer == from))
+                        .collect();
+                if originals.len() != r.id.len() {
+                    return error(400, "MESSAGE_ID_INVALID");
+                }
+                let mut updates = Vec::new();
+                let mut pushes = Vec::new();
+                for (original, random_id) in originals.iter().zip(&r.random_id) {
+                    let source = original.forwarded.unwrap_or((original.from, original.date));
+                    let (sent, received) = self.world.deliver(
+                        me,
+                        to,
+                        &original.text,
+                        now,
+                        original.document,
+                        Some(source),
+                    );
+                    updates.push(enums::Update::MessageID(types::UpdateMessageID {
+                        id: sent.id,
+                        random_id: *random_id,
+                    }));
+                    updates.push(enums::Update::NewMessage(types::UpdateNewMessage {
+                        message: self.world.message(&sent, me),
+                        pts: sent.pts,
+                        pts_count: 1,
+                    }));
+                    if to != me {
+                        let update = types::Updates {
+                            updates: vec![enums::Update::NewMessage(types::UpdateNewMessage {
+                                message: self.world.message(&received, to),
+                                pts: received.pts,
+                                pts_count: 1,
+                            })],
+                            users: [me, to, source.0]
+                                .iter()
+                                .filter_map(|&u| self.world.user(u, to))
+                                .collect(),
+                            chats: vec![],
+                            date: now,
+                            seq: 0,
+                        };
+                        pushes.push((to, update.to_bytes()));
+                    }
+                }
+                let mut users = vec![me, to];
+                users.extend(
+                    originals
+                        .iter()
+                        .map(|m| m.forwarded.map_or(m.from, |f| f.0)),
+                );
+                users.sort();
+                users.dedup();
+                let answer = types::Updates {
+                    updates,
+                    users: users
+                        .iter()
+                        .filter_map(|&u| self.world.user(u, me))
+                        .collect(),
+                    chats: vec![],
+                    date: now,
+                    seq: 0,
+                };
+                Reply {
+                    result: Ok(answer.to_bytes()),
+                    pushes,
+                }
+            }
+            functions::users::GetFullUser::CONSTRUCTOR_ID => {
+                let me = me!();
+                let r = decode!(functions::users::GetFullUser);
+                let Some(id) = self.resolve_user(me, &r.id) else {
+                    return error(400, "USER_ID_INVALID");
+                };
+                ok(types::users::UserFull {
+                    full_user: enums::UserFull::UserFull(Box::new(full_user(id))),
+                    chats: vec![],
+                    users: self.world.user(id, me).into_iter().collect(),
                 })
             }
             functions::upload::SaveFilePart::CONSTRUCTOR_ID => {
@@ -562,6 +922,28 @@ impl ApiState {
         Reply {
             result: Ok(answer.to_bytes()),
             pushes,
+        }
+    }
+
+    /// `messages.messages` with the users the messages mention.
+    fn messages_result(
+        &self,
+        me: i64,
+        messages: Vec<enums::Message>,
+        peers: impl Iterator<Item = i64>,
+    ) -> types::messages::Messages {
+        let mut users: Vec<i64> = peers.collect();
+        users.push(me);
+        users.sort();
+        users.dedup();
+        types::messages::Messages {
+            messages,
+            topics: vec![],
+            chats: vec![],
+            users: users
+                .iter()
+                .filter_map(|&u| self.world.user(u, me))
+                .collect(),
         }
     }
 

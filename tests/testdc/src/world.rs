@@ -89,12 +89,44 @@ pub struct StoredMessage {
     pub pts: i32,
     /// An attached document's id.
     pub document: Option<i64>,
+    /// When it was last edited.
+    pub edit_date: Option<i32>,
+    /// Forwarded: the original sender and date.
+    pub forwarded: Option<(i64, i32)>,
+    /// The other side's copy: its owner and id.
+    pub twin: Option<(i64, i32)>,
 }
 
 #[derive(Debug, Default)]
 struct MessageBox {
     messages: Vec<StoredMessage>,
+    /// Ids are never reused, even after deletions.
+    last_id: i32,
     pts: i32,
+    /// What advanced pts, for `updates.getDifference`.
+    log: Vec<(i32, Logged)>,
+}
+
+/// One change to a box, as `updates.getDifference` reports it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Logged {
+    /// A new message: its id.
+    New(i32),
+    /// An edited message: its id.
+    Edit(i32),
+    /// Deleted messages (their pts count is their number).
+    Delete(Vec<i32>),
+}
+
+/// The changes to a box after some pts: new messages, and the other updates with their pts.
+#[derive(Debug, Default)]
+pub struct Changes {
+    /// New messages (still present), oldest first.
+    pub new: Vec<StoredMessage>,
+    /// Edited messages with the pts of the edit.
+    pub edited: Vec<(StoredMessage, i32)>,
+    /// Deleted ids with the pts after the deletion.
+    pub deleted: Vec<(Vec<i32>, i32)>,
 }
 
 /// Accounts and their messages.
@@ -231,11 +263,33 @@ impl World {
         date: i32,
         document: Option<i64>,
     ) -> (StoredMessage, StoredMessage) {
-        let mut put = |owner: i64, out: bool, peer: i64| {
+        self.deliver(from, to, text, date, document, None)
+    }
+
+    /// Stores a message in both boxes (once when writing to oneself).
+    pub fn deliver(
+        &mut self,
+        from: i64,
+        to: i64,
+        text: &str,
+        date: i32,
+        document: Option<i64>,
+        forwarded: Option<(i64, i32)>,
+    ) -> (StoredMessage, StoredMessage) {
+        let next_id = |b: Option<&MessageBox>| b.map_or(1, |b| b.last_id + 1);
+        let sent_id = next_id(self.boxes.get(&from));
+        let received_id = if from == to {
+            sent_id
+        } else {
+            next_id(self.boxes.get(&to))
+        };
+        let mut put = |owner: i64, out: bool, peer: i64, id: i32, twin: Option<(i64, i32)>| {
             let b = self.boxes.entry(owner).or_default();
             b.pts += 1;
+            b.last_id = id;
+            b.log.push((b.pts, Logged::New(id)));
             let m = StoredMessage {
-                id: b.messages.len() as i32 + 1,
+                id,
                 out,
                 peer,
                 from,
@@ -243,17 +297,121 @@ impl World {
                 text: text.to_owned(),
                 pts: b.pts,
                 document,
+                edit_date: None,
+                forwarded,
+                twin,
             };
             b.messages.push(m.clone());
             m
         };
-        let sent = put(from, true, to);
-        let received = if from == to {
-            sent.clone()
-        } else {
-            put(to, false, from)
-        };
+        if from == to {
+            let sent = put(from, true, to, sent_id, None);
+            return (sent.clone(), sent);
+        }
+        let sent = put(from, true, to, sent_id, Some((to, received_id)));
+        let received = put(to, false, from, received_id, Some((from, sent_id)));
         (sent, received)
+    }
+
+    /// One message of a box.
+    pub fn get(&self, owner: i64, id: i32) -> Option<StoredMessage> {
+        self.boxes
+            .get(&owner)?
+            .messages
+            .iter()
+            .find(|m| m.id == id)
+            .cloned()
+    }
+
+    /// Edits an outgoing message (and the recipient's copy). Returns the copies changed,
+    /// each with its box's owner and new pts; `None` if `owner` has no such outgoing
+    /// message.
+    pub fn edit(
+        &mut self,
+        owner: i64,
+        id: i32,
+        text: &str,
+        date: i32,
+    ) -> Option<Vec<(i64, StoredMessage, i32)>> {
+        let mine = self.get(owner, id).filter(|m| m.out)?;
+        let copies = std::iter::once((owner, id)).chain(mine.twin);
+        let mut changed = Vec::new();
+        for (box_owner, box_id) in copies {
+            let Some(b) = self.boxes.get_mut(&box_owner) else {
+                continue;
+            };
+            let Some(m) = b.messages.iter_mut().find(|m| m.id == box_id) else {
+                continue;
+            };
+            m.text = text.to_owned();
+            m.edit_date = Some(date);
+            let m = m.clone();
+            b.pts += 1;
+            b.log.push((b.pts, Logged::Edit(box_id)));
+            changed.push((box_owner, m, b.pts));
+        }
+        Some(changed)
+    }
+
+    /// Deletes messages from a box (and, with `revoke`, the other side's copies). Returns
+    /// per box touched: (owner, ids deleted, new pts).
+    pub fn delete(&mut self, owner: i64, ids: &[i32], revoke: bool) -> Vec<(i64, Vec<i32>, i32)> {
+        let mut per_box: BTreeMap<i64, Vec<i32>> = BTreeMap::new();
+        for &id in ids {
+            if let Some(m) = self.get(owner, id) {
+                per_box.entry(owner).or_default().push(id);
+                if revoke && let Some((other, other_id)) = m.twin {
+                    per_box.entry(other).or_default().push(other_id);
+                }
+            }
+        }
+        let mut out = Vec::new();
+        for (box_owner, ids) in per_box {
+            let Some(b) = self.boxes.get_mut(&box_owner) else {
+                continue;
+            };
+            b.messages.retain(|m| !ids.contains(&m.id));
+            b.pts += ids.len() as i32;
+            b.log.push((b.pts, Logged::Delete(ids.clone())));
+            out.push((box_owner, ids, b.pts));
+        }
+        out
+    }
+
+    /// What changed in a box after `pts`.
+    pub fn changes_after(&self, owner: i64, pts: i32) -> Changes {
+        let mut changes = Changes::default();
+        let Some(b) = self.boxes.get(&owner) else {
+            return changes;
+        };
+        for (at, logged) in b.log.iter().filter(|(at, _)| *at > pts) {
+            match logged {
+                Logged::New(id) => changes
+                    .new
+                    .extend(b.messages.iter().find(|m| m.id == *id).cloned()),
+                Logged::Edit(id) => {
+                    if let Some(m) = b.messages.iter().find(|m| m.id == *id) {
+                        changes.edited.push((m.clone(), *at));
+                    }
+                }
+                Logged::Delete(ids) => changes.deleted.push((ids.clone(), *at)),
+            }
+        }
+        changes
+    }
+
+    /// An account's chats: each peer with the newest message, newest first.
+    pub fn dialogs(&self, owner: i64) -> Vec<StoredMessage> {
+        let Some(b) = self.boxes.get(&owner) else {
+            return Vec::new();
+        };
+        let mut top: BTreeMap<i64, StoredMessage> = BTreeMap::new();
+        for m in &b.messages {
+            top.insert(m.peer, m.clone());
+        }
+        let mut dialogs: Vec<StoredMessage> = top.into_values().collect();
+        dialogs.sort_by_key(|m| std::cmp::Reverse(m.id));
+        dialogs
     }
 
     /// Stores one part of a file an account is uploading.
@@ -330,14 +488,6 @@ impl World {
     /// The update state of an account's box.
     pub fn pts(&self, id: i64) -> i32 {
         self.boxes.get(&id).map_or(0, |b| b.pts)
-    }
-
-    /// An account's messages after `pts`, oldest first.
-    pub fn messages_after(&self, id: i64, pts: i32) -> Vec<StoredMessage> {
-        self.boxes
-            .get(&id)
-            .map(|b| b.messages.iter().filter(|m| m.pts > pts).cloned().collect())
-            .unwrap_or_default()
     }
 
     /// An account's messages with `peer`, newest first.
@@ -495,7 +645,22 @@ fn message(m: &StoredMessage, owner: i64, media: Option<enums::MessageMedia>) ->
         from_rank: None,
         peer_id: enums::Peer::User(types::PeerUser { user_id: m.peer }),
         saved_peer_id: None,
-        fwd_from: None,
+        fwd_from: m.forwarded.map(|(from, date)| {
+            enums::MessageFwdHeader::MessageFwdHeader(Box::new(types::MessageFwdHeader {
+                imported: false,
+                saved_out: false,
+                from_id: Some(enums::Peer::User(types::PeerUser { user_id: from })),
+                from_name: None,
+                date,
+                channel_post: None,
+                post_author: None,
+                saved_from_peer_and_saved_from_msg_id: None,
+                saved_from_id: None,
+                saved_from_name: None,
+                saved_date: None,
+                psa_type: None,
+            }))
+        }),
         via_bot_id: None,
         via_business_bot_id: None,
         guestchat_via_from: None,
@@ -507,7 +672,7 @@ fn message(m: &StoredMessage, owner: i64, media: Option<enums::MessageMedia>) ->
         entities: None,
         views_and_forwards: None,
         replies: None,
-        edit_date: None,
+        edit_date: m.edit_date,
         post_author: None,
         grouped_id: None,
         reactions: None,
@@ -539,7 +704,18 @@ mod tests {
         let (sent, got) = world.send(bot, alice, "hi back", 11);
         assert_eq!((sent.id, sent.pts, sent.out), (2, 2, true));
         assert_eq!((got.id, got.pts, got.out), (2, 2, false));
-        assert_eq!(world.messages_after(alice, 1), vec![got]);
+        let changes = world.changes_after(alice, 1);
+        assert_eq!(changes.new, vec![got.clone()]);
+        let edited = world.edit(bot, sent.id, "edited", 12).unwrap();
+        assert_eq!(edited.len(), 2);
+        assert_eq!(world.get(alice, got.id).unwrap().text, "edited");
+        assert!(world.edit(alice, got.id, "not mine", 13).is_none());
+        let deleted = world.delete(bot, &[sent.id], true);
+        assert_eq!(deleted.len(), 2);
+        assert!(world.get(alice, got.id).is_none());
+        let changes = world.changes_after(alice, 2);
+        // The edit of a message since deleted is not reported.
+        assert_eq!((changes.edited.len(), changes.deleted.len()), (0, 1));
         assert_eq!(world.received(bot).len(), 1);
         let hash = world.account(bot).unwrap().access_hash;
         assert!(world.account_with_hash(bot, hash).is_some());

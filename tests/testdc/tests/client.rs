@@ -389,3 +389,143 @@ async fn a_ten_mib_file_goes_up_in_parts_and_comes_back_identical() {
     }
     assert!(downloaded == content, "the download differs");
 }
+
+#[tokio::test]
+async fn messages_are_listed_edited_forwarded_and_deleted() {
+    let dc = start().await;
+    let (mut bot, _) = bot(&dc, 14).await;
+    let mut alice = user(&dc, 2, PHONE, 15).await;
+    let enums::updates::State::State(bot_state) =
+        bot.invoke(&functions::updates::GetState {}).await.unwrap();
+    let peer = resolve_bot(&mut alice).await;
+    let first = alice
+        .invoke(&send_message(peer.clone(), "first", 10))
+        .await
+        .unwrap();
+    let enums::Updates::UpdateShortSentMessage(first) = first else {
+        panic!("another answer");
+    };
+    alice
+        .invoke(&send_message(peer.clone(), "second", 11))
+        .await
+        .unwrap();
+    // Edited: the bot's copy changes too.
+    alice
+        .invoke(&functions::messages::EditMessage {
+            no_webpage: false,
+            invert_media: false,
+            peer: peer.clone(),
+            id: first.id,
+            message: Some("first, edited".into()),
+            media: None,
+            reply_markup: None,
+            entities: None,
+            schedule_date: None,
+            schedule_repeat_period: None,
+            quick_reply_shortcut_id: None,
+            rich_message: None,
+        })
+        .await
+        .unwrap();
+    // Forwarded to oneself (Saved Messages).
+    let forwarded = alice
+        .invoke(&functions::messages::ForwardMessages {
+            silent: false,
+            background: false,
+            with_my_score: false,
+            drop_author: false,
+            drop_media_captions: false,
+            noforwards: false,
+            allow_paid_floodskip: false,
+            from_peer: peer.clone(),
+            from_ephemeral: false,
+            id: vec![first.id],
+            random_id: vec![12],
+            to_peer: enums::InputPeer::InputPeerSelf,
+            top_msg_id: None,
+            reply_to: None,
+            schedule_date: None,
+            schedule_repeat_period: None,
+            send_as: None,
+            quick_reply_shortcut: None,
+            effect: None,
+            video_timestamp: None,
+            allow_paid_stars: None,
+            suggested_post: None,
+        })
+        .await
+        .unwrap();
+    assert!(matches!(forwarded, enums::Updates::Updates(_)));
+    let enums::messages::Messages::Messages(got) = alice
+        .invoke(&functions::messages::GetMessages {
+            id: vec![enums::InputMessage::ID(types::InputMessageID {
+                id: first.id,
+            })],
+        })
+        .await
+        .unwrap()
+    else {
+        panic!("another Messages");
+    };
+    let enums::Message::Message(m) = &got.messages[0] else {
+        panic!("not a message");
+    };
+    assert_eq!(
+        (m.message.as_str(), m.edit_date.is_some()),
+        ("first, edited", true)
+    );
+    let enums::messages::Dialogs::Dialogs(dialogs) = alice
+        .invoke(&functions::messages::GetDialogs {
+            exclude_pinned: false,
+            folder_id: None,
+            offset_date: 0,
+            offset_id: 0,
+            offset_peer: enums::InputPeer::Empty,
+            limit: 10,
+            hash: 0,
+        })
+        .await
+        .unwrap()
+    else {
+        panic!("another Dialogs");
+    };
+    assert_eq!(dialogs.dialogs.len(), 2, "the bot and Saved Messages");
+    // Deleted for both sides.
+    let enums::messages::AffectedMessages::AffectedMessages(affected) = alice
+        .invoke(&functions::messages::DeleteMessages {
+            revoke: true,
+            id: vec![first.id],
+        })
+        .await
+        .unwrap();
+    assert_eq!(affected.pts_count, 1);
+    // The bot's difference: the one message left, and the deletion (the edit of the
+    // message since deleted is not reported).
+    let enums::updates::Difference::Difference(difference) = bot
+        .invoke(&functions::updates::GetDifference {
+            pts: bot_state.pts,
+            pts_limit: None,
+            pts_total_limit: None,
+            date: bot_state.date,
+            qts: 0,
+            qts_limit: None,
+        })
+        .await
+        .unwrap()
+    else {
+        panic!("no difference");
+    };
+    assert_eq!(difference.new_messages.len(), 1);
+    assert_eq!(difference.other_updates.len(), 1);
+    assert!(matches!(
+        difference.other_updates[0],
+        enums::Update::DeleteMessages(_)
+    ));
+    let enums::users::UserFull::UserFull(full) = alice
+        .invoke(&functions::users::GetFullUser {
+            id: enums::InputUser::InputUserSelf,
+        })
+        .await
+        .unwrap();
+    assert_eq!(full.users.len(), 1);
+}
