@@ -4,6 +4,8 @@
 
 use std::collections::HashMap;
 
+use oxigram_proto::crypto::dh::TELEGRAM_PRIME;
+use oxigram_proto::crypto::srp::SrpVerifier;
 use oxigram_proto::session::RpcError;
 use oxigram_tl::RawObject;
 use oxigram_tl::{Deserialize, Identifiable, Serialize, enums, functions, types};
@@ -37,6 +39,12 @@ pub struct ApiState {
     counter: u64,
     /// Errors to answer instead of running a method: name → (error, times left).
     injected: HashMap<String, (RpcError, u32)>,
+    /// Two-step verification passwords, by account.
+    passwords: HashMap<i64, SrpVerifier>,
+    /// Keys that passed the login code of an account with a password: (dc, key) → account.
+    awaiting_password: HashMap<(usize, u64), i64>,
+    /// The SRP challenge handed out per key: (dc, key) → (srp_id, secret b).
+    challenges: HashMap<(usize, u64), (i64, [u8; 256])>,
 }
 
 /// An answer and the updates it causes.
@@ -199,7 +207,19 @@ impl ApiState {
             exports: HashMap::new(),
             counter: 0,
             injected: HashMap::new(),
+            passwords: HashMap::new(),
+            awaiting_password: HashMap::new(),
+            challenges: HashMap::new(),
         }
+    }
+
+    /// Sets an account's two-step verification password.
+    pub fn set_password(&mut self, user: i64, password: &str) {
+        let salt1: Vec<u8> = (0..5).flat_map(|_| self.next().to_le_bytes()).collect();
+        let salt2: Vec<u8> = (0..2).flat_map(|_| self.next().to_le_bytes()).collect();
+        let verifier = SrpVerifier::new(password.as_bytes(), &salt1, &salt2, 3, &TELEGRAM_PRIME)
+            .expect("Telegram's group is valid");
+        self.passwords.insert(user, verifier);
     }
 
     /// Answers the next `times` calls of `method` with `error`.
@@ -328,6 +348,11 @@ impl ApiState {
                     None => return error(400, "PHONE_CODE_EXPIRED"),
                 }
                 match self.world.by_phone(phone).map(|a| a.id) {
+                    Some(user) if self.passwords.contains_key(&user) => {
+                        self.codes.remove(phone);
+                        self.awaiting_password.insert((dc, key), user);
+                        error(401, "SESSION_PASSWORD_NEEDED")
+                    }
                     Some(user) => {
                         self.codes.remove(phone);
                         self.authorizations[dc].insert(key, user);
@@ -355,6 +380,91 @@ impl ApiState {
                 let user = self
                     .world
                     .create_user(&phone, r.first_name.trim(), self.dcs[dc].id);
+                self.authorizations[dc].insert(key, user);
+                ok(self.authorization(user))
+            }
+            functions::account::GetPassword::CONSTRUCTOR_ID => {
+                let Some(user) = self
+                    .signed_in(dc, key)
+                    .or_else(|| self.awaiting_password.get(&(dc, key)).copied())
+                else {
+                    return error(401, "AUTH_KEY_UNREGISTERED");
+                };
+                let mut secure_random = Vec::new();
+                for _ in 0..32 {
+                    secure_random.extend_from_slice(&self.next().to_le_bytes());
+                }
+                let new_algo = |salt: Vec<u8>| {
+                    enums::PasswordKdfAlgo::SHA256SHA256PBKDF2HMACSHA512iter100000SHA256ModPow(
+                        types::PasswordKdfAlgoSHA256SHA256PBKDF2HMACSHA512iter100000SHA256ModPow {
+                            salt1: salt.into(),
+                            salt2: vec![0; 16].into(),
+                            g: 3,
+                            p: TELEGRAM_PRIME.to_vec().into(),
+                        },
+                    )
+                };
+                let current = match self.passwords.get(&user).cloned() {
+                    Some(verifier) => {
+                        let mut b = [0u8; 256];
+                        for chunk in b.chunks_mut(8) {
+                            chunk.copy_from_slice(&self.next().to_le_bytes());
+                        }
+                        let srp_id = self.next() as i64;
+                        self.challenges.insert((dc, key), (srp_id, b));
+                        let (salt1, salt2, g, p) = verifier.parameters();
+                        let algo = enums::PasswordKdfAlgo::SHA256SHA256PBKDF2HMACSHA512iter100000SHA256ModPow(
+                            types::PasswordKdfAlgoSHA256SHA256PBKDF2HMACSHA512iter100000SHA256ModPow {
+                                salt1: salt1.to_vec().into(),
+                                salt2: salt2.to_vec().into(),
+                                g,
+                                p: p.to_vec().into(),
+                            },
+                        );
+                        Some((algo, verifier.challenge(&b).to_vec().into(), srp_id))
+                    }
+                    None => None,
+                };
+                // `has_password` shares its flag with the current algorithm.
+                ok(types::account::Password {
+                    has_recovery: false,
+                    has_secure_values: false,
+                    current_algo_and_srp_b_and_srp_id: current,
+                    hint: None,
+                    email_unconfirmed_pattern: None,
+                    new_algo: new_algo(secure_random[..8].to_vec()),
+                    new_secure_algo: enums::SecurePasswordKdfAlgo::Unknown,
+                    secure_random: secure_random.into(),
+                    pending_reset_date: None,
+                    login_email_pattern: None,
+                })
+            }
+            functions::auth::CheckPassword::CONSTRUCTOR_ID => {
+                let r = decode!(functions::auth::CheckPassword);
+                let Some(user) = self
+                    .awaiting_password
+                    .get(&(dc, key))
+                    .copied()
+                    .or_else(|| self.signed_in(dc, key))
+                else {
+                    return error(400, "PASSWORD_HASH_INVALID");
+                };
+                let enums::InputCheckPasswordSRP::InputCheckPasswordSRP(proof) = r.password else {
+                    return error(400, "PASSWORD_HASH_INVALID");
+                };
+                let Some((srp_id, b)) = self.challenges.remove(&(dc, key)) else {
+                    return error(400, "SRP_ID_INVALID");
+                };
+                if srp_id != proof.srp_id {
+                    return error(400, "SRP_ID_INVALID");
+                }
+                let Some(verifier) = self.passwords.get(&user) else {
+                    return error(400, "PASSWORD_HASH_INVALID");
+                };
+                if !verifier.verify(&b, &proof.a, &proof.m1) {
+                    return error(400, "PASSWORD_HASH_INVALID");
+                }
+                self.awaiting_password.remove(&(dc, key));
                 self.authorizations[dc].insert(key, user);
                 ok(self.authorization(user))
             }

@@ -138,6 +138,12 @@ impl TestDc {
         self.lock().api.world.create_user(phone, first_name, home)
     }
 
+    /// Sets an account's two-step verification password: signing in then takes
+    /// `auth.checkPassword` after the code (`SESSION_PASSWORD_NEEDED`).
+    pub fn set_password(&self, user: i64, password: &str) {
+        self.lock().api.set_password(user, password);
+    }
+
     /// The messages an account received, oldest first.
     pub fn received(&self, user: i64) -> Vec<StoredMessage> {
         self.lock().api.world.received(user)
