@@ -881,40 +881,56 @@ impl ApiState {
                 let Some(to) = self.resolve_peer(me, &r.peer) else {
                     return error(400, "PEER_ID_INVALID");
                 };
-                let enums::InputMedia::UploadedDocument(media) = &r.media else {
-                    return error(400, "MEDIA_INVALID");
+                let (file, mime_type, attributes, photo) = match &r.media {
+                    enums::InputMedia::UploadedDocument(media) => (
+                        &media.file,
+                        media.mime_type.as_str(),
+                        &media.attributes[..],
+                        false,
+                    ),
+                    enums::InputMedia::UploadedPhoto(media) => {
+                        (&media.file, "image/jpeg", &[][..], true)
+                    }
+                    _ => return error(400, "MEDIA_INVALID"),
                 };
-                let (file_id, parts, name) = match &media.file {
+                let (file_id, parts, name) = match file {
                     enums::InputFile::InputFile(f) => (f.id, f.parts, f.name.clone()),
                     enums::InputFile::Big(f) => (f.id, f.parts, f.name.clone()),
                     _ => return error(400, "MEDIA_INVALID"),
                 };
-                let name = media
-                    .attributes
+                let name = attributes
                     .iter()
                     .find_map(|a| match a {
                         enums::DocumentAttribute::Filename(f) => Some(f.file_name.clone()),
                         _ => None,
                     })
-                    .or(Some(name).filter(|n| !n.is_empty()));
-                let document =
-                    match self
-                        .world
-                        .finish_upload(me, file_id, parts, &media.mime_type, name, now)
-                    {
-                        Ok(id) => id,
-                        Err(e) => return file_error(e),
-                    };
+                    .or(Some(name).filter(|n| !n.is_empty() && !photo));
+                let document = match self
+                    .world
+                    .finish_upload(me, file_id, parts, mime_type, name, now, photo)
+                {
+                    Ok(id) => id,
+                    Err(e) => return file_error(e),
+                };
                 self.send_media(me, to, &r.message, r.random_id, document, now)
             }
             functions::upload::GetFile::CONSTRUCTOR_ID => {
                 me!();
                 let r = decode!(functions::upload::GetFile);
-                let enums::InputFileLocation::InputDocumentFileLocation(location) = &r.location
-                else {
-                    return error(400, "LOCATION_INVALID");
+                let (id, access_hash, photo) = match &r.location {
+                    enums::InputFileLocation::InputDocumentFileLocation(l) => {
+                        (l.id, l.access_hash, false)
+                    }
+                    enums::InputFileLocation::InputPhotoFileLocation(l) => {
+                        (l.id, l.access_hash, true)
+                    }
+                    _ => return error(400, "LOCATION_INVALID"),
                 };
-                let Some(document) = self.world.document(location.id, location.access_hash) else {
+                let Some(document) = self
+                    .world
+                    .document(id, access_hash)
+                    .filter(|d| d.photo == photo)
+                else {
                     return error(400, "FILE_ID_INVALID");
                 };
                 // Telegram's rules: 4 KiB-aligned offsets, limits dividing 1 MiB.

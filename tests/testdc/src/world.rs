@@ -40,6 +40,9 @@ pub struct StoredDocument {
     pub name: Option<String>,
     /// The content.
     pub bytes: Bytes,
+    /// Sent as a photo (served as one size, `x`, as uploaded: the test DC does not
+    /// decode or scale images).
+    pub photo: bool,
 }
 
 /// One account.
@@ -443,6 +446,7 @@ impl World {
         mime_type: &str,
         name: Option<String>,
         date: i32,
+        photo: bool,
     ) -> Result<i64, FileError> {
         let uploaded = self
             .uploads
@@ -473,6 +477,7 @@ impl World {
             mime_type: mime_type.to_owned(),
             name,
             bytes: content.into(),
+            photo,
         };
         self.documents.insert(id, document);
         Ok(id)
@@ -584,8 +589,31 @@ pub fn user(a: &Account, is_self: bool) -> enums::User {
     }))
 }
 
-/// The TL media of a stored document.
+/// The TL media of a stored document or photo.
 pub fn document_media(d: &StoredDocument) -> enums::MessageMedia {
+    if d.photo {
+        return enums::MessageMedia::Photo(Box::new(types::MessageMediaPhoto {
+            spoiler: false,
+            photo: Some(enums::Photo::Photo(types::Photo {
+                has_stickers: false,
+                id: d.id,
+                access_hash: d.access_hash,
+                file_reference: Bytes::from_static(b"testdc"),
+                date: d.date,
+                // One size, the file as uploaded; its dimensions are not known.
+                sizes: vec![enums::PhotoSize::PhotoSize(types::PhotoSize {
+                    r#type: "x".into(),
+                    w: 0,
+                    h: 0,
+                    size: d.bytes.len() as i32,
+                })],
+                video_sizes: None,
+                dc_id: crate::HOME_DC,
+            })),
+            ttl_seconds: None,
+            video: None,
+        }));
+    }
     let attributes = d
         .name
         .iter()
