@@ -10,7 +10,7 @@ use oxigram_proto::session::RpcError;
 use oxigram_tl::RawObject;
 use oxigram_tl::{Deserialize, Identifiable, Serialize, enums, functions, types};
 
-use crate::world::{FileError, World};
+use crate::world::{FileError, FileMeta, World};
 
 /// What a DC is known by.
 #[derive(Debug, Clone)]
@@ -905,10 +905,17 @@ impl ApiState {
                         _ => None,
                     })
                     .or(Some(name).filter(|n| !n.is_empty() && !photo));
-                let document = match self
-                    .world
-                    .finish_upload(me, file_id, parts, mime_type, name, now, photo)
-                {
+                let document = match self.world.finish_upload(
+                    me,
+                    file_id,
+                    parts,
+                    FileMeta {
+                        mime_type: mime_type.to_owned(),
+                        name,
+                        photo,
+                    },
+                    now,
+                ) {
                     Ok(id) => id,
                     Err(e) => return file_error(e),
                 };

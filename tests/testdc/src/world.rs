@@ -25,6 +25,17 @@ pub enum FileError {
     PartsInvalid,
 }
 
+/// What an upload becomes: its type, name, and whether it is a photo.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FileMeta {
+    /// The MIME type the uploader gave.
+    pub mime_type: String,
+    /// The file name, if given.
+    pub name: Option<String>,
+    /// Sent as a photo.
+    pub photo: bool,
+}
+
 /// A document stored by the server.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct StoredDocument {
@@ -443,10 +454,8 @@ impl World {
         owner: i64,
         file_id: i64,
         parts: i32,
-        mime_type: &str,
-        name: Option<String>,
+        meta: FileMeta,
         date: i32,
-        photo: bool,
     ) -> Result<i64, FileError> {
         let uploaded = self
             .uploads
@@ -474,10 +483,10 @@ impl World {
             id,
             access_hash: self.hash_for(id ^ 0x00d0_c000),
             date,
-            mime_type: mime_type.to_owned(),
-            name,
+            mime_type: meta.mime_type,
+            name: meta.name,
             bytes: content.into(),
-            photo,
+            photo: meta.photo,
         };
         self.documents.insert(id, document);
         Ok(id)
