@@ -10,7 +10,7 @@ use oxigram_proto::session::RpcError;
 use oxigram_tl::RawObject;
 use oxigram_tl::{Deserialize, Identifiable, Serialize, enums, functions, types};
 
-use crate::world::{FileError, FileMeta, World};
+use crate::world::{self, FileError, FileMeta, PeerRef, Post, World};
 
 /// What a DC is known by.
 #[derive(Debug, Clone)]
@@ -148,6 +148,17 @@ fn peer_settings() -> enums::PeerSettings {
         name_change_date: None,
         photo_change_date: None,
     }))
+}
+
+/// Keeps the first of equal values (the TL types have no order to sort by).
+fn unique<T: PartialEq>(values: &mut Vec<T>) {
+    let mut kept: Vec<T> = Vec::with_capacity(values.len());
+    for v in values.drain(..) {
+        if !kept.contains(&v) {
+            kept.push(v);
+        }
+    }
+    *values = kept;
 }
 
 /// Default notification settings (Telegram sends these fields empty by default).
@@ -533,7 +544,14 @@ impl ApiState {
                 if r.message.chars().count() > 4096 {
                     return error(400, "MESSAGE_TOO_LONG");
                 }
-                self.send_message(me, to, &r.message, now)
+                let post = Post {
+                    from: me,
+                    text: &r.message,
+                    date: now,
+                    document: None,
+                    forwarded: None,
+                };
+                self.post_message(me, to, &post, r.random_id, true)
             }
             functions::messages::GetHistory::CONSTRUCTOR_ID => {
                 let me = me!();
@@ -550,14 +568,18 @@ impl ApiState {
                     .take(limit)
                     .map(|m| self.world.message(m, me))
                     .collect();
-                let mut users: Vec<enums::User> = self.world.user(me, me).into_iter().collect();
-                if peer != me {
-                    users.extend(self.world.user(peer, me));
-                }
+                let shown: Vec<_> = self
+                    .world
+                    .history(me, peer)
+                    .into_iter()
+                    .filter(|m| r.offset_id == 0 || m.id < r.offset_id)
+                    .take(limit)
+                    .collect();
+                let (users, chats) = self.involved(me, shown.iter().chain([]), Some(peer));
                 ok(types::messages::Messages {
                     messages,
                     topics: vec![],
-                    chats: vec![],
+                    chats,
                     users,
                 })
             }
@@ -579,15 +601,14 @@ impl ApiState {
                 {
                     return ok(types::updates::DifferenceEmpty { date: now, seq: 0 });
                 }
-                let mut peers: Vec<i64> = changes
-                    .new
-                    .iter()
-                    .chain(changes.edited.iter().map(|(m, _)| m))
-                    .map(|m| m.peer)
-                    .collect();
-                peers.push(me);
-                peers.sort();
-                peers.dedup();
+                let (users, chats) = self.involved(
+                    me,
+                    changes
+                        .new
+                        .iter()
+                        .chain(changes.edited.iter().map(|(m, _)| m)),
+                    None,
+                );
                 let mut other_updates: Vec<enums::Update> = changes
                     .edited
                     .iter()
@@ -614,11 +635,8 @@ impl ApiState {
                         .collect(),
                     new_encrypted_messages: vec![],
                     other_updates,
-                    chats: vec![],
-                    users: peers
-                        .iter()
-                        .filter_map(|&p| self.world.user(p, me))
-                        .collect(),
+                    chats,
+                    users,
                     state: enums::updates::State::State(types::updates::State {
                         pts: self.world.pts(me),
                         qts: 0,
@@ -639,7 +657,13 @@ impl ApiState {
                         })
                         .collect();
                 let messages = found.iter().map(|m| self.world.message(m, me)).collect();
-                ok(self.messages_result(me, messages, found.iter().map(|m| m.peer)))
+                let (users, chats) = self.involved(me, found.iter(), None);
+                ok(types::messages::Messages {
+                    messages,
+                    topics: vec![],
+                    chats,
+                    users,
+                })
             }
             functions::messages::GetDialogs::CONSTRUCTOR_ID => {
                 let me = me!();
@@ -657,7 +681,7 @@ impl ApiState {
                             pinned: false,
                             unread_mark: false,
                             view_forum_as_messages: false,
-                            peer: enums::Peer::User(types::PeerUser { user_id: m.peer }),
+                            peer: m.peer.tl(),
                             top_message: m.id,
                             read_inbox_max_id: m.id,
                             read_outbox_max_id: m.id,
@@ -673,18 +697,12 @@ impl ApiState {
                         })
                     })
                     .collect();
-                let mut users: Vec<i64> = tops.iter().map(|m| m.peer).collect();
-                users.push(me);
-                users.sort();
-                users.dedup();
+                let (users, chats) = self.involved(me, tops.iter(), None);
                 ok(types::messages::Dialogs {
                     dialogs,
                     messages: tops.iter().map(|m| self.world.message(m, me)).collect(),
-                    chats: vec![],
-                    users: users
-                        .iter()
-                        .filter_map(|&u| self.world.user(u, me))
-                        .collect(),
+                    chats,
+                    users,
                 })
             }
             functions::messages::EditMessage::CONSTRUCTOR_ID => {
@@ -708,10 +726,7 @@ impl ApiState {
                             pts,
                             pts_count: 1,
                         })],
-                        users: [m.from, m.peer]
-                            .iter()
-                            .filter_map(|&u| self.world.user(u, box_owner))
-                            .collect(),
+                        users: self.involved(box_owner, [&m].into_iter(), None).0,
                         chats: vec![],
                         date: now,
                         seq: 0,
@@ -777,72 +792,171 @@ impl ApiState {
                 }
                 let originals: Vec<_> =
                     r.id.iter()
-                        .filter_map(|&id| self.world.get(me, id).filter(|m| m.peer == from))
+                        .filter_map(|&id| {
+                            self.world
+                                .history(me, from)
+                                .into_iter()
+                                .find(|m| m.id == id)
+                        })
                         .collect();
                 if originals.len() != r.id.len() {
                     return error(400, "MESSAGE_ID_INVALID");
                 }
                 let mut updates = Vec::new();
                 let mut pushes = Vec::new();
+                let mut users = Vec::new();
+                let mut chats = Vec::new();
                 for (original, random_id) in originals.iter().zip(&r.random_id) {
-                    let source = original.forwarded.unwrap_or((original.from, original.date));
-                    let (sent, received) = self.world.deliver(
-                        me,
-                        to,
-                        &original.text,
-                        now,
-                        original.document,
-                        Some(source),
-                    );
-                    updates.push(enums::Update::MessageID(types::UpdateMessageID {
-                        id: sent.id,
-                        random_id: *random_id,
-                    }));
-                    updates.push(enums::Update::NewMessage(types::UpdateNewMessage {
-                        message: self.world.message(&sent, me),
-                        pts: sent.pts,
-                        pts_count: 1,
-                    }));
-                    if to != me {
-                        let update = types::Updates {
-                            updates: vec![enums::Update::NewMessage(types::UpdateNewMessage {
-                                message: self.world.message(&received, to),
-                                pts: received.pts,
-                                pts_count: 1,
-                            })],
-                            users: [me, to, source.0]
-                                .iter()
-                                .filter_map(|&u| self.world.user(u, to))
-                                .collect(),
-                            chats: vec![],
-                            date: now,
-                            seq: 0,
-                        };
-                        pushes.push((to, update.to_bytes()));
+                    let post = Post {
+                        from: me,
+                        text: &original.text,
+                        date: now,
+                        document: original.document,
+                        forwarded: Some(
+                            original.forwarded.unwrap_or((original.from, original.date)),
+                        ),
+                    };
+                    let reply = self.post_message(me, to, &post, *random_id, false);
+                    let answer = match reply.result {
+                        Ok(answer) => answer,
+                        Err(e) => {
+                            return Reply {
+                                result: Err(e),
+                                pushes,
+                            };
+                        }
+                    };
+                    pushes.extend(reply.pushes);
+                    if let Ok(enums::Updates::Updates(u)) = enums::Updates::from_bytes(&answer) {
+                        updates.extend(u.updates);
+                        users.extend(u.users);
+                        chats.extend(u.chats);
                     }
                 }
-                let mut users = vec![me, to];
-                users.extend(
-                    originals
-                        .iter()
-                        .map(|m| m.forwarded.map_or(m.from, |f| f.0)),
-                );
-                users.sort();
-                users.dedup();
-                let answer = types::Updates {
-                    updates,
-                    users: users
-                        .iter()
-                        .filter_map(|&u| self.world.user(u, me))
-                        .collect(),
-                    chats: vec![],
-                    date: now,
-                    seq: 0,
-                };
+                unique(&mut users);
+                unique(&mut chats);
                 Reply {
-                    result: Ok(answer.to_bytes()),
+                    result: Ok(types::Updates {
+                        updates,
+                        users,
+                        chats,
+                        date: now,
+                        seq: 0,
+                    }
+                    .to_bytes()),
                     pushes,
                 }
+            }
+            functions::messages::CreateChat::CONSTRUCTOR_ID => {
+                let me = me!();
+                let r = decode!(functions::messages::CreateChat);
+                if r.title.trim().is_empty() {
+                    return error(400, "CHAT_TITLE_EMPTY");
+                }
+                let Some(members) = r
+                    .users
+                    .iter()
+                    .map(|u| self.resolve_user(me, u))
+                    .collect::<Option<Vec<i64>>>()
+                else {
+                    return error(400, "USER_ID_INVALID");
+                };
+                let id = self
+                    .world
+                    .create_group(me, r.title.trim(), &members, now, None);
+                self.group_created(me, id, now)
+            }
+            functions::channels::CreateChannel::CONSTRUCTOR_ID => {
+                let me = me!();
+                let r = decode!(functions::channels::CreateChannel);
+                if r.title.trim().is_empty() {
+                    return error(400, "CHAT_TITLE_EMPTY");
+                }
+                let id = self
+                    .world
+                    .create_group(me, r.title.trim(), &[], now, Some(!r.megagroup));
+                let (users, chats) =
+                    self.involved(me, std::iter::empty(), Some(PeerRef::Channel(id)));
+                ok(types::Updates {
+                    updates: vec![],
+                    users,
+                    chats,
+                    date: now,
+                    seq: 0,
+                })
+            }
+            functions::channels::InviteToChannel::CONSTRUCTOR_ID => {
+                let me = me!();
+                let r = decode!(functions::channels::InviteToChannel);
+                let Some(id) = self.input_channel(&r.channel) else {
+                    return error(400, "CHANNEL_INVALID");
+                };
+                if self.world.group(id).is_some_and(|g| g.creator != me) {
+                    return error(403, "CHAT_ADMIN_REQUIRED");
+                }
+                let Some(users) = r
+                    .users
+                    .iter()
+                    .map(|u| self.resolve_user(me, u))
+                    .collect::<Option<Vec<i64>>>()
+                else {
+                    return error(400, "USER_ID_INVALID");
+                };
+                self.world.add_members(id, &users);
+                self.group_created(me, id, now)
+            }
+            functions::channels::JoinChannel::CONSTRUCTOR_ID => {
+                let me = me!();
+                let r = decode!(functions::channels::JoinChannel);
+                let Some(id) = self.input_channel(&r.channel) else {
+                    return error(400, "CHANNEL_INVALID");
+                };
+                self.world.add_members(id, &[me]);
+                let (users, chats) =
+                    self.involved(me, std::iter::empty(), Some(PeerRef::Channel(id)));
+                ok(types::Updates {
+                    updates: vec![],
+                    users,
+                    chats,
+                    date: now,
+                    seq: 0,
+                })
+            }
+            functions::updates::GetChannelDifference::CONSTRUCTOR_ID => {
+                let me = me!();
+                let r = decode!(functions::updates::GetChannelDifference);
+                let Some(id) = self.input_channel(&r.channel) else {
+                    return error(400, "CHANNEL_INVALID");
+                };
+                let pts = self.world.channel_pts(id);
+                if r.pts > pts || r.pts <= 0 {
+                    return error(400, "PERSISTENT_TIMESTAMP_INVALID");
+                }
+                let limit = r.limit.clamp(1, 100_000) as usize;
+                let new: Vec<_> = self
+                    .world
+                    .channel_changes(id, r.pts)
+                    .into_iter()
+                    .take(limit)
+                    .collect();
+                let Some(last) = new.last() else {
+                    return ok(types::updates::ChannelDifferenceEmpty {
+                        r#final: true,
+                        pts,
+                        timeout: None,
+                    });
+                };
+                let reached = last.pts;
+                let (users, chats) = self.involved(me, new.iter(), Some(PeerRef::Channel(id)));
+                ok(types::updates::ChannelDifference {
+                    r#final: reached == pts,
+                    pts: reached,
+                    timeout: None,
+                    new_messages: new.iter().map(|m| self.world.message(m, me)).collect(),
+                    other_updates: vec![],
+                    chats,
+                    users,
+                })
             }
             functions::users::GetFullUser::CONSTRUCTOR_ID => {
                 let me = me!();
@@ -919,7 +1033,14 @@ impl ApiState {
                     Ok(id) => id,
                     Err(e) => return file_error(e),
                 };
-                self.send_media(me, to, &r.message, r.random_id, document, now)
+                let post = Post {
+                    from: me,
+                    text: &r.message,
+                    date: now,
+                    document: Some(document),
+                    forwarded: None,
+                };
+                self.post_message(me, to, &post, r.random_id, false)
             }
             functions::upload::GetFile::CONSTRUCTOR_ID => {
                 me!();
@@ -964,120 +1085,148 @@ impl ApiState {
         }
     }
 
-    /// Sends a private message and returns the sender's answer and the recipient's push.
+    /// Sends a private message as `from` (the test API's injection).
     pub fn send_message(&mut self, from: i64, to: i64, text: &str, now: i32) -> Reply {
-        let (sent, received) = self.world.send(from, to, text, now);
-        let mut pushes = Vec::new();
-        if from != to {
-            let update = types::Updates {
-                updates: vec![enums::Update::NewMessage(types::UpdateNewMessage {
-                    message: self.world.message(&received, to),
-                    pts: received.pts,
-                    pts_count: 1,
-                })],
-                users: [from, to]
-                    .iter()
-                    .filter_map(|&u| self.world.user(u, to))
-                    .collect(),
-                chats: vec![],
-                date: now,
-                seq: 0,
-            };
-            pushes.push((to, update.to_bytes()));
-        }
-        let answer = types::UpdateShortSentMessage {
-            out: true,
-            id: sent.id,
-            pts: sent.pts,
-            pts_count: 1,
+        let post = Post {
+            from,
+            text,
             date: now,
-            media: None,
-            entities: None,
-            ttl_period: None,
+            document: None,
+            forwarded: None,
         };
-        Reply {
-            result: Ok(answer.to_bytes()),
-            pushes,
-        }
+        self.post_message(from, PeerRef::User(to), &post, 0, true)
     }
 
-    /// Sends a document: the sender gets `updates` with its message id and message, the
-    /// recipient the new message.
-    fn send_media(
+    /// Posts a message as `me` to `to`, checking the right to write there. The sender's
+    /// answer is `updateShortSentMessage` when `short` (sendMessage to a private chat or
+    /// a basic group) and `updates` with the message otherwise; every other account
+    /// concerned gets `updates` with the new message.
+    fn post_message(
         &mut self,
-        from: i64,
-        to: i64,
-        text: &str,
+        me: i64,
+        to: PeerRef,
+        post: &Post<'_>,
         random_id: i64,
-        document: i64,
-        now: i32,
+        short: bool,
     ) -> Reply {
-        let (sent, received) = self.world.send_with(from, to, text, now, Some(document));
-        let users: Vec<enums::User> = [from, to]
-            .iter()
-            .filter_map(|&u| self.world.user(u, from))
-            .collect();
-        let mut pushes = Vec::new();
-        if from != to {
-            let update = types::Updates {
-                updates: vec![enums::Update::NewMessage(types::UpdateNewMessage {
-                    message: self.world.message(&received, to),
-                    pts: received.pts,
+        if let PeerRef::Chat(id) | PeerRef::Channel(id) = to {
+            let Some(g) = self.world.group(id) else {
+                return error(400, "PEER_ID_INVALID");
+            };
+            if !g.members.contains(&me) {
+                return error(403, "CHAT_WRITE_FORBIDDEN");
+            }
+            if g.channel.is_some_and(|(_, broadcast)| broadcast) && g.creator != me {
+                return error(403, "CHAT_ADMIN_REQUIRED");
+            }
+        }
+        let delivered = self.world.post(to, post);
+        let new_message = |world: &World, m: &crate::world::StoredMessage, owner: i64| {
+            let message = world.message(m, owner);
+            match to {
+                PeerRef::Channel(_) => {
+                    enums::Update::NewChannelMessage(types::UpdateNewChannelMessage {
+                        message,
+                        pts: m.pts,
+                        pts_count: 1,
+                    })
+                }
+                _ => enums::Update::NewMessage(types::UpdateNewMessage {
+                    message,
+                    pts: m.pts,
                     pts_count: 1,
-                })],
-                users: [from, to]
-                    .iter()
-                    .filter_map(|&u| self.world.user(u, to))
-                    .collect(),
-                chats: vec![],
-                date: now,
+                }),
+            }
+        };
+        let mut pushes = Vec::new();
+        for (owner, m) in &delivered.others {
+            let (users, chats) = self.involved(*owner, [m].into_iter(), Some(to));
+            let update = types::Updates {
+                updates: vec![new_message(&self.world, m, *owner)],
+                users,
+                chats,
+                date: post.date,
                 seq: 0,
             };
-            pushes.push((to, update.to_bytes()));
+            pushes.push((*owner, update.to_bytes()));
         }
-        let answer = types::Updates {
-            updates: vec![
-                enums::Update::MessageID(types::UpdateMessageID {
-                    id: sent.id,
-                    random_id,
-                }),
-                enums::Update::NewMessage(types::UpdateNewMessage {
-                    message: self.world.message(&sent, from),
-                    pts: sent.pts,
-                    pts_count: 1,
-                }),
-            ],
-            users,
-            chats: vec![],
-            date: now,
-            seq: 0,
+        let sent = &delivered.sent;
+        let answer = if short && !matches!(to, PeerRef::Channel(_)) {
+            types::UpdateShortSentMessage {
+                out: true,
+                id: sent.id,
+                pts: sent.pts,
+                pts_count: 1,
+                date: post.date,
+                media: None,
+                entities: None,
+                ttl_period: None,
+            }
+            .to_bytes()
+        } else {
+            let (users, chats) = self.involved(me, [sent].into_iter(), Some(to));
+            types::Updates {
+                updates: vec![
+                    enums::Update::MessageID(types::UpdateMessageID {
+                        id: sent.id,
+                        random_id,
+                    }),
+                    new_message(&self.world, sent, me),
+                ],
+                users,
+                chats,
+                date: post.date,
+                seq: 0,
+            }
+            .to_bytes()
         };
         Reply {
-            result: Ok(answer.to_bytes()),
+            result: Ok(answer),
             pushes,
         }
     }
 
-    /// `messages.messages` with the users the messages mention.
-    fn messages_result(
+    /// The users and chats a client needs to show `messages` (and `extra`): senders,
+    /// private peers, groups, and the viewer.
+    fn involved<'m>(
         &self,
-        me: i64,
-        messages: Vec<enums::Message>,
-        peers: impl Iterator<Item = i64>,
-    ) -> types::messages::Messages {
-        let mut users: Vec<i64> = peers.collect();
-        users.push(me);
+        viewer: i64,
+        messages: impl Iterator<Item = &'m crate::world::StoredMessage>,
+        extra: Option<PeerRef>,
+    ) -> (Vec<enums::User>, Vec<enums::Chat>) {
+        let mut users = vec![viewer];
+        let mut groups = Vec::new();
+        let mut note = |peer: PeerRef| match peer {
+            PeerRef::User(u) => users.push(u),
+            PeerRef::Chat(g) | PeerRef::Channel(g) => groups.push(g),
+        };
+        if let Some(peer) = extra {
+            note(peer);
+        }
+        let mut senders = Vec::new();
+        for m in messages {
+            note(m.peer);
+            senders.push(m.from);
+            if let Some((from, _)) = m.forwarded {
+                senders.push(from);
+            }
+        }
+        users.extend(senders);
         users.sort();
         users.dedup();
-        types::messages::Messages {
-            messages,
-            topics: vec![],
-            chats: vec![],
-            users: users
+        groups.sort();
+        groups.dedup();
+        (
+            users
                 .iter()
-                .filter_map(|&u| self.world.user(u, me))
+                .filter_map(|&u| self.world.user(u, viewer))
                 .collect(),
-        }
+            groups
+                .iter()
+                .filter_map(|&g| self.world.group(g))
+                .map(|g| world::chat(g, viewer))
+                .collect(),
+        )
     }
 
     fn authorization(&self, user: i64) -> types::auth::Authorization {
@@ -1103,15 +1252,77 @@ impl ApiState {
         }
     }
 
-    fn resolve_peer(&self, me: i64, input: &enums::InputPeer) -> Option<i64> {
+    fn resolve_peer(&self, me: i64, input: &enums::InputPeer) -> Option<PeerRef> {
         match input {
-            enums::InputPeer::InputPeerSelf => Some(me),
+            enums::InputPeer::InputPeerSelf => Some(PeerRef::User(me)),
             enums::InputPeer::User(u) => self
                 .world
                 .account_with_hash(u.user_id, u.access_hash)
-                .map(|a| a.id),
+                .map(|a| PeerRef::User(a.id)),
+            enums::InputPeer::Chat(c) => self
+                .world
+                .group(c.chat_id)
+                .filter(|g| g.channel.is_none() && g.members.contains(&me))
+                .map(|g| PeerRef::Chat(g.id)),
+            enums::InputPeer::Channel(c) => self
+                .channel(c.channel_id, c.access_hash)
+                .map(PeerRef::Channel),
             _ => None,
         }
+    }
+
+    fn input_channel(&self, input: &enums::InputChannel) -> Option<i64> {
+        match input {
+            enums::InputChannel::InputChannel(c) => self.channel(c.channel_id, c.access_hash),
+            _ => None,
+        }
+    }
+
+    /// `messages.invitedUsers` for a group just made or joined: the chat for its
+    /// creator, and the same `updates` pushed to every other member.
+    fn group_created(&mut self, me: i64, id: i64, now: i32) -> Reply {
+        let members = self
+            .world
+            .group(id)
+            .map(|g| g.members.clone())
+            .unwrap_or_default();
+        let mut pushes = Vec::new();
+        for &m in members.iter().filter(|&&m| m != me) {
+            let (users, chats) = self.involved(m, std::iter::empty(), Some(PeerRef::Chat(id)));
+            let update = types::Updates {
+                updates: vec![],
+                users,
+                chats,
+                date: now,
+                seq: 0,
+            };
+            pushes.push((m, update.to_bytes()));
+        }
+        let (mut users, chats) = self.involved(me, std::iter::empty(), Some(PeerRef::Chat(id)));
+        users.extend(members.iter().filter_map(|&u| self.world.user(u, me)));
+        unique(&mut users);
+        let answer = types::messages::InvitedUsers {
+            updates: enums::Updates::Updates(types::Updates {
+                updates: vec![],
+                users,
+                chats,
+                date: now,
+                seq: 0,
+            }),
+            missing_invitees: vec![],
+        };
+        Reply {
+            result: Ok(answer.to_bytes()),
+            pushes,
+        }
+    }
+
+    /// A channel by id, if `access_hash` is its own.
+    fn channel(&self, id: i64, access_hash: i64) -> Option<i64> {
+        self.world
+            .group(id)
+            .filter(|g| g.channel.is_some_and(|(hash, _)| hash == access_hash))
+            .map(|g| g.id)
     }
 
     fn config(&self, dc: usize, now: i32) -> types::Config {

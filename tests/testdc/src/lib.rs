@@ -144,6 +144,33 @@ impl TestDc {
         self.lock().api.set_password(user, password);
     }
 
+    /// Creates a basic group of `creator` and `members`; returns its id.
+    pub fn create_group(&self, creator: i64, title: &str, members: &[i64]) -> i64 {
+        let mut shared = self.lock();
+        let now = shared.now().as_secs() as i32;
+        shared
+            .api
+            .world
+            .create_group(creator, title, members, now, None)
+    }
+
+    /// Creates a channel (`broadcast`: only its creator posts) or supergroup with these
+    /// members; returns its id and access hash.
+    pub fn create_channel(
+        &self,
+        creator: i64,
+        title: &str,
+        members: &[i64],
+        broadcast: bool,
+    ) -> (i64, i64) {
+        let mut shared = self.lock();
+        let now = shared.now().as_secs() as i32;
+        let world = &mut shared.api.world;
+        let id = world.create_group(creator, title, members, now, Some(broadcast));
+        let hash = world.group(id).and_then(|g| g.channel).map_or(0, |c| c.0);
+        (id, hash)
+    }
+
     /// The messages an account received, oldest first.
     pub fn received(&self, user: i64) -> Vec<StoredMessage> {
         self.lock().api.world.received(user)

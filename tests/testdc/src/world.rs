@@ -56,6 +56,78 @@ pub struct StoredDocument {
     pub photo: bool,
 }
 
+/// A chat a message is in, as the server keeps it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum PeerRef {
+    /// A private chat with this user.
+    User(i64),
+    /// A basic group.
+    Chat(i64),
+    /// A channel or supergroup.
+    Channel(i64),
+}
+
+impl PeerRef {
+    /// The TL peer.
+    pub fn tl(self) -> enums::Peer {
+        match self {
+            PeerRef::User(user_id) => enums::Peer::User(types::PeerUser { user_id }),
+            PeerRef::Chat(chat_id) => enums::Peer::Chat(types::PeerChat { chat_id }),
+            PeerRef::Channel(channel_id) => enums::Peer::Channel(types::PeerChannel { channel_id }),
+        }
+    }
+
+    /// The user, for a private chat.
+    pub fn user(self) -> Option<i64> {
+        match self {
+            PeerRef::User(id) => Some(id),
+            _ => None,
+        }
+    }
+}
+
+/// A basic group, or (with `channel`) a channel or supergroup.
+#[derive(Debug, Clone)]
+pub struct Group {
+    /// Its id.
+    pub id: i64,
+    /// Its title.
+    pub title: String,
+    /// Who made it.
+    pub creator: i64,
+    /// Its members (the creator first).
+    pub members: Vec<i64>,
+    /// When it was made.
+    pub date: i32,
+    /// For a channel or supergroup: its access hash and whether only admins post.
+    pub channel: Option<(i64, bool)>,
+}
+
+/// A message to post.
+#[derive(Debug, Clone)]
+pub struct Post<'a> {
+    /// The sender.
+    pub from: i64,
+    /// The text.
+    pub text: &'a str,
+    /// Unix time.
+    pub date: i32,
+    /// An attached document.
+    pub document: Option<i64>,
+    /// Forwarded: the original sender and date.
+    pub forwarded: Option<(i64, i32)>,
+}
+
+/// Where a message went: the sender's copy, and the copies (or, in a channel, the one
+/// message) other accounts must hear of.
+#[derive(Debug, Clone)]
+pub struct Delivered {
+    /// The sender's copy (in a channel, the channel's message).
+    pub sent: StoredMessage,
+    /// Other accounts and their copy.
+    pub others: Vec<(i64, StoredMessage)>,
+}
+
 /// One account.
 #[derive(Debug, Clone)]
 pub struct Account {
@@ -91,8 +163,8 @@ pub struct StoredMessage {
     pub id: i32,
     /// Sent by this account.
     pub out: bool,
-    /// The other side of the private chat.
-    pub peer: i64,
+    /// The chat it is in (for a private chat, the other side).
+    pub peer: PeerRef,
     /// Who sent it.
     pub from: i64,
     /// Unix time.
@@ -153,6 +225,10 @@ pub struct World {
     /// Parts uploaded so far, by (account, file id).
     uploads: HashMap<(i64, i64), BTreeMap<i32, Bytes>>,
     documents: BTreeMap<i64, StoredDocument>,
+    groups: BTreeMap<i64, Group>,
+    /// The message boxes of channels (their own pts).
+    channel_boxes: BTreeMap<i64, MessageBox>,
+    next_group: i64,
 }
 
 impl World {
@@ -165,6 +241,9 @@ impl World {
             secret: seed ^ 0x5851_f42d_4c95_7f2d,
             uploads: HashMap::new(),
             documents: BTreeMap::new(),
+            groups: BTreeMap::new(),
+            channel_boxes: BTreeMap::new(),
+            next_group: 500,
         }
     }
 
@@ -280,7 +359,7 @@ impl World {
         self.deliver(from, to, text, date, document, None)
     }
 
-    /// Stores a message in both boxes (once when writing to oneself).
+    /// Stores a private message in both boxes (once when writing to oneself).
     pub fn deliver(
         &mut self,
         from: i64,
@@ -290,41 +369,202 @@ impl World {
         document: Option<i64>,
         forwarded: Option<(i64, i32)>,
     ) -> (StoredMessage, StoredMessage) {
-        let next_id = |b: Option<&MessageBox>| b.map_or(1, |b| b.last_id + 1);
-        let sent_id = next_id(self.boxes.get(&from));
-        let received_id = if from == to {
-            sent_id
-        } else {
-            next_id(self.boxes.get(&to))
+        let post = Post {
+            from,
+            text,
+            date,
+            document,
+            forwarded,
         };
-        let mut put = |owner: i64, out: bool, peer: i64, id: i32, twin: Option<(i64, i32)>| {
-            let b = self.boxes.entry(owner).or_default();
+        let d = self.post(PeerRef::User(to), &post);
+        let received = d
+            .others
+            .into_iter()
+            .next()
+            .map_or(d.sent.clone(), |(_, m)| m);
+        (d.sent, received)
+    }
+
+    /// Stores a message sent to `to`: a private chat (both boxes), a basic group (every
+    /// member's box) or a channel (its own box). The caller checked that `from` may post.
+    pub fn post(&mut self, to: PeerRef, post: &Post<'_>) -> Delivered {
+        let message = |id, out, peer, pts, twin| StoredMessage {
+            id,
+            out,
+            peer,
+            from: post.from,
+            date: post.date,
+            text: post.text.to_owned(),
+            pts,
+            document: post.document,
+            edit_date: None,
+            forwarded: post.forwarded,
+            twin,
+        };
+        let put = |b: &mut MessageBox, m: StoredMessage| {
             b.pts += 1;
-            b.last_id = id;
-            b.log.push((b.pts, Logged::New(id)));
-            let m = StoredMessage {
-                id,
-                out,
-                peer,
-                from,
-                date,
-                text: text.to_owned(),
-                pts: b.pts,
-                document,
-                edit_date: None,
-                forwarded,
-                twin,
-            };
+            b.last_id = m.id;
+            let m = StoredMessage { pts: b.pts, ..m };
+            b.log.push((b.pts, Logged::New(m.id)));
             b.messages.push(m.clone());
             m
         };
-        if from == to {
-            let sent = put(from, true, to, sent_id, None);
-            return (sent.clone(), sent);
+        let next_id = |b: Option<&MessageBox>| b.map_or(1, |b| b.last_id + 1);
+        match to {
+            PeerRef::User(to) => {
+                let sent_id = next_id(self.boxes.get(&post.from));
+                if to == post.from {
+                    let b = self.boxes.entry(to).or_default();
+                    let sent = put(b, message(sent_id, true, PeerRef::User(to), 0, None));
+                    return Delivered {
+                        sent,
+                        others: Vec::new(),
+                    };
+                }
+                let received_id = next_id(self.boxes.get(&to));
+                let sent = put(
+                    self.boxes.entry(post.from).or_default(),
+                    message(sent_id, true, PeerRef::User(to), 0, Some((to, received_id))),
+                );
+                let received = put(
+                    self.boxes.entry(to).or_default(),
+                    message(
+                        received_id,
+                        false,
+                        PeerRef::User(post.from),
+                        0,
+                        Some((post.from, sent_id)),
+                    ),
+                );
+                Delivered {
+                    sent,
+                    others: vec![(to, received)],
+                }
+            }
+            PeerRef::Chat(chat) => {
+                let members = self
+                    .groups
+                    .get(&chat)
+                    .map(|g| g.members.clone())
+                    .unwrap_or_default();
+                let mut sent = None;
+                let mut others = Vec::new();
+                for member in members {
+                    let id = next_id(self.boxes.get(&member));
+                    let out = member == post.from;
+                    let m = put(
+                        self.boxes.entry(member).or_default(),
+                        message(id, out, to, 0, None),
+                    );
+                    if out {
+                        sent = Some(m);
+                    } else {
+                        others.push((member, m));
+                    }
+                }
+                Delivered {
+                    sent: sent.expect("the sender is a member"),
+                    others,
+                }
+            }
+            PeerRef::Channel(channel) => {
+                let b = self.channel_boxes.entry(channel).or_default();
+                let id = b.last_id + 1;
+                let sent = put(b, message(id, true, to, 0, None));
+                let others = self
+                    .groups
+                    .get(&channel)
+                    .map(|g| g.members.clone())
+                    .unwrap_or_default()
+                    .into_iter()
+                    .filter(|&m| m != post.from)
+                    .map(|m| {
+                        (
+                            m,
+                            StoredMessage {
+                                out: false,
+                                ..sent.clone()
+                            },
+                        )
+                    })
+                    .collect();
+                Delivered { sent, others }
+            }
         }
-        let sent = put(from, true, to, sent_id, Some((to, received_id)));
-        let received = put(to, false, from, received_id, Some((from, sent_id)));
-        (sent, received)
+    }
+
+    /// Creates a basic group (`channel: None`) or a channel (`Some(broadcast)`); the
+    /// creator is its first member. Returns its id.
+    pub fn create_group(
+        &mut self,
+        creator: i64,
+        title: &str,
+        members: &[i64],
+        date: i32,
+        channel: Option<bool>,
+    ) -> i64 {
+        self.next_group += 1;
+        let id = self.next_group;
+        let mut all = vec![creator];
+        all.extend(members.iter().copied().filter(|&m| m != creator));
+        all.dedup();
+        let channel = channel.map(|broadcast| (self.hash_for(id ^ 0x0c4a_0000), broadcast));
+        self.groups.insert(
+            id,
+            Group {
+                id,
+                title: title.to_owned(),
+                creator,
+                members: all,
+                date,
+                channel,
+            },
+        );
+        if channel.is_some() {
+            self.channel_boxes.insert(id, MessageBox::default());
+        }
+        id
+    }
+
+    /// A group by id.
+    pub fn group(&self, id: i64) -> Option<&Group> {
+        self.groups.get(&id)
+    }
+
+    /// Adds members to a group; returns those added.
+    pub fn add_members(&mut self, id: i64, users: &[i64]) -> Vec<i64> {
+        let Some(g) = self.groups.get_mut(&id) else {
+            return Vec::new();
+        };
+        let mut added = Vec::new();
+        for &u in users {
+            if !g.members.contains(&u) {
+                g.members.push(u);
+                added.push(u);
+            }
+        }
+        added
+    }
+
+    /// A channel's pts.
+    pub fn channel_pts(&self, id: i64) -> i32 {
+        self.channel_boxes.get(&id).map_or(0, |b| b.pts)
+    }
+
+    /// A channel's messages after `pts`, oldest first.
+    pub fn channel_changes(&self, id: i64, pts: i32) -> Vec<StoredMessage> {
+        self.channel_boxes
+            .get(&id)
+            .map(|b| b.messages.iter().filter(|m| m.pts > pts).cloned().collect())
+            .unwrap_or_default()
+    }
+
+    /// The groups an account is in.
+    pub fn groups_of(&self, user: i64) -> Vec<&Group> {
+        self.groups
+            .values()
+            .filter(|g| g.members.contains(&user))
+            .collect()
     }
 
     /// One message of a box.
@@ -414,14 +654,32 @@ impl World {
         changes
     }
 
-    /// An account's chats: each peer with the newest message, newest first.
+    /// An account's chats: each peer with the newest message, newest first (channels it
+    /// is in with their newest post).
     pub fn dialogs(&self, owner: i64) -> Vec<StoredMessage> {
-        let Some(b) = self.boxes.get(&owner) else {
-            return Vec::new();
-        };
-        let mut top: BTreeMap<i64, StoredMessage> = BTreeMap::new();
-        for m in &b.messages {
+        let mut top: BTreeMap<PeerRef, StoredMessage> = BTreeMap::new();
+        for m in self
+            .boxes
+            .get(&owner)
+            .map(|b| &b.messages[..])
+            .unwrap_or_default()
+        {
             top.insert(m.peer, m.clone());
+        }
+        for g in self.groups_of(owner) {
+            if let Some(last) = self
+                .channel_boxes
+                .get(&g.id)
+                .and_then(|b| b.messages.last())
+            {
+                top.insert(
+                    last.peer,
+                    StoredMessage {
+                        out: last.from == owner,
+                        ..last.clone()
+                    },
+                );
+            }
         }
         let mut dialogs: Vec<StoredMessage> = top.into_values().collect();
         dialogs.sort_by_key(|m| std::cmp::Reverse(m.id));
@@ -504,19 +762,21 @@ impl World {
         self.boxes.get(&id).map_or(0, |b| b.pts)
     }
 
-    /// An account's messages with `peer`, newest first.
-    pub fn history(&self, id: i64, peer: i64) -> Vec<StoredMessage> {
-        self.boxes
-            .get(&id)
-            .map(|b| {
-                b.messages
-                    .iter()
-                    .rev()
-                    .filter(|m| m.peer == peer)
-                    .cloned()
-                    .collect()
-            })
-            .unwrap_or_default()
+    /// An account's messages with `peer`, newest first (a channel's own, for channels).
+    pub fn history(&self, id: i64, peer: PeerRef) -> Vec<StoredMessage> {
+        let b = match peer {
+            PeerRef::Channel(channel) => self.channel_boxes.get(&channel),
+            _ => self.boxes.get(&id),
+        };
+        b.map(|b| {
+            b.messages
+                .iter()
+                .rev()
+                .filter(|m| m.peer == peer)
+                .cloned()
+                .collect()
+        })
+        .unwrap_or_default()
     }
 
     /// Every message an account received, oldest first.
@@ -598,6 +858,80 @@ pub fn user(a: &Account, is_self: bool) -> enums::User {
     }))
 }
 
+/// The TL chat of a group as `viewer` sees it.
+pub fn chat(g: &Group, viewer: i64) -> enums::Chat {
+    match g.channel {
+        None => enums::Chat::Chat(Box::new(types::Chat {
+            creator: g.creator == viewer,
+            left: false,
+            deactivated: false,
+            call_active: false,
+            call_not_empty: false,
+            noforwards: false,
+            id: g.id,
+            title: g.title.clone(),
+            photo: enums::ChatPhoto::Empty,
+            participants_count: g.members.len() as i32,
+            date: g.date,
+            version: 1,
+            migrated_to: None,
+            admin_rights: None,
+            default_banned_rights: None,
+        })),
+        Some((access_hash, broadcast)) => enums::Chat::Channel(Box::new(types::Channel {
+            creator: g.creator == viewer,
+            left: false,
+            broadcast,
+            verified: false,
+            megagroup: !broadcast,
+            signatures: false,
+            min: false,
+            scam: false,
+            has_link: false,
+            has_geo: false,
+            slowmode_enabled: false,
+            call_active: false,
+            call_not_empty: false,
+            fake: false,
+            gigagroup: false,
+            noforwards: false,
+            join_to_send: false,
+            join_request: false,
+            forum: false,
+            stories_hidden: false,
+            stories_hidden_min: false,
+            stories_unavailable: false,
+            signature_profiles: false,
+            autotranslation: false,
+            broadcast_messages_allowed: false,
+            monoforum: false,
+            forum_tabs: false,
+            id: g.id,
+            access_hash: Some(access_hash),
+            title: g.title.clone(),
+            username: None,
+            photo: enums::ChatPhoto::Empty,
+            date: g.date,
+            restriction_reason: None,
+            admin_rights: None,
+            banned_rights: None,
+            default_banned_rights: None,
+            participants_count: Some(g.members.len() as i32),
+            usernames: None,
+            stories_max_id: None,
+            color: None,
+            profile_color: None,
+            emoji_status: None,
+            level: None,
+            subscription_until_date: None,
+            bot_verification_icon: None,
+            send_paid_messages_stars: None,
+            linked_monoforum_id: None,
+            linked_community_id: None,
+        })),
+    }
+}
+
 /// The TL media of a stored document or photo.
 pub fn document_media(d: &StoredDocument) -> enums::MessageMedia {
     if d.photo {
@@ -677,10 +1011,12 @@ fn message(m: &StoredMessage, owner: i64, media: Option<enums::MessageMedia>) ->
         paid_suggested_post_stars: false,
         paid_suggested_post_ton: false,
         id: m.id,
-        from_id: Some(enums::Peer::User(types::PeerUser { user_id: m.from })),
+        // Broadcast channel posts carry no sender.
+        from_id: (!m.out || !matches!(m.peer, PeerRef::Channel(_)) || m.from != 0)
+            .then_some(enums::Peer::User(types::PeerUser { user_id: m.from })),
         from_boosts_applied: None,
         from_rank: None,
-        peer_id: enums::Peer::User(types::PeerUser { user_id: m.peer }),
+        peer_id: m.peer.tl(),
         saved_peer_id: None,
         fwd_from: m.forwarded.map(|(from, date)| {
             enums::MessageFwdHeader::MessageFwdHeader(Box::new(types::MessageFwdHeader {

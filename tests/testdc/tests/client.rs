@@ -605,3 +605,138 @@ async fn two_step_verification_takes_the_srp_proof() {
         }
     }
 }
+
+fn only_update(body: &[u8]) -> enums::Update {
+    let enums::Updates::Updates(updates) = enums::Updates::from_bytes(body).unwrap() else {
+        panic!("another Updates");
+    };
+    updates.updates.into_iter().next().expect("an update")
+}
+
+#[tokio::test]
+async fn groups_and_channels_carry_messages_to_members() {
+    let dc = start().await;
+    let (mut bot, _) = bot(&dc, 17).await;
+    let mut alice = user(&dc, 2, PHONE, 18).await;
+    let enums::InputPeer::User(bot_peer) = resolve_bot(&mut alice).await else {
+        panic!("not a user");
+    };
+    let bot_user = enums::InputUser::InputUser(types::InputUser {
+        user_id: bot_peer.user_id,
+        access_hash: bot_peer.access_hash,
+    });
+    // A basic group with the bot.
+    let enums::messages::InvitedUsers::InvitedUsers(invited) = alice
+        .invoke(&functions::messages::CreateChat {
+            users: vec![bot_user.clone()],
+            title: "team".into(),
+            ttl_period: None,
+        })
+        .await
+        .unwrap();
+    let enums::Updates::Updates(created) = invited.updates else {
+        panic!("another Updates");
+    };
+    let enums::Chat::Chat(chat) = &created.chats[0] else {
+        panic!("not a basic group");
+    };
+    assert_eq!((chat.title.as_str(), chat.participants_count), ("team", 2));
+    bot.next_update().await; // the bot hears of the group
+    let to_chat = enums::InputPeer::Chat(types::InputPeerChat { chat_id: chat.id });
+    alice
+        .invoke(&send_message(to_chat, "hello team", 20))
+        .await
+        .unwrap();
+    let (_, body) = bot.next_update().await;
+    let enums::Update::NewMessage(new) = only_update(&body) else {
+        panic!("not a new message");
+    };
+    let enums::Message::Message(m) = &new.message else {
+        panic!("not a message");
+    };
+    assert_eq!(m.message, "hello team");
+    assert_eq!(
+        m.peer_id,
+        enums::Peer::Chat(types::PeerChat { chat_id: chat.id })
+    );
+
+    // A broadcast channel: alice posts, the bot (a subscriber) reads and may not post.
+    let enums::Updates::Updates(made) = alice
+        .invoke(&functions::channels::CreateChannel {
+            broadcast: true,
+            megagroup: false,
+            for_import: false,
+            forum: false,
+            title: "news".into(),
+            about: String::new(),
+            geo_point_and_address: None,
+            ttl_period: None,
+        })
+        .await
+        .unwrap()
+    else {
+        panic!("another Updates");
+    };
+    let enums::Chat::Channel(channel) = &made.chats[0] else {
+        panic!("not a channel");
+    };
+    let input_channel = enums::InputChannel::InputChannel(types::InputChannel {
+        channel_id: channel.id,
+        access_hash: channel.access_hash.unwrap(),
+    });
+    alice
+        .invoke(&functions::channels::InviteToChannel {
+            channel: input_channel.clone(),
+            users: vec![bot_user],
+        })
+        .await
+        .unwrap();
+    bot.next_update().await; // the bot hears of the channel
+    let to_channel = enums::InputPeer::Channel(types::InputPeerChannel {
+        channel_id: channel.id,
+        access_hash: channel.access_hash.unwrap(),
+    });
+    alice
+        .invoke(&send_message(to_channel.clone(), "first post", 21))
+        .await
+        .unwrap();
+    let (_, body) = bot.next_update().await;
+    let enums::Update::NewChannelMessage(post) = only_update(&body) else {
+        panic!("not a channel message");
+    };
+    assert_eq!(post.pts, 1);
+    let refused = bot.invoke(&send_message(to_channel, "me too", 22)).await;
+    assert_eq!(
+        refused.unwrap_err(),
+        RpcError::new(403, "CHAT_ADMIN_REQUIRED")
+    );
+    alice
+        .invoke(&send_message(
+            enums::InputPeer::Channel(types::InputPeerChannel {
+                channel_id: channel.id,
+                access_hash: channel.access_hash.unwrap(),
+            }),
+            "second post",
+            23,
+        ))
+        .await
+        .unwrap();
+    let difference = bot
+        .invoke(&functions::updates::GetChannelDifference {
+            force: false,
+            channel: input_channel,
+            filter: enums::ChannelMessagesFilter::Empty,
+            pts: 1,
+            limit: 100,
+        })
+        .await
+        .unwrap();
+    let enums::updates::ChannelDifference::ChannelDifference(difference) = difference else {
+        panic!("no difference: {difference:?}");
+    };
+    assert_eq!((difference.pts, difference.r#final), (2, true));
+    let enums::Message::Message(m) = &difference.new_messages[0] else {
+        panic!("not a message");
+    };
+    assert_eq!(m.message, "second post");
+}
