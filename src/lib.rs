@@ -1,8 +1,10 @@
 //! oxigram: a Telegram MTProto client library and framework for user and bot accounts.
 //!
-//! Today this crate exposes the typed API ([`tl`]): every type and function of the
-//! current layer, encoded and decoded exactly as Telegram does. The sans-IO protocol core,
-//! the runtime adapters and the high-level client build on it.
+//! - [`tl`]: the typed API, every type and function of the current layer.
+//! - [`Client`]: a connection to one DC on the runtime a feature picks (`tokio` by
+//!   default, `async-std`, `smol`, or `blocking` sockets), with `invoke(&request)` typed
+//!   end to end, updates as a stream, keep-alive pings and reconnection.
+//! - [`proto`]: the sans-IO protocol core beneath it.
 //!
 //! ```
 //! use oxigram::tl::{self, Serialize};
@@ -13,7 +15,33 @@
 //! ```
 #![deny(missing_docs)]
 
+pub use oxigram_proto as proto;
+pub use oxigram_runtime::{Client, ClientConfig, InvokeError, Runtime, Update};
 pub use oxigram_tl as tl;
+
+/// The tokio runtime (feature `tokio`, the default).
+#[cfg(feature = "tokio")]
+pub mod tokio {
+    pub use oxigram_tokio::{Tokio, connect};
+}
+
+/// The async-std runtime (feature `async-std`).
+#[cfg(feature = "async-std")]
+pub mod async_std {
+    pub use oxigram_async_std::{AsyncStd, connect};
+}
+
+/// The smol runtime (feature `smol`).
+#[cfg(feature = "smol")]
+pub mod smol {
+    pub use oxigram_smol::{Smol, connect};
+}
+
+/// Blocking sockets, without an async runtime (feature `blocking`).
+#[cfg(feature = "blocking")]
+pub mod blocking {
+    pub use oxigram_blocking::BlockingClient;
+}
 
 // The README's Rust examples compile and run as doctests.
 #[cfg(doctest)]

@@ -303,7 +303,7 @@ impl Connection {
             if now.mono >= self.last_ping + self.config.ping_interval {
                 self.last_ping = now.mono;
                 self.ping_id += 1;
-                session.ping(self.ping_id, self.config.dead_after.as_secs() as i32);
+                session.ping(self.ping_id, self.config.dead_after.as_secs().max(1) as i32);
             }
             session.handle_timeout(now.mono);
         }

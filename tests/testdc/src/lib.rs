@@ -218,6 +218,11 @@ impl TestDc {
         self.lock().api.inject_error(method, error, times);
     }
 
+    /// Keep-alive pings (`ping_delay_disconnect`) received so far, over all DCs.
+    pub fn keepalives(&self) -> u64 {
+        self.lock().keepalives
+    }
+
     /// Connections open now, over all DCs.
     pub fn connection_count(&self) -> usize {
         self.lock().connection_count()

@@ -31,6 +31,8 @@ pub(crate) struct Shared {
     doomed: Vec<(usize, ConnId)>,
     /// Answers held back by `Faults::delay`: (due, dc, session, msg_id, result).
     delayed: Vec<Delayed>,
+    /// Keep-alive pings (`ping_delay_disconnect`) received.
+    pub(crate) keepalives: u64,
 }
 
 type Delayed = (
@@ -111,6 +113,7 @@ impl Shared {
             requests: HashMap::new(),
             doomed: Vec::new(),
             delayed: Vec::new(),
+            keepalives: 0,
         }
     }
 
@@ -150,14 +153,18 @@ impl Shared {
         let unix = self.now();
         for dc in 0..self.servers.len() {
             while let Some(out) = self.servers[dc].poll_event() {
-                let ServerOutput::Request {
-                    conn,
-                    session,
-                    msg_id,
-                    body,
-                } = out
-                else {
-                    continue;
+                let (conn, session, msg_id, body) = match out {
+                    ServerOutput::Request {
+                        conn,
+                        session,
+                        msg_id,
+                        body,
+                    } => (conn, session, msg_id, body),
+                    ServerOutput::Keepalive { .. } => {
+                        self.keepalives += 1;
+                        continue;
+                    }
+                    _ => continue,
                 };
                 let count = self.requests.entry((dc, conn)).or_default();
                 *count += 1;

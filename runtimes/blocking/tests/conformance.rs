@@ -1,0 +1,30 @@
+//! The conformance suite on blocking sockets.
+
+use std::time::Duration;
+
+use oxigram_blocking::BlockingClient;
+use oxigram_conformance::BlockingLike;
+use oxigram_runtime::{Bytes, ClientConfig, InvokeError, Update};
+
+struct Blocking(BlockingClient);
+
+impl BlockingLike for Blocking {
+    fn connect(config: ClientConfig) -> std::io::Result<Self> {
+        BlockingClient::connect(config).map(Blocking)
+    }
+    fn invoke_raw_blocking(&self, body: Bytes) -> Result<Bytes, InvokeError> {
+        self.0.invoke_raw(body)
+    }
+    fn next_update_blocking(&self, timeout: Duration) -> Option<Update> {
+        self.0.next_update(timeout)
+    }
+    fn close_blocking(&mut self) {
+        self.0.close();
+    }
+}
+
+#[test]
+fn conformance() {
+    let env = oxigram_conformance::Env::new();
+    oxigram_conformance::run_blocking::<Blocking>(&env);
+}

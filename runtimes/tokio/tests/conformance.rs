@@ -1,0 +1,13 @@
+//! The conformance suite on tokio.
+
+#[test]
+fn conformance() {
+    let env = oxigram_conformance::Env::new();
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .unwrap();
+    runtime.block_on(oxigram_conformance::run(oxigram_tokio::Tokio, &env));
+    drop(runtime);
+}
