@@ -216,13 +216,7 @@ impl ClientSession {
     /// the first packet on the new connection asks for their state, so each is sent again
     /// only if the server never got it, and its answer asked again if it was lost.
     pub fn connection_lost(&mut self, now: Instant) {
-        let mut in_flight: Vec<RequestId> = self
-            .requests
-            .iter()
-            .filter(|(_, p)| p.msg_id.is_some())
-            .map(|(id, _)| *id)
-            .collect();
-        in_flight.sort();
+        let in_flight = self.in_flight();
         let mut ask = Vec::new();
         for id in in_flight {
             let purpose = self.requests[&id].purpose.clone();
@@ -238,15 +232,21 @@ impl ClientSession {
         self.ask_state(now, ask);
     }
 
-    /// Fails every request in flight with `error`, keeping the queued ones.
-    pub fn fail_in_flight(&mut self, error: RequestError) {
-        let mut in_flight: Vec<RequestId> = self
+    /// The requests sent and not answered, oldest first.
+    fn in_flight(&self) -> Vec<RequestId> {
+        let mut ids: Vec<RequestId> = self
             .requests
             .iter()
             .filter(|(_, p)| p.msg_id.is_some())
             .map(|(id, _)| *id)
             .collect();
-        in_flight.sort();
+        ids.sort();
+        ids
+    }
+
+    /// Fails every request in flight with `error`, keeping the queued ones.
+    pub fn fail_in_flight(&mut self, error: RequestError) {
+        let in_flight = self.in_flight();
         for id in in_flight {
             self.fail(id, error.clone());
         }

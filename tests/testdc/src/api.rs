@@ -853,12 +853,7 @@ impl ApiState {
                 if r.title.trim().is_empty() {
                     return error(400, "CHAT_TITLE_EMPTY");
                 }
-                let Some(members) = r
-                    .users
-                    .iter()
-                    .map(|u| self.resolve_user(me, u))
-                    .collect::<Option<Vec<i64>>>()
-                else {
+                let Some(members) = self.resolve_users(me, &r.users) else {
                     return error(400, "USER_ID_INVALID");
                 };
                 let id = self
@@ -875,15 +870,7 @@ impl ApiState {
                 let id = self
                     .world
                     .create_group(me, r.title.trim(), &[], now, Some(!r.megagroup));
-                let (users, chats) =
-                    self.involved(me, std::iter::empty(), Some(PeerRef::Channel(id)));
-                ok(types::Updates {
-                    updates: vec![],
-                    users,
-                    chats,
-                    date: now,
-                    seq: 0,
-                })
+                ok(self.chat_only(me, PeerRef::Channel(id), now))
             }
             functions::channels::InviteToChannel::CONSTRUCTOR_ID => {
                 let me = me!();
@@ -894,12 +881,7 @@ impl ApiState {
                 if self.world.group(id).is_some_and(|g| g.creator != me) {
                     return error(403, "CHAT_ADMIN_REQUIRED");
                 }
-                let Some(users) = r
-                    .users
-                    .iter()
-                    .map(|u| self.resolve_user(me, u))
-                    .collect::<Option<Vec<i64>>>()
-                else {
+                let Some(users) = self.resolve_users(me, &r.users) else {
                     return error(400, "USER_ID_INVALID");
                 };
                 self.world.add_members(id, &users);
@@ -912,15 +894,7 @@ impl ApiState {
                     return error(400, "CHANNEL_INVALID");
                 };
                 self.world.add_members(id, &[me]);
-                let (users, chats) =
-                    self.involved(me, std::iter::empty(), Some(PeerRef::Channel(id)));
-                ok(types::Updates {
-                    updates: vec![],
-                    users,
-                    chats,
-                    date: now,
-                    seq: 0,
-                })
+                ok(self.chat_only(me, PeerRef::Channel(id), now))
             }
             functions::updates::GetChannelDifference::CONSTRUCTOR_ID => {
                 let me = me!();
@@ -1271,6 +1245,24 @@ impl ApiState {
         }
     }
 
+    /// Every user of `inputs`, or `None` if one does not resolve.
+    fn resolve_users(&self, me: i64, inputs: &[enums::InputUser]) -> Option<Vec<i64>> {
+        inputs.iter().map(|u| self.resolve_user(me, u)).collect()
+    }
+
+    /// `updates` carrying nothing but a chat (and its users), as creating or joining one
+    /// answers.
+    fn chat_only(&self, viewer: i64, chat: PeerRef, now: i32) -> types::Updates {
+        let (users, chats) = self.involved(viewer, std::iter::empty(), Some(chat));
+        types::Updates {
+            updates: vec![],
+            users,
+            chats,
+            date: now,
+            seq: 0,
+        }
+    }
+
     fn input_channel(&self, input: &enums::InputChannel) -> Option<i64> {
         match input {
             enums::InputChannel::InputChannel(c) => self.channel(c.channel_id, c.access_hash),
@@ -1288,15 +1280,7 @@ impl ApiState {
             .unwrap_or_default();
         let mut pushes = Vec::new();
         for &m in members.iter().filter(|&&m| m != me) {
-            let (users, chats) = self.involved(m, std::iter::empty(), Some(PeerRef::Chat(id)));
-            let update = types::Updates {
-                updates: vec![],
-                users,
-                chats,
-                date: now,
-                seq: 0,
-            };
-            pushes.push((m, update.to_bytes()));
+            pushes.push((m, self.chat_only(m, PeerRef::Chat(id), now).to_bytes()));
         }
         let (mut users, chats) = self.involved(me, std::iter::empty(), Some(PeerRef::Chat(id)));
         users.extend(members.iter().filter_map(|&u| self.world.user(u, me)));

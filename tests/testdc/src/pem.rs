@@ -44,21 +44,35 @@ fn der_integer(value: &[u8], out: &mut Vec<u8>) {
     out.extend_from_slice(value);
 }
 
-/// The key as `-----BEGIN RSA PUBLIC KEY-----` PEM (PKCS#1 `RSAPublicKey`).
-pub fn public_key_pem(key: &RsaPublicKey) -> String {
+/// A DER SEQUENCE of positive INTEGERs.
+fn der_sequence(integers: &[&[u8]]) -> Vec<u8> {
     let mut body = Vec::new();
-    der_integer(&key.modulus(), &mut body);
-    der_integer(&key.exponent(), &mut body);
+    for value in integers {
+        der_integer(value, &mut body);
+    }
     let mut der = vec![0x30];
     der_len(body.len(), &mut der);
     der.extend_from_slice(&body);
+    der
+}
+
+/// The key as `-----BEGIN RSA PUBLIC KEY-----` PEM (PKCS#1 `RSAPublicKey`).
+pub fn public_key_pem(key: &RsaPublicKey) -> String {
+    pem_block(
+        "RSA PUBLIC KEY",
+        &der_sequence(&[&key.modulus(), &key.exponent()]),
+    )
+}
+
+/// `der` as a PEM block: base64 in lines of 64 between the BEGIN and END lines.
+fn pem_block(label: &str, der: &[u8]) -> String {
     let text = STANDARD.encode(der);
-    let mut pem = String::from("-----BEGIN RSA PUBLIC KEY-----\n");
+    let mut pem = format!("-----BEGIN {label}-----\n");
     for line in text.as_bytes().chunks(64) {
         pem.push_str(std::str::from_utf8(line).expect("base64 is ASCII"));
         pem.push('\n');
     }
-    pem.push_str("-----END RSA PUBLIC KEY-----\n");
+    pem.push_str(&format!("-----END {label}-----\n"));
     pem
 }
 
@@ -117,22 +131,7 @@ pub fn private_key_from_pem(pem: &str) -> Result<RsaPrivateKey, PemError> {
 
 /// A private key as PEM (for writing the generated key out, and for tests).
 pub fn private_key_pem(n: &[u8], e: &[u8], d: &[u8]) -> String {
-    let mut body = Vec::new();
-    der_integer(&[0], &mut body);
-    for value in [n, e, d] {
-        der_integer(value, &mut body);
-    }
-    let mut der = vec![0x30];
-    der_len(body.len(), &mut der);
-    der.extend_from_slice(&body);
-    let text = STANDARD.encode(der);
-    let mut pem = String::from("-----BEGIN RSA PRIVATE KEY-----\n");
-    for line in text.as_bytes().chunks(64) {
-        pem.push_str(std::str::from_utf8(line).expect("base64 is ASCII"));
-        pem.push('\n');
-    }
-    pem.push_str("-----END RSA PRIVATE KEY-----\n");
-    pem
+    pem_block("RSA PRIVATE KEY", &der_sequence(&[&[0], n, e, d]))
 }
 
 #[cfg(test)]

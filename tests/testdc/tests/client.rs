@@ -38,19 +38,8 @@ async fn connect(dc: &TestDc, id: i32, transport: Kind, obfuscated: bool, seed: 
 
 async fn bot(dc: &TestDc, seed: u8) -> (Client, i64) {
     let mut client = connect(dc, 2, Kind::Intermediate, false, seed).await;
-    let auth = client
-        .invoke(&functions::auth::ImportBotAuthorization {
-            flags: 0,
-            api_id: common::API_ID,
-            api_hash: "hash".into(),
-            bot_auth_token: BOT_TOKEN.into(),
-        })
-        .await
-        .unwrap();
-    let enums::auth::Authorization::Authorization(auth) = auth else {
-        panic!("sign-up required for a bot");
-    };
-    (client, user_ref(&auth.user).0)
+    let id = client.sign_in_bot(BOT_TOKEN).await;
+    (client, id)
 }
 
 async fn user(dc: &TestDc, id: i32, phone: &str, seed: u8) -> Client {

@@ -23,15 +23,7 @@ async fn setup() -> (TestDc, Client) {
         1,
     )
     .await;
-    client
-        .invoke(&functions::auth::ImportBotAuthorization {
-            flags: 0,
-            api_id: common::API_ID,
-            api_hash: "hash".into(),
-            bot_auth_token: "7000003:faults".into(),
-        })
-        .await
-        .unwrap();
+    client.sign_in_bot("7000003:faults").await;
     (dc, client)
 }
 

@@ -113,15 +113,7 @@ async fn two_hundred_connections_send_a_hundred_messages_each() {
                 let mut client =
                     Client::connect(address, 2, &key, Kind::Intermediate, false, None, c as u8)
                         .await;
-                client
-                    .invoke(&functions::auth::ImportBotAuthorization {
-                        flags: 0,
-                        api_id: common::API_ID,
-                        api_hash: "hash".into(),
-                        bot_auth_token: BOT_TOKEN.into(),
-                    })
-                    .await
-                    .unwrap();
+                client.sign_in_bot(BOT_TOKEN).await;
                 let users = client
                     .invoke(&functions::users::GetUsers {
                         id: vec![enums::InputUser::InputUser(types::InputUser {

@@ -179,6 +179,23 @@ impl Client {
         Ok(R::Return::from_bytes(&answer).unwrap())
     }
 
+    /// Signs in as the bot with `token`; returns the bot's user id.
+    pub async fn sign_in_bot(&mut self, token: &str) -> i64 {
+        let auth = self
+            .invoke(&functions::auth::ImportBotAuthorization {
+                flags: 0,
+                api_id: API_ID,
+                api_hash: "hash".into(),
+                bot_auth_token: token.into(),
+            })
+            .await
+            .unwrap();
+        let enums::auth::Authorization::Authorization(auth) = auth else {
+            panic!("sign-up required for a bot");
+        };
+        user_ref(&auth.user).0
+    }
+
     /// Waits for the next update.
     pub async fn next_update(&mut self) -> (u32, Bytes) {
         let deadline = Instant::now() + Duration::from_secs(30);
