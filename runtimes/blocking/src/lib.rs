@@ -123,6 +123,18 @@ impl BlockingClient {
             .ok()
     }
 
+    /// The updates as they come, blocking for each; the iterator ends when the client
+    /// closes.
+    pub fn updates(&self) -> impl Iterator<Item = Update> + '_ {
+        std::iter::from_fn(move || {
+            self.updates
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .recv()
+                .ok()
+        })
+    }
+
     /// Closes the connection: requests still waiting end with `Closed`.
     pub fn close(&mut self) {
         {

@@ -217,11 +217,11 @@ pub fn run_blocking<C: BlockingLike>(env: &Env) {
         .invoke_raw_blocking(sign_in().to_bytes().into())
         .unwrap();
 
-    // 1,000 pipelined requests from several threads.
+    // 1,000 requests pipelined from 50 threads.
     std::thread::scope(|scope| {
-        for _ in 0..4 {
+        for _ in 0..50 {
             scope.spawn(|| {
-                for _ in 0..250 {
+                for _ in 0..20 {
                     assert!(client.invoke_raw_blocking(state_request()).is_ok());
                 }
             });
