@@ -8,6 +8,11 @@ command -v cargo-fuzz >/dev/null || cargo install cargo-fuzz --locked
 # cargo-fuzz passes sanitizer flags that need nightly features; the stable toolchain
 # accepts them with RUSTC_BOOTSTRAP.
 export RUSTC_BOOTSTRAP=1
+# Seed corpora from the shared vectors, when they are beside the checkout.
+vectors="${OXIGRAM_VECTORS:-../../shared/vectors}"
+if [ -d "$vectors" ]; then
+    python3 seeds.py "$vectors"
+fi
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT
 for target in $(cargo fuzz list); do
