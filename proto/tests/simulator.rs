@@ -129,6 +129,26 @@ fn a_hundred_results_in_one_container() {
 }
 
 #[test]
+fn a_slow_answer_is_waited_for() {
+    // The server takes over three minutes; the client asks the state of the requests every
+    // ten seconds, hears they are being processed, and keeps waiting.
+    let mut setup = quiet(Kind::Intermediate, false, false);
+    setup.faults.slow_answers = true;
+    let mut sim = Sim::new(8, setup);
+    for n in 0..5 {
+        sim.request(n);
+    }
+    sim.run_until(Duration::from_secs(600), true);
+    sim.check().unwrap();
+    assert!(
+        sim.outcomes
+            .values()
+            .all(|o| !matches!(o, Outcome::Failed(_)))
+    );
+    assert_eq!(sim.requests_seen, 5, "each request ran once");
+}
+
+#[test]
 fn lost_frames_are_recovered_by_asking_their_state() {
     let mut setup = quiet(Kind::Intermediate, false, false);
     setup.faults.drop = 100;

@@ -736,6 +736,13 @@ impl ClientSession {
                 1..=3 => self.resend(id),
                 // Received, and an answer generated: it was lost on the way.
                 4 if state & 64 != 0 => ask_answers.push(msg_id),
+                // Received and still being worked on: a slow answer is not a lost one, so
+                // the question does not count against the request.
+                4 => {
+                    if let Some(p) = self.requests.get_mut(&id) {
+                        p.checks = 0;
+                    }
+                }
                 _ => {}
             }
         }

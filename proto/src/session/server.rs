@@ -246,6 +246,12 @@ impl ServerSession {
             && let Some(oldest) = self.answer_order.pop_front()
         {
             self.answers.remove(&oldest);
+            // A client that never acknowledges must not grow the index of answer ids:
+            // drop the entries whose answers are gone, now and then.
+            if self.answer_ids.len() > 2 * ANSWER_CACHE {
+                let answers = &self.answers;
+                self.answer_ids.retain(|_, req| answers.contains_key(req));
+            }
         }
         self.answers.insert(req_msg_id, body.clone());
         self.answer_order.push_back(req_msg_id);

@@ -69,6 +69,8 @@ pub struct Faults {
     pub clock_skew: i64,
     /// The application holds answers and releases them in bulk.
     pub bulk_answers: bool,
+    /// The application takes over three minutes to answer.
+    pub slow_answers: bool,
 }
 
 impl Faults {
@@ -105,6 +107,7 @@ impl Faults {
             new_session,
             clock_skew,
             bulk_answers: rng.chance(300),
+            slow_answers: false,
         }
     }
 }
@@ -454,7 +457,12 @@ impl Sim {
                     if self.setup.faults.bulk_answers {
                         self.held.push((session, msg_id, answer));
                     } else {
-                        let delay = Duration::from_millis(self.rng.below(2000));
+                        let slow = if self.setup.faults.slow_answers {
+                            200_000
+                        } else {
+                            0
+                        };
+                        let delay = Duration::from_millis(self.rng.below(2000) + slow);
                         self.answer_seq += 1;
                         self.answers
                             .insert((self.t + delay, self.answer_seq), (session, msg_id, answer));
