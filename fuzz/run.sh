@@ -16,6 +16,15 @@ fi
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT
 for target in $(cargo fuzz list); do
+    # Inputs that once failed (regressions/TARGET/*) must pass before fuzzing goes on.
+    if [ -d "regressions/$target" ]; then
+        echo "== fuzz $target: regression inputs"
+        cargo fuzz run "$target" regressions/"$target"/* >"$log" 2>&1 || {
+            tail -50 "$log"
+            echo "fuzz target $target fails a regression input" >&2
+            exit 1
+        }
+    fi
     echo "== fuzz $target for ${seconds}s"
     status=0
     cargo fuzz run "$target" -- -max_total_time="$seconds" -rss_limit_mb=2048 -timeout=10 \

@@ -738,11 +738,14 @@ impl ClientSession {
                 4 if state & 64 != 0 => ask_answers.push(msg_id),
                 // Received and still being worked on: a slow answer is not a lost one, so
                 // the question does not count against the request.
-                4 => {
+                4 if state & 32 != 0 => {
                     if let Some(p) = self.requests.get_mut(&id) {
                         p.checks = 0;
                     }
                 }
+                // Received but neither running nor answered (refused, and the notice lost):
+                // asked again later, and failed once asked too often. Sending it again
+                // could run it twice on a server that has yet to start it.
                 _ => {}
             }
         }

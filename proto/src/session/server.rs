@@ -98,6 +98,9 @@ pub struct ServerSession {
     /// `(body, answers a client message, the request it answers)`.
     outbox: VecDeque<(Bytes, bool, Option<i64>)>,
     acks: Vec<i64>,
+    /// Messages refused (bad salt, bad id or seqno): reported as not received, so that a
+    /// client that lost the notice sends them again.
+    refused: VecDeque<i64>,
     events: VecDeque<ServerEvent>,
     batch: Vec<OutMessage>,
     batch_answers: Vec<Option<i64>>,
@@ -129,6 +132,7 @@ impl ServerSession {
             answer_ids: HashMap::new(),
             outbox: VecDeque::new(),
             acks: Vec::new(),
+            refused: VecDeque::new(),
             events: VecDeque::new(),
             batch: Vec::new(),
             batch_answers: Vec::new(),
@@ -170,6 +174,7 @@ impl ServerSession {
         }
         if !salt_ok {
             self.replay.insert(inner.msg_id);
+            self.note_refused(inner.msg_id);
             let body = types::BadServerSalt {
                 bad_msg_id: inner.msg_id,
                 bad_msg_seqno: inner.seq_no,
@@ -384,7 +389,15 @@ impl ServerSession {
         None
     }
 
+    fn note_refused(&mut self, msg_id: i64) {
+        if self.refused.len() >= 256 {
+            self.refused.pop_front();
+        }
+        self.refused.push_back(msg_id);
+    }
+
     fn refuse(&mut self, msg_id: i64, seq_no: i32, code: i32) {
+        self.note_refused(msg_id);
         let body = types::BadMsgNotification {
             bad_msg_id: msg_id,
             bad_msg_seqno: seq_no,
@@ -553,10 +566,51 @@ impl ServerSession {
         match self.states.get(&msg_id) {
             Some(RequestState::Processing) => 4 | 8 | 32,
             Some(_) => 4 | 8 | 32 | 64,
+            None if self.refused.contains(&msg_id) => 2,
             None if self.replay.contains(msg_id) => 4 | 8,
             None if self.replay.below_floor(msg_id) => 2,
             None if msg_id_seconds(msg_id) > now + MAX_AHEAD => 3,
             None => 1,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::random::SeededRandom;
+
+    #[test]
+    fn a_refused_message_is_reported_as_not_received() {
+        let key = AuthKey::new([7; 256]);
+        let salts = SaltSchedule::new([1; 32]);
+        let unix = Duration::from_secs(1_700_000_000);
+        let mut session = ServerSession::new(ServerSessionConfig::default(), key, 9, 4, 0, 0);
+        let msg_id = (1_700_000_000i64 << 32) | 4;
+        let request = Inner {
+            salt: 123,
+            session_id: 9,
+            msg_id,
+            seq_no: 1,
+            body: Bytes::from_static(&[1, 0, 0, 0]),
+        };
+        session.handle_message(unix, request, &salts, false);
+        assert_eq!(
+            session.poll_event(),
+            Some(ServerEvent::Refused { msg_id, code: 48 })
+        );
+        assert_eq!(session.state_of(1_700_000_000, msg_id), 2);
+        // What was accepted is reported as received.
+        let accepted = Inner {
+            salt: salts.current(1_700_000_000),
+            session_id: 9,
+            msg_id: msg_id + 4,
+            seq_no: 3,
+            body: Bytes::from_static(&[1, 0, 0, 0]),
+        };
+        session.handle_message(unix, accepted, &salts, true);
+        assert_eq!(session.state_of(1_700_000_000, msg_id + 4) & 7, 4);
+        let mut out = BytesMut::new();
+        assert!(session.poll_transmit(unix, 0, &mut SeededRandom::new([2; 32]), &mut out));
     }
 }
