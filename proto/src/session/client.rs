@@ -3,7 +3,7 @@
 use std::collections::VecDeque;
 use std::time::{Duration, Instant};
 
-use bytes::{BufMut, Bytes, BytesMut};
+use bytes::{Bytes, BytesMut};
 use oxigram_tl::mtproto::{functions, types};
 use oxigram_tl::{Deserialize, Serialize};
 
@@ -12,7 +12,7 @@ use super::error::{Dropped, RequestError, RpcError};
 use super::gzip;
 use super::id_map::IdMap;
 use super::msg_id::MsgIdGenerator;
-use super::outbox::{OutMessage, contained, fits, seal_batch};
+use super::outbox::{OutMessage, ack_body, contained, fits, seal_batch};
 use super::replay::ReplayWindow;
 use super::service::*;
 use super::{Event, RequestId, SessionConfig};
@@ -378,7 +378,7 @@ impl ClientSession {
         batch.clear();
         let mut bytes = 0;
         if !self.acks.is_empty() {
-            let body = self.ack_body();
+            let body = ack_body(&mut self.acks, &mut self.ack_buf);
             bytes += body.len();
             let msg_id = self.ids.next(unix);
             batch.push(OutMessage {
@@ -460,21 +460,6 @@ impl ClientSession {
         batch.clear();
         self.batch = batch;
         written
-    }
-
-    /// A `msgs_ack` of up to 8192 pending acks, written into a buffer that is reused once
-    /// the packet that carried it is gone.
-    fn ack_body(&mut self) -> Bytes {
-        let take = self.acks.len().min(8192);
-        let buf = &mut self.ack_buf;
-        buf.reserve(12 + 8 * take);
-        buf.put_u32_le(MSGS_ACK);
-        buf.put_u32_le(oxigram_tl::VECTOR_ID);
-        buf.put_u32_le(take as u32);
-        for id in self.acks.drain(..take) {
-            buf.put_i64_le(id);
-        }
-        buf.split().freeze()
     }
 
     /// The next event, if any.
@@ -936,9 +921,10 @@ impl ClientSession {
             .iter()
             .filter(|&&(since, _, _)| i64::from(since) > server_now)
             .count();
-        let asking = self.requests.values().any(|p| p.purpose == Purpose::Salts);
         let recently = self.salts_asked_at.is_some_and(|t| server_now < t + 60);
-        if !asking && !recently && ahead < MIN_FUTURE_SALTS {
+        // Checked last: it walks every pending request, and runs before every packet.
+        let due = ahead < MIN_FUTURE_SALTS && !recently;
+        if due && !self.requests.values().any(|p| p.purpose == Purpose::Salts) {
             self.salts_asked_at = Some(server_now);
             let body = functions::GetFutureSalts { num: 8 }.to_bytes();
             self.enqueue_internal(body.into(), Purpose::Salts);

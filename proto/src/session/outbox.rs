@@ -20,6 +20,23 @@ pub(crate) struct OutMessage {
     pub body: Bytes,
 }
 
+/// Most ids one `msgs_ack` carries.
+const MAX_ACKS: usize = 8192;
+
+/// A `msgs_ack` of up to [`MAX_ACKS`] of `acks` (drained from the front), written into
+/// `buf`, whose allocation is reused once the packet that carried it is gone.
+pub(crate) fn ack_body(acks: &mut Vec<i64>, buf: &mut BytesMut) -> Bytes {
+    let take = acks.len().min(MAX_ACKS);
+    buf.reserve(12 + 8 * take);
+    buf.put_u32_le(super::service::MSGS_ACK);
+    buf.put_u32_le(oxigram_tl::VECTOR_ID);
+    buf.put_u32_le(take as u32);
+    for id in acks.drain(..take) {
+        buf.put_i64_le(id);
+    }
+    buf.split().freeze()
+}
+
 /// Whether a message of `len` bytes still fits a container holding `count` messages of
 /// `bytes` bytes.
 pub(crate) fn fits(count: usize, bytes: usize, len: usize) -> bool {

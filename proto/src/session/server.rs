@@ -11,7 +11,7 @@ use super::Inner;
 use super::error::{Dropped, RpcError};
 use super::gzip;
 use super::msg_id::ServerMsgIdGenerator;
-use super::outbox::{OutMessage, fits, seal_batch};
+use super::outbox::{OutMessage, ack_body, fits, seal_batch};
 use super::replay::ReplayWindow;
 use super::salts::SaltSchedule;
 use super::service::*;
@@ -98,6 +98,7 @@ pub struct ServerSession {
     /// `(body, answers a client message, the request it answers)`.
     outbox: VecDeque<(Bytes, bool, Option<i64>)>,
     acks: Vec<i64>,
+    ack_buf: BytesMut,
     /// Messages refused (bad salt, bad id or seqno): reported as not received, so that a
     /// client that lost the notice sends them again.
     refused: VecDeque<i64>,
@@ -132,6 +133,7 @@ impl ServerSession {
             answer_ids: HashMap::new(),
             outbox: VecDeque::new(),
             acks: Vec::new(),
+            ack_buf: BytesMut::new(),
             refused: VecDeque::new(),
             events: VecDeque::new(),
             batch: Vec::new(),
@@ -299,12 +301,7 @@ impl ServerSession {
         answers.clear();
         let mut bytes = 0;
         if !self.acks.is_empty() {
-            let take = self.acks.len().min(8192);
-            let body: Bytes = types::MsgsAck {
-                msg_ids: self.acks.drain(..take).collect(),
-            }
-            .to_bytes()
-            .into();
+            let body = ack_body(&mut self.acks, &mut self.ack_buf);
             bytes += body.len();
             batch.push(OutMessage {
                 msg_id: self.ids.next(unix, false),
