@@ -2,7 +2,7 @@
 
 mod common;
 
-use common::{Client, code_settings, send_message, user_ref};
+use common::{Client, send_message, user_ref};
 use oxigram_proto::session::RpcError;
 use oxigram_proto::transport::Kind;
 use oxigram_testdc::{TestDc, TestDcConfig};
@@ -44,28 +44,7 @@ async fn bot(dc: &TestDc, seed: u8) -> (Client, i64) {
 
 async fn user(dc: &TestDc, id: i32, phone: &str, seed: u8) -> Client {
     let mut client = connect(dc, id, Kind::Abridged, true, seed).await;
-    let sent = client
-        .invoke(&functions::auth::SendCode {
-            phone_number: phone.into(),
-            api_id: common::API_ID,
-            api_hash: "hash".into(),
-            settings: code_settings(),
-        })
-        .await
-        .unwrap();
-    let enums::auth::SentCode::SentCode(sent) = sent else {
-        panic!("unexpected SentCode");
-    };
-    let code = phone[5..6].repeat(5);
-    let auth = client
-        .invoke(&functions::auth::SignIn {
-            phone_number: phone.into(),
-            phone_code_hash: sent.phone_code_hash,
-            phone_code: Some(code),
-            email_verification: None,
-        })
-        .await
-        .unwrap();
+    let auth = client.sign_in_user(phone).await.unwrap();
     assert!(matches!(auth, enums::auth::Authorization::Authorization(_)));
     client
 }
@@ -226,15 +205,7 @@ async fn phone_migrate_then_authorization_moves_to_another_dc() {
     let phone = "9996612345";
     dc.create_user(phone, "Bob");
     let mut on_two = connect(&dc, 2, Kind::Intermediate, false, 10).await;
-    let err = on_two
-        .invoke(&functions::auth::SendCode {
-            phone_number: phone.into(),
-            api_id: common::API_ID,
-            api_hash: "hash".into(),
-            settings: code_settings(),
-        })
-        .await
-        .unwrap_err();
+    let err = on_two.send_code(phone).await.unwrap_err();
     assert_eq!(err, RpcError::new(303, "PHONE_MIGRATE_1"));
     let mut on_one = user(&dc, err.value.unwrap() as i32, phone, 11).await;
     let enums::auth::ExportedAuthorization::ExportedAuthorization(exported) = on_one
@@ -529,27 +500,7 @@ async fn two_step_verification_takes_the_srp_proof() {
     let carol = dc.create_user(phone, "Carol");
     dc.set_password(carol, "correct horse");
     let mut client = connect(&dc, 2, Kind::Intermediate, false, 16).await;
-    let enums::auth::SentCode::SentCode(sent) = client
-        .invoke(&functions::auth::SendCode {
-            phone_number: phone.into(),
-            api_id: common::API_ID,
-            api_hash: "hash".into(),
-            settings: code_settings(),
-        })
-        .await
-        .unwrap()
-    else {
-        panic!("unexpected SentCode");
-    };
-    let needed = client
-        .invoke(&functions::auth::SignIn {
-            phone_number: phone.into(),
-            phone_code_hash: sent.phone_code_hash,
-            phone_code: Some("22222".into()),
-            email_verification: None,
-        })
-        .await
-        .unwrap_err();
+    let needed = client.sign_in_user(phone).await.unwrap_err();
     assert_eq!(needed, RpcError::new(401, "SESSION_PASSWORD_NEEDED"));
     let mut random = SeededRandom::new([3; 32]);
     for (password, accepted) in [("wrong horse", false), ("correct horse", true)] {

@@ -137,27 +137,7 @@ async fn two_hundred_connections_send_a_hundred_messages_each() {
     // The target writes to the bot once, so the bot learns its access hash.
     let mut target_client =
         Client::connect(address, 2, &key, Kind::Intermediate, false, None, 250).await;
-    let sent = target_client
-        .invoke(&functions::auth::SendCode {
-            phone_number: "9996625555".into(),
-            api_id: common::API_ID,
-            api_hash: "hash".into(),
-            settings: common::code_settings(),
-        })
-        .await
-        .unwrap();
-    let enums::auth::SentCode::SentCode(sent) = sent else {
-        panic!("unexpected SentCode");
-    };
-    let auth = target_client
-        .invoke(&functions::auth::SignIn {
-            phone_number: "9996625555".into(),
-            phone_code_hash: sent.phone_code_hash,
-            phone_code: Some("22222".into()),
-            email_verification: None,
-        })
-        .await
-        .unwrap();
+    let auth = target_client.sign_in_user("9996625555").await.unwrap();
     let enums::auth::Authorization::Authorization(auth) = auth else {
         panic!("sign-up required");
     };
