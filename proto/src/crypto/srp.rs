@@ -62,8 +62,7 @@ pub fn prove(
     let group = Group::new(server.g, server.p)?;
     let g_b = padded(server.g_b).ok_or(DhError::ValueRange)?;
     let p = group.prime_bytes();
-    let mut g_padded = [0u8; 256];
-    g_padded[255] = server.g as u8;
+    let g_padded = g_bytes(server.g);
 
     let x = widen::<32>(&password_hash(password, server.salt1, server.salt2));
     let (secret, g_a) = loop {
@@ -75,10 +74,9 @@ pub fn prove(
         }
     };
     let u = widen::<32>(&sha256(&[&g_a, &g_b]));
-    let k = widen::<32>(&sha256(&[&p, &g_padded]));
+    let k = multiplier(&p, &g_padded);
 
-    let params =
-        MontyParams::new_vartime(Odd::new(U2048::from_be_slice(&p)).expect("checked prime"));
+    let params = monty_params(&p);
     let monty = |bytes: &[u8; 256]| FixedMontyForm::new(&U2048::from_be_slice(bytes), &params);
     let v = monty(&g_padded).pow(&U2048::from_be_slice(&x));
     let t = monty(&g_b) - monty(&k) * v;
@@ -88,18 +86,46 @@ pub fn prove(
     let exponent = wide(&secret).wrapping_add(&wide(&u).wrapping_mul(&wide(&x)));
     let s_a = t.pow(&exponent).retrieve();
     let k_a = sha256(&[s_a.to_be_bytes().as_ref()]);
-
-    let (hp, hg) = (sha256(&[&p]), sha256(&[&g_padded]));
-    let hp_xor_hg: [u8; 32] = std::array::from_fn(|i| hp[i] ^ hg[i]);
-    let m1 = sha256(&[
-        &hp_xor_hg,
-        &sha256(&[server.salt1]),
-        &sha256(&[server.salt2]),
+    let m1 = proof_hash(
+        &p,
+        &g_padded,
+        (server.salt1, server.salt2),
         &g_a,
         &g_b,
         &k_a,
-    ]);
+    );
     Ok(SrpProof { a: g_a, m1 })
+}
+
+/// `g` as a 256-byte big-endian number.
+fn g_bytes(g: i32) -> [u8; 256] {
+    let mut out = [0u8; 256];
+    out[255] = g as u8;
+    out
+}
+
+/// The multiplier `k = H(p ‖ g)`.
+fn multiplier(p: &[u8; 256], g: &[u8; 256]) -> [u8; 256] {
+    widen::<32>(&sha256(&[p, g]))
+}
+
+/// Montgomery parameters for a prime the group already checked.
+fn monty_params(p: &[u8; 256]) -> MontyParams<U2048> {
+    MontyParams::new_vartime(Odd::new(U2048::from_be_slice(p)).expect("checked prime"))
+}
+
+/// `M1 = H(H(p) xor H(g) ‖ H(salt1) ‖ H(salt2) ‖ A ‖ B ‖ K)`, which both sides compute.
+fn proof_hash(
+    p: &[u8; 256],
+    g: &[u8; 256],
+    (salt1, salt2): (&[u8], &[u8]),
+    a: &[u8; 256],
+    b: &[u8; 256],
+    k: &[u8; 32],
+) -> [u8; 32] {
+    let (hp, hg) = (sha256(&[p]), sha256(&[g]));
+    let hp_xor_hg: [u8; 32] = std::array::from_fn(|i| hp[i] ^ hg[i]);
+    sha256(&[&hp_xor_hg, &sha256(&[salt1]), &sha256(&[salt2]), a, b, k])
 }
 
 /// (Server role) what a server keeps to check proofs of one password: the verifier
@@ -133,7 +159,7 @@ impl SrpVerifier {
     ) -> Result<Self, DhError> {
         let group = Group::new(g, p)?;
         let x = widen::<32>(&password_hash(password, salt1, salt2));
-        let v = group.power(&Self::g_bytes(g), &x);
+        let v = group.power(&g_bytes(g), &x);
         Ok(SrpVerifier {
             group,
             g,
@@ -141,12 +167,6 @@ impl SrpVerifier {
             salt2: salt2.to_vec(),
             v,
         })
-    }
-
-    fn g_bytes(g: i32) -> [u8; 256] {
-        let mut out = [0u8; 256];
-        out[255] = g as u8;
-        out
     }
 
     /// The salts and group a client needs (`account.password`'s algorithm).
@@ -157,10 +177,9 @@ impl SrpVerifier {
     /// The server's public value `B = k·v + g^b mod p` for a secret `b`.
     pub fn challenge(&self, b: &[u8; 256]) -> [u8; 256] {
         let p = self.group.prime_bytes();
-        let g = Self::g_bytes(self.g);
-        let k = widen::<32>(&sha256(&[&p, &g]));
-        let params =
-            MontyParams::new_vartime(Odd::new(U2048::from_be_slice(&p)).expect("checked prime"));
+        let g = g_bytes(self.g);
+        let k = multiplier(&p, &g);
+        let params = monty_params(&p);
         let monty = |bytes: &[u8; 256]| FixedMontyForm::new(&U2048::from_be_slice(bytes), &params);
         let g_b = monty(&g).pow(&U2048::from_be_slice(b));
         let out = (monty(&k) * monty(&self.v) + g_b).retrieve();
@@ -179,25 +198,15 @@ impl SrpVerifier {
         }
         let g_b = self.challenge(b);
         let p = self.group.prime_bytes();
-        let g = Self::g_bytes(self.g);
+        let g = g_bytes(self.g);
         let u = widen::<32>(&sha256(&[&a, &g_b]));
-        let params =
-            MontyParams::new_vartime(Odd::new(U2048::from_be_slice(&p)).expect("checked prime"));
+        let params = monty_params(&p);
         let monty = |bytes: &[u8; 256]| FixedMontyForm::new(&U2048::from_be_slice(bytes), &params);
         // S = (A · v^u)^b
         let base = monty(&a) * monty(&self.v).pow(&U2048::from_be_slice(&u));
         let s = base.pow(&U2048::from_be_slice(b)).retrieve();
         let k = sha256(&[s.to_be_bytes().as_ref()]);
-        let (hp, hg) = (sha256(&[&p]), sha256(&[&g]));
-        let hp_xor_hg: [u8; 32] = std::array::from_fn(|i| hp[i] ^ hg[i]);
-        let expected = sha256(&[
-            &hp_xor_hg,
-            &sha256(&[&self.salt1]),
-            &sha256(&[&self.salt2]),
-            &a,
-            &g_b,
-            &k,
-        ]);
+        let expected = proof_hash(&p, &g, (&self.salt1, &self.salt2), &a, &g_b, &k);
         // Compared without an early exit, so the time taken says nothing of the match.
         expected
             .iter()
