@@ -71,7 +71,7 @@ def main():
     if args.openssl:
         rates = openssl_rates(args.openssl)
         for op, cipher in [("ige-encrypt", "AES-256-CBC"), ("ige-decrypt", "AES-256-CBC"),
-                           ("ctr", "AES-256-CTR")]:
+                           ("ctr", "AES-256-CTR"), ("ctr-portable", "AES-256-CTR")]:
             ours = res.get(("aes_1mib", op, None, "oxigram"))
             if ours and cipher in rates:
                 mean, tp = ours

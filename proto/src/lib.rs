@@ -5,6 +5,8 @@
 //! and server roles. So far it holds the [`crypto`] primitives; the MTProto service schema
 //! is re-exported as [`schema`].
 #![deny(missing_docs)]
+// `unsafe` lives in one module, `crypto::ctr_vaes`, which says why.
+#![deny(unsafe_code)]
 
 pub mod connection;
 pub mod crypto;

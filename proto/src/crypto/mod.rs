@@ -10,6 +10,8 @@
 //! - [`sha1`] and [`sha256`] of several parts at once.
 
 pub mod ctr;
+#[cfg(target_arch = "x86_64")]
+mod ctr_vaes;
 pub mod dh;
 pub mod factor;
 pub mod ige;
