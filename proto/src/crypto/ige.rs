@@ -40,6 +40,29 @@ pub fn decrypt(data: &mut [u8], key: &[u8; 32], iv: &[u8; 32]) -> Result<(), Cry
     Ok(())
 }
 
+/// Decrypts `data` in place like [`decrypt`], handing the plaintext to `sink` 64 bytes at a
+/// time as soon as each stretch is decrypted (and any shorter rest at the end).
+///
+/// IGE's chain is serial: each block waits for the last one, and the processor's other
+/// units idle. Work on the plaintext placed between the links (hashing it, as MTProto's
+/// message-key check does) runs in that idle time instead of after the whole chain.
+pub fn decrypt_with(
+    data: &mut [u8],
+    key: &[u8; 32],
+    iv: &[u8; 32],
+    sink: impl FnMut(&[u8]),
+) -> Result<(), CryptoError> {
+    check(data)?;
+    let (prev_cipher, prev_plain) = split(iv);
+    Aes256::new(key.into()).decrypt_with_backend(DecryptWith {
+        data,
+        prev_cipher,
+        prev_plain,
+        sink,
+    });
+    Ok(())
+}
+
 struct Encrypt<'a> {
     data: &'a mut [u8],
     prev_cipher: [u8; 16],
@@ -92,6 +115,49 @@ impl BlockCipherDecClosure for Decrypt<'_> {
     }
 }
 
+struct DecryptWith<'a, F> {
+    data: &'a mut [u8],
+    prev_cipher: [u8; 16],
+    prev_plain: [u8; 16],
+    sink: F,
+}
+
+impl<F> BlockSizeUser for DecryptWith<'_, F> {
+    type BlockSize = U16;
+}
+
+impl<F: FnMut(&[u8])> BlockCipherDecClosure for DecryptWith<'_, F> {
+    #[inline(always)]
+    fn call<B: BlockCipherDecBackend<BlockSize = U16>>(mut self, backend: &B) {
+        let mut prev = (self.prev_cipher, self.prev_plain);
+        for stretch in self.data.chunks_mut(64) {
+            decrypt_blocks(backend, stretch, &mut prev);
+            (self.sink)(stretch);
+        }
+    }
+}
+
+/// Decrypts whole blocks in place, carrying the chain's (previous ciphertext, previous
+/// plaintext) in `prev`.
+#[inline(always)]
+fn decrypt_blocks<B: BlockCipherDecBackend<BlockSize = U16>>(
+    backend: &B,
+    data: &mut [u8],
+    prev: &mut ([u8; 16], [u8; 16]),
+) {
+    let (mut prev_cipher, mut prev_plain) = *prev;
+    for chunk in data.chunks_exact_mut(16) {
+        let encrypted: [u8; 16] = chunk.try_into().expect("16-byte chunk");
+        let mut block = xor(&encrypted, &prev_plain).into();
+        backend.decrypt_block_inplace(&mut block);
+        let out = xor(&block.into(), &prev_cipher);
+        chunk.copy_from_slice(&out);
+        prev_cipher = encrypted;
+        prev_plain = out;
+    }
+    *prev = (prev_cipher, prev_plain);
+}
+
 fn check(data: &[u8]) -> Result<(), CryptoError> {
     if data.len().is_multiple_of(16) {
         Ok(())
@@ -130,6 +196,33 @@ mod tests {
         assert_ne!(data, original);
         decrypt(&mut data, &key, &iv).unwrap();
         assert_eq!(data, original);
+    }
+
+    #[test]
+    fn decrypt_with_hands_over_the_plaintext_in_order() {
+        let key = [9u8; 32];
+        let iv: [u8; 32] = std::array::from_fn(|i| (i * 3) as u8);
+        for len in [0usize, 16, 48, 64, 80, 1024, 1040] {
+            let original: Vec<u8> = (0..len as u32).map(|i| (i * 17 % 253) as u8).collect();
+            let mut data = original.clone();
+            encrypt(&mut data, &key, &iv).unwrap();
+            let mut seen = Vec::new();
+            let mut pieces = Vec::new();
+            decrypt_with(&mut data, &key, &iv, |p| {
+                seen.extend_from_slice(p);
+                pieces.push(p.len());
+            })
+            .unwrap();
+            assert_eq!(data, original);
+            assert_eq!(seen, original);
+            // Whole 64-byte stretches, then the rest.
+            assert!(pieces.iter().rev().skip(1).all(|&n| n == 64), "{pieces:?}");
+            assert_eq!(pieces.len(), len.div_ceil(64), "{pieces:?}");
+        }
+        assert_eq!(
+            decrypt_with(&mut [0u8; 20], &key, &iv, |_| {}),
+            Err(CryptoError::UnalignedLength { len: 20 })
+        );
     }
 
     #[test]
