@@ -31,6 +31,42 @@ impl std::error::Error for GenError {}
 /// Structs larger than this many bytes are boxed inside their enum.
 const LARGE_VARIANT: usize = 128;
 
+/// Writes a run of fixed-size values: alone with `put_slice`, several through one array.
+/// The first run of an encoder also writes the `id` (when the caller gives one) in the same
+/// array; an encoder that starts otherwise writes the id alone first.
+fn flush_fixed(s: &mut String, fixed: &mut Vec<(usize, String)>, first: &mut bool) {
+    fn run(s: &mut String, items: &[(usize, String)]) {
+        match items {
+            [] => {}
+            [(_, one)] => {
+                let _ = write!(s, "buf.put_slice({one});");
+            }
+            _ => {
+                let total: usize = items.iter().map(|(n, _)| n).sum();
+                let _ = write!(s, "let mut w = crate::codec::Fixed::<{total}>::new();");
+                for (_, bytes) in items {
+                    let _ = write!(s, " w.put({bytes});");
+                }
+                s.push_str(" w.write(buf);");
+            }
+        }
+    }
+    if std::mem::take(first) {
+        let mut with_id = vec![(4, "&id.to_le_bytes()".to_owned())];
+        with_id.extend(fixed.iter().cloned());
+        s.push_str("        match id { Some(id) => { ");
+        run(s, &with_id);
+        s.push_str(" } None => { ");
+        run(s, fixed);
+        s.push_str(" } }\n");
+    } else if !fixed.is_empty() {
+        s.push_str("        ");
+        run(s, fixed);
+        s.push('\n');
+    }
+    fixed.clear();
+}
+
 /// TL types that map to Rust primitives rather than generated items.
 const BOOL: &str = "Bool";
 /// `gzip_packed` is declared `= Object`; `Object` itself means "any serialized value".
@@ -515,24 +551,59 @@ impl<'a> Ctx<'a> {
         // Serialization.
         let _ = writeln!(
             s,
-            "impl{} crate::SerializeBare for {name}{generics} {{\n    #[allow(unused_variables)]\n    fn serialize_bare<B: ::bytes::BufMut>(&self, buf: &mut B) {{",
+            "impl{} crate::SerializeBare for {name}{generics} {{\n    #[allow(unused_variables)]\n    fn serialize_fields<B: ::bytes::BufMut>(&self, id: Option<u32>, buf: &mut B) {{",
             bounded("Serialize")
         );
+        // Runs of fixed-size values (flag words, ints, longs, ...) are gathered into one
+        // array and written at once: one capacity check and one length update for the run
+        // instead of one per value.
+        // The boxed encoding's id joins the first run: a `peerUser` or a `messageEntityBold`
+        // is then one write.
+        let mut fixed: Vec<(usize, String)> = Vec::new();
+        let mut first = true;
+        for w in &plan.wire {
+            if let Wire::Flags { param } = w {
+                let bits = &plan.bits[param];
+                let expr = if bits.is_empty() {
+                    "0".to_owned()
+                } else {
+                    bits.iter()
+                        .map(|(b, presence)| format!("(u32::from({presence}) << {b})"))
+                        .collect::<Vec<_>>()
+                        .join(" | ")
+                };
+                let _ = writeln!(s, "        let flags_{param}: u32 = {expr};");
+            }
+        }
         for w in &plan.wire {
             match w {
                 Wire::Flags { param } => {
-                    let bits = &plan.bits[param];
-                    let expr = if bits.is_empty() {
-                        "0".to_owned()
-                    } else {
-                        bits.iter()
-                            .map(|(b, presence)| format!("(u32::from({presence}) << {b})"))
-                            .collect::<Vec<_>>()
-                            .join(" | ")
-                    };
-                    let _ = writeln!(s, "        buf.put_u32_le({expr});");
+                    fixed.push((4, format!("&flags_{param}.to_le_bytes()")));
                 }
-                Wire::Value { codec, slot, .. } => {
+                Wire::Value {
+                    codec,
+                    slot,
+                    rust_ty,
+                    ..
+                } => {
+                    if let Slot::TrueFlag(_) = slot {
+                        // Only a bit of a flag word: nothing of its own on the wire.
+                        continue;
+                    }
+                    if let (Slot::Plain(f), Codec::Trait) = (slot, codec) {
+                        let size = match rust_ty.as_str() {
+                            "i32" => Some((4, format!("&self.{f}.to_le_bytes()"))),
+                            "i64" | "f64" => Some((8, format!("&self.{f}.to_le_bytes()"))),
+                            "[u8; 16]" => Some((16, format!("&self.{f}"))),
+                            "[u8; 32]" => Some((32, format!("&self.{f}"))),
+                            _ => None,
+                        };
+                        if let Some(item) = size {
+                            fixed.push(item);
+                            continue;
+                        }
+                    }
+                    flush_fixed(&mut s, &mut fixed, &mut first);
                     let write = |v: &str| match codec {
                         Codec::Trait | Codec::SizedObject(_) => {
                             format!("crate::Serialize::serialize({v}, buf);")
@@ -560,6 +631,7 @@ impl<'a> Ctx<'a> {
                 }
             }
         }
+        flush_fixed(&mut s, &mut fixed, &mut first);
         s.push_str("    }\n}\n");
         // Deserialization. Only a server decodes requests, so functions' decoders are
         // behind a feature: most builds skip compiling them.

@@ -5,6 +5,38 @@ use bytes::BufMut;
 use crate::primitives::with_capacity;
 use crate::{DecodeError, Deserialize, DeserializeBare, Reader, Serialize, SerializeBare};
 
+/// A run of fixed-size fields gathered on the stack, so the generated encoders write it
+/// with one capacity check instead of one per field. The compiler keeps the positions
+/// constant and the bytes in registers.
+pub(crate) struct Fixed<const N: usize> {
+    bytes: [u8; N],
+    at: usize,
+}
+
+impl<const N: usize> Fixed<N> {
+    #[inline(always)]
+    pub(crate) fn new() -> Self {
+        Fixed {
+            bytes: [0; N],
+            at: 0,
+        }
+    }
+
+    /// Appends one field's bytes.
+    #[inline(always)]
+    pub(crate) fn put(&mut self, v: &[u8]) {
+        self.bytes[self.at..self.at + v.len()].copy_from_slice(v);
+        self.at += v.len();
+    }
+
+    /// Writes the run to `buf`.
+    #[inline(always)]
+    pub(crate) fn write<B: BufMut>(&self, buf: &mut B) {
+        debug_assert_eq!(self.at, N);
+        buf.put_slice(&self.bytes);
+    }
+}
+
 /// Writes `vector<T>` without its constructor id: the length, then each element.
 pub(crate) fn put_bare_vec<T: Serialize, B: BufMut>(v: &[T], buf: &mut B) {
     buf.put_u32_le(len_u32(v.len()));
@@ -21,6 +53,7 @@ pub(crate) fn put_bare_vec_of_bare<T: SerializeBare, B: BufMut>(v: &[T], buf: &m
     }
 }
 
+#[inline]
 fn len_u32(len: usize) -> u32 {
     // A vector longer than i32::MAX elements cannot be encoded, nor held in memory as TL.
     u32::try_from(len)

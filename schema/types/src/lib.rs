@@ -110,8 +110,15 @@ pub trait Identifiable {
 ///
 /// Every [`Identifiable`] `SerializeBare` type is [`Serialize`] in its boxed form.
 pub trait SerializeBare {
+    /// Appends the fields, preceded by `id` when one is given (the boxed encoding). The
+    /// generated encoders write the id in one go with the fixed-size fields after it.
+    fn serialize_fields<B: BufMut>(&self, id: Option<u32>, buf: &mut B);
+
     /// Appends the fields, without the id.
-    fn serialize_bare<B: BufMut>(&self, buf: &mut B);
+    #[inline]
+    fn serialize_bare<B: BufMut>(&self, buf: &mut B) {
+        self.serialize_fields(None, buf);
+    }
 }
 
 /// A constructor or function read without its id.
@@ -128,8 +135,7 @@ pub trait DeserializeBare: Sized {
 impl<T: SerializeBare + Identifiable> Serialize for T {
     #[inline]
     fn serialize<B: BufMut>(&self, buf: &mut B) {
-        buf.put_u32_le(T::CONSTRUCTOR_ID);
-        self.serialize_bare(buf);
+        self.serialize_fields(Some(T::CONSTRUCTOR_ID), buf);
     }
 }
 
