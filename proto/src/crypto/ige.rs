@@ -4,7 +4,7 @@
 //! `c[i] = E(p[i] ^ c[i-1]) ^ p[i-1]`. Telegram's 32-byte IV holds `c[-1]` in its first
 //! half and `p[-1]` in its second.
 
-use aes::Aes256;
+use aes::{Aes256Dec, Aes256Enc};
 use aes::cipher::consts::U16;
 use aes::cipher::{
     BlockCipherDecBackend, BlockCipherDecClosure, BlockCipherDecrypt, BlockCipherEncBackend,
@@ -20,7 +20,8 @@ use super::CryptoError;
 pub fn encrypt(data: &mut [u8], key: &[u8; 32], iv: &[u8; 32]) -> Result<(), CryptoError> {
     check(data)?;
     let (prev_cipher, prev_plain) = split(iv);
-    Aes256::new(key.into()).encrypt_with_backend(Encrypt {
+    // Encryption-only and decryption-only ciphers: each expands only the round keys it uses.
+    Aes256Enc::new(key.into()).encrypt_with_backend(Encrypt {
         data,
         prev_cipher,
         prev_plain,
@@ -32,7 +33,7 @@ pub fn encrypt(data: &mut [u8], key: &[u8; 32], iv: &[u8; 32]) -> Result<(), Cry
 pub fn decrypt(data: &mut [u8], key: &[u8; 32], iv: &[u8; 32]) -> Result<(), CryptoError> {
     check(data)?;
     let (prev_cipher, prev_plain) = split(iv);
-    Aes256::new(key.into()).decrypt_with_backend(Decrypt {
+    Aes256Dec::new(key.into()).decrypt_with_backend(Decrypt {
         data,
         prev_cipher,
         prev_plain,
@@ -54,7 +55,7 @@ pub fn decrypt_with(
 ) -> Result<(), CryptoError> {
     check(data)?;
     let (prev_cipher, prev_plain) = split(iv);
-    Aes256::new(key.into()).decrypt_with_backend(DecryptWith {
+    Aes256Dec::new(key.into()).decrypt_with_backend(DecryptWith {
         data,
         prev_cipher,
         prev_plain,
