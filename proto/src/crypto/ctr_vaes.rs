@@ -29,7 +29,7 @@ pub(super) fn available() -> bool {
 
 /// The fifteen AES-256 encryption round keys.
 #[derive(Clone)]
-pub(super) struct RoundKeys([[u8; 16]; 15]);
+pub(super) struct RoundKeys(pub(super) [[u8; 16]; 15]);
 
 impl RoundKeys {
     /// Expands `key`. Call only when [`available`] returned true.
@@ -40,9 +40,10 @@ impl RoundKeys {
     }
 }
 
-/// The AES-256 key schedule with AES-NI's key-generation assist.
+/// The AES-256 key schedule with AES-NI's key-generation assist (also used by
+/// `message_x86`).
 #[target_feature(enable = "aes")]
-fn expand(key: &[u8; 32]) -> RoundKeys {
+pub(super) fn expand(key: &[u8; 32]) -> RoundKeys {
     // One step of the schedule: each word XORs all words before it in `a`, then `t`.
     macro_rules! mix {
         ($a:expr, $t:expr) => {{

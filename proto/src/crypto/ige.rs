@@ -4,12 +4,12 @@
 //! `c[i] = E(p[i] ^ c[i-1]) ^ p[i-1]`. Telegram's 32-byte IV holds `c[-1]` in its first
 //! half and `p[-1]` in its second.
 
-use aes::{Aes256Dec, Aes256Enc};
 use aes::cipher::consts::U16;
 use aes::cipher::{
     BlockCipherDecBackend, BlockCipherDecClosure, BlockCipherDecrypt, BlockCipherEncBackend,
     BlockCipherEncClosure, BlockCipherEncrypt, BlockSizeUser, KeyInit,
 };
+use aes::{Aes256Dec, Aes256Enc};
 
 use super::CryptoError;
 

@@ -77,8 +77,18 @@ pub fn msg_key(auth_key: &AuthKey, sender: Sender, plaintext: &[u8]) -> [u8; 16]
 }
 
 fn msg_key_large(auth_key: &AuthKey, sender: Sender, plaintext: &[u8]) -> [u8; 32] {
+    let prefix = msg_key_prefix(auth_key, sender);
+    #[cfg(target_arch = "x86_64")]
+    if super::message_x86::available() {
+        return super::message_x86::hash_prefixed(prefix, plaintext);
+    }
+    sha256(&[prefix, plaintext])
+}
+
+/// The part of the auth key hashed before a message's plaintext.
+fn msg_key_prefix(auth_key: &AuthKey, sender: Sender) -> &[u8; 32] {
     let x = sender.x();
-    sha256(&[&auth_key.key[88 + x..120 + x], plaintext])
+    auth_key.key[88 + x..120 + x].try_into().expect("32 bytes")
 }
 
 /// The quick acknowledgement a server sends for a message: the first 32 bits of its
@@ -91,8 +101,15 @@ pub fn quick_ack_token(auth_key: &AuthKey, sender: Sender, plaintext: &[u8]) -> 
 /// The AES-256 key and IGE IV for a message with `msg_key`.
 pub fn aes_key_iv(auth_key: &AuthKey, sender: Sender, msg_key: &[u8; 16]) -> ([u8; 32], [u8; 32]) {
     let x = sender.x();
-    let a = sha256(&[msg_key, &auth_key.key[x..x + 36]]);
-    let b = sha256(&[&auth_key.key[40 + x..76 + x], msg_key]);
+    let (a_part, b_part) = (&auth_key.key[x..x + 36], &auth_key.key[40 + x..76 + x]);
+    #[cfg(target_arch = "x86_64")]
+    let (a, b) = if super::message_x86::available() {
+        super::message_x86::key_hashes(msg_key, a_part, b_part)
+    } else {
+        (sha256(&[msg_key, a_part]), sha256(&[b_part, msg_key]))
+    };
+    #[cfg(not(target_arch = "x86_64"))]
+    let (a, b) = (sha256(&[msg_key, a_part]), sha256(&[b_part, msg_key]));
     let mut key = [0u8; 32];
     key[..8].copy_from_slice(&a[..8]);
     key[8..24].copy_from_slice(&b[8..24]);
@@ -110,8 +127,18 @@ pub fn encrypt(
     sender: Sender,
     plaintext: &mut [u8],
 ) -> Result<[u8; 16], CryptoError> {
+    if !plaintext.len().is_multiple_of(16) {
+        return Err(CryptoError::UnalignedLength {
+            len: plaintext.len(),
+        });
+    }
     let msg_key = msg_key(auth_key, sender, plaintext);
     let (key, iv) = aes_key_iv(auth_key, sender, &msg_key);
+    #[cfg(target_arch = "x86_64")]
+    if super::message_x86::available() {
+        super::message_x86::ige_encrypt(&key, &iv, plaintext);
+        return Ok(msg_key);
+    }
     ige::encrypt(plaintext, &key, &iv)?;
     Ok(msg_key)
 }
@@ -127,21 +154,115 @@ pub fn decrypt(
     data: &mut [u8],
 ) -> Result<(), CryptoError> {
     let (key, iv) = aes_key_iv(auth_key, sender, msg_key);
-    // The check's hash runs between the links of the decryption's serial chain rather than
-    // after it: receiving a large message costs little more than its decryption.
-    let x = sender.x();
-    let mut hasher = Sha256::new();
-    hasher.update(&auth_key.key[88 + x..120 + x]);
-    ige::decrypt_with(data, &key, &iv, |plain| hasher.update(plain))?;
-    if hasher.finalize()[8..24] != msg_key[..] {
+    let prefix = msg_key_prefix(auth_key, sender);
+    if !data.len().is_multiple_of(16) {
+        return Err(CryptoError::UnalignedLength { len: data.len() });
+    }
+    #[cfg(target_arch = "x86_64")]
+    let large = if super::message_x86::available() {
+        super::message_x86::decrypt_and_hash(&key, &iv, prefix, data)
+    } else {
+        decrypt_and_hash(&key, &iv, prefix, data)
+    };
+    #[cfg(not(target_arch = "x86_64"))]
+    let large = decrypt_and_hash(&key, &iv, prefix, data);
+    if large[8..24] != msg_key[..] {
         return Err(CryptoError::MessageKey);
     }
     Ok(())
 }
 
+/// Decrypts whole blocks in place and returns `SHA256(prefix ‖ plaintext)`. The hash runs
+/// between the links of the decryption's serial chain rather than after it, so receiving a
+/// large message costs little more than its decryption.
+fn decrypt_and_hash(key: &[u8; 32], iv: &[u8; 32], prefix: &[u8; 32], data: &mut [u8]) -> [u8; 32] {
+    let mut hasher = Sha256::new();
+    hasher.update(prefix);
+    ige::decrypt_with(data, key, iv, |plain| hasher.update(plain))
+        .expect("whole blocks, checked by the caller");
+    hasher.finalize().into()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[cfg(target_arch = "x86_64")]
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(300))]
+
+        #[test]
+        fn the_aes_ni_sha_ni_path_matches_the_portable_one(
+            key in proptest::prelude::any::<[u8; 32]>(),
+            iv in proptest::prelude::any::<[u8; 32]>(),
+            prefix in proptest::prelude::any::<[u8; 32]>(),
+            blocks in 0usize..200,
+            seed in proptest::prelude::any::<u8>(),
+        ) {
+            if !super::super::message_x86::available() {
+                println!("skipped: no AES-NI/SHA-NI on this processor");
+                return Ok(());
+            }
+            let data: Vec<u8> =
+                (0..blocks * 16).map(|i| (i as u8).wrapping_mul(31) ^ seed).collect();
+            let (mut a, mut b) = (data.clone(), data);
+            let fast = super::super::message_x86::decrypt_and_hash(&key, &iv, &prefix, &mut a);
+            let slow = decrypt_and_hash(&key, &iv, &prefix, &mut b);
+            proptest::prop_assert_eq!(a, b);
+            proptest::prop_assert_eq!(fast, slow);
+
+            // Encryption, the plain hash and the key hashes against the portable crates.
+            let x86 = super::super::message_x86::hash_prefixed(&prefix, &data_of(blocks, seed, 1));
+            proptest::prop_assert_eq!(x86, sha256(&[&prefix, &data_of(blocks, seed, 1)]));
+            let mut c = data_of(blocks, seed, 0);
+            let mut d = c.clone();
+            super::super::message_x86::ige_encrypt(&key, &iv, &mut c);
+            ige::encrypt(&mut d, &key, &iv).unwrap();
+            proptest::prop_assert_eq!(c, d);
+            // 36-byte auth key parts made of the random inputs.
+            let msg_key: [u8; 16] = key[..16].try_into().unwrap();
+            let a_part = [&iv[..], &prefix[..4]].concat();
+            let b_part = [&prefix[..4], &key[..]].concat();
+            proptest::prop_assert_eq!(
+                super::super::message_x86::key_hashes(&msg_key, &a_part, &b_part),
+                (sha256(&[&msg_key, &a_part]), sha256(&[&b_part, &msg_key]))
+            );
+        }
+    }
+
+    /// `blocks` whole blocks of test data, plus `extra` bytes (hashes take any length).
+    #[cfg(target_arch = "x86_64")]
+    fn data_of(blocks: usize, seed: u8, extra: usize) -> Vec<u8> {
+        (0..blocks * 16 + extra * (seed as usize % 16))
+            .map(|i| (i as u8).wrapping_mul(13) ^ seed)
+            .collect()
+    }
+
+    #[cfg(target_arch = "x86_64")]
+    #[test]
+    fn short_messages_take_the_same_path_results() {
+        if !super::super::message_x86::available() {
+            println!("skipped: no AES-NI/SHA-NI on this processor");
+            return;
+        }
+        // Every length up to 12 blocks: the prefix-only tail, one and two padding blocks.
+        for blocks in 0..=12 {
+            let data = data_of(blocks, 7, 0);
+            let (mut a, mut b) = (data.clone(), data);
+            let fast =
+                super::super::message_x86::decrypt_and_hash(&[1; 32], &[2; 32], &[3; 32], &mut a);
+            let slow = decrypt_and_hash(&[1; 32], &[2; 32], &[3; 32], &mut b);
+            assert_eq!((a, fast), (b, slow), "{blocks} blocks");
+        }
+        for len in 0..200 {
+            let data: Vec<u8> = (0..len).map(|i| i as u8).collect();
+            assert_eq!(
+                super::super::message_x86::hash_prefixed(&[9; 32], &data),
+                sha256(&[&[9; 32], &data]),
+                "{len} bytes"
+            );
+        }
+    }
 
     #[test]
     fn decrypt_checks_the_message_key() {

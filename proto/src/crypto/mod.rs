@@ -16,6 +16,8 @@ pub mod dh;
 pub mod factor;
 pub mod ige;
 pub mod message;
+#[cfg(target_arch = "x86_64")]
+mod message_x86;
 pub mod rsa;
 pub mod srp;
 
