@@ -220,11 +220,13 @@ fn decrypt_and_hash_ni(
         ($block:expr) => {{
             let block: &mut [u8] = $block;
             let c = load(block);
-            let mut x = _mm_xor_si128(_mm_xor_si128(c, prev_plain), dk[0]);
+            // Only one XOR on the chain: the first round key joins the ciphertext, and the
+            // previous ciphertext joins the last round key, both off the chain.
+            let mut x = _mm_xor_si128(_mm_xor_si128(c, dk[0]), prev_plain);
             for k in &dk[1..14] {
                 x = _mm_aesdec_si128(x, *k);
             }
-            let p = _mm_xor_si128(_mm_aesdeclast_si128(x, dk[14]), prev_cipher);
+            let p = _mm_aesdeclast_si128(x, _mm_xor_si128(dk[14], prev_cipher));
             store(block, p);
             prev_cipher = c;
             prev_plain = p;
@@ -394,11 +396,13 @@ fn ige_encrypt_ni(key: &[u8; 32], iv: &[u8; 32], data: &mut [u8]) {
     let mut prev_plain = load(&iv[16..]);
     for block in data.chunks_exact_mut(16) {
         let p = load(block);
-        let mut x = _mm_xor_si128(_mm_xor_si128(p, prev_cipher), ek[0]);
+        // Only one XOR on the chain, as in decryption: the last round's XOR with its key
+        // also applies the previous plaintext.
+        let mut x = _mm_xor_si128(_mm_xor_si128(p, ek[0]), prev_cipher);
         for k in &ek[1..14] {
             x = _mm_aesenc_si128(x, *k);
         }
-        let c = _mm_xor_si128(_mm_aesenclast_si128(x, ek[14]), prev_plain);
+        let c = _mm_aesenclast_si128(x, _mm_xor_si128(ek[14], prev_plain));
         store(block, c);
         prev_cipher = c;
         prev_plain = p;
