@@ -5,8 +5,8 @@
 //! and server roles. So far it holds the [`crypto`] primitives; the MTProto service schema
 //! is re-exported as [`schema`].
 #![deny(missing_docs)]
-// `unsafe` lives in two modules, `crypto::ctr_vaes` and `crypto::message_x86`, each saying
-// why, each with a safe fallback its tests compare it to.
+// `unsafe` lives in one module, `crypto::x86`, which says why; each of its paths has a safe
+// fallback that tests compare it to.
 #![deny(unsafe_code)]
 
 pub mod connection;

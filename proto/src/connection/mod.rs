@@ -1,5 +1,5 @@
 //! [`Connection`]: the transport, the key exchange and the encrypted session as one sans-IO
-//! state machine, for one connection to one DC. (The server side is [`server::Server`],
+//! state machine, for one connection to one DC. (The server side is `server::Server`,
 //! behind the `server` feature.)
 
 mod plain;

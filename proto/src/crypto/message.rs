@@ -79,8 +79,8 @@ pub fn msg_key(auth_key: &AuthKey, sender: Sender, plaintext: &[u8]) -> [u8; 16]
 fn msg_key_large(auth_key: &AuthKey, sender: Sender, plaintext: &[u8]) -> [u8; 32] {
     let prefix = msg_key_prefix(auth_key, sender);
     #[cfg(target_arch = "x86_64")]
-    if super::message_x86::available() {
-        return super::message_x86::hash_prefixed(prefix, plaintext);
+    if super::x86::message::available() {
+        return super::x86::message::hash_prefixed(prefix, plaintext);
     }
     sha256(&[prefix, plaintext])
 }
@@ -103,8 +103,8 @@ pub fn aes_key_iv(auth_key: &AuthKey, sender: Sender, msg_key: &[u8; 16]) -> ([u
     let x = sender.x();
     let (a_part, b_part) = (&auth_key.key[x..x + 36], &auth_key.key[40 + x..76 + x]);
     #[cfg(target_arch = "x86_64")]
-    let (a, b) = if super::message_x86::available() {
-        super::message_x86::key_hashes(msg_key, a_part, b_part)
+    let (a, b) = if super::x86::message::available() {
+        super::x86::message::key_hashes(msg_key, a_part, b_part)
     } else {
         (sha256(&[msg_key, a_part]), sha256(&[b_part, msg_key]))
     };
@@ -135,8 +135,8 @@ pub fn encrypt(
     let msg_key = msg_key(auth_key, sender, plaintext);
     let (key, iv) = aes_key_iv(auth_key, sender, &msg_key);
     #[cfg(target_arch = "x86_64")]
-    if super::message_x86::available() {
-        super::message_x86::ige_encrypt(&key, &iv, plaintext);
+    if super::x86::message::available() {
+        super::x86::message::ige_encrypt(&key, &iv, plaintext);
         return Ok(msg_key);
     }
     ige::encrypt(plaintext, &key, &iv)?;
@@ -159,8 +159,8 @@ pub fn decrypt(
         return Err(CryptoError::UnalignedLength { len: data.len() });
     }
     #[cfg(target_arch = "x86_64")]
-    let large = if super::message_x86::available() {
-        super::message_x86::decrypt_and_hash(&key, &iv, prefix, data)
+    let large = if super::x86::message::available() {
+        super::x86::message::decrypt_and_hash(&key, &iv, prefix, data)
     } else {
         decrypt_and_hash(&key, &iv, prefix, data)
     };
@@ -199,24 +199,24 @@ mod tests {
             blocks in 0usize..200,
             seed in proptest::prelude::any::<u8>(),
         ) {
-            if !super::super::message_x86::available() {
+            if !super::super::x86::message::available() {
                 println!("skipped: no AES-NI/SHA-NI on this processor");
                 return Ok(());
             }
             let data: Vec<u8> =
                 (0..blocks * 16).map(|i| (i as u8).wrapping_mul(31) ^ seed).collect();
             let (mut a, mut b) = (data.clone(), data);
-            let fast = super::super::message_x86::decrypt_and_hash(&key, &iv, &prefix, &mut a);
+            let fast = super::super::x86::message::decrypt_and_hash(&key, &iv, &prefix, &mut a);
             let slow = decrypt_and_hash(&key, &iv, &prefix, &mut b);
             proptest::prop_assert_eq!(a, b);
             proptest::prop_assert_eq!(fast, slow);
 
             // Encryption, the plain hash and the key hashes against the portable crates.
-            let x86 = super::super::message_x86::hash_prefixed(&prefix, &data_of(blocks, seed, 1));
+            let x86 = super::super::x86::message::hash_prefixed(&prefix, &data_of(blocks, seed, 1));
             proptest::prop_assert_eq!(x86, sha256(&[&prefix, &data_of(blocks, seed, 1)]));
             let mut c = data_of(blocks, seed, 0);
             let mut d = c.clone();
-            super::super::message_x86::ige_encrypt(&key, &iv, &mut c);
+            super::super::x86::message::ige_encrypt(&key, &iv, &mut c);
             ige::encrypt(&mut d, &key, &iv).unwrap();
             proptest::prop_assert_eq!(c, d);
             // 36-byte auth key parts made of the random inputs.
@@ -224,7 +224,7 @@ mod tests {
             let a_part = [&iv[..], &prefix[..4]].concat();
             let b_part = [&prefix[..4], &key[..]].concat();
             proptest::prop_assert_eq!(
-                super::super::message_x86::key_hashes(&msg_key, &a_part, &b_part),
+                super::super::x86::message::key_hashes(&msg_key, &a_part, &b_part),
                 (sha256(&[&msg_key, &a_part]), sha256(&[&b_part, &msg_key]))
             );
         }
@@ -241,7 +241,7 @@ mod tests {
     #[cfg(target_arch = "x86_64")]
     #[test]
     fn short_messages_take_the_same_path_results() {
-        if !super::super::message_x86::available() {
+        if !super::super::x86::message::available() {
             println!("skipped: no AES-NI/SHA-NI on this processor");
             return;
         }
@@ -250,14 +250,14 @@ mod tests {
             let data = data_of(blocks, 7, 0);
             let (mut a, mut b) = (data.clone(), data);
             let fast =
-                super::super::message_x86::decrypt_and_hash(&[1; 32], &[2; 32], &[3; 32], &mut a);
+                super::super::x86::message::decrypt_and_hash(&[1; 32], &[2; 32], &[3; 32], &mut a);
             let slow = decrypt_and_hash(&[1; 32], &[2; 32], &[3; 32], &mut b);
             assert_eq!((a, fast), (b, slow), "{blocks} blocks");
         }
         for len in 0..200 {
             let data: Vec<u8> = (0..len).map(|i| i as u8).collect();
             assert_eq!(
-                super::super::message_x86::hash_prefixed(&[9; 32], &data),
+                super::super::x86::message::hash_prefixed(&[9; 32], &data),
                 sha256(&[&[9; 32], &data]),
                 "{len} bytes"
             );

@@ -7,19 +7,17 @@
 //! - [`factor`]: splitting the key exchange's `pq` into its two primes.
 //! - [`rsa`]: Telegram's RSA keys, their fingerprints and RSA_PAD.
 //! - [`srp`]: the SRP-2048 proof of a two-factor password.
-//! - [`sha1`] and [`sha256`] of several parts at once.
+//! - [`sha1()`] and [`sha256()`] of several parts at once.
 
 pub mod ctr;
-#[cfg(target_arch = "x86_64")]
-mod ctr_vaes;
 pub mod dh;
 pub mod factor;
 pub mod ige;
 pub mod message;
-#[cfg(target_arch = "x86_64")]
-mod message_x86;
 pub mod rsa;
 pub mod srp;
+#[cfg(target_arch = "x86_64")]
+mod x86;
 
 use sha1::Digest as _;
 

@@ -1,6 +1,6 @@
 //! The encrypted session: message ids and sequence numbers, salts, acknowledgements,
 //! containers, `gzip_packed`, service messages, and the incoming checks of the security
-//! guidelines, for the client ([`ClientSession`]) and the server ([`ServerSession`]).
+//! guidelines, for the client ([`ClientSession`]) and the server (`ServerSession`).
 //!
 //! A session never sees a socket: it turns requests into sealed packets and packets into
 //! [`Event`]s. [`crate::connection::Connection`] puts it behind a transport and the key

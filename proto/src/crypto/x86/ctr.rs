@@ -7,87 +7,29 @@
 //! only reachable through `core::arch` intrinsics behind `#[target_feature]`, whose calls,
 //! loads and stores are `unsafe`. Every `unsafe` block below is either such a call, made
 //! only after [`available`] confirmed the features at run time, or an unaligned load/store
-//! whose bounds are stated next to it. [`super::ctr::AesCtr`] keeps the safe `ctr` crate
-//! path as the fallback, and its tests compare the two on random keys, counters
-//! (including carries across 64 and 128 bits) and split points.
-
-#![allow(unsafe_code)]
+//! whose bounds are stated next to it. [`AesCtr`](crate::crypto::ctr::AesCtr) keeps the
+//! safe `ctr` crate path as the fallback, and its tests compare the two on random keys,
+//! counters (including carries across 64 and 128 bits) and split points.
 
 use std::arch::x86_64::*;
 
-/// Blocks encrypted per step: eight 256-bit registers of two blocks each.
-pub(super) const STEP_BLOCKS: usize = 16;
-/// Bytes per step.
-pub(super) const STEP_BYTES: usize = STEP_BLOCKS * 16;
+use super::RoundKeys;
 
-/// Whether this processor runs [`RoundKeys`] and [`xor_steps`].
-pub(super) fn available() -> bool {
+/// Blocks encrypted per step: eight 256-bit registers of two blocks each.
+pub(crate) const STEP_BLOCKS: usize = 16;
+/// Bytes per step.
+pub(crate) const STEP_BYTES: usize = STEP_BLOCKS * 16;
+
+/// Whether this processor runs [`xor_steps`].
+pub(crate) fn available() -> bool {
     std::is_x86_feature_detected!("aes")
         && std::is_x86_feature_detected!("avx2")
         && std::is_x86_feature_detected!("vaes")
 }
 
-/// The fifteen AES-256 encryption round keys.
-#[derive(Clone)]
-pub(super) struct RoundKeys(pub(super) [[u8; 16]; 15]);
-
-impl RoundKeys {
-    /// Expands `key`. Call only when [`available`] returned true.
-    pub(super) fn new(key: &[u8; 32]) -> Self {
-        assert!(available(), "VAES keystream used without VAES");
-        // SAFETY: the assertion above checked the `aes` and `sse2` features it needs.
-        unsafe { expand(key) }
-    }
-}
-
-/// The AES-256 key schedule with AES-NI's key-generation assist (also used by
-/// `message_x86`).
-#[target_feature(enable = "aes")]
-pub(super) fn expand(key: &[u8; 32]) -> RoundKeys {
-    // One step of the schedule: each word XORs all words before it in `a`, then `t`.
-    macro_rules! mix {
-        ($a:expr, $t:expr) => {{
-            let a = $a;
-            let a = _mm_xor_si128(a, _mm_slli_si128::<4>(a));
-            let a = _mm_xor_si128(a, _mm_slli_si128::<4>(a));
-            let a = _mm_xor_si128(a, _mm_slli_si128::<4>(a));
-            _mm_xor_si128(a, $t)
-        }};
-    }
-    macro_rules! pair {
-        ($rk:ident, $i:expr, $rcon:expr) => {{
-            let t = _mm_shuffle_epi32::<0xff>(_mm_aeskeygenassist_si128::<$rcon>($rk[$i - 1]));
-            $rk[$i] = mix!($rk[$i - 2], t);
-            if $i + 1 < 15 {
-                let t = _mm_shuffle_epi32::<0xaa>(_mm_aeskeygenassist_si128::<0>($rk[$i]));
-                $rk[$i + 1] = mix!($rk[$i - 1], t);
-            }
-        }};
-    }
-    let mut rk = [_mm_setzero_si128(); 15];
-    // SAFETY: `key` is 32 readable bytes; unaligned loads of 16 bytes at 0 and 16.
-    unsafe {
-        rk[0] = _mm_loadu_si128(key.as_ptr().cast());
-        rk[1] = _mm_loadu_si128(key.as_ptr().add(16).cast());
-    }
-    pair!(rk, 2, 0x01);
-    pair!(rk, 4, 0x02);
-    pair!(rk, 6, 0x04);
-    pair!(rk, 8, 0x08);
-    pair!(rk, 10, 0x10);
-    pair!(rk, 12, 0x20);
-    pair!(rk, 14, 0x40);
-    let mut out = [[0u8; 16]; 15];
-    for (o, k) in out.iter_mut().zip(rk) {
-        // SAFETY: `o` is 16 writable bytes.
-        unsafe { _mm_storeu_si128(o.as_mut_ptr().cast(), k) };
-    }
-    RoundKeys(out)
-}
-
 /// XORs the keystream of blocks `counter`, `counter + 1`, … into `data`, whose length is a
 /// multiple of [`STEP_BYTES`]. The caller advances its counter by `data.len() / 16`.
-pub(super) fn xor_steps(keys: &RoundKeys, counter: u128, data: &mut [u8]) {
+pub(crate) fn xor_steps(keys: &RoundKeys, counter: u128, data: &mut [u8]) {
     debug_assert_eq!(data.len() % STEP_BYTES, 0);
     assert!(available(), "VAES keystream used without VAES");
     // SAFETY: the features were checked just above.

@@ -11,16 +11,14 @@
 //! `mtproto2_message`). SHA-NI and AES-NI are only reachable through `core::arch`
 //! intrinsics behind `#[target_feature]`, whose calls, loads and stores are `unsafe`. Each
 //! `unsafe` block is such a call, made after [`available`] confirmed the features at run
-//! time, or an unaligned load/store of a 16-byte array. [`super::message`] keeps the
-//! portable path (the `aes` and `sha2` crates) as the fallback, and its tests compare the
-//! two on random keys, IVs and lengths.
-
-#![allow(unsafe_code)]
+//! time, or an unaligned load/store of a 16-byte array. [`message`](crate::crypto::message)
+//! keeps the portable path (the `aes` and `sha2` crates) as the fallback, and its tests
+//! compare the two on random keys, IVs and lengths.
 
 use std::arch::x86_64::*;
 
 /// Whether this processor runs [`decrypt_and_hash`].
-pub(super) fn available() -> bool {
+pub(crate) fn available() -> bool {
     std::is_x86_feature_detected!("aes")
         && std::is_x86_feature_detected!("sha")
         && std::is_x86_feature_detected!("sse4.1")
@@ -29,7 +27,7 @@ pub(super) fn available() -> bool {
 
 /// Decrypts `data` (whole 16-byte blocks) in place with AES-256-IGE under `key` and `iv`,
 /// and returns `SHA256(prefix ‖ plaintext)`.
-pub(super) fn decrypt_and_hash(
+pub(crate) fn decrypt_and_hash(
     key: &[u8; 32],
     iv: &[u8; 32],
     prefix: &[u8; 32],
@@ -203,7 +201,7 @@ fn decrypt_and_hash_ni(
     prefix: &[u8; 32],
     data: &mut [u8],
 ) -> [u8; 32] {
-    let ek = super::ctr_vaes::expand(key);
+    let ek = super::expand(key);
     let ek: [__m128i; 15] = std::array::from_fn(|i| load(&ek.0[i]));
     // The equivalent inverse cipher's keys: reversed, with InvMixColumns on the middle ones.
     let dk: [__m128i; 15] = std::array::from_fn(|i| match i {
@@ -293,7 +291,7 @@ fn decrypt_and_hash_ni(
 }
 
 /// `SHA256(prefix ‖ data)` for any length of `data`.
-pub(super) fn hash_prefixed(prefix: &[u8; 32], data: &[u8]) -> [u8; 32] {
+pub(crate) fn hash_prefixed(prefix: &[u8; 32], data: &[u8]) -> [u8; 32] {
     assert!(available(), "SHA-NI path used without the features");
     // SAFETY: the features were checked just above.
     unsafe { hash_prefixed_ni(prefix, data) }
@@ -350,7 +348,7 @@ fn finish(sha: &mut Sha, prefix: &[u8; 32], with_prefix: bool, rest: &[u8], len:
 /// The two hashes an AES key and IV come from: `SHA256(msg_key ‖ a)` and
 /// `SHA256(b ‖ msg_key)`, with 36-byte `a` and `b`. Each is one block; computed side by
 /// side, the two serial chains overlap.
-pub(super) fn key_hashes(msg_key: &[u8; 16], a: &[u8], b: &[u8]) -> ([u8; 32], [u8; 32]) {
+pub(crate) fn key_hashes(msg_key: &[u8; 16], a: &[u8], b: &[u8]) -> ([u8; 32], [u8; 32]) {
     assert!(available(), "SHA-NI path used without the features");
     assert!(a.len() == 36 && b.len() == 36, "36-byte auth key parts");
     // SAFETY: the features were checked just above.
@@ -377,7 +375,7 @@ fn key_hashes_ni(msg_key: &[u8; 16], a: &[u8], b: &[u8]) -> ([u8; 32], [u8; 32])
 }
 
 /// Encrypts `data` (whole 16-byte blocks) in place with AES-256-IGE under `key` and `iv`.
-pub(super) fn ige_encrypt(key: &[u8; 32], iv: &[u8; 32], data: &mut [u8]) {
+pub(crate) fn ige_encrypt(key: &[u8; 32], iv: &[u8; 32], data: &mut [u8]) {
     assert!(available(), "AES-NI path used without the features");
     assert!(
         data.len().is_multiple_of(16),
@@ -389,7 +387,7 @@ pub(super) fn ige_encrypt(key: &[u8; 32], iv: &[u8; 32], data: &mut [u8]) {
 
 #[target_feature(enable = "aes,sse2")]
 fn ige_encrypt_ni(key: &[u8; 32], iv: &[u8; 32], data: &mut [u8]) {
-    let ek = super::ctr_vaes::expand(key);
+    let ek = super::expand(key);
     let ek: [__m128i; 15] = std::array::from_fn(|i| load(&ek.0[i]));
     // c[i] = E(p[i] ^ c[i-1]) ^ p[i-1]; the IV holds c[-1], then p[-1].
     let mut prev_cipher = load(&iv[..16]);
