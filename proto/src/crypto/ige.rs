@@ -103,16 +103,7 @@ impl BlockSizeUser for Decrypt<'_> {
 impl BlockCipherDecClosure for Decrypt<'_> {
     #[inline(always)]
     fn call<B: BlockCipherDecBackend<BlockSize = U16>>(self, backend: &B) {
-        let (mut prev_cipher, mut prev_plain) = (self.prev_cipher, self.prev_plain);
-        for chunk in self.data.chunks_exact_mut(16) {
-            let encrypted: [u8; 16] = chunk.try_into().expect("16-byte chunk");
-            let mut block = xor(&encrypted, &prev_plain).into();
-            backend.decrypt_block_inplace(&mut block);
-            let out = xor(&block.into(), &prev_cipher);
-            chunk.copy_from_slice(&out);
-            prev_cipher = encrypted;
-            prev_plain = out;
-        }
+        decrypt_blocks(backend, self.data, &mut (self.prev_cipher, self.prev_plain));
     }
 }
 
