@@ -1,4 +1,5 @@
-//! MTProto 2.0 message crypto on x86-64 with AES-NI and SHA-NI: IGE both ways, the message
+//! MTProto 2.0 message crypto on x86-64 with AES-NI and SHA-NI: IGE both ways (also behind
+//! [`ige`](crate::crypto::ige)), the message
 //! key's SHA-256, the two key-derivation hashes, and, for received messages, the decryption
 //! and the message-key check's hash in one loop.
 //!
@@ -194,6 +195,61 @@ impl Job {
     }
 }
 
+/// One link of IGE decryption in place: `p[i] = D(c[i] ^ p[i-1]) ^ c[i-1]`, with `prev_cipher`
+/// and `prev_plain` carrying `c[i-1]` and `p[i-1]` (the IV holds `c[-1]`, then `p[-1]`).
+/// Evaluates to the plaintext block.
+macro_rules! decrypt_link {
+    ($dk:expr, $prev_cipher:ident, $prev_plain:ident, $block:expr) => {{
+        let block: &mut [u8] = $block;
+        let c = load(block);
+        // Only one XOR on the chain: the first round key joins the ciphertext, and the
+        // previous ciphertext joins the last round key, both off the chain.
+        let mut x = _mm_xor_si128(_mm_xor_si128(c, $dk[0]), $prev_plain);
+        for k in &$dk[1..14] {
+            x = _mm_aesdec_si128(x, *k);
+        }
+        let p = _mm_aesdeclast_si128(x, _mm_xor_si128($dk[14], $prev_cipher));
+        store(block, p);
+        $prev_cipher = c;
+        $prev_plain = p;
+        p
+    }};
+}
+
+/// The equivalent inverse cipher's round keys: the encryption keys reversed, with
+/// InvMixColumns on the middle ones.
+#[target_feature(enable = "aes,sse2")]
+fn decryption_keys(key: &[u8; 32]) -> [__m128i; 15] {
+    let ek = super::expand(key);
+    let ek: [__m128i; 15] = std::array::from_fn(|i| load(&ek.0[i]));
+    std::array::from_fn(|i| match i {
+        0 => ek[14],
+        14 => ek[0],
+        _ => _mm_aesimc_si128(ek[14 - i]),
+    })
+}
+
+/// Decrypts `data` (whole 16-byte blocks) in place with AES-256-IGE under `key` and `iv`.
+pub(crate) fn ige_decrypt(key: &[u8; 32], iv: &[u8; 32], data: &mut [u8]) {
+    assert!(available(), "AES-NI path used without the features");
+    assert!(
+        data.len().is_multiple_of(16),
+        "IGE input must be whole blocks"
+    );
+    // SAFETY: the features were checked just above.
+    unsafe { ige_decrypt_ni(key, iv, data) }
+}
+
+#[target_feature(enable = "aes,sse2")]
+fn ige_decrypt_ni(key: &[u8; 32], iv: &[u8; 32], data: &mut [u8]) {
+    let dk = decryption_keys(key);
+    let mut prev_cipher = load(&iv[..16]);
+    let mut prev_plain = load(&iv[16..]);
+    for block in data.chunks_exact_mut(16) {
+        decrypt_link!(dk, prev_cipher, prev_plain, block);
+    }
+}
+
 #[target_feature(enable = "aes,sha,sse2,ssse3,sse4.1")]
 fn decrypt_and_hash_ni(
     key: &[u8; 32],
@@ -201,35 +257,15 @@ fn decrypt_and_hash_ni(
     prefix: &[u8; 32],
     data: &mut [u8],
 ) -> [u8; 32] {
-    let ek = super::expand(key);
-    let ek: [__m128i; 15] = std::array::from_fn(|i| load(&ek.0[i]));
-    // The equivalent inverse cipher's keys: reversed, with InvMixColumns on the middle ones.
-    let dk: [__m128i; 15] = std::array::from_fn(|i| match i {
-        0 => ek[14],
-        14 => ek[0],
-        _ => _mm_aesimc_si128(ek[14 - i]),
-    });
-    // IGE: p[i] = D(c[i] ^ p[i-1]) ^ c[i-1]; the IV holds c[-1], then p[-1]. A macro, not
-    // a closure, so the chain stays in registers (a closure the compiler declined to inline
-    // kept them in memory, adding a store and a load to every link).
+    let dk = decryption_keys(key);
+    // A macro, not a closure, so the chain stays in registers (a closure the compiler
+    // declined to inline kept them in memory, adding a store and a load to every link).
     let mut prev_cipher = load(&iv[..16]);
     let mut prev_plain = load(&iv[16..]);
     macro_rules! step {
-        ($block:expr) => {{
-            let block: &mut [u8] = $block;
-            let c = load(block);
-            // Only one XOR on the chain: the first round key joins the ciphertext, and the
-            // previous ciphertext joins the last round key, both off the chain.
-            let mut x = _mm_xor_si128(_mm_xor_si128(c, dk[0]), prev_plain);
-            for k in &dk[1..14] {
-                x = _mm_aesdec_si128(x, *k);
-            }
-            let p = _mm_aesdeclast_si128(x, _mm_xor_si128(dk[14], prev_cipher));
-            store(block, p);
-            prev_cipher = c;
-            prev_plain = p;
-            p
-        }};
+        ($block:expr) => {
+            decrypt_link!(dk, prev_cipher, prev_plain, $block)
+        };
     }
 
     let mut sha = Sha::new();
