@@ -170,7 +170,8 @@ fn decrypt_blocks<B: BlockCipherDecBackend<BlockSize = U16>>(
     *prev = (prev_cipher, prev_plain);
 }
 
-fn check(data: &[u8]) -> Result<(), CryptoError> {
+/// Refuses input that is not whole 16-byte blocks.
+pub(super) fn check(data: &[u8]) -> Result<(), CryptoError> {
     if data.len().is_multiple_of(16) {
         Ok(())
     } else {

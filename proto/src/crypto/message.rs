@@ -101,15 +101,11 @@ pub fn quick_ack_token(auth_key: &AuthKey, sender: Sender, plaintext: &[u8]) -> 
 /// The AES-256 key and IGE IV for a message with `msg_key`.
 pub fn aes_key_iv(auth_key: &AuthKey, sender: Sender, msg_key: &[u8; 16]) -> ([u8; 32], [u8; 32]) {
     let x = sender.x();
-    let (a_part, b_part) = (&auth_key.key[x..x + 36], &auth_key.key[40 + x..76 + x]);
-    #[cfg(target_arch = "x86_64")]
-    let (a, b) = if super::x86::message::available() {
-        super::x86::message::key_hashes(msg_key, a_part, b_part)
-    } else {
-        (sha256(&[msg_key, a_part]), sha256(&[b_part, msg_key]))
-    };
-    #[cfg(not(target_arch = "x86_64"))]
-    let (a, b) = (sha256(&[msg_key, a_part]), sha256(&[b_part, msg_key]));
+    let (a, b) = key_hashes(
+        msg_key,
+        &auth_key.key[x..x + 36],
+        &auth_key.key[40 + x..76 + x],
+    );
     let mut key = [0u8; 32];
     key[..8].copy_from_slice(&a[..8]);
     key[8..24].copy_from_slice(&b[8..24]);
@@ -121,6 +117,16 @@ pub fn aes_key_iv(auth_key: &AuthKey, sender: Sender, msg_key: &[u8; 16]) -> ([u
     (key, iv)
 }
 
+/// `SHA256(msg_key ‖ a_part)` and `SHA256(b_part ‖ msg_key)`, the hashes the AES key and IV
+/// are cut from.
+fn key_hashes(msg_key: &[u8; 16], a_part: &[u8], b_part: &[u8]) -> ([u8; 32], [u8; 32]) {
+    #[cfg(target_arch = "x86_64")]
+    if super::x86::message::available() {
+        return super::x86::message::key_hashes(msg_key, a_part, b_part);
+    }
+    (sha256(&[msg_key, a_part]), sha256(&[b_part, msg_key]))
+}
+
 /// Encrypts a padded plaintext in place and returns its message key.
 pub fn encrypt(
     auth_key: &AuthKey,
@@ -128,11 +134,7 @@ pub fn encrypt(
     plaintext: &mut [u8],
 ) -> Result<[u8; 16], CryptoError> {
     // Refused before hashing, not after.
-    if !plaintext.len().is_multiple_of(16) {
-        return Err(CryptoError::UnalignedLength {
-            len: plaintext.len(),
-        });
-    }
+    ige::check(plaintext)?;
     let msg_key = msg_key(auth_key, sender, plaintext);
     let (key, iv) = aes_key_iv(auth_key, sender, &msg_key);
     ige::encrypt(plaintext, &key, &iv)?;
@@ -150,18 +152,8 @@ pub fn decrypt(
     data: &mut [u8],
 ) -> Result<(), CryptoError> {
     let (key, iv) = aes_key_iv(auth_key, sender, msg_key);
-    let prefix = msg_key_prefix(auth_key, sender);
-    if !data.len().is_multiple_of(16) {
-        return Err(CryptoError::UnalignedLength { len: data.len() });
-    }
-    #[cfg(target_arch = "x86_64")]
-    let large = if super::x86::message::available() {
-        super::x86::message::decrypt_and_hash(&key, &iv, prefix, data)
-    } else {
-        decrypt_and_hash(&key, &iv, prefix, data)
-    };
-    #[cfg(not(target_arch = "x86_64"))]
-    let large = decrypt_and_hash(&key, &iv, prefix, data);
+    ige::check(data)?;
+    let large = decrypt_and_hash(&key, &iv, msg_key_prefix(auth_key, sender), data);
     if large[8..24] != msg_key[..] {
         return Err(CryptoError::MessageKey);
     }
@@ -172,6 +164,21 @@ pub fn decrypt(
 /// between the links of the decryption's serial chain rather than after it, so receiving a
 /// large message costs little more than its decryption.
 fn decrypt_and_hash(key: &[u8; 32], iv: &[u8; 32], prefix: &[u8; 32], data: &mut [u8]) -> [u8; 32] {
+    #[cfg(target_arch = "x86_64")]
+    if super::x86::message::available() {
+        return super::x86::message::decrypt_and_hash(key, iv, prefix, data);
+    }
+    decrypt_and_hash_portable(key, iv, prefix, data)
+}
+
+/// [`decrypt_and_hash`] on the `aes` and `sha2` crates, for processors without AES-NI and
+/// SHA-NI (and for comparison).
+fn decrypt_and_hash_portable(
+    key: &[u8; 32],
+    iv: &[u8; 32],
+    prefix: &[u8; 32],
+    data: &mut [u8],
+) -> [u8; 32] {
     let mut hasher = Sha256::new();
     hasher.update(prefix);
     ige::decrypt_with(data, key, iv, |plain| hasher.update(plain))
@@ -203,7 +210,7 @@ mod tests {
                 (0..blocks * 16).map(|i| (i as u8).wrapping_mul(31) ^ seed).collect();
             let (mut a, mut b) = (data.clone(), data);
             let fast = super::super::x86::message::decrypt_and_hash(&key, &iv, &prefix, &mut a);
-            let slow = decrypt_and_hash(&key, &iv, &prefix, &mut b);
+            let slow = decrypt_and_hash_portable(&key, &iv, &prefix, &mut b);
             proptest::prop_assert_eq!(a, b);
             proptest::prop_assert_eq!(fast, slow);
 
@@ -243,7 +250,7 @@ mod tests {
             let (mut a, mut b) = (data.clone(), data);
             let fast =
                 super::super::x86::message::decrypt_and_hash(&[1; 32], &[2; 32], &[3; 32], &mut a);
-            let slow = decrypt_and_hash(&[1; 32], &[2; 32], &[3; 32], &mut b);
+            let slow = decrypt_and_hash_portable(&[1; 32], &[2; 32], &[3; 32], &mut b);
             assert_eq!((a, fast), (b, slow), "{blocks} blocks");
         }
         for len in 0..200 {
