@@ -12,7 +12,7 @@ use std::time::{Duration, Instant};
 use bytes::Bytes;
 use oxigram_runtime::{ClientConfig, InvokeError, Runtime, Update};
 use oxigram_testdc::{Faults, TestDc, TestDcConfig};
-use oxigram_tl::{Deserialize, Identifiable, Serialize, enums, functions, types};
+use oxigram_tl::{Deserialize, Serialize, enums, functions};
 
 pub const BOT_TOKEN: &str = "7000009:conformance";
 const API_ID: i32 = 4;
@@ -109,17 +109,8 @@ pub trait BlockingLike: Sized + Sync {
 }
 
 fn text_of(update: &Update) -> String {
-    assert_eq!(update.constructor_id, types::Updates::CONSTRUCTOR_ID);
-    let enums::Updates::Updates(updates) = enums::Updates::from_bytes(&update.body).unwrap() else {
-        panic!("another Updates");
-    };
-    match &updates.updates[0] {
-        enums::Update::NewMessage(u) => match &u.message {
-            enums::Message::Message(m) => m.message.clone(),
-            other => panic!("{other:?}"),
-        },
-        other => panic!("{other:?}"),
-    }
+    oxigram_testdc::pushed_message_text(update.constructor_id, &update.body)
+        .expect("an updates object carrying a new message")
 }
 
 /// Every scenario on an async runtime.

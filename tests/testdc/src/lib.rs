@@ -241,6 +241,27 @@ impl Drop for TestDc {
     }
 }
 
+/// The text of the private message in an update the test DC pushed, given as a client
+/// hands updates out (constructor id and body): an `updates` object whose first update is
+/// `updateNewMessage`. `None` for anything else. [`TestDc::send_message`] pushes such
+/// updates; tests of clients read them back with this.
+pub fn pushed_message_text(constructor_id: u32, body: &[u8]) -> Option<String> {
+    use oxigram_tl::{Deserialize, Identifiable, enums, types};
+    if constructor_id != types::Updates::CONSTRUCTOR_ID {
+        return None;
+    }
+    let enums::Updates::Updates(updates) = enums::Updates::from_bytes(body).ok()? else {
+        return None;
+    };
+    match updates.updates.first()? {
+        enums::Update::NewMessage(u) => match &u.message {
+            enums::Message::Message(m) => Some(m.message.clone()),
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
 /// 32 seed bytes for one purpose (`which`) from the user's seed.
 pub(crate) fn seed_bytes(seed: u64, which: u64) -> [u8; 32] {
     let mut out = [0u8; 32];

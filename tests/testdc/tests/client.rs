@@ -6,7 +6,7 @@ use common::{Client, send_message, user_ref};
 use oxigram_proto::session::RpcError;
 use oxigram_proto::transport::Kind;
 use oxigram_testdc::{TestDc, TestDcConfig};
-use oxigram_tl::{Deserialize, Identifiable, enums, functions, types};
+use oxigram_tl::{Deserialize, enums, functions, types};
 
 const BOT_TOKEN: &str = "7000001:test-token";
 const PHONE: &str = "9996621234";
@@ -132,17 +132,7 @@ async fn resolve_bot(client: &mut Client) -> enums::InputPeer {
 }
 
 fn new_message_text(id: u32, body: &[u8]) -> String {
-    assert_eq!(id, types::Updates::CONSTRUCTOR_ID, "an Updates object");
-    let enums::Updates::Updates(updates) = enums::Updates::from_bytes(body).unwrap() else {
-        panic!("another Updates");
-    };
-    match &updates.updates[0] {
-        enums::Update::NewMessage(u) => match &u.message {
-            enums::Message::Message(m) => m.message.clone(),
-            other => panic!("{other:?}"),
-        },
-        other => panic!("{other:?}"),
-    }
+    oxigram_testdc::pushed_message_text(id, body).expect("an Updates object with a new message")
 }
 
 #[tokio::test]
