@@ -39,11 +39,7 @@ fn requests_made_before_the_key_exists_are_answered() {
     sim.run_until(Duration::from_secs(60), true);
     sim.check().unwrap();
     assert_eq!(sim.outcomes.len(), 20);
-    assert!(
-        sim.outcomes
-            .values()
-            .all(|o| !matches!(o, Outcome::Failed(_)))
-    );
+    assert_eq!(sim.failed(), Vec::<&Outcome>::new());
     assert_eq!(sim.server.key_count(), 1);
 }
 
@@ -59,10 +55,9 @@ fn every_transport_plain_and_obfuscated() {
             sim.check()
                 .unwrap_or_else(|e| panic!("{transport:?} obfuscated={obfuscated}: {e}"));
             assert!(
-                sim.outcomes
-                    .values()
-                    .all(|o| !matches!(o, Outcome::Failed(_))),
-                "{transport:?} obfuscated={obfuscated}"
+                sim.failed().is_empty(),
+                "{transport:?} obfuscated={obfuscated}: {:?}",
+                sim.failed()
             );
         }
     }
@@ -79,12 +74,7 @@ fn a_clock_an_hour_off_is_corrected_by_the_server() {
         }
         sim.run_until(Duration::from_secs(60), true);
         sim.check().unwrap();
-        let failed: Vec<_> = sim
-            .outcomes
-            .values()
-            .filter(|o| matches!(o, Outcome::Failed(_)))
-            .collect();
-        assert!(failed.is_empty(), "{failed:?}");
+        assert_eq!(sim.failed(), Vec::<&Outcome>::new());
         assert_eq!(sim.client.session().unwrap().time_offset() as i64, -skew);
     }
 }
@@ -100,11 +90,7 @@ fn salt_rotation_and_new_sessions_lose_nothing() {
     }
     sim.run_until(Duration::from_secs(600), true);
     sim.check().unwrap();
-    assert!(
-        sim.outcomes
-            .values()
-            .all(|o| !matches!(o, Outcome::Failed(_)))
-    );
+    assert_eq!(sim.failed(), Vec::<&Outcome>::new());
     assert!(
         sim.gaps > 0,
         "new_session_created reaches the caller as a gap"
@@ -121,11 +107,7 @@ fn a_hundred_results_in_one_container() {
     }
     sim.run_until(Duration::from_secs(600), true);
     sim.check().unwrap();
-    assert!(
-        sim.outcomes
-            .values()
-            .all(|o| !matches!(o, Outcome::Failed(_)))
-    );
+    assert_eq!(sim.failed(), Vec::<&Outcome>::new());
 }
 
 #[test]
@@ -140,11 +122,7 @@ fn a_slow_answer_is_waited_for() {
     }
     sim.run_until(Duration::from_secs(600), true);
     sim.check().unwrap();
-    assert!(
-        sim.outcomes
-            .values()
-            .all(|o| !matches!(o, Outcome::Failed(_)))
-    );
+    assert_eq!(sim.failed(), Vec::<&Outcome>::new());
     assert_eq!(sim.requests_seen, 5, "each request ran once");
 }
 
@@ -158,11 +136,7 @@ fn lost_frames_are_recovered_by_asking_their_state() {
     }
     sim.run_until(Duration::from_secs(3600), true);
     sim.check().unwrap();
-    let failed = sim
-        .outcomes
-        .values()
-        .filter(|o| matches!(o, Outcome::Failed(_)))
-        .count();
+    let failed = sim.failed().len();
     assert!(failed < 10, "{failed} of 100 failed");
     // Each request ran once on the server, though frames were lost both ways.
     assert!(
@@ -240,11 +214,7 @@ fn seeded_run(seed: u64, totals: &mut Totals) -> u64 {
     if let Err(e) = sim.check() {
         panic!("seed {seed} ({setup:?}): {e}");
     }
-    let failed = sim
-        .outcomes
-        .values()
-        .filter(|o| matches!(o, Outcome::Failed(_)))
-        .count() as u64;
+    let failed = sim.failed().len() as u64;
     totals.requests += count;
     totals.failed += failed;
     totals.lost += sim

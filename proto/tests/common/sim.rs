@@ -607,6 +607,14 @@ impl Sim {
         }
     }
 
+    /// The outcomes of the requests that failed.
+    pub fn failed(&self) -> Vec<&Outcome> {
+        self.outcomes
+            .values()
+            .filter(|o| matches!(o, Outcome::Failed(_)))
+            .collect()
+    }
+
     /// Whether every issued request has its one final event, and each answer is the one
     /// its request asked for.
     pub fn check(&self) -> Result<(), String> {
