@@ -32,37 +32,31 @@ impl std::error::Error for GenError {}
 const LARGE_VARIANT: usize = 128;
 
 /// Writes a run of fixed-size values: alone with `put_slice`, several through one array.
-/// The first run of an encoder also writes the `id` (when the caller gives one) in the same
-/// array; an encoder that starts otherwise writes the id alone first.
+/// An encoder's first run starts with the `id` slot (filled when the caller gives an id),
+/// so the boxed encoding writes its id in the same array.
 fn flush_fixed(s: &mut String, fixed: &mut Vec<(usize, String)>, first: &mut bool) {
-    fn run(s: &mut String, items: &[(usize, String)]) {
-        match items {
-            [] => {}
-            [(_, one)] => {
-                let _ = write!(s, "buf.put_slice({one});");
-            }
-            _ => {
-                let total: usize = items.iter().map(|(n, _)| n).sum();
-                let _ = write!(s, "let mut w = crate::codec::Fixed::<{total}>::new();");
-                for (_, bytes) in items {
-                    let _ = write!(s, " w.put({bytes});");
-                }
-                s.push_str(" w.write(buf);");
-            }
+    let with_id = std::mem::take(first);
+    match (with_id, fixed.as_slice()) {
+        (false, []) => {}
+        (false, [(_, one)]) => {
+            let _ = writeln!(s, "        buf.put_slice({one});");
         }
-    }
-    if std::mem::take(first) {
-        let mut with_id = vec![(4, "&id.to_le_bytes()".to_owned())];
-        with_id.extend(fixed.iter().cloned());
-        s.push_str("        match id { Some(id) => { ");
-        run(s, &with_id);
-        s.push_str(" } None => { ");
-        run(s, fixed);
-        s.push_str(" } }\n");
-    } else if !fixed.is_empty() {
-        s.push_str("        ");
-        run(s, fixed);
-        s.push('\n');
+        (true, []) => {
+            s.push_str("        crate::codec::Fixed::<4>::with_id(id).write(buf);\n");
+        }
+        _ => {
+            let total: usize =
+                fixed.iter().map(|(n, _)| n).sum::<usize>() + 4 * usize::from(with_id);
+            let start = if with_id { "with_id(id)" } else { "new()" };
+            let _ = write!(
+                s,
+                "        let mut w = crate::codec::Fixed::<{total}>::{start};"
+            );
+            for (_, bytes) in fixed.iter() {
+                let _ = write!(s, " w.put({bytes});");
+            }
+            s.push_str(" w.write(buf);\n");
+        }
     }
     fixed.clear();
 }

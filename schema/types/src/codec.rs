@@ -11,6 +11,8 @@ use crate::{DecodeError, Deserialize, DeserializeBare, Reader, Serialize, Serial
 pub(crate) struct Fixed<const N: usize> {
     bytes: [u8; N],
     at: usize,
+    /// Whether the first four bytes are an absent constructor id, left out when written.
+    skip_id: bool,
 }
 
 impl<const N: usize> Fixed<N> {
@@ -19,7 +21,18 @@ impl<const N: usize> Fixed<N> {
         Fixed {
             bytes: [0; N],
             at: 0,
+            skip_id: false,
         }
+    }
+
+    /// A run that starts with the constructor id when there is one (the boxed encoding):
+    /// the id and the fields after it are then one write.
+    #[inline(always)]
+    pub(crate) fn with_id(id: Option<u32>) -> Self {
+        let mut run = Self::new();
+        run.put(&id.unwrap_or(0).to_le_bytes());
+        run.skip_id = id.is_none();
+        run
     }
 
     /// Appends one field's bytes.
@@ -33,7 +46,13 @@ impl<const N: usize> Fixed<N> {
     #[inline(always)]
     pub(crate) fn write<B: BufMut>(&self, buf: &mut B) {
         debug_assert_eq!(self.at, N);
-        buf.put_slice(&self.bytes);
+        // Two fixed-length copies rather than one of a variable length, which would be a
+        // `memcpy` call.
+        if self.skip_id {
+            buf.put_slice(&self.bytes[4..]);
+        } else {
+            buf.put_slice(&self.bytes);
+        }
     }
 }
 
