@@ -20,6 +20,9 @@ use crate::transport::{Codec, Frame, Framer, Kind, Obfuscated, Role, TransportEr
 
 pub use plain::{PlainError, open_plain, seal_plain};
 
+/// The transport error code of a server that does not know the auth key.
+pub const KEY_UNKNOWN: i32 = -404;
+
 /// The time, as the caller's clocks tell it: monotonic for timers, wall-clock for message
 /// ids. The core never reads a clock itself.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -279,7 +282,12 @@ impl Connection {
                     }
                 }
                 Frame::QuickAck(_) => {}
-                Frame::Error(code) => return Err(self.fail(ConnectionError::TransportCode(code))),
+                Frame::Error(code) => {
+                    if code == KEY_UNKNOWN {
+                        self.drop_key();
+                    }
+                    return Err(self.fail(ConnectionError::TransportCode(code)));
+                }
             }
         }
     }
@@ -462,6 +470,24 @@ impl Connection {
             }
             Err(e) => Err(self.fail(e.into())),
         }
+    }
+
+    /// The server does not know the key: every request it has not answered moves back to
+    /// the queue for the next key (it could not have decrypted them, so none ran), and
+    /// the caller hears that the key is gone.
+    fn drop_key(&mut self) {
+        let Some(mut session) = self.session.take() else {
+            return;
+        };
+        let mut requests = session.take_requests();
+        // Events the session had not handed out yet (answers that arrived before the
+        // error) still belong to the caller.
+        while let Some(event) = session.poll_event() {
+            self.events.push_back(event);
+        }
+        requests.extend(self.waiting.drain(..));
+        self.waiting = requests.into();
+        self.events.push_back(Event::AuthKeyRejected);
     }
 
     fn fail(&mut self, error: ConnectionError) -> ConnectionError {

@@ -252,6 +252,25 @@ impl ClientSession {
         }
     }
 
+    /// Takes every caller request without its final event out of the session, oldest
+    /// first, with the body it went out with: for a caller moving them to another session
+    /// (the server forgot the key, so none of them can have run).
+    pub fn take_requests(&mut self) -> Vec<(RequestId, Bytes)> {
+        let mut ids: Vec<RequestId> = self.requests.keys().copied().collect();
+        ids.sort();
+        // Cleared first: forgetting a queued request would otherwise search the queue.
+        self.queue.clear();
+        let mut taken = Vec::new();
+        for id in ids {
+            if let Some(pending) = self.forget(id)
+                && id.0 < INTERNAL
+            {
+                taken.push((id, pending.body));
+            }
+        }
+        taken
+    }
+
     /// The session ends for good: every request fails with [`RequestError::Closed`].
     pub fn close(&mut self) {
         let mut ids: Vec<RequestId> = self.requests.keys().copied().collect();

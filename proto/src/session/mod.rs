@@ -78,6 +78,11 @@ pub enum Event {
     Dropped(Dropped),
     /// (Connection) a new auth key was created: store it to reuse it next time.
     AuthKeyCreated(Box<crate::handshake::AuthKeyOutcome>),
+    /// (Connection) the server does not know our auth key (transport error `-404`): the
+    /// key is dropped, and a new one is made on the next connection. Requests without an
+    /// answer are sent again under the new key (the server could not have read them);
+    /// a stored copy of the old key is worthless now.
+    AuthKeyRejected,
 }
 
 /// Timers and limits of the client session.
