@@ -37,8 +37,15 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     .await?;
     println!("bot: signed in as @echo_bot");
     let echo = bot.clone();
-    tokio::spawn(async move {
-        while let Some(update) = echo.next_update().await {
+    // Told to stop before the bot closes, so that no reply is cut off half-way.
+    let (stop, mut stopped) = tokio::sync::oneshot::channel::<()>();
+    let echo_task = tokio::spawn(async move {
+        loop {
+            let update = tokio::select! {
+                update = echo.next_update() => update,
+                _ = &mut stopped => break,
+            };
+            let Some(update) = update else { break };
             if let Some((from, text)) = new_message(&update) {
                 let reply = send_message(from, &format!("echo: {text}"));
                 if let Err(e) = echo.invoke(&reply).await {
@@ -99,6 +106,9 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         };
         println!("bot -> user: {reply}");
     }
+    // The echo task finishes the reply it may be sending, then the clients close.
+    drop(stop);
+    echo_task.await?;
     bot.close().await;
     user.close().await;
     println!("done");

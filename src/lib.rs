@@ -3,7 +3,8 @@
 //! - [`tl`]: the typed API, every type and function of the current layer.
 //! - [`Client`]: a connection to one DC on the runtime a feature picks (`tokio` by
 //!   default, `async-std`, `smol`, or `blocking` sockets), with `invoke(&request)` typed
-//!   end to end, updates as a stream, keep-alive pings and reconnection.
+//!   end to end, updates as a stream, [`ClientEvent`]s (keys, connection, missed
+//!   updates), keep-alive pings and reconnection under a [`ReconnectPolicy`].
 //! - [`proto`]: the sans-IO protocol core beneath it.
 //!
 //! ```
@@ -16,7 +17,10 @@
 #![deny(missing_docs)]
 
 pub use oxigram_proto as proto;
-pub use oxigram_runtime::{Client, ClientConfig, InvokeError, Runtime, Update};
+pub use oxigram_runtime::{
+    Client, ClientConfig, ClientEvent, ConnectError, InvokeError, InvokeOptions, LinkError,
+    MissedUpdates, ReconnectPolicy, Runtime, Update,
+};
 pub use oxigram_tl as tl;
 
 /// The tokio runtime (feature `tokio`, the default).

@@ -3,11 +3,13 @@
 
 use std::io;
 use std::net::SocketAddr;
+use std::pin::Pin;
+use std::task::{Context, Poll};
 use std::time::Instant;
 
-use async_std::io::{ReadExt, WriteExt};
+use async_std::io::{Read, Write};
 use async_std::net::TcpStream;
-use oxigram_runtime::{BoxFuture, Client, ClientConfig, Runtime, Socket};
+use oxigram_runtime::{BoxFuture, Client, ClientConfig, ConnectError, Runtime, Socket, Timer};
 
 /// The async-std runtime.
 #[derive(Debug, Clone, Copy, Default)]
@@ -18,17 +20,33 @@ pub struct AsyncStd;
 pub struct AsyncStdSocket(TcpStream);
 
 impl Socket for AsyncStdSocket {
-    fn read<'a>(&'a mut self, buf: &'a mut [u8]) -> BoxFuture<'a, io::Result<usize>> {
-        Box::pin(self.0.read(buf))
+    fn poll_read(&mut self, cx: &mut Context<'_>, buf: &mut [u8]) -> Poll<io::Result<usize>> {
+        Pin::new(&mut self.0).poll_read(cx, buf)
     }
 
-    fn write_all<'a>(&'a mut self, buf: &'a [u8]) -> BoxFuture<'a, io::Result<()>> {
-        Box::pin(self.0.write_all(buf))
+    fn poll_write(&mut self, cx: &mut Context<'_>, buf: &[u8]) -> Poll<io::Result<usize>> {
+        Pin::new(&mut self.0).poll_write(cx, buf)
+    }
+}
+
+/// A timer on the reactor async-std itself runs on (async-io's), moved to each new
+/// deadline; async-std's own `sleep` cannot be moved, so each would be a new future.
+#[derive(Debug)]
+pub struct AsyncStdTimer(async_io::Timer);
+
+impl Timer for AsyncStdTimer {
+    fn reset(&mut self, deadline: Instant) {
+        self.0.set_at(deadline);
+    }
+
+    fn poll_expired(&mut self, cx: &mut Context<'_>) -> Poll<()> {
+        Pin::new(&mut self.0).poll(cx).map(|_| ())
     }
 }
 
 impl Runtime for AsyncStd {
     type Socket = AsyncStdSocket;
+    type Timer = AsyncStdTimer;
 
     fn connect(&self, address: SocketAddr) -> BoxFuture<'static, io::Result<AsyncStdSocket>> {
         Box::pin(async move {
@@ -38,18 +56,16 @@ impl Runtime for AsyncStd {
         })
     }
 
-    fn sleep_until(&self, deadline: Instant) -> BoxFuture<'static, ()> {
-        Box::pin(async_std::task::sleep(
-            deadline.saturating_duration_since(Instant::now()),
-        ))
+    fn timer(&self) -> AsyncStdTimer {
+        AsyncStdTimer(async_io::Timer::never())
     }
 
     fn spawn(&self, task: BoxFuture<'static, ()>) {
-        async_std::task::spawn(task);
+        drop(async_std::task::spawn(task));
     }
 }
 
 /// Connects, with the connection's task on async-std's executor.
-pub async fn connect(config: ClientConfig) -> io::Result<Client> {
+pub async fn connect(config: ClientConfig) -> Result<Client, ConnectError> {
     Client::connect(AsyncStd, config).await
 }

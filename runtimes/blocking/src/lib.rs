@@ -4,7 +4,9 @@
 //! deadline, and handles what arrives; a caller's [`BlockingClient::invoke`] queues its
 //! request and writes it under the same lock, then blocks until its answer. The socket
 //! and the connection state live behind that one lock, so reads, writes and timers never
-//! interleave.
+//! interleave. Reconnection, giving up, timeouts and the event stream follow the same
+//! [`ReconnectPolicy`](oxigram_runtime::ReconnectPolicy) as the async clients: the logic
+//! is the shared [`DriverCore`]'s.
 #![deny(missing_docs)]
 
 use std::io::{self, Read, Write};
@@ -15,39 +17,63 @@ use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
 use bytes::Bytes;
-use oxigram_runtime::{ClientConfig, DriverCore, InvokeError, Update, now, os_seed};
+use oxigram_runtime::{
+    ClientConfig, ClientEvent, ConnectError, DriverCore, InvokeError, InvokeOptions, Outputs,
+    Update, Waiter, now, os_seed,
+};
 use oxigram_tl::{Deserialize, RemoteCall};
 
-/// Longest pause between reconnection attempts.
-const MAX_BACKOFF: Duration = Duration::from_secs(10);
+/// Longest the driver thread sleeps or blocks in a read before it looks at the state
+/// again (a request's own timeout is seen at most this late).
+const MAX_WAIT: Duration = Duration::from_millis(200);
+
+struct Reply(mpsc::SyncSender<Result<Bytes, InvokeError>>);
+
+impl Waiter for Reply {
+    fn finish(self, result: Result<Bytes, InvokeError>) {
+        if self.0.send(result).is_err() {
+            tracing::trace!("an answer arrived for a caller that stopped waiting");
+        }
+    }
+}
 
 struct State {
-    core: DriverCore,
+    core: DriverCore<Reply>,
     /// The write side (a clone of the driver thread's socket).
     socket: Option<TcpStream>,
     closed: bool,
+    next_ticket: u64,
 }
 
 impl State {
-    /// Writes what the core has to send; a failed write leaves the reconnection to the
-    /// driver thread.
+    /// Writes what the core has to send; a failed write drops the socket and tells the
+    /// core, whose policy decides what comes next.
     fn flush(&mut self) {
         let bytes = self.core.transmit(now());
         if bytes.is_empty() {
             return;
         }
         if let Some(socket) = &mut self.socket
-            && socket.write_all(bytes).is_err()
+            && let Err(e) = socket.write_all(bytes)
         {
-            self.socket = None;
+            self.drop_socket(Some(&e));
         }
+    }
+
+    fn drop_socket(&mut self, error: Option<&io::Error>) {
+        if let Some(socket) = self.socket.take()
+            && let Err(e) = socket.shutdown(std::net::Shutdown::Both)
+        {
+            tracing::trace!(%e, "shutting a failed socket down");
+        }
+        self.core.socket_failed(Instant::now(), error);
     }
 }
 
 /// A connection to one DC over a blocking socket.
 pub struct BlockingClient {
     state: Arc<Mutex<State>>,
-    updates: Mutex<mpsc::Receiver<Update>>,
+    outputs: Arc<Outputs>,
     driver: Option<JoinHandle<()>>,
 }
 
@@ -61,48 +87,73 @@ fn lock(state: &Mutex<State>) -> std::sync::MutexGuard<'_, State> {
     state.lock().unwrap_or_else(|e| e.into_inner())
 }
 
-fn open(address: std::net::SocketAddr) -> io::Result<(TcpStream, TcpStream)> {
-    let socket = TcpStream::connect(address)?;
+fn open(address: std::net::SocketAddr, timeout: Duration) -> io::Result<(TcpStream, TcpStream)> {
+    let socket = TcpStream::connect_timeout(&address, timeout)?;
     socket.set_nodelay(true)?;
     let writer = socket.try_clone()?;
     Ok((socket, writer))
 }
 
 impl BlockingClient {
-    /// Connects and starts the driver thread.
-    pub fn connect(config: ClientConfig) -> io::Result<BlockingClient> {
-        let (reader, writer) = open(config.address)?;
+    /// Connects and starts the driver thread. Returns once the connection works (with a
+    /// new key made, unless `config.auth` held one); the first failure ends it.
+    pub fn connect(config: ClientConfig) -> Result<BlockingClient, ConnectError> {
+        let outputs = Arc::new(Outputs::new(config.update_queue));
+        let core = DriverCore::new(
+            config,
+            os_seed().map_err(ConnectError::Os)?,
+            now(),
+            outputs.clone(),
+        );
         let state = Arc::new(Mutex::new(State {
-            core: DriverCore::new(config, os_seed()?, now()),
-            socket: Some(writer),
+            core,
+            socket: None,
             closed: false,
+            next_ticket: 0,
         }));
-        let (update_tx, updates) = mpsc::channel();
         let driver_state = state.clone();
         let driver = std::thread::Builder::new()
             .name("oxigram-driver".into())
-            .spawn(move || drive(driver_state, reader, update_tx))?;
-        Ok(BlockingClient {
+            .spawn(move || drive(driver_state))
+            .map_err(ConnectError::Os)?;
+        let mut client = BlockingClient {
             state,
-            updates: Mutex::new(updates),
+            outputs,
             driver: Some(driver),
-        })
+        };
+        let started = client.outputs.wait_blocking(None, |o| o.started());
+        match started {
+            Some(Err(why)) => {
+                client.close();
+                Err(ConnectError::Link(why))
+            }
+            _ => Ok(client),
+        }
     }
 
     /// Sends a request (a serialized TL function) and blocks until its raw answer.
     pub fn invoke_raw(&self, body: Bytes) -> Result<Bytes, InvokeError> {
-        let (tx, rx) = mpsc::channel();
+        self.invoke_raw_with(body, InvokeOptions::default())
+    }
+
+    /// [`BlockingClient::invoke_raw`] with options: with a timeout, the request ends
+    /// with [`InvokeError::Timeout`] and leaves nothing behind.
+    pub fn invoke_raw_with(
+        &self,
+        body: Bytes,
+        options: InvokeOptions,
+    ) -> Result<Bytes, InvokeError> {
+        let (tx, rx) = mpsc::sync_channel(1);
         {
             let mut state = lock(&self.state);
             if state.closed {
                 return Err(InvokeError::Closed);
             }
-            state.core.request(
-                body,
-                Box::new(move |result| {
-                    let _ = tx.send(result);
-                }),
-            );
+            let ticket = state.next_ticket;
+            state.next_ticket += 1;
+            state
+                .core
+                .request(Instant::now(), ticket, body, Reply(tx), options.timeout);
             state.flush();
         }
         rx.recv().map_err(|_| InvokeError::Closed)?
@@ -110,29 +161,41 @@ impl BlockingClient {
 
     /// Sends a typed request and decodes its answer.
     pub fn invoke<F: RemoteCall>(&self, request: &F) -> Result<F::Return, InvokeError> {
-        let answer = self.invoke_raw(request.to_bytes().into())?;
+        self.invoke_with(request, InvokeOptions::default())
+    }
+
+    /// [`BlockingClient::invoke`] with options (a timeout).
+    pub fn invoke_with<F: RemoteCall>(
+        &self,
+        request: &F,
+        options: InvokeOptions,
+    ) -> Result<F::Return, InvokeError> {
+        let answer = self.invoke_raw_with(request.to_bytes().into(), options)?;
         Ok(F::Return::from_shared(&answer)?)
+    }
+
+    /// Requests waiting for their answer.
+    pub fn pending(&self) -> usize {
+        lock(&self.state).core.pending()
     }
 
     /// Waits up to `timeout` for the next update.
     pub fn next_update(&self, timeout: Duration) -> Option<Update> {
-        self.updates
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .recv_timeout(timeout)
-            .ok()
+        self.outputs
+            .next_update_blocking(Some(Instant::now() + timeout))
     }
 
     /// The updates as they come, blocking for each; the iterator ends when the client
     /// closes.
     pub fn updates(&self) -> impl Iterator<Item = Update> + '_ {
-        std::iter::from_fn(move || {
-            self.updates
-                .lock()
-                .unwrap_or_else(|e| e.into_inner())
-                .recv()
-                .ok()
-        })
+        std::iter::from_fn(move || self.outputs.next_update_blocking(None))
+    }
+
+    /// Waits up to `timeout` for the next client event (keys, connection, clock, missed
+    /// updates, giving up).
+    pub fn next_event(&self, timeout: Duration) -> Option<ClientEvent> {
+        self.outputs
+            .next_event_blocking(Some(Instant::now() + timeout))
     }
 
     /// Closes the connection: requests still waiting end with `Closed`.
@@ -141,12 +204,16 @@ impl BlockingClient {
             let mut state = lock(&self.state);
             state.closed = true;
             state.core.close();
-            if let Some(socket) = state.socket.take() {
-                let _ = socket.shutdown(std::net::Shutdown::Both);
+            if let Some(socket) = state.socket.take()
+                && let Err(e) = socket.shutdown(std::net::Shutdown::Both)
+            {
+                tracing::trace!(%e, "shutting the socket down");
             }
         }
-        if let Some(driver) = self.driver.take() {
-            let _ = driver.join();
+        if let Some(driver) = self.driver.take()
+            && driver.join().is_err()
+        {
+            tracing::error!("the driver thread panicked");
         }
     }
 }
@@ -157,81 +224,83 @@ impl Drop for BlockingClient {
     }
 }
 
-/// The driver thread: reads until closed, reconnecting when the socket drops.
-fn drive(state: Arc<Mutex<State>>, mut reader: TcpStream, updates: mpsc::Sender<Update>) {
-    let mut buf = vec![0u8; 64 << 10];
+/// The driver thread: connects, reads and runs the timers until closed or given up.
+fn drive(state: Arc<Mutex<State>>) {
+    let mut buf = vec![0u8; 16 << 10];
+    let mut reader: Option<TcpStream> = None;
     loop {
-        let timeout = {
-            let s = lock(&state);
+        let (wait, address, connect_timeout) = {
+            let mut s = lock(&state);
+            if s.closed || s.core.gave_up().is_some() {
+                return;
+            }
+            if s.socket.is_none() {
+                reader = None;
+            }
+            let now = now();
+            if s.core.deadline().is_some_and(|d| d <= now.mono) {
+                s.core.handle_timeout(now);
+                if !s.core.is_up() {
+                    s.socket = None;
+                    reader = None;
+                }
+                s.flush();
+            }
+            let connect = reader.is_none() && s.core.should_connect(now.mono);
+            let wait = s
+                .core
+                .deadline()
+                .map_or(MAX_WAIT, |d| d.saturating_duration_since(now.mono))
+                .clamp(Duration::from_millis(1), MAX_WAIT);
+            (
+                if connect { None } else { Some(wait) },
+                s.core.address(),
+                s.core.connect_timeout(),
+            )
+        };
+        let Some(wait) = wait else {
+            let opened = open(address, connect_timeout);
+            let mut s = lock(&state);
             if s.closed {
                 return;
             }
-            s.core
-                .deadline()
-                .map_or(Duration::from_secs(1), |d| {
-                    d.saturating_duration_since(Instant::now())
-                })
-                .clamp(Duration::from_millis(1), Duration::from_secs(1))
+            match opened {
+                Ok((r, writer)) => {
+                    s.socket = Some(writer);
+                    s.core.connected(now());
+                    s.flush();
+                    reader = Some(r);
+                }
+                Err(e) => s.core.connect_failed(Instant::now(), &e),
+            }
+            continue;
         };
-        let _ = reader.set_read_timeout(Some(timeout));
-        let read = reader.read(&mut buf);
+        let Some(socket) = &mut reader else {
+            std::thread::sleep(wait);
+            continue;
+        };
+        if let Err(e) = socket.set_read_timeout(Some(wait)) {
+            lock(&state).drop_socket(Some(&e));
+            continue;
+        }
+        let read = socket.read(&mut buf);
         let mut s = lock(&state);
         if s.closed {
             return;
         }
-        let healthy = match read {
-            Ok(0) => false,
-            Ok(n) => s.core.handle_read(now(), &buf[..n]).is_ok(),
+        match read {
+            Ok(0) => s.drop_socket(None),
+            Ok(n) => s.core.read(now(), &buf[..n]),
             Err(e)
                 if matches!(
                     e.kind(),
                     io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut
-                ) =>
-            {
-                s.core.handle_timeout(now());
-                !s.core.is_down()
-            }
-            Err(_) => false,
-        };
-        if !healthy || s.socket.is_none() {
-            drop(s);
-            match reconnect(&state) {
-                Some(r) => reader = r,
-                None => return,
-            }
-            continue;
+                ) => {}
+            Err(e) => s.drop_socket(Some(&e)),
+        }
+        if !s.core.is_up() {
+            s.socket = None;
         }
         s.flush();
-        s.core.dispatch(|u| {
-            let _ = updates.send(u);
-        });
-    }
-}
-
-/// Connects again with backoff; `None` once the client is closed.
-fn reconnect(state: &Mutex<State>) -> Option<TcpStream> {
-    let mut backoff = Duration::from_millis(50);
-    loop {
-        let address = {
-            let s = lock(state);
-            if s.closed {
-                return None;
-            }
-            s.core.address()
-        };
-        match open(address) {
-            Ok((reader, writer)) => {
-                let mut s = lock(state);
-                s.socket = Some(writer);
-                s.core.reset(now());
-                s.flush();
-                return Some(reader);
-            }
-            Err(e) => {
-                tracing::debug!(%e, ?backoff, "reconnection failed");
-                std::thread::sleep(backoff);
-                backoff = (backoff * 2).min(MAX_BACKOFF);
-            }
-        }
     }
 }

@@ -4,12 +4,12 @@ use std::time::Duration;
 
 use oxigram_blocking::BlockingClient;
 use oxigram_conformance::BlockingLike;
-use oxigram_runtime::{Bytes, ClientConfig, InvokeError, Update};
+use oxigram_runtime::{Bytes, ClientConfig, ConnectError, InvokeError, Update};
 
 struct Blocking(BlockingClient);
 
 impl BlockingLike for Blocking {
-    fn connect(config: ClientConfig) -> std::io::Result<Self> {
+    fn connect(config: ClientConfig) -> Result<Self, ConnectError> {
         BlockingClient::connect(config).map(Blocking)
     }
     fn invoke_raw_blocking(&self, body: Bytes) -> Result<Bytes, InvokeError> {

@@ -10,7 +10,7 @@ use std::task::Poll;
 use std::time::{Duration, Instant};
 
 use bytes::Bytes;
-use oxigram_runtime::{ClientConfig, InvokeError, Runtime, Update};
+use oxigram_runtime::{ClientConfig, ConnectError, InvokeError, Runtime, Timer, Update};
 use oxigram_testdc::{Faults, TestDc, TestDcConfig};
 use oxigram_tl::{Deserialize, Serialize, enums, functions};
 
@@ -66,7 +66,8 @@ impl Env {
     }
 }
 
-fn sign_in() -> functions::auth::ImportBotAuthorization {
+/// The bot sign-in request the suite uses.
+pub fn sign_in() -> functions::auth::ImportBotAuthorization {
     functions::auth::ImportBotAuthorization {
         flags: 0,
         api_id: API_ID,
@@ -82,12 +83,13 @@ async fn timeout<R: Runtime, T>(
     future: impl Future<Output = T>,
 ) -> T {
     let mut future = std::pin::pin!(future);
-    let mut timer = runtime.sleep_until(Instant::now() + limit);
+    let mut timer = runtime.timer();
+    timer.reset(Instant::now() + limit);
     poll_fn(|cx| {
         if let Poll::Ready(v) = future.as_mut().poll(cx) {
             return Poll::Ready(v);
         }
-        if timer.as_mut().poll(cx).is_ready() {
+        if timer.poll_expired(cx).is_ready() {
             panic!("timed out after {limit:?}");
         }
         Poll::Pending
@@ -99,7 +101,7 @@ async fn timeout<R: Runtime, T>(
 /// adapter's tests, which this crate cannot depend on).
 pub trait BlockingLike: Sized + Sync {
     /// Connects.
-    fn connect(config: ClientConfig) -> std::io::Result<Self>;
+    fn connect(config: ClientConfig) -> Result<Self, ConnectError>;
     /// Sends a raw request and blocks for its answer.
     fn invoke_raw_blocking(&self, body: Bytes) -> Result<Bytes, InvokeError>;
     /// Waits for the next update.
@@ -176,9 +178,7 @@ pub async fn run<R: Runtime>(runtime: R, env: &Env) {
 
     // Keep-alive pings go out on an idle connection.
     let before = env.dc.keepalives();
-    runtime
-        .sleep_until(Instant::now() + Duration::from_millis(900))
-        .await;
+    oxigram_runtime::sleep_until(&runtime, Instant::now() + Duration::from_millis(900)).await;
     assert!(env.dc.keepalives() > before, "no keep-alive ping");
     assert!(
         client

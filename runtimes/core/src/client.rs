@@ -1,239 +1,394 @@
-//! The async client every async adapter shares: a handle that sends requests to the task
-//! owning the socket, and that task.
+//! The async client every async adapter shares: a handle that queues requests for the
+//! task owning the socket, and that task, written against the poll-based [`Socket`] and
+//! [`Timer`] so that a steady-state read, write or timer allocates nothing.
 
+use std::collections::VecDeque;
 use std::future::poll_fn;
-use std::task::Poll;
+use std::sync::Arc;
+use std::task::{Context, Poll};
 use std::time::Duration;
 
 use bytes::Bytes;
 use futures_channel::oneshot;
 use oxigram_tl::{Deserialize, RemoteCall};
 
-use crate::core::{ClientConfig, DriverCore, Update};
-use crate::error::InvokeError;
-use crate::{Runtime, Socket, now, os_seed};
+use crate::core::{ClientConfig, DriverCore, Update, Waiter};
+use crate::error::{ConnectError, InvokeError};
+use crate::mailbox::{Command, Mailbox};
+use crate::outputs::{ClientEvent, Outputs, Status};
+use crate::{BoxFuture, Runtime, Socket, Timer, now, os_seed};
 
-enum Command {
-    Invoke(Bytes, oneshot::Sender<Result<Bytes, InvokeError>>),
-    Close(oneshot::Sender<()>),
+type Reply = oneshot::Sender<Result<Bytes, InvokeError>>;
+
+impl Waiter for Reply {
+    fn finish(self, result: Result<Bytes, InvokeError>) {
+        if self.send(result).is_err() {
+            // The caller dropped its future: a cancel for it is on its way, and nobody
+            // is left to hear the answer.
+            tracing::trace!("an answer arrived for a caller that stopped waiting");
+        }
+    }
+}
+
+/// Closes the mailbox when the last handle goes.
+struct Handles {
+    mailbox: Arc<Mailbox>,
+}
+
+impl Drop for Handles {
+    fn drop(&mut self) {
+        // Every handle is gone: nobody can hear answers any more.
+        if !self.mailbox.push(Command::Close(oneshot::channel().0)) {
+            tracing::trace!("the driver had already ended");
+        }
+    }
 }
 
 /// A connection to one DC, driven by a background task. Cloning it gives another
-/// handle to the same connection.
-#[derive(Debug, Clone)]
+/// handle to the same connection; the task ends when the last handle is dropped.
+#[derive(Clone)]
 pub struct Client {
-    commands: async_channel::Sender<Command>,
-    updates: async_channel::Receiver<Update>,
+    handles: Arc<Handles>,
+    outputs: Arc<Outputs>,
 }
 
-impl std::fmt::Debug for Command {
+impl std::fmt::Debug for Client {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(match self {
-            Command::Invoke(..) => "Invoke",
-            Command::Close(_) => "Close",
-        })
+        f.debug_struct("Client")
+            .field("outputs", &self.outputs)
+            .finish_non_exhaustive()
     }
 }
 
-/// Longest pause between reconnection attempts.
-const MAX_BACKOFF: Duration = Duration::from_secs(10);
+/// Options of one request.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct InvokeOptions {
+    /// Ends the request with [`InvokeError::Timeout`] if no answer came by then (and
+    /// tells the server to drop the answer).
+    pub timeout: Option<Duration>,
+}
+
+impl InvokeOptions {
+    /// With a timeout.
+    pub fn timeout(timeout: Duration) -> Self {
+        InvokeOptions {
+            timeout: Some(timeout),
+        }
+    }
+}
+
+/// Tells the driver when an `invoke` future is dropped before its answer.
+struct CancelOnDrop<'a> {
+    mailbox: &'a Mailbox,
+    ticket: Option<u64>,
+}
+
+impl Drop for CancelOnDrop<'_> {
+    fn drop(&mut self) {
+        if let Some(ticket) = self.ticket
+            && !self.mailbox.push(Command::Cancel(ticket))
+        {
+            // The driver ended, and with it every waiter.
+            tracing::trace!(ticket, "cancel after the driver ended");
+        }
+    }
+}
 
 impl Client {
-    /// Connects on `runtime` and starts the task that owns the socket.
-    pub async fn connect<R: Runtime>(runtime: R, config: ClientConfig) -> std::io::Result<Client> {
-        let socket = runtime.connect(config.address).await?;
-        let core = DriverCore::new(config, os_seed()?, now());
-        let (commands, command_rx) = async_channel::unbounded();
-        let (update_tx, updates) = async_channel::unbounded();
-        runtime.spawn(Box::pin(drive(
-            runtime.clone(),
-            socket,
+    /// Connects on `runtime` and starts the task that owns the socket. Returns once the
+    /// connection works (with a new key made, unless `config.auth` held one); the first
+    /// failure ends it with the reason.
+    pub async fn connect<R: Runtime>(
+        runtime: R,
+        config: ClientConfig,
+    ) -> Result<Client, ConnectError> {
+        let outputs = Arc::new(Outputs::new(config.update_queue));
+        let core = DriverCore::new(
+            config,
+            os_seed().map_err(ConnectError::Os)?,
+            now(),
+            outputs.clone(),
+        );
+        let mailbox = Arc::new(Mailbox::new());
+        let mut driver = Driver {
+            runtime: runtime.clone(),
             core,
-            command_rx,
-            update_tx,
-        )));
-        Ok(Client { commands, updates })
+            mailbox: mailbox.clone(),
+            socket: None,
+            connecting: None,
+            timer: None,
+            buf: Vec::new(),
+            written: 0,
+            out: Vec::new(),
+            commands: VecDeque::new(),
+            closing: Vec::new(),
+        };
+        runtime.spawn(Box::pin(async move { poll_fn(|cx| driver.poll(cx)).await }));
+        let client = Client {
+            handles: Arc::new(Handles { mailbox }),
+            outputs,
+        };
+        match client.outputs.wait(Outputs::started).await {
+            Ok(()) => Ok(client),
+            Err(why) => Err(ConnectError::Link(why)),
+        }
     }
 
     /// Sends a request (a serialized TL function) and waits for its raw answer.
+    /// Dropping the future cancels the request.
     pub async fn invoke_raw(&self, body: Bytes) -> Result<Bytes, InvokeError> {
-        let (tx, rx) = oneshot::channel();
-        self.commands
-            .send(Command::Invoke(body, tx))
-            .await
-            .map_err(|_| InvokeError::Closed)?;
-        rx.await.map_err(|_| InvokeError::Closed)?
+        self.invoke_raw_with(body, InvokeOptions::default()).await
     }
 
-    /// Sends a typed request and decodes its answer.
+    /// [`Client::invoke_raw`] with options (a timeout).
+    pub async fn invoke_raw_with(
+        &self,
+        body: Bytes,
+        options: InvokeOptions,
+    ) -> Result<Bytes, InvokeError> {
+        let mailbox = &self.handles.mailbox;
+        let (tx, rx) = oneshot::channel();
+        let ticket = mailbox.invoke(body, tx, options.timeout).await?;
+        let mut guard = CancelOnDrop {
+            mailbox,
+            ticket: Some(ticket),
+        };
+        let result = rx.await;
+        guard.ticket = None;
+        match result {
+            Ok(result) => result,
+            // The driver dropped the waiter without an answer: it ended.
+            Err(_) => Err(self.ended()),
+        }
+    }
+
+    fn ended(&self) -> InvokeError {
+        match self.outputs.status() {
+            Status::Ended(why) => InvokeError::GaveUp(why),
+            _ => InvokeError::Closed,
+        }
+    }
+
+    /// Sends a typed request and decodes its answer. Dropping the future cancels it.
     pub async fn invoke<F: RemoteCall>(&self, request: &F) -> Result<F::Return, InvokeError> {
-        let answer = self.invoke_raw(request.to_bytes().into()).await?;
+        self.invoke_with(request, InvokeOptions::default()).await
+    }
+
+    /// [`Client::invoke`] with options (a timeout).
+    pub async fn invoke_with<F: RemoteCall>(
+        &self,
+        request: &F,
+        options: InvokeOptions,
+    ) -> Result<F::Return, InvokeError> {
+        let answer = self
+            .invoke_raw_with(request.to_bytes().into(), options)
+            .await?;
         Ok(F::Return::from_shared(&answer)?)
     }
 
-    /// The next update (`None` once the client is closed).
+    /// The next update (`None` once the client ended and every update was read).
     pub async fn next_update(&self) -> Option<Update> {
-        self.updates.recv().await.ok()
+        self.outputs.wait(Outputs::try_update).await
+    }
+
+    /// The next client event: keys made or rejected, connection lost and restored, the
+    /// clock offset, missed updates, giving up (`None` once the client ended and every
+    /// event was read).
+    pub async fn next_event(&self) -> Option<ClientEvent> {
+        self.outputs.wait(Outputs::try_event).await
     }
 
     /// Closes the connection: requests still waiting end with
     /// [`RequestError::Closed`](oxigram_proto::session::RequestError::Closed).
     pub async fn close(&self) {
         let (tx, rx) = oneshot::channel();
-        if self.commands.send(Command::Close(tx)).await.is_ok() {
-            let _ = rx.await;
+        if self.handles.mailbox.push(Command::Close(tx)) && rx.await.is_err() {
+            tracing::trace!("the driver ended before confirming the close");
         }
     }
 }
 
-enum Wake {
-    Command(Option<Command>),
-    Read(std::io::Result<usize>),
-    Timer,
+/// The task's state: polled by hand so that nothing is allocated per wake-up.
+struct Driver<R: Runtime> {
+    runtime: R,
+    core: DriverCore<Reply>,
+    mailbox: Arc<Mailbox>,
+    socket: Option<R::Socket>,
+    connecting: Option<BoxFuture<'static, std::io::Result<R::Socket>>>,
+    timer: Option<R::Timer>,
+    /// The read buffer: allocated with the first socket, sized to the reads it gets.
+    buf: Vec<u8>,
+    /// Of `out`, what the socket took already.
+    written: usize,
+    out: Vec<u8>,
+    /// Commands taken from the mailbox (its storage swapped with this one).
+    commands: VecDeque<Command>,
+    closing: Vec<oneshot::Sender<()>>,
 }
 
-/// The task: owns the socket and the core until closed (or every handle is dropped).
-async fn drive<R: Runtime>(
-    runtime: R,
-    mut socket: R::Socket,
-    mut core: DriverCore,
-    commands: async_channel::Receiver<Command>,
-    updates: async_channel::Sender<Update>,
-) {
-    let mut buf = vec![0u8; 64 << 10];
-    let mut closing = None;
-    loop {
-        let bytes = core.transmit(now());
-        if !bytes.is_empty() && socket.write_all(bytes).await.is_err() {
-            match reconnect(&runtime, &mut core, &commands, &mut closing).await {
-                Some(s) => socket = s,
-                None => return finish(core, &commands, closing),
+/// The smallest read buffer, and the largest it grows to.
+const READ_MIN: usize = 4 << 10;
+const READ_MAX: usize = 256 << 10;
+
+impl<R: Runtime> Driver<R> {
+    fn poll(&mut self, cx: &mut Context<'_>) -> Poll<()> {
+        loop {
+            // Commands first: they may close the client.
+            self.mailbox.take(cx, &mut self.commands);
+            let now = now();
+            while let Some(command) = self.commands.pop_front() {
+                match command {
+                    Command::Invoke {
+                        ticket,
+                        body,
+                        reply,
+                        timeout,
+                    } => self.core.request(now.mono, ticket, body, reply, timeout),
+                    Command::Cancel(ticket) => self.core.cancel(ticket),
+                    Command::Close(done) => self.closing.push(done),
+                }
             }
-            continue;
-        }
-        core.dispatch(|u| {
-            let _ = updates.try_send(u);
-        });
-        if closing.is_some() {
-            return finish(core, &commands, closing);
-        }
-        let deadline = core.deadline();
-        let wake = {
-            let mut recv = std::pin::pin!(commands.recv());
-            let mut read = socket.read(&mut buf);
-            let mut timer = deadline.map(|d| runtime.sleep_until(d));
-            poll_fn(|cx| {
-                if let Poll::Ready(c) = recv.as_mut().poll(cx) {
-                    return Poll::Ready(Wake::Command(c.ok()));
+            if !self.closing.is_empty() {
+                self.finish(InvokeError::Closed);
+                return Poll::Ready(());
+            }
+            if let Some(why) = self.core.gave_up() {
+                let why = InvokeError::GaveUp(why.clone());
+                self.finish(why);
+                return Poll::Ready(());
+            }
+
+            let mut progress = false;
+            // Opening a socket.
+            if self.socket.is_none()
+                && self.connecting.is_none()
+                && self.core.should_connect(now.mono)
+            {
+                self.connecting = Some(self.runtime.connect(self.core.address()));
+            }
+            if let Some(connecting) = &mut self.connecting
+                && let Poll::Ready(result) = connecting.as_mut().poll(cx)
+            {
+                self.connecting = None;
+                progress = true;
+                match result {
+                    Ok(socket) => {
+                        self.socket = Some(socket);
+                        self.out.clear();
+                        self.written = 0;
+                        if self.buf.is_empty() {
+                            self.buf = vec![0; READ_MIN];
+                        }
+                        self.core.connected(now);
+                    }
+                    Err(e) => self.core.connect_failed(now.mono, &e),
                 }
-                if let Poll::Ready(r) = read.as_mut().poll(cx) {
-                    return Poll::Ready(Wake::Read(r));
+            }
+
+            // Reading everything there is.
+            while let Some(socket) = &mut self.socket {
+                match socket.poll_read(cx, &mut self.buf) {
+                    Poll::Ready(Ok(0)) => self.drop_socket(now.mono, None),
+                    Poll::Ready(Ok(n)) => {
+                        self.core.read(now, &self.buf[..n]);
+                        // A full read says more may be waiting: read bigger next time.
+                        if n == self.buf.len() && self.buf.len() < READ_MAX {
+                            self.buf.resize(self.buf.len() * 2, 0);
+                        }
+                        if !self.core.is_up() {
+                            self.socket = None;
+                        }
+                    }
+                    Poll::Ready(Err(e)) => self.drop_socket(now.mono, Some(&e)),
+                    Poll::Pending => break,
                 }
-                if let Some(t) = timer.as_mut()
-                    && t.as_mut().poll(cx).is_ready()
-                {
-                    return Poll::Ready(Wake::Timer);
+                progress = true;
+            }
+
+            // Timers.
+            if self.core.deadline().is_some_and(|d| d <= now.mono) {
+                self.core.handle_timeout(now);
+                if !self.core.is_up() {
+                    self.socket = None;
                 }
-                Poll::Pending
-            })
-            .await
-        };
-        match wake {
-            Wake::Command(Some(Command::Invoke(body, tx))) => core.request(
-                body,
-                Box::new(move |result| {
-                    let _ = tx.send(result);
-                }),
-            ),
-            Wake::Command(Some(Command::Close(done))) => closing = Some(done),
-            // Every handle is gone: nobody can hear answers any more.
-            Wake::Command(None) => return finish(core, &commands, None),
-            Wake::Read(Ok(n)) if n > 0 && core.handle_read(now(), &buf[..n]).is_ok() => {}
-            Wake::Read(_) => match reconnect(&runtime, &mut core, &commands, &mut closing).await {
-                Some(s) => socket = s,
-                None => return finish(core, &commands, closing),
-            },
-            Wake::Timer => {
-                core.handle_timeout(now());
-                if core.is_down() {
-                    match reconnect(&runtime, &mut core, &commands, &mut closing).await {
-                        Some(s) => socket = s,
-                        None => return finish(core, &commands, closing),
+                if !self.core.is_connecting() {
+                    self.connecting = None;
+                }
+                progress = true;
+            }
+
+            // Writing what the core has to send.
+            if let Some(socket) = &mut self.socket {
+                if self.written == self.out.len() {
+                    self.out.clear();
+                    self.written = 0;
+                    let bytes = self.core.transmit(now);
+                    self.out.extend_from_slice(bytes);
+                }
+                while self.written < self.out.len() {
+                    match socket.poll_write(cx, &self.out[self.written..]) {
+                        Poll::Ready(Ok(0)) => {
+                            self.drop_socket(now.mono, None);
+                            break;
+                        }
+                        Poll::Ready(Ok(n)) => self.written += n,
+                        Poll::Ready(Err(e)) => {
+                            self.drop_socket(now.mono, Some(&e));
+                            break;
+                        }
+                        Poll::Pending => break,
                     }
                 }
-            }
-        }
-    }
-}
-
-/// Ends the task: every waiter hears that the client closed. The channel is closed
-/// first, so that a request sent as the task ends is refused rather than left unread.
-fn finish(
-    mut core: DriverCore,
-    commands: &async_channel::Receiver<Command>,
-    closing: Option<oneshot::Sender<()>>,
-) {
-    commands.close();
-    while let Ok(command) = commands.try_recv() {
-        match command {
-            Command::Invoke(_, tx) => {
-                let _ = tx.send(Err(InvokeError::Closed));
-            }
-            Command::Close(done) => {
-                let _ = done.send(());
-            }
-        }
-    }
-    core.close();
-    if let Some(done) = closing {
-        let _ = done.send(());
-    }
-}
-
-/// Connects again, waiting longer after each failure (up to [`MAX_BACKOFF`]). Requests
-/// arriving meanwhile are queued; a close (or every handle dropped) ends the wait with
-/// `None`.
-async fn reconnect<R: Runtime>(
-    runtime: &R,
-    core: &mut DriverCore,
-    commands: &async_channel::Receiver<Command>,
-    closing: &mut Option<oneshot::Sender<()>>,
-) -> Option<R::Socket> {
-    let mut backoff = Duration::from_millis(50);
-    loop {
-        match runtime.connect(core.address()).await {
-            Ok(socket) => {
-                tracing::debug!("reconnected");
-                core.reset(now());
-                return Some(socket);
-            }
-            Err(e) => tracing::debug!(%e, ?backoff, "reconnection failed"),
-        }
-        let deadline = std::time::Instant::now() + backoff;
-        backoff = (backoff * 2).min(MAX_BACKOFF);
-        loop {
-            let mut recv = std::pin::pin!(commands.recv());
-            let mut timer = runtime.sleep_until(deadline);
-            let command = poll_fn(|cx| {
-                if let Poll::Ready(c) = recv.as_mut().poll(cx) {
-                    return Poll::Ready(Some(c.ok()));
+                // A large write grew the buffer; do not keep it.
+                if self.written == self.out.len() && self.out.capacity() > 1 << 20 {
+                    self.out = Vec::new();
+                    self.written = 0;
                 }
-                timer.as_mut().poll(cx).map(|()| None)
-            })
-            .await;
+            }
+            if self.core.gave_up().is_some() {
+                continue;
+            }
+            if progress {
+                continue;
+            }
+
+            // Nothing to do until the socket, a handle or the timer wakes us.
+            if let Some(deadline) = self.core.deadline() {
+                let timer = self.timer.get_or_insert_with(|| self.runtime.timer());
+                timer.reset(deadline);
+                if timer.poll_expired(cx).is_ready() {
+                    continue;
+                }
+            }
+            return Poll::Pending;
+        }
+    }
+
+    fn drop_socket(&mut self, now: std::time::Instant, error: Option<&std::io::Error>) {
+        self.socket = None;
+        self.out.clear();
+        self.written = 0;
+        self.core.socket_failed(now, error);
+    }
+
+    /// Ends the task: every waiter and every queued request hears `why`, and closers
+    /// are told it is done.
+    fn finish(&mut self, why: InvokeError) {
+        let queued = self.mailbox.end(why.clone());
+        for command in self.commands.drain(..).chain(queued) {
             match command {
-                None => break,
-                Some(Some(Command::Invoke(body, tx))) => core.request(
-                    body,
-                    Box::new(move |result| {
-                        let _ = tx.send(result);
-                    }),
-                ),
-                Some(Some(Command::Close(done))) => {
-                    *closing = Some(done);
-                    return None;
-                }
-                Some(None) => return None,
+                Command::Invoke { reply, .. } => reply.finish(Err(why.clone())),
+                Command::Cancel(_) => {}
+                Command::Close(done) => self.closing.push(done),
+            }
+        }
+        if self.core.gave_up().is_none() {
+            self.core.close();
+        }
+        for done in self.closing.drain(..) {
+            if done.send(()).is_err() {
+                tracing::trace!("a closer stopped waiting");
             }
         }
     }

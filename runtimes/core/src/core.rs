@@ -1,10 +1,13 @@
-//! [`DriverCore`]: a `Connection` plus who waits for what. Every adapter's loop calls the
-//! same few methods (`request`, `handle_read`, `handle_timeout`, `transmit`, `dispatch`,
-//! `reset`), so the protocol logic exists once.
+//! [`DriverCore`]: a `Connection`, who waits for what, and the reconnection policy. Every
+//! adapter's loop calls the same few methods (`should_connect`, `connected`, `read`,
+//! `transmit`, `handle_timeout`, `dispatch`), so the protocol and the policy exist once;
+//! time is an argument, so the policy is testable without sockets.
 
-use std::collections::HashMap;
+use std::cmp::Reverse;
+use std::collections::{BinaryHeap, HashMap};
 use std::net::SocketAddr;
-use std::time::Instant;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
 
 use bytes::{Bytes, BytesMut};
 use oxigram_proto::connection::{Connection, ConnectionConfig, ConnectionError, Now};
@@ -14,7 +17,9 @@ use oxigram_proto::session::{Event, RequestError, RequestId};
 use oxigram_proto::transport::Kind;
 use oxigram_tl::{RawObject, Serialize, functions};
 
-use crate::error::InvokeError;
+use crate::error::{InvokeError, LinkError};
+use crate::outputs::{ClientEvent, MissedUpdates, Outputs, Status};
+use crate::policy::{Link, LinkState, ReconnectPolicy};
 
 /// How to reach a DC and introduce ourselves.
 #[derive(Debug, Clone)]
@@ -38,7 +43,14 @@ pub struct ClientConfig {
     /// Device model, system and app versions sent in `initConnection`.
     pub device: (String, String, String),
     /// A keep-alive ping goes out after this long without one.
-    pub ping_interval: std::time::Duration,
+    pub ping_interval: Duration,
+    /// When to reconnect and when to give up.
+    pub reconnect: ReconnectPolicy,
+    /// Longest a socket may take to connect before the attempt counts as failed.
+    pub connect_timeout: Duration,
+    /// Unread updates kept at most; past that, updates are dropped and reported as
+    /// [`ClientEvent::UpdatesMissed`] (fetch the difference to recover them).
+    pub update_queue: usize,
 }
 
 impl ClientConfig {
@@ -61,13 +73,19 @@ impl ClientConfig {
                 std::env::consts::OS.into(),
                 env!("CARGO_PKG_VERSION").into(),
             ),
-            ping_interval: std::time::Duration::from_secs(60),
+            ping_interval: Duration::from_secs(60),
+            reconnect: ReconnectPolicy::default(),
+            connect_timeout: Duration::from_secs(10),
+            update_queue: 10_000,
         }
     }
 }
 
 /// Whom to tell how a request ended.
-pub type Waiter = Box<dyn FnOnce(Result<Bytes, InvokeError>) + Send>;
+pub trait Waiter: Send + 'static {
+    /// Delivers the request's one final result.
+    fn finish(self, result: Result<Bytes, InvokeError>);
+}
 
 /// A message that is not an answer: its constructor id and the whole TL object.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -78,32 +96,49 @@ pub struct Update {
     pub body: Bytes,
 }
 
-/// A connection and the callers waiting on it.
-pub struct DriverCore {
-    config: ClientConfig,
-    conn: Connection,
-    waiters: HashMap<RequestId, Waiter>,
-    tx: BytesMut,
-    rx: BytesMut,
-    /// `initConnection` went out (it wraps the first request).
-    introduced: bool,
-    /// A key created by the exchange, for the caller to save.
-    pub new_auth: Option<AuthKeyOutcome>,
-    /// `new_session_created` notices: updates may have been missed.
-    pub gaps: u64,
+struct Entry<W> {
+    waiter: W,
+    ticket: u64,
+    queued_at: Instant,
 }
 
-impl std::fmt::Debug for DriverCore {
+/// A connection, the callers waiting on it, and the reconnection policy.
+pub struct DriverCore<W> {
+    config: ClientConfig,
+    conn: Connection,
+    waiters: HashMap<RequestId, Entry<W>>,
+    tickets: HashMap<u64, RequestId>,
+    /// Requests with a timeout of their own, soonest first.
+    timeouts: BinaryHeap<Reverse<(Instant, RequestId)>>,
+    link: LinkState,
+    /// The first socket is still to be opened.
+    first_connect: bool,
+    /// The first connection worked (and made its key, without a saved one): later
+    /// failures follow the policy instead of ending the client.
+    started: bool,
+    connecting_since: Option<Instant>,
+    last_error: Option<LinkError>,
+    outputs: Arc<Outputs>,
+    tx: BytesMut,
+    rx: BytesMut,
+    /// `initConnection` went out (it wraps the first request on each key).
+    introduced: bool,
+    time_offset: Option<i32>,
+}
+
+impl<W> std::fmt::Debug for DriverCore<W> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("DriverCore")
             .field("waiting", &self.waiters.len())
+            .field("link", &self.link.link)
             .finish_non_exhaustive()
     }
 }
 
-impl DriverCore {
-    /// A core for `config`, seeded with `seed` (OS randomness outside tests).
-    pub fn new(config: ClientConfig, seed: [u8; 32], now: Now) -> Self {
+impl<W: Waiter> DriverCore<W> {
+    /// A core for `config`, seeded with `seed` (OS randomness outside tests), reporting
+    /// to `outputs`.
+    pub fn new(config: ClientConfig, seed: [u8; 32], now: Now, outputs: Arc<Outputs>) -> Self {
         let mut conn_config = ConnectionConfig::new(config.dc, seed);
         conn_config.transport = config.transport;
         conn_config.obfuscated = config.obfuscated.then_some(None);
@@ -114,17 +149,27 @@ impl DriverCore {
         let dc = i32::from(config.dc) + if config.test_dc { 10000 } else { 0 };
         conn_config.handshake.inner = InnerData::Permanent { dc };
         let conn = Connection::new(conn_config, config.auth.as_ref(), now);
+        let time_offset = config.auth.as_ref().map(|a| a.time_offset);
         DriverCore {
+            link: LinkState::new(config.reconnect.clone()),
             config,
             conn,
             waiters: HashMap::new(),
+            tickets: HashMap::new(),
+            timeouts: BinaryHeap::new(),
+            first_connect: true,
+            started: false,
+            connecting_since: None,
+            last_error: None,
+            outputs,
             tx: BytesMut::new(),
-            rx: BytesMut::with_capacity(16 << 10),
+            rx: BytesMut::new(),
             introduced: false,
-            new_auth: None,
-            gaps: 0,
+            time_offset,
         }
     }
+
+    // ----- getters -----
 
     /// The address to (re)connect to.
     pub fn address(&self) -> SocketAddr {
@@ -136,103 +181,345 @@ impl DriverCore {
         self.waiters.len()
     }
 
-    /// Queues a request (a serialized TL function); `waiter` hears how it ended. The
-    /// first request goes out inside `invokeWithLayer(initConnection(…))`.
-    pub fn request(&mut self, body: Bytes, waiter: Waiter) {
-        let body = if self.introduced {
-            body
-        } else {
-            self.introduced = true;
-            let (device, system, app) = self.config.device.clone();
-            functions::InvokeWithLayer {
-                layer: oxigram_tl::LAYER,
-                query: functions::InitConnection {
-                    api_id: self.config.api_id,
-                    device_model: device,
-                    system_version: system,
-                    app_version: app,
-                    system_lang_code: "en".into(),
-                    lang_pack: String::new(),
-                    lang_code: "en".into(),
-                    proxy: None,
-                    params: None,
-                    query: RawObject(body),
-                },
-            }
-            .to_bytes()
-            .into()
-        };
-        let id = self.conn.request(body);
-        self.waiters.insert(id, waiter);
+    /// Why the client gave up, once it did.
+    pub fn gave_up(&self) -> Option<&LinkError> {
+        self.link.gave_up()
     }
 
-    /// Handles bytes read from the socket.
-    pub fn handle_read(&mut self, now: Now, bytes: &[u8]) -> Result<(), ConnectionError> {
-        self.rx.extend_from_slice(bytes);
-        let result = self.conn.handle_input(now, &mut self.rx);
-        // A large answer grew the buffer; do not keep it.
-        if self.rx.is_empty() && self.rx.capacity() > 1 << 20 {
-            self.rx = BytesMut::with_capacity(16 << 10);
-        }
-        result
+    /// Whether a socket is connected (reads and writes go to it).
+    pub fn is_up(&self) -> bool {
+        matches!(self.link.link, Link::Up { .. })
     }
 
-    /// Runs the timers.
-    pub fn handle_timeout(&mut self, now: Now) {
-        self.conn.handle_timeout(now);
+    /// Whether a socket is being opened.
+    pub fn is_connecting(&self) -> bool {
+        self.connecting_since.is_some()
+    }
+
+    /// Longest a socket may take to connect.
+    pub fn connect_timeout(&self) -> Duration {
+        self.config.connect_timeout
     }
 
     /// When [`DriverCore::handle_timeout`] is due.
     pub fn deadline(&self) -> Option<Instant> {
-        self.conn.poll_timeout()
+        let mut at: Option<Instant> = None;
+        let mut consider = |t: Option<Instant>| {
+            if let Some(t) = t {
+                at = Some(at.map_or(t, |a| a.min(t)));
+            }
+        };
+        if self.is_up() {
+            consider(self.conn.poll_timeout());
+            if let Link::Up {
+                since,
+                healthy: false,
+                ..
+            } = self.link.link
+            {
+                consider(Some(since + self.link.policy.stable_after));
+            }
+        }
+        consider(self.link.retry_at());
+        consider(
+            self.connecting_since
+                .map(|s| s + self.config.connect_timeout),
+        );
+        consider(self.timeouts.peek().map(|Reverse((t, _))| *t));
+        if let Some(since) = self.link.down_since() {
+            let limit = self.link.policy.disconnected_timeout;
+            consider(
+                self.waiters
+                    .values()
+                    .map(|e| e.queued_at.max(since) + limit)
+                    .min(),
+            );
+        }
+        at
     }
 
-    /// Whether the connection failed and needs a new socket.
-    pub fn is_down(&self) -> bool {
-        self.conn.is_down()
+    // ----- requests -----
+
+    /// Queues a request (a serialized TL function) under the caller's `ticket`; `waiter`
+    /// hears how it ended. The first request on a key goes out inside
+    /// `invokeWithLayer(initConnection(…))`.
+    pub fn request(
+        &mut self,
+        now: Instant,
+        ticket: u64,
+        body: Bytes,
+        waiter: W,
+        timeout: Option<Duration>,
+    ) {
+        if let Some(why) = self.link.gave_up() {
+            waiter.finish(Err(InvokeError::GaveUp(why.clone())));
+            return;
+        }
+        let body = if self.introduced {
+            body
+        } else {
+            self.introduced = true;
+            self.introduce(body)
+        };
+        let id = self.conn.request(body);
+        self.waiters.insert(
+            id,
+            Entry {
+                waiter,
+                ticket,
+                queued_at: now,
+            },
+        );
+        self.tickets.insert(ticket, id);
+        if let Some(t) = timeout {
+            self.timeouts.push(Reverse((now + t, id)));
+        }
     }
 
-    /// A new socket is connected: start over on it (the session carries on).
-    pub fn reset(&mut self, now: Now) {
-        self.rx.clear();
-        self.tx.clear();
-        self.conn.reset(now);
+    fn introduce(&self, body: Bytes) -> Bytes {
+        let (device, system, app) = self.config.device.clone();
+        functions::InvokeWithLayer {
+            layer: oxigram_tl::LAYER,
+            query: functions::InitConnection {
+                api_id: self.config.api_id,
+                device_model: device,
+                system_version: system,
+                app_version: app,
+                system_lang_code: "en".into(),
+                lang_pack: String::new(),
+                lang_code: "en".into(),
+                proxy: None,
+                params: None,
+                query: RawObject(body),
+            },
+        }
+        .to_bytes()
+        .into()
+    }
+
+    /// The caller of `ticket` stopped waiting: its waiter is forgotten, and the request
+    /// is dropped (not sent, or the server told to drop its answer).
+    pub fn cancel(&mut self, ticket: u64) {
+        if let Some(id) = self.tickets.remove(&ticket) {
+            self.waiters.remove(&id);
+            // `false` only when its final event is already queued, and it finds no
+            // waiter now.
+            self.conn.cancel(id);
+        }
+    }
+
+    fn finish(&mut self, id: RequestId, result: Result<Bytes, InvokeError>) {
+        if let Some(entry) = self.waiters.remove(&id) {
+            self.tickets.remove(&entry.ticket);
+            entry.waiter.finish(result);
+        }
+    }
+
+    // ----- the link -----
+
+    /// Whether to open a socket now; `true` marks one as being opened.
+    pub fn should_connect(&mut self, now: Instant) -> bool {
+        let open = if self.first_connect {
+            self.first_connect = false;
+            true
+        } else {
+            self.link.should_connect(now)
+        };
+        if open {
+            self.connecting_since = Some(now);
+        }
+        open
+    }
+
+    /// A socket is connected: start on it (the session carries on from the last one).
+    pub fn connected(&mut self, now: Now) {
+        self.connecting_since = None;
+        let restored = self.link.down_since().is_some();
+        if self.started || restored {
+            self.rx.clear();
+            self.tx.clear();
+            self.conn.reset(now);
+        }
+        self.link.connected(now.mono);
+        if restored {
+            self.outputs.push_event(ClientEvent::ConnectionRestored);
+        }
+        if !self.started && self.conn.is_ready() {
+            // A saved key: nothing to wait for.
+            self.start();
+        }
+    }
+
+    /// Opening a socket failed.
+    pub fn connect_failed(&mut self, now: Instant, error: &std::io::Error) {
+        self.connecting_since = None;
+        self.lost(now, LinkError::connect(error));
+    }
+
+    /// The socket failed (`None`: the server closed it).
+    pub fn socket_failed(&mut self, now: Instant, error: Option<&std::io::Error>) {
+        self.lost(now, error.map_or(LinkError::Closed, LinkError::io));
+    }
+
+    fn start(&mut self) {
+        self.started = true;
+        self.outputs.set_status(Status::Ready);
+    }
+
+    fn lost(&mut self, now: Instant, why: LinkError) {
+        tracing::debug!(%why, "connection lost");
+        self.last_error = Some(why.clone());
+        if !self.started {
+            return self.give_up(why);
+        }
+        self.outputs
+            .push_event(ClientEvent::ConnectionLost(why.clone()));
+        if !self.link.failed(now, why.clone()) {
+            self.give_up(why);
+        }
+    }
+
+    fn give_up(&mut self, why: LinkError) {
+        tracing::warn!(%why, "giving up on the connection");
+        self.link.link = Link::GaveUp(why.clone());
+        self.connecting_since = None;
+        self.conn.close();
+        self.dispatch();
+        let ids: Vec<RequestId> = self.waiters.keys().copied().collect();
+        for id in ids {
+            self.finish(id, Err(InvokeError::GaveUp(why.clone())));
+        }
+        self.outputs.push_event(ClientEvent::GaveUp(why.clone()));
+        self.outputs.set_status(Status::Ended(why));
+    }
+
+    /// Handles bytes read from the socket.
+    pub fn read(&mut self, now: Now, bytes: &[u8]) {
+        if !self.is_up() {
+            return;
+        }
+        self.rx.extend_from_slice(bytes);
+        let result = self.conn.handle_input(now, &mut self.rx);
+        // A large answer grew the buffer; do not keep it.
+        if self.rx.is_empty() && self.rx.capacity() > 1 << 20 {
+            self.rx = BytesMut::new();
+        }
+        self.dispatch();
+        if let Err(e) = result {
+            self.lost(now.mono, e.into());
+        }
+    }
+
+    /// Runs the timers: the connection's, the policy's and the requests' own.
+    pub fn handle_timeout(&mut self, now: Now) {
+        if let Some(since) = self.connecting_since
+            && now.mono >= since + self.config.connect_timeout
+        {
+            self.connect_failed(
+                now.mono,
+                &std::io::Error::new(std::io::ErrorKind::TimedOut, "connect timed out"),
+            );
+        }
+        if self.is_up() {
+            self.conn.handle_timeout(now);
+            if self.conn.is_down() {
+                let why = if self.conn.session().is_some() {
+                    ConnectionError::Timeout
+                } else {
+                    ConnectionError::HandshakeTimeout
+                };
+                self.dispatch();
+                self.lost(now.mono, why.into());
+            } else {
+                self.link.check_stable(now.mono);
+            }
+        }
+        while let Some(Reverse((at, id))) = self.timeouts.peek().copied()
+            && at <= now.mono
+        {
+            self.timeouts.pop();
+            if self.waiters.contains_key(&id) {
+                self.conn.cancel(id);
+                self.finish(id, Err(InvokeError::Timeout));
+            }
+        }
+        if let Some(since) = self.link.down_since() {
+            let limit = self.link.policy.disconnected_timeout;
+            let expired: Vec<RequestId> = self
+                .waiters
+                .iter()
+                .filter(|(_, e)| e.queued_at.max(since) + limit <= now.mono)
+                .map(|(id, _)| *id)
+                .collect();
+            let why = self.last_error.clone().unwrap_or(LinkError::Closed);
+            for id in expired {
+                self.conn.cancel(id);
+                self.finish(id, Err(InvokeError::Disconnected(why.clone())));
+            }
+        }
+        self.dispatch();
     }
 
     /// The bytes to write now (empty when there are none).
     pub fn transmit(&mut self, now: Now) -> &[u8] {
         self.tx.clear();
-        while self.conn.poll_transmit(now, &mut self.tx) > 0 {}
+        if self.is_up() {
+            while self.conn.poll_transmit(now, &mut self.tx) > 0 {}
+        }
         if self.tx.capacity() > 1 << 20 && self.tx.is_empty() {
             self.tx = BytesMut::new();
         }
         &self.tx
     }
 
-    /// Hands answers to their waiters and returns the updates.
-    pub fn dispatch(&mut self, mut on_update: impl FnMut(Update)) {
+    /// Hands answers to their waiters, updates and events to the outputs.
+    pub fn dispatch(&mut self) {
         while let Some(event) = self.conn.poll_event() {
             match event {
                 Event::Response { id, result } => {
-                    if let Some(w) = self.waiters.remove(&id) {
-                        w(result.map_err(InvokeError::Rpc));
-                    }
+                    self.link.healthy();
+                    self.finish(id, result.map_err(InvokeError::Rpc));
                 }
-                Event::Failed { id, error } => {
-                    if let Some(w) = self.waiters.remove(&id) {
-                        w(Err(InvokeError::Request(error)));
-                    }
-                }
+                Event::Failed { id, error } => self.finish(id, Err(InvokeError::Request(error))),
                 Event::Update {
                     constructor_id,
                     body,
-                } => on_update(Update {
-                    constructor_id,
-                    body,
-                }),
-                Event::AuthKeyCreated(outcome) => self.new_auth = Some(*outcome),
-                Event::UpdatesGap => self.gaps += 1,
-                _ => {}
+                } => {
+                    self.link.healthy();
+                    self.outputs.push_update(Update {
+                        constructor_id,
+                        body,
+                    });
+                }
+                Event::AuthKeyCreated(outcome) => {
+                    self.link.healthy();
+                    self.outputs
+                        .push_event(ClientEvent::AuthKeyCreated(outcome));
+                    if !self.started {
+                        self.start();
+                    }
+                }
+                Event::AuthKeyRejected => {
+                    // The next key is new to the server: introduce ourselves again.
+                    self.introduced = false;
+                    self.outputs.push_event(ClientEvent::AuthKeyRejected);
+                }
+                Event::UpdatesGap => {
+                    self.outputs
+                        .push_event(ClientEvent::UpdatesMissed(MissedUpdates {
+                            dropped: 0,
+                            new_sessions: 1,
+                        }))
+                }
+                Event::Dropped(why) => tracing::debug!(%why, "incoming message dropped"),
+                other => tracing::debug!(?other, "unhandled connection event"),
+            }
+        }
+        let offset = self.conn.session().map(|s| s.time_offset());
+        if offset.is_some() && offset != self.time_offset {
+            self.time_offset = offset;
+            if let Some(o) = offset {
+                self.outputs.push_event(ClientEvent::TimeOffset(o));
             }
         }
     }
@@ -240,9 +527,11 @@ impl DriverCore {
     /// Closes for good: every waiter hears [`RequestError::Closed`].
     pub fn close(&mut self) {
         self.conn.close();
-        self.dispatch(|_| {});
-        for (_, w) in self.waiters.drain() {
-            w(Err(InvokeError::Request(RequestError::Closed)));
+        self.dispatch();
+        let ids: Vec<RequestId> = self.waiters.keys().copied().collect();
+        for id in ids {
+            self.finish(id, Err(InvokeError::Request(RequestError::Closed)));
         }
+        self.outputs.set_status(Status::Closed);
     }
 }

@@ -1,52 +1,79 @@
 //! The runtime-independent part of oxigram's I/O: the [`Runtime`] trait an adapter
-//! implements (a socket, a timer, spawning: four methods), the [`DriverCore`] that glues a
-//! socket to the sans-IO [`Connection`](oxigram_proto::connection::Connection), and the
-//! async [`Client`] every async adapter shares.
+//! implements (connecting, a resettable timer, spawning; a socket and a timer polled in
+//! place), the [`DriverCore`] that glues a socket to the sans-IO
+//! [`Connection`](oxigram_proto::connection::Connection) under a [`ReconnectPolicy`], and
+//! the async [`Client`] every async adapter shares.
 //!
-//! One task owns the socket and the connection. Callers talk to it over channels that work
-//! on any executor: requests go in, each answer comes back to its caller, and updates come
-//! out as a stream. When the socket drops, the task reconnects with backoff; requests in
-//! flight are recovered on the new connection by the core (their state is asked, so none
-//! runs twice), and each still ends exactly once.
+//! One task owns the socket and the connection. Callers talk to it through a bounded
+//! queue: requests go in, each answer comes back to its caller, and updates and
+//! [`ClientEvent`]s come out through bounded queues of their own. When the socket drops,
+//! the task reconnects as the policy says; requests in flight are recovered on the new
+//! connection by the core (their state is asked, so none runs twice), and each still
+//! ends exactly once: answered, failed with the reason, or timed out.
 #![deny(missing_docs)]
 
 mod client;
 mod core;
 mod error;
+mod mailbox;
+mod outputs;
+mod policy;
 
-use std::future::Future;
+use std::future::{Future, poll_fn};
 use std::io;
 use std::net::SocketAddr;
 use std::pin::Pin;
+use std::task::{Context, Poll};
 use std::time::Instant;
 
 pub use bytes::Bytes;
-pub use client::Client;
+pub use client::{Client, InvokeOptions};
 pub use core::{ClientConfig, DriverCore, Update, Waiter};
-pub use error::InvokeError;
+pub use error::{ConnectError, InvokeError, LinkError};
+pub use mailbox::COMMAND_QUEUE;
+pub use outputs::{ClientEvent, EVENT_QUEUE, MissedUpdates, Outputs};
+pub use policy::ReconnectPolicy;
 
-/// A boxed future, as the runtime trait hands them around.
+/// A boxed future, as the runtime trait hands out connections.
 pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
 
-/// What differs between executors: connecting, sleeping and spawning.
+/// What differs between executors: connecting, timers and spawning. Only `connect` and
+/// `spawn` box a future, once per connection or task; reads, writes and timers are
+/// polled in place and allocate nothing in steady state.
 pub trait Runtime: Clone + Send + Sync + 'static {
     /// A connected TCP socket.
     type Socket: Socket;
+    /// A timer that can be moved to a new deadline.
+    type Timer: Timer;
     /// Connects to `address`.
     fn connect(&self, address: SocketAddr) -> BoxFuture<'static, io::Result<Self::Socket>>;
-    /// Completes at `deadline`.
-    fn sleep_until(&self, deadline: Instant) -> BoxFuture<'static, ()>;
+    /// A timer, not yet set (it is [`Timer::reset`] before it is polled).
+    fn timer(&self) -> Self::Timer;
     /// Runs `task` in the background.
     fn spawn(&self, task: BoxFuture<'static, ()>);
 }
 
-/// A connected socket. Reads must be cancel-safe: a read dropped before it completes
-/// consumes nothing (true of tokio's, async-io's and async-std's sockets).
-pub trait Socket: Send + 'static {
+/// A connected socket, polled in place.
+pub trait Socket: Send + Unpin + 'static {
     /// Reads some bytes into `buf`; `Ok(0)` at the end of the stream.
-    fn read<'a>(&'a mut self, buf: &'a mut [u8]) -> BoxFuture<'a, io::Result<usize>>;
-    /// Writes all of `buf`.
-    fn write_all<'a>(&'a mut self, buf: &'a [u8]) -> BoxFuture<'a, io::Result<()>>;
+    fn poll_read(&mut self, cx: &mut Context<'_>, buf: &mut [u8]) -> Poll<io::Result<usize>>;
+    /// Writes some of `buf`; returns how much.
+    fn poll_write(&mut self, cx: &mut Context<'_>, buf: &[u8]) -> Poll<io::Result<usize>>;
+}
+
+/// A resettable timer.
+pub trait Timer: Send + Unpin + 'static {
+    /// Moves the timer to `deadline`.
+    fn reset(&mut self, deadline: Instant);
+    /// Ready once the deadline passed.
+    fn poll_expired(&mut self, cx: &mut Context<'_>) -> Poll<()>;
+}
+
+/// Waits until `deadline` on `runtime`'s timer.
+pub async fn sleep_until<R: Runtime>(runtime: &R, deadline: Instant) {
+    let mut timer = runtime.timer();
+    timer.reset(deadline);
+    poll_fn(|cx| timer.poll_expired(cx)).await
 }
 
 /// The time as the core wants it, read from the system clocks.

@@ -3,10 +3,12 @@
 
 use std::io;
 use std::net::SocketAddr;
+use std::pin::Pin;
+use std::task::{Context, Poll};
 use std::time::Instant;
 
-use oxigram_runtime::{BoxFuture, Client, ClientConfig, Runtime, Socket};
-use smol::io::{AsyncReadExt, AsyncWriteExt};
+use oxigram_runtime::{BoxFuture, Client, ClientConfig, ConnectError, Runtime, Socket, Timer};
+use smol::io::{AsyncRead, AsyncWrite};
 use smol::net::TcpStream;
 
 /// The smol runtime (tasks go to smol's global executor).
@@ -18,17 +20,32 @@ pub struct Smol;
 pub struct SmolSocket(TcpStream);
 
 impl Socket for SmolSocket {
-    fn read<'a>(&'a mut self, buf: &'a mut [u8]) -> BoxFuture<'a, io::Result<usize>> {
-        Box::pin(self.0.read(buf))
+    fn poll_read(&mut self, cx: &mut Context<'_>, buf: &mut [u8]) -> Poll<io::Result<usize>> {
+        Pin::new(&mut self.0).poll_read(cx, buf)
     }
 
-    fn write_all<'a>(&'a mut self, buf: &'a [u8]) -> BoxFuture<'a, io::Result<()>> {
-        Box::pin(self.0.write_all(buf))
+    fn poll_write(&mut self, cx: &mut Context<'_>, buf: &[u8]) -> Poll<io::Result<usize>> {
+        Pin::new(&mut self.0).poll_write(cx, buf)
+    }
+}
+
+/// A smol timer, moved to each new deadline.
+#[derive(Debug)]
+pub struct SmolTimer(smol::Timer);
+
+impl Timer for SmolTimer {
+    fn reset(&mut self, deadline: Instant) {
+        self.0.set_at(deadline);
+    }
+
+    fn poll_expired(&mut self, cx: &mut Context<'_>) -> Poll<()> {
+        Pin::new(&mut self.0).poll(cx).map(|_| ())
     }
 }
 
 impl Runtime for Smol {
     type Socket = SmolSocket;
+    type Timer = SmolTimer;
 
     fn connect(&self, address: SocketAddr) -> BoxFuture<'static, io::Result<SmolSocket>> {
         Box::pin(async move {
@@ -38,10 +55,8 @@ impl Runtime for Smol {
         })
     }
 
-    fn sleep_until(&self, deadline: Instant) -> BoxFuture<'static, ()> {
-        Box::pin(async move {
-            smol::Timer::at(deadline).await;
-        })
+    fn timer(&self) -> SmolTimer {
+        SmolTimer(smol::Timer::never())
     }
 
     fn spawn(&self, task: BoxFuture<'static, ()>) {
@@ -50,6 +65,6 @@ impl Runtime for Smol {
 }
 
 /// Connects, with the connection's task on smol's global executor.
-pub async fn connect(config: ClientConfig) -> io::Result<Client> {
+pub async fn connect(config: ClientConfig) -> Result<Client, ConnectError> {
     Client::connect(Smol, config).await
 }

@@ -3,10 +3,12 @@
 
 use std::io;
 use std::net::SocketAddr;
+use std::pin::Pin;
+use std::task::{Context, Poll};
 use std::time::Instant;
 
-use oxigram_runtime::{BoxFuture, Client, ClientConfig, Runtime, Socket};
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use oxigram_runtime::{BoxFuture, Client, ClientConfig, ConnectError, Runtime, Socket, Timer};
+use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
 use tokio::net::TcpStream;
 
 /// The tokio runtime (the one the caller is running on).
@@ -18,17 +20,37 @@ pub struct Tokio;
 pub struct TokioSocket(TcpStream);
 
 impl Socket for TokioSocket {
-    fn read<'a>(&'a mut self, buf: &'a mut [u8]) -> BoxFuture<'a, io::Result<usize>> {
-        Box::pin(self.0.read(buf))
+    fn poll_read(&mut self, cx: &mut Context<'_>, buf: &mut [u8]) -> Poll<io::Result<usize>> {
+        let mut buf = ReadBuf::new(buf);
+        Pin::new(&mut self.0)
+            .poll_read(cx, &mut buf)
+            .map_ok(|()| buf.filled().len())
     }
 
-    fn write_all<'a>(&'a mut self, buf: &'a [u8]) -> BoxFuture<'a, io::Result<()>> {
-        Box::pin(self.0.write_all(buf))
+    fn poll_write(&mut self, cx: &mut Context<'_>, buf: &[u8]) -> Poll<io::Result<usize>> {
+        Pin::new(&mut self.0).poll_write(cx, buf)
+    }
+}
+
+/// A tokio timer: one `Sleep`, boxed once and moved to each new deadline.
+#[derive(Debug)]
+pub struct TokioTimer(Pin<Box<tokio::time::Sleep>>);
+
+impl Timer for TokioTimer {
+    fn reset(&mut self, deadline: Instant) {
+        if self.0.deadline() != deadline.into() {
+            self.0.as_mut().reset(deadline.into());
+        }
+    }
+
+    fn poll_expired(&mut self, cx: &mut Context<'_>) -> Poll<()> {
+        self.0.as_mut().poll(cx)
     }
 }
 
 impl Runtime for Tokio {
     type Socket = TokioSocket;
+    type Timer = TokioTimer;
 
     fn connect(&self, address: SocketAddr) -> BoxFuture<'static, io::Result<TokioSocket>> {
         Box::pin(async move {
@@ -38,16 +60,18 @@ impl Runtime for Tokio {
         })
     }
 
-    fn sleep_until(&self, deadline: Instant) -> BoxFuture<'static, ()> {
-        Box::pin(tokio::time::sleep_until(deadline.into()))
+    fn timer(&self) -> TokioTimer {
+        TokioTimer(Box::pin(tokio::time::sleep_until(
+            tokio::time::Instant::now() + std::time::Duration::from_secs(86_400),
+        )))
     }
 
     fn spawn(&self, task: BoxFuture<'static, ()>) {
-        tokio::spawn(task);
+        drop(tokio::spawn(task));
     }
 }
 
 /// Connects on the current tokio runtime.
-pub async fn connect(config: ClientConfig) -> io::Result<Client> {
+pub async fn connect(config: ClientConfig) -> Result<Client, ConnectError> {
     Client::connect(Tokio, config).await
 }
