@@ -251,3 +251,93 @@ fn nested_container() {
     let p = packet(s.session_id(), outer, &container.to_bytes());
     expect_dropped(&mut s, p, Dropped::Container);
 }
+
+/// A key loaded from storage: its time offset may be stale, so the session starts unsynced
+/// and takes the server's clock from the first message that passes the other checks.
+#[test]
+fn a_resumed_key_holds_the_time_window_from_the_first_message() {
+    use oxigram_proto::connection::{Connection, ConnectionConfig, Now};
+    use oxigram_proto::handshake::AuthKeyOutcome;
+    use oxigram_proto::session::seal_into;
+
+    // The stored offset says 0; the server's clock is in fact 1000 s ahead of ours.
+    let server_now = NOW as i64 + 1000;
+    let saved = AuthKeyOutcome {
+        auth_key: key(),
+        time_offset: 0,
+        first_salt: SALT,
+        expires_at: None,
+    };
+    let base = Instant::now();
+    let now = Now {
+        mono: base,
+        unix: Duration::from_secs(NOW),
+    };
+    let mut conn = Connection::new(ConnectionConfig::new(2, [9; 32]), Some(&saved), now);
+    conn.request(Bytes::from_static(&[1, 0, 0xe7, 0x7e]));
+    let mut wire = BytesMut::new();
+    while conn.poll_transmit(now, &mut wire) > 0 {}
+    let session_id = conn.session().unwrap().session_id();
+    let mut random = SeededRandom::new([3; 32]);
+    let mut frame = |secs: i64, low: i64| {
+        let msg_id = ((server_now + secs) << 32) | 0x2000 | low;
+        let mut packet = BytesMut::new();
+        let fields = (SALT, session_id, msg_id, 2);
+        seal_into(
+            &key(),
+            Sender::Server,
+            fields,
+            &[&update()],
+            &mut random,
+            &mut packet,
+        );
+        let mut framed = BytesMut::new();
+        framed.put_u32_le(packet.len() as u32);
+        framed.put_slice(&packet);
+        (msg_id, framed)
+    };
+    // The first message: accepted, and the clock is the server's from now on.
+    let (_, mut first) = frame(0, 1);
+    conn.handle_input(now, &mut first).unwrap();
+    assert!(matches!(conn.poll_event(), Some(Event::Update { .. })));
+    assert_eq!(conn.session().unwrap().time_offset(), 1000);
+    // 301 seconds old by the server's clock: dropped.
+    let (old, mut stale) = frame(-301, 5);
+    conn.handle_input(now, &mut stale).unwrap();
+    assert_eq!(
+        conn.poll_event(),
+        Some(Event::Dropped(Dropped::TimeWindow(old)))
+    );
+    // 31 seconds ahead: dropped; 299 seconds old: accepted.
+    let (ahead, mut early) = frame(31, 9);
+    conn.handle_input(now, &mut early).unwrap();
+    assert_eq!(
+        conn.poll_event(),
+        Some(Event::Dropped(Dropped::TimeWindow(ahead)))
+    );
+    let (_, mut late) = frame(-299, 13);
+    conn.handle_input(now, &mut late).unwrap();
+    assert!(matches!(conn.poll_event(), Some(Event::Update { .. })));
+}
+
+#[test]
+fn an_unsynced_session_is_not_synced_by_a_dropped_message() {
+    let mut random = SeededRandom::new([1; 32]);
+    let mut s = ClientSession::new(SessionConfig::default(), key(), SALT, 0, false, &mut random);
+    // An even id fails its check before anything is learnt from it.
+    let bad = msg_id(5000, 0);
+    let p = packet(s.session_id(), bad, &update());
+    expect_dropped(&mut s, p, Dropped::MsgIdParity(bad));
+    assert_eq!(s.time_offset(), 0);
+    let (mono, unix) = at();
+    s.handle_packet(
+        mono,
+        unix,
+        packet(s.session_id(), msg_id(-2000, 1), &update()),
+    );
+    assert!(matches!(s.poll_event(), Some(Event::Update { .. })));
+    assert_eq!(s.time_offset(), -2000);
+    let old = msg_id(-2301, 1);
+    let p = packet(s.session_id(), old, &update());
+    expect_dropped(&mut s, p, Dropped::TimeWindow(old));
+}

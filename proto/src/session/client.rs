@@ -111,7 +111,9 @@ pub struct ClientSession {
 impl ClientSession {
     /// A new session (a random id) over `key`, starting with `salt`, for a clock
     /// `time_offset` seconds behind the server's. `synced` says whether that offset came
-    /// from the server (a fresh key exchange) or may be stale (a key loaded from storage).
+    /// from the server (a fresh key exchange) or may be stale (a key loaded from storage);
+    /// an unsynced session takes the offset from the first server message that passes
+    /// the checks, and holds later ones to the ±30 s / 300 s window.
     pub fn new(
         config: SessionConfig,
         key: AuthKey,
@@ -288,6 +290,9 @@ impl ClientSession {
         }
         if let Err(reason) = self.check_id(inner.msg_id, &inner.body, unix) {
             return self.drop_message(reason);
+        }
+        if !self.synced {
+            self.sync_from(inner.msg_id, unix);
         }
         if constructor_id(&inner.body) == Some(MSG_CONTAINER) {
             // Checked whole before anything in it is acted on.
@@ -537,6 +542,23 @@ impl ClientSession {
             }
         }
         Ok(())
+    }
+
+    /// Takes the server's clock from the first message of the session that passed the
+    /// other checks. It is fresh: it carries our session id, which is new and random, so
+    /// the server wrote it after our first message reached it (no recording of an
+    /// earlier session can pass). From here on the time window applies, also to a key
+    /// loaded from storage whose saved offset may be stale.
+    fn sync_from(&mut self, msg_id: i64, unix: Duration) {
+        let offset = msg_id_seconds(msg_id) - unix.as_secs() as i64;
+        let offset = offset.clamp(i64::from(i32::MIN), i64::from(i32::MAX)) as i32;
+        if offset != self.ids.time_offset {
+            tracing::debug!(offset, "time offset taken from the server's first message");
+            // Ids keep increasing within the session: one far off was refused with a
+            // notice (16/17), which resets them.
+            self.ids.adjust_offset(offset);
+        }
+        self.synced = true;
     }
 
     /// Records a checked message and acts on it.
