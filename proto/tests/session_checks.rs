@@ -341,3 +341,112 @@ fn an_unsynced_session_is_not_synced_by_a_dropped_message() {
     let p = packet(s.session_id(), old, &update());
     expect_dropped(&mut s, p, Dropped::TimeWindow(old));
 }
+
+/// The messages of a client packet's container: (msg_id, body).
+fn sent_messages(out: &[u8]) -> Vec<(i64, Vec<u8>)> {
+    let sent = oxigram_proto::session::open(&key(), Sender::Client, out).unwrap();
+    let body = &sent.body[..];
+    assert_eq!(body[..4], 0x73f1_f8dc_u32.to_le_bytes(), "a container");
+    let count = u32::from_le_bytes(body[4..8].try_into().unwrap());
+    let mut at = 8;
+    let mut messages = Vec::new();
+    for _ in 0..count {
+        let msg_id = i64::from_le_bytes(body[at..at + 8].try_into().unwrap());
+        let len = u32::from_le_bytes(body[at + 12..at + 16].try_into().unwrap()) as usize;
+        messages.push((msg_id, body[at + 16..at + 16 + len].to_vec()));
+        at += 16 + len;
+    }
+    messages
+}
+
+/// A server container of `rpc_result`s, each answering one id with `result`.
+fn results_container(base: i64, answers: &[i64], result: &[u8]) -> Vec<u8> {
+    let mut body = BytesMut::new();
+    body.put_u32_le(0x73f1_f8dc);
+    body.put_u32_le(answers.len() as u32);
+    for (i, &req_msg_id) in answers.iter().enumerate() {
+        body.put_i64_le(base + 4 * i as i64);
+        body.put_i32_le(2 * i as i32 + 1);
+        body.put_u32_le(12 + result.len() as u32);
+        body.put_u32_le(0xf35c_6d01);
+        body.put_i64_le(req_msg_id);
+        body.put_slice(result);
+    }
+    body.to_vec()
+}
+
+#[test]
+fn gzip_packed_answers_share_one_budget_per_packet() {
+    use oxigram_proto::session::gzip::{self, GzipError};
+    use oxigram_proto::session::{RequestError, RequestId};
+
+    let mut s = session();
+    let (mono, unix) = at();
+    let bodies: Vec<Bytes> = (0..4u8)
+        .map(|i| Bytes::from(vec![i + 1, 0, 0xe7, 0x7e]))
+        .collect();
+    for (i, body) in bodies.iter().enumerate() {
+        s.push(RequestId(i as u64), body.clone());
+    }
+    let mut random = SeededRandom::new([5; 32]);
+    let mut out = BytesMut::new();
+    assert!(s.poll_transmit(mono, unix, &mut random, &mut out));
+    let sent = sent_messages(&out);
+    let ids: Vec<i64> = bodies
+        .iter()
+        .map(|b| sent.iter().find(|(_, m)| m[..] == b[..]).unwrap().0)
+        .collect();
+    // Each answer unpacks to 3 MiB (from about 3 KiB): two fit the packet's 8 MiB, the
+    // third and fourth do not.
+    let three_mib = vec![0x11u8; 3 << 20];
+    let packed = gzip::pack(&three_mib).unwrap();
+    assert!(packed.len() < 16 << 10);
+    let container = results_container(msg_id(0, 1), &ids, &packed);
+    s.handle_packet(
+        mono,
+        unix,
+        packet(s.session_id(), msg_id(0, 1) + 64, &container),
+    );
+    let mut ended = Vec::new();
+    while let Some(event) = s.poll_event() {
+        match event {
+            Event::Response { id, result } => ended.push((id, Ok(result.unwrap().len()))),
+            Event::Failed { id, error } => ended.push((id, Err(error))),
+            other => panic!("{other:?}"),
+        }
+    }
+    let budget = Err(RequestError::Gzip(GzipError::PacketBudget));
+    assert_eq!(
+        ended,
+        vec![
+            (RequestId(0), Ok(3 << 20)),
+            (RequestId(1), Ok(3 << 20)),
+            (RequestId(2), budget.clone()),
+            (RequestId(3), budget),
+        ]
+    );
+    // The budget is per packet: the next one may unpack as much again.
+    s.push(RequestId(4), Bytes::from_static(&[9, 0, 0xe7, 0x7e]));
+    out.clear();
+    assert!(s.poll_transmit(mono, unix, &mut random, &mut out));
+    let sent = oxigram_proto::session::open(&key(), Sender::Client, &out).unwrap();
+    let req = if sent.body[..4] == 0x73f1_f8dc_u32.to_le_bytes() {
+        sent_messages(&out)
+            .into_iter()
+            .find(|(_, m)| m[..] == [9, 0, 0xe7, 0x7e])
+            .unwrap()
+            .0
+    } else {
+        sent.msg_id
+    };
+    let container = results_container(msg_id(1, 1), &[req, req], &packed);
+    s.handle_packet(
+        mono,
+        unix,
+        packet(s.session_id(), msg_id(1, 1) + 64, &container),
+    );
+    let Some(Event::Response { id, result }) = s.poll_event() else {
+        panic!("an answer")
+    };
+    assert_eq!((id, result.unwrap().len()), (RequestId(4), 3 << 20));
+}

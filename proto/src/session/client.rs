@@ -102,6 +102,9 @@ pub struct ClientSession {
     renew_session: bool,
     /// When salts were last asked for (server time, seconds).
     salts_asked_at: Option<i64>,
+    /// What the packet being handled may still decompress to
+    /// ([`gzip::MAX_UNPACKED_PER_PACKET`] at its start).
+    unpack_budget: usize,
     /// Reused between packets.
     batch: Vec<OutMessage>,
     scratch: BytesMut,
@@ -142,6 +145,7 @@ impl ClientSession {
             next_internal: INTERNAL,
             renew_session: false,
             salts_asked_at: None,
+            unpack_budget: gzip::MAX_UNPACKED_PER_PACKET,
             batch: Vec::new(),
             scratch: BytesMut::new(),
             ack_buf: BytesMut::new(),
@@ -281,6 +285,7 @@ impl ClientSession {
     /// Opens and handles one encrypted packet from the server. Whatever fails a check is
     /// dropped with an [`Event::Dropped`], leaving the session as it was.
     pub fn handle_packet(&mut self, now: Instant, unix: Duration, packet: BytesMut) {
+        self.unpack_budget = gzip::MAX_UNPACKED_PER_PACKET;
         let inner = match open_owned(&self.key, Sender::Server, packet) {
             Ok(inner) => inner,
             Err(e) => return self.drop_message(e.into()),
@@ -680,9 +685,9 @@ impl ClientSession {
                     self.forget(id);
                 }
             }
-            GZIP_PACKED if outer => match gzip::unpack(&body) {
+            GZIP_PACKED if outer => match gzip::unpack_within(&body, &mut self.unpack_budget) {
                 Ok(inner) => self.dispatch(unix, msg_id, inner, false),
-                Err(_) => self.drop_message(Dropped::Malformed("gzip_packed")),
+                Err(e) => self.drop_message(Dropped::Gzip(e)),
             },
             MSG_COPY if outer => match types::MsgCopy::from_shared(&body) {
                 Ok(copy) => {
@@ -715,7 +720,7 @@ impl ClientSession {
         let Some(pending) = self.forget(id) else {
             return;
         };
-        let outcome = read_result(result);
+        let outcome = read_result(result, &mut self.unpack_budget);
         self.finish(id, pending.purpose, outcome);
     }
 
@@ -725,7 +730,7 @@ impl ClientSession {
     /// some of them, so sending them again could run them twice. Internal requests
     /// (salts, state questions, pings) are harmless to repeat and go again, alone.
     fn on_container_result(&mut self, container: i64, members: Vec<RequestId>, result: Bytes) {
-        let error = match read_result(result) {
+        let error = match read_result(result, &mut self.unpack_budget) {
             Ok(Err(error)) => error,
             other => {
                 // Not an error: nothing to act on, and each request still has its own
@@ -1053,10 +1058,11 @@ impl ClientSession {
     }
 }
 
-/// An answer's body read: unpacked if it came `gzip_packed`, and an `rpc_error` decoded.
-fn read_result(result: Bytes) -> Result<Result<Bytes, RpcError>, RequestError> {
+/// An answer's body read: unpacked (from `budget`) if it came `gzip_packed`, and an
+/// `rpc_error` decoded.
+fn read_result(result: Bytes, budget: &mut usize) -> Result<Result<Bytes, RpcError>, RequestError> {
     let result = match constructor_id(&result) {
-        Some(GZIP_PACKED) => gzip::unpack(&result)?,
+        Some(GZIP_PACKED) => gzip::unpack_within(&result, budget)?,
         _ => result,
     };
     match constructor_id(&result) {

@@ -89,7 +89,8 @@ pub enum RequestError {
     /// not sent again: the server may have run it.
     #[error("the server refused to report its state ({0}); it may or may not have run")]
     StateRefused(RpcError),
-    /// The answer was a `gzip_packed` that does not unpack.
+    /// The answer was a `gzip_packed` that does not unpack, or that would take its packet
+    /// beyond [`crate::session::gzip::MAX_UNPACKED_PER_PACKET`].
     #[error("the answer does not unpack: {0}")]
     Gzip(#[from] super::gzip::GzipError),
     /// The answer was an `rpc_error` that does not decode.
@@ -176,6 +177,10 @@ pub enum Dropped {
     /// A container that is malformed, nested, or not newer than what it holds.
     #[error("malformed container")]
     Container,
+    /// A `gzip_packed` message that does not unpack, or would take its packet beyond
+    /// [`crate::session::gzip::MAX_UNPACKED_PER_PACKET`].
+    #[error("gzip_packed message: {0}")]
+    Gzip(super::gzip::GzipError),
     /// A body that does not decode as the service message its id names.
     #[error("malformed {0} message")]
     Malformed(&'static str),
