@@ -603,6 +603,11 @@ impl Sim {
         next.max(self.t + Duration::from_millis(1))
     }
 
+    /// Virtual time since the start.
+    pub fn elapsed(&self) -> Duration {
+        self.t
+    }
+
     /// Runs until `until` (virtual), or until every issued request ended if `settle`.
     pub fn run_until(&mut self, until: Duration, settle: bool) {
         while self.t < until {
