@@ -78,6 +78,9 @@ fn first_msg_ids(body: &[u8]) -> Vec<i64> {
     found
 }
 
+/// A request's end: its answer (a result or an RPC error), or why it failed.
+type Outcome = Result<Result<Bytes, RpcError>, RequestError>;
+
 struct Pair {
     client: ClientSession,
     server: Option<ServerSession>,
@@ -98,7 +101,7 @@ struct Pair {
     /// Request ids by body, held ones included, with their server msg ids.
     held: Vec<(i64, Bytes)>,
     /// Every final event, with the virtual time it came at.
-    ended: BTreeMap<RequestId, Vec<(Duration, Result<Result<Bytes, RpcError>, RequestError>)>>,
+    ended: BTreeMap<RequestId, Vec<(Duration, Outcome)>>,
     /// Each client packet's body: its container's message ids, or `None` when alone.
     client_packets: Vec<Option<Vec<i64>>>,
     /// The first client packet's message id.
@@ -234,7 +237,7 @@ impl Pair {
     }
 
     /// The one final event of `id`, and when it came.
-    fn outcome(&self, id: RequestId) -> &(Duration, Result<Result<Bytes, RpcError>, RequestError>) {
+    fn outcome(&self, id: RequestId) -> &(Duration, Outcome) {
         match self.ended.get(&id).map(Vec::as_slice) {
             Some([one]) => one,
             other => panic!("{id}: expected exactly one final event, got {other:?}"),
