@@ -25,6 +25,35 @@ impl RandomSource for SeededRandom {
     }
 }
 
+/// The 32-byte seed of a connection's CSPRNG: neither `Clone` nor `Copy`, so one seed
+/// cannot end up in two connections (which would draw the same nonces and keys) by
+/// accident, and its `Debug` shows no byte of it.
+pub struct Seed([u8; 32]);
+
+impl Seed {
+    /// Wraps `bytes`: 32 bytes of OS randomness outside tests.
+    pub fn new(bytes: [u8; 32]) -> Self {
+        Seed(bytes)
+    }
+
+    /// A generator from the seed, whose bytes are zeroed: it is used once.
+    pub fn take(&mut self) -> SeededRandom {
+        SeededRandom::new(std::mem::take(&mut self.0))
+    }
+}
+
+impl From<[u8; 32]> for Seed {
+    fn from(bytes: [u8; 32]) -> Self {
+        Seed(bytes)
+    }
+}
+
+impl std::fmt::Debug for Seed {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Seed(..)")
+    }
+}
+
 impl std::fmt::Debug for SeededRandom {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str("SeededRandom { .. }")
@@ -44,5 +73,16 @@ mod tests {
         assert_eq!(x, y);
         SeededRandom::new([8; 32]).fill(&mut y);
         assert_ne!(x, y);
+    }
+
+    #[test]
+    fn a_seed_is_used_once() {
+        let mut seed = Seed::new([9; 32]);
+        let (mut x, mut y) = ([0u8; 64], [0u8; 64]);
+        seed.take().fill(&mut x);
+        SeededRandom::new([9; 32]).fill(&mut y);
+        assert_eq!(x, y);
+        seed.take().fill(&mut y);
+        assert_ne!(x, y, "the second take does not repeat the stream");
     }
 }

@@ -34,7 +34,9 @@ fn counting() -> bool {
 }
 
 fn bump<T: Copy + std::ops::Add<Output = T>>(cell: &'static std::thread::LocalKey<Cell<T>>, by: T) {
-    let _ = cell.try_with(|c| c.set(c.get() + by));
+    // Fails only while the thread exits and its counters are gone: what it frees then is
+    // measured by no one, and an allocator cannot report it.
+    cell.try_with(|c| c.set(c.get() + by)).unwrap_or(());
 }
 
 fn read<T: Copy>(cell: &'static std::thread::LocalKey<Cell<T>>) -> T {
@@ -202,13 +204,9 @@ fn a_steady_state_round_trip_allocates_little() {
     let reallocations = read(&REALLOCATIONS);
     let rounds = 1000;
     let total: usize = (0..rounds).map(|_| pair.round_trip(&body)).sum();
-    let per_request = total as f64 / rounds as f64;
-    println!("{per_request:.2} allocations per round trip of a small request");
-    // The budget is 4; the steady state measures 0 (see proto/README.md).
-    assert!(
-        per_request <= 4.0,
-        "{per_request} allocations per round trip"
-    );
+    println!("{total} allocations in {rounds} round trips of a small request");
+    // What proto/README.md states: none at all once warm.
+    assert_eq!(total, 0, "allocations in {rounds} steady-state round trips");
     assert_eq!(
         read(&REALLOCATIONS),
         reallocations,
@@ -223,8 +221,9 @@ fn an_idle_connection_is_small_and_a_large_answer_does_not_stay() {
     let fresh = Connection::new(ConnectionConfig::new(2, [4; 32]), None, Pair::new().now());
     let fresh_size = live() - before;
     drop(fresh);
+    // The bounds proto/README.md states (it measures about 2, 7.5 and 12 KiB).
     assert!(
-        fresh_size < 64 << 10,
+        fresh_size <= 4 << 10,
         "a new connection holds {fresh_size} bytes"
     );
 
@@ -258,9 +257,9 @@ fn an_idle_connection_is_small_and_a_large_answer_does_not_stay() {
         "new connection: {fresh_size} bytes; idle after 100 round trips: {idle} bytes; \
          idle after a 1 MiB answer: {after_large} bytes"
     );
-    assert!(idle < 64 << 10, "an idle connection holds {idle} bytes");
+    assert!(idle <= 12 << 10, "an idle connection holds {idle} bytes");
     assert!(
-        after_large < 64 << 10,
+        after_large <= 16 << 10,
         "after a 1 MiB answer an idle connection holds {after_large} bytes"
     );
 }

@@ -3,8 +3,9 @@
 
 use bytes::Bytes;
 use oxigram_proto::crypto::dh::{DhError, Group, TELEGRAM_PRIME};
+use oxigram_proto::crypto::factor::PqError;
 use oxigram_proto::crypto::message::AuthKey;
-use oxigram_proto::crypto::{CryptoError, ige, rsa, sha1};
+use oxigram_proto::crypto::{ige, rsa, sha1};
 use oxigram_proto::handshake::{
     ClientHandshake, ClientHandshakeConfig, HandshakeError, Step, new_nonce_hash, tmp_aes,
 };
@@ -205,8 +206,41 @@ fn res_pq_with_a_prime_pq() {
     };
     fails_with(
         exchange.send(&answer),
-        HandshakeError::Crypto(CryptoError::Factor { pq: prime }),
+        HandshakeError::BadPq(PqError::NotComposite(prime)),
     );
+}
+
+#[test]
+fn res_pq_with_a_bad_pq() {
+    // A square, a small factor, three primes, and a product above 2^63: each a typed
+    // failure of the exchange rather than a key built on a wrong split.
+    let square = 2_147_483_647u64 * 2_147_483_647;
+    let small = 3 * 2_147_483_647u64;
+    let three = 1_000_003u64 * 1_000_033 * 1_000_037;
+    let wide = 4_294_967_291u64 * 4_294_967_279;
+    for (pq, expected) in [
+        (square, Some(PqError::Square(square))),
+        (
+            small,
+            Some(PqError::FactorOutOfRange {
+                pq: small,
+                factor: 3,
+            }),
+        ),
+        (three, None),
+        (wide, Some(PqError::TooLarge(wide))),
+    ] {
+        let mut exchange = Exchange::start();
+        let answer = types::ResPQ {
+            pq: Bytes::copy_from_slice(&pq.to_be_bytes()),
+            ..exchange.res_pq()
+        };
+        match (exchange.send(&answer), expected) {
+            (Err(HandshakeError::BadPq(e)), Some(expected)) => assert_eq!(e, expected),
+            (Err(HandshakeError::BadPq(_)), None) => {}
+            (other, _) => panic!("pq {pq}: {other:?}"),
+        }
+    }
 }
 
 #[test]

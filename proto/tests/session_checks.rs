@@ -251,3 +251,202 @@ fn nested_container() {
     let p = packet(s.session_id(), outer, &container.to_bytes());
     expect_dropped(&mut s, p, Dropped::Container);
 }
+
+/// A key loaded from storage: its time offset may be stale, so the session starts unsynced
+/// and takes the server's clock from the first message that passes the other checks.
+#[test]
+fn a_resumed_key_holds_the_time_window_from_the_first_message() {
+    use oxigram_proto::connection::{Connection, ConnectionConfig, Now};
+    use oxigram_proto::handshake::AuthKeyOutcome;
+    use oxigram_proto::session::seal_into;
+
+    // The stored offset says 0; the server's clock is in fact 1000 s ahead of ours.
+    let server_now = NOW as i64 + 1000;
+    let saved = AuthKeyOutcome {
+        auth_key: key(),
+        time_offset: 0,
+        first_salt: SALT,
+        expires_at: None,
+    };
+    let base = Instant::now();
+    let now = Now {
+        mono: base,
+        unix: Duration::from_secs(NOW),
+    };
+    let mut conn = Connection::new(ConnectionConfig::new(2, [9; 32]), Some(&saved), now);
+    conn.request(Bytes::from_static(&[1, 0, 0xe7, 0x7e]));
+    let mut wire = BytesMut::new();
+    while conn.poll_transmit(now, &mut wire) > 0 {}
+    let session_id = conn.session().unwrap().session_id();
+    let mut random = SeededRandom::new([3; 32]);
+    let mut frame = |secs: i64, low: i64| {
+        let msg_id = ((server_now + secs) << 32) | 0x2000 | low;
+        let mut packet = BytesMut::new();
+        let fields = (SALT, session_id, msg_id, 2);
+        seal_into(
+            &key(),
+            Sender::Server,
+            fields,
+            &[&update()],
+            &mut random,
+            &mut packet,
+        );
+        let mut framed = BytesMut::new();
+        framed.put_u32_le(packet.len() as u32);
+        framed.put_slice(&packet);
+        (msg_id, framed)
+    };
+    // The first message: accepted, and the clock is the server's from now on.
+    let (_, mut first) = frame(0, 1);
+    conn.handle_input(now, &mut first).unwrap();
+    assert!(matches!(conn.poll_event(), Some(Event::Update { .. })));
+    assert_eq!(conn.session().unwrap().time_offset(), 1000);
+    // 301 seconds old by the server's clock: dropped.
+    let (old, mut stale) = frame(-301, 5);
+    conn.handle_input(now, &mut stale).unwrap();
+    assert_eq!(
+        conn.poll_event(),
+        Some(Event::Dropped(Dropped::TimeWindow(old)))
+    );
+    // 31 seconds ahead: dropped; 299 seconds old: accepted.
+    let (ahead, mut early) = frame(31, 9);
+    conn.handle_input(now, &mut early).unwrap();
+    assert_eq!(
+        conn.poll_event(),
+        Some(Event::Dropped(Dropped::TimeWindow(ahead)))
+    );
+    let (_, mut late) = frame(-299, 13);
+    conn.handle_input(now, &mut late).unwrap();
+    assert!(matches!(conn.poll_event(), Some(Event::Update { .. })));
+}
+
+#[test]
+fn an_unsynced_session_is_not_synced_by_a_dropped_message() {
+    let mut random = SeededRandom::new([1; 32]);
+    let mut s = ClientSession::new(SessionConfig::default(), key(), SALT, 0, false, &mut random);
+    // An even id fails its check before anything is learnt from it.
+    let bad = msg_id(5000, 0);
+    let p = packet(s.session_id(), bad, &update());
+    expect_dropped(&mut s, p, Dropped::MsgIdParity(bad));
+    assert_eq!(s.time_offset(), 0);
+    let (mono, unix) = at();
+    s.handle_packet(
+        mono,
+        unix,
+        packet(s.session_id(), msg_id(-2000, 1), &update()),
+    );
+    assert!(matches!(s.poll_event(), Some(Event::Update { .. })));
+    assert_eq!(s.time_offset(), -2000);
+    let old = msg_id(-2301, 1);
+    let p = packet(s.session_id(), old, &update());
+    expect_dropped(&mut s, p, Dropped::TimeWindow(old));
+}
+
+/// The messages of a client packet's container: (msg_id, body).
+fn sent_messages(out: &[u8]) -> Vec<(i64, Vec<u8>)> {
+    let sent = oxigram_proto::session::open(&key(), Sender::Client, out).unwrap();
+    let body = &sent.body[..];
+    assert_eq!(body[..4], 0x73f1_f8dc_u32.to_le_bytes(), "a container");
+    let count = u32::from_le_bytes(body[4..8].try_into().unwrap());
+    let mut at = 8;
+    let mut messages = Vec::new();
+    for _ in 0..count {
+        let msg_id = i64::from_le_bytes(body[at..at + 8].try_into().unwrap());
+        let len = u32::from_le_bytes(body[at + 12..at + 16].try_into().unwrap()) as usize;
+        messages.push((msg_id, body[at + 16..at + 16 + len].to_vec()));
+        at += 16 + len;
+    }
+    messages
+}
+
+/// A server container of `rpc_result`s, each answering one id with `result`.
+fn results_container(base: i64, answers: &[i64], result: &[u8]) -> Vec<u8> {
+    let mut body = BytesMut::new();
+    body.put_u32_le(0x73f1_f8dc);
+    body.put_u32_le(answers.len() as u32);
+    for (i, &req_msg_id) in answers.iter().enumerate() {
+        body.put_i64_le(base + 4 * i as i64);
+        body.put_i32_le(2 * i as i32 + 1);
+        body.put_u32_le(12 + result.len() as u32);
+        body.put_u32_le(0xf35c_6d01);
+        body.put_i64_le(req_msg_id);
+        body.put_slice(result);
+    }
+    body.to_vec()
+}
+
+#[test]
+fn gzip_packed_answers_share_one_budget_per_packet() {
+    use oxigram_proto::session::gzip::{self, GzipError};
+    use oxigram_proto::session::{RequestError, RequestId};
+
+    let mut s = session();
+    let (mono, unix) = at();
+    let bodies: Vec<Bytes> = (0..4u8)
+        .map(|i| Bytes::from(vec![i + 1, 0, 0xe7, 0x7e]))
+        .collect();
+    for (i, body) in bodies.iter().enumerate() {
+        s.push(RequestId(i as u64), body.clone());
+    }
+    let mut random = SeededRandom::new([5; 32]);
+    let mut out = BytesMut::new();
+    assert!(s.poll_transmit(mono, unix, &mut random, &mut out));
+    let sent = sent_messages(&out);
+    let ids: Vec<i64> = bodies
+        .iter()
+        .map(|b| sent.iter().find(|(_, m)| m[..] == b[..]).unwrap().0)
+        .collect();
+    // Each answer unpacks to 3 MiB (from about 3 KiB): two fit the packet's 8 MiB, the
+    // third and fourth do not.
+    let three_mib = vec![0x11u8; 3 << 20];
+    let packed = gzip::pack(&three_mib).unwrap();
+    assert!(packed.len() < 16 << 10);
+    let container = results_container(msg_id(0, 1), &ids, &packed);
+    s.handle_packet(
+        mono,
+        unix,
+        packet(s.session_id(), msg_id(0, 1) + 64, &container),
+    );
+    let mut ended = Vec::new();
+    while let Some(event) = s.poll_event() {
+        match event {
+            Event::Response { id, result } => ended.push((id, Ok(result.unwrap().len()))),
+            Event::Failed { id, error } => ended.push((id, Err(error))),
+            other => panic!("{other:?}"),
+        }
+    }
+    let budget = Err(RequestError::Gzip(GzipError::PacketBudget));
+    assert_eq!(
+        ended,
+        vec![
+            (RequestId(0), Ok(3 << 20)),
+            (RequestId(1), Ok(3 << 20)),
+            (RequestId(2), budget.clone()),
+            (RequestId(3), budget),
+        ]
+    );
+    // The budget is per packet: the next one may unpack as much again.
+    s.push(RequestId(4), Bytes::from_static(&[9, 0, 0xe7, 0x7e]));
+    out.clear();
+    assert!(s.poll_transmit(mono, unix, &mut random, &mut out));
+    let sent = oxigram_proto::session::open(&key(), Sender::Client, &out).unwrap();
+    let req = if sent.body[..4] == 0x73f1_f8dc_u32.to_le_bytes() {
+        sent_messages(&out)
+            .into_iter()
+            .find(|(_, m)| m[..] == [9, 0, 0xe7, 0x7e])
+            .unwrap()
+            .0
+    } else {
+        sent.msg_id
+    };
+    let container = results_container(msg_id(1, 1), &[req, req], &packed);
+    s.handle_packet(
+        mono,
+        unix,
+        packet(s.session_id(), msg_id(1, 1) + 64, &container),
+    );
+    let Some(Event::Response { id, result }) = s.poll_event() else {
+        panic!("an answer")
+    };
+    assert_eq!((id, result.unwrap().len()), (RequestId(4), 3 << 20));
+}

@@ -14,7 +14,7 @@ use bytes::{Bytes, BytesMut};
 use crate::handshake::{
     AuthKeyOutcome, ClientHandshake, ClientHandshakeConfig, HandshakeError, Step,
 };
-use crate::random::{RandomSource, SeededRandom};
+use crate::random::{RandomSource, Seed, SeededRandom};
 use crate::session::{ClientSession, Event, RequestError, RequestId, SessionConfig};
 use crate::transport::{Codec, Frame, Framer, Kind, Obfuscated, Role, TransportError};
 
@@ -33,8 +33,9 @@ pub struct Now {
     pub unix: Duration,
 }
 
-/// How a connection talks to its DC.
-#[derive(Debug, Clone)]
+/// How a connection talks to its DC. Not `Clone`: it holds the connection's seed, which
+/// must not go to two connections.
+#[derive(Debug)]
 pub struct ConnectionConfig {
     /// The framing.
     pub transport: Kind,
@@ -47,7 +48,7 @@ pub struct ConnectionConfig {
     /// The session's timers and limits.
     pub session: SessionConfig,
     /// The seed of the connection's CSPRNG (adapters fill it from the OS).
-    pub seed: [u8; 32],
+    pub seed: Seed,
     /// A keep-alive ping goes out after this long without one.
     pub ping_interval: Duration,
     /// The connection counts as dead after this long without receiving anything (the
@@ -66,10 +67,28 @@ impl ConnectionConfig {
             dc,
             handshake: ClientHandshakeConfig::new(i32::from(dc)),
             session: SessionConfig::default(),
-            seed,
+            seed: Seed::new(seed),
             ping_interval: Duration::from_secs(60),
             dead_after: Duration::from_secs(75),
             handshake_timeout: Duration::from_secs(15),
+        }
+    }
+}
+
+impl ConnectionConfig {
+    /// The same settings with another seed, for another connection: the way to copy a
+    /// config, since two connections must never share a seed.
+    pub fn with_seed(&self, seed: [u8; 32]) -> Self {
+        ConnectionConfig {
+            transport: self.transport,
+            obfuscated: self.obfuscated,
+            dc: self.dc,
+            handshake: self.handshake.clone(),
+            session: self.session.clone(),
+            seed: Seed::new(seed),
+            ping_interval: self.ping_interval,
+            dead_after: self.dead_after,
+            handshake_timeout: self.handshake_timeout,
         }
     }
 }
@@ -166,8 +185,8 @@ impl std::fmt::Debug for Connection {
 impl Connection {
     /// A connection; with `auth` (a key created before) the session starts at once,
     /// otherwise the key exchange does.
-    pub fn new(config: ConnectionConfig, auth: Option<&AuthKeyOutcome>, now: Now) -> Self {
-        let mut random = SeededRandom::new(config.seed);
+    pub fn new(mut config: ConnectionConfig, auth: Option<&AuthKeyOutcome>, now: Now) -> Self {
+        let mut random = config.seed.take();
         let codec = new_codec(&config, &mut random);
         let session = auth.map(|auth| {
             ClientSession::new(

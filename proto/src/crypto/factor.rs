@@ -1,31 +1,112 @@
-//! Factoring the key exchange's `pq` (a product of two primes below 2^32) with
-//! Pollard's rho in Brent's variant.
+//! Factoring the key exchange's `pq` with Pollard's rho in Brent's variant, within a
+//! fixed budget: a server chooses `pq`, so a hostile one must neither make the client
+//! loop nor accept something that is not the product of two primes of Telegram's size.
 
-use super::CryptoError;
+/// The largest `pq` the protocol allows.
+pub const MAX_PQ: u64 = 1 << 63;
 
-/// Splits `pq` into its factors `(p, q)` with `1 < p <= q`.
-///
-/// The server's `pq` is below 2^63 and has two prime factors; anything else that cannot be
-/// split fails with [`CryptoError::Factor`] rather than looping.
-pub fn factor(pq: u64) -> Result<(u64, u64), CryptoError> {
-    let fail = Err(CryptoError::Factor { pq });
-    if pq < 4 {
-        return fail;
+/// The smallest factor accepted. Telegram's `p` and `q` are primes of about 31 bits; this
+/// leaves room for other servers while refusing the tiny factors of a malformed `pq`.
+pub const MIN_FACTOR: u64 = 1 << 24;
+
+/// Factors must stay below this (they go out as 4-byte strings).
+pub const MAX_FACTOR: u64 = 1 << 32;
+
+/// The most steps of the walk (one modular squaring each) spent on one `pq`, over every
+/// polynomial tried. Any `pq` below 2^63 has a factor below 2^31.5, which the walk finds in
+/// about 2^16 steps; 2^21 bounds a hostile `pq` to a few tens of milliseconds.
+pub const MAX_STEPS: u64 = 1 << 21;
+
+/// Why a server's `pq` was refused.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum PqError {
+    /// Above 2^63.
+    #[error("pq = {0} is above 2^63")]
+    TooLarge(u64),
+    /// A prime, or a number below 4: nothing to split.
+    #[error("pq = {0} is not composite")]
+    NotComposite(u64),
+    /// The square of a number: `p` and `q` must differ.
+    #[error("pq = {0} is a square")]
+    Square(u64),
+    /// A factor below [`MIN_FACTOR`] or not below [`MAX_FACTOR`].
+    #[error("pq = {pq} has the factor {factor}, outside 2^24..2^32")]
+    FactorOutOfRange {
+        /// The number given.
+        pq: u64,
+        /// The factor out of range.
+        factor: u64,
+    },
+    /// It splits, but not into two primes.
+    #[error("pq = {0} is not a product of two primes")]
+    NotTwoPrimes(u64),
+    /// No factor was found within [`MAX_STEPS`].
+    #[error("pq = {0} did not split within the step budget")]
+    Unsplit(u64),
+}
+
+/// Splits `pq` into its two prime factors `(p, q)`, `p < q`, both in
+/// [`MIN_FACTOR`]`..`[`MAX_FACTOR`]; anything else is a [`PqError`], found within
+/// [`MAX_STEPS`] steps of the walk.
+pub fn factor(pq: u64) -> Result<(u64, u64), PqError> {
+    factor_within(pq, MAX_STEPS).0
+}
+
+/// [`factor`] with a budget of `steps`; also returns the steps spent.
+fn factor_within(pq: u64, steps: u64) -> (Result<(u64, u64), PqError>, u64) {
+    if pq > MAX_PQ {
+        return (Err(PqError::TooLarge(pq)), 0);
     }
-    if pq.is_multiple_of(2) {
-        return Ok((2, pq / 2));
+    if pq < 4 || is_prime(pq) {
+        return (Err(PqError::NotComposite(pq)), 0);
     }
-    // Each polynomial x^2 + c gives a different walk; a handful always suffices for
-    // a product of two primes, and the bound keeps bad input from running long.
-    for c in 1..=16 {
-        if let Some(d) = brent(pq, c)
-            && d != pq
-        {
-            let (p, q) = (d.min(pq / d), d.max(pq / d));
-            return Ok((p, q));
+    let root = pq.isqrt();
+    if root * root == pq {
+        return (Err(PqError::Square(pq)), 0);
+    }
+    let mut budget = Budget { left: steps };
+    let split = if pq.is_multiple_of(2) {
+        Some(2)
+    } else {
+        // Each polynomial x^2 + c gives a different walk; the budget is shared by all.
+        (1..=16).find_map(|c| brent(pq, c, &mut budget).filter(|&d| d != pq))
+    };
+    let spent = steps - budget.left;
+    let Some(d) = split else {
+        return (Err(PqError::Unsplit(pq)), spent);
+    };
+    let (p, q) = (d.min(pq / d), d.max(pq / d));
+    for factor in [p, q] {
+        if !(MIN_FACTOR..MAX_FACTOR).contains(&factor) {
+            return (Err(PqError::FactorOutOfRange { pq, factor }), spent);
         }
     }
-    fail
+    if !is_prime(p) || !is_prime(q) {
+        return (Err(PqError::NotTwoPrimes(pq)), spent);
+    }
+    (Ok((p, q)), spent)
+}
+
+/// Steps of the walk still allowed.
+struct Budget {
+    left: u64,
+}
+
+impl Budget {
+    /// Takes `n` steps; `false` once they are not there.
+    fn take(&mut self, n: u64) -> bool {
+        match self.left.checked_sub(n) {
+            Some(left) => {
+                self.left = left;
+                true
+            }
+            None => {
+                self.left = 0;
+                false
+            }
+        }
+    }
 }
 
 /// A random prime in `2^30 .. 2^31`, for a server's `pq`.
@@ -86,8 +167,14 @@ fn pow_mod(mut base: u64, mut exp: u64, m: u64) -> u64 {
     result
 }
 
+/// `a * b mod m` in 128 bits: no overflow for any 64-bit operands.
 fn mul_mod(a: u64, b: u64, m: u64) -> u64 {
     (u128::from(a) * u128::from(b) % u128::from(m)) as u64
+}
+
+/// `x^2 + c mod n`, in 128 bits so that the sum cannot overflow either.
+fn step(x: u64, c: u64, n: u64) -> u64 {
+    ((u128::from(x) * u128::from(x) + u128::from(c)) % u128::from(n)) as u64
 }
 
 fn gcd(mut a: u64, mut b: u64) -> u64 {
@@ -97,40 +184,43 @@ fn gcd(mut a: u64, mut b: u64) -> u64 {
     a
 }
 
-/// One Brent walk with `f(x) = x^2 + c mod n`; a non-trivial divisor, or `None`.
-fn brent(n: u64, c: u64) -> Option<u64> {
+/// One Brent walk with `f(x) = x^2 + c mod n`, paid from `budget`; a non-trivial
+/// divisor, or `None`.
+fn brent(n: u64, c: u64, budget: &mut Budget) -> Option<u64> {
     const BATCH: u64 = 128;
-    // A walk over n values has cycled; stop there so that a prime n cannot loop forever.
-    let limit = 1u64 << 22;
-    let f = |x: u64| (mul_mod(x, x, n) + c) % n;
     let (mut y, mut r, mut q, mut g) = (2u64, 1u64, 1u64, 1u64);
     let (mut x, mut ys) = (0u64, 0u64);
-    let mut steps = 0u64;
     while g == 1 {
         x = y;
+        if !budget.take(r) {
+            return None;
+        }
         for _ in 0..r {
-            y = f(y);
+            y = step(y, c, n);
         }
         let mut k = 0;
         while k < r && g == 1 {
             ys = y;
-            for _ in 0..BATCH.min(r - k) {
-                y = f(y);
+            let batch = BATCH.min(r - k);
+            if !budget.take(batch) {
+                return None;
+            }
+            for _ in 0..batch {
+                y = step(y, c, n);
                 q = mul_mod(q, x.abs_diff(y), n);
             }
             g = gcd(q, n);
             k += BATCH;
         }
-        r *= 2;
-        steps += r;
-        if steps > limit {
-            return None;
-        }
+        r = r.saturating_mul(2);
     }
     if g == n {
-        // The batch overshot: retrace it one step at a time.
+        // The batch overshot: retrace it one step at a time (at most one batch).
         loop {
-            ys = f(ys);
+            if !budget.take(1) {
+                return None;
+            }
+            ys = step(ys, c, n);
             g = gcd(x.abs_diff(ys), n);
             if g > 1 {
                 break;
@@ -151,21 +241,132 @@ mod tests {
     }
 
     #[test]
-    fn factors_products_of_two_primes() {
+    fn factors_products_of_two_primes_in_range() {
         let primes = [
-            3u64,
-            5,
-            1_000_003,
+            16_777_259u64,
+            1_073_741_827,
             2_147_483_647,
-            4_294_967_291,
+            3_037_000_453,
             3_037_000_493,
+            4_294_967_291,
         ];
         for &p in &primes {
             for &q in &primes {
-                let Some(pq) = p.checked_mul(q) else { continue };
-                assert_eq!(factor(pq), Ok((p.min(q), p.max(q))), "{p} * {q}");
+                if p == q || p.checked_mul(q).is_none_or(|pq| pq > MAX_PQ) {
+                    continue;
+                }
+                assert_eq!(factor(p * q), Ok((p.min(q), p.max(q))), "{p} * {q}");
             }
         }
+    }
+
+    #[test]
+    fn factors_near_the_top_where_a_64_bit_product_overflows() {
+        // 3037000493 * 3037000453 = 9223371873002223329, just below 2^63: every squaring
+        // in the walk has operands near 2^63, whose product a 64-bit multiply would wrap.
+        let pq = 9_223_371_873_002_223_329;
+        assert!(pq < MAX_PQ);
+        assert_eq!(factor(pq), Ok((3_037_000_453, 3_037_000_493)));
+        assert_eq!(mul_mod(pq - 1, pq - 1, pq), 1);
+        assert_eq!(step(pq - 1, 16, pq), 17);
+        assert_eq!(step(u64::MAX, 16, u64::MAX), 16);
+    }
+
+    #[test]
+    fn refuses_a_prime_or_tiny_pq() {
+        for n in [
+            0,
+            1,
+            2,
+            3,
+            7,
+            1_000_003,
+            4_294_967_291,
+            9_223_372_036_854_775_783,
+        ] {
+            assert_eq!(factor(n), Err(PqError::NotComposite(n)), "{n}");
+        }
+    }
+
+    #[test]
+    fn refuses_a_pq_above_2_63() {
+        // Two primes below 2^32, but their product is above 2^63.
+        let pq = 4_294_967_291u64 * 4_294_967_279;
+        assert_eq!(factor(pq), Err(PqError::TooLarge(pq)));
+        assert_eq!(factor(MAX_PQ + 1), Err(PqError::TooLarge(MAX_PQ + 1)));
+        assert_eq!(factor(u64::MAX), Err(PqError::TooLarge(u64::MAX)));
+    }
+
+    #[test]
+    fn refuses_a_square() {
+        for p in [2_147_483_647u64, 3_037_000_493, 65_537] {
+            assert_eq!(factor(p * p), Err(PqError::Square(p * p)), "{p}");
+        }
+    }
+
+    #[test]
+    fn refuses_factors_out_of_range() {
+        // 16777213 is the largest prime below 2^24.
+        let small = 16_777_213u64 * 2_147_483_647;
+        assert_eq!(
+            factor(small),
+            Err(PqError::FactorOutOfRange {
+                pq: small,
+                factor: 16_777_213
+            })
+        );
+        let even = 2 * 2_147_483_647u64;
+        assert_eq!(
+            factor(even),
+            Err(PqError::FactorOutOfRange {
+                pq: even,
+                factor: 2
+            })
+        );
+        // 4294967311 is the smallest prime above 2^32.
+        let big = 17 * 4_294_967_311u64;
+        assert_eq!(
+            factor(big),
+            Err(PqError::FactorOutOfRange {
+                pq: big,
+                factor: 17
+            })
+        );
+    }
+
+    #[test]
+    fn refuses_a_product_of_three_primes() {
+        let pq = 1_000_003u64 * 1_000_033 * 1_000_037;
+        assert!(matches!(
+            factor(pq),
+            Err(PqError::FactorOutOfRange { .. } | PqError::NotTwoPrimes(_))
+        ));
+        // Three primes whose product splits into one in range and a composite one.
+        let pq = 16_777_259u64 * (65_537 * 65_539);
+        assert!(matches!(
+            factor(pq),
+            Err(PqError::FactorOutOfRange { .. } | PqError::NotTwoPrimes(_))
+        ));
+    }
+
+    #[test]
+    fn the_walk_stays_within_its_budget() {
+        let hostile = [
+            9_223_371_873_002_223_329u64,
+            1_000_003 * 1_000_033 * 1_000_037,
+            16_777_259 * 65_537 * 65_539,
+            0x17ED48941A08F981,
+            9_223_372_036_854_775_783 - 2,
+        ];
+        for pq in hostile {
+            let (_, spent) = factor_within(pq, MAX_STEPS);
+            assert!(spent <= MAX_STEPS, "{pq}: {spent}");
+        }
+        // A budget too small to find anything ends the walk with a typed error.
+        let pq = 9_223_371_873_002_223_329;
+        let (result, spent) = factor_within(pq, 100);
+        assert_eq!(result, Err(PqError::Unsplit(pq)));
+        assert!(spent <= 100, "{spent}");
     }
 
     #[test]
@@ -192,12 +393,5 @@ mod tests {
         let mut random = crate::random::SeededRandom::new([1; 32]);
         let p = random_prime_31bit(&mut random);
         assert!(is_prime(p) && (1 << 30..1 << 31).contains(&p));
-    }
-
-    #[test]
-    fn refuses_what_it_cannot_split() {
-        for n in [0, 1, 2, 3, 7, 1_000_003, 4_294_967_291] {
-            assert_eq!(factor(n), Err(CryptoError::Factor { pq: n }), "{n}");
-        }
     }
 }

@@ -46,12 +46,6 @@ pub enum CryptoError {
     /// An RSA_PAD block that does not decrypt to a consistent hash.
     #[error("RSA_PAD block fails its check")]
     RsaPad,
-    /// A `pq` that is not the product of two primes this code can find.
-    #[error("cannot factor pq = {pq} into two primes")]
-    Factor {
-        /// The number given.
-        pq: u64,
-    },
 }
 
 /// SHA-1 of the concatenation of `parts`.

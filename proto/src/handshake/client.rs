@@ -87,7 +87,6 @@ pub struct ClientHandshake {
     state: State,
 }
 
-#[derive(Debug)]
 enum State {
     ResPq {
         nonce: [u8; 16],
@@ -101,7 +100,6 @@ enum State {
     Over,
 }
 
-#[derive(Debug)]
 struct DhGen {
     nonce: [u8; 16],
     server_nonce: [u8; 16],
@@ -113,6 +111,21 @@ struct DhGen {
     time_offset: i32,
     server_time: i32,
     retries: u32,
+}
+
+impl std::fmt::Debug for State {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // The phase only: new_nonce, the temporary AES key and the key are secrets.
+        f.write_str(match self {
+            State::ResPq { .. } => "ResPq",
+            State::DhParams { .. } => "DhParams",
+            State::DhGen(exchange) => match exchange.retries {
+                0 => "DhGen",
+                _ => "DhGen (retried)",
+            },
+            State::Over => "Over",
+        })
+    }
 }
 
 impl ClientHandshake {

@@ -18,7 +18,7 @@
 //! | `server_nonce` matches after `resPQ` | `ServerNonceMismatch` | `dh_params_with_another_server_nonce`, `inner_data_with_another_server_nonce`, `dh_gen_with_another_server_nonce` |
 //! | `new_nonce_hash` of `dh_gen_*` matches | `NewNonceHashMismatch` | `dh_gen_ok_with_a_wrong_hash` |
 //! | a known RSA fingerprint is offered | `UnknownFingerprints` | `res_pq_with_unknown_fingerprints` |
-//! | `pq` factors | `Crypto(Factor)` | `res_pq_with_a_prime_pq` |
+//! | `pq` is two primes in 2^24..2^32, at most 2^63, split within a step budget | `BadPq` | `res_pq_with_a_prime_pq`, `res_pq_with_a_bad_pq` |
 //! | the answer's SHA-1 matches, padding < 16 | `AnswerHash` | `answer_with_a_wrong_hash`, `answer_with_too_much_padding` |
 //! | `dh_prime` is a 2048-bit safe prime | `Dh(PrimeSize)`, `Dh(NotSafePrime)` | `dh_prime_of_2047_bits`, `dh_prime_not_safe` |
 //! | `g` in 2..=7 with its residue condition | `Dh(Generator)`, `Dh(GeneratorResidue)` | `generator_out_of_range`, `generator_with_a_wrong_residue` |
@@ -66,7 +66,11 @@ pub enum HandshakeError {
     /// A `pq` longer than 8 bytes (Telegram's is below 2^63).
     #[error("pq of {0} bytes is too large")]
     PqTooLarge(usize),
-    /// `pq` could not be factored, or RSA_PAD or AES failed.
+    /// The server's `pq` is not a product of two primes of the expected size (or did not
+    /// split within the step budget).
+    #[error("bad pq: {0}")]
+    BadPq(#[from] crate::crypto::factor::PqError),
+    /// RSA_PAD or AES failed.
     #[error(transparent)]
     Crypto(#[from] CryptoError),
     /// The server answered `server_DH_params_fail`.

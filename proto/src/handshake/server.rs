@@ -42,7 +42,6 @@ pub struct ServerHandshake {
     state: State,
 }
 
-#[derive(Debug)]
 enum State {
     ReqPq,
     ReqDh {
@@ -56,7 +55,6 @@ enum State {
     Over,
 }
 
-#[derive(Debug)]
 struct Pending {
     nonce: [u8; 16],
     server_nonce: [u8; 16],
@@ -66,6 +64,19 @@ struct Pending {
     tmp: ([u8; 32], [u8; 32]),
     server_time: i32,
     expires_in: Option<i32>,
+}
+
+impl std::fmt::Debug for State {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // The phase only: new_nonce, the exponent `a` and the temporary AES key are
+        // secrets.
+        f.write_str(match self {
+            State::ReqPq => "ReqPq",
+            State::ReqDh { .. } => "ReqDh",
+            State::SetClientDh(_) => "SetClientDh",
+            State::Over => "Over",
+        })
+    }
 }
 
 /// `p_q_inner_data` from the pre-RSA_PAD encryption, if its hash checks out.

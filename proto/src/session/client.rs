@@ -8,7 +8,7 @@ use oxigram_tl::mtproto::{functions, types};
 use oxigram_tl::{Deserialize, Serialize};
 
 use super::envelope::open_owned;
-use super::error::{Dropped, RequestError, RpcError};
+use super::error::{Dropped, RequestError, ResendReason, RpcError, ServerState};
 use super::gzip;
 use super::id_map::IdMap;
 use super::msg_id::MsgIdGenerator;
@@ -62,6 +62,12 @@ struct Pending {
     sent_at: Option<Instant>,
     /// Sent alone, never in a container (after the server refused a container).
     alone: bool,
+    /// Why it was last sent again.
+    last_resend: Option<ResendReason>,
+    /// What the server last said of it in `msgs_state_info`.
+    state: ServerState,
+    /// The server answered a state request about it with this error.
+    state_refused: Option<RpcError>,
 }
 
 /// The client side of an MTProto session over one auth key.
@@ -96,6 +102,9 @@ pub struct ClientSession {
     renew_session: bool,
     /// When salts were last asked for (server time, seconds).
     salts_asked_at: Option<i64>,
+    /// What the packet being handled may still decompress to
+    /// ([`gzip::MAX_UNPACKED_PER_PACKET`] at its start).
+    unpack_budget: usize,
     /// Reused between packets.
     batch: Vec<OutMessage>,
     scratch: BytesMut,
@@ -105,7 +114,9 @@ pub struct ClientSession {
 impl ClientSession {
     /// A new session (a random id) over `key`, starting with `salt`, for a clock
     /// `time_offset` seconds behind the server's. `synced` says whether that offset came
-    /// from the server (a fresh key exchange) or may be stale (a key loaded from storage).
+    /// from the server (a fresh key exchange) or may be stale (a key loaded from storage);
+    /// an unsynced session takes the offset from the first server message that passes
+    /// the checks, and holds later ones to the ±30 s / 300 s window.
     pub fn new(
         config: SessionConfig,
         key: AuthKey,
@@ -134,6 +145,7 @@ impl ClientSession {
             next_internal: INTERNAL,
             renew_session: false,
             salts_asked_at: None,
+            unpack_budget: gzip::MAX_UNPACKED_PER_PACKET,
             batch: Vec::new(),
             scratch: BytesMut::new(),
             ack_buf: BytesMut::new(),
@@ -226,7 +238,9 @@ impl ClientSession {
                 Purpose::State(_) | Purpose::Ping => {
                     self.forget(id);
                 }
-                Purpose::Salts | Purpose::Drop | Purpose::DestroySession => self.resend(id),
+                Purpose::Salts | Purpose::Drop | Purpose::DestroySession => {
+                    self.resend(id, ResendReason::NotReceived)
+                }
             }
         }
         self.ask_state(now, ask);
@@ -290,6 +304,7 @@ impl ClientSession {
     /// Opens and handles one encrypted packet from the server. Whatever fails a check is
     /// dropped with an [`Event::Dropped`], leaving the session as it was.
     pub fn handle_packet(&mut self, now: Instant, unix: Duration, packet: BytesMut) {
+        self.unpack_budget = gzip::MAX_UNPACKED_PER_PACKET;
         let inner = match open_owned(&self.key, Sender::Server, packet) {
             Ok(inner) => inner,
             Err(e) => return self.drop_message(e.into()),
@@ -299,6 +314,9 @@ impl ClientSession {
         }
         if let Err(reason) = self.check_id(inner.msg_id, &inner.body, unix) {
             return self.drop_message(reason);
+        }
+        if !self.synced {
+            self.sync_from(inner.msg_id, unix);
         }
         if constructor_id(&inner.body) == Some(MSG_CONTAINER) {
             // Checked whole before anything in it is acted on.
@@ -337,7 +355,13 @@ impl ClientSession {
         let mut ask = Vec::new();
         for id in late {
             if id.0 >= INTERNAL {
-                self.resend(id);
+                self.resend(id, ResendReason::NotReceived);
+            } else if let Some(error) = self.requests.get(&id).and_then(|p| p.state_refused.clone())
+            {
+                // The server would not say whether it has the request, and its answer did
+                // not come in the time since: end it, rather than send it again and risk
+                // running it twice, or ask again a server that refuses to answer.
+                self.fail(id, RequestError::StateRefused(error));
             } else {
                 ask.push(id);
             }
@@ -356,8 +380,11 @@ impl ClientSession {
             p.checks += 1;
             p.sent_at = Some(now);
             if p.checks > self.config.max_sends {
-                let checks = p.checks - 1;
-                self.fail(id, RequestError::TooManySends(checks));
+                let error = RequestError::Unanswered {
+                    checks: p.checks - 1,
+                    state: p.state,
+                };
+                self.fail(id, error);
             } else if let Some(msg_id) = p.msg_id {
                 msg_ids.push(msg_id);
             }
@@ -429,8 +456,11 @@ impl ClientSession {
             };
             if pending.sends >= self.config.max_sends {
                 self.queue.pop_front();
-                let sends = pending.sends;
-                self.fail(id, RequestError::TooManySends(sends));
+                let error = RequestError::TooManySends {
+                    sends: pending.sends,
+                    last: pending.last_resend,
+                };
+                self.fail(id, error);
                 continue;
             }
             let alone = pending.alone;
@@ -538,6 +568,23 @@ impl ClientSession {
         Ok(())
     }
 
+    /// Takes the server's clock from the first message of the session that passed the
+    /// other checks. It is fresh: it carries our session id, which is new and random, so
+    /// the server wrote it after our first message reached it (no recording of an
+    /// earlier session can pass). From here on the time window applies, also to a key
+    /// loaded from storage whose saved offset may be stale.
+    fn sync_from(&mut self, msg_id: i64, unix: Duration) {
+        let offset = msg_id_seconds(msg_id) - unix.as_secs() as i64;
+        let offset = offset.clamp(i64::from(i32::MIN), i64::from(i32::MAX)) as i32;
+        if offset != self.ids.time_offset {
+            tracing::debug!(offset, "time offset taken from the server's first message");
+            // Ids keep increasing within the session: one far off was refused with a
+            // notice (16/17), which resets them.
+            self.ids.adjust_offset(offset);
+        }
+        self.synced = true;
+    }
+
     /// Records a checked message and acts on it.
     fn accept(&mut self, now: Instant, unix: Duration, msg_id: i64, seq_no: i32, body: Bytes) {
         self.replay.insert(msg_id);
@@ -567,7 +614,7 @@ impl ClientSession {
                     self.salt = n.new_server_salt;
                     self.future_salts.clear();
                     for id in self.targets(n.bad_msg_id) {
-                        self.resend(id);
+                        self.resend(id, ResendReason::BadServerSalt);
                     }
                 }
                 Err(_) => self.drop_message(Dropped::Malformed("bad_server_salt")),
@@ -579,15 +626,23 @@ impl ClientSession {
             NEW_SESSION_CREATED => match types::NewSessionCreated::from_bytes(&body) {
                 Ok(n) => {
                     self.salt = n.server_salt;
+                    // Lost are the messages before first_msg_id. A request in a container
+                    // counts as sent with the container's id too: some servers name the
+                    // container there, and what travelled in it did arrive (sending it
+                    // again would run it twice).
+                    let first = n.first_msg_id;
                     let mut before: Vec<RequestId> = self
                         .requests
                         .iter()
-                        .filter(|(_, p)| p.msg_id.is_some_and(|m| m < n.first_msg_id))
+                        .filter(|(_, p)| {
+                            p.msg_id.is_some_and(|m| m < first)
+                                && p.container.is_none_or(|c| c < first)
+                        })
                         .map(|(id, _)| *id)
                         .collect();
                     before.sort();
                     for id in before {
-                        self.resend(id);
+                        self.resend(id, ResendReason::NewSession);
                     }
                     self.events.push_back(Event::UpdatesGap);
                 }
@@ -616,7 +671,7 @@ impl ClientSession {
                 Some(msg_ids) => {
                     for m in msg_ids {
                         if let Some(&id) = self.by_msg_id.get(&m) {
-                            self.resend(id);
+                            self.resend(id, ResendReason::ServerAsked);
                         }
                     }
                 }
@@ -649,9 +704,9 @@ impl ClientSession {
                     self.forget(id);
                 }
             }
-            GZIP_PACKED if outer => match gzip::unpack(&body) {
+            GZIP_PACKED if outer => match gzip::unpack_within(&body, &mut self.unpack_budget) {
                 Ok(inner) => self.dispatch(unix, msg_id, inner, false),
-                Err(_) => self.drop_message(Dropped::Malformed("gzip_packed")),
+                Err(e) => self.drop_message(Dropped::Gzip(e)),
             },
             MSG_COPY if outer => match types::MsgCopy::from_shared(&body) {
                 Ok(copy) => {
@@ -672,6 +727,10 @@ impl ClientSession {
     /// An answer (`rpc_result`'s result, or a service answer) to the message `req_msg_id`.
     fn on_result(&mut self, req_msg_id: i64, result: Bytes) {
         let Some(&id) = self.by_msg_id.get(&req_msg_id) else {
+            let members = self.in_container(req_msg_id);
+            if !members.is_empty() {
+                return self.on_container_result(req_msg_id, members, result);
+            }
             // An answer to something already answered (or never ours): ignoring it keeps
             // every request to exactly one final event.
             tracing::debug!(req_msg_id, "answer to an unknown message");
@@ -680,21 +739,36 @@ impl ClientSession {
         let Some(pending) = self.forget(id) else {
             return;
         };
-        let result = match constructor_id(&result) {
-            Some(GZIP_PACKED) => match gzip::unpack(&result) {
-                Ok(unpacked) => unpacked,
-                Err(e) => return self.finish(id, pending.purpose, Err(e.into())),
-            },
-            _ => result,
-        };
-        let outcome = match constructor_id(&result) {
-            Some(RPC_ERROR) => match types::RpcError::from_bytes(&result) {
-                Ok(e) => Ok(Err(RpcError::new(e.error_code, &e.error_message))),
-                Err(_) => Err(RequestError::MalformedError),
-            },
-            _ => Ok(Ok(result)),
-        };
+        let outcome = read_result(result, &mut self.unpack_budget);
         self.finish(id, pending.purpose, outcome);
+    }
+
+    /// An `rpc_result` addressed to the container `container` rather than to a message in
+    /// it (servers that cannot parse a container answer it so). An error there ends each
+    /// caller's request in it with that error, at once and once: the server may have run
+    /// some of them, so sending them again could run them twice. Internal requests
+    /// (salts, state questions, pings) are harmless to repeat and go again, alone.
+    fn on_container_result(&mut self, container: i64, members: Vec<RequestId>, result: Bytes) {
+        let error = match read_result(result, &mut self.unpack_budget) {
+            Ok(Err(error)) => error,
+            other => {
+                // Not an error: nothing to act on, and each request still has its own
+                // answer (or its state check) to come.
+                tracing::debug!(container, ?other, "a result addressed to a container");
+                return;
+            }
+        };
+        tracing::debug!(container, %error, "the server answered a container with an error");
+        for id in members {
+            if id.0 >= INTERNAL {
+                if let Some(p) = self.requests.get_mut(&id) {
+                    p.alone = true;
+                }
+                self.resend(id, ResendReason::ContainerRefused);
+            } else if let Some(p) = self.forget(id) {
+                self.finish(id, p.purpose, Ok(Err(error.clone())));
+            }
+        }
     }
 
     fn finish(
@@ -721,7 +795,25 @@ impl ClientSession {
                     self.act_on_states(&msg_ids, &info.info);
                 }
             }
-            _ => {}
+            (Purpose::State(msg_ids), Ok(Err(error))) => {
+                // The server will not say what it has. The requests asked about wait one
+                // more period for their answers, then fail (`handle_timeout`): never sent
+                // again, never asked about again.
+                tracing::debug!(%error, "the server refused a msgs_state_req");
+                for msg_id in msg_ids {
+                    if let Some(&id) = self.by_msg_id.get(&msg_id)
+                        && let Some(p) = self.requests.get_mut(&id)
+                        && p.msg_id == Some(msg_id)
+                    {
+                        p.state_refused = Some(error.clone());
+                    }
+                }
+            }
+            (purpose, outcome) => {
+                // Internal requests whose answer is not of use: their purpose is served by
+                // asking again later (salts, pings) or by the caller's own request.
+                tracing::debug!(?purpose, ?outcome, "an internal request ended");
+            }
         }
     }
 
@@ -736,8 +828,16 @@ impl ClientSession {
             if self.requests.get(&id).and_then(|p| p.msg_id) != Some(msg_id) {
                 continue;
             }
+            if let Some(p) = self.requests.get_mut(&id) {
+                p.state = match state & 7 {
+                    4 if state & 64 != 0 => ServerState::Answered,
+                    4 if state & 32 != 0 => ServerState::Running,
+                    4 => ServerState::Received,
+                    _ => p.state,
+                };
+            }
             match state & 7 {
-                1..=3 => self.resend(id),
+                1..=3 => self.resend(id, ResendReason::NotReceived),
                 // Received, and an answer generated: it was lost on the way.
                 4 if state & 64 != 0 => ask_answers.push(msg_id),
                 // Received and still being worked on: a slow answer is not a lost one, so
@@ -789,19 +889,12 @@ impl ClientSession {
                 self.renew_session = true;
                 for id in all {
                     if self.requests.get(&id).is_some_and(|p| p.msg_id.is_some()) {
-                        self.resend(id);
+                        self.resend(id, ResendReason::BadMessage(code));
                     }
                 }
                 return;
             }
-            64 => {
-                for &id in &targets {
-                    if let Some(p) = self.requests.get_mut(&id) {
-                        p.alone = true;
-                    }
-                }
-            }
-            18..=20 | 34 | 35 | 48 => {}
+            18..=20 | 34 | 35 | 48 | 64 => {}
             _ => {
                 for id in targets {
                     self.fail(id, RequestError::BadMessage(code));
@@ -809,8 +902,16 @@ impl ClientSession {
                 return;
             }
         }
+        // A notice naming a container (or saying containers are refused) is about the
+        // container: its messages were not processed, so each goes again alone.
+        let container = !self.by_msg_id.contains_key(&bad_msg_id);
         for id in targets {
-            self.resend(id);
+            if (container || code == 64)
+                && let Some(p) = self.requests.get_mut(&id)
+            {
+                p.alone = true;
+            }
+            self.resend(id, ResendReason::BadMessage(code));
         }
     }
 
@@ -820,6 +921,11 @@ impl ClientSession {
         if let Some(&id) = self.by_msg_id.get(&msg_id) {
             return vec![id];
         }
+        self.in_container(msg_id)
+    }
+
+    /// The requests in flight in the container `msg_id`, oldest first.
+    fn in_container(&self, msg_id: i64) -> Vec<RequestId> {
         let mut ids: Vec<RequestId> = self
             .requests
             .iter()
@@ -862,6 +968,9 @@ impl ClientSession {
                 checks: 0,
                 sent_at: None,
                 alone: false,
+                last_resend: None,
+                state: ServerState::Silent,
+                state_refused: None,
             },
         );
         self.queue.push_back(id);
@@ -874,8 +983,11 @@ impl ClientSession {
     }
 
     /// Queues a request again, to go out with a new id.
-    fn resend(&mut self, id: RequestId) {
+    fn resend(&mut self, id: RequestId, reason: ResendReason) {
         if self.unsend(id) {
+            if let Some(p) = self.requests.get_mut(&id) {
+                p.last_resend = Some(reason);
+            }
             self.queue.push_back(id);
         }
     }
@@ -891,6 +1003,8 @@ impl ClientSession {
         p.old_ids.push(msg_id);
         p.sent_at = None;
         p.container = None;
+        // A state refusal was about the id just retired.
+        p.state_refused = None;
         true
     }
 
@@ -960,6 +1074,22 @@ impl ClientSession {
         self.session_id = i64::from_le_bytes(id);
         self.seq = 0;
         self.replay.clear();
+    }
+}
+
+/// An answer's body read: unpacked (from `budget`) if it came `gzip_packed`, and an
+/// `rpc_error` decoded.
+fn read_result(result: Bytes, budget: &mut usize) -> Result<Result<Bytes, RpcError>, RequestError> {
+    let result = match constructor_id(&result) {
+        Some(GZIP_PACKED) => gzip::unpack_within(&result, budget)?,
+        _ => result,
+    };
+    match constructor_id(&result) {
+        Some(RPC_ERROR) => match types::RpcError::from_bytes(&result) {
+            Ok(e) => Ok(Err(RpcError::new(e.error_code, &e.error_message))),
+            Err(_) => Err(RequestError::MalformedError),
+        },
+        _ => Ok(Ok(result)),
     }
 }
 

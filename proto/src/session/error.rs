@@ -60,19 +60,99 @@ pub enum RequestError {
     /// The caller cancelled it (`rpc_drop_answer` went to the server).
     #[error("cancelled")]
     Cancelled,
-    /// The server refused the message with a `bad_msg_notification` code that sending
-    /// again cannot fix.
+    /// The server refused the message (or the container it travelled in) with a
+    /// `bad_msg_notification` code that sending again cannot fix.
     #[error("the server refused the message with code {0}")]
     BadMessage(i32),
     /// It was sent [`crate::session::SessionConfig::max_sends`] times without an answer.
-    #[error("no answer after {0} sends")]
-    TooManySends(u32),
-    /// The answer was a `gzip_packed` that does not unpack.
+    #[error(
+        "sent {sends} times without an answer{}",
+        last.map(|r| format!(" (last sent again: {r})")).unwrap_or_default()
+    )]
+    TooManySends {
+        /// How many times it went out.
+        sends: u32,
+        /// Why it was last sent again, if it was.
+        last: Option<ResendReason>,
+    },
+    /// Its state was asked [`crate::session::SessionConfig::max_sends`] times and no answer
+    /// came; the server may or may not have run it.
+    #[error("no answer after asking its state {checks} times; the server last said: {state}")]
+    Unanswered {
+        /// How many times its state was asked.
+        checks: u32,
+        /// What the server last said about it.
+        state: ServerState,
+    },
+    /// The server answered the `msgs_state_req` about it with an RPC error, and no answer
+    /// came within [`crate::session::SessionConfig::state_check_after`] after that. It is
+    /// not sent again: the server may have run it.
+    #[error("the server refused to report its state ({0}); it may or may not have run")]
+    StateRefused(RpcError),
+    /// The answer was a `gzip_packed` that does not unpack, or that would take its packet
+    /// beyond [`crate::session::gzip::MAX_UNPACKED_PER_PACKET`].
     #[error("the answer does not unpack: {0}")]
     Gzip(#[from] super::gzip::GzipError),
     /// The answer was an `rpc_error` that does not decode.
     #[error("malformed rpc_error")]
     MalformedError,
+}
+
+/// Why a request was sent again with a new message id.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum ResendReason {
+    /// `bad_server_salt`: it went out with a stale salt.
+    BadServerSalt,
+    /// A `bad_msg_notification` with this code (about it or its container).
+    BadMessage(i32),
+    /// `new_session_created` said messages before it may be lost.
+    NewSession,
+    /// `msgs_state_info` said the server never received it.
+    NotReceived,
+    /// The server asked for it again (`msg_resend_req`).
+    ServerAsked,
+    /// The server answered its container with an error (an internal request goes again,
+    /// alone).
+    ContainerRefused,
+}
+
+impl std::fmt::Display for ResendReason {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            ResendReason::BadServerSalt => f.write_str("bad_server_salt"),
+            ResendReason::BadMessage(code) => write!(f, "bad_msg_notification code {code}"),
+            ResendReason::NewSession => f.write_str("new_session_created"),
+            ResendReason::NotReceived => f.write_str("the server had not received it"),
+            ResendReason::ServerAsked => f.write_str("the server asked for it"),
+            ResendReason::ContainerRefused => f.write_str("its container was refused"),
+        }
+    }
+}
+
+/// What the server last said about a request whose answer never came.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum ServerState {
+    /// It never answered a state request about it.
+    Silent,
+    /// It had received it, but was neither running nor answering it.
+    Received,
+    /// It was still running it.
+    Running,
+    /// It had answered it, and the answer asked again never came.
+    Answered,
+}
+
+impl std::fmt::Display for ServerState {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            ServerState::Silent => "nothing",
+            ServerState::Received => "received, not running",
+            ServerState::Running => "still running",
+            ServerState::Answered => "answered, the answer lost",
+        })
+    }
 }
 
 /// Why an incoming message was dropped. Dropping changes nothing in the session.
@@ -97,6 +177,10 @@ pub enum Dropped {
     /// A container that is malformed, nested, or not newer than what it holds.
     #[error("malformed container")]
     Container,
+    /// A `gzip_packed` message that does not unpack, or would take its packet beyond
+    /// [`crate::session::gzip::MAX_UNPACKED_PER_PACKET`].
+    #[error("gzip_packed message: {0}")]
+    Gzip(super::gzip::GzipError),
     /// A body that does not decode as the service message its id names.
     #[error("malformed {0} message")]
     Malformed(&'static str),

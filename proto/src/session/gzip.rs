@@ -14,6 +14,13 @@ pub const GZIP_PACKED_ID: u32 = 0x3072_cfa1;
 /// The most bytes a `gzip_packed` body may expand to (Telegram's answers stay far below).
 pub const MAX_UNPACKED: usize = 16 << 20;
 
+/// The most bytes all the `gzip_packed` objects of one received packet may expand to
+/// together (the client's budget, [`unpack_within`]). A container holds up to 1,024
+/// messages, so a cap per object alone would let one packet expand to 16 GiB. The largest
+/// legitimate answer is about 1 MiB (`upload.getFile`), and file parts do not compress;
+/// 8 MiB leaves room for several large answers in one container.
+pub const MAX_UNPACKED_PER_PACKET: usize = 8 << 20;
+
 /// Why a `gzip_packed` body was refused.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
@@ -27,6 +34,10 @@ pub enum GzipError {
     /// The data expands beyond [`MAX_UNPACKED`] bytes.
     #[error("gzip data expands beyond {MAX_UNPACKED} bytes")]
     TooLarge,
+    /// The data expands beyond what is left of its packet's budget
+    /// ([`MAX_UNPACKED_PER_PACKET`] for all its `gzip_packed` objects together).
+    #[error("the packet's gzip_packed objects expand beyond {MAX_UNPACKED_PER_PACKET} bytes")]
+    PacketBudget,
 }
 
 /// Whether `body` is worth trying to compress: its first 256 bytes use fewer than 128
@@ -59,22 +70,51 @@ pub fn pack(body: &[u8]) -> Option<Bytes> {
 
 /// The body inside a `gzip_packed` object (which starts with its constructor id).
 pub fn unpack(object: &[u8]) -> Result<Bytes, GzipError> {
-    let mut reader = oxigram_tl::Reader::new(object);
-    if reader.int().map_err(|_| GzipError::Wrapper)? as u32 != GZIP_PACKED_ID {
-        return Err(GzipError::Wrapper);
+    unpack_capped(object, MAX_UNPACKED).map_err(|(e, _)| e)
+}
+
+/// [`unpack`], paid from `budget`: the bytes left for the packet the object came in. The
+/// body's length is taken from it; a body longer than what is left fails with
+/// [`GzipError::PacketBudget`] after reading no more than that, and uses it up.
+pub fn unpack_within(object: &[u8], budget: &mut usize) -> Result<Bytes, GzipError> {
+    let cap = (*budget).min(MAX_UNPACKED);
+    match unpack_capped(object, cap) {
+        Ok(body) => {
+            *budget -= body.len();
+            Ok(body)
+        }
+        Err((GzipError::TooLarge, _)) if cap < MAX_UNPACKED => {
+            *budget = 0;
+            Err(GzipError::PacketBudget)
+        }
+        Err((e, read)) => {
+            *budget = budget.saturating_sub(read);
+            Err(e)
+        }
     }
-    let packed = reader.byte_string().map_err(|_| GzipError::Wrapper)?;
-    let mut out = Vec::with_capacity(packed.len().saturating_mul(4).min(1 << 20));
+}
+
+/// The body, at most `cap` bytes; an error comes with the bytes read before it.
+fn unpack_capped(object: &[u8], cap: usize) -> Result<Bytes, (GzipError, usize)> {
+    let wrapper = (GzipError::Wrapper, 0);
+    let mut reader = oxigram_tl::Reader::new(object);
+    if reader.int().map_err(|_| wrapper)? as u32 != GZIP_PACKED_ID {
+        return Err(wrapper);
+    }
+    let packed = reader.byte_string().map_err(|_| wrapper)?;
+    let mut out = Vec::with_capacity(packed.len().saturating_mul(4).min(1 << 20).min(cap));
     // One byte past the cap tells "exactly at the cap" from "beyond it".
-    GzDecoder::new(packed)
-        .take(MAX_UNPACKED as u64 + 1)
-        .read_to_end(&mut out)
-        .map_err(|_| GzipError::Data)?;
-    if out.len() > MAX_UNPACKED {
-        return Err(GzipError::TooLarge);
+    let read = GzDecoder::new(packed)
+        .take(cap as u64 + 1)
+        .read_to_end(&mut out);
+    if read.is_err() {
+        return Err((GzipError::Data, out.len()));
+    }
+    if out.len() > cap {
+        return Err((GzipError::TooLarge, out.len()));
     }
     if !out.len().is_multiple_of(4) || out.is_empty() {
-        return Err(GzipError::Data);
+        return Err((GzipError::Data, out.len()));
     }
     Ok(out.into())
 }
@@ -110,6 +150,36 @@ mod tests {
             })
             .collect();
         assert!(!looks_compressible(&noise));
+    }
+
+    #[test]
+    fn a_packet_budget_is_shared_by_its_objects() {
+        let three_mib = pack(&vec![0u8; 3 << 20]).unwrap();
+        let mut budget = MAX_UNPACKED_PER_PACKET;
+        assert_eq!(
+            unpack_within(&three_mib, &mut budget).unwrap().len(),
+            3 << 20
+        );
+        assert_eq!(
+            unpack_within(&three_mib, &mut budget).unwrap().len(),
+            3 << 20
+        );
+        assert_eq!(budget, (8 << 20) - (6 << 20));
+        // 3 MiB more would make 9 MiB in one packet.
+        assert_eq!(
+            unpack_within(&three_mib, &mut budget),
+            Err(GzipError::PacketBudget)
+        );
+        assert_eq!(budget, 0);
+        let small = pack(&b"abcd".repeat(64)).unwrap();
+        assert_eq!(
+            unpack_within(&small, &mut budget),
+            Err(GzipError::PacketBudget)
+        );
+        // A bomb alone still meets the cap per object.
+        let mut budget = usize::MAX;
+        let huge = pack(&vec![0u8; MAX_UNPACKED + 4]).unwrap();
+        assert_eq!(unpack_within(&huge, &mut budget), Err(GzipError::TooLarge));
     }
 
     #[test]

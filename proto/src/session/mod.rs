@@ -26,13 +26,13 @@ pub use client::ClientSession;
 pub use envelope::{
     EnvelopeError, Inner, MAX_PADDING, MIN_PADDING, open, open_owned, seal, seal_into,
 };
-pub use error::{Dropped, RequestError, RpcError};
+pub use error::{Dropped, RequestError, ResendReason, RpcError, ServerState};
 pub use msg_id::{MsgIdGenerator, ServerMsgIdGenerator};
 pub use outbox::{MAX_CONTAINER_BYTES, MAX_CONTAINER_MESSAGES};
 #[cfg(feature = "server")]
 pub use salts::{SALT_PERIOD, SaltSchedule};
 #[cfg(feature = "server")]
-pub use server::{ServerEvent, ServerSession, ServerSessionConfig};
+pub use server::{ServerEvent, ServerQuirks, ServerSession, ServerSessionConfig};
 
 use bytes::Bytes;
 

@@ -27,6 +27,12 @@ impl MsgIdGenerator {
         self.last = 0;
     }
 
+    /// Adopts a corrected offset, ids still increasing from the last one: for a small
+    /// correction of a clock whose ids the server already accepted.
+    pub fn adjust_offset(&mut self, time_offset: i32) {
+        self.time_offset = time_offset;
+    }
+
     /// The next id for local wall time `now` (since the Unix epoch): the seconds in the
     /// high 32 bits, the sub-second fraction below, the low two bits clear; one step past
     /// the previous id when the clock has not moved (or went back).

@@ -7,11 +7,20 @@ use crate::crypto::sha256;
 pub const SALT_PERIOD: i64 = 1800;
 
 /// Which salt is current when, and which are still accepted.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct SaltSchedule {
     secret: [u8; 32],
     /// Bumped by [`SaltSchedule::rotate`]: every salt changes at once.
     generation: u32,
+}
+
+impl std::fmt::Debug for SaltSchedule {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // The secret would give away every future salt.
+        f.debug_struct("SaltSchedule")
+            .field("generation", &self.generation)
+            .finish_non_exhaustive()
+    }
 }
 
 impl SaltSchedule {

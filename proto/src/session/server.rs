@@ -32,14 +32,36 @@ const STATE_MEMORY: usize = 4096;
 pub struct ServerSessionConfig {
     /// Answers at least this long go out as `gzip_packed` when that makes them smaller.
     pub gzip_threshold: usize,
+    /// Ways to bend the protocol as other servers do (all off by default).
+    pub quirks: ServerQuirks,
 }
 
 impl Default for ServerSessionConfig {
     fn default() -> Self {
         ServerSessionConfig {
             gzip_threshold: 512,
+            quirks: ServerQuirks::default(),
         }
     }
+}
+
+/// Behaviours seen in MTProto servers other than Telegram's, for testing that a client
+/// survives them. Each is off by default; switch one on with
+/// `let mut q = ServerQuirks::default(); q.first_msg_id_names_container = true;`.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct ServerQuirks {
+    /// `new_session_created` names the id of the container the session's first message
+    /// came in, instead of that first message's own id. A client that sends again what is
+    /// older than `first_msg_id` runs the container's requests twice.
+    pub first_msg_id_names_container: bool,
+    /// Every container is answered as a whole with an `rpc_result` carrying this error,
+    /// addressed to the container's id, and nothing in it is processed (as a server does
+    /// with a container it cannot parse).
+    pub answer_containers_with_error: Option<RpcError>,
+    /// Every `msgs_state_req` is answered with an `rpc_result` carrying this error instead
+    /// of `msgs_state_info`.
+    pub answer_state_requests_with_error: Option<RpcError>,
 }
 
 /// What the server application has to act on.
@@ -204,6 +226,14 @@ impl ServerSession {
                 _ => return self.refuse(inner.msg_id, inner.seq_no, 64),
             };
             self.replay.insert(inner.msg_id);
+            if let Some(error) = self.config.quirks.answer_containers_with_error.clone() {
+                return self.answer_with_error(inner.msg_id, &error);
+            }
+            if !self.config.quirks.first_msg_id_names_container
+                && let Some(first) = container.messages.iter().map(|m| m.msg_id).min()
+            {
+                self.name_first_message(inner.msg_id, first);
+            }
             for m in container.messages {
                 if let Some(code) = self.check(now, m.msg_id, m.seqno, &m.body.0) {
                     self.refuse(m.msg_id, m.seqno, code);
@@ -492,6 +522,18 @@ impl ServerSession {
                 }),
                 Err(_) => self.events.push_back(malformed("destroy_session")),
             },
+            Some(MSGS_STATE_REQ)
+                if self
+                    .config
+                    .quirks
+                    .answer_state_requests_with_error
+                    .is_some() =>
+            {
+                let error = self.config.quirks.answer_state_requests_with_error.clone();
+                if let Some(error) = error {
+                    self.answer_with_error(msg_id, &error);
+                }
+            }
             Some(MSGS_STATE_REQ) => match types::MsgsStateReq::from_bytes(&body) {
                 Ok(req) => {
                     let info = req
@@ -541,6 +583,28 @@ impl ServerSession {
                 self.events.push_back(ServerEvent::Request { msg_id, body });
             }
             None => self.events.push_back(malformed("empty")),
+        }
+    }
+
+    /// Answers the message `msg_id` (a request or a container) with an `rpc_error`.
+    fn answer_with_error(&mut self, msg_id: i64, error: &RpcError) {
+        self.states.insert(msg_id, RequestState::Processing);
+        self.remember(msg_id);
+        self.respond(msg_id, Err(error));
+    }
+
+    /// A session's first message came in the container `container`, whose id the caller
+    /// took for the first message's: `new_session_created`, if it still waits, names
+    /// `first`, the first message inside, instead.
+    fn name_first_message(&mut self, container: i64, first: i64) {
+        for (body, _, _) in self.outbox.iter_mut() {
+            if constructor_id(body) == Some(NEW_SESSION_CREATED)
+                && let Ok(mut notice) = types::NewSessionCreated::from_bytes(body)
+                && notice.first_msg_id == container
+            {
+                notice.first_msg_id = first;
+                *body = notice.to_bytes().into();
+            }
         }
     }
 

@@ -225,14 +225,21 @@ impl Sim {
             seed: rng.seed32(),
             session: ServerSessionConfig {
                 gzip_threshold: 256,
+                ..ServerSessionConfig::default()
             },
             proxy_secret: None,
         });
-        let mut config = ConnectionConfig::new(2, rng.seed32());
-        config.transport = setup.transport;
-        config.obfuscated = setup.obfuscated.then_some(None);
-        config.handshake.keys = vec![server_key().public().clone()];
-        config.handshake.inner = InnerData::Permanent { dc: 2 };
+        let seed = rng.seed32();
+        // A config per client made (a config holds its seed, and is not cloned); a
+        // client that resumes a key below replaces the first one, on the same seed.
+        let config = || {
+            let mut config = ConnectionConfig::new(2, seed);
+            config.transport = setup.transport;
+            config.obfuscated = setup.obfuscated.then_some(None);
+            config.handshake.keys = vec![server_key().public().clone()];
+            config.handshake.inner = InnerData::Permanent { dc: 2 };
+            config
+        };
         let mut sim = Sim {
             rng,
             base,
@@ -240,7 +247,7 @@ impl Sim {
             unix0,
             setup: setup.clone(),
             client: Connection::new(
-                config.clone(),
+                config(),
                 None,
                 Now {
                     mono: base,
@@ -280,7 +287,7 @@ impl Sim {
                 expires_at: None,
             };
             let now = sim.client_now();
-            sim.client = Connection::new(config, Some(&saved), now);
+            sim.client = Connection::new(config(), Some(&saved), now);
         }
         sim.conn = sim.server.accept();
         sim
@@ -594,6 +601,11 @@ impl Sim {
             next = next.min(t.saturating_duration_since(self.base));
         }
         next.max(self.t + Duration::from_millis(1))
+    }
+
+    /// Virtual time since the start.
+    pub fn elapsed(&self) -> Duration {
+        self.t
     }
 
     /// Runs until `until` (virtual), or until every issued request ended if `settle`.

@@ -63,7 +63,7 @@ impl Client {
         let stream = TcpStream::connect(address).await.unwrap();
         stream.set_nodelay(true).unwrap();
         Client {
-            conn: Connection::new(config.clone(), auth.as_ref(), now()),
+            conn: Connection::new(config.with_seed([seed; 32]), auth.as_ref(), now()),
             stream,
             rx: BytesMut::new(),
             updates: VecDeque::new(),
@@ -85,11 +85,10 @@ impl Client {
 
     /// Opens a fresh connection with the same key (a new session: as after a restart).
     pub async fn restart(&self, seed: u8) -> Client {
-        let mut config = self.config.clone();
-        config.seed = [seed; 32];
+        let config = self.config.with_seed([seed; 32]);
         let stream = TcpStream::connect(self.address).await.unwrap();
         Client {
-            conn: Connection::new(config.clone(), self.auth.as_ref(), now()),
+            conn: Connection::new(config.with_seed([seed; 32]), self.auth.as_ref(), now()),
             stream,
             rx: BytesMut::new(),
             updates: VecDeque::new(),
