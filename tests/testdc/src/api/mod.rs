@@ -7,7 +7,7 @@
 //! wrappers (`invokeWithLayer`, `initConnection`, …), applies injected errors, and hands
 //! the request to its namespace by the method's TL name. Adding a method is one match arm
 //! in its namespace's module; a new namespace is one module and one line in
-//! [`ApiState::call`].
+//! `ApiState::dispatch`.
 
 mod account;
 mod auth;
@@ -23,6 +23,8 @@ mod upload;
 mod users;
 
 use std::collections::HashMap;
+
+use bytes::Bytes;
 
 use oxigram_proto::crypto::dh::TELEGRAM_PRIME;
 use oxigram_proto::crypto::srp::SrpVerifier;
@@ -82,6 +84,12 @@ fn error(code: i32, message: &str) -> Reply {
         pushes: Vec::new(),
     }
 }
+
+/// How many wrappers (`invokeWithLayer`, `initConnection`, `invokeWithoutUpdates`,
+/// `invokeAfterMsg`) a request may nest in. Clients use two to four; deeper nesting is
+/// answered with `400 WRAPPERS_TOO_DEEP`, so that a hostile request costs a bounded
+/// amount of work.
+pub const MAX_WRAPPERS: usize = 16;
 
 /// One request as the namespaces see it.
 #[derive(Debug, Clone, Copy)]
@@ -207,58 +215,67 @@ impl ApiState {
     /// Handles one request (a serialized TL function) on DC number `dc` (an index into
     /// `dcs`) from auth key `key` at unix time `now`.
     pub fn call(&mut self, dc: usize, key: u64, body: &[u8], now: i32) -> Reply {
-        let Some(id) = body.first_chunk::<4>().map(|b| u32::from_le_bytes(*b)) else {
-            return error(400, "INPUT_METHOD_INVALID");
-        };
-        let name = oxigram_tl::name_for_id(id);
-        if let Some(name) = name
-            && let Some((injected, left)) = self.injected.get_mut(name)
-            && *left > 0
-        {
-            *left -= 1;
-            return Reply {
-                result: Err(injected.clone()),
-                pushes: Vec::new(),
+        // Wrappers are unwrapped in a loop, not by recursion: a hostile nesting costs at
+        // most MAX_WRAPPERS decodes and no stack.
+        let mut unwrapped: Option<Bytes> = None;
+        for _ in 0..=MAX_WRAPPERS {
+            let body = unwrapped.as_deref().unwrap_or(body);
+            let Some(id) = body.first_chunk::<4>().map(|b| u32::from_le_bytes(*b)) else {
+                return error(400, "INPUT_METHOD_INVALID");
             };
-        }
-        let req = Request {
-            dc,
-            key,
-            now,
-            id,
-            body,
-        };
-        match id {
-            functions::InvokeWithLayer::<RawObject>::CONSTRUCTOR_ID => {
-                let r = decode!(req, functions::InvokeWithLayer<RawObject>);
-                self.call(dc, key, &r.query.0, now)
+            let name = oxigram_tl::name_for_id(id);
+            if let Some(name) = name
+                && let Some((injected, left)) = self.injected.get_mut(name)
+                && *left > 0
+            {
+                *left -= 1;
+                return Reply {
+                    result: Err(injected.clone()),
+                    pushes: Vec::new(),
+                };
             }
-            functions::InitConnection::<RawObject>::CONSTRUCTOR_ID => {
-                let r = decode!(req, functions::InitConnection<RawObject>);
-                self.call(dc, key, &r.query.0, now)
-            }
-            functions::InvokeWithoutUpdates::<RawObject>::CONSTRUCTOR_ID => {
-                let r = decode!(req, functions::InvokeWithoutUpdates<RawObject>);
-                self.call(dc, key, &r.query.0, now)
-            }
-            functions::InvokeAfterMsg::<RawObject>::CONSTRUCTOR_ID => {
+            let req = Request {
+                dc,
+                key,
+                now,
+                id,
+                body,
+            };
+            let query = match id {
+                functions::InvokeWithLayer::<RawObject>::CONSTRUCTOR_ID => {
+                    decode!(req, functions::InvokeWithLayer<RawObject>).query
+                }
+                functions::InitConnection::<RawObject>::CONSTRUCTOR_ID => {
+                    decode!(req, functions::InitConnection<RawObject>).query
+                }
+                functions::InvokeWithoutUpdates::<RawObject>::CONSTRUCTOR_ID => {
+                    decode!(req, functions::InvokeWithoutUpdates<RawObject>).query
+                }
                 // Requests of one session are answered in order here, so the message it
                 // waits for has been handled already.
-                let r = decode!(req, functions::InvokeAfterMsg<RawObject>);
-                self.call(dc, key, &r.query.0, now)
-            }
-            _ => match name.and_then(|n| n.split_once('.')).map(|(ns, _)| ns) {
-                Some("account") => self.account(&req),
-                Some("auth") => self.auth(&req),
-                Some("channels") => self.channels(&req),
-                Some("contacts") => self.contacts(&req),
-                Some("help") => self.help(&req),
-                Some("messages") => self.messages(&req),
-                Some("updates") => self.updates(&req),
-                Some("upload") => self.upload(&req),
-                Some("users") => self.users(&req),
-                _ => not_implemented(id),
-            },
+                functions::InvokeAfterMsg::<RawObject>::CONSTRUCTOR_ID => {
+                    decode!(req, functions::InvokeAfterMsg<RawObject>).query
+                }
+                _ => return self.dispatch(name, &req),
+            };
+            unwrapped = Some(query.0);
+        }
+        error(400, "WRAPPERS_TOO_DEEP")
+    }
+
+    /// Hands an unwrapped request to its namespace.
+    fn dispatch(&mut self, name: Option<&str>, req: &Request<'_>) -> Reply {
+        match name.and_then(|n| n.split_once('.')).map(|(ns, _)| ns) {
+            Some("account") => self.account(req),
+            Some("auth") => self.auth(req),
+            Some("channels") => self.channels(req),
+            Some("contacts") => self.contacts(req),
+            Some("help") => self.help(req),
+            Some("messages") => self.messages(req),
+            Some("updates") => self.updates(req),
+            Some("upload") => self.upload(req),
+            Some("users") => self.users(req),
+            _ => not_implemented(req.id),
         }
     }
 }
@@ -380,5 +397,60 @@ mod tests {
         );
         let r = call(&mut s, 1, 6, functions::updates::GetState {});
         assert_eq!(r.result, Err(RpcError::new(401, "AUTH_KEY_UNREGISTERED")));
+    }
+
+    /// `query` inside `depth` wrappers, cycling through the four kinds.
+    fn nested(depth: usize, query: impl Serialize) -> Vec<u8> {
+        let mut body = Vec::new();
+        for i in 0..depth {
+            match i % 4 {
+                0 => body.extend(
+                    functions::InvokeWithoutUpdates::<RawObject>::CONSTRUCTOR_ID.to_le_bytes(),
+                ),
+                1 => {
+                    body.extend(
+                        functions::InvokeWithLayer::<RawObject>::CONSTRUCTOR_ID.to_le_bytes(),
+                    );
+                    body.extend(214i32.to_le_bytes());
+                }
+                2 => {
+                    body.extend(
+                        functions::InvokeAfterMsg::<RawObject>::CONSTRUCTOR_ID.to_le_bytes(),
+                    );
+                    body.extend(4i64.to_le_bytes());
+                }
+                _ => {
+                    // initConnection with no flags and empty strings.
+                    body.extend(
+                        functions::InitConnection::<RawObject>::CONSTRUCTOR_ID.to_le_bytes(),
+                    );
+                    body.extend(0i32.to_le_bytes());
+                    body.extend(1i32.to_le_bytes());
+                    body.extend([0; 4 * 6]);
+                }
+            }
+        }
+        body.extend(query.to_bytes());
+        body
+    }
+
+    #[test]
+    fn wrappers_nested_too_deep_get_an_error_not_a_stack_overflow() {
+        let mut s = state();
+        let ok = s.call(
+            1,
+            5,
+            &nested(MAX_WRAPPERS, functions::help::GetNearestDc {}),
+            0,
+        );
+        assert!(ok.result.is_ok(), "{:?}", ok.result);
+        for depth in [MAX_WRAPPERS + 1, 1_000, 10_000] {
+            let r = s.call(1, 5, &nested(depth, functions::help::GetNearestDc {}), 0);
+            assert_eq!(
+                r.result,
+                Err(RpcError::new(400, "WRAPPERS_TOO_DEEP")),
+                "{depth}"
+            );
+        }
     }
 }
