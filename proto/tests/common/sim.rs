@@ -225,6 +225,7 @@ impl Sim {
             seed: rng.seed32(),
             session: ServerSessionConfig {
                 gzip_threshold: 256,
+                ..ServerSessionConfig::default()
             },
             proxy_secret: None,
         });
