@@ -27,6 +27,7 @@ use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
 
 use oxigram_proto::crypto::rsa::{RsaPrivateKey, RsaPublicKey};
+use oxigram_proto::session::ServerSessionConfig;
 
 pub use net::Faults;
 use net::Shared;
@@ -47,6 +48,9 @@ pub struct TestDcConfig {
     pub users: Vec<String>,
     /// The server's key (otherwise one generated from the seed).
     pub rsa_key: Option<RsaPrivateKey>,
+    /// Session limits: queued updates per session, idle time before a session is
+    /// forgotten, sessions per DC (see the README's "Hostile clients").
+    pub session: ServerSessionConfig,
 }
 
 impl Default for TestDcConfig {
@@ -58,6 +62,7 @@ impl Default for TestDcConfig {
             bots: Vec::new(),
             users: Vec::new(),
             rsa_key: None,
+            session: ServerSessionConfig::default(),
         }
     }
 }
@@ -95,11 +100,15 @@ impl TestDc {
             .map(|(i, l)| l.local_addr().map(|a| (i as i32 + 1, a)))
             .collect::<std::io::Result<_>>()?;
         let shared = Arc::new(Mutex::new(Shared::new(&config, &key, &addresses)));
-        let tasks = listeners
+        let mut tasks: Vec<_> = listeners
             .into_iter()
             .enumerate()
             .map(|(dc, listener)| tokio::spawn(net::accept_loop(shared.clone(), dc, listener)))
             .collect();
+        tasks.push(tokio::spawn(net::evict_loop(
+            shared.clone(),
+            config.session.idle_timeout,
+        )));
         Ok(TestDc {
             shared,
             addresses,
@@ -226,6 +235,23 @@ impl TestDc {
     /// Connections open now, over all DCs.
     pub fn connection_count(&self) -> usize {
         self.lock().connection_count()
+    }
+
+    /// Sessions the DCs hold now (a session outlives its connection until it is idle
+    /// for [`ServerSessionConfig::idle_timeout`]).
+    pub fn session_count(&self) -> usize {
+        self.lock().servers.iter().map(|s| s.session_count()).sum()
+    }
+
+    /// Session slots the DCs' servers have examined so far while sending, pushing and
+    /// evicting, over all DCs. Diagnostics: it shows that pushing an update costs work
+    /// in proportion to the recipient's sessions, not to all sessions.
+    pub fn sessions_visited(&self) -> u64 {
+        self.lock()
+            .servers
+            .iter()
+            .map(|s| s.sessions_visited())
+            .sum()
     }
 
     fn lock(&self) -> std::sync::MutexGuard<'_, Shared> {

@@ -10,7 +10,6 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use bytes::BytesMut;
 use oxigram_proto::connection::server::{ConnId, Server, ServerConfig, ServerOutput};
 use oxigram_proto::crypto::rsa::RsaPrivateKey;
-use oxigram_proto::session::ServerSessionConfig;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::Notify;
@@ -100,7 +99,7 @@ impl Shared {
                     // Clients name test DCs as id + 10000; either is accepted.
                     dc: None,
                     seed: seed_bytes(config.seed, 100 + *id as u64),
-                    session: ServerSessionConfig::default(),
+                    session: config.session.clone(),
                     proxy_secret: None,
                 })
             })
@@ -190,17 +189,15 @@ impl Shared {
         self.waiting()
     }
 
-    /// Pushes `Updates` to every session signed in as their account, on every DC.
+    /// Pushes `Updates` to every session signed in as their account, on every DC: the
+    /// account's keys come from the sign-in index and their sessions from the server's
+    /// key index, so the work follows the recipient's sessions, not all sessions.
     fn push(&mut self, pushes: Vec<(i64, Vec<u8>)>) {
         for (user, body) in pushes {
             let body = bytes::Bytes::from(body);
             for (dc, server) in self.servers.iter_mut().enumerate() {
-                let sessions: Vec<_> = server
-                    .sessions()
-                    .filter(|s| self.api.authorizations[dc].get(&s.auth_key_id) == Some(&user))
-                    .collect();
-                for session in sessions {
-                    server.push(session, body.clone());
+                for key in self.api.authorizations[dc].keys_of(user) {
+                    server.push_to_key(key, &body);
                 }
             }
         }
@@ -273,6 +270,22 @@ pub(crate) async fn accept_loop(shared: Arc<Mutex<Shared>>, dc: usize, listener:
                 tracing::warn!(%e, "accept failed");
                 tokio::time::sleep(Duration::from_millis(50)).await;
             }
+        }
+    }
+}
+
+/// Forgets sessions idle for `idle` (by the server's clock) now and then: a quarter of
+/// the idle time, between a second and a minute.
+pub(crate) async fn evict_loop(shared: Arc<Mutex<Shared>>, idle: Duration) {
+    let every = (idle / 4).clamp(Duration::from_secs(1), Duration::from_secs(60));
+    let mut tick = tokio::time::interval(every);
+    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        tick.tick().await;
+        let mut s = lock(&shared);
+        let now = s.now();
+        for server in &mut s.servers {
+            server.handle_timeout(now);
         }
     }
 }

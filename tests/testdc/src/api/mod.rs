@@ -11,6 +11,8 @@
 
 mod account;
 mod auth;
+mod authorizations;
+mod bounded;
 mod channels;
 mod contacts;
 mod help;
@@ -32,6 +34,8 @@ use oxigram_proto::session::RpcError;
 use oxigram_tl::RawObject;
 use oxigram_tl::{Deserialize, Identifiable, Serialize, functions};
 
+pub use self::authorizations::Authorizations;
+use self::bounded::Bounded;
 use crate::world::World;
 
 /// What a DC is known by.
@@ -53,11 +57,11 @@ pub struct ApiState {
     /// The DCs.
     pub dcs: Vec<DcInfo>,
     /// Per DC: which account each auth key is signed in as.
-    pub authorizations: Vec<HashMap<u64, i64>>,
+    pub authorizations: Vec<Authorizations>,
     /// Login codes sent: phone → (phone_code_hash, code).
-    codes: HashMap<String, (String, String)>,
+    codes: Bounded<String, (String, String)>,
     /// Exported authorizations: id → (account, bytes).
-    exports: HashMap<i64, (i64, Vec<u8>)>,
+    exports: Bounded<i64, (i64, Vec<u8>)>,
     counter: u64,
     /// Errors to answer instead of running a method: name → (error, times left).
     injected: HashMap<String, (RpcError, u32)>,
@@ -90,6 +94,10 @@ fn error(code: i32, message: &str) -> Reply {
 /// answered with `400 WRAPPERS_TOO_DEEP`, so that a hostile request costs a bounded
 /// amount of work.
 pub const MAX_WRAPPERS: usize = 16;
+
+/// Login codes and exported authorizations kept at most (each); beyond, the oldest are
+/// forgotten and read as expired.
+pub const MAX_PENDING: usize = 4096;
 
 /// One request as the namespaces see it.
 #[derive(Debug, Clone, Copy)]
@@ -172,13 +180,13 @@ pub fn test_number_dc(phone: &str) -> Option<i32> {
 impl ApiState {
     /// A state for `dcs`, with `world`.
     pub fn new(world: World, dcs: Vec<DcInfo>) -> Self {
-        let authorizations = dcs.iter().map(|_| HashMap::new()).collect();
+        let authorizations = dcs.iter().map(|_| Authorizations::default()).collect();
         ApiState {
             world,
             dcs,
             authorizations,
-            codes: HashMap::new(),
-            exports: HashMap::new(),
+            codes: Bounded::new(MAX_PENDING),
+            exports: Bounded::new(MAX_PENDING),
             counter: 0,
             injected: HashMap::new(),
             passwords: HashMap::new(),
@@ -452,5 +460,34 @@ mod tests {
                 "{depth}"
             );
         }
+    }
+
+    #[test]
+    fn login_codes_for_many_numbers_are_bounded() {
+        let mut s = state();
+        for i in 0..(MAX_PENDING + 1_000) {
+            let r = call(
+                &mut s,
+                1,
+                5,
+                functions::auth::SendCode {
+                    phone_number: format!("+1555{i:07}"),
+                    api_id: 1,
+                    api_hash: "x".into(),
+                    settings: enums::CodeSettings::CodeSettings(types::CodeSettings {
+                        allow_flashcall: false,
+                        current_number: false,
+                        allow_app_hash: false,
+                        allow_missed_call: false,
+                        allow_firebase: false,
+                        unknown_number: false,
+                        logout_tokens: None,
+                        token_and_app_sandbox: None,
+                    }),
+                },
+            );
+            assert!(r.result.is_ok());
+        }
+        assert_eq!(s.codes.len(), MAX_PENDING);
     }
 }
