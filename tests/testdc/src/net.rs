@@ -263,7 +263,10 @@ pub(crate) async fn accept_loop(shared: Arc<Mutex<Shared>>, dc: usize, listener:
     loop {
         match listener.accept().await {
             Ok((stream, _)) => {
-                let _ = stream.set_nodelay(true);
+                // Without it answers only wait for Nagle's timer: slower, still right.
+                if let Err(e) = stream.set_nodelay(true) {
+                    tracing::debug!(%e, "cannot disable Nagle's algorithm");
+                }
                 tokio::spawn(serve(shared.clone(), dc, stream));
             }
             Err(e) => {

@@ -1109,16 +1109,15 @@ mod tests {
         assert_eq!(world.pending.0, MAX_PENDING_BYTES);
         // Empty parts count too.
         let mut parts = 0;
-        while world
-            .save_part(
-                bot,
-                1_000 + parts / 4000,
-                (parts % 4000) as i32,
-                Bytes::new(),
-            )
-            .is_ok()
-        {
-            parts += 1;
+        loop {
+            let part = (parts % 4000) as i32;
+            match world.save_part(bot, 1_000 + parts / 4000, part, Bytes::new()) {
+                Ok(()) => parts += 1,
+                Err(e) => {
+                    assert_eq!(e, FileError::TooBig);
+                    break;
+                }
+            }
         }
         assert_eq!(world.pending.1, MAX_PENDING_PARTS);
         // Finishing a file frees its share.
