@@ -25,6 +25,7 @@ pub mod world;
 
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
+use std::time::Duration;
 
 use oxigram_proto::crypto::rsa::{RsaPrivateKey, RsaPublicKey};
 use oxigram_proto::session::ServerSessionConfig;
@@ -51,6 +52,12 @@ pub struct TestDcConfig {
     /// Session limits: queued updates per session, idle time before a session is
     /// forgotten, sessions per DC (see the README's "Hostile clients").
     pub session: ServerSessionConfig,
+    /// Connections open at once, over all DCs; one accepted beyond it is closed at once.
+    pub max_connections: usize,
+    /// A connection that has sent nothing yet, or stopped in the middle of a frame, is
+    /// closed after this long without a byte (half-open connections cost nothing for
+    /// good). A connection between frames may stay silent as long as it likes.
+    pub stall_timeout: Duration,
 }
 
 impl Default for TestDcConfig {
@@ -63,6 +70,8 @@ impl Default for TestDcConfig {
             users: Vec::new(),
             rsa_key: None,
             session: ServerSessionConfig::default(),
+            max_connections: 1024,
+            stall_timeout: Duration::from_secs(30),
         }
     }
 }

@@ -32,6 +32,10 @@ pub(crate) struct Shared {
     delayed: Vec<Delayed>,
     /// Keep-alive pings (`ping_delay_disconnect`) received.
     pub(crate) keepalives: u64,
+    /// [`TestDcConfig::max_connections`].
+    max_connections: usize,
+    /// [`TestDcConfig::stall_timeout`].
+    stall_timeout: Duration,
 }
 
 type Delayed = (
@@ -113,6 +117,8 @@ impl Shared {
             doomed: Vec::new(),
             delayed: Vec::new(),
             keepalives: 0,
+            max_connections: config.max_connections,
+            stall_timeout: config.stall_timeout,
         }
     }
 
@@ -262,12 +268,25 @@ pub(crate) async fn bind(port: u16, count: usize) -> std::io::Result<Vec<TcpList
 pub(crate) async fn accept_loop(shared: Arc<Mutex<Shared>>, dc: usize, listener: TcpListener) {
     loop {
         match listener.accept().await {
-            Ok((stream, _)) => {
+            Ok((stream, peer)) => {
+                // Registered here, before the next accept, so that the count is exact.
+                let waker = Arc::new(Notify::new());
+                let conn = {
+                    let mut s = lock(&shared);
+                    if s.connection_count() >= s.max_connections {
+                        // Dropping the stream closes it: the client sees the connection end.
+                        tracing::debug!(%peer, "too many connections: closing a new one");
+                        continue;
+                    }
+                    let conn = s.servers[dc].accept();
+                    s.wakers[dc].insert(conn, waker.clone());
+                    conn
+                };
                 // Without it answers only wait for Nagle's timer: slower, still right.
                 if let Err(e) = stream.set_nodelay(true) {
                     tracing::debug!(%e, "cannot disable Nagle's algorithm");
                 }
-                tokio::spawn(serve(shared.clone(), dc, stream));
+                tokio::spawn(serve(shared.clone(), dc, stream, conn, waker));
             }
             Err(e) => {
                 tracing::warn!(%e, "accept failed");
@@ -298,20 +317,22 @@ fn lock(shared: &Mutex<Shared>) -> std::sync::MutexGuard<'_, Shared> {
     shared.lock().unwrap_or_else(|e| e.into_inner())
 }
 
-/// Serves one connection until the peer closes it or sends something unframeable.
-async fn serve(shared: Arc<Mutex<Shared>>, dc: usize, stream: TcpStream) {
-    let waker = Arc::new(Notify::new());
-    let conn = {
-        let mut s = lock(&shared);
-        let conn = s.servers[dc].accept();
-        s.wakers[dc].insert(conn, waker.clone());
-        conn
-    };
+/// Serves one connection (accepted as `conn`, woken by `waker`) until the peer closes
+/// it, sends something unframeable, or stalls.
+async fn serve(
+    shared: Arc<Mutex<Shared>>,
+    dc: usize,
+    stream: TcpStream,
+    conn: ConnId,
+    waker: Arc<Notify>,
+) {
     let (mut reader, mut writer) = stream.into_split();
     let mut rx = BytesMut::with_capacity(16 << 10);
     let mut tx = BytesMut::new();
     let mut closing = false;
     let mut reads = (std::time::Instant::now(), 0u32);
+    let stall_timeout = lock(&shared).stall_timeout;
+    let mut received_any = false;
     loop {
         let next_delayed = {
             let mut s = lock(&shared);
@@ -351,13 +372,26 @@ async fn serve(shared: Arc<Mutex<Shared>>, dc: usize, stream: TcpStream) {
                 None => std::future::pending().await,
             }
         };
+        // Bytes left in `rx` are the start of a frame the codec waits to complete.
+        let stalling = !received_any || !rx.is_empty();
+        let stalled = async {
+            if stalling {
+                tokio::time::sleep(stall_timeout).await;
+            } else {
+                std::future::pending().await
+            }
+        };
         tokio::select! {
             () = delayed => {}
+            () = stalled => {
+                tracing::debug!("closing a connection stalled before or inside a frame");
+                break;
+            }
             read = reader.read_buf(&mut rx) => {
                 reads.1 += 1;
                 match read {
                     Ok(0) | Err(_) => break,
-                    Ok(_) => {}
+                    Ok(_) => received_any = true,
                 }
                 let wake = {
                     let mut s = lock(&shared);

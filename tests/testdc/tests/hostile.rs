@@ -455,3 +455,81 @@ async fn pushes_follow_the_recipients_sessions_and_idle_sessions_are_forgotten()
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
 }
+
+/// Connections beyond `max_connections` are closed at once.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn connections_beyond_the_limit_are_closed_at_once() {
+    let dc = TestDc::start(TestDcConfig {
+        max_connections: 8,
+        stall_timeout: Duration::from_secs(3600),
+        ..TestDcConfig::default()
+    })
+    .await
+    .unwrap();
+    let address = dc.address(DC).unwrap();
+    let mut streams = Vec::new();
+    for _ in 0..12 {
+        streams.push(TcpStream::connect(address).await.unwrap());
+    }
+    // Accepted in order: the first 8 stay, the other 4 end (a generous wait, only to
+    // avoid hanging).
+    for stream in &mut streams[8..] {
+        let mut byte = [0u8; 1];
+        let read = tokio::time::timeout(Duration::from_secs(30), stream.read(&mut byte))
+            .await
+            .expect("the connection beyond the limit is closed");
+        assert!(matches!(read, Ok(0) | Err(_)), "{read:?}");
+    }
+    assert_eq!(dc.connection_count(), 8);
+}
+
+/// Half-open connections (silent from the start, or stopped inside a frame) are closed
+/// after the stall timeout; a client between frames is not.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn stalled_connections_are_closed_and_quiet_clients_are_not() {
+    let dc = TestDc::start(TestDcConfig {
+        stall_timeout: Duration::from_millis(500),
+        ..TestDcConfig::default()
+    })
+    .await
+    .unwrap();
+    let address = dc.address(DC).unwrap();
+    let mut client = Client::connect(
+        address,
+        DC as i16,
+        dc.public_key(),
+        Kind::Intermediate,
+        false,
+        None,
+        21,
+    )
+    .await;
+    client
+        .invoke(&functions::help::GetNearestDc {})
+        .await
+        .unwrap();
+    let mut stalled = Vec::new();
+    for i in 0..6u32 {
+        let mut stream = TcpStream::connect(address).await.unwrap();
+        if i % 2 == 1 {
+            stream.write_all(&[0xee; 4]).await.unwrap();
+            stream.write_all(&(4096u32).to_le_bytes()).await.unwrap();
+            stream.write_all(&[1; 100]).await.unwrap();
+        }
+        stalled.push(stream);
+    }
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while dc.connection_count() > 1 {
+        assert!(
+            Instant::now() < deadline,
+            "{} connections",
+            dc.connection_count()
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    client
+        .invoke(&functions::help::GetNearestDc {})
+        .await
+        .unwrap();
+    assert_eq!(client.reconnects, 0);
+}
