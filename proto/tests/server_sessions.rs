@@ -206,3 +206,19 @@ fn transmitting_and_pushing_walk_only_the_sessions_concerned() {
         }]
     );
 }
+
+#[test]
+fn an_endless_idle_time_never_evicts_and_never_overflows() {
+    let k = key(5);
+    let config = ServerSessionConfig {
+        idle_timeout: Duration::MAX,
+        ..ServerSessionConfig::default()
+    };
+    let mut server = server(config, &[&k]);
+    let mut peer = Peer::new();
+    let conn = peer.connect(&mut server);
+    peer.ping(&mut server, conn, &k, 1, at(0));
+    assert_eq!(server.poll_timeout(), Some(Duration::MAX));
+    assert_eq!(server.handle_timeout(Duration::MAX), 0);
+    assert_eq!(server.session_count(), 1);
+}

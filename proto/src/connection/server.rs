@@ -291,7 +291,7 @@ impl Server {
     pub fn poll_timeout(&self) -> Option<Duration> {
         self.by_age
             .first()
-            .map(|(seen, _)| *seen + self.config.session.idle_timeout)
+            .map(|(seen, _)| seen.saturating_add(self.config.session.idle_timeout))
     }
 
     /// Handles bytes received on `conn` at server time `unix`.
