@@ -80,7 +80,10 @@ impl Pair {
             key,
             dc: Some(2),
             seed: [1; 32],
-            session: ServerSessionConfig { gzip_threshold: 64 },
+            session: ServerSessionConfig {
+                gzip_threshold: 64,
+                ..ServerSessionConfig::default()
+            },
             proxy_secret: None,
         });
         server.add_key(auth_key.clone());

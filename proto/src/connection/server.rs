@@ -2,7 +2,7 @@
 //! their first bytes, runs key exchanges, keeps keys and sessions (which outlive
 //! connections, as on Telegram), and hands requests to the application.
 
-use std::collections::{BTreeMap, HashMap, VecDeque};
+use std::collections::{BTreeMap, BTreeSet, HashMap, VecDeque};
 use std::time::Duration;
 
 use bytes::{Bytes, BytesMut};
@@ -118,11 +118,15 @@ struct Conn {
     exchange: Option<ServerHandshake>,
     plain_out: VecDeque<Vec<u8>>,
     error_out: Option<i32>,
+    /// The sessions last seen on this connection (the index of `Slot::conn`).
+    sessions: BTreeSet<SessionRef>,
 }
 
 struct Slot {
     session: ServerSession,
     conn: Option<ConnId>,
+    /// Server time of the last message received in the session.
+    last_seen: Duration,
 }
 
 /// The server role over many connections.
@@ -130,14 +134,25 @@ struct Slot {
 /// Drive it like a [`super::Connection`]: feed each connection's bytes to
 /// [`Server::handle_input`], then drain [`Server::poll_transmit`] for every connection and
 /// [`Server::poll_event`]. Answers go to the connection a session was last seen on; a
-/// session without a connection keeps them until the client comes back.
+/// session without a connection keeps them until the client comes back, or until
+/// [`Server::handle_timeout`] forgets it after [`ServerSessionConfig::idle_timeout`].
+///
+/// Sessions are indexed by connection, by key and by age, so the work of a call is
+/// proportional to the sessions it concerns, not to every session the server holds
+/// ([`Server::sessions_visited`] counts it).
 pub struct Server {
     config: ServerConfig,
     random: SeededRandom,
     salts: SaltSchedule,
     keys: HashMap<u64, KeyState>,
     sessions: BTreeMap<SessionRef, Slot>,
+    /// Sessions by the time they were last seen: the oldest are evicted first.
+    by_age: BTreeSet<(Duration, SessionRef)>,
     conns: HashMap<ConnId, Conn>,
+    /// Connections that may have something to send.
+    ready: BTreeSet<ConnId>,
+    /// Session slots examined by the calls that walk sessions (diagnostics).
+    visited: u64,
     events: VecDeque<ServerOutput>,
     next_conn: u64,
     plain_ids: ServerMsgIdGenerator,
@@ -166,7 +181,10 @@ impl Server {
             salts: SaltSchedule::new(secret),
             keys: HashMap::new(),
             sessions: BTreeMap::new(),
+            by_age: BTreeSet::new(),
             conns: HashMap::new(),
+            ready: BTreeSet::new(),
+            visited: 0,
             events: VecDeque::new(),
             next_conn: 0,
             plain_ids: ServerMsgIdGenerator::default(),
@@ -189,6 +207,26 @@ impl Server {
     /// Sessions known.
     pub fn sessions(&self) -> impl Iterator<Item = SessionRef> + '_ {
         self.sessions.keys().copied()
+    }
+
+    /// How many sessions are known.
+    pub fn session_count(&self) -> usize {
+        self.sessions.len()
+    }
+
+    /// The sessions of one auth key.
+    pub fn sessions_of_key(&self, auth_key_id: u64) -> impl Iterator<Item = SessionRef> + '_ {
+        self.sessions
+            .range(key_range(auth_key_id))
+            .map(|(session, _)| *session)
+    }
+
+    /// How many session slots the calls that walk sessions ([`Server::poll_transmit`],
+    /// [`Server::close`], [`Server::push_to_key`], [`Server::handle_timeout`]) have
+    /// examined so far. Diagnostics: it shows that their work follows the sessions
+    /// concerned, not all sessions.
+    pub fn sessions_visited(&self) -> u64 {
+        self.visited
     }
 
     /// Registers a key created elsewhere (a client's saved key, in tests); its clients
@@ -216,12 +254,44 @@ impl Server {
 
     /// The connection is gone; its sessions keep their output for the next one.
     pub fn close(&mut self, conn: ConnId) {
-        self.conns.remove(&conn);
-        for slot in self.sessions.values_mut() {
-            if slot.conn == Some(conn) {
+        self.ready.remove(&conn);
+        let Some(c) = self.conns.remove(&conn) else {
+            return;
+        };
+        self.visited += c.sessions.len() as u64;
+        for session in c.sessions {
+            if let Some(slot) = self.sessions.get_mut(&session) {
                 slot.conn = None;
             }
         }
+    }
+
+    /// Forgets the sessions that received nothing for
+    /// [`ServerSessionConfig::idle_timeout`] by server time `unix`; returns how many.
+    /// Call it now and then (each minute, say): its cost follows the sessions evicted.
+    pub fn handle_timeout(&mut self, unix: Duration) -> usize {
+        let Some(cutoff) = unix.checked_sub(self.config.session.idle_timeout) else {
+            return 0;
+        };
+        let mut evicted = 0;
+        while let Some(&(seen, session)) = self.by_age.first()
+            && seen <= cutoff
+        {
+            self.visited += 1;
+            self.remove_session(session);
+            evicted += 1;
+        }
+        if evicted > 0 {
+            tracing::debug!(evicted, "idle sessions forgotten");
+        }
+        evicted
+    }
+
+    /// When [`Server::handle_timeout`] has a session to forget next, in server time.
+    pub fn poll_timeout(&self) -> Option<Duration> {
+        self.by_age
+            .first()
+            .map(|(seen, _)| seen.saturating_add(self.config.session.idle_timeout))
     }
 
     /// Handles bytes received on `conn` at server time `unix`.
@@ -249,6 +319,8 @@ impl Server {
                 // Clients send neither; a peer that does is ignored.
                 Some(Frame::QuickAck(_) | Frame::Error(_)) => continue,
             };
+            // Whatever happens, the connection may have something to send now.
+            self.ready.insert(conn);
             if packet.get(..8) == Some(&[0; 8]) {
                 self.on_plain(conn, unix, &packet)?;
             } else {
@@ -266,16 +338,22 @@ impl Server {
         let Some(codec) = c.codec.as_mut() else {
             return 0;
         };
+        // Everything that queues output marks the connection ready: one that is not has
+        // nothing to send, however many sessions it carries.
+        if !self.ready.remove(&conn) {
+            return 0;
+        }
         while let Some(body) = c.plain_out.pop_front() {
             self.packet.clear();
             seal_plain(self.plain_ids.next(unix, true), &body, &mut self.packet);
             codec.encode(&self.packet, out, &mut self.random);
         }
         let salt = self.salts.current(unix.as_secs() as i64);
-        for slot in self.sessions.values_mut() {
-            if slot.conn != Some(conn) {
+        self.visited += c.sessions.len() as u64;
+        for session in &c.sessions {
+            let Some(slot) = self.sessions.get_mut(session) else {
                 continue;
-            }
+            };
             loop {
                 self.packet.clear();
                 if !slot
@@ -296,23 +374,24 @@ impl Server {
         out.len() - start
     }
 
-    /// The connections with something to send.
+    /// The connections with something to send, in order. Only connections that got
+    /// input or output since their last [`Server::poll_transmit`] are looked at.
     pub fn wants_transmit(&self) -> Vec<ConnId> {
-        let mut ids: Vec<ConnId> = self
-            .conns
+        self.ready
             .iter()
-            .filter(|(_, c)| !c.plain_out.is_empty() || c.error_out.is_some())
-            .map(|(id, _)| *id)
-            .chain(
-                self.sessions
-                    .values()
-                    .filter(|s| s.session.wants_transmit())
-                    .filter_map(|s| s.conn),
-            )
-            .collect();
-        ids.sort();
-        ids.dedup();
-        ids
+            .filter(|id| {
+                self.conns.get(id).is_some_and(|c| {
+                    !c.plain_out.is_empty()
+                        || c.error_out.is_some()
+                        || c.sessions.iter().any(|s| {
+                            self.sessions
+                                .get(s)
+                                .is_some_and(|slot| slot.session.wants_transmit())
+                        })
+                })
+            })
+            .copied()
+            .collect()
     }
 
     /// The next output.
@@ -331,17 +410,41 @@ impl Server {
         req_msg_id: i64,
         result: Result<&[u8], &RpcError>,
     ) -> bool {
-        self.sessions
-            .get_mut(&session)
-            .is_some_and(|s| s.session.respond(req_msg_id, result))
+        let Some(slot) = self.sessions.get_mut(&session) else {
+            return false;
+        };
+        let queued = slot.session.respond(req_msg_id, result);
+        if let Some(conn) = slot.conn {
+            self.ready.insert(conn);
+        }
+        queued
     }
 
-    /// Sends a message that answers nothing (an update) in `session`.
+    /// Sends a message that answers nothing (an update) in `session`; `false` if the
+    /// session is gone. A session holds at most
+    /// [`ServerSessionConfig::max_queued_updates`] messages for a client that does not
+    /// read them, see [`ServerSession::push`].
     pub fn push(&mut self, session: SessionRef, body: Bytes) -> bool {
-        self.sessions
-            .get_mut(&session)
-            .map(|s| s.session.push(body))
-            .is_some()
+        let Some(slot) = self.sessions.get_mut(&session) else {
+            return false;
+        };
+        if !slot.session.push(body) {
+            tracing::debug!(?session, "queued updates replaced by updatesTooLong");
+        }
+        if let Some(conn) = slot.conn {
+            self.ready.insert(conn);
+        }
+        true
+    }
+
+    /// Sends an update to every session of an auth key; returns to how many.
+    pub fn push_to_key(&mut self, auth_key_id: u64, body: &Bytes) -> usize {
+        let sessions: Vec<SessionRef> = self.sessions_of_key(auth_key_id).collect();
+        self.visited += sessions.len() as u64;
+        for session in &sessions {
+            self.push(*session, body.clone());
+        }
+        sessions.len()
     }
 
     /// The connection a session was last seen on.
@@ -365,6 +468,9 @@ impl Server {
         if let Some(slot) = self.sessions.get_mut(&session) {
             slot.session
                 .announce(first_msg_id, salt, i64::from_le_bytes(unique));
+            if let Some(conn) = slot.conn {
+                self.ready.insert(conn);
+            }
         }
     }
 
@@ -449,11 +555,13 @@ impl Server {
             session_id: inner.session_id,
         };
         if !self.sessions.contains_key(&session_ref) {
+            let key = state.key.clone();
+            self.make_room();
             let mut unique = [0u8; 8];
             self.random.fill(&mut unique);
             let session = ServerSession::new(
                 self.config.session.clone(),
-                state.key.clone(),
+                key,
                 inner.session_id,
                 inner.msg_id,
                 self.salts.current(now),
@@ -463,12 +571,14 @@ impl Server {
                 session_ref,
                 Slot {
                     session,
-                    conn: Some(conn),
+                    conn: None,
+                    last_seen: unix,
                 },
             );
+            self.by_age.insert((unix, session_ref));
         }
+        self.attach(session_ref, conn, unix);
         let slot = self.sessions.get_mut(&session_ref).expect("inserted above");
-        slot.conn = Some(conn);
         slot.session
             .handle_message(unix, inner, &self.salts, salt_ok);
         let mut destroy = Vec::new();
@@ -496,11 +606,68 @@ impl Server {
                 auth_key_id: key_id,
                 session_id,
             };
-            let existed = other != session_ref && self.sessions.remove(&other).is_some();
+            let existed = other != session_ref && self.remove_session(other);
             if let Some(slot) = self.sessions.get_mut(&session_ref) {
                 slot.session.answer_destroy_session(session_id, existed);
             }
         }
         Ok(())
+    }
+
+    /// Records that `session` was seen on `conn` at `unix`, keeping the indexes by
+    /// connection and by age in step.
+    fn attach(&mut self, session: SessionRef, conn: ConnId, unix: Duration) {
+        let Some(slot) = self.sessions.get_mut(&session) else {
+            return;
+        };
+        if slot.last_seen != unix {
+            self.by_age.remove(&(slot.last_seen, session));
+            slot.last_seen = unix;
+            self.by_age.insert((unix, session));
+        }
+        if slot.conn != Some(conn) {
+            if let Some(old) = slot.conn.and_then(|old| self.conns.get_mut(&old)) {
+                old.sessions.remove(&session);
+            }
+            slot.conn = Some(conn);
+            if let Some(c) = self.conns.get_mut(&conn) {
+                c.sessions.insert(session);
+            }
+        }
+    }
+
+    /// Forgets a session; `false` if there was none.
+    fn remove_session(&mut self, session: SessionRef) -> bool {
+        let Some(slot) = self.sessions.remove(&session) else {
+            return false;
+        };
+        self.by_age.remove(&(slot.last_seen, session));
+        if let Some(c) = slot.conn.and_then(|conn| self.conns.get_mut(&conn)) {
+            c.sessions.remove(&session);
+        }
+        true
+    }
+
+    /// Evicts the session silent longest when a new one would exceed
+    /// [`ServerSessionConfig::max_sessions`].
+    fn make_room(&mut self) {
+        while self.sessions.len() >= self.config.session.max_sessions.max(1)
+            && let Some(&(_, oldest)) = self.by_age.first()
+        {
+            self.visited += 1;
+            tracing::debug!(session = ?oldest, "session limit reached: evicting the oldest");
+            self.remove_session(oldest);
+        }
+    }
+}
+
+/// Every session of one key, as a range of the session map (ordered by key, then id).
+fn key_range(auth_key_id: u64) -> std::ops::RangeInclusive<SessionRef> {
+    SessionRef {
+        auth_key_id,
+        session_id: i64::MIN,
+    }..=SessionRef {
+        auth_key_id,
+        session_id: i64::MAX,
     }
 }

@@ -34,6 +34,18 @@ pub struct ServerSessionConfig {
     pub gzip_threshold: usize,
     /// Ways to bend the protocol as other servers do (all off by default).
     pub quirks: ServerQuirks,
+    /// Updates ([`ServerSession::push`]) a session queues for a client that does not
+    /// read them. When a push finds this many messages queued, every queued update is
+    /// dropped and replaced by one `updatesTooLong`, which makes the client fetch the
+    /// difference: the updates are not lost to it, and the queue stays bounded.
+    pub max_queued_updates: usize,
+    /// A session that receives nothing for this long is forgotten by the
+    /// [`Server`](crate::connection::server::Server) (`handle_timeout`); a client that
+    /// comes back later gets `new_session_created`, as after any server-side loss.
+    pub idle_timeout: Duration,
+    /// Sessions a [`Server`](crate::connection::server::Server) keeps at most; a new
+    /// session beyond this evicts the one that has been silent longest.
+    pub max_sessions: usize,
 }
 
 impl Default for ServerSessionConfig {
@@ -41,6 +53,9 @@ impl Default for ServerSessionConfig {
         ServerSessionConfig {
             gzip_threshold: 512,
             quirks: ServerQuirks::default(),
+            max_queued_updates: 1024,
+            idle_timeout: Duration::from_secs(15 * 60),
+            max_sessions: 1 << 15,
         }
     }
 }
@@ -63,6 +78,9 @@ pub struct ServerQuirks {
     /// of `msgs_state_info`.
     pub answer_state_requests_with_error: Option<RpcError>,
 }
+/// `updatesTooLong#e317af7e` of the API schema: "too many updates, fetch the difference".
+/// The server session sends it in place of updates it had to drop.
+static UPDATES_TOO_LONG: [u8; 4] = 0xe317_af7e_u32.to_le_bytes();
 
 /// What the server application has to act on.
 #[derive(Debug, Clone, PartialEq)]
@@ -306,9 +324,23 @@ impl ServerSession {
         self.outbox.push_back((body.into(), true, None));
     }
 
-    /// Queues a message that answers nothing (an update).
-    pub fn push(&mut self, body: Bytes) {
-        self.outbox.push_back((body, false, None));
+    /// Queues a message that answers nothing (an update). When
+    /// [`ServerSessionConfig::max_queued_updates`] messages wait already, every queued
+    /// update (this one included) is replaced by one `updatesTooLong`; answers and
+    /// service messages stay. Returns `false` when updates were dropped so.
+    pub fn push(&mut self, body: Bytes) -> bool {
+        if self.outbox.len() < self.config.max_queued_updates {
+            self.outbox.push_back((body, false, None));
+            return true;
+        }
+        // Updates are the only messages queued that neither answer a client message nor
+        // announce the session.
+        self.outbox.retain(|(body, answer, req)| {
+            *answer || req.is_some() || constructor_id(body) == Some(NEW_SESSION_CREATED)
+        });
+        let notice = Bytes::from_static(&UPDATES_TOO_LONG);
+        self.outbox.push_back((notice, false, None));
+        false
     }
 
     /// Whether anything waits to be sent.
@@ -673,5 +705,35 @@ mod tests {
         assert_eq!(session.state_of(1_700_000_000, msg_id + 4) & 7, 4);
         let mut out = BytesMut::new();
         assert!(session.poll_transmit(unix, 0, &mut SeededRandom::new([2; 32]), &mut out));
+    }
+
+    #[test]
+    fn updates_a_client_does_not_read_are_bounded_and_replaced_by_updates_too_long() {
+        let config = ServerSessionConfig {
+            max_queued_updates: 8,
+            ..ServerSessionConfig::default()
+        };
+        let key = AuthKey::new([7; 256]);
+        let mut session = ServerSession::new(config, key, 9, 4, 0, 0);
+        let pushed: Vec<bool> = (0..5_000u32)
+            .map(|i| session.push(Bytes::from(i.to_le_bytes().to_vec())))
+            .collect();
+        // new_session_created and 7 updates fit; the 8th push finds the queue full.
+        assert!(pushed[..7].iter().all(|&kept| kept));
+        assert!(!pushed[7]);
+        assert!(session.outbox.len() <= 8, "{} queued", session.outbox.len());
+        assert_eq!(
+            constructor_id(&session.outbox[0].0),
+            Some(NEW_SESSION_CREATED)
+        );
+        // One notice, and the updates pushed after it.
+        let notices = session
+            .outbox
+            .iter()
+            .filter(|(body, _, _)| body[..] == UPDATES_TOO_LONG)
+            .count();
+        assert_eq!(notices, 1);
+        let last = &session.outbox.back().expect("queued").0;
+        assert_eq!(&last[..], &4_999u32.to_le_bytes());
     }
 }

@@ -25,8 +25,10 @@ pub mod world;
 
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
+use std::time::Duration;
 
 use oxigram_proto::crypto::rsa::{RsaPrivateKey, RsaPublicKey};
+use oxigram_proto::session::ServerSessionConfig;
 
 pub use net::Faults;
 use net::Shared;
@@ -47,6 +49,15 @@ pub struct TestDcConfig {
     pub users: Vec<String>,
     /// The server's key (otherwise one generated from the seed).
     pub rsa_key: Option<RsaPrivateKey>,
+    /// Session limits: queued updates per session, idle time before a session is
+    /// forgotten, sessions per DC (see the README's "Hostile clients").
+    pub session: ServerSessionConfig,
+    /// Connections open at once, over all DCs; one accepted beyond it is closed at once.
+    pub max_connections: usize,
+    /// A connection that has sent nothing yet, or stopped in the middle of a frame, is
+    /// closed after this long without a byte (half-open connections cost nothing for
+    /// good). A connection between frames may stay silent as long as it likes.
+    pub stall_timeout: Duration,
 }
 
 impl Default for TestDcConfig {
@@ -58,6 +69,9 @@ impl Default for TestDcConfig {
             bots: Vec::new(),
             users: Vec::new(),
             rsa_key: None,
+            session: ServerSessionConfig::default(),
+            max_connections: 1024,
+            stall_timeout: Duration::from_secs(30),
         }
     }
 }
@@ -95,11 +109,15 @@ impl TestDc {
             .map(|(i, l)| l.local_addr().map(|a| (i as i32 + 1, a)))
             .collect::<std::io::Result<_>>()?;
         let shared = Arc::new(Mutex::new(Shared::new(&config, &key, &addresses)));
-        let tasks = listeners
+        let mut tasks: Vec<_> = listeners
             .into_iter()
             .enumerate()
             .map(|(dc, listener)| tokio::spawn(net::accept_loop(shared.clone(), dc, listener)))
             .collect();
+        tasks.push(tokio::spawn(net::evict_loop(
+            shared.clone(),
+            config.session.idle_timeout,
+        )));
         Ok(TestDc {
             shared,
             addresses,
@@ -226,6 +244,23 @@ impl TestDc {
     /// Connections open now, over all DCs.
     pub fn connection_count(&self) -> usize {
         self.lock().connection_count()
+    }
+
+    /// Sessions the DCs hold now (a session outlives its connection until it is idle
+    /// for [`ServerSessionConfig::idle_timeout`]).
+    pub fn session_count(&self) -> usize {
+        self.lock().servers.iter().map(|s| s.session_count()).sum()
+    }
+
+    /// Session slots the DCs' servers have examined so far while sending, pushing and
+    /// evicting, over all DCs. Diagnostics: it shows that pushing an update costs work
+    /// in proportion to the recipient's sessions, not to all sessions.
+    pub fn sessions_visited(&self) -> u64 {
+        self.lock()
+            .servers
+            .iter()
+            .map(|s| s.sessions_visited())
+            .sum()
     }
 
     fn lock(&self) -> std::sync::MutexGuard<'_, Shared> {

@@ -10,7 +10,6 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use bytes::BytesMut;
 use oxigram_proto::connection::server::{ConnId, Server, ServerConfig, ServerOutput};
 use oxigram_proto::crypto::rsa::RsaPrivateKey;
-use oxigram_proto::session::ServerSessionConfig;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::Notify;
@@ -33,6 +32,10 @@ pub(crate) struct Shared {
     delayed: Vec<Delayed>,
     /// Keep-alive pings (`ping_delay_disconnect`) received.
     pub(crate) keepalives: u64,
+    /// [`TestDcConfig::max_connections`].
+    max_connections: usize,
+    /// [`TestDcConfig::stall_timeout`].
+    stall_timeout: Duration,
 }
 
 type Delayed = (
@@ -100,7 +103,7 @@ impl Shared {
                     // Clients name test DCs as id + 10000; either is accepted.
                     dc: None,
                     seed: seed_bytes(config.seed, 100 + *id as u64),
-                    session: ServerSessionConfig::default(),
+                    session: config.session.clone(),
                     proxy_secret: None,
                 })
             })
@@ -114,6 +117,8 @@ impl Shared {
             doomed: Vec::new(),
             delayed: Vec::new(),
             keepalives: 0,
+            max_connections: config.max_connections,
+            stall_timeout: config.stall_timeout,
         }
     }
 
@@ -190,17 +195,15 @@ impl Shared {
         self.waiting()
     }
 
-    /// Pushes `Updates` to every session signed in as their account, on every DC.
+    /// Pushes `Updates` to every session signed in as their account, on every DC: the
+    /// account's keys come from the sign-in index and their sessions from the server's
+    /// key index, so the work follows the recipient's sessions, not all sessions.
     fn push(&mut self, pushes: Vec<(i64, Vec<u8>)>) {
         for (user, body) in pushes {
             let body = bytes::Bytes::from(body);
             for (dc, server) in self.servers.iter_mut().enumerate() {
-                let sessions: Vec<_> = server
-                    .sessions()
-                    .filter(|s| self.api.authorizations[dc].get(&s.auth_key_id) == Some(&user))
-                    .collect();
-                for session in sessions {
-                    server.push(session, body.clone());
+                for key in self.api.authorizations[dc].keys_of(user) {
+                    server.push_to_key(key, &body);
                 }
             }
         }
@@ -265,9 +268,25 @@ pub(crate) async fn bind(port: u16, count: usize) -> std::io::Result<Vec<TcpList
 pub(crate) async fn accept_loop(shared: Arc<Mutex<Shared>>, dc: usize, listener: TcpListener) {
     loop {
         match listener.accept().await {
-            Ok((stream, _)) => {
-                let _ = stream.set_nodelay(true);
-                tokio::spawn(serve(shared.clone(), dc, stream));
+            Ok((stream, peer)) => {
+                // Registered here, before the next accept, so that the count is exact.
+                let waker = Arc::new(Notify::new());
+                let conn = {
+                    let mut s = lock(&shared);
+                    if s.connection_count() >= s.max_connections {
+                        // Dropping the stream closes it: the client sees the connection end.
+                        tracing::debug!(%peer, "too many connections: closing a new one");
+                        continue;
+                    }
+                    let conn = s.servers[dc].accept();
+                    s.wakers[dc].insert(conn, waker.clone());
+                    conn
+                };
+                // Without it answers only wait for Nagle's timer: slower, still right.
+                if let Err(e) = stream.set_nodelay(true) {
+                    tracing::debug!(%e, "cannot disable Nagle's algorithm");
+                }
+                tokio::spawn(serve(shared.clone(), dc, stream, conn, waker));
             }
             Err(e) => {
                 tracing::warn!(%e, "accept failed");
@@ -277,24 +296,43 @@ pub(crate) async fn accept_loop(shared: Arc<Mutex<Shared>>, dc: usize, listener:
     }
 }
 
+/// Forgets sessions idle for `idle` (by the server's clock) now and then: every quarter
+/// of the idle time, between one and five seconds (a call with nothing to evict costs a
+/// look at the oldest session per DC, so it may run often).
+pub(crate) async fn evict_loop(shared: Arc<Mutex<Shared>>, idle: Duration) {
+    let every = (idle / 4).clamp(Duration::from_secs(1), Duration::from_secs(5));
+    let mut tick = tokio::time::interval(every);
+    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        tick.tick().await;
+        let mut s = lock(&shared);
+        let now = s.now();
+        for server in &mut s.servers {
+            server.handle_timeout(now);
+        }
+    }
+}
+
 fn lock(shared: &Mutex<Shared>) -> std::sync::MutexGuard<'_, Shared> {
     shared.lock().unwrap_or_else(|e| e.into_inner())
 }
 
-/// Serves one connection until the peer closes it or sends something unframeable.
-async fn serve(shared: Arc<Mutex<Shared>>, dc: usize, stream: TcpStream) {
-    let waker = Arc::new(Notify::new());
-    let conn = {
-        let mut s = lock(&shared);
-        let conn = s.servers[dc].accept();
-        s.wakers[dc].insert(conn, waker.clone());
-        conn
-    };
+/// Serves one connection (accepted as `conn`, woken by `waker`) until the peer closes
+/// it, sends something unframeable, or stalls.
+async fn serve(
+    shared: Arc<Mutex<Shared>>,
+    dc: usize,
+    stream: TcpStream,
+    conn: ConnId,
+    waker: Arc<Notify>,
+) {
     let (mut reader, mut writer) = stream.into_split();
     let mut rx = BytesMut::with_capacity(16 << 10);
     let mut tx = BytesMut::new();
     let mut closing = false;
     let mut reads = (std::time::Instant::now(), 0u32);
+    let stall_timeout = lock(&shared).stall_timeout;
+    let mut received_any = false;
     loop {
         let next_delayed = {
             let mut s = lock(&shared);
@@ -334,13 +372,26 @@ async fn serve(shared: Arc<Mutex<Shared>>, dc: usize, stream: TcpStream) {
                 None => std::future::pending().await,
             }
         };
+        // Bytes left in `rx` are the start of a frame the codec waits to complete.
+        let stalling = !received_any || !rx.is_empty();
+        let stalled = async {
+            if stalling {
+                tokio::time::sleep(stall_timeout).await;
+            } else {
+                std::future::pending().await
+            }
+        };
         tokio::select! {
             () = delayed => {}
+            () = stalled => {
+                tracing::debug!("closing a connection stalled before or inside a frame");
+                break;
+            }
             read = reader.read_buf(&mut rx) => {
                 reads.1 += 1;
                 match read {
                     Ok(0) | Err(_) => break,
-                    Ok(_) => {}
+                    Ok(_) => received_any = true,
                 }
                 let wake = {
                     let mut s = lock(&shared);

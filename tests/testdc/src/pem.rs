@@ -1,17 +1,17 @@
 //! PKCS#1 RSA keys in PEM: the public key the test DC prints for clients (Telethon and
-//! others take it in this form), and the private key `--rsa-key` reads. Only the two
-//! structures needed, DER with definite lengths.
+//! others take it in this form, and tests of the binary read it back), and the private
+//! key `--rsa-key` reads. Only the two structures needed, DER with definite lengths.
 
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
 use oxigram_proto::crypto::rsa::{RsaPrivateKey, RsaPublicKey};
 
-/// Why a PEM private key was refused.
+/// Why a PEM key was refused.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
 pub enum PemError {
-    /// No `-----BEGIN RSA PRIVATE KEY-----` block, or invalid base64.
-    #[error("not a PEM \"RSA PRIVATE KEY\" block")]
+    /// No `-----BEGIN RSA PRIVATE KEY-----` (or `PUBLIC KEY`) block, or invalid base64.
+    #[error("not a PEM RSA key block")]
     NotPem,
     /// The DER inside is not a PKCS#1 RSAPrivateKey.
     #[error("not a PKCS#1 RSA private key")]
@@ -95,11 +95,12 @@ fn der_element(input: &[u8]) -> Option<(u8, &[u8], &[u8])> {
     (rest.len() >= len).then(|| (tag, &rest[..len], &rest[len..]))
 }
 
-/// Reads a `-----BEGIN RSA PRIVATE KEY-----` PEM (PKCS#1 `RSAPrivateKey`).
-pub fn private_key_from_pem(pem: &str) -> Result<RsaPrivateKey, PemError> {
+/// The first `count` INTEGERs of the DER SEQUENCE in the PEM block `label`.
+fn pem_integers(pem: &str, label: &str, count: usize) -> Result<Vec<Vec<u8>>, PemError> {
+    let begin = format!("-----BEGIN {label}-----");
     let body: String = pem
         .lines()
-        .skip_while(|l| !l.starts_with("-----BEGIN RSA PRIVATE KEY-----"))
+        .skip_while(|l| !l.starts_with(&begin))
         .skip(1)
         .take_while(|l| !l.starts_with("-----END"))
         .collect();
@@ -112,18 +113,34 @@ pub fn private_key_from_pem(pem: &str) -> Result<RsaPrivateKey, PemError> {
         return Err(PemError::NotPkcs1);
     }
     let mut integers = Vec::new();
-    while !fields.is_empty() && integers.len() < 4 {
+    while !fields.is_empty() && integers.len() < count {
         let (tag, value, rest) = der_element(fields).ok_or(PemError::NotPkcs1)?;
         if tag != 0x02 {
             return Err(PemError::NotPkcs1);
         }
-        integers.push(value);
+        integers.push(value.to_vec());
         fields = rest;
     }
-    let [version, n, e, d] = integers[..] else {
+    Ok(integers)
+}
+
+/// Reads a `-----BEGIN RSA PUBLIC KEY-----` PEM (PKCS#1 `RSAPublicKey`), as the test DC
+/// prints it on start.
+pub fn public_key_from_pem(pem: &str) -> Result<RsaPublicKey, PemError> {
+    let integers = pem_integers(pem, "RSA PUBLIC KEY", 2)?;
+    let [n, e] = &integers[..] else {
         return Err(PemError::NotPkcs1);
     };
-    if version != [0] {
+    RsaPublicKey::new(n, e).map_err(|_| PemError::Unsupported)
+}
+
+/// Reads a `-----BEGIN RSA PRIVATE KEY-----` PEM (PKCS#1 `RSAPrivateKey`).
+pub fn private_key_from_pem(pem: &str) -> Result<RsaPrivateKey, PemError> {
+    let integers = pem_integers(pem, "RSA PRIVATE KEY", 4)?;
+    let [version, n, e, d] = &integers[..] else {
+        return Err(PemError::NotPkcs1);
+    };
+    if version[..] != [0] {
         return Err(PemError::NotPkcs1);
     }
     RsaPrivateKey::new(n, e, d).map_err(|_| PemError::Unsupported)
@@ -147,6 +164,12 @@ mod tests {
         assert!(pem.starts_with("-----BEGIN RSA PUBLIC KEY-----\nMIIBCgKCAQEA6LszBcC1LGzyr992NzE0ieY+BSaOW622Aa9Bd4ZHLl+TuFQ4lo4g\n"));
         assert!(pem.ends_with("IDAQAB\n-----END RSA PUBLIC KEY-----\n"));
         assert_eq!(pem.lines().count(), 8);
+        let key = public_key_from_pem(&pem).unwrap();
+        assert_eq!(
+            key.fingerprint(),
+            oxigram_proto::crypto::rsa::production_key().fingerprint()
+        );
+        assert_eq!(public_key_from_pem("hello").unwrap_err(), PemError::NotPem);
     }
 
     #[test]

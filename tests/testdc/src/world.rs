@@ -13,6 +13,12 @@ pub const MAX_PART: usize = 512 << 10;
 pub const MAX_PARTS: i32 = 4000;
 /// The largest file a test DC keeps (it holds files in memory).
 pub const MAX_FILE: usize = 64 << 20;
+/// Bytes of unfinished uploads the test DC holds, over all accounts and files: two of the
+/// largest files. A part beyond it is refused (`FILE_PART_TOO_BIG`) until uploads finish.
+pub const MAX_PENDING_BYTES: usize = 2 * MAX_FILE;
+/// Parts of unfinished uploads held, over all accounts and files (empty parts cost
+/// memory too). Beyond it, parts are refused as above.
+pub const MAX_PENDING_PARTS: usize = 4 * MAX_PARTS as usize;
 
 /// Why an uploaded file cannot be used, as Telegram names it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -224,6 +230,8 @@ pub struct World {
     secret: u64,
     /// Parts uploaded so far, by (account, file id).
     uploads: HashMap<(i64, i64), BTreeMap<i32, Bytes>>,
+    /// Bytes and parts in `uploads`, for [`MAX_PENDING_BYTES`] and [`MAX_PENDING_PARTS`].
+    pending: (usize, usize),
     documents: BTreeMap<i64, StoredDocument>,
     groups: BTreeMap<i64, Group>,
     /// The message boxes of channels (their own pts).
@@ -240,6 +248,7 @@ impl World {
             next_user: 1_000_000,
             secret: seed ^ 0x5851_f42d_4c95_7f2d,
             uploads: HashMap::new(),
+            pending: (0, 0),
             documents: BTreeMap::new(),
             groups: BTreeMap::new(),
             channel_boxes: BTreeMap::new(),
@@ -697,12 +706,25 @@ impl World {
         if !(0..MAX_PARTS).contains(&part) || bytes.len() > MAX_PART {
             return Err(FileError::TooBig);
         }
-        let parts = self.uploads.entry((owner, file_id)).or_default();
-        let held: usize = parts.values().map(|p| p.len()).sum();
+        let parts = self.uploads.get(&(owner, file_id));
+        let held: usize = parts.map_or(0, |p| p.values().map(Bytes::len).sum());
         if held + bytes.len() > MAX_FILE {
             return Err(FileError::TooBig);
         }
-        parts.insert(part, bytes);
+        let replaced = parts.and_then(|p| p.get(&part)).map(Bytes::len);
+        let pending = (
+            self.pending.0 - replaced.unwrap_or(0) + bytes.len(),
+            self.pending.1 + usize::from(replaced.is_none()),
+        );
+        if pending.0 > MAX_PENDING_BYTES || pending.1 > MAX_PENDING_PARTS {
+            tracing::debug!(?pending, "unfinished uploads at their bound");
+            return Err(FileError::TooBig);
+        }
+        self.pending = pending;
+        self.uploads
+            .entry((owner, file_id))
+            .or_default()
+            .insert(part, bytes);
         Ok(())
     }
 
@@ -732,6 +754,8 @@ impl World {
             .uploads
             .remove(&(owner, file_id))
             .expect("checked above");
+        self.pending.0 -= uploaded.values().map(Bytes::len).sum::<usize>();
+        self.pending.1 -= uploaded.len();
         let mut content = Vec::with_capacity(uploaded.values().map(|p| p.len()).sum());
         for part in uploaded.values() {
             content.extend_from_slice(part);
@@ -1066,6 +1090,46 @@ fn message(m: &StoredMessage, owner: i64, media: Option<enums::MessageMedia>) ->
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn unfinished_uploads_are_bounded_over_all_files_and_freed_when_finished() {
+        let mut world = World::new(1);
+        let bot = world.create_bot("123:abc", "echo_bot", 2);
+        let part = Bytes::from(vec![7; MAX_PART]);
+        // Files of 64 parts (32 MiB), each under the per-file limit, on ever new ids.
+        let mut refused = None;
+        for file in 0..64 {
+            for p in 0..64 {
+                if world.save_part(bot, file, p, part.clone()).is_err() {
+                    refused.get_or_insert((file, p));
+                }
+            }
+        }
+        assert_eq!(refused, Some((4, 0)));
+        assert_eq!(world.pending.0, MAX_PENDING_BYTES);
+        // Empty parts count too.
+        let mut parts = 0;
+        loop {
+            let part = (parts % 4000) as i32;
+            match world.save_part(bot, 1_000 + parts / 4000, part, Bytes::new()) {
+                Ok(()) => parts += 1,
+                Err(e) => {
+                    assert_eq!(e, FileError::TooBig);
+                    break;
+                }
+            }
+        }
+        assert_eq!(world.pending.1, MAX_PENDING_PARTS);
+        // Finishing a file frees its share.
+        let meta = FileMeta {
+            mime_type: "application/octet-stream".into(),
+            name: None,
+            photo: false,
+        };
+        world.finish_upload(bot, 0, 64, meta, 1).unwrap();
+        assert_eq!(world.pending.0, MAX_PENDING_BYTES - 64 * MAX_PART);
+        assert!(world.save_part(bot, 9_999, 0, part).is_ok());
+    }
 
     #[test]
     fn messages_get_ids_and_pts_per_box() {

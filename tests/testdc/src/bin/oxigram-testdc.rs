@@ -76,6 +76,10 @@ async fn main() -> ExitCode {
     print!("{}", pem::public_key_pem(dc.public_key()));
     println!("fingerprint {:016x}", dc.public_key().fingerprint() as u64);
     println!("ready");
-    let _ = tokio::signal::ctrl_c().await;
+    if let Err(e) = tokio::signal::ctrl_c().await {
+        // Without a signal handler, serve until killed rather than stop at once.
+        eprintln!("cannot wait for Ctrl-C ({e}); serving until killed");
+        std::future::pending::<()>().await;
+    }
     ExitCode::SUCCESS
 }

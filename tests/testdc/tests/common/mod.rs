@@ -142,6 +142,12 @@ impl Client {
         }
     }
 
+    /// Writes bytes as they are on the connection's socket, past the transport: what a
+    /// broken or hostile client might send.
+    pub async fn write_raw(&mut self, bytes: &[u8]) {
+        self.stream.write_all(bytes).await.unwrap();
+    }
+
     /// Sends a raw request and waits for its answer.
     pub async fn call_raw(&mut self, body: Vec<u8>) -> Result<Bytes, RpcError> {
         let id = self.conn.request(body.into());

@@ -1,0 +1,493 @@
+//! The API methods the test DC answers, with Telegram's behaviour where tests need it.
+//! Anything else gets a real RPC error (`400 METHOD_NOT_IMPLEMENTED_IN_TEST_DC`), never
+//! silence.
+//!
+//! One module per API namespace (`auth`, `messages`, …), each an `impl ApiState` block
+//! with one method that matches on the constructor id. [`ApiState::call`] unwraps the
+//! wrappers (`invokeWithLayer`, `initConnection`, …), applies injected errors, and hands
+//! the request to its namespace by the method's TL name. Adding a method is one match arm
+//! in its namespace's module; a new namespace is one module and one line in
+//! `ApiState::dispatch`.
+
+mod account;
+mod auth;
+mod authorizations;
+mod bounded;
+mod channels;
+mod contacts;
+mod help;
+mod messages;
+mod peers;
+mod posting;
+mod profiles;
+mod updates;
+mod upload;
+mod users;
+
+use std::collections::HashMap;
+
+use bytes::Bytes;
+
+use oxigram_proto::crypto::dh::TELEGRAM_PRIME;
+use oxigram_proto::crypto::srp::SrpVerifier;
+use oxigram_proto::session::RpcError;
+use oxigram_tl::RawObject;
+use oxigram_tl::{Deserialize, Identifiable, Serialize, functions};
+
+pub use self::authorizations::Authorizations;
+use self::bounded::Bounded;
+use crate::world::World;
+
+/// What a DC is known by.
+#[derive(Debug, Clone)]
+pub struct DcInfo {
+    /// The DC id.
+    pub id: i32,
+    /// Its loopback address.
+    pub ip: String,
+    /// Its port.
+    pub port: u16,
+}
+
+/// Everything the API reads and changes, across DCs.
+#[derive(Debug)]
+pub struct ApiState {
+    /// Accounts and messages.
+    pub world: World,
+    /// The DCs.
+    pub dcs: Vec<DcInfo>,
+    /// Per DC: which account each auth key is signed in as.
+    pub authorizations: Vec<Authorizations>,
+    /// Login codes sent: phone → (phone_code_hash, code).
+    codes: Bounded<String, (String, String)>,
+    /// Exported authorizations: id → (account, bytes).
+    exports: Bounded<i64, (i64, Vec<u8>)>,
+    counter: u64,
+    /// Errors to answer instead of running a method: name → (error, times left).
+    injected: HashMap<String, (RpcError, u32)>,
+    /// Two-step verification passwords, by account.
+    passwords: HashMap<i64, SrpVerifier>,
+    /// Keys that passed the login code of an account with a password: (dc, key) → account.
+    awaiting_password: HashMap<(usize, u64), i64>,
+    /// The SRP challenge handed out per key: (dc, key) → (srp_id, secret b).
+    challenges: HashMap<(usize, u64), (i64, [u8; 256])>,
+}
+
+/// An answer and the updates it causes.
+#[derive(Debug)]
+pub struct Reply {
+    /// The TL result, or the RPC error.
+    pub result: Result<Vec<u8>, RpcError>,
+    /// `Updates` objects to push to every session of an account.
+    pub pushes: Vec<(i64, Vec<u8>)>,
+}
+
+fn error(code: i32, message: &str) -> Reply {
+    Reply {
+        result: Err(RpcError::new(code, message)),
+        pushes: Vec::new(),
+    }
+}
+
+/// How many wrappers (`invokeWithLayer`, `initConnection`, `invokeWithoutUpdates`,
+/// `invokeAfterMsg`) a request may nest in. Clients use two to four; deeper nesting is
+/// answered with `400 WRAPPERS_TOO_DEEP`, so that a hostile request costs a bounded
+/// amount of work.
+pub const MAX_WRAPPERS: usize = 16;
+
+/// Login codes and exported authorizations kept at most (each); beyond, the oldest are
+/// forgotten and read as expired.
+pub const MAX_PENDING: usize = 4096;
+
+/// One request as the namespaces see it.
+#[derive(Debug, Clone, Copy)]
+struct Request<'a> {
+    /// The DC it came to (an index into [`ApiState::dcs`]).
+    dc: usize,
+    /// The auth key it came under.
+    key: u64,
+    /// Server time (unix seconds).
+    now: i32,
+    /// The constructor id of the function.
+    id: u32,
+    /// The serialized function.
+    body: &'a [u8],
+}
+
+/// Decodes the request as `$t`, or returns `400 INPUT_REQUEST_INVALID`.
+macro_rules! decode {
+    ($req:expr, $t:ty) => {
+        match <$t>::from_bytes($req.body) {
+            Ok(v) => v,
+            Err(e) => {
+                tracing::debug!(%e, "undecodable request");
+                return $crate::api::error(400, "INPUT_REQUEST_INVALID");
+            }
+        }
+    };
+}
+pub(crate) use decode;
+
+/// The account the request's key is signed in as, or returns `401 AUTH_KEY_UNREGISTERED`.
+macro_rules! me {
+    ($api:expr, $req:expr) => {
+        match $api.signed_in($req.dc, $req.key) {
+            Some(me) => me,
+            None => return $crate::api::error(401, "AUTH_KEY_UNREGISTERED"),
+        }
+    };
+}
+pub(crate) use me;
+
+/// The answer to a method the test DC does not implement.
+fn not_implemented(id: u32) -> Reply {
+    let name = oxigram_tl::name_for_id(id).unwrap_or("unknown");
+    tracing::debug!(name, "method not implemented");
+    error(400, "METHOD_NOT_IMPLEMENTED_IN_TEST_DC")
+}
+
+/// Keeps the first of equal values (the TL types have no order to sort by).
+fn unique<T: PartialEq>(values: &mut Vec<T>) {
+    let mut kept: Vec<T> = Vec::with_capacity(values.len());
+    for v in values.drain(..) {
+        if !kept.contains(&v) {
+            kept.push(v);
+        }
+    }
+    *values = kept;
+}
+
+fn ok(body: impl Serialize) -> Reply {
+    Reply {
+        result: Ok(body.to_bytes()),
+        pushes: Vec::new(),
+    }
+}
+
+/// The DC whose login codes a test number `99966XYYYY` gets: `X`.
+pub fn test_number_dc(phone: &str) -> Option<i32> {
+    let digits = phone.trim_start_matches('+');
+    if digits.len() == 10
+        && digits.starts_with("99966")
+        && digits.bytes().all(|b| b.is_ascii_digit())
+    {
+        Some(i32::from(digits.as_bytes()[5] - b'0'))
+    } else {
+        None
+    }
+}
+
+impl ApiState {
+    /// A state for `dcs`, with `world`.
+    pub fn new(world: World, dcs: Vec<DcInfo>) -> Self {
+        let authorizations = dcs.iter().map(|_| Authorizations::default()).collect();
+        ApiState {
+            world,
+            dcs,
+            authorizations,
+            codes: Bounded::new(MAX_PENDING),
+            exports: Bounded::new(MAX_PENDING),
+            counter: 0,
+            injected: HashMap::new(),
+            passwords: HashMap::new(),
+            awaiting_password: HashMap::new(),
+            challenges: HashMap::new(),
+        }
+    }
+
+    /// Sets an account's two-step verification password.
+    pub fn set_password(&mut self, user: i64, password: &str) {
+        let salt1: Vec<u8> = (0..5).flat_map(|_| self.next().to_le_bytes()).collect();
+        let salt2: Vec<u8> = (0..2).flat_map(|_| self.next().to_le_bytes()).collect();
+        let verifier = SrpVerifier::new(password.as_bytes(), &salt1, &salt2, 3, &TELEGRAM_PRIME)
+            .expect("Telegram's group is valid");
+        self.passwords.insert(user, verifier);
+    }
+
+    /// Answers the next `times` calls of `method` with `error`.
+    pub fn inject_error(&mut self, method: &str, error: RpcError, times: u32) {
+        self.injected.insert(method.to_owned(), (error, times));
+    }
+
+    fn next(&mut self) -> u64 {
+        self.counter += 1;
+        let mut x = self.counter.wrapping_mul(0x9e37_79b9_7f4a_7c15);
+        x ^= x >> 31;
+        x
+    }
+
+    fn signed_in(&self, dc: usize, key: u64) -> Option<i64> {
+        self.authorizations[dc].get(&key).copied()
+    }
+
+    /// Handles one request (a serialized TL function) on DC number `dc` (an index into
+    /// `dcs`) from auth key `key` at unix time `now`.
+    pub fn call(&mut self, dc: usize, key: u64, body: &[u8], now: i32) -> Reply {
+        // Wrappers are unwrapped in a loop, not by recursion: a hostile nesting costs at
+        // most MAX_WRAPPERS decodes and no stack.
+        let mut unwrapped: Option<Bytes> = None;
+        for _ in 0..=MAX_WRAPPERS {
+            let body = unwrapped.as_deref().unwrap_or(body);
+            let Some(id) = body.first_chunk::<4>().map(|b| u32::from_le_bytes(*b)) else {
+                return error(400, "INPUT_METHOD_INVALID");
+            };
+            let name = oxigram_tl::name_for_id(id);
+            if let Some(name) = name
+                && let Some((injected, left)) = self.injected.get_mut(name)
+                && *left > 0
+            {
+                *left -= 1;
+                return Reply {
+                    result: Err(injected.clone()),
+                    pushes: Vec::new(),
+                };
+            }
+            let req = Request {
+                dc,
+                key,
+                now,
+                id,
+                body,
+            };
+            let query = match id {
+                functions::InvokeWithLayer::<RawObject>::CONSTRUCTOR_ID => {
+                    decode!(req, functions::InvokeWithLayer<RawObject>).query
+                }
+                functions::InitConnection::<RawObject>::CONSTRUCTOR_ID => {
+                    decode!(req, functions::InitConnection<RawObject>).query
+                }
+                functions::InvokeWithoutUpdates::<RawObject>::CONSTRUCTOR_ID => {
+                    decode!(req, functions::InvokeWithoutUpdates<RawObject>).query
+                }
+                // Requests of one session are answered in order here, so the message it
+                // waits for has been handled already.
+                functions::InvokeAfterMsg::<RawObject>::CONSTRUCTOR_ID => {
+                    decode!(req, functions::InvokeAfterMsg<RawObject>).query
+                }
+                _ => return self.dispatch(name, &req),
+            };
+            unwrapped = Some(query.0);
+        }
+        error(400, "WRAPPERS_TOO_DEEP")
+    }
+
+    /// Hands an unwrapped request to its namespace.
+    fn dispatch(&mut self, name: Option<&str>, req: &Request<'_>) -> Reply {
+        match name.and_then(|n| n.split_once('.')).map(|(ns, _)| ns) {
+            Some("account") => self.account(req),
+            Some("auth") => self.auth(req),
+            Some("channels") => self.channels(req),
+            Some("contacts") => self.contacts(req),
+            Some("help") => self.help(req),
+            Some("messages") => self.messages(req),
+            Some("updates") => self.updates(req),
+            Some("upload") => self.upload(req),
+            Some("users") => self.users(req),
+            _ => not_implemented(req.id),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use oxigram_tl::{enums, types};
+
+    use super::*;
+
+    fn state() -> ApiState {
+        let mut world = World::new(3);
+        world.create_bot("1:token", "echo_bot", 2);
+        world.create_user("9996621234", "Test", 2);
+        let dcs = (1..=3)
+            .map(|id| DcInfo {
+                id,
+                ip: "127.0.0.1".into(),
+                port: 10000 + id as u16,
+            })
+            .collect();
+        ApiState::new(world, dcs)
+    }
+
+    fn call(s: &mut ApiState, dc: usize, key: u64, request: impl Serialize) -> Reply {
+        s.call(dc, key, &request.to_bytes(), 1_700_000_000)
+    }
+
+    #[test]
+    fn test_numbers_get_their_dc_digit_as_code_and_migrate_elsewhere() {
+        let mut s = state();
+        let send = || functions::auth::SendCode {
+            phone_number: "+9996621234".into(),
+            api_id: 1,
+            api_hash: "x".into(),
+            settings: enums::CodeSettings::CodeSettings(types::CodeSettings {
+                allow_flashcall: false,
+                current_number: false,
+                allow_app_hash: false,
+                allow_missed_call: false,
+                allow_firebase: false,
+                unknown_number: false,
+                logout_tokens: None,
+                token_and_app_sandbox: None,
+            }),
+        };
+        let wrong_dc = call(&mut s, 0, 1, send());
+        assert_eq!(wrong_dc.result, Err(RpcError::new(303, "PHONE_MIGRATE_2")));
+        let sent = call(&mut s, 1, 1, send()).result.unwrap();
+        let enums::auth::SentCode::SentCode(sent) =
+            enums::auth::SentCode::from_bytes(&sent).unwrap()
+        else {
+            panic!("another SentCode");
+        };
+        let sign_in = |code: &str| functions::auth::SignIn {
+            phone_number: "9996621234".into(),
+            phone_code_hash: sent.phone_code_hash.clone(),
+            phone_code: Some(code.into()),
+            email_verification: None,
+        };
+        assert_eq!(
+            call(&mut s, 1, 1, sign_in("11111")).result,
+            Err(RpcError::new(400, "PHONE_CODE_INVALID"))
+        );
+        assert!(call(&mut s, 1, 1, sign_in("22222")).result.is_ok());
+        assert!(s.signed_in(1, 1).is_some());
+    }
+
+    #[test]
+    fn unknown_methods_and_unknown_peers_get_errors() {
+        let mut s = state();
+        let r = call(
+            &mut s,
+            1,
+            5,
+            functions::auth::ImportBotAuthorization {
+                flags: 0,
+                api_id: 1,
+                api_hash: "x".into(),
+                bot_auth_token: "1:token".into(),
+            },
+        );
+        assert!(r.result.is_ok());
+        let r = call(&mut s, 1, 5, functions::help::GetAppConfig { hash: 0 });
+        assert_eq!(
+            r.result,
+            Err(RpcError::new(400, "METHOD_NOT_IMPLEMENTED_IN_TEST_DC"))
+        );
+        let send = functions::messages::SendMessage {
+            no_webpage: false,
+            silent: false,
+            background: false,
+            clear_draft: false,
+            noforwards: false,
+            update_stickersets_order: false,
+            invert_media: false,
+            allow_paid_floodskip: false,
+            peer: enums::InputPeer::User(types::InputPeerUser {
+                user_id: 42,
+                access_hash: 1,
+            }),
+            reply_to: None,
+            message: "hi".into(),
+            random_id: 1,
+            reply_markup: None,
+            entities: None,
+            schedule_date: None,
+            schedule_repeat_period: None,
+            send_as: None,
+            quick_reply_shortcut: None,
+            effect: None,
+            allow_paid_stars: None,
+            suggested_post: None,
+            rich_message: None,
+        };
+        assert_eq!(
+            call(&mut s, 1, 5, send).result,
+            Err(RpcError::new(400, "PEER_ID_INVALID"))
+        );
+        let r = call(&mut s, 1, 6, functions::updates::GetState {});
+        assert_eq!(r.result, Err(RpcError::new(401, "AUTH_KEY_UNREGISTERED")));
+    }
+
+    /// `query` inside `depth` wrappers, cycling through the four kinds.
+    fn nested(depth: usize, query: impl Serialize) -> Vec<u8> {
+        let mut body = Vec::new();
+        for i in 0..depth {
+            match i % 4 {
+                0 => body.extend(
+                    functions::InvokeWithoutUpdates::<RawObject>::CONSTRUCTOR_ID.to_le_bytes(),
+                ),
+                1 => {
+                    body.extend(
+                        functions::InvokeWithLayer::<RawObject>::CONSTRUCTOR_ID.to_le_bytes(),
+                    );
+                    body.extend(214i32.to_le_bytes());
+                }
+                2 => {
+                    body.extend(
+                        functions::InvokeAfterMsg::<RawObject>::CONSTRUCTOR_ID.to_le_bytes(),
+                    );
+                    body.extend(4i64.to_le_bytes());
+                }
+                _ => {
+                    // initConnection with no flags and empty strings.
+                    body.extend(
+                        functions::InitConnection::<RawObject>::CONSTRUCTOR_ID.to_le_bytes(),
+                    );
+                    body.extend(0i32.to_le_bytes());
+                    body.extend(1i32.to_le_bytes());
+                    body.extend([0; 4 * 6]);
+                }
+            }
+        }
+        body.extend(query.to_bytes());
+        body
+    }
+
+    #[test]
+    fn wrappers_nested_too_deep_get_an_error_not_a_stack_overflow() {
+        let mut s = state();
+        let ok = s.call(
+            1,
+            5,
+            &nested(MAX_WRAPPERS, functions::help::GetNearestDc {}),
+            0,
+        );
+        assert!(ok.result.is_ok(), "{:?}", ok.result);
+        for depth in [MAX_WRAPPERS + 1, 1_000, 10_000] {
+            let r = s.call(1, 5, &nested(depth, functions::help::GetNearestDc {}), 0);
+            assert_eq!(
+                r.result,
+                Err(RpcError::new(400, "WRAPPERS_TOO_DEEP")),
+                "{depth}"
+            );
+        }
+    }
+
+    #[test]
+    fn login_codes_for_many_numbers_are_bounded() {
+        let mut s = state();
+        for i in 0..(MAX_PENDING + 1_000) {
+            let r = call(
+                &mut s,
+                1,
+                5,
+                functions::auth::SendCode {
+                    phone_number: format!("+1555{i:07}"),
+                    api_id: 1,
+                    api_hash: "x".into(),
+                    settings: enums::CodeSettings::CodeSettings(types::CodeSettings {
+                        allow_flashcall: false,
+                        current_number: false,
+                        allow_app_hash: false,
+                        allow_missed_call: false,
+                        allow_firebase: false,
+                        unknown_number: false,
+                        logout_tokens: None,
+                        token_and_app_sandbox: None,
+                    }),
+                },
+            );
+            assert!(r.result.is_ok());
+        }
+        assert_eq!(s.codes.len(), MAX_PENDING);
+    }
+}

@@ -1,0 +1,140 @@
+//! Posting a message or creating a group, and the updates that go to everyone concerned.
+
+use oxigram_tl::{Serialize, enums, types};
+
+use super::{ApiState, Reply, error, unique};
+use crate::world::{PeerRef, Post, World};
+
+impl ApiState {
+    /// Sends a private message as `from` (the test API's injection).
+    pub fn send_message(&mut self, from: i64, to: i64, text: &str, now: i32) -> Reply {
+        let post = Post {
+            from,
+            text,
+            date: now,
+            document: None,
+            forwarded: None,
+        };
+        self.post_message(from, PeerRef::User(to), &post, 0, true)
+    }
+
+    /// Posts a message as `me` to `to`, checking the right to write there. The sender's
+    /// answer is `updateShortSentMessage` when `short` (sendMessage to a private chat or
+    /// a basic group) and `updates` with the message otherwise; every other account
+    /// concerned gets `updates` with the new message.
+    pub(super) fn post_message(
+        &mut self,
+        me: i64,
+        to: PeerRef,
+        post: &Post<'_>,
+        random_id: i64,
+        short: bool,
+    ) -> Reply {
+        if let PeerRef::Chat(id) | PeerRef::Channel(id) = to {
+            let Some(g) = self.world.group(id) else {
+                return error(400, "PEER_ID_INVALID");
+            };
+            if !g.members.contains(&me) {
+                return error(403, "CHAT_WRITE_FORBIDDEN");
+            }
+            if g.channel.is_some_and(|(_, broadcast)| broadcast) && g.creator != me {
+                return error(403, "CHAT_ADMIN_REQUIRED");
+            }
+        }
+        let delivered = self.world.post(to, post);
+        let new_message = |world: &World, m: &crate::world::StoredMessage, owner: i64| {
+            let message = world.message(m, owner);
+            match to {
+                PeerRef::Channel(_) => {
+                    enums::Update::NewChannelMessage(types::UpdateNewChannelMessage {
+                        message,
+                        pts: m.pts,
+                        pts_count: 1,
+                    })
+                }
+                _ => enums::Update::NewMessage(types::UpdateNewMessage {
+                    message,
+                    pts: m.pts,
+                    pts_count: 1,
+                }),
+            }
+        };
+        let mut pushes = Vec::new();
+        for (owner, m) in &delivered.others {
+            let (users, chats) = self.involved(*owner, [m].into_iter(), Some(to));
+            let update = types::Updates {
+                updates: vec![new_message(&self.world, m, *owner)],
+                users,
+                chats,
+                date: post.date,
+                seq: 0,
+            };
+            pushes.push((*owner, update.to_bytes()));
+        }
+        let sent = &delivered.sent;
+        let answer = if short && !matches!(to, PeerRef::Channel(_)) {
+            types::UpdateShortSentMessage {
+                out: true,
+                id: sent.id,
+                pts: sent.pts,
+                pts_count: 1,
+                date: post.date,
+                media: None,
+                entities: None,
+                ttl_period: None,
+            }
+            .to_bytes()
+        } else {
+            let (users, chats) = self.involved(me, [sent].into_iter(), Some(to));
+            types::Updates {
+                updates: vec![
+                    enums::Update::MessageID(types::UpdateMessageID {
+                        id: sent.id,
+                        random_id,
+                    }),
+                    new_message(&self.world, sent, me),
+                ],
+                users,
+                chats,
+                date: post.date,
+                seq: 0,
+            }
+            .to_bytes()
+        };
+        Reply {
+            result: Ok(answer),
+            pushes,
+        }
+    }
+
+    /// `messages.invitedUsers` for a group just made or joined: the chat for its
+    /// creator, and the same `updates` pushed to every other member.
+    pub(super) fn group_created(&mut self, me: i64, id: i64, now: i32) -> Reply {
+        let members = self
+            .world
+            .group(id)
+            .map(|g| g.members.clone())
+            .unwrap_or_default();
+        let mut pushes = Vec::new();
+        for &m in members.iter().filter(|&&m| m != me) {
+            pushes.push((m, self.chat_only(m, PeerRef::Chat(id), now).to_bytes()));
+        }
+        let (mut users, chats) = self.involved(me, std::iter::empty(), Some(PeerRef::Chat(id)));
+        users.extend(members.iter().filter_map(|&u| self.world.user(u, me)));
+        unique(&mut users);
+        let answer = types::messages::InvitedUsers {
+            updates: enums::Updates::Updates(types::Updates {
+                updates: vec![],
+                users,
+                chats,
+                date: now,
+                seq: 0,
+            }),
+            missing_invitees: vec![],
+        };
+        Reply {
+            result: Ok(answer.to_bytes()),
+            pushes,
+        }
+    }
+}
