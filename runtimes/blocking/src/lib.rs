@@ -176,7 +176,7 @@ impl BlockingClient {
 
     /// Requests waiting for their answer.
     pub fn pending(&self) -> usize {
-        lock(&self.state).core.pending()
+        self.outputs.pending()
     }
 
     /// Waits up to `timeout` for the next update.

@@ -4,7 +4,9 @@ use std::time::Duration;
 
 use oxigram_blocking::BlockingClient;
 use oxigram_conformance::BlockingLike;
-use oxigram_runtime::{Bytes, ClientConfig, ConnectError, InvokeError, Update};
+use oxigram_runtime::{
+    Bytes, ClientConfig, ClientEvent, ConnectError, InvokeError, InvokeOptions, Update,
+};
 
 struct Blocking(BlockingClient);
 
@@ -18,6 +20,15 @@ impl BlockingLike for Blocking {
     fn next_update_blocking(&self, timeout: Duration) -> Option<Update> {
         self.0.next_update(timeout)
     }
+    fn invoke_raw_timeout(&self, body: Bytes, timeout: Duration) -> Result<Bytes, InvokeError> {
+        self.0.invoke_raw_with(body, InvokeOptions::timeout(timeout))
+    }
+    fn pending(&self) -> usize {
+        self.0.pending()
+    }
+    fn next_event_blocking(&self, timeout: Duration) -> Option<ClientEvent> {
+        self.0.next_event(timeout)
+    }
     fn close_blocking(&mut self) {
         self.0.close();
     }
@@ -27,4 +38,10 @@ impl BlockingLike for Blocking {
 fn conformance() {
     let env = oxigram_conformance::Env::new();
     oxigram_conformance::run_blocking::<Blocking>(&env);
+}
+
+#[test]
+fn failures() {
+    let env = oxigram_conformance::Env::new();
+    oxigram_conformance::run_failures_blocking::<Blocking>(&env);
 }

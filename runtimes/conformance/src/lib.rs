@@ -10,7 +10,14 @@ use std::task::Poll;
 use std::time::{Duration, Instant};
 
 use bytes::Bytes;
-use oxigram_runtime::{ClientConfig, ConnectError, InvokeError, Runtime, Timer, Update};
+use oxigram_proto::connection::ConnectionError;
+use oxigram_proto::crypto::message::AuthKey;
+use oxigram_proto::handshake::AuthKeyOutcome;
+use oxigram_proto::session::{RequestError, RpcError, ServerQuirks};
+use oxigram_runtime::{
+    Client, ClientConfig, ClientEvent, ConnectError, InvokeError, InvokeOptions, LinkError,
+    ReconnectPolicy, Runtime, Timer, Update,
+};
 use oxigram_testdc::{Faults, TestDc, TestDcConfig};
 use oxigram_tl::{Deserialize, Serialize, enums, functions};
 
@@ -34,13 +41,24 @@ impl Default for Env {
 
 impl Env {
     pub fn new() -> Env {
+        Env::with(TestDcConfig::default())
+    }
+
+    /// A test DC whose sessions bend the protocol as `quirks` say.
+    pub fn with_quirks(quirks: ServerQuirks) -> Env {
+        let mut config = TestDcConfig::default();
+        config.session.quirks = quirks;
+        Env::with(config)
+    }
+
+    pub fn with(config: TestDcConfig) -> Env {
         let runtime = tokio::runtime::Builder::new_multi_thread()
             .worker_threads(1)
             .enable_all()
             .build()
             .unwrap();
         let dc = runtime
-            .block_on(TestDc::start(TestDcConfig::default()))
+            .block_on(TestDc::start(config))
             .unwrap();
         let bot = dc.create_bot(BOT_TOKEN, "conformance_bot");
         let user = dc.create_user("9996621212", "Sender");
@@ -106,6 +124,12 @@ pub trait BlockingLike: Sized + Sync {
     fn invoke_raw_blocking(&self, body: Bytes) -> Result<Bytes, InvokeError>;
     /// Waits for the next update.
     fn next_update_blocking(&self, timeout: Duration) -> Option<Update>;
+    /// Sends a raw request with a timeout of its own.
+    fn invoke_raw_timeout(&self, body: Bytes, timeout: Duration) -> Result<Bytes, InvokeError>;
+    /// Requests waiting for their answer.
+    fn pending(&self) -> usize;
+    /// Waits for the next client event.
+    fn next_event_blocking(&self, timeout: Duration) -> Option<ClientEvent>;
     /// Closes.
     fn close_blocking(&mut self);
 }
@@ -117,7 +141,6 @@ fn text_of(update: &Update) -> String {
 
 /// Every scenario on an async runtime.
 pub async fn run<R: Runtime>(runtime: R, env: &Env) {
-    use oxigram_runtime::Client;
     let limit = Duration::from_secs(60);
 
     // The handshake, and the first request (inside initConnection).
@@ -187,6 +210,43 @@ pub async fn run<R: Runtime>(runtime: R, env: &Env) {
             .is_ok()
     );
 
+    // A request whose future is dropped before its answer: its waiter is forgotten
+    // (and the server told to drop the answer); nothing is left behind.
+    env.dc.set_faults(Faults {
+        delay: Duration::from_millis(300),
+        ..Faults::default()
+    });
+    {
+        let request = functions::updates::GetState {};
+        let mut call = std::pin::pin!(client.invoke(&request));
+        poll_fn(|cx| {
+            assert!(call.as_mut().poll(cx).is_pending(), "answered at once");
+            Poll::Ready(())
+        })
+        .await;
+        assert_eq!(client.pending(), 0, "the driver has not taken it yet");
+        // Wait until the driver holds its waiter, then drop the future.
+        timeout(&runtime, limit, wait_for(&runtime, || client.pending() == 1)).await;
+    }
+    timeout(&runtime, limit, wait_for(&runtime, || client.pending() == 0)).await;
+
+    // A request with a timeout of its own ends with `Timeout` and leaves nothing behind.
+    let late = client
+        .invoke_with(
+            &functions::updates::GetState {},
+            InvokeOptions::timeout(Duration::from_millis(50)),
+        )
+        .await;
+    assert_eq!(late.unwrap_err(), InvokeError::Timeout);
+    assert_eq!(client.pending(), 0);
+    env.dc.set_faults(Faults::default());
+    assert!(
+        client
+            .invoke(&functions::updates::GetState {})
+            .await
+            .is_ok()
+    );
+
     // A clean close: nothing more goes through.
     client.close().await;
     assert_eq!(
@@ -196,6 +256,333 @@ pub async fn run<R: Runtime>(runtime: R, env: &Env) {
             .unwrap_err(),
         InvokeError::Closed
     );
+}
+
+/// Polls `condition` every few milliseconds until it holds.
+async fn wait_for<R: Runtime>(runtime: &R, condition: impl Fn() -> bool) {
+    while !condition() {
+        oxigram_runtime::sleep_until(runtime, Instant::now() + Duration::from_millis(5)).await;
+    }
+}
+
+/// A saved key the test DC never made: it answers `-404`.
+fn forgotten_key() -> AuthKeyOutcome {
+    AuthKeyOutcome {
+        auth_key: AuthKey::new([9; 256]),
+        time_offset: 0,
+        first_salt: 0,
+        expires_at: None,
+    }
+}
+
+/// A quick policy for the failure scenarios: four attempts, short pauses.
+fn quick_policy() -> ReconnectPolicy {
+    ReconnectPolicy {
+        max_attempts: 4,
+        initial_backoff: Duration::from_millis(10),
+        max_backoff: Duration::from_millis(40),
+        ..ReconnectPolicy::default()
+    }
+}
+
+fn is_key_exchange_failure(error: &LinkError) -> bool {
+    matches!(error, LinkError::Protocol(ConnectionError::Handshake(_)))
+}
+
+/// What the failure scenarios expect of a client that kept failing its key exchange:
+/// the key rejected first, one lost connection per attempt, then the end.
+fn check_failure_events(events: &[ClientEvent]) {
+    assert_eq!(events.first(), Some(&ClientEvent::AuthKeyRejected), "{events:?}");
+    let lost = events
+        .iter()
+        .filter(|e| matches!(e, ClientEvent::ConnectionLost(_)))
+        .count();
+    assert_eq!(lost as u32, quick_policy().max_attempts, "{events:?}");
+    assert!(
+        matches!(events.last(), Some(ClientEvent::GaveUp(why)) if is_key_exchange_failure(why)),
+        "{events:?}"
+    );
+}
+
+/// The failure scenarios on an async runtime: a wrong server key, a key the server
+/// forgot, a key exchange that keeps failing. Each ends within a bounded time with a
+/// typed error, having opened at most the policy's number of connections.
+pub async fn run_failures<R: Runtime>(runtime: R, env: &Env) {
+    let limit = Duration::from_secs(30);
+
+    // A server holding another RSA key: `connect` fails at once, after one connection.
+    let opened = env.dc.connections_accepted();
+    let mut config = env.config();
+    config.keys = vec![oxigram_proto::crypto::rsa::production_key()];
+    let error = timeout(&runtime, limit, Client::connect(runtime.clone(), config))
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(&error, ConnectError::Link(why) if is_key_exchange_failure(why)),
+        "{error}"
+    );
+    assert_eq!(env.dc.connections_accepted() - opened, 1);
+
+    // A saved key the server forgot (-404): dropped, reported, replaced by a new one,
+    // and the request sent again under it.
+    let mut config = env.config();
+    config.auth = Some(forgotten_key());
+    let client = timeout(&runtime, limit, Client::connect(runtime.clone(), config))
+        .await
+        .unwrap();
+    let enums::Config::Config(answer) = timeout(
+        &runtime,
+        limit,
+        client.invoke(&functions::help::GetConfig {}),
+    )
+    .await
+    .unwrap();
+    assert_eq!(answer.this_dc, 2);
+    let mut events = Vec::new();
+    while !matches!(events.last(), Some(ClientEvent::AuthKeyCreated(_))) {
+        events.push(timeout(&runtime, limit, client.next_event()).await.unwrap());
+    }
+    assert!(events.contains(&ClientEvent::AuthKeyRejected), "{events:?}");
+    client.close().await;
+
+    // A forgotten key and a server whose key we do not trust: every key exchange
+    // fails, the client gives up after the policy's attempts, and the waiting request
+    // ends with the reason; so does every later one.
+    let opened = env.dc.connections_accepted();
+    let mut config = env.config();
+    config.auth = Some(forgotten_key());
+    config.keys = vec![oxigram_proto::crypto::rsa::production_key()];
+    config.reconnect = quick_policy();
+    let client = timeout(&runtime, limit, Client::connect(runtime.clone(), config))
+        .await
+        .unwrap();
+    let error = timeout(
+        &runtime,
+        limit,
+        client.invoke(&functions::help::GetConfig {}),
+    )
+    .await
+    .unwrap_err();
+    assert!(
+        matches!(&error, InvokeError::GaveUp(why) if is_key_exchange_failure(why)),
+        "{error}"
+    );
+    let mut events = Vec::new();
+    while let Some(event) = timeout(&runtime, limit, client.next_event()).await {
+        events.push(event);
+    }
+    check_failure_events(&events);
+    assert_eq!(
+        env.dc.connections_accepted() - opened,
+        u64::from(quick_policy().max_attempts)
+    );
+    assert!(matches!(
+        client.invoke(&functions::help::GetConfig {}).await,
+        Err(InvokeError::GaveUp(_))
+    ));
+}
+
+/// The failure scenarios on the blocking client.
+pub fn run_failures_blocking<C: BlockingLike>(env: &Env) {
+    let opened = env.dc.connections_accepted();
+    let mut config = env.config();
+    config.keys = vec![oxigram_proto::crypto::rsa::production_key()];
+    let error = C::connect(config).err().expect("connects with a wrong key");
+    assert!(
+        matches!(&error, ConnectError::Link(why) if is_key_exchange_failure(why)),
+        "{error}"
+    );
+    assert_eq!(env.dc.connections_accepted() - opened, 1);
+
+    let mut config = env.config();
+    config.auth = Some(forgotten_key());
+    let mut client = C::connect(config).unwrap();
+    let answer = client.invoke_raw_blocking(functions::help::GetConfig {}.to_bytes().into());
+    let enums::Config::Config(answer) = enums::Config::from_bytes(&answer.unwrap()).unwrap();
+    assert_eq!(answer.this_dc, 2);
+    let mut events = Vec::new();
+    while !matches!(events.last(), Some(ClientEvent::AuthKeyCreated(_))) {
+        events.push(client.next_event_blocking(Duration::from_secs(30)).unwrap());
+    }
+    assert!(events.contains(&ClientEvent::AuthKeyRejected), "{events:?}");
+    client.close_blocking();
+
+    let opened = env.dc.connections_accepted();
+    let mut config = env.config();
+    config.auth = Some(forgotten_key());
+    config.keys = vec![oxigram_proto::crypto::rsa::production_key()];
+    config.reconnect = quick_policy();
+    let client = C::connect(config).unwrap();
+    let error = client
+        .invoke_raw_blocking(functions::help::GetConfig {}.to_bytes().into())
+        .unwrap_err();
+    assert!(
+        matches!(&error, InvokeError::GaveUp(why) if is_key_exchange_failure(why)),
+        "{error}"
+    );
+    let mut events = Vec::new();
+    while let Some(event) = client.next_event_blocking(Duration::from_secs(30)) {
+        events.push(event);
+    }
+    check_failure_events(&events);
+    assert_eq!(
+        env.dc.connections_accepted() - opened,
+        u64::from(quick_policy().max_attempts)
+    );
+}
+
+/// The error the rule-bending test DCs answer with.
+fn refused() -> RpcError {
+    RpcError::new(400, "INPUT_REQUEST_INVALID")
+}
+
+/// Test DCs that bend the rules as other servers do, one per quirk.
+pub struct QuirkEnvs {
+    container_first: Env,
+    container_error: Env,
+    state_error: Env,
+}
+
+impl Default for QuirkEnvs {
+    fn default() -> Self {
+        QuirkEnvs::new()
+    }
+}
+
+impl QuirkEnvs {
+    pub fn new() -> QuirkEnvs {
+        let mut first = ServerQuirks::default();
+        first.first_msg_id_names_container = true;
+        let mut container = ServerQuirks::default();
+        container.answer_containers_with_error = Some(refused());
+        let mut state = ServerQuirks::default();
+        state.answer_state_requests_with_error = Some(refused());
+        QuirkEnvs {
+            container_first: Env::with_quirks(first),
+            container_error: Env::with_quirks(container),
+            state_error: Env::with_quirks(state),
+        }
+    }
+}
+
+/// The rule-bending servers of the hardening work, each on a test DC of its own: every
+/// request still ends exactly once, with its real answer or the server's real error.
+pub async fn run_quirks<R: Runtime>(runtime: R, envs: &QuirkEnvs) {
+    let limit = Duration::from_secs(60);
+    let refused = refused();
+
+    // `new_session_created` names the container: a user's first requests, pipelined
+    // into one container, run once each, so the code sent is the one that signs in.
+    let env = &envs.container_first;
+    let client = timeout(&runtime, limit, Client::connect(runtime.clone(), env.config()))
+        .await
+        .unwrap();
+    let send_code = send_code("9996621212");
+    let (sent, states) = timeout(
+        &runtime,
+        limit,
+        futures_util::future::join(
+            client.invoke(&send_code),
+            futures_util::future::join_all(
+                (0..5).map(|_| client.invoke(&functions::help::GetConfig {})),
+            ),
+        ),
+    )
+    .await;
+    assert!(states.iter().all(|s| s.is_ok()), "{states:?}");
+    let enums::auth::SentCode::SentCode(sent) = sent.unwrap() else {
+        panic!("unexpected answer to sendCode");
+    };
+    timeout(&runtime, limit, client.invoke(&sign_in_user("9996621212", sent)))
+        .await
+        .expect("the code sent is the one that signs in");
+    client.close().await;
+
+    // Containers answered with an error addressed to the container: each request in
+    // one ends at once with that error; none waits for a generic failure.
+    let env = &envs.container_error;
+    let client = timeout(&runtime, limit, Client::connect(runtime.clone(), env.config()))
+        .await
+        .unwrap();
+    let results = timeout(
+        &runtime,
+        limit,
+        futures_util::future::join_all(
+            (0..20).map(|_| client.invoke(&functions::help::GetConfig {})),
+        ),
+    )
+    .await;
+    for result in &results {
+        match result {
+            Ok(_) => {}
+            Err(InvokeError::Rpc(e)) => assert_eq!(e, &refused),
+            Err(other) => panic!("not the server's error: {other}"),
+        }
+    }
+    assert!(
+        results.iter().any(|r| r.is_err()),
+        "no request travelled in a container"
+    );
+    client.close().await;
+
+    // State requests answered with an error: requests in flight when the connection
+    // drops end once each, answered or with the server's refusal.
+    let env = &envs.state_error;
+    let client = timeout(&runtime, limit, Client::connect(runtime.clone(), env.config()))
+        .await
+        .unwrap();
+    timeout(&runtime, limit, client.invoke(&sign_in()))
+        .await
+        .unwrap();
+    env.dc.set_faults(Faults {
+        drop_after_requests: Some(30),
+        ..Faults::default()
+    });
+    let results = timeout(
+        &runtime,
+        limit,
+        futures_util::future::join_all(
+            (0..100).map(|_| client.invoke(&functions::updates::GetState {})),
+        ),
+    )
+    .await;
+    for result in &results {
+        match result {
+            Ok(_) => {}
+            Err(InvokeError::Request(RequestError::StateRefused(e))) => assert_eq!(e, &refused),
+            Err(other) => panic!("not the server's error: {other}"),
+        }
+    }
+    client.close().await;
+}
+
+fn send_code(phone: &str) -> functions::auth::SendCode {
+    functions::auth::SendCode {
+        phone_number: phone.into(),
+        api_id: API_ID,
+        api_hash: "hash".into(),
+        settings: enums::CodeSettings::CodeSettings(oxigram_tl::types::CodeSettings {
+            allow_flashcall: false,
+            current_number: false,
+            allow_app_hash: false,
+            allow_missed_call: false,
+            allow_firebase: false,
+            unknown_number: false,
+            logout_tokens: None,
+            token_and_app_sandbox: None,
+        }),
+    }
+}
+
+/// Signs a test number in with its code (the DC digit five times).
+fn sign_in_user(phone: &str, sent: oxigram_tl::types::auth::SentCode) -> functions::auth::SignIn {
+    let digit = &phone[5..6];
+    functions::auth::SignIn {
+        phone_number: phone.into(),
+        phone_code_hash: sent.phone_code_hash,
+        phone_code: Some(digit.repeat(5)),
+        email_verification: None,
+    }
 }
 
 /// Every scenario on the blocking client.
@@ -250,6 +637,20 @@ pub fn run_blocking<C: BlockingLike>(env: &Env) {
     let before = env.dc.keepalives();
     std::thread::sleep(Duration::from_millis(900));
     assert!(env.dc.keepalives() > before, "no keep-alive ping");
+
+    // A request with a timeout of its own ends with `Timeout` and leaves nothing behind.
+    env.dc.set_faults(Faults {
+        delay: Duration::from_millis(300),
+        ..Faults::default()
+    });
+    assert_eq!(
+        client
+            .invoke_raw_timeout(state_request(), Duration::from_millis(50))
+            .unwrap_err(),
+        InvokeError::Timeout
+    );
+    assert_eq!(client.pending(), 0);
+    env.dc.set_faults(Faults::default());
 
     let mut client = client;
     client.close_blocking();

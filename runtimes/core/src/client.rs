@@ -187,6 +187,11 @@ impl Client {
         Ok(F::Return::from_shared(&answer)?)
     }
 
+    /// Requests waiting for their answer.
+    pub fn pending(&self) -> usize {
+        self.outputs.pending()
+    }
+
     /// The next update (`None` once the client ended and every update was read).
     pub async fn next_update(&self) -> Option<Update> {
         self.outputs.wait(Outputs::try_update).await

@@ -271,6 +271,7 @@ impl<W: Waiter> DriverCore<W> {
             },
         );
         self.tickets.insert(ticket, id);
+        self.outputs.set_pending(self.waiters.len());
         if let Some(t) = timeout {
             self.timeouts.push(Reverse((now + t, id)));
         }
@@ -302,6 +303,7 @@ impl<W: Waiter> DriverCore<W> {
     pub fn cancel(&mut self, ticket: u64) {
         if let Some(id) = self.tickets.remove(&ticket) {
             self.waiters.remove(&id);
+            self.outputs.set_pending(self.waiters.len());
             // `false` only when its final event is already queued, and it finds no
             // waiter now.
             self.conn.cancel(id);
@@ -311,6 +313,7 @@ impl<W: Waiter> DriverCore<W> {
     fn finish(&mut self, id: RequestId, result: Result<Bytes, InvokeError>) {
         if let Some(entry) = self.waiters.remove(&id) {
             self.tickets.remove(&entry.ticket);
+            self.outputs.set_pending(self.waiters.len());
             entry.waiter.finish(result);
         }
     }
@@ -383,12 +386,14 @@ impl<W: Waiter> DriverCore<W> {
         tracing::warn!(%why, "giving up on the connection");
         self.link.link = Link::GaveUp(why.clone());
         self.connecting_since = None;
-        self.conn.close();
-        self.dispatch();
+        // Waiters hear why first; closing the connection then fails what it held with
+        // a bare `Closed` that nobody waits for any more.
         let ids: Vec<RequestId> = self.waiters.keys().copied().collect();
         for id in ids {
             self.finish(id, Err(InvokeError::GaveUp(why.clone())));
         }
+        self.conn.close();
+        self.dispatch();
         self.outputs.push_event(ClientEvent::GaveUp(why.clone()));
         self.outputs.set_status(Status::Ended(why));
     }

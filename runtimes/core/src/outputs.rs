@@ -3,6 +3,7 @@
 //! blocking callers wait on the same queues.
 
 use std::collections::VecDeque;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Mutex, MutexGuard};
 use std::time::Instant;
 
@@ -88,6 +89,8 @@ pub struct Outputs {
     inner: Mutex<Inner>,
     /// Notified on every change; listeners re-check what they wait for.
     changed: Event,
+    /// Requests the driver holds a waiter for.
+    pending: AtomicUsize,
 }
 
 impl std::fmt::Debug for Outputs {
@@ -112,7 +115,17 @@ impl Outputs {
                 status: Status::Starting,
             }),
             changed: Event::new(),
+            pending: AtomicUsize::new(0),
         }
+    }
+
+    /// Requests waiting for their answer (as the driver last counted them).
+    pub fn pending(&self) -> usize {
+        self.pending.load(Ordering::Relaxed)
+    }
+
+    pub(crate) fn set_pending(&self, pending: usize) {
+        self.pending.store(pending, Ordering::Relaxed);
     }
 
     fn lock(&self) -> MutexGuard<'_, Inner> {

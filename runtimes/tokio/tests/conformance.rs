@@ -11,3 +11,23 @@ fn conformance() {
     runtime.block_on(oxigram_conformance::run(oxigram_tokio::Tokio, &env));
     drop(runtime);
 }
+
+fn runtime() -> tokio::runtime::Runtime {
+    tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .unwrap()
+}
+
+#[test]
+fn failures() {
+    let env = oxigram_conformance::Env::new();
+    runtime().block_on(oxigram_conformance::run_failures(oxigram_tokio::Tokio, &env));
+}
+
+#[test]
+fn quirks() {
+    let envs = oxigram_conformance::QuirkEnvs::new();
+    runtime().block_on(oxigram_conformance::run_quirks(oxigram_tokio::Tokio, &envs));
+}

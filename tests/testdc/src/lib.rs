@@ -241,6 +241,23 @@ impl TestDc {
         self.lock().keepalives
     }
 
+    /// Connections accepted since the start, over all DCs.
+    pub fn connections_accepted(&self) -> u64 {
+        self.lock().accepted
+    }
+
+    /// Pushes the TL object `body` (an `Updates`, say) `count` times to every session
+    /// signed in as `user`, without storing anything in the world: for load tests of a
+    /// client's update path. Returns how many sessions it reached.
+    pub fn push_updates(&self, user: i64, body: &bytes::Bytes, count: usize) -> usize {
+        self.lock().push_raw(user, body, count)
+    }
+
+    /// Whether any connection has bytes the server has not written yet.
+    pub fn has_unsent(&self) -> bool {
+        self.lock().has_unsent()
+    }
+
     /// Connections open now, over all DCs.
     pub fn connection_count(&self) -> usize {
         self.lock().connection_count()

@@ -32,6 +32,8 @@ pub(crate) struct Shared {
     delayed: Vec<Delayed>,
     /// Keep-alive pings (`ping_delay_disconnect`) received.
     pub(crate) keepalives: u64,
+    /// Connections accepted since the start, over all DCs.
+    pub(crate) accepted: u64,
     /// [`TestDcConfig::max_connections`].
     max_connections: usize,
     /// [`TestDcConfig::stall_timeout`].
@@ -117,6 +119,7 @@ impl Shared {
             doomed: Vec::new(),
             delayed: Vec::new(),
             keepalives: 0,
+            accepted: 0,
             max_connections: config.max_connections,
             stall_timeout: config.stall_timeout,
         }
@@ -225,6 +228,35 @@ impl Shared {
         self.wakers.iter().map(|w| w.len()).sum()
     }
 
+    /// Pushes `body` to every session of `user`'s keys on every DC, `count` times;
+    /// returns how many sessions it reached. (A session queues at most
+    /// [`ServerSessionConfig::max_queued_updates`](oxigram_proto::session::ServerSessionConfig)
+    /// messages for a client that does not read them.)
+    pub(crate) fn push_raw(&mut self, user: i64, body: &bytes::Bytes, count: usize) -> usize {
+        let mut reached = 0;
+        for dc in 0..self.servers.len() {
+            let keys: Vec<u64> = self.api.authorizations[dc].keys_of(user).collect();
+            for key in keys {
+                let sessions: Vec<_> = self.servers[dc].sessions_of_key(key).collect();
+                reached += sessions.len();
+                for session in sessions {
+                    for _ in 0..count {
+                        self.servers[dc].push(session, body.clone());
+                    }
+                }
+            }
+        }
+        for waker in self.waiting() {
+            waker.notify_one();
+        }
+        reached
+    }
+
+    /// Whether any connection has bytes waiting to go out.
+    pub(crate) fn has_unsent(&self) -> bool {
+        self.servers.iter().any(|s| !s.wants_transmit().is_empty())
+    }
+
     pub(crate) fn inject_message(&mut self, from: i64, to: i64, text: &str) {
         let reply = self
             .api
@@ -280,6 +312,7 @@ pub(crate) async fn accept_loop(shared: Arc<Mutex<Shared>>, dc: usize, listener:
                     }
                     let conn = s.servers[dc].accept();
                     s.wakers[dc].insert(conn, waker.clone());
+                    s.accepted += 1;
                     conn
                 };
                 // Without it answers only wait for Nagle's timer: slower, still right.
