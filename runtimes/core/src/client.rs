@@ -192,6 +192,12 @@ impl Client {
         self.outputs.pending()
     }
 
+    /// Updates received and not read yet (at most
+    /// [`ClientConfig::update_queue`](crate::ClientConfig::update_queue)).
+    pub fn queued_updates(&self) -> usize {
+        self.outputs.queued_updates()
+    }
+
     /// The next update (`None` once the client ended and every update was read).
     pub async fn next_update(&self) -> Option<Update> {
         self.outputs.wait(Outputs::try_update).await
