@@ -540,3 +540,174 @@ impl<W: Waiter> DriverCore<W> {
         self.outputs.set_status(Status::Closed);
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Mutex;
+
+    use oxigram_proto::crypto::message::AuthKey;
+
+    use super::*;
+
+    type Results = Arc<Mutex<Vec<(u64, Result<Bytes, InvokeError>)>>>;
+
+    struct Recorder(u64, Results);
+
+    impl Waiter for Recorder {
+        fn finish(self, result: Result<Bytes, InvokeError>) {
+            self.1.lock().unwrap().push((self.0, result));
+        }
+    }
+
+    fn at(base: Now, millis: u64) -> Now {
+        Now {
+            mono: base.mono + Duration::from_millis(millis),
+            unix: base.unix + Duration::from_millis(millis),
+        }
+    }
+
+    /// A core with a saved key (so it starts as soon as a socket is up), on virtual time.
+    fn core() -> (DriverCore<Recorder>, Now, Arc<Outputs>) {
+        let mut config = ClientConfig::new("127.0.0.1:1".parse().unwrap(), 2, 1);
+        config.auth = Some(AuthKeyOutcome {
+            auth_key: AuthKey::new([3; 256]),
+            time_offset: 0,
+            first_salt: 0,
+            expires_at: None,
+        });
+        let base = Now {
+            mono: Instant::now(),
+            unix: Duration::from_secs(1_700_000_000),
+        };
+        let outputs = Arc::new(Outputs::new(16));
+        let core = DriverCore::new(config, [1; 32], base, outputs.clone());
+        (core, base, outputs)
+    }
+
+    fn request(core: &mut DriverCore<Recorder>, now: Now, ticket: u64, results: &Results) {
+        let waiter = Recorder(ticket, results.clone());
+        core.request(
+            now.mono,
+            ticket,
+            Bytes::from_static(&[1, 0, 0, 0]),
+            waiter,
+            None,
+        );
+    }
+
+    #[test]
+    fn a_request_waiting_while_disconnected_ends_after_the_policy_s_limit() {
+        let (mut core, t0, _) = core();
+        let results = Results::default();
+        assert!(core.should_connect(t0.mono));
+        core.connected(t0);
+        request(&mut core, t0, 7, &results);
+        core.socket_failed(at(t0, 1000).mono, None);
+        let limit = ReconnectPolicy::default().disconnected_timeout;
+        // Still reconnecting: the request waits until the limit, counted from the loss.
+        let due = t0.mono + Duration::from_millis(1000) + limit;
+        assert!(core.deadline().unwrap() <= due);
+        core.handle_timeout(Now {
+            mono: due - Duration::from_millis(1),
+            unix: t0.unix,
+        });
+        assert!(results.lock().unwrap().is_empty());
+        core.handle_timeout(Now {
+            mono: due,
+            unix: t0.unix,
+        });
+        assert_eq!(
+            *results.lock().unwrap(),
+            vec![(7, Err(InvokeError::Disconnected(LinkError::Closed)))]
+        );
+        assert_eq!(core.pending(), 0);
+        assert!(core.gave_up().is_none(), "reconnection goes on");
+    }
+
+    #[test]
+    fn failed_attempts_end_every_request_with_the_last_reason() {
+        let (mut core, t0, outputs) = core();
+        let results = Results::default();
+        assert!(core.should_connect(t0.mono));
+        core.connected(t0);
+        request(&mut core, t0, 1, &results);
+        core.socket_failed(t0.mono, None);
+        let refused = std::io::Error::from(std::io::ErrorKind::ConnectionRefused);
+        let mut now = t0;
+        let mut attempts = 1;
+        while core.gave_up().is_none() {
+            let next = core.deadline().expect("a retry is due");
+            now = Now {
+                mono: next,
+                unix: now.unix,
+            };
+            assert!(core.should_connect(now.mono));
+            core.connect_failed(now.mono, &refused);
+            attempts += 1;
+        }
+        assert_eq!(attempts, ReconnectPolicy::default().max_attempts);
+        let why = LinkError::connect(&refused);
+        assert_eq!(
+            *results.lock().unwrap(),
+            vec![(1, Err(InvokeError::GaveUp(why.clone())))]
+        );
+        // A later request ends at once, the same way.
+        request(&mut core, now, 2, &results);
+        assert_eq!(
+            results.lock().unwrap()[1],
+            (2, Err(InvokeError::GaveUp(why)))
+        );
+        assert_eq!(outputs.started(), Some(Err(LinkError::connect(&refused))));
+    }
+
+    #[test]
+    fn a_request_timeout_ends_only_that_request() {
+        let (mut core, t0, outputs) = core();
+        let results = Results::default();
+        assert!(core.should_connect(t0.mono));
+        core.connected(t0);
+        let waiter = Recorder(1, results.clone());
+        let body = Bytes::from_static(&[1, 0, 0, 0]);
+        core.request(t0.mono, 1, body, waiter, Some(Duration::from_millis(500)));
+        request(&mut core, t0, 2, &results);
+        assert_eq!(outputs.pending(), 2);
+        core.handle_timeout(at(t0, 500));
+        assert_eq!(
+            *results.lock().unwrap(),
+            vec![(1, Err(InvokeError::Timeout))]
+        );
+        assert_eq!(outputs.pending(), 1);
+        // A cancelled request leaves no waiter either.
+        core.cancel(2);
+        assert_eq!(outputs.pending(), 0);
+        assert_eq!(
+            results.lock().unwrap().len(),
+            1,
+            "a cancelled waiter hears nothing"
+        );
+    }
+
+    #[test]
+    fn too_many_connections_waits_the_flood_backoff() {
+        let (mut core, t0, outputs) = core();
+        assert!(core.should_connect(t0.mono));
+        core.connected(t0);
+        // Intermediate framing: a 4-byte frame holding -429.
+        let mut frame = 4u32.to_le_bytes().to_vec();
+        frame.extend_from_slice(&(-429i32).to_le_bytes());
+        core.read(t0, &frame);
+        assert!(!core.is_up());
+        assert_eq!(
+            core.deadline(),
+            Some(t0.mono + ReconnectPolicy::default().flood_backoff)
+        );
+        assert!(!core.should_connect(at(t0, 1999).mono));
+        assert!(core.should_connect(at(t0, 2000).mono));
+        assert_eq!(
+            outputs.try_event(),
+            Some(Some(ClientEvent::ConnectionLost(LinkError::Transport(
+                -429
+            ))))
+        );
+    }
+}
