@@ -238,13 +238,27 @@ struct Driver<R: Runtime> {
     closing: Vec<oneshot::Sender<()>>,
 }
 
+/// Passes through the loop (each reading what there is, running the timers and writing)
+/// before the task yields to others on its executor.
+const MAX_PASSES: u32 = 32;
+
+/// Reads per pass.
+const MAX_READS: u32 = 16;
+
 /// The smallest read buffer, and the largest it grows to.
 const READ_MIN: usize = 4 << 10;
 const READ_MAX: usize = 256 << 10;
 
 impl<R: Runtime> Driver<R> {
     fn poll(&mut self, cx: &mut Context<'_>) -> Poll<()> {
+        let mut passes = 0;
         loop {
+            passes += 1;
+            if passes > MAX_PASSES {
+                // Busy (a flood of input): let the executor run other tasks first.
+                cx.waker().wake_by_ref();
+                return Poll::Pending;
+            }
             // Commands first: they may close the client.
             self.mailbox.take(cx, &mut self.commands);
             let now = now();
@@ -297,8 +311,13 @@ impl<R: Runtime> Driver<R> {
                 }
             }
 
-            // Reading everything there is.
-            while let Some(socket) = &mut self.socket {
+            // Reading what there is (a bounded number of reads per pass, so that a
+            // flood of input still lets commands and writes through).
+            let mut reads = 0;
+            while let Some(socket) = &mut self.socket
+                && reads < MAX_READS
+            {
+                reads += 1;
                 match socket.poll_read(cx, &mut self.buf) {
                     Poll::Ready(Ok(0)) => self.drop_socket(now.mono, None),
                     Poll::Ready(Ok(n)) => {
