@@ -266,6 +266,17 @@ pub async fn run<R: Runtime>(runtime: R, env: &Env) {
     );
 }
 
+/// A client connected to the test DC within a minute.
+async fn connected<R: Runtime>(runtime: &R, config: ClientConfig) -> Client {
+    timeout(
+        runtime,
+        Duration::from_secs(60),
+        Client::connect(runtime.clone(), config),
+    )
+    .await
+    .unwrap()
+}
+
 /// Polls `condition` every few milliseconds until it holds.
 async fn wait_for<R: Runtime>(runtime: &R, condition: impl Fn() -> bool) {
     while !condition() {
@@ -339,9 +350,7 @@ pub async fn run_failures<R: Runtime>(runtime: R, env: &Env) {
     // and the request sent again under it.
     let mut config = env.config();
     config.auth = Some(forgotten_key());
-    let client = timeout(&runtime, limit, Client::connect(runtime.clone(), config))
-        .await
-        .unwrap();
+    let client = connected(&runtime, config).await;
     let enums::Config::Config(answer) = timeout(
         &runtime,
         limit,
@@ -365,9 +374,7 @@ pub async fn run_failures<R: Runtime>(runtime: R, env: &Env) {
     config.auth = Some(forgotten_key());
     config.keys = vec![oxigram_proto::crypto::rsa::production_key()];
     config.reconnect = quick_policy();
-    let client = timeout(&runtime, limit, Client::connect(runtime.clone(), config))
-        .await
-        .unwrap();
+    let client = connected(&runtime, config).await;
     let error = timeout(
         &runtime,
         limit,
@@ -486,13 +493,7 @@ pub async fn run_quirks<R: Runtime>(runtime: R, envs: &QuirkEnvs) {
     // `new_session_created` names the container: a user's first requests, pipelined
     // into one container, run once each, so the code sent is the one that signs in.
     let env = &envs.container_first;
-    let client = timeout(
-        &runtime,
-        limit,
-        Client::connect(runtime.clone(), env.config()),
-    )
-    .await
-    .unwrap();
+    let client = connected(&runtime, env.config()).await;
     let send_code = send_code("9996621212");
     let (sent, states) = timeout(
         &runtime,
@@ -521,13 +522,7 @@ pub async fn run_quirks<R: Runtime>(runtime: R, envs: &QuirkEnvs) {
     // Containers answered with an error addressed to the container: each request in
     // one ends at once with that error; none waits for a generic failure.
     let env = &envs.container_error;
-    let client = timeout(
-        &runtime,
-        limit,
-        Client::connect(runtime.clone(), env.config()),
-    )
-    .await
-    .unwrap();
+    let client = connected(&runtime, env.config()).await;
     let results = timeout(
         &runtime,
         limit,
@@ -552,13 +547,7 @@ pub async fn run_quirks<R: Runtime>(runtime: R, envs: &QuirkEnvs) {
     // State requests answered with an error: requests in flight when the connection
     // drops end once each, answered or with the server's refusal.
     let env = &envs.state_error;
-    let client = timeout(
-        &runtime,
-        limit,
-        Client::connect(runtime.clone(), env.config()),
-    )
-    .await
-    .unwrap();
+    let client = connected(&runtime, env.config()).await;
     timeout(&runtime, limit, client.invoke(&sign_in()))
         .await
         .unwrap();
