@@ -19,7 +19,7 @@ use std::time::{Duration, Instant};
 use bytes::Bytes;
 use oxigram_runtime::{
     ClientConfig, ClientEvent, ConnectError, DriverCore, InvokeError, InvokeOptions, Outputs,
-    Update, Waiter, now, os_seed,
+    Update, Waiter, now,
 };
 use oxigram_tl::{Deserialize, RemoteCall};
 
@@ -98,13 +98,7 @@ impl BlockingClient {
     /// Connects and starts the driver thread. Returns once the connection works (with a
     /// new key made, unless `config.auth` held one); the first failure ends it.
     pub fn connect(config: ClientConfig) -> Result<BlockingClient, ConnectError> {
-        let outputs = Arc::new(Outputs::new(config.update_queue));
-        let core = DriverCore::new(
-            config,
-            os_seed().map_err(ConnectError::Os)?,
-            now(),
-            outputs.clone(),
-        );
+        let (core, outputs) = DriverCore::for_client(config)?;
         let state = Arc::new(Mutex::new(State {
             core,
             socket: None,

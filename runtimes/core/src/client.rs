@@ -16,7 +16,7 @@ use crate::core::{ClientConfig, DriverCore, Update, Waiter};
 use crate::error::{ConnectError, InvokeError};
 use crate::mailbox::{Command, Mailbox};
 use crate::outputs::{ClientEvent, Outputs, Status};
-use crate::{BoxFuture, Runtime, Socket, Timer, now, os_seed};
+use crate::{BoxFuture, Runtime, Socket, Timer, now};
 
 type Reply = oneshot::Sender<Result<Bytes, InvokeError>>;
 
@@ -103,13 +103,7 @@ impl Client {
         runtime: R,
         config: ClientConfig,
     ) -> Result<Client, ConnectError> {
-        let outputs = Arc::new(Outputs::new(config.update_queue));
-        let core = DriverCore::new(
-            config,
-            os_seed().map_err(ConnectError::Os)?,
-            now(),
-            outputs.clone(),
-        );
+        let (core, outputs) = DriverCore::for_client(config)?;
         let mailbox = Arc::new(Mailbox::new());
         let mut driver = Driver {
             runtime: runtime.clone(),

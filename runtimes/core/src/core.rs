@@ -17,7 +17,7 @@ use oxigram_proto::session::{Event, RequestError, RequestId};
 use oxigram_proto::transport::Kind;
 use oxigram_tl::{RawObject, Serialize, functions};
 
-use crate::error::{InvokeError, LinkError};
+use crate::error::{ConnectError, InvokeError, LinkError};
 use crate::outputs::{ClientEvent, MissedUpdates, Outputs, Status};
 use crate::policy::{Link, LinkState, ReconnectPolicy};
 
@@ -167,6 +167,15 @@ impl<W: Waiter> DriverCore<W> {
             introduced: false,
             time_offset,
         }
+    }
+
+    /// A core for a client's `config`, seeded from the OS, with the outputs its handles
+    /// read.
+    pub fn for_client(config: ClientConfig) -> Result<(Self, Arc<Outputs>), ConnectError> {
+        let outputs = Arc::new(Outputs::new(config.update_queue));
+        let seed = crate::os_seed().map_err(ConnectError::Os)?;
+        let core = DriverCore::new(config, seed, crate::now(), outputs.clone());
+        Ok((core, outputs))
     }
 
     // ----- getters -----
