@@ -6,6 +6,8 @@
 //!   end to end, updates as a stream, [`ClientEvent`]s (keys, connection, missed
 //!   updates), keep-alive pings and reconnection under a [`ReconnectPolicy`].
 //! - [`proto`]: the sans-IO protocol core beneath it.
+//! - [`storage`]: session strings, read and written in this library's format, Pyrogram's
+//!   and Telethon's.
 //!
 //! ```
 //! use oxigram::tl::{self, Serialize};
@@ -22,6 +24,8 @@ pub use oxigram_runtime::{
     MissedUpdates, ReconnectPolicy, Runtime, Update,
 };
 pub use oxigram_tl as tl;
+
+pub mod storage;
 
 /// The tokio runtime (feature `tokio`, the default).
 #[cfg(feature = "tokio")]
