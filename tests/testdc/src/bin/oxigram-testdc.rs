@@ -2,6 +2,7 @@
 //!
 //! ```text
 //! oxigram-testdc [--seed N] [--dcs N] [--port P] [--bot TOKEN]... [--user PHONE]... [--rsa-key FILE]
+//!                [--max-connections N]
 //! ```
 //!
 //! On start it prints `dc <id> <ip>:<port>` for each DC, the RSA public key as PEM, its
@@ -12,7 +13,7 @@ use std::process::ExitCode;
 use oxigram_testdc::{TestDc, TestDcConfig, pem};
 
 const USAGE: &str = "usage: oxigram-testdc [--seed N] [--dcs N] [--port P] [--bot TOKEN]... \
-                     [--user PHONE]... [--rsa-key FILE]";
+                     [--user PHONE]... [--rsa-key FILE] [--max-connections N]";
 
 fn parse(args: impl Iterator<Item = String>) -> Result<TestDcConfig, String> {
     let mut config = TestDcConfig::default();
@@ -46,6 +47,13 @@ fn parse(args: impl Iterator<Item = String>) -> Result<TestDcConfig, String> {
                 let text = std::fs::read_to_string(&path).map_err(|e| format!("{path}: {e}"))?;
                 config.rsa_key =
                     Some(pem::private_key_from_pem(&text).map_err(|e| format!("{path}: {e}"))?);
+            }
+            // A benchmark holding a thousand idle clients, while the connections of the
+            // run before are still closing, needs more than the default.
+            "--max-connections" => {
+                config.max_connections = value("--max-connections")?
+                    .parse()
+                    .map_err(|e| format!("--max-connections: {e}"))?
             }
             "-h" | "--help" => return Err(USAGE.into()),
             other => return Err(format!("unknown argument {other}\n{USAGE}")),
