@@ -76,7 +76,7 @@ fn record(base: Instant, payload: usize) -> Recording {
     let mut server = Server::new(ServerConfig {
         key: server_key::server_key(),
         dc: Some(2),
-        seed: [2; 32],
+        seed: [2; 32].into(),
         session: ServerSessionConfig::default(),
         proxy_secret: None,
     });

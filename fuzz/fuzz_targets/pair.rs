@@ -79,7 +79,7 @@ impl Pair {
         let mut server = Server::new(ServerConfig {
             key,
             dc: Some(2),
-            seed: [1; 32],
+            seed: [1; 32].into(),
             session: ServerSessionConfig {
                 gzip_threshold: 64,
                 ..ServerSessionConfig::default()

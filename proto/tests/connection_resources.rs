@@ -93,7 +93,7 @@ impl Pair {
         let mut server = Server::new(ServerConfig {
             key: common::server_key::server_key(),
             dc: Some(2),
-            seed: [2; 32],
+            seed: [2; 32].into(),
             session: ServerSessionConfig::default(),
             proxy_secret: None,
         });

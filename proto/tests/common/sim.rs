@@ -222,7 +222,7 @@ impl Sim {
         let server = Server::new(ServerConfig {
             key: server_key(),
             dc: Some(2),
-            seed: rng.seed32(),
+            seed: rng.seed32().into(),
             session: ServerSessionConfig {
                 gzip_threshold: 256,
                 ..ServerSessionConfig::default()

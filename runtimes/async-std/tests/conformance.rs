@@ -9,11 +9,17 @@ fn conformance() {
 #[test]
 fn failures() {
     let env = oxigram_conformance::Env::new();
-    async_std::task::block_on(oxigram_conformance::run_failures(oxigram_async_std::AsyncStd, &env));
+    async_std::task::block_on(oxigram_conformance::run_failures(
+        oxigram_async_std::AsyncStd,
+        &env,
+    ));
 }
 
 #[test]
 fn quirks() {
     let envs = oxigram_conformance::QuirkEnvs::new();
-    async_std::task::block_on(oxigram_conformance::run_quirks(oxigram_async_std::AsyncStd, &envs));
+    async_std::task::block_on(oxigram_conformance::run_quirks(
+        oxigram_async_std::AsyncStd,
+        &envs,
+    ));
 }

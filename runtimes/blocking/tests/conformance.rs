@@ -21,7 +21,8 @@ impl BlockingLike for Blocking {
         self.0.next_update(timeout)
     }
     fn invoke_raw_timeout(&self, body: Bytes, timeout: Duration) -> Result<Bytes, InvokeError> {
-        self.0.invoke_raw_with(body, InvokeOptions::timeout(timeout))
+        self.0
+            .invoke_raw_with(body, InvokeOptions::timeout(timeout))
     }
     fn pending(&self) -> usize {
         self.0.pending()

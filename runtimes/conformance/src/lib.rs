@@ -57,9 +57,7 @@ impl Env {
             .enable_all()
             .build()
             .unwrap();
-        let dc = runtime
-            .block_on(TestDc::start(config))
-            .unwrap();
+        let dc = runtime.block_on(TestDc::start(config)).unwrap();
         let bot = dc.create_bot(BOT_TOKEN, "conformance_bot");
         let user = dc.create_user("9996621212", "Sender");
         Env {
@@ -226,9 +224,19 @@ pub async fn run<R: Runtime>(runtime: R, env: &Env) {
         .await;
         assert_eq!(client.pending(), 0, "the driver has not taken it yet");
         // Wait until the driver holds its waiter, then drop the future.
-        timeout(&runtime, limit, wait_for(&runtime, || client.pending() == 1)).await;
+        timeout(
+            &runtime,
+            limit,
+            wait_for(&runtime, || client.pending() == 1),
+        )
+        .await;
     }
-    timeout(&runtime, limit, wait_for(&runtime, || client.pending() == 0)).await;
+    timeout(
+        &runtime,
+        limit,
+        wait_for(&runtime, || client.pending() == 0),
+    )
+    .await;
 
     // A request with a timeout of its own ends with `Timeout` and leaves nothing behind.
     let late = client
@@ -292,7 +300,11 @@ fn is_key_exchange_failure(error: &LinkError) -> bool {
 /// What the failure scenarios expect of a client that kept failing its key exchange:
 /// the key rejected first, one lost connection per attempt, then the end.
 fn check_failure_events(events: &[ClientEvent]) {
-    assert_eq!(events.first(), Some(&ClientEvent::AuthKeyRejected), "{events:?}");
+    assert_eq!(
+        events.first(),
+        Some(&ClientEvent::AuthKeyRejected),
+        "{events:?}"
+    );
     let lost = events
         .iter()
         .filter(|e| matches!(e, ClientEvent::ConnectionLost(_)))
@@ -474,9 +486,13 @@ pub async fn run_quirks<R: Runtime>(runtime: R, envs: &QuirkEnvs) {
     // `new_session_created` names the container: a user's first requests, pipelined
     // into one container, run once each, so the code sent is the one that signs in.
     let env = &envs.container_first;
-    let client = timeout(&runtime, limit, Client::connect(runtime.clone(), env.config()))
-        .await
-        .unwrap();
+    let client = timeout(
+        &runtime,
+        limit,
+        Client::connect(runtime.clone(), env.config()),
+    )
+    .await
+    .unwrap();
     let send_code = send_code("9996621212");
     let (sent, states) = timeout(
         &runtime,
@@ -493,17 +509,25 @@ pub async fn run_quirks<R: Runtime>(runtime: R, envs: &QuirkEnvs) {
     let enums::auth::SentCode::SentCode(sent) = sent.unwrap() else {
         panic!("unexpected answer to sendCode");
     };
-    timeout(&runtime, limit, client.invoke(&sign_in_user("9996621212", sent)))
-        .await
-        .expect("the code sent is the one that signs in");
+    timeout(
+        &runtime,
+        limit,
+        client.invoke(&sign_in_user("9996621212", sent)),
+    )
+    .await
+    .expect("the code sent is the one that signs in");
     client.close().await;
 
     // Containers answered with an error addressed to the container: each request in
     // one ends at once with that error; none waits for a generic failure.
     let env = &envs.container_error;
-    let client = timeout(&runtime, limit, Client::connect(runtime.clone(), env.config()))
-        .await
-        .unwrap();
+    let client = timeout(
+        &runtime,
+        limit,
+        Client::connect(runtime.clone(), env.config()),
+    )
+    .await
+    .unwrap();
     let results = timeout(
         &runtime,
         limit,
@@ -528,9 +552,13 @@ pub async fn run_quirks<R: Runtime>(runtime: R, envs: &QuirkEnvs) {
     // State requests answered with an error: requests in flight when the connection
     // drops end once each, answered or with the server's refusal.
     let env = &envs.state_error;
-    let client = timeout(&runtime, limit, Client::connect(runtime.clone(), env.config()))
-        .await
-        .unwrap();
+    let client = timeout(
+        &runtime,
+        limit,
+        Client::connect(runtime.clone(), env.config()),
+    )
+    .await
+    .unwrap();
     timeout(&runtime, limit, client.invoke(&sign_in()))
         .await
         .unwrap();

@@ -23,7 +23,10 @@ fn runtime() -> tokio::runtime::Runtime {
 #[test]
 fn failures() {
     let env = oxigram_conformance::Env::new();
-    runtime().block_on(oxigram_conformance::run_failures(oxigram_tokio::Tokio, &env));
+    runtime().block_on(oxigram_conformance::run_failures(
+        oxigram_tokio::Tokio,
+        &env,
+    ));
 }
 
 #[test]
