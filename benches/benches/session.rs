@@ -79,6 +79,7 @@ fn record(base: Instant, payload: usize) -> Recording {
         seed: [2; 32].into(),
         session: ServerSessionConfig::default(),
         proxy_secret: None,
+        max_frame: oxigram_proto::transport::SERVER_MAX_PAYLOAD,
     });
     server.add_key(key());
     let conn: ConnId = server.accept();

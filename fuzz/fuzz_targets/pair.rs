@@ -85,6 +85,7 @@ impl Pair {
                 ..ServerSessionConfig::default()
             },
             proxy_secret: None,
+            max_frame: oxigram_proto::transport::SERVER_MAX_PAYLOAD,
         });
         server.add_key(auth_key.clone());
         let conn = server.accept();

@@ -96,6 +96,7 @@ impl Pair {
             seed: [2; 32].into(),
             session: ServerSessionConfig::default(),
             proxy_secret: None,
+            max_frame: oxigram_proto::transport::SERVER_MAX_PAYLOAD,
         });
         server.add_key(key.clone());
         let conn = server.accept();

@@ -24,6 +24,7 @@ fn a_request_refused_with_its_notice_lost_is_sent_again() {
         seed: [1; 32].into(),
         session: ServerSessionConfig::default(),
         proxy_secret: None,
+        max_frame: oxigram_proto::transport::SERVER_MAX_PAYLOAD,
     });
     server.add_key(key.clone());
     let base = Instant::now();

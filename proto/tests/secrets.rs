@@ -147,6 +147,7 @@ fn a_server_config_hides_its_seed_and_proxy_secret() {
         seed: seed.into(),
         session: ServerSessionConfig::default(),
         proxy_secret: Some(proxy),
+        max_frame: oxigram_proto::transport::SERVER_MAX_PAYLOAD,
     };
     for secret in [&seed[..], &proxy[..]] {
         assert_hidden("ServerConfig", &config(), secret);

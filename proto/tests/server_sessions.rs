@@ -37,6 +37,7 @@ fn server(session: ServerSessionConfig, keys: &[&AuthKey]) -> Server {
         seed: [3; 32].into(),
         session,
         proxy_secret: None,
+        max_frame: oxigram_proto::transport::SERVER_MAX_PAYLOAD,
     });
     for key in keys {
         server.add_key((*key).clone());

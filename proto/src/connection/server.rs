@@ -34,6 +34,12 @@ pub struct ServerConfig {
     pub session: ServerSessionConfig,
     /// An MTProxy secret obfuscated clients key their header with.
     pub proxy_secret: Option<[u8; 16]>,
+    /// The longest frame a client may send (its length field, see
+    /// [`Codec::max_payload`]); [`SERVER_MAX_PAYLOAD`](crate::transport::SERVER_MAX_PAYLOAD) (2 MiB) suits any legitimate
+    /// request. A longer one fails [`Server::handle_input`] with
+    /// [`TransportError::TooLarge`] as soon as its length arrives, so a connection holds
+    /// at most this much of a partial frame.
+    pub max_frame: usize,
 }
 
 impl std::fmt::Debug for ServerConfig {
@@ -45,6 +51,7 @@ impl std::fmt::Debug for ServerConfig {
             .field("session", &self.session)
             // Whether there is one, not its bytes: they key every obfuscated connection.
             .field("proxy_secret", &self.proxy_secret.map(|_| ".."))
+            .field("max_frame", &self.max_frame)
             .finish()
     }
 }
@@ -59,6 +66,7 @@ impl ServerConfig {
             seed: Seed::new(seed),
             session: self.session.clone(),
             proxy_secret: self.proxy_secret,
+            max_frame: self.max_frame,
         }
     }
 }
@@ -339,7 +347,10 @@ impl Server {
                 .ok_or(ServerConnError::NoConnection)?;
             if c.codec.is_none() {
                 match Codec::detect(input, self.config.proxy_secret.as_ref()) {
-                    Some(codec) => c.codec = Some(codec),
+                    Some(mut codec) => {
+                        codec.set_max_payload(self.config.max_frame);
+                        c.codec = Some(codec);
+                    }
                     None => return Ok(()),
                 }
             }

@@ -228,6 +228,7 @@ impl Sim {
                 ..ServerSessionConfig::default()
             },
             proxy_secret: None,
+            max_frame: oxigram_proto::transport::SERVER_MAX_PAYLOAD,
         });
         let seed = rng.seed32();
         // A config per client made (a config holds its seed, and is not cloned); a

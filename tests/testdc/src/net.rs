@@ -107,6 +107,7 @@ impl Shared {
                     seed: seed_bytes(config.seed, 100 + *id as u64).into(),
                     session: config.session.clone(),
                     proxy_secret: None,
+                    max_frame: oxigram_proto::transport::SERVER_MAX_PAYLOAD,
                 })
             })
             .collect();
