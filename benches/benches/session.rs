@@ -76,9 +76,10 @@ fn record(base: Instant, payload: usize) -> Recording {
     let mut server = Server::new(ServerConfig {
         key: server_key::server_key(),
         dc: Some(2),
-        seed: [2; 32],
+        seed: [2; 32].into(),
         session: ServerSessionConfig::default(),
         proxy_secret: None,
+        max_frame: oxigram_proto::transport::SERVER_MAX_PAYLOAD,
     });
     server.add_key(key());
     let conn: ConnId = server.accept();

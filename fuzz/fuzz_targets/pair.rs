@@ -79,12 +79,13 @@ impl Pair {
         let mut server = Server::new(ServerConfig {
             key,
             dc: Some(2),
-            seed: [1; 32],
+            seed: [1; 32].into(),
             session: ServerSessionConfig {
                 gzip_threshold: 64,
                 ..ServerSessionConfig::default()
             },
             proxy_secret: None,
+            max_frame: oxigram_proto::transport::SERVER_MAX_PAYLOAD,
         });
         server.add_key(auth_key.clone());
         let conn = server.accept();

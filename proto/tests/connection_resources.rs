@@ -93,9 +93,10 @@ impl Pair {
         let mut server = Server::new(ServerConfig {
             key: common::server_key::server_key(),
             dc: Some(2),
-            seed: [2; 32],
+            seed: [2; 32].into(),
             session: ServerSessionConfig::default(),
             proxy_secret: None,
+            max_frame: oxigram_proto::transport::SERVER_MAX_PAYLOAD,
         });
         server.add_key(key.clone());
         let conn = server.accept();

@@ -18,9 +18,10 @@ fn a_key_the_server_does_not_know_is_dropped_and_replaced() {
     let mut server = Server::new(ServerConfig {
         key: common::server_key::server_key(),
         dc: Some(2),
-        seed: [1; 32],
+        seed: [1; 32].into(),
         session: ServerSessionConfig::default(),
         proxy_secret: None,
+        max_frame: oxigram_proto::transport::SERVER_MAX_PAYLOAD,
     });
     let base = Instant::now();
     let at = |millis: u64| Now {

@@ -21,9 +21,10 @@ fn a_request_refused_with_its_notice_lost_is_sent_again() {
     let mut server = Server::new(ServerConfig {
         key: common::server_key::server_key(),
         dc: Some(2),
-        seed: [1; 32],
+        seed: [1; 32].into(),
         session: ServerSessionConfig::default(),
         proxy_secret: None,
+        max_frame: oxigram_proto::transport::SERVER_MAX_PAYLOAD,
     });
     server.add_key(key.clone());
     let base = Instant::now();

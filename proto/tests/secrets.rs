@@ -1,11 +1,12 @@
 //! Secrets stay out of `Debug`: auth keys, seeds, nonces, DH exponents, the temporary AES
-//! key of the exchange and the salt secret. Each holder is built from known secret bytes
-//! and formatted with `{:?}` and `{:#?}`; no rendering of those bytes may appear (hex,
-//! decimal byte lists, or 64-bit numbers read from them).
+//! key of the exchange, the salt secret and the MTProxy secret. Each holder is built from
+//! known secret bytes and formatted with `{:?}` and `{:#?}`; no rendering of those bytes
+//! may appear (hex, decimal byte lists, or 64-bit numbers read from them).
 
 use std::fmt::Debug;
 use std::time::Duration;
 
+use oxigram_proto::connection::server::{Server, ServerConfig};
 use oxigram_proto::connection::{Connection, ConnectionConfig, Now};
 use oxigram_proto::crypto::message::AuthKey;
 use oxigram_proto::handshake::{
@@ -13,7 +14,7 @@ use oxigram_proto::handshake::{
     ServerHandshakeConfig, ServerStep, Step,
 };
 use oxigram_proto::random::{RandomSource, SeededRandom};
-use oxigram_proto::session::{ClientSession, SaltSchedule, SessionConfig};
+use oxigram_proto::session::{ClientSession, SaltSchedule, ServerSessionConfig, SessionConfig};
 
 #[path = "common/server_key.rs"]
 mod server_key;
@@ -134,6 +135,24 @@ fn a_connection_config_hides_its_seed() {
     let conn = Connection::new(ConnectionConfig::new(2, seed), None, now);
     assert_hidden("Connection", &conn, &seed);
     assert_hidden("SeededRandom", &SeededRandom::new(seed), &seed);
+}
+
+#[test]
+fn a_server_config_hides_its_seed_and_proxy_secret() {
+    let seed = secret::<32>(19);
+    let proxy = secret::<16>(23);
+    let config = || ServerConfig {
+        key: server_key::server_key(),
+        dc: Some(2),
+        seed: seed.into(),
+        session: ServerSessionConfig::default(),
+        proxy_secret: Some(proxy),
+        max_frame: oxigram_proto::transport::SERVER_MAX_PAYLOAD,
+    };
+    for secret in [&seed[..], &proxy[..]] {
+        assert_hidden("ServerConfig", &config(), secret);
+        assert_hidden("Server", &Server::new(config()), secret);
+    }
 }
 
 #[test]

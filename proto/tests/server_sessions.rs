@@ -34,9 +34,10 @@ fn server(session: ServerSessionConfig, keys: &[&AuthKey]) -> Server {
     let mut server = Server::new(ServerConfig {
         key: common::server_key::server_key(),
         dc: Some(2),
-        seed: [3; 32],
+        seed: [3; 32].into(),
         session,
         proxy_secret: None,
+        max_frame: oxigram_proto::transport::SERVER_MAX_PAYLOAD,
     });
     for key in keys {
         server.add_key((*key).clone());

@@ -6,7 +6,9 @@ use bytes::BytesMut;
 use common::{hex, load};
 use oxigram_proto::crypto::message::{self, AuthKey, Sender};
 use oxigram_proto::random::SeededRandom;
-use oxigram_proto::transport::{Frame, Framer, Kind, Obfuscated, Role, TransportError};
+use oxigram_proto::transport::{
+    Codec, Frame, Framer, Kind, MAX_PAYLOAD, Obfuscated, Role, SERVER_MAX_PAYLOAD, TransportError,
+};
 use proptest::prelude::*;
 
 fn packet() -> Option<Vec<u8>> {
@@ -131,10 +133,15 @@ fn transport_errors_and_bad_frames() {
 
     let mut rx = Framer::new(Kind::Intermediate, Role::Client);
     let mut huge = BytesMut::from(&0x7fff_fff0u32.to_le_bytes()[..]);
-    assert!(matches!(
+    assert_eq!(
         rx.decode(&mut huge),
-        Err(TransportError::BadLength(_))
-    ));
+        Err(TransportError::TooLarge {
+            len: 0x7fff_fff0,
+            max: MAX_PAYLOAD
+        })
+    );
+    let mut odd = BytesMut::from(&6u32.to_le_bytes()[..]);
+    assert_eq!(rx.decode(&mut odd), Err(TransportError::BadLength(6)));
 
     let mut wire = BytesMut::new();
     Framer::new(Kind::Full, Role::Client).encode(&[1, 2, 3, 4], &mut wire, &mut random);
@@ -334,4 +341,60 @@ fn quick_acks_are_requested_and_recognised() {
         client.decode(&mut down).unwrap(),
         Some(Frame::QuickAck(token))
     );
+}
+
+#[test]
+fn a_server_refuses_a_frame_beyond_its_maximum_as_soon_as_the_length_arrives() {
+    let mut random = SeededRandom::new([6; 32]);
+    // Payloads shaped as encrypted packets (24 bytes and whole blocks), which padded
+    // intermediate can tell from their padding.
+    let too_long = vec![7u8; 24 + (2 << 20)];
+    let largest_request = vec![7u8; 24 + (1 << 20)];
+    for kind in [
+        Kind::Abridged,
+        Kind::Intermediate,
+        Kind::PaddedIntermediate,
+        Kind::Full,
+    ] {
+        for obfuscated in [false, true] {
+            let client = |random: &mut SeededRandom| {
+                if obfuscated {
+                    Codec::Obfuscated(Box::new(Obfuscated::client(kind, None, None, random)))
+                } else {
+                    Codec::Plain(Framer::new(kind, Role::Client))
+                }
+            };
+            // A request of 1 MiB (an upload part of 512 KiB with room to spare) passes.
+            let mut wire = BytesMut::new();
+            client(&mut random).encode(&largest_request, &mut wire, &mut random);
+            let mut server = Codec::detect(&wire, None).expect("enough bytes");
+            let passed = match server.decode(&mut wire) {
+                Ok(Some(Frame::Packet(p))) => p.len(),
+                other => panic!("{kind:?} {obfuscated}: {:?}", other.map(|_| "a frame")),
+            };
+            assert_eq!(passed, largest_request.len(), "{kind:?} {obfuscated}");
+            // A longer one is refused from its first bytes: the server holds none of it.
+            let mut wire = BytesMut::new();
+            client(&mut random).encode(&too_long, &mut wire, &mut random);
+            wire.truncate(if obfuscated { 64 + 8 } else { 8 });
+            let mut server = Codec::detect(&wire, None).expect("enough bytes");
+            let refused = server.decode(&mut wire);
+            assert!(
+                matches!(
+                    refused,
+                    Err(TransportError::TooLarge { len, max: SERVER_MAX_PAYLOAD })
+                        if len >= too_long.len()
+                ),
+                "{kind:?} {obfuscated}: {refused:?}"
+            );
+        }
+    }
+    // A client still takes answers that long from its server.
+    let mut wire = BytesMut::new();
+    Framer::new(Kind::Intermediate, Role::Server).encode(&too_long, &mut wire, &mut random);
+    let mut client = Framer::new(Kind::Intermediate, Role::Client);
+    assert!(matches!(
+        client.decode(&mut wire),
+        Ok(Some(Frame::Packet(p))) if p.len() == too_long.len()
+    ));
 }

@@ -11,26 +11,64 @@ use super::plain::{PlainError, open_plain, seal_plain};
 use crate::crypto::message::{AuthKey, Sender};
 use crate::crypto::rsa::RsaPrivateKey;
 use crate::handshake::{HandshakeError, ServerHandshake, ServerHandshakeConfig, ServerStep};
-use crate::random::{RandomSource, SeededRandom};
+use crate::random::{RandomSource, Seed, SeededRandom};
 use crate::session::{
     Dropped, RpcError, SaltSchedule, ServerEvent, ServerMsgIdGenerator, ServerSession,
     ServerSessionConfig, open_owned,
 };
 use crate::transport::{Codec, Frame, TransportError};
 
-/// What a server needs.
-#[derive(Debug, Clone)]
+/// What a server needs. Not `Clone`: it holds the server's seed, which must not go to
+/// two servers (they would draw the same nonces, salts and keys); [`ServerConfig::with_seed`]
+/// copies the rest. Its `Debug` shows neither the seed, the private exponent nor the
+/// proxy secret.
 pub struct ServerConfig {
     /// The RSA key pair clients encrypt the key exchange to.
     pub key: RsaPrivateKey,
     /// The DC id clients must ask keys for (any, when `None`).
     pub dc: Option<i32>,
-    /// The seed of the server's CSPRNG and salt schedule.
-    pub seed: [u8; 32],
+    /// The seed of the server's CSPRNG and salt schedule (32 bytes of OS randomness
+    /// outside tests).
+    pub seed: Seed,
     /// Session limits.
     pub session: ServerSessionConfig,
     /// An MTProxy secret obfuscated clients key their header with.
     pub proxy_secret: Option<[u8; 16]>,
+    /// The longest frame a client may send (its length field, see
+    /// [`Codec::max_payload`]); [`SERVER_MAX_PAYLOAD`](crate::transport::SERVER_MAX_PAYLOAD) (2 MiB) suits any legitimate
+    /// request. A longer one fails [`Server::handle_input`] with
+    /// [`TransportError::TooLarge`] as soon as its length arrives, so a connection holds
+    /// at most this much of a partial frame.
+    pub max_frame: usize,
+}
+
+impl std::fmt::Debug for ServerConfig {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ServerConfig")
+            .field("key", &self.key)
+            .field("dc", &self.dc)
+            .field("seed", &self.seed)
+            .field("session", &self.session)
+            // Whether there is one, not its bytes: they key every obfuscated connection.
+            .field("proxy_secret", &self.proxy_secret.map(|_| ".."))
+            .field("max_frame", &self.max_frame)
+            .finish()
+    }
+}
+
+impl ServerConfig {
+    /// The same settings with another seed, for another server: the way to copy a
+    /// config, since two servers must never share a seed.
+    pub fn with_seed(&self, seed: [u8; 32]) -> Self {
+        ServerConfig {
+            key: self.key.clone(),
+            dc: self.dc,
+            seed: Seed::new(seed),
+            session: self.session.clone(),
+            proxy_secret: self.proxy_secret,
+            max_frame: self.max_frame,
+        }
+    }
 }
 
 /// A connection's handle.
@@ -171,8 +209,9 @@ impl std::fmt::Debug for Server {
 
 impl Server {
     /// A server with no keys, sessions or connections.
-    pub fn new(config: ServerConfig) -> Self {
-        let mut random = SeededRandom::new(config.seed);
+    pub fn new(mut config: ServerConfig) -> Self {
+        // The seed is used once, here: the config the server keeps holds zeros.
+        let mut random = config.seed.take();
         let mut secret = [0u8; 32];
         random.fill(&mut secret);
         Server {
@@ -308,7 +347,10 @@ impl Server {
                 .ok_or(ServerConnError::NoConnection)?;
             if c.codec.is_none() {
                 match Codec::detect(input, self.config.proxy_secret.as_ref()) {
-                    Some(codec) => c.codec = Some(codec),
+                    Some(mut codec) => {
+                        codec.set_max_payload(self.config.max_frame);
+                        c.codec = Some(codec);
+                    }
                     None => return Ok(()),
                 }
             }

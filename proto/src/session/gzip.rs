@@ -15,10 +15,11 @@ pub const GZIP_PACKED_ID: u32 = 0x3072_cfa1;
 pub const MAX_UNPACKED: usize = 16 << 20;
 
 /// The most bytes all the `gzip_packed` objects of one received packet may expand to
-/// together (the client's budget, [`unpack_within`]). A container holds up to 1,024
-/// messages, so a cap per object alone would let one packet expand to 16 GiB. The largest
-/// legitimate answer is about 1 MiB (`upload.getFile`), and file parts do not compress;
-/// 8 MiB leaves room for several large answers in one container.
+/// together (the client's budget, and the server's by default; see [`unpack_within`]).
+/// A container holds up to 1,024 messages, so a cap per object alone would let one packet
+/// expand to 16 GiB. The largest legitimate answer is about 1 MiB (`upload.getFile`), and
+/// file parts do not compress; 8 MiB leaves room for several large answers in one
+/// container.
 pub const MAX_UNPACKED_PER_PACKET: usize = 8 << 20;
 
 /// Why a `gzip_packed` body was refused.

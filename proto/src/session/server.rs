@@ -9,7 +9,7 @@ use oxigram_tl::{Deserialize, Serialize};
 
 use super::Inner;
 use super::error::{Dropped, RpcError};
-use super::gzip;
+use super::gzip::{self, GzipError};
 use super::msg_id::ServerMsgIdGenerator;
 use super::outbox::{OutMessage, ack_body, fits, seal_batch};
 use super::replay::ReplayWindow;
@@ -46,6 +46,11 @@ pub struct ServerSessionConfig {
     /// Sessions a [`Server`](crate::connection::server::Server) keeps at most; a new
     /// session beyond this evicts the one that has been silent longest.
     pub max_sessions: usize,
+    /// The most bytes the `gzip_packed` messages of one received packet may expand to
+    /// together. A container holds up to 1,024 messages, so the cap per object alone
+    /// ([`gzip::MAX_UNPACKED`]) would let one packet expand to 16 GiB. A message beyond
+    /// it is answered with `400 INPUT_REQUEST_TOO_LONG` (see [`ServerEvent::GzipRefused`]).
+    pub max_unpacked_per_packet: usize,
 }
 
 impl Default for ServerSessionConfig {
@@ -56,6 +61,7 @@ impl Default for ServerSessionConfig {
             max_queued_updates: 1024,
             idle_timeout: Duration::from_secs(15 * 60),
             max_sessions: 1 << 15,
+            max_unpacked_per_packet: gzip::MAX_UNPACKED_PER_PACKET,
         }
     }
 }
@@ -107,6 +113,16 @@ pub enum ServerEvent {
         msg_id: i64,
         /// The code sent back.
         code: i32,
+    },
+    /// A `gzip_packed` message that does not unpack, or would take its packet beyond
+    /// [`ServerSessionConfig::max_unpacked_per_packet`]. The session answered it itself,
+    /// with `400 INPUT_REQUEST_TOO_LONG` (too large) or `400 INPUT_REQUEST_INVALID` (not
+    /// gzip), so that the client's request ends; the application sees no request.
+    GzipRefused {
+        /// The message.
+        msg_id: i64,
+        /// Why it did not unpack.
+        reason: GzipError,
     },
     /// A message dropped without an answer.
     Dropped(Dropped),
@@ -211,6 +227,8 @@ impl ServerSession {
         salt_ok: bool,
     ) {
         let now = unix.as_secs() as i64;
+        // One budget for every gzip_packed object of this packet, container or not.
+        let mut budget = self.config.max_unpacked_per_packet;
         if let Some(code) = self.check(now, inner.msg_id, inner.seq_no, &inner.body) {
             return self.refuse(inner.msg_id, inner.seq_no, code);
         }
@@ -257,10 +275,17 @@ impl ServerSession {
                     self.refuse(m.msg_id, m.seqno, code);
                     continue;
                 }
-                self.accept(now, m.msg_id, m.seqno, m.body.0, salts);
+                self.accept(now, m.msg_id, m.seqno, m.body.0, salts, &mut budget);
             }
         } else {
-            self.accept(now, inner.msg_id, inner.seq_no, inner.body, salts);
+            self.accept(
+                now,
+                inner.msg_id,
+                inner.seq_no,
+                inner.body,
+                salts,
+                &mut budget,
+            );
         }
     }
 
@@ -466,7 +491,17 @@ impl ServerSession {
         self.events.push_back(ServerEvent::Refused { msg_id, code });
     }
 
-    fn accept(&mut self, now: i64, msg_id: i64, seq_no: i32, body: Bytes, salts: &SaltSchedule) {
+    /// Takes a message that passed the checks; `budget` is what is left of its packet's
+    /// budget for unpacking.
+    fn accept(
+        &mut self,
+        now: i64,
+        msg_id: i64,
+        seq_no: i32,
+        body: Bytes,
+        salts: &SaltSchedule,
+        budget: &mut usize,
+    ) {
         if !self.replay.is_fresh(msg_id) {
             // A duplicate: its answer (if any) was sent; msg_resend_ans_req gets it again.
             self.events
@@ -477,10 +512,27 @@ impl ServerSession {
         if seq_no & 1 == 1 {
             self.acks.push(msg_id);
         }
-        self.dispatch(now, msg_id, body, salts, true);
+        self.dispatch(now, msg_id, body, salts, Some(budget));
     }
 
-    fn dispatch(&mut self, now: i64, msg_id: i64, body: Bytes, salts: &SaltSchedule, outer: bool) {
+    /// Acts on one message. `budget` is what its packet may still unpack; `None` inside a
+    /// `gzip_packed` body, which may not nest another.
+    fn dispatch(
+        &mut self,
+        now: i64,
+        msg_id: i64,
+        body: Bytes,
+        salts: &SaltSchedule,
+        budget: Option<&mut usize>,
+    ) {
+        if constructor_id(&body) == Some(GZIP_PACKED)
+            && let Some(budget) = budget
+        {
+            return match gzip::unpack_within(&body, budget) {
+                Ok(inner) => self.dispatch(now, msg_id, inner, salts, None),
+                Err(reason) => self.refuse_packed(msg_id, reason),
+            };
+        }
         let malformed = |name| ServerEvent::Dropped(Dropped::Malformed(name));
         match constructor_id(&body) {
             Some(MSGS_ACK) => match types::MsgsAck::from_bytes(&body) {
@@ -605,10 +657,6 @@ impl ServerSession {
                 Err(_) => self.events.push_back(malformed("msg_resend_req")),
             },
             Some(MSGS_STATE_INFO | MSGS_ALL_INFO | HTTP_WAIT) => {}
-            Some(GZIP_PACKED) if outer => match gzip::unpack(&body) {
-                Ok(inner) => self.dispatch(now, msg_id, inner, salts, false),
-                Err(_) => self.events.push_back(malformed("gzip_packed")),
-            },
             Some(_) => {
                 self.states.insert(msg_id, RequestState::Processing);
                 self.remember(msg_id);
@@ -616,6 +664,18 @@ impl ServerSession {
             }
             None => self.events.push_back(malformed("empty")),
         }
+    }
+
+    /// Answers a `gzip_packed` message that did not unpack with an `rpc_error`: dropping
+    /// it would leave the client waiting for an answer that never comes.
+    fn refuse_packed(&mut self, msg_id: i64, reason: GzipError) {
+        let name = match reason {
+            GzipError::TooLarge | GzipError::PacketBudget => "INPUT_REQUEST_TOO_LONG",
+            GzipError::Wrapper | GzipError::Data => "INPUT_REQUEST_INVALID",
+        };
+        self.answer_with_error(msg_id, &RpcError::new(400, name));
+        self.events
+            .push_back(ServerEvent::GzipRefused { msg_id, reason });
     }
 
     /// Answers the message `msg_id` (a request or a container) with an `rpc_error`.

@@ -48,6 +48,22 @@ impl Codec {
         }
     }
 
+    /// The longest frame received, see [`Framer::max_payload`].
+    pub fn max_payload(&self) -> usize {
+        match self {
+            Codec::Plain(f) => f.max_payload(),
+            Codec::Obfuscated(o) => o.max_payload(),
+        }
+    }
+
+    /// Sets [`Codec::max_payload`].
+    pub fn set_max_payload(&mut self, max: usize) {
+        match self {
+            Codec::Plain(f) => f.set_max_payload(max),
+            Codec::Obfuscated(o) => o.set_max_payload(max),
+        }
+    }
+
     /// Whether it is obfuscated.
     pub fn is_obfuscated(&self) -> bool {
         matches!(self, Codec::Obfuscated(_))
@@ -57,6 +73,7 @@ impl Codec {
     /// abridged, `0xeeeeeeee` intermediate, `0xdddddddd` padded intermediate, a full
     /// frame's zero sequence number in bytes 4..8, and obfuscated2 otherwise (whose
     /// header avoids all of these). `None` until enough bytes arrived; nothing is consumed.
+    /// The codec accepts frames up to [`super::SERVER_MAX_PAYLOAD`].
     pub fn detect(input: &[u8], secret: Option<&[u8; 16]>) -> Option<Codec> {
         let first = *input.first()?;
         if first == 0xef {

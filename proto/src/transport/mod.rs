@@ -52,9 +52,15 @@ pub enum Role {
     Server,
 }
 
-/// The largest payload accepted: well above Telegram's 1 MiB message limit, far below what
-/// a hostile length could ask for.
+/// The largest payload a client accepts: well above Telegram's 1 MiB message limit (answers
+/// may come several to a container), far below what a hostile length could ask for.
 pub const MAX_PAYLOAD: usize = 16 << 20;
+
+/// The largest payload a server accepts by default ([`Framer::set_max_payload`] changes
+/// it). The longest legitimate request is an `upload.saveBigFilePart` of 512 KiB and its
+/// headers, about half of this; since a frame is held until it is complete, a lower limit
+/// than a client's keeps what a peer can make a server hold per connection small.
+pub const SERVER_MAX_PAYLOAD: usize = 2 << 20;
 
 /// What a received frame holds.
 #[non_exhaustive]
@@ -79,9 +85,19 @@ pub enum TransportError {
     /// The first bytes are not this transport's tag.
     #[error("the connection does not start with the transport's tag")]
     BadTag,
-    /// A payload length that is not a multiple of 4, too short, or above [`MAX_PAYLOAD`].
+    /// A payload length that is not a multiple of 4, or too short.
     #[error("invalid frame length {0}")]
     BadLength(usize),
+    /// A frame longer than this side accepts ([`Framer::max_payload`]), refused as soon
+    /// as its length arrived.
+    #[error("frame of {len} bytes, longer than the {max} accepted")]
+    TooLarge {
+        /// The length the frame announced (for the full transport, with its 12 bytes of
+        /// length, sequence number and checksum).
+        len: usize,
+        /// The most this side accepts.
+        max: usize,
+    },
     /// (Full) a frame whose CRC32 does not match.
     #[error("frame checksum mismatch")]
     BadChecksum,
@@ -106,10 +122,12 @@ pub struct Framer {
     role: Role,
     send_seq: u32,
     recv_seq: u32,
+    max_payload: usize,
 }
 
 impl Framer {
-    /// A framer for `kind` on the `role` side.
+    /// A framer for `kind` on the `role` side, accepting frames up to [`MAX_PAYLOAD`] for a
+    /// client and [`SERVER_MAX_PAYLOAD`] for a server.
     pub fn new(kind: Kind, role: Role) -> Self {
         let tagged = kind != Kind::Full;
         Framer {
@@ -119,6 +137,10 @@ impl Framer {
             role,
             send_seq: 0,
             recv_seq: 0,
+            max_payload: match role {
+                Role::Client => MAX_PAYLOAD,
+                Role::Server => SERVER_MAX_PAYLOAD,
+            },
         }
     }
 
@@ -134,6 +156,18 @@ impl Framer {
     /// The transport.
     pub fn kind(&self) -> Kind {
         self.kind
+    }
+
+    /// The longest frame received without [`TransportError::TooLarge`] (its length field:
+    /// for the full transport, the payload and 12 bytes).
+    pub fn max_payload(&self) -> usize {
+        self.max_payload
+    }
+
+    /// Sets [`Framer::max_payload`]. A received frame is held until it is complete, so
+    /// this is also the most a peer can make this side hold of one.
+    pub fn set_max_payload(&mut self, max: usize) {
+        self.max_payload = max;
     }
 
     /// Appends a frame carrying `payload` (a multiple of 4 bytes) to `out`, preceded by
@@ -276,10 +310,13 @@ impl Framer {
             }
         };
         let min = if self.kind == Kind::Full { 12 } else { 4 };
-        if len < min
-            || len > MAX_PAYLOAD
-            || (self.kind != Kind::PaddedIntermediate && !len.is_multiple_of(4))
-        {
+        if len > self.max_payload {
+            return Err(TransportError::TooLarge {
+                len,
+                max: self.max_payload,
+            });
+        }
+        if len < min || (self.kind != Kind::PaddedIntermediate && !len.is_multiple_of(4)) {
             return Err(TransportError::BadLength(len));
         }
         if input.len() < header + len - if self.kind == Kind::Full { 4 } else { 0 } {

@@ -127,6 +127,17 @@ impl Obfuscated {
         self.framer.kind()
     }
 
+    /// The longest frame received, see [`Framer::max_payload`].
+    pub fn max_payload(&self) -> usize {
+        self.framer.max_payload()
+    }
+
+    /// Sets [`Obfuscated::max_payload`] (kept when the server learns the transport from
+    /// the header).
+    pub fn set_max_payload(&mut self, max: usize) {
+        self.framer.set_max_payload(max);
+    }
+
     /// Appends an encrypted frame (after the header, for a client's first frame).
     pub fn encode(&mut self, payload: &[u8], out: &mut BytesMut, random: &mut dyn RandomSource) {
         self.encrypting(out, |framer, out| framer.encode(payload, out, random));
@@ -175,7 +186,9 @@ impl Obfuscated {
                 [0xdd, 0xdd, 0xdd, 0xdd] => Kind::PaddedIntermediate,
                 _ => return Err(TransportError::BadTag),
             };
-            (self.rx, self.tx, self.framer) = (rx, tx, Framer::untagged(kind, Role::Server));
+            let mut framer = Framer::untagged(kind, Role::Server);
+            framer.set_max_payload(self.framer.max_payload());
+            (self.rx, self.tx, self.framer) = (rx, tx, framer);
             self.awaiting_header = None;
             self.decrypted = 0;
         }

@@ -222,12 +222,13 @@ impl Sim {
         let server = Server::new(ServerConfig {
             key: server_key(),
             dc: Some(2),
-            seed: rng.seed32(),
+            seed: rng.seed32().into(),
             session: ServerSessionConfig {
                 gzip_threshold: 256,
                 ..ServerSessionConfig::default()
             },
             proxy_secret: None,
+            max_frame: oxigram_proto::transport::SERVER_MAX_PAYLOAD,
         });
         let seed = rng.seed32();
         // A config per client made (a config holds its seed, and is not cloned); a

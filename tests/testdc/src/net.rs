@@ -104,9 +104,10 @@ impl Shared {
                     key: key.clone(),
                     // Clients name test DCs as id + 10000; either is accepted.
                     dc: None,
-                    seed: seed_bytes(config.seed, 100 + *id as u64),
+                    seed: seed_bytes(config.seed, 100 + *id as u64).into(),
                     session: config.session.clone(),
                     proxy_secret: None,
+                    max_frame: oxigram_proto::transport::SERVER_MAX_PAYLOAD,
                 })
             })
             .collect();

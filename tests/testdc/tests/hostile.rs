@@ -304,8 +304,9 @@ async fn huge_vector_counts_and_gzip_bombs_cost_bounded_memory() {
         Err(RpcError::new(400, "INPUT_REQUEST_INVALID"))
     );
 
-    // gzip_packed requests unpacking to 15 MiB (under the session's 16 MiB cap: a
-    // request the API refuses) and to 32 MiB (over it: dropped while unpacking).
+    // gzip_packed requests unpacking to 15 MiB (under the 16 MiB cap per object, over
+    // the 8 MiB budget per packet) and to 32 MiB (over both): each is refused with
+    // 400 INPUT_REQUEST_TOO_LONG after at most 8 MiB unpacked.
     let mut raw = Raw::connect(dc.address, &client, 9).await;
     let zeros = vec![0u8; 1 << 20];
     for (i, mib) in [15, 32].into_iter().enumerate() {
