@@ -135,6 +135,11 @@ fn a_connection_config_hides_its_seed() {
     let conn = Connection::new(ConnectionConfig::new(2, seed), None, now);
     assert_hidden("Connection", &conn, &seed);
     assert_hidden("SeededRandom", &SeededRandom::new(seed), &seed);
+    // An MTProxy secret is no more printable than the seed.
+    let proxy = secret::<16>(17);
+    let mut config = ConnectionConfig::new(2, secret::<32>(19));
+    config.obfuscated = Some(Some(proxy));
+    assert_hidden("ConnectionConfig", &config, &proxy);
 }
 
 #[test]

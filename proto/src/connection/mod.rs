@@ -34,8 +34,8 @@ pub struct Now {
 }
 
 /// How a connection talks to its DC. Not `Clone`: it holds the connection's seed, which
-/// must not go to two connections.
-#[derive(Debug)]
+/// must not go to two connections. Its `Debug` shows neither the seed nor an MTProxy
+/// secret.
 pub struct ConnectionConfig {
     /// The framing.
     pub transport: Kind,
@@ -56,6 +56,27 @@ pub struct ConnectionConfig {
     pub dead_after: Duration,
     /// Longest the key exchange may take.
     pub handshake_timeout: Duration,
+}
+
+impl std::fmt::Debug for ConnectionConfig {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let obfuscated = match &self.obfuscated {
+            None => "no",
+            Some(None) => "yes",
+            Some(Some(_)) => "yes, with an MTProxy secret",
+        };
+        f.debug_struct("ConnectionConfig")
+            .field("transport", &self.transport)
+            .field("obfuscated", &obfuscated)
+            .field("dc", &self.dc)
+            .field("handshake", &self.handshake)
+            .field("session", &self.session)
+            .field("seed", &self.seed)
+            .field("ping_interval", &self.ping_interval)
+            .field("dead_after", &self.dead_after)
+            .field("handshake_timeout", &self.handshake_timeout)
+            .finish()
+    }
 }
 
 impl ConnectionConfig {
