@@ -222,8 +222,8 @@ pub async fn run<R: Runtime>(runtime: R, env: &Env) {
             Poll::Ready(())
         })
         .await;
-        assert_eq!(client.pending(), 0, "the driver has not taken it yet");
-        // Wait until the driver holds its waiter, then drop the future.
+        // Wait until the driver holds its waiter (on a multi-threaded executor it may
+        // already), then drop the future.
         timeout(
             &runtime,
             limit,
