@@ -39,6 +39,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let echo = bot.clone();
     // Told to stop before the bot closes, so that no reply is cut off half-way.
     let (stop, mut stopped) = tokio::sync::oneshot::channel::<()>();
+    // A reply that fails ends the task with the error, and the example with it.
     let echo_task = tokio::spawn(async move {
         loop {
             let update = tokio::select! {
@@ -48,11 +49,10 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
             let Some(update) = update else { break };
             if let Some((from, text)) = new_message(&update) {
                 let reply = send_message(from, &format!("echo: {text}"));
-                if let Err(e) = echo.invoke(&reply).await {
-                    eprintln!("bot: reply failed: {e}");
-                }
+                echo.invoke(&reply).await?;
             }
         }
+        Ok::<(), oxigram::InvokeError>(())
     });
 
     // The user: sign in with the test number's code, find the bot, talk to it.
@@ -108,7 +108,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     }
     // The echo task finishes the reply it may be sending, then the clients close.
     drop(stop);
-    echo_task.await?;
+    echo_task.await??;
     bot.close().await;
     user.close().await;
     println!("done");
