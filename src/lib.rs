@@ -5,6 +5,8 @@
 //!   default, `async-std`, `smol`, or `blocking` sockets), with `invoke(&request)` typed
 //!   end to end, updates as a stream, [`ClientEvent`]s (keys, connection, missed
 //!   updates), keep-alive pings and reconnection under a [`ReconnectPolicy`].
+//! - [`errors`]: RPC errors with the method that caused them, and a catalogue of the
+//!   known error names as constants ([`RpcError`], [`errors::FLOOD_WAIT`]).
 //! - [`proto`]: the sans-IO protocol core beneath it.
 //! - [`storage`]: session strings, read and written in this library's format, Pyrogram's
 //!   and Telethon's.
@@ -25,7 +27,10 @@ pub use oxigram_runtime::{
 };
 pub use oxigram_tl as tl;
 
+pub mod errors;
 pub mod storage;
+
+pub use errors::RpcError;
 
 /// The tokio runtime (feature `tokio`, the default).
 #[cfg(feature = "tokio")]
