@@ -177,19 +177,7 @@ pub async fn run<R: Runtime>(runtime: R, env: &Env) {
 
     // The server drops the connection every 100 requests: 300 requests in flight still
     // end exactly once each (here all answered: the core recovers them).
-    env.dc.set_faults(Faults {
-        drop_after_requests: Some(100),
-        ..Faults::default()
-    });
-    let results = timeout(
-        &runtime,
-        limit,
-        futures_util::future::join_all(
-            (0..300).map(|_| client.invoke(&functions::updates::GetState {})),
-        ),
-    )
-    .await;
-    env.dc.set_faults(Faults::default());
+    let results = states_while_dropping(&runtime, env, &client, 100, 300).await;
     assert_eq!(results.len(), 300);
     assert!(
         results.iter().all(|r| r.is_ok()),
@@ -264,6 +252,31 @@ pub async fn run<R: Runtime>(runtime: R, env: &Env) {
             .unwrap_err(),
         InvokeError::Closed
     );
+}
+
+/// `count` pipelined `updates.getState` while the test DC drops the connection after
+/// every `every` requests; each result as it ended.
+async fn states_while_dropping<R: Runtime>(
+    runtime: &R,
+    env: &Env,
+    client: &Client,
+    every: u32,
+    count: usize,
+) -> Vec<Result<enums::updates::State, InvokeError>> {
+    env.dc.set_faults(Faults {
+        drop_after_requests: Some(every),
+        ..Faults::default()
+    });
+    let results = timeout(
+        runtime,
+        Duration::from_secs(60),
+        futures_util::future::join_all(
+            (0..count).map(|_| client.invoke(&functions::updates::GetState {})),
+        ),
+    )
+    .await;
+    env.dc.set_faults(Faults::default());
+    results
 }
 
 /// A client connected to the test DC within a minute.
@@ -551,18 +564,7 @@ pub async fn run_quirks<R: Runtime>(runtime: R, envs: &QuirkEnvs) {
     timeout(&runtime, limit, client.invoke(&sign_in()))
         .await
         .unwrap();
-    env.dc.set_faults(Faults {
-        drop_after_requests: Some(30),
-        ..Faults::default()
-    });
-    let results = timeout(
-        &runtime,
-        limit,
-        futures_util::future::join_all(
-            (0..100).map(|_| client.invoke(&functions::updates::GetState {})),
-        ),
-    )
-    .await;
+    let results = states_while_dropping(&runtime, env, &client, 30, 100).await;
     for result in &results {
         match result {
             Ok(_) => {}
