@@ -100,23 +100,27 @@ impl Binary {
     }
 
     async fn client(&self, seed: u8) -> Client {
-        let mut client = Client::connect(
-            self.address,
-            DC as i16,
-            &self.key,
-            Kind::Intermediate,
-            false,
-            None,
-            seed,
-        )
-        .await;
-        // Creates the key.
-        client
-            .invoke(&functions::help::GetNearestDc {})
-            .await
-            .unwrap();
-        client
+        keyed_client(self.address, &self.key, seed).await
     }
+}
+
+/// A client over the intermediate transport whose key exists (one request answered).
+async fn keyed_client(address: SocketAddr, key: &RsaPublicKey, seed: u8) -> Client {
+    let mut client = Client::connect(
+        address,
+        DC as i16,
+        key,
+        Kind::Intermediate,
+        false,
+        None,
+        seed,
+    )
+    .await;
+    client
+        .invoke(&functions::help::GetNearestDc {})
+        .await
+        .unwrap();
+    client
 }
 
 impl Drop for Binary {
@@ -400,23 +404,7 @@ async fn pushes_follow_the_recipients_sessions_and_idle_sessions_are_forgotten()
     let dc = TestDc::start(TestDcConfig::default()).await.unwrap();
     dc.create_bot(BOT, "hostile_bot");
     let address = dc.address(DC).unwrap();
-    let crowd = {
-        let mut client = Client::connect(
-            address,
-            DC as i16,
-            dc.public_key(),
-            Kind::Intermediate,
-            false,
-            None,
-            7,
-        )
-        .await;
-        client
-            .invoke(&functions::help::GetNearestDc {})
-            .await
-            .unwrap();
-        client
-    };
+    let crowd = keyed_client(address, dc.public_key(), 7).await;
     let raws = open_sessions(address, &crowd, 4, 10_000).await;
     let mut bot = Client::connect(
         address,
@@ -495,20 +483,7 @@ async fn stalled_connections_are_closed_and_quiet_clients_are_not() {
     .await
     .unwrap();
     let address = dc.address(DC).unwrap();
-    let mut client = Client::connect(
-        address,
-        DC as i16,
-        dc.public_key(),
-        Kind::Intermediate,
-        false,
-        None,
-        21,
-    )
-    .await;
-    client
-        .invoke(&functions::help::GetNearestDc {})
-        .await
-        .unwrap();
+    let mut client = keyed_client(address, dc.public_key(), 21).await;
     let mut stalled = Vec::new();
     for i in 0..6u32 {
         let mut stream = TcpStream::connect(address).await.unwrap();
