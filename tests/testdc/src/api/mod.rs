@@ -312,11 +312,10 @@ mod tests {
         s.call(dc, key, &request.to_bytes(), 1_700_000_000)
     }
 
-    #[test]
-    fn test_numbers_get_their_dc_digit_as_code_and_migrate_elsewhere() {
-        let mut s = state();
-        let send = || functions::auth::SendCode {
-            phone_number: "+9996621234".into(),
+    /// `auth.sendCode` for `phone` with no special settings.
+    fn send_code(phone_number: String) -> functions::auth::SendCode {
+        functions::auth::SendCode {
+            phone_number,
             api_id: 1,
             api_hash: "x".into(),
             settings: enums::CodeSettings::CodeSettings(types::CodeSettings {
@@ -329,7 +328,13 @@ mod tests {
                 logout_tokens: None,
                 token_and_app_sandbox: None,
             }),
-        };
+        }
+    }
+
+    #[test]
+    fn test_numbers_get_their_dc_digit_as_code_and_migrate_elsewhere() {
+        let mut s = state();
+        let send = || send_code("+9996621234".into());
         let wrong_dc = call(&mut s, 0, 1, send());
         assert_eq!(wrong_dc.result, Err(RpcError::new(303, "PHONE_MIGRATE_2")));
         let sent = call(&mut s, 1, 1, send()).result.unwrap();
@@ -466,26 +471,7 @@ mod tests {
     fn login_codes_for_many_numbers_are_bounded() {
         let mut s = state();
         for i in 0..(MAX_PENDING + 1_000) {
-            let r = call(
-                &mut s,
-                1,
-                5,
-                functions::auth::SendCode {
-                    phone_number: format!("+1555{i:07}"),
-                    api_id: 1,
-                    api_hash: "x".into(),
-                    settings: enums::CodeSettings::CodeSettings(types::CodeSettings {
-                        allow_flashcall: false,
-                        current_number: false,
-                        allow_app_hash: false,
-                        allow_missed_call: false,
-                        allow_firebase: false,
-                        unknown_number: false,
-                        logout_tokens: None,
-                        token_and_app_sandbox: None,
-                    }),
-                },
-            );
+            let r = call(&mut s, 1, 5, send_code(format!("+1555{i:07}")));
             assert!(r.result.is_ok());
         }
         assert_eq!(s.codes.len(), MAX_PENDING);
