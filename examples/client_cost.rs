@@ -45,10 +45,10 @@ mod cost {
 
     use futures_util::future::join_all;
     use nix::sys::resource::{UsageWho, getrusage};
-    use oxigram::blocking::BlockingClient;
+    use oxigram::blocking::BlockingConnection;
     use oxigram::proto::handshake::AuthKeyOutcome;
     use oxigram::tl::functions;
-    use oxigram::{Client, ClientConfig, ClientEvent, Runtime};
+    use oxigram::{ClientConfig, ClientEvent, Connection, Runtime};
 
     type Fallible<T> = Result<T, Box<dyn std::error::Error + Send + Sync>>;
 
@@ -352,7 +352,7 @@ mod cost {
         n: usize,
         config: ClientConfig,
     ) -> Fallible<Sample> {
-        let client = Client::connect(runtime.clone(), config.clone()).await?;
+        let client = Connection::connect(runtime.clone(), config.clone()).await?;
         let key = first_key(&client).await?;
         client.invoke(&sign_in()).await?;
         let sample = match mode {
@@ -391,7 +391,7 @@ mod cost {
                 config.auth = Some(key);
                 let before = rss_kib()?;
                 let idle = join_all((0..n).map(|_| async {
-                    let c = Client::connect(runtime.clone(), config.clone()).await?;
+                    let c = Connection::connect(runtime.clone(), config.clone()).await?;
                     c.invoke(&functions::updates::GetState {}).await?;
                     Ok::<_, Box<dyn std::error::Error + Send + Sync>>(c)
                 }))
@@ -414,7 +414,7 @@ mod cost {
     }
 
     /// The key the client made on connecting: its first event.
-    async fn first_key(client: &Client) -> Fallible<AuthKeyOutcome> {
+    async fn first_key(client: &Connection) -> Fallible<AuthKeyOutcome> {
         loop {
             match client.next_event().await {
                 Some(ClientEvent::AuthKeyCreated(key)) => return Ok(*key),
@@ -426,7 +426,7 @@ mod cost {
 
     fn measure_blocking(mode: Mode, n: usize, config: ClientConfig) -> Fallible<Sample> {
         let state = || functions::updates::GetState {};
-        let client = BlockingClient::connect(config.clone())?;
+        let client = BlockingConnection::connect(config.clone())?;
         let key = loop {
             match client.next_event(std::time::Duration::from_secs(10)) {
                 Some(ClientEvent::AuthKeyCreated(key)) => break *key,
@@ -477,7 +477,7 @@ mod cost {
                 let before = rss_kib()?;
                 let idle = (0..IDLE_CLIENTS)
                     .map(|_| {
-                        let c = BlockingClient::connect(config.clone())?;
+                        let c = BlockingConnection::connect(config.clone())?;
                         c.invoke(&state())?;
                         Ok(c)
                     })
@@ -684,7 +684,7 @@ mod cost {
             _ => "-".into(),
         };
         println!(
-            "Client CPU per updates.getState (user + system of the client process, median of \
+            "Connection CPU per updates.getState (user + system of the client process, median of \
              {REPEATS} processes):\n{PIPELINED} pipelined ({WINDOW} in flight; blocking: \
              {BLOCKING_THREADS} threads), {SEQUENTIAL} one at a time (with the client \
              process's context switches per request).\nResident memory per idle connected \

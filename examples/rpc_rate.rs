@@ -12,7 +12,7 @@
 use std::time::{Duration, Instant};
 
 use oxigram::tl::{Serialize, functions};
-use oxigram::{Client, ClientConfig, Runtime};
+use oxigram::{ClientConfig, Connection, Runtime};
 use oxigram_conformance::{BOT_TOKEN, Env};
 
 const ROUNDS: usize = 20;
@@ -27,7 +27,7 @@ fn sign_in() -> functions::auth::ImportBotAuthorization {
     }
 }
 
-async fn rounds(client: &Client) -> Duration {
+async fn rounds(client: &Connection) -> Duration {
     let round = || {
         futures_util::future::join_all(
             (0..WINDOW).map(|_| client.invoke(&functions::updates::GetState {})),
@@ -42,7 +42,9 @@ async fn rounds(client: &Client) -> Duration {
 }
 
 async fn measure<R: Runtime>(runtime: R, config: ClientConfig) -> Duration {
-    let client = Client::connect(runtime, config).await.expect("connects");
+    let client = Connection::connect(runtime, config)
+        .await
+        .expect("connects");
     client.invoke(&sign_in()).await.expect("signs in");
     let elapsed = rounds(&client).await;
     client.close().await;
@@ -50,7 +52,7 @@ async fn measure<R: Runtime>(runtime: R, config: ClientConfig) -> Duration {
 }
 
 fn measure_blocking(config: ClientConfig) -> Duration {
-    let client = oxigram::blocking::BlockingClient::connect(config).expect("connects");
+    let client = oxigram::blocking::BlockingConnection::connect(config).expect("connects");
     client.invoke(&sign_in()).expect("signs in");
     let state: bytes::Bytes = functions::updates::GetState {}.to_bytes().into();
     // Blocking calls pipeline from as many threads as the window is wide would be

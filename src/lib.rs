@@ -1,7 +1,7 @@
 //! oxigram: a Telegram MTProto client library and framework for user and bot accounts.
 //!
 //! - [`tl`]: the typed API, every type and function of the current layer.
-//! - [`Client`]: a connection to one DC on the runtime a feature picks (`tokio` by
+//! - [`Connection`]: a connection to one DC on the runtime a feature picks (`tokio` by
 //!   default, `async-std`, `smol`, or `blocking` sockets), with `invoke(&request)` typed
 //!   end to end, updates as a stream, [`ClientEvent`]s (keys, connection, missed
 //!   updates), keep-alive pings and reconnection under a [`ReconnectPolicy`].
@@ -22,7 +22,7 @@
 
 pub use oxigram_proto as proto;
 pub use oxigram_runtime::{
-    Client, ClientConfig, ClientEvent, ConnectError, InvokeError, InvokeOptions, LinkError,
+    ClientConfig, ClientEvent, ConnectError, Connection, InvokeError, InvokeOptions, LinkError,
     MissedUpdates, ReconnectPolicy, Runtime, Update,
 };
 pub use oxigram_tl as tl;
@@ -53,7 +53,7 @@ pub mod smol {
 /// Blocking sockets, without an async runtime (feature `blocking`).
 #[cfg(feature = "blocking")]
 pub mod blocking {
-    pub use oxigram_blocking::BlockingClient;
+    pub use oxigram_blocking::BlockingConnection;
 }
 
 // The README's Rust examples compile and run as doctests.

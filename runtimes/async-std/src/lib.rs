@@ -1,4 +1,4 @@
-//! oxigram on async-std: the [`AsyncStd`] runtime for [`oxigram_runtime::Client`].
+//! oxigram on async-std: the [`AsyncStd`] runtime for [`oxigram_runtime::Connection`].
 #![deny(missing_docs)]
 
 use std::io;
@@ -9,7 +9,7 @@ use std::time::Instant;
 
 use async_std::io::{Read, Write};
 use async_std::net::TcpStream;
-use oxigram_runtime::{BoxFuture, Client, ClientConfig, ConnectError, Runtime, Socket, Timer};
+use oxigram_runtime::{BoxFuture, ClientConfig, ConnectError, Connection, Runtime, Socket, Timer};
 
 /// The async-std runtime.
 #[derive(Debug, Clone, Copy, Default)]
@@ -66,6 +66,6 @@ impl Runtime for AsyncStd {
 }
 
 /// Connects, with the connection's task on async-std's executor.
-pub async fn connect(config: ClientConfig) -> Result<Client, ConnectError> {
-    Client::connect(AsyncStd, config).await
+pub async fn connect(config: ClientConfig) -> Result<Connection, ConnectError> {
+    Connection::connect(AsyncStd, config).await
 }

@@ -1,7 +1,7 @@
-//! oxigram without an async runtime: a [`BlockingClient`] over `std::net::TcpStream`.
+//! oxigram without an async runtime: a [`BlockingConnection`] over `std::net::TcpStream`.
 //!
 //! A driver thread reads the socket, with read timeouts taken from the core's next
-//! deadline, and handles what arrives; a caller's [`BlockingClient::invoke`] queues its
+//! deadline, and handles what arrives; a caller's [`BlockingConnection::invoke`] queues its
 //! request and writes it under the same lock, then blocks until its answer. The socket
 //! and the connection state live behind that one lock, so reads, writes and timers never
 //! interleave. Reconnection, giving up, timeouts and the event stream follow the same
@@ -71,15 +71,15 @@ impl State {
 }
 
 /// A connection to one DC over a blocking socket.
-pub struct BlockingClient {
+pub struct BlockingConnection {
     state: Arc<Mutex<State>>,
     outputs: Arc<Outputs>,
     driver: Option<JoinHandle<()>>,
 }
 
-impl std::fmt::Debug for BlockingClient {
+impl std::fmt::Debug for BlockingConnection {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("BlockingClient").finish_non_exhaustive()
+        f.debug_struct("BlockingConnection").finish_non_exhaustive()
     }
 }
 
@@ -94,10 +94,10 @@ fn open(address: std::net::SocketAddr, timeout: Duration) -> io::Result<(TcpStre
     Ok((socket, writer))
 }
 
-impl BlockingClient {
+impl BlockingConnection {
     /// Connects and starts the driver thread. Returns once the connection works (with a
     /// new key made, unless `config.auth` held one); the first failure ends it.
-    pub fn connect(config: ClientConfig) -> Result<BlockingClient, ConnectError> {
+    pub fn connect(config: ClientConfig) -> Result<BlockingConnection, ConnectError> {
         let (core, outputs) = DriverCore::for_client(config)?;
         let state = Arc::new(Mutex::new(State {
             core,
@@ -110,7 +110,7 @@ impl BlockingClient {
             .name("oxigram-driver".into())
             .spawn(move || drive(driver_state))
             .map_err(ConnectError::Os)?;
-        let mut client = BlockingClient {
+        let mut client = BlockingConnection {
             state,
             outputs,
             driver: Some(driver),
@@ -130,7 +130,7 @@ impl BlockingClient {
         self.invoke_raw_with(body, InvokeOptions::default())
     }
 
-    /// [`BlockingClient::invoke_raw`] with options: with a timeout, the request ends
+    /// [`BlockingConnection::invoke_raw`] with options: with a timeout, the request ends
     /// with [`InvokeError::Timeout`] and leaves nothing behind.
     pub fn invoke_raw_with(
         &self,
@@ -158,7 +158,7 @@ impl BlockingClient {
         self.invoke_with(request, InvokeOptions::default())
     }
 
-    /// [`BlockingClient::invoke`] with options (a timeout).
+    /// [`BlockingConnection::invoke`] with options (a timeout).
     pub fn invoke_with<F: RemoteCall>(
         &self,
         request: &F,
@@ -212,7 +212,7 @@ impl BlockingClient {
     }
 }
 
-impl Drop for BlockingClient {
+impl Drop for BlockingConnection {
     fn drop(&mut self) {
         self.close();
     }

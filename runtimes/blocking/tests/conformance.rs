@@ -2,17 +2,17 @@
 
 use std::time::Duration;
 
-use oxigram_blocking::BlockingClient;
+use oxigram_blocking::BlockingConnection;
 use oxigram_conformance::BlockingLike;
 use oxigram_runtime::{
     Bytes, ClientConfig, ClientEvent, ConnectError, InvokeError, InvokeOptions, Update,
 };
 
-struct Blocking(BlockingClient);
+struct Blocking(BlockingConnection);
 
 impl BlockingLike for Blocking {
     fn connect(config: ClientConfig) -> Result<Self, ConnectError> {
-        BlockingClient::connect(config).map(Blocking)
+        BlockingConnection::connect(config).map(Blocking)
     }
     fn invoke_raw_blocking(&self, body: Bytes) -> Result<Bytes, InvokeError> {
         self.0.invoke_raw(body)

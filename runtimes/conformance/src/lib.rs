@@ -15,7 +15,7 @@ use oxigram_proto::crypto::message::AuthKey;
 use oxigram_proto::handshake::AuthKeyOutcome;
 use oxigram_proto::session::{RequestError, RpcError, ServerQuirks};
 use oxigram_runtime::{
-    Client, ClientConfig, ClientEvent, ConnectError, InvokeError, InvokeOptions, LinkError,
+    ClientConfig, ClientEvent, ConnectError, Connection, InvokeError, InvokeOptions, LinkError,
     ReconnectPolicy, Runtime, Timer, Update,
 };
 use oxigram_testdc::{Faults, TestDc, TestDcConfig};
@@ -142,7 +142,7 @@ pub async fn run<R: Runtime>(runtime: R, env: &Env) {
     let limit = Duration::from_secs(60);
 
     // The handshake, and the first request (inside initConnection).
-    let client = Client::connect(runtime.clone(), env.config())
+    let client = Connection::connect(runtime.clone(), env.config())
         .await
         .unwrap();
     let enums::Config::Config(config) = timeout(
@@ -259,7 +259,7 @@ pub async fn run<R: Runtime>(runtime: R, env: &Env) {
 async fn states_while_dropping<R: Runtime>(
     runtime: &R,
     env: &Env,
-    client: &Client,
+    client: &Connection,
     every: u32,
     count: usize,
 ) -> Vec<Result<enums::updates::State, InvokeError>> {
@@ -280,11 +280,11 @@ async fn states_while_dropping<R: Runtime>(
 }
 
 /// A client connected to the test DC within a minute.
-async fn connected<R: Runtime>(runtime: &R, config: ClientConfig) -> Client {
+async fn connected<R: Runtime>(runtime: &R, config: ClientConfig) -> Connection {
     timeout(
         runtime,
         Duration::from_secs(60),
-        Client::connect(runtime.clone(), config),
+        Connection::connect(runtime.clone(), config),
     )
     .await
     .unwrap()
@@ -350,9 +350,13 @@ pub async fn run_failures<R: Runtime>(runtime: R, env: &Env) {
     let opened = env.dc.connections_accepted();
     let mut config = env.config();
     config.keys = vec![oxigram_proto::crypto::rsa::production_key()];
-    let error = timeout(&runtime, limit, Client::connect(runtime.clone(), config))
-        .await
-        .unwrap_err();
+    let error = timeout(
+        &runtime,
+        limit,
+        Connection::connect(runtime.clone(), config),
+    )
+    .await
+    .unwrap_err();
     assert!(
         matches!(&error, ConnectError::Link(why) if is_key_exchange_failure(why)),
         "{error}"

@@ -2,7 +2,7 @@
 //! implements (connecting, a resettable timer, spawning; a socket and a timer polled in
 //! place), the [`DriverCore`] that glues a socket to the sans-IO
 //! [`Connection`](oxigram_proto::connection::Connection) under a [`ReconnectPolicy`], and
-//! the async [`Client`] every async adapter shares.
+//! the async [`Connection`] every async adapter shares.
 //!
 //! One task owns the socket and the connection. Callers talk to it through a bounded
 //! queue: requests go in, each answer comes back to its caller, and updates and
@@ -12,7 +12,7 @@
 //! ends exactly once: answered, failed with the reason, or timed out.
 #![deny(missing_docs)]
 
-mod client;
+mod connection;
 mod core;
 mod error;
 mod mailbox;
@@ -27,7 +27,7 @@ use std::task::{Context, Poll};
 use std::time::Instant;
 
 pub use bytes::Bytes;
-pub use client::{Client, InvokeOptions};
+pub use connection::{Connection, InvokeOptions};
 pub use core::{ClientConfig, DriverCore, Update, Waiter};
 pub use error::{ConnectError, InvokeError, LinkError};
 pub use mailbox::COMMAND_QUEUE;

@@ -14,7 +14,7 @@ use crate::core::Update;
 use crate::error::LinkError;
 
 /// Something about the connection a program may want to act on, from
-/// [`Client::next_event`](crate::Client::next_event).
+/// [`Connection::next_event`](crate::Connection::next_event).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum ClientEvent {

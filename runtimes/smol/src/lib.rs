@@ -1,4 +1,4 @@
-//! oxigram on smol: the [`Smol`] runtime for [`oxigram_runtime::Client`].
+//! oxigram on smol: the [`Smol`] runtime for [`oxigram_runtime::Connection`].
 #![deny(missing_docs)]
 
 use std::io;
@@ -7,7 +7,7 @@ use std::pin::Pin;
 use std::task::{Context, Poll};
 use std::time::Instant;
 
-use oxigram_runtime::{BoxFuture, Client, ClientConfig, ConnectError, Runtime, Socket, Timer};
+use oxigram_runtime::{BoxFuture, ClientConfig, ConnectError, Connection, Runtime, Socket, Timer};
 use smol::io::{AsyncRead, AsyncWrite};
 use smol::net::TcpStream;
 
@@ -65,6 +65,6 @@ impl Runtime for Smol {
 }
 
 /// Connects, with the connection's task on smol's global executor.
-pub async fn connect(config: ClientConfig) -> Result<Client, ConnectError> {
-    Client::connect(Smol, config).await
+pub async fn connect(config: ClientConfig) -> Result<Connection, ConnectError> {
+    Connection::connect(Smol, config).await
 }

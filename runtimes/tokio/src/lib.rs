@@ -1,4 +1,4 @@
-//! oxigram on tokio: the [`Tokio`] runtime for [`oxigram_runtime::Client`].
+//! oxigram on tokio: the [`Tokio`] runtime for [`oxigram_runtime::Connection`].
 #![deny(missing_docs)]
 
 use std::io;
@@ -7,7 +7,7 @@ use std::pin::Pin;
 use std::task::{Context, Poll};
 use std::time::Instant;
 
-use oxigram_runtime::{BoxFuture, Client, ClientConfig, ConnectError, Runtime, Socket, Timer};
+use oxigram_runtime::{BoxFuture, ClientConfig, ConnectError, Connection, Runtime, Socket, Timer};
 use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
 use tokio::net::TcpStream;
 
@@ -72,6 +72,6 @@ impl Runtime for Tokio {
 }
 
 /// Connects on the current tokio runtime.
-pub async fn connect(config: ClientConfig) -> Result<Client, ConnectError> {
-    Client::connect(Tokio, config).await
+pub async fn connect(config: ClientConfig) -> Result<Connection, ConnectError> {
+    Connection::connect(Tokio, config).await
 }

@@ -47,14 +47,14 @@ impl Drop for Handles {
 /// A connection to one DC, driven by a background task. Cloning it gives another
 /// handle to the same connection; the task ends when the last handle is dropped.
 #[derive(Clone)]
-pub struct Client {
+pub struct Connection {
     handles: Arc<Handles>,
     outputs: Arc<Outputs>,
 }
 
-impl std::fmt::Debug for Client {
+impl std::fmt::Debug for Connection {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Client")
+        f.debug_struct("Connection")
             .field("outputs", &self.outputs)
             .finish_non_exhaustive()
     }
@@ -95,14 +95,14 @@ impl Drop for CancelOnDrop<'_> {
     }
 }
 
-impl Client {
+impl Connection {
     /// Connects on `runtime` and starts the task that owns the socket. Returns once the
     /// connection works (with a new key made, unless `config.auth` held one); the first
     /// failure ends it with the reason.
     pub async fn connect<R: Runtime>(
         runtime: R,
         config: ClientConfig,
-    ) -> Result<Client, ConnectError> {
+    ) -> Result<Connection, ConnectError> {
         let (core, outputs) = DriverCore::for_client(config)?;
         let mailbox = Arc::new(Mailbox::new());
         let mut driver = Driver {
@@ -119,7 +119,7 @@ impl Client {
             closing: Vec::new(),
         };
         runtime.spawn(Box::pin(async move { poll_fn(|cx| driver.poll(cx)).await }));
-        let client = Client {
+        let client = Connection {
             handles: Arc::new(Handles { mailbox }),
             outputs,
         };
@@ -135,7 +135,7 @@ impl Client {
         self.invoke_raw_with(body, InvokeOptions::default()).await
     }
 
-    /// [`Client::invoke_raw`] with options (a timeout).
+    /// [`Connection::invoke_raw`] with options (a timeout).
     pub async fn invoke_raw_with(
         &self,
         body: Bytes,
@@ -169,7 +169,7 @@ impl Client {
         self.invoke_with(request, InvokeOptions::default()).await
     }
 
-    /// [`Client::invoke`] with options (a timeout).
+    /// [`Connection::invoke`] with options (a timeout).
     pub async fn invoke_with<F: RemoteCall>(
         &self,
         request: &F,
