@@ -85,7 +85,14 @@
 //! server knows it.
 
 mod data;
+mod memory;
+mod store;
 mod strings;
 
 pub use data::SessionData;
+pub use memory::{MEMORY_PEERS, MemoryStorage};
+pub use store::{
+    Change, DcAddress, DcSession, PeerKind, PeerRecord, Session, Storage, StorageError,
+    UpdateState,
+};
 pub use strings::{SessionField, SessionFormat, SessionStringError, decode, decode_as, encode};
