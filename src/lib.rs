@@ -27,9 +27,12 @@ pub use oxigram_runtime::{
 };
 pub use oxigram_tl as tl;
 
+mod error;
 pub mod errors;
+pub mod peers;
 pub mod storage;
 
+pub use error::{Error, Result};
 pub use errors::RpcError;
 
 /// The tokio runtime (feature `tokio`, the default).
