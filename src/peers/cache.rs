@@ -3,6 +3,7 @@
 use std::collections::hash_map::Entry as MapEntry;
 use std::collections::{HashMap, VecDeque};
 use std::fmt;
+use std::hash::{BuildHasherDefault, Hasher};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
@@ -13,7 +14,7 @@ use crate::storage::{Change, PeerRecord, Storage, StorageError};
 /// Peers held in memory by default: about 2 MB of records and indexes.
 pub const DEFAULT_CAPACITY: usize = 20_000;
 
-/// How long a username stays trusted by default (Pyrogram uses a day as well).
+/// How long a username stays trusted by default (mtcute also uses a day; Pyrogram 8 hours).
 pub const DEFAULT_USERNAME_TTL: Duration = Duration::from_secs(24 * 60 * 60);
 
 /// How a [`PeerCache`] is bounded.
@@ -86,19 +87,61 @@ pub struct PeerCache {
 
 #[derive(Debug, Default)]
 struct Memory {
-    peers: HashMap<i64, Slot>,
+    peers: HashMap<i64, Slot, BuildHasherDefault<IdHasher>>,
     /// Every id in `peers` once, oldest insertion first: the CLOCK hand's order.
     ring: VecDeque<i64>,
     usernames: HashMap<String, i64>,
     phones: HashMap<String, i64>,
     self_id: Option<i64>,
+    /// `remember`'s working list (id, fingerprint, needs a closer look), kept between
+    /// answers up to [`SCRATCH_KEPT`] entries.
+    scratch: Vec<(i64, u64, bool)>,
 }
 
+/// Entries of `remember`'s working list kept between answers (24 bytes each): more than
+/// any common answer carries.
+const SCRATCH_KEPT: usize = 4096;
+
+/// Kept small (the record is boxed) so that recognising a known peer touches one
+/// cache line.
 #[derive(Debug)]
 struct Slot {
-    record: PeerRecord,
+    /// The [fingerprint](Seen::fingerprint) of the form last seen, 0 if it came from
+    /// storage.
+    fingerprint: u64,
+    /// `record.updated_at`, beside the fingerprint.
+    updated_at: i64,
     /// Used since the CLOCK hand last passed.
     used: bool,
+    record: Box<PeerRecord>,
+}
+
+/// Hashes the map's keys, ids the server hands out, with one multiplication: SipHash's
+/// protection against chosen keys is not needed for them, and it costs more than the
+/// rest of recognising a known peer.
+#[derive(Debug, Default, Clone, Copy)]
+struct IdHasher(u64);
+
+impl Hasher for IdHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.write_u64(u64::from(b));
+        }
+    }
+
+    fn write_u64(&mut self, n: u64) {
+        let h = (self.0.rotate_left(5) ^ n).wrapping_mul(0x517c_c1b7_2722_0a95);
+        // hashbrown takes its bucket from the low bits and its tag from the top 7.
+        self.0 = h ^ (h >> 32);
+    }
+
+    fn write_i64(&mut self, n: i64) {
+        self.write_u64(n as u64);
+    }
 }
 
 impl PeerCache {
@@ -151,11 +194,11 @@ impl PeerCache {
         let mut memory = self.lock();
         if let Some(slot) = memory.peers.get_mut(&id) {
             slot.used = true;
-            return Ok(Some(slot.record.clone()));
+            return Ok(Some((*slot.record).clone()));
         }
         let found = self.storage.peer_by_id(id)?;
         if let Some(record) = &found {
-            memory.put(record.clone(), self.capacity);
+            memory.put(record.clone(), 0, self.capacity);
         }
         Ok(found)
     }
@@ -169,11 +212,11 @@ impl PeerCache {
             .to_ascii_lowercase();
         let fresh_after = (self.clock)().saturating_sub(self.username_ttl);
         let mut memory = self.lock();
-        if let Some(id) = memory.usernames.get(&name).copied() {
-            if let Some(slot) = memory.peers.get_mut(&id) {
-                slot.used = true;
-                return Ok((slot.record.updated_at > fresh_after).then(|| slot.record.clone()));
-            }
+        if let Some(id) = memory.usernames.get(&name).copied()
+            && let Some(slot) = memory.peers.get_mut(&id)
+        {
+            slot.used = true;
+            return Ok((slot.updated_at > fresh_after).then(|| (*slot.record).clone()));
         }
         let found = self.storage.peer_by_username(&name)?;
         let Some(record) = found.filter(|r| r.usernames.contains(&name)) else {
@@ -185,7 +228,7 @@ impl PeerCache {
         if memory.peers.contains_key(&record.id) {
             return Ok(None);
         }
-        memory.put(record.clone(), self.capacity);
+        memory.put(record.clone(), 0, self.capacity);
         Ok(fresh.then_some(record))
     }
 
@@ -194,17 +237,17 @@ impl PeerCache {
     pub fn by_phone(&self, phone: &str) -> Result<Option<PeerRecord>, StorageError> {
         let digits: String = phone.chars().filter(char::is_ascii_digit).collect();
         let mut memory = self.lock();
-        if let Some(id) = memory.phones.get(&digits).copied() {
-            if let Some(slot) = memory.peers.get_mut(&id) {
-                slot.used = true;
-                return Ok(Some(slot.record.clone()));
-            }
+        if let Some(id) = memory.phones.get(&digits).copied()
+            && let Some(slot) = memory.peers.get_mut(&id)
+        {
+            slot.used = true;
+            return Ok(Some((*slot.record).clone()));
         }
         let found = self.storage.peer_by_phone(&digits)?;
-        if let Some(record) = &found {
-            if !memory.peers.contains_key(&record.id) {
-                memory.put(record.clone(), self.capacity);
-            }
+        if let Some(record) = &found
+            && !memory.peers.contains_key(&record.id)
+        {
+            memory.put(record.clone(), 0, self.capacity);
         }
         Ok(found)
     }
@@ -232,27 +275,64 @@ impl PeerCache {
         // Unchanged records are rewritten after half the username expiry, to keep their
         // usernames trusted.
         let refresh_before = now.saturating_sub(self.username_ttl / 2);
-        let mut changed = Vec::new();
+        let seen = || {
+            peers
+                .users
+                .iter()
+                .filter_map(Seen::of_user)
+                .chain(peers.chats.iter().filter_map(Seen::of_chat))
+        };
         let mut memory = self.lock();
-        let seen = peers
-            .users
-            .iter()
-            .filter_map(Seen::of_user)
-            .chain(peers.chats.iter().filter_map(Seen::of_chat));
-        for seen in seen {
-            let old = match memory.peers.get_mut(&seen.id) {
-                Some(slot) => {
-                    slot.used = true;
-                    if seen.same_as(&slot.record) && slot.record.updated_at > refresh_before {
-                        continue;
+        // Reused between answers: a known answer then allocates nothing.
+        let mut scratch = std::mem::take(&mut memory.scratch);
+        scratch.clear();
+        scratch.extend(seen().map(|seen| (seen.id, seen.fingerprint(), false)));
+        // First the known peers seen in the same form, in a loop that does little but
+        // look them up: in a large map the lookups miss the CPU cache, and independent
+        // ones overlap.
+        let mut others = 0;
+        for (id, fingerprint, other) in &mut scratch {
+            match memory.peers.get_mut(id) {
+                Some(slot)
+                    if slot.fingerprint == *fingerprint && slot.updated_at > refresh_before =>
+                {
+                    // Written only when it changes: a clean cache line costs no write-back.
+                    if !slot.used {
+                        slot.used = true;
                     }
-                    Some(&slot.record)
                 }
-                None => None,
-            };
-            let record = seen.record(old, now);
-            changed.push(record.clone());
-            memory.put(record, self.capacity);
+                _ => {
+                    *other = true;
+                    others += 1;
+                }
+            }
+        }
+        let mut changed = Vec::new();
+        if others > 0 {
+            for (seen, &(_, fingerprint, other)) in seen().zip(&scratch) {
+                if !other {
+                    continue;
+                }
+                let old = match memory.peers.get_mut(&seen.id) {
+                    Some(slot) => {
+                        slot.used = true;
+                        // Seen in another form (a min sighting, a name in another case)
+                        // but the same once merged.
+                        if slot.updated_at > refresh_before && seen.same_as(&slot.record) {
+                            slot.fingerprint = fingerprint;
+                            continue;
+                        }
+                        Some(&*slot.record)
+                    }
+                    None => None,
+                };
+                let record = seen.record(old, now);
+                changed.push(record.clone());
+                memory.put(record, fingerprint, self.capacity);
+            }
+        }
+        if scratch.capacity() <= SCRATCH_KEPT {
+            memory.scratch = scratch;
         }
         let written = changed.len();
         if written > 0 {
@@ -281,19 +361,25 @@ impl fmt::Debug for PeerCache {
 }
 
 impl Memory {
-    /// Stores `record` (already merged with what memory had), then evicts past
-    /// `capacity`.
-    fn put(&mut self, record: PeerRecord, capacity: usize) {
+    /// Stores `record` (already merged with what memory had) and the fingerprint of the
+    /// form it was seen in, then evicts past `capacity`.
+    fn put(&mut self, record: PeerRecord, fingerprint: u64, capacity: usize) {
         let id = record.id;
+        let updated_at = record.updated_at;
         match self.peers.entry(id) {
             MapEntry::Occupied(mut slot) => {
-                let old = std::mem::replace(&mut slot.get_mut().record, record);
+                let slot = slot.get_mut();
+                slot.fingerprint = fingerprint;
+                slot.updated_at = updated_at;
+                let old = std::mem::replace(&mut *slot.record, record);
                 unindex(&mut self.usernames, &mut self.phones, &old);
             }
             MapEntry::Vacant(slot) => {
                 slot.insert(Slot {
-                    record,
+                    fingerprint,
+                    updated_at,
                     used: false,
+                    record: Box::new(record),
                 });
                 self.ring.push_back(id);
             }
@@ -340,10 +426,10 @@ fn unindex(
             usernames.remove(name);
         }
     }
-    if let Some(phone) = &record.phone {
-        if phones.get(phone) == Some(&record.id) {
-            phones.remove(phone);
-        }
+    if let Some(phone) = &record.phone
+        && phones.get(phone) == Some(&record.id)
+    {
+        phones.remove(phone);
     }
 }
 
@@ -399,9 +485,10 @@ mod tests {
         let storage = Arc::new(Counting::default());
         let now = Arc::new(AtomicI64::new(1_000_000));
         let clock = now.clone();
-        let mut config = PeerCacheConfig::default();
-        config.capacity = capacity;
-        config.username_ttl = Duration::from_secs(100);
+        let config = PeerCacheConfig {
+            capacity,
+            username_ttl: Duration::from_secs(100),
+        };
         let cache = PeerCache::with_config(storage.clone(), config)
             .with_clock(Arc::new(move || clock.load(Ordering::SeqCst)));
         Fixture {

@@ -226,6 +226,9 @@ mod tests {
         assert_eq!(auth.peers().users.len(), 1);
         let users: Vec<enums::User> = vec![user(1, 1, None, None).into(); 3];
         assert_eq!(users.peers().users.len(), 3);
-        assert_eq!((&users).peers().chats.len(), 0);
+        fn carried<A: CarriesPeers>(answer: A) -> usize {
+            answer.peers().users.len()
+        }
+        assert_eq!(carried(&users), 3, "a reference carries what it points at");
     }
 }

@@ -308,6 +308,13 @@ mod tests {
     }
 
     #[test]
+    fn the_resolution_can_move_between_threads() {
+        fn send<T: Send>(_: T) {}
+        let (cache, fake) = (cache(), Fake::default());
+        send(resolve_peer(&cache, &fake, "@somebody"));
+    }
+
+    #[test]
     fn a_cached_peer_costs_no_call_and_me_is_self() {
         let cache = cache();
         cache
