@@ -54,9 +54,11 @@ fn system_clock() -> i64 {
 ///
 /// [`PeerCache::remember`] takes any answer or update that [carries peers](CarriesPeers),
 /// and writes to storage only the records that changed, in one [`Change::Peers`] per
-/// answer: seeing the same users again costs a comparison per user, no allocation and no
-/// write. Lookups by id, username or phone ask memory first, then storage (and keep what
-/// storage found in memory).
+/// answer. A peer seen again in the same form is recognised by a 64-bit fingerprint of
+/// that form kept beside its id, without reading its record: no allocation and no write
+/// (the `peer_cache` bench measures this against decoding the answer). Lookups by id,
+/// username or phone ask memory first, then storage (and keep what storage found in
+/// memory).
 ///
 /// # Bound and eviction
 ///
