@@ -90,9 +90,9 @@ mod store;
 mod strings;
 
 pub use data::SessionData;
+pub(crate) use memory::apply;
 pub use memory::{MEMORY_PEERS, MemoryStorage};
 pub use store::{
-    Change, DcAddress, DcSession, PeerKind, PeerRecord, Session, Storage, StorageError,
-    UpdateState,
+    Change, DcAddress, DcSession, PeerKind, PeerRecord, Session, Storage, StorageError, UpdateState,
 };
 pub use strings::{SessionField, SessionFormat, SessionStringError, decode, decode_as, encode};
