@@ -376,6 +376,9 @@ impl ClientBuilder {
         let client = Client { inner };
         let home = client.home_dc();
         client.inner.link(home, false).await?;
+        if client.inner.state().session.dc_options.is_empty() {
+            client.refresh_dc_options().await?;
+        }
         client.check_signed_in().await?;
         if let Some(token) = &self.bot_token
             && !client.is_authorized()
