@@ -159,6 +159,7 @@ impl ApiState {
                 Reply {
                     result: Ok(answer.expect("the editor's copy changed")),
                     pushes,
+                    key_pushes: Vec::new(),
                 }
             }
             functions::messages::DeleteMessages::CONSTRUCTOR_ID => {
@@ -195,6 +196,7 @@ impl ApiState {
                 Reply {
                     result: Ok(affected.to_bytes()),
                     pushes,
+                    key_pushes: Vec::new(),
                 }
             }
             functions::messages::ForwardMessages::CONSTRUCTOR_ID => {
@@ -242,6 +244,7 @@ impl ApiState {
                             return Reply {
                                 result: Err(e),
                                 pushes,
+                                key_pushes: Vec::new(),
                             };
                         }
                     };
@@ -264,6 +267,7 @@ impl ApiState {
                     }
                     .to_bytes()),
                     pushes,
+                    key_pushes: Vec::new(),
                 }
             }
             functions::messages::CreateChat::CONSTRUCTOR_ID => {
