@@ -189,6 +189,19 @@ impl TestDc {
         (id, hash)
     }
 
+    /// Gives a channel or supergroup a public username (`contacts.resolveUsername` then
+    /// finds it), as its creator's `channels.updateUsername` would.
+    pub fn set_channel_username(
+        &self,
+        channel: i64,
+        username: &str,
+    ) -> Result<(), world::UsernameError> {
+        self.lock()
+            .api
+            .world
+            .set_channel_username(channel, Some(username))
+    }
+
     /// The messages an account received, oldest first.
     pub fn received(&self, user: i64) -> Vec<StoredMessage> {
         self.lock().api.world.received(user)
