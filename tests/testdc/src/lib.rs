@@ -243,8 +243,10 @@ impl TestDc {
         }
     }
 
-    /// Answers the next `times` calls of `method` (its TL name, `messages.sendMessage`)
-    /// with `error` (`FLOOD_WAIT_X`, `AUTH_KEY_DUPLICATED`, …) instead of running them.
+    /// Answers the next `times` calls of `method` (its TL name, `messages.sendMessage`,
+    /// whether the test DC implements it or not) with `error` (`FLOOD_WAIT_X`,
+    /// `FILE_MIGRATE_X`, `NETWORK_MIGRATE_X`, `AUTH_KEY_DUPLICATED`, …) instead of
+    /// running them.
     pub fn inject_error(&self, method: &str, error: oxigram_proto::session::RpcError, times: u32) {
         self.lock().api.inject_error(method, error, times);
     }
