@@ -87,6 +87,7 @@ on_every_runtime!(
     requests_reach_other_dcs_with_the_authorization_imported,
     flood_waits_and_server_failures_are_retried_below_the_threshold,
     logging_out_forgets_the_user,
+    a_qr_login_is_accepted_elsewhere_and_followed_to_the_accounts_dc,
 );
 
 fn wire(code: i32, name: &str) -> WireError {
@@ -282,4 +283,45 @@ async fn logging_out_forgets_the_user(on: On, env: Arc<Env>) {
     let error = client.get_me().await.unwrap_err();
     assert_eq!(error.rpc().map(|e| e.code), Some(401), "{error}");
     client.stop().await.unwrap();
+}
+
+async fn a_qr_login_is_accepted_elsewhere_and_followed_to_the_accounts_dc(on: On, env: Arc<Env>) {
+    use base64::Engine as _;
+    // The account lives on DC 1 and has a two-step password.
+    let phone_number = "9996614455";
+    let id = env.dc.create_user(phone_number, "Scanner");
+    env.dc.set_password(id, "pw");
+    let phone = on.builder(&env, "phone").build().await.unwrap();
+    let sent = phone.send_code(phone_number).await.unwrap();
+    let outcome = phone.sign_in(&sent, "11111").await.unwrap();
+    assert!(
+        matches!(outcome, SignIn::PasswordRequired { .. }),
+        "{outcome:?}"
+    );
+    phone.check_password("pw").await.unwrap();
+
+    let client = on.builder(&env, "desktop").build().await.unwrap();
+    let mut login = client.qr_login().await.unwrap();
+    let url = login.url();
+    let token = url.strip_prefix("tg://login?token=").expect("a login link");
+    let token = base64::engine::general_purpose::URL_SAFE_NO_PAD
+        .decode(token)
+        .unwrap();
+    phone
+        .invoke(functions::auth::AcceptLoginToken {
+            token: token.into(),
+        })
+        .await
+        .unwrap();
+    let outcome = login.wait(Duration::from_secs(20)).await.unwrap();
+    assert!(
+        matches!(outcome, Some(SignIn::PasswordRequired { .. })),
+        "{outcome:?}"
+    );
+    assert_eq!(client.home_dc(), 1, "the token moved to the account's DC");
+    let user = client.check_password("pw").await.unwrap();
+    assert_eq!(user.id, id);
+    assert_eq!(client.get_me().await.unwrap().id, id);
+    client.stop().await.unwrap();
+    phone.stop().await.unwrap();
 }
