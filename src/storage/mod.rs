@@ -84,15 +84,17 @@
 //! In every format an all-zero key is refused: Telethon reads it as "no key", and no
 //! server knows it.
 
+mod convert;
 mod data;
 mod memory;
+pub mod sqlite;
 mod store;
 mod strings;
 
 pub use data::SessionData;
 pub use memory::{MEMORY_PEERS, MemoryStorage};
+pub use sqlite::{QUEUE_LIMIT, SAVE_WAIT, SESSION_EXTENSION, SqliteStorage};
 pub use store::{
-    Change, DcAddress, DcSession, PeerKind, PeerRecord, Session, Storage, StorageError,
-    UpdateState,
+    Change, DcAddress, DcSession, PeerKind, PeerRecord, Session, Storage, StorageError, UpdateState,
 };
 pub use strings::{SessionField, SessionFormat, SessionStringError, decode, decode_as, encode};
