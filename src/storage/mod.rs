@@ -86,6 +86,7 @@
 
 mod convert;
 mod data;
+pub mod files;
 mod memory;
 pub mod sqlite;
 mod store;

@@ -75,7 +75,7 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
-mod lock;
+pub(crate) mod lock;
 mod queue;
 pub(crate) mod rows;
 pub(crate) mod schema;
@@ -276,4 +276,4 @@ impl Drop for SqliteStorage {
 }
 
 #[cfg(test)]
-mod tests;
+pub(crate) mod tests;
