@@ -98,15 +98,28 @@ fn spawn_child(mode: &str, path: &Path) -> (Child, BufReader<ChildStdout>) {
         .stdout(Stdio::piped())
         .spawn()
         .unwrap();
-    let mut out = BufReader::new(child.stdout.take().unwrap());
+    match wait_ready(&mut child) {
+        Ok(out) => (child, out),
+        Err(e) => {
+            let status = child.wait();
+            panic!("{e} (the child: {status:?})");
+        }
+    }
+}
+
+/// Reads the child's output up to its word that the session is open.
+fn wait_ready(child: &mut Child) -> Result<BufReader<ChildStdout>, String> {
+    let mut out = BufReader::new(child.stdout.take().ok_or("no stdout")?);
     let mut line = String::new();
     loop {
         line.clear();
-        let read = out.read_line(&mut line).unwrap();
-        assert_ne!(read, 0, "the child ended before opening the session");
+        let read = out.read_line(&mut line).map_err(|e| e.to_string())?;
+        if read == 0 {
+            return Err("the child ended before opening the session".into());
+        }
         // The harness may print the test's name on the same line first.
         if line.trim_end().ends_with(READY) {
-            return (child, out);
+            return Ok(out);
         }
     }
 }

@@ -1,5 +1,12 @@
 //! What a client keeps between runs, and how it moves between libraries.
 //!
+//! A client keeps its [`Session`] (keys, account, update state) and the peers it has seen
+//! in a [`Storage`]: [`SqliteStorage`], a session file (`<workdir>/<name>.session`, see
+//! [`sqlite`] for its schema, its lock and how writes are batched), or [`MemoryStorage`].
+//! [`files`] reads and writes Pyrogram's and Telethon's session files, and
+//! [`Session::from_data`] / [`Session::to_data`] move a session to and from the strings
+//! below.
+//!
 //! [`SessionData`] is what a session string carries: the DC, its address and whether it is
 //! a test DC, the authorization key, and who the key belongs to. [`encode`] writes it as a
 //! string in one of three [`SessionFormat`]s and [`decode`] reads any of them back,

@@ -1,7 +1,7 @@
 //! Session files of this library, Pyrogram and Telethon: recognised, read and written.
 //!
 //! [`read`] takes any of them and gives the [`Session`] and the peers it holds, and the
-//! format it found ([`detect`] only finds the format). [`write`] makes a new file in a
+//! format it found ([`detect`] only finds the format). [`write()`] makes a new file in a
 //! chosen format, so a session made here can be used by the other libraries, and theirs
 //! here:
 //!
@@ -62,7 +62,7 @@
 //! - Both keep one DC's key, the home DC's: keys made with other DCs are not written,
 //!   and neither are the DC options.
 //!
-//! [`write`] never replaces a file: the path must not exist.
+//! [`write()`] never replaces a file: the path must not exist.
 
 mod oxigram;
 mod pyrogram;
