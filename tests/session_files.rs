@@ -7,9 +7,9 @@
 //! with those libraries and checks every field:
 //!
 //! ```text
-//! OXIGRAM_SESSION_OUT=/tmp/out cargo test -p oxigram --test session_files -- --ignored
-//! python tests/fixtures/sessions/gen_session_files.py --check /tmp/out
-//! python tests/fixtures/sessions/gen_pyrogram2_file.py --check /tmp/out   # Pyrogram 2.0
+//! OXIGRAM_SESSION_OUT=target/session-out cargo test -p oxigram --test session_files -- --ignored
+//! python tests/fixtures/sessions/gen_session_files.py --check target/session-out
+//! python tests/fixtures/sessions/gen_pyrogram2_file.py --check target/session-out   # Pyrogram 2.0
 //! ```
 
 use std::path::{Path, PathBuf};

@@ -294,6 +294,21 @@ fn other_files_are_typed_errors() {
         other => panic!("{other:?}"),
     }
 
+    // Pyrogram's tables, but no session row in them: damaged, not a panic.
+    let empty = dir.file("empty-pyrogram.session");
+    Connection::open(&empty)
+        .unwrap()
+        .execute_batch(
+            "CREATE TABLE sessions (dc_id INTEGER, test_mode INTEGER, auth_key BLOB,
+                                    user_id INTEGER, is_bot INTEGER);
+             CREATE TABLE peers (id INTEGER);
+             CREATE TABLE version (number INTEGER);
+             INSERT INTO version VALUES (3);",
+        )
+        .unwrap();
+    assert_eq!(detect(&empty).unwrap(), SessionFileFormat::PYROGRAM_2_0);
+    assert!(matches!(read(&empty), Err(StorageError::Unreadable(_))));
+
     let newer = dir.file("newer-telethon.session");
     let (session, peers) = sample();
     write(&newer, SessionFileFormat::TELETHON, &session, &peers).unwrap();

@@ -44,12 +44,14 @@
 //! in one transaction, so a burst of updates costs one commit, and a crash at any point
 //! leaves the session as it was after some prefix of the saved changes.
 //!
-//! The queue holds at most [`QUEUE_LIMIT`] entries. Repeated changes coalesce instead of
-//! growing it: a peer saved again merges with its queued record (by id), the update
-//! state and each channel's pts keep only their latest value; the rare changes (keys,
-//! DCs, the user) keep their order. When a change would pass the bound, `save` waits up
-//! to [`SAVE_WAIT`] for the writer to make room, then fails with
-//! [`StorageError::QueueFull`]; a change is never dropped silently. [`Storage::flush`]
+//! At most [`QUEUE_LIMIT`] entries wait (besides the batch being committed). Repeated
+//! changes coalesce instead of growing the queue: a peer saved again merges with its
+//! queued record (by id), the update state and each channel's pts keep only their latest
+//! value; the rare changes (keys, DCs, the user) keep their order. When a change would
+//! pass the bound, `save` waits up to [`SAVE_WAIT`] for the writer to take the queue,
+//! then fails with [`StorageError::QueueFull`]; a change is never dropped silently (a
+//! single change bigger than the whole bound, a huge list of peers, is taken when the
+//! queue is empty). [`Storage::flush`]
 //! waits until everything saved before it is committed; dropping the storage writes what
 //! is queued before closing. If a commit fails, the writer stops, logs the reason, and
 //! every later `save`, `flush` and `load` fails with [`StorageError::WriterStopped`]
@@ -122,6 +124,10 @@ pub(crate) fn db_error(e: rusqlite::Error) -> StorageError {
     match e.sqlite_error_code() {
         Some(ErrorCode::NotADatabase) => {
             StorageError::UnknownFormat("not a SQLite database".into())
+        }
+        // Every table read with `query_row` must hold a row: a file without it is damaged.
+        _ if matches!(e, rusqlite::Error::QueryReturnedNoRows) => {
+            StorageError::Unreadable("a table that needs a row is empty".into())
         }
         _ => StorageError::Database(e.to_string()),
     }

@@ -26,6 +26,8 @@ pub(crate) fn run(mut conn: Connection, shared: Arc<Shared>) {
         queue.in_flight = Some(batch.clone());
         let target = queue.queued;
         drop(queue);
+        // The queue has room again: wake savers waiting for it.
+        shared.notify();
 
         let result = commit(&mut conn, &batch);
 
