@@ -37,6 +37,10 @@ impl On {
         for &(id, address) in env.dc.addresses() {
             builder = builder.dc_address(id as i16, address);
         }
+        self.with_runtime(builder)
+    }
+
+    fn with_runtime(self, builder: ClientBuilder) -> ClientBuilder {
         match self {
             On::Tokio => builder.runtime(oxigram::tokio::Tokio),
             On::AsyncStd => builder.runtime(oxigram::async_std::AsyncStd),
@@ -88,6 +92,7 @@ on_every_runtime!(
     flood_waits_and_server_failures_are_retried_below_the_threshold,
     logging_out_forgets_the_user,
     a_qr_login_is_accepted_elsewhere_and_followed_to_the_accounts_dc,
+    a_session_file_keeps_the_sign_in_and_is_locked_while_used,
 );
 
 fn wire(code: i32, name: &str) -> WireError {
@@ -324,4 +329,47 @@ async fn a_qr_login_is_accepted_elsewhere_and_followed_to_the_accounts_dc(on: On
     assert_eq!(client.get_me().await.unwrap().id, id);
     client.stop().await.unwrap();
     phone.stop().await.unwrap();
+}
+
+async fn a_session_file_keeps_the_sign_in_and_is_locked_while_used(on: On, env: Arc<Env>) {
+    let dir = tempfile::tempdir().unwrap();
+    // The builder keeps sessions in memory for the other scenarios; this one uses the
+    // default: `<workdir>/<name>.session`.
+    let on_disk = |name: &str| {
+        let mut builder = Client::builder(name)
+            .api_id(API_ID)
+            .api_hash("hash")
+            .workdir(dir.path())
+            .test_mode(true)
+            .server_key(env.dc.public_key().clone());
+        for &(id, address) in env.dc.addresses() {
+            builder = builder.dc_address(id as i16, address);
+        }
+        on.with_runtime(builder)
+    };
+    let client = on_disk("bot").bot_token(BOT_TOKEN).build().await.unwrap();
+    assert!(dir.path().join("bot.session").exists());
+    let second = on_disk("bot").build().await.unwrap_err();
+    assert!(
+        matches!(
+            second,
+            Error::Storage(oxigram::storage::StorageError::SessionInUse(_))
+        ),
+        "{second}"
+    );
+    let key_id = client
+        .export_session_string(SessionFormat::Oxigram)
+        .unwrap();
+    client.stop().await.unwrap();
+    drop(client);
+
+    // No token this time: the file signs the bot in, with the same key.
+    let again = on_disk("bot").build().await.unwrap();
+    assert_eq!(again.user_id(), Some(env.bot));
+    assert_eq!(
+        again.export_session_string(SessionFormat::Oxigram).unwrap(),
+        key_id
+    );
+    assert_eq!(again.get_me().await.unwrap().id, env.bot);
+    again.stop().await.unwrap();
 }

@@ -60,7 +60,7 @@ fn round_trips(c: &mut Criterion) {
     group.bench_function("getState/oxigram-client", |b| {
         b.iter(|| {
             runtime
-                .block_on(client.invoke(functions::updates::GetState {}))
+                .block_on(async { client.invoke(functions::updates::GetState {}).await })
                 .expect("answered")
         })
     });
