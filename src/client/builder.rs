@@ -368,6 +368,10 @@ impl ClientBuilder {
                 dc: self.dc,
                 test_mode,
             })?;
+        } else if inner.state().session.test_mode != test_mode {
+            // A session from a library that does not record test mode (Telethon's).
+            let dc = inner.home_dc();
+            inner.save(Change::Home { dc, test_mode })?;
         }
         if inner.state().session.api_id != Some(api_id) {
             inner.save(Change::ApiId(api_id))?;
@@ -390,7 +394,8 @@ impl ClientBuilder {
 }
 
 impl Client {
-    /// A session with a key but no user (a Telethon string, say) may be signed in: ask.
+    /// A session with a key but no user or no bot flag (from a Telethon string or file,
+    /// say) may be signed in: ask who it is.
     async fn check_signed_in(&self) -> crate::Result<()> {
         let (has_key, known) = {
             let state = self.inner.state();
@@ -400,7 +405,8 @@ impl Client {
                 .dcs
                 .get(&home)
                 .is_some_and(|d| d.auth_key.is_some());
-            (has_key, state.session.user_id.is_some())
+            let session = &state.session;
+            (has_key, session.user_id.is_some() && session.is_bot.is_some())
         };
         if known || !has_key {
             return Ok(());

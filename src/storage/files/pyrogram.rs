@@ -257,6 +257,19 @@ pub(crate) fn write(
             )));
         }
     };
+    // Pyrogram reads a NULL user id or bot flag as "no session" and silently makes a new
+    // key over the file; refuse rather than write one it would throw away.
+    for (missing, name) in [
+        (session.user_id.is_none(), "user_id"),
+        (session.is_bot.is_none(), "is_bot"),
+        (session.api_id.is_none(), "api_id"),
+    ] {
+        if missing {
+            return Err(StorageError::Unwritable(format!(
+                "a Pyrogram session file needs {name}, which is not set"
+            )));
+        }
+    }
     let home = session.dcs.get(&session.home_dc);
     let key = home
         .and_then(|dc| dc.auth_key.as_ref())
