@@ -6,9 +6,10 @@
 //! session_interop --key PEM_FILE --dc ID=IP:PORT [--dc ...] DIR
 //! ```
 //!
-//! For every `DIR/LABEL.in`, which holds `USER_ID SESSION_STRING`, the client starts from
-//! the string against the test DC (its addresses and key given on the command line),
-//! must be signed in as `USER_ID` at once, and calls `users.getFullUser` on itself. It
+//! For every `DIR/LABEL.in`, which holds `USER_ID DC_ID SESSION_STRING`, the client starts
+//! from the string against the test DC (its addresses and key given on the command line),
+//! must be signed in as `USER_ID` on DC `DC_ID` at once, and calls `users.getFullUser` on
+//! itself. It
 //! then writes its session as Pyrogram's string to `DIR/LABEL.pyrogram` and as Telethon's
 //! to `DIR/LABEL.telethon`, for the Python side to load. Each input prints
 //! `LABEL: ok`; the first failure prints what failed and exits 1.
@@ -71,8 +72,17 @@ fn parse_args() -> Result<Args, Failure> {
     Ok(Args { key_pem, dcs, dir })
 }
 
-/// The `.in` files of `dir`, sorted, as (label, expected user id, session string).
-fn inputs(dir: &Path) -> Result<Vec<(String, i64, String)>, Failure> {
+/// A session to take over, from a `.in` file.
+#[derive(PartialEq, Eq, PartialOrd, Ord)]
+struct Input {
+    label: String,
+    user_id: i64,
+    dc_id: i16,
+    string: String,
+}
+
+/// The `.in` files of `dir`, sorted by label.
+fn inputs(dir: &Path) -> Result<Vec<Input>, Failure> {
     let mut found = Vec::new();
     let entries = std::fs::read_dir(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
     for entry in entries {
@@ -86,12 +96,18 @@ fn inputs(dir: &Path) -> Result<Vec<(String, i64, String)>, Failure> {
             .ok_or_else(|| format!("{}: not a UTF-8 name", path.display()))?
             .to_owned();
         let text = std::fs::read_to_string(&path).map_err(|e| format!("{label}: {e}"))?;
-        let mut fields = text.split_whitespace();
-        let (Some(id), Some(string), None) = (fields.next(), fields.next(), fields.next()) else {
-            return Err(format!("{label}: expected `USER_ID SESSION_STRING`").into());
+        let fields: Vec<&str> = text.split_whitespace().collect();
+        let [user_id, dc_id, string] = fields[..] else {
+            return Err(format!("{label}: expected `USER_ID DC_ID SESSION_STRING`").into());
         };
-        let id = id.parse().map_err(|e| format!("{label}: user id: {e}"))?;
-        found.push((label, id, string.to_owned()));
+        found.push(Input {
+            user_id: user_id
+                .parse()
+                .map_err(|e| format!("{label}: user id: {e}"))?,
+            dc_id: dc_id.parse().map_err(|e| format!("{label}: DC id: {e}"))?,
+            string: string.to_owned(),
+            label,
+        });
     }
     found.sort();
     if found.is_empty() {
@@ -101,13 +117,20 @@ fn inputs(dir: &Path) -> Result<Vec<(String, i64, String)>, Failure> {
 }
 
 /// Takes one session over and hands it back in both Python formats.
-async fn take_over(args: &Args, label: &str, expected: i64, string: &str) -> Result<(), Failure> {
+async fn take_over(args: &Args, input: &Input) -> Result<(), Failure> {
+    let Input {
+        label,
+        user_id: expected,
+        dc_id,
+        string,
+    } = input;
+    let expected = *expected;
     let mut builder = Client::builder(label)
         .api_id(API_ID)
         .api_hash(API_HASH)
         .test_mode(true)
         .server_key_pem(args.key_pem.clone())
-        .session_string(string);
+        .session_string(string.as_str());
     for (&id, &address) in &args.dcs {
         builder = builder.dc_address(id, address);
     }
@@ -119,6 +142,9 @@ async fn take_over(args: &Args, label: &str, expected: i64, string: &str) -> Res
     // No sign-in was asked for: the string's key must already be the account's.
     if !client.is_authorized() {
         return Err("the string's session is not signed in".into());
+    }
+    if client.home_dc() != *dc_id {
+        return Err(format!("home DC is {}, expected {dc_id}", client.home_dc()).into());
     }
     if client.user_id() != Some(expected) {
         return Err(format!(
@@ -183,8 +209,9 @@ async fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    for (label, expected, string) in &inputs {
-        match take_over(&args, label, *expected, string).await {
+    for input in &inputs {
+        let label = &input.label;
+        match take_over(&args, input).await {
             Ok(()) => println!("{label}: ok"),
             Err(e) => {
                 println!("FAILED: {label}: {e}");

@@ -42,13 +42,13 @@ TIMEOUT = 20            # seconds; no single Python step may take longer
 RUST_TIMEOUT = 120      # the Rust side takes over every session in one run
 
 # One account per library and kind, so that a session that came back as the wrong
-# account shows. The test DC names bots test1_bot, test2_bot, ... in --bot order; a
-# test number 99966XYYYY lives on DC X and its code is X five times.
+# account shows. A test number 99966XYYYY lives on DC X and its code is X five times:
+# both users start on DC 2 and are sent home, so their sessions name DCs 1 and 3.
 ACCOUNTS = {
     'telethon-bot': {'token': '7000001:telethon-interop'},
-    'telethon-user': {'phone': '9996621111', 'code': '22222'},
+    'telethon-user': {'phone': '9996611111', 'code': '11111', 'dc': 1},
     'pyrogram-bot': {'token': '7000002:pyrogram-interop'},
-    'pyrogram-user': {'phone': '9996622222', 'code': '22222'},
+    'pyrogram-user': {'phone': '9996633333', 'code': '33333', 'dc': 3},
 }
 
 
@@ -95,7 +95,7 @@ async def telethon_check_self(client, expected=None):
 
 
 async def telethon_sign_in(label, account, dcs, workdir):
-    """Signs in into a .session file; returns (user id, the session as a string)."""
+    """Signs in into a .session file; returns (user id, DC, the session as a string)."""
     session = SQLiteSession(os.path.join(workdir, label))
     host, port = dcs[2]
     session.set_dc(2, host, port)
@@ -110,13 +110,15 @@ async def telethon_sign_in(label, account, dcs, workdir):
                                  phone_code_hash=sent.phone_code_hash)
         me = await telethon_check_self(client)
         check(me.bot == ('token' in account), f'get_me().bot is {me.bot}')
-        return me.id, StringSession.save(client.session)
+        return me.id, client.session.dc_id, StringSession.save(client.session)
     finally:
         await client.disconnect()
 
 
-async def telethon_load(string, expected):
-    client = telethon_client(StringSession(string))
+async def telethon_load(string, expected, dc_id):
+    session = StringSession(string)
+    check(session.dc_id == dc_id, f'the string names DC {session.dc_id}, expected {dc_id}')
+    client = telethon_client(session)
     try:
         await client.connect()
         check(await client.is_user_authorized(), 'the session is not signed in')
@@ -158,7 +160,7 @@ async def pyrogram_check_self(client, expected=None):
 
 
 async def pyrogram_sign_in(label, account, dcs, workdir):
-    """Signs in into a .session file; returns (user id, the session as a string)."""
+    """Signs in into a .session file; returns (user id, DC, the session as a string)."""
     client = pyrogram_client(label, dcs, workdir=workdir)
     try:
         check(not await client.connect(), 'a new session is already signed in')
@@ -170,16 +172,18 @@ async def pyrogram_sign_in(label, account, dcs, workdir):
             check(getattr(signed, 'id', None) is not None, f'sign_in returned {signed!r}')
         me = await pyrogram_check_self(client)
         check(me.is_bot == ('token' in account), f'get_me().is_bot is {me.is_bot}')
-        return me.id, await client.export_session_string()
+        return me.id, await client.storage.dc_id(), await client.export_session_string()
     finally:
         if client.is_connected:
             await client.disconnect()
 
 
-async def pyrogram_load(string, expected, dcs):
+async def pyrogram_load(string, expected, dc_id, dcs):
     client = pyrogram_client('loaded', dcs, session_string=string, in_memory=True)
     try:
         check(await client.connect(), 'the session is not signed in')
+        home = await client.storage.dc_id()
+        check(home == dc_id, f'the string names DC {home}, expected {dc_id}')
         await pyrogram_check_self(client, expected)
     finally:
         if client.is_connected:
@@ -199,12 +203,14 @@ async def sign_in_all(dcs, workdir, n):
 
         async def sign_in(label=label, account=account, library=library):
             return await SIGN_IN[library](label, account, dcs, workdir)
-        user_id, string = await step(n, f'{library} signs a {kind} in; get_me, getFullUser', sign_in)
+        user_id, dc_id, string = await step(
+            n, f'{library} signs a {kind} in; get_me, getFullUser', sign_in)
+        check(dc_id == account.get('dc', dc_id), f'{label} is on DC {dc_id}, not {account.get("dc")}')
         check(os.path.getsize(os.path.join(workdir, f'{label}.session')) > 0,
               f'{library} wrote no {label}.session')
         with open(os.path.join(workdir, f'{label}.in'), 'w') as f:
-            f.write(f'{user_id} {string}\n')
-        ids[label] = user_id
+            f.write(f'{user_id} {dc_id} {string}\n')
+        ids[label] = (user_id, dc_id)
         n += 1
     return ids, n
 
@@ -231,16 +237,16 @@ def run_rust(binary, pem, dcs, workdir, n):
 
 
 async def load_all(ids, dcs, workdir, n):
-    for label, user_id in ids.items():
+    for label, (user_id, dc_id) in ids.items():
         for fmt in ('telethon', 'pyrogram'):
             with open(os.path.join(workdir, f'{label}.{fmt}')) as f:
                 string = f.read().strip()
 
-            async def load(fmt=fmt, string=string, user_id=user_id):
+            async def load(fmt=fmt, string=string, user_id=user_id, dc_id=dc_id):
                 if fmt == 'telethon':
-                    await telethon_load(string, user_id)
+                    await telethon_load(string, user_id, dc_id)
                 else:
-                    await pyrogram_load(string, user_id, dcs)
+                    await pyrogram_load(string, user_id, dc_id, dcs)
             await step(n, f"{fmt} loads oxigram's {fmt} string of {label}; get_me, getFullUser", load)
             n += 1
     return n
