@@ -39,7 +39,7 @@ from telethon_check import StepFailed, check, describe, fingerprint_of, parse_ba
 API_ID = 17349          # the same as the Rust side's
 API_HASH = 'interop'
 TIMEOUT = 20            # seconds; no single Python step may take longer
-RUST_TIMEOUT = 120      # the Rust side takes over every session in one run
+RUST_TIMEOUT = 60       # the Rust side takes over every session in one run
 
 # One account per library and kind, so that a session that came back as the wrong
 # account shows. A test number 99966XYYYY lives on DC X and its code is X five times:
