@@ -37,6 +37,10 @@ impl On {
         for &(id, address) in env.dc.addresses() {
             builder = builder.dc_address(id as i16, address);
         }
+        self.with_runtime(builder)
+    }
+
+    fn with_runtime(self, builder: ClientBuilder) -> ClientBuilder {
         match self {
             On::Tokio => builder.runtime(oxigram::tokio::Tokio),
             On::AsyncStd => builder.runtime(oxigram::async_std::AsyncStd),
@@ -87,6 +91,8 @@ on_every_runtime!(
     requests_reach_other_dcs_with_the_authorization_imported,
     flood_waits_and_server_failures_are_retried_below_the_threshold,
     logging_out_forgets_the_user,
+    a_qr_login_is_accepted_elsewhere_and_followed_to_the_accounts_dc,
+    a_session_file_keeps_the_sign_in_and_is_locked_while_used,
 );
 
 fn wire(code: i32, name: &str) -> WireError {
@@ -282,4 +288,88 @@ async fn logging_out_forgets_the_user(on: On, env: Arc<Env>) {
     let error = client.get_me().await.unwrap_err();
     assert_eq!(error.rpc().map(|e| e.code), Some(401), "{error}");
     client.stop().await.unwrap();
+}
+
+async fn a_qr_login_is_accepted_elsewhere_and_followed_to_the_accounts_dc(on: On, env: Arc<Env>) {
+    use base64::Engine as _;
+    // The account lives on DC 1 and has a two-step password.
+    let phone_number = "9996614455";
+    let id = env.dc.create_user(phone_number, "Scanner");
+    env.dc.set_password(id, "pw");
+    let phone = on.builder(&env, "phone").build().await.unwrap();
+    let sent = phone.send_code(phone_number).await.unwrap();
+    let outcome = phone.sign_in(&sent, "11111").await.unwrap();
+    assert!(
+        matches!(outcome, SignIn::PasswordRequired { .. }),
+        "{outcome:?}"
+    );
+    phone.check_password("pw").await.unwrap();
+
+    let client = on.builder(&env, "desktop").build().await.unwrap();
+    let mut login = client.qr_login().await.unwrap();
+    let url = login.url();
+    let token = url.strip_prefix("tg://login?token=").expect("a login link");
+    let token = base64::engine::general_purpose::URL_SAFE_NO_PAD
+        .decode(token)
+        .unwrap();
+    phone
+        .invoke(functions::auth::AcceptLoginToken {
+            token: token.into(),
+        })
+        .await
+        .unwrap();
+    let outcome = login.wait(Duration::from_secs(20)).await.unwrap();
+    assert!(
+        matches!(outcome, Some(SignIn::PasswordRequired { .. })),
+        "{outcome:?}"
+    );
+    assert_eq!(client.home_dc(), 1, "the token moved to the account's DC");
+    let user = client.check_password("pw").await.unwrap();
+    assert_eq!(user.id, id);
+    assert_eq!(client.get_me().await.unwrap().id, id);
+    client.stop().await.unwrap();
+    phone.stop().await.unwrap();
+}
+
+async fn a_session_file_keeps_the_sign_in_and_is_locked_while_used(on: On, env: Arc<Env>) {
+    let dir = tempfile::tempdir().unwrap();
+    // The builder keeps sessions in memory for the other scenarios; this one uses the
+    // default: `<workdir>/<name>.session`.
+    let on_disk = |name: &str| {
+        let mut builder = Client::builder(name)
+            .api_id(API_ID)
+            .api_hash("hash")
+            .workdir(dir.path())
+            .test_mode(true)
+            .server_key(env.dc.public_key().clone());
+        for &(id, address) in env.dc.addresses() {
+            builder = builder.dc_address(id as i16, address);
+        }
+        on.with_runtime(builder)
+    };
+    let client = on_disk("bot").bot_token(BOT_TOKEN).build().await.unwrap();
+    assert!(dir.path().join("bot.session").exists());
+    let second = on_disk("bot").build().await.unwrap_err();
+    assert!(
+        matches!(
+            second,
+            Error::Storage(oxigram::storage::StorageError::SessionInUse(_))
+        ),
+        "{second}"
+    );
+    let key_id = client
+        .export_session_string(SessionFormat::Oxigram)
+        .unwrap();
+    client.stop().await.unwrap();
+    drop(client);
+
+    // No token this time: the file signs the bot in, with the same key.
+    let again = on_disk("bot").build().await.unwrap();
+    assert_eq!(again.user_id(), Some(env.bot));
+    assert_eq!(
+        again.export_session_string(SessionFormat::Oxigram).unwrap(),
+        key_id
+    );
+    assert_eq!(again.get_me().await.unwrap().id, env.bot);
+    again.stop().await.unwrap();
 }

@@ -299,10 +299,8 @@ impl ClientBuilder {
         if self.in_memory {
             return Ok(Arc::new(MemoryStorage::new()));
         }
-        let path = self.workdir.join(format!("{}.session", self.name));
-        // WIP until the SQLite store lands.
-        let _ = path;
-        Ok(Arc::new(MemoryStorage::new()))
+        let storage = crate::storage::SqliteStorage::open_in(&self.workdir, &self.name)?;
+        Ok(Arc::new(storage))
     }
 
     /// Opens the session, connects to the home DC, and signs the bot in if a token was
@@ -376,6 +374,9 @@ impl ClientBuilder {
         let client = Client { inner };
         let home = client.home_dc();
         client.inner.link(home, false).await?;
+        if client.inner.state().session.dc_options.is_empty() {
+            client.refresh_dc_options().await?;
+        }
         client.check_signed_in().await?;
         if let Some(token) = &self.bot_token
             && !client.is_authorized()

@@ -86,6 +86,11 @@ impl Inner {
         dc: i16,
         media: bool,
     ) -> crate::Result<Arc<dyn Link>> {
+        if media {
+            // The DC's key (and authorization) is made on its main connection first,
+            // so that two connections never make two keys for one DC.
+            Box::pin(self.link(dc, false)).await?;
+        }
         let slot = self.slot(dc, media);
         let mut guard = slot.link.lock().await;
         if let Some(link) = guard.as_ref() {
@@ -109,7 +114,7 @@ impl Inner {
             }
         }
         self.pump_events(dc, address, &link);
-        if dc != self.home_dc() && self.state().session.user_id.is_some() {
+        if !media && dc != self.home_dc() && self.state().session.user_id.is_some() {
             self.import_authorization(dc, &link).await?;
         }
         *guard = Some(link.clone());
@@ -218,4 +223,39 @@ impl Inner {
             tracing::error!(dc, %e, "could not save the DC's key");
         }
     }
+}
+
+impl super::Client {
+    /// Asks the home DC for the current DC options (`help.getConfig`) and keeps them in
+    /// the session; addresses given to the builder still win. Done once for a new
+    /// session; call it again after a network change.
+    pub async fn refresh_dc_options(&self) -> crate::Result<()> {
+        let enums::Config::Config(config) = self.invoke(functions::help::GetConfig {}).await?;
+        let options = dc_addresses(&config.dc_options);
+        tracing::debug!(count = options.len(), "DC options refreshed");
+        self.inner.save(Change::DcOptions(options))?;
+        Ok(())
+    }
+}
+
+/// The usable addresses of `help.getConfig`'s DC options (skipping those only for a
+/// port we do not use, with a proxy secret, or that do not parse).
+fn dc_addresses(options: &[enums::DcOption]) -> Vec<crate::storage::DcAddress> {
+    options
+        .iter()
+        .filter_map(|option| {
+            let enums::DcOption::DcOption(o) = option;
+            if o.tcpo_only || o.secret.is_some() {
+                return None;
+            }
+            let ip: std::net::IpAddr = o.ip_address.parse().ok()?;
+            let port = u16::try_from(o.port).ok()?;
+            Some(crate::storage::DcAddress {
+                id: i16::try_from(o.id).ok()?,
+                address: std::net::SocketAddr::new(ip, port),
+                media_only: o.media_only,
+                cdn: o.cdn,
+            })
+        })
+        .collect()
 }

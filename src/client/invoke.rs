@@ -33,7 +33,7 @@ impl Inner {
         let mut reimported = false;
         loop {
             let dc = request.dc.unwrap_or_else(|| self.home_dc());
-            let link = self.link(dc, false).await?;
+            let link = self.link(dc, request.media).await?;
             let body = if self.settings.no_updates {
                 functions::InvokeWithoutUpdates {
                     query: oxigram_tl::RawObject(request.body.clone()),
@@ -90,7 +90,7 @@ impl Inner {
                     .unwrap_or_default();
                 record.authorized = false;
                 self.save(Change::Dc(dc, record))?;
-                self.drop_link(dc, false).await;
+                self.drop_link(dc, request.media).await;
                 continue;
             }
             return Err(error);
@@ -115,6 +115,7 @@ impl Inner {
             method: F::NAME,
             body: function.to_bytes().into(),
             dc,
+            media: false,
             sleep_threshold: self.settings.sleep_threshold,
             timeout: self.settings.request_timeout,
         }
@@ -146,6 +147,7 @@ pub struct Invoke<'c, F> {
     client: &'c Client,
     function: F,
     dc: Option<i16>,
+    media: bool,
     sleep_threshold: Option<Duration>,
     timeout: Option<Duration>,
 }
@@ -164,6 +166,13 @@ impl<F> Invoke<'_, F> {
     /// Sends the request to DC `dc` rather than the home DC.
     pub fn dc(mut self, dc: i16) -> Self {
         self.dc = Some(dc);
+        self
+    }
+
+    /// Sends the request over the DC's media-only address (for file transfers; the
+    /// general address if the DC has none).
+    pub fn media(mut self) -> Self {
+        self.media = true;
         self
     }
 
@@ -192,6 +201,7 @@ where
     fn into_future(self) -> Self::IntoFuture {
         let inner = &self.client.inner;
         let mut request = inner.request(&self.function, self.dc);
+        request.media = self.media;
         if let Some(threshold) = self.sleep_threshold {
             request.sleep_threshold = threshold;
         }
@@ -227,6 +237,7 @@ impl Client {
             client: self,
             function,
             dc: None,
+            media: false,
             sleep_threshold: None,
             timeout: None,
         }
@@ -247,6 +258,7 @@ impl Client {
             method,
             body,
             dc: None,
+            media: false,
             sleep_threshold: inner.settings.sleep_threshold,
             timeout: inner.settings.request_timeout,
         };

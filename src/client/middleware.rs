@@ -46,6 +46,8 @@ pub struct Request {
     pub body: Bytes,
     /// The DC to send it to (`None`: the home DC).
     pub dc: Option<i16>,
+    /// Over the DC's media-only address (for file transfers), if it has one.
+    pub media: bool,
     /// Flood waits up to this long are slept and the request sent again; longer ones
     /// reach the caller as [`Error::Rpc`].
     pub sleep_threshold: Duration,

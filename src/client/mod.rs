@@ -19,6 +19,8 @@ mod middleware;
 mod net;
 mod qr;
 mod session;
+#[cfg(feature = "terminal")]
+mod start;
 mod updates;
 
 use std::collections::HashMap;

@@ -3,7 +3,7 @@
 
 use super::Client;
 use crate::error::Error;
-use crate::storage::{self, DcSession, Session, SessionData, SessionFormat};
+use crate::storage::{self, Session, SessionData, SessionFormat};
 
 impl Client {
     /// The session as a string in `format`: the home DC, its key and (where the format
@@ -35,26 +35,5 @@ impl Client {
 pub(crate) fn from_string(string: &str) -> crate::Result<Session> {
     let (data, _) = storage::decode(string)
         .map_err(|e| Error::Config(format!("unreadable session string: {e}")))?;
-    Ok(from_data(&data))
-}
-
-pub(crate) fn from_data(data: &SessionData) -> Session {
-    let mut session = Session {
-        home_dc: data.dc_id,
-        test_mode: data.test_mode,
-        api_id: data.api_id,
-        user_id: data.user_id,
-        is_bot: data.is_bot,
-        ..Session::default()
-    };
-    session.dcs.insert(
-        data.dc_id,
-        DcSession {
-            address: data.address,
-            auth_key: Some(data.auth_key.clone()),
-            // Telethon's strings do not say who is signed in; a request tells.
-            authorized: data.user_id.is_some(),
-        },
-    );
-    session
+    Ok(Session::from_data(&data))
 }
