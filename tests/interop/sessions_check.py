@@ -7,15 +7,17 @@ Against one test DC:
   1. Telethon and Pyrogram (the kurigram fork; its module is `pyrogram`) each sign in a
      bot by token and a user by phone and code, into a `.session` file, and call
      get_me and users.getFullUser; each session is also saved as the library's string.
-  2. The Rust side (examples/session_interop.rs) starts a client from every string, must
-     be signed in without signing in again, calls users.getFullUser on itself, and
-     exports the session as Pyrogram's and as Telethon's string.
-  3. Both libraries load every exported string and must be signed in as the same
-     account (get_me, users.getFullUser).
+  2. The Rust side (examples/session_interop.rs) starts a client from every string and
+     from every file, must be signed in without signing in again, calls
+     users.getFullUser on itself, and hands each session back as Pyrogram's and as
+     Telethon's string and file.
+  3. Both libraries load every string and file oxigram wrote and must be signed in as
+     the same account on the same DC (get_me, users.getFullUser).
 Each step prints "step N: ... ok"; the first failure prints what failed and exits 1.
 """
 import argparse
 import asyncio
+import contextlib
 import logging
 import os
 import subprocess
@@ -115,9 +117,12 @@ async def telethon_sign_in(label, account, dcs, workdir):
         await client.disconnect()
 
 
-async def telethon_load(string, expected, dc_id):
-    session = StringSession(string)
-    check(session.dc_id == dc_id, f'the string names DC {session.dc_id}, expected {dc_id}')
+async def telethon_load(session, expected, dc_id, dcs):
+    """Runs Telethon on a session oxigram wrote: it must name the test DC's address."""
+    check(session.dc_id == dc_id, f'the session names DC {session.dc_id}, expected {dc_id}')
+    address = (session.server_address, session.port)
+    # Checked before connecting: Telethon dials whatever address it is given.
+    check(address == dcs[dc_id], f'the session names {address} for DC {dc_id}, not {dcs[dc_id]}')
     client = telethon_client(session)
     try:
         await client.connect()
@@ -164,6 +169,11 @@ async def pyrogram_sign_in(label, account, dcs, workdir):
     client = pyrogram_client(label, dcs, workdir=workdir)
     try:
         check(not await client.connect(), 'a new session is already signed in')
+        # A new session holds Telegram's address for DC 2: keep the test DC's in the file
+        # instead (a DC the account moves to is stored as help.getConfig lists it).
+        host, port = dcs[await client.storage.dc_id()]
+        await client.storage.server_address(host)
+        await client.storage.port(port)
         if 'token' in account:
             await client.sign_in_bot(account['token'])
         else:
@@ -178,12 +188,15 @@ async def pyrogram_sign_in(label, account, dcs, workdir):
             await client.disconnect()
 
 
-async def pyrogram_load(string, expected, dc_id, dcs):
-    client = pyrogram_client('loaded', dcs, session_string=string, in_memory=True)
+async def pyrogram_load(client, expected, dc_id, dcs, file=False):
+    """Runs Pyrogram on a session oxigram wrote (a file must name the test DC's address)."""
     try:
         check(await client.connect(), 'the session is not signed in')
         home = await client.storage.dc_id()
-        check(home == dc_id, f'the string names DC {home}, expected {dc_id}')
+        check(home == dc_id, f'the session names DC {home}, expected {dc_id}')
+        if file:
+            address = (await client.storage.server_address(), await client.storage.port())
+            check(address == dcs[dc_id], f'the file names {address} for DC {dc_id}, not {dcs[dc_id]}')
         await pyrogram_check_self(client, expected)
     finally:
         if client.is_connected:
@@ -216,7 +229,7 @@ async def sign_in_all(dcs, workdir, n):
 
 
 def run_rust(binary, pem, dcs, workdir, n):
-    name = 'oxigram takes over every string without signing in; getFullUser; exports'
+    name = 'oxigram takes over every string and file without signing in; getFullUser; exports'
     print(f'step {n}: {name} ...', flush=True)
     pem_path = os.path.join(workdir, 'server.pem')
     with open(pem_path, 'w') as f:
@@ -241,14 +254,29 @@ async def load_all(ids, dcs, workdir, n):
         for fmt in ('telethon', 'pyrogram'):
             with open(os.path.join(workdir, f'{label}.{fmt}')) as f:
                 string = f.read().strip()
+            path = os.path.join(workdir, f'{label}-as-{fmt}.session')
 
-            async def load(fmt=fmt, string=string, user_id=user_id, dc_id=dc_id):
+            async def load_string(fmt=fmt, string=string, user_id=user_id, dc_id=dc_id):
                 if fmt == 'telethon':
-                    await telethon_load(string, user_id, dc_id)
+                    await telethon_load(StringSession(string), user_id, dc_id, dcs)
                 else:
-                    await pyrogram_load(string, user_id, dc_id, dcs)
-            await step(n, f"{fmt} loads oxigram's {fmt} string of {label}; get_me, getFullUser", load)
-            n += 1
+                    client = pyrogram_client('loaded', dcs, session_string=string, in_memory=True)
+                    await pyrogram_load(client, user_id, dc_id, dcs)
+
+            async def load_file(fmt=fmt, path=path, user_id=user_id, dc_id=dc_id):
+                check(os.path.exists(path), f'oxigram wrote no {path}')
+                if fmt == 'telethon':
+                    await telethon_load(SQLiteSession(path), user_id, dc_id, dcs)
+                else:
+                    name = os.path.basename(path)[:-len('.session')]
+                    client = pyrogram_client(name, dcs, workdir=workdir)
+                    await pyrogram_load(client, user_id, dc_id, dcs, file=True)
+
+            await step(n, f"{fmt} loads oxigram's {fmt} string of {label}; get_me, getFullUser",
+                       load_string)
+            await step(n + 1, f"{fmt} opens oxigram's {fmt} file of {label}; get_me, getFullUser",
+                       load_file)
+            n += 2
     return n
 
 
@@ -263,18 +291,31 @@ def trust_key(pem, fingerprint):
     pyrogram_rsa.server_public_keys[signed] = pyrogram_rsa.PublicKey(key.n, key.e)
 
 
+@contextlib.contextmanager
+def workspace(keep):
+    if keep is None:
+        with tempfile.TemporaryDirectory(prefix='oxigram-sessions-') as workdir:
+            yield workdir
+    else:
+        os.makedirs(keep, exist_ok=True)
+        check(not os.listdir(keep), f'{keep} is not empty')
+        yield keep
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument('testdc', help='path to oxigram-testdc')
     ap.add_argument('rust', help='path to the session_interop example')
     ap.add_argument('--debug', action='store_true', help="show the libraries' debug logs")
+    ap.add_argument('--keep', metavar='DIR',
+                    help='work in DIR (new or empty) and keep the sessions there')
     args = ap.parse_args()
     logging.basicConfig(level=logging.DEBUG if args.debug else logging.WARNING,
                         format='%(levelname)s %(name)s: %(message)s')
 
     proc = None
     try:
-        with tempfile.TemporaryDirectory(prefix='oxigram-sessions-') as workdir:
+        with workspace(args.keep) as workdir:
             print('step 1: start the test DC ...', flush=True)
             proc, banner = start_server(args.testdc, server_args())
             dcs, pem, fingerprint = parse_banner(banner)
