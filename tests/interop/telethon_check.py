@@ -74,10 +74,10 @@ def check(cond, what):
 
 # --- the server -------------------------------------------------------------
 
-def start_server(binary):
-    """Start the test DC and parse its banner: ({dc_id: (host, port)}, pem, fingerprint)."""
+def start_server(binary, args=('--bot', BOT_TOKEN, '--user', USER_PHONE)):
+    """Start the test DC with `args` (its accounts); return it and its banner lines."""
     proc = subprocess.Popen(
-        [binary, '--seed', '1', '--bot', BOT_TOKEN, '--user', USER_PHONE],
+        [binary, '--seed', '1', *args],
         stdout=subprocess.PIPE, stdin=subprocess.DEVNULL, text=True)
     lines = queue.Queue()
 
