@@ -242,14 +242,16 @@ async fn take_over_file(args: &Args, input: &Input, theirs: &Path) -> Result<Str
     // The file is ours again once the client is gone.
     drop(client);
 
-    let (mut session, peers, _) =
+    let (session, peers, _) =
         files::read(&ours).map_err(|e| format!("reading {}: {e}", ours.display()))?;
-    if session.is_bot.is_none() {
-        // Workaround, until the client learns the bot flag of a session that names its
-        // user but not that (Telethon's files): Pyrogram reads a file without it as no
-        // session at all, and starts over with a new key.
-        println!("  note: {label}: the client kept no bot flag; taken from users.getFullUser");
-        session.is_bot = Some(is_bot);
+    // The client asked who the session belongs to: the file now says (Pyrogram reads a
+    // file without the bot flag as no session at all).
+    if session.is_bot != Some(is_bot) {
+        return Err(format!(
+            "{label}: the kept session says bot {:?}, not {is_bot}",
+            session.is_bot
+        )
+        .into());
     }
     for (format, name) in [
         (SessionFileFormat::PYROGRAM, "pyrogram"),

@@ -406,7 +406,10 @@ impl Client {
                 .get(&home)
                 .is_some_and(|d| d.auth_key.is_some());
             let session = &state.session;
-            (has_key, session.user_id.is_some() && session.is_bot.is_some())
+            (
+                has_key,
+                session.user_id.is_some() && session.is_bot.is_some(),
+            )
         };
         if known || !has_key {
             return Ok(());
