@@ -331,7 +331,7 @@ impl<'r> Walker<'r> {
         let mut unpacked = Vec::new();
         // One byte past the budget tells "exactly at the limit" from "over it".
         let read = GzDecoder::new(packed)
-            .take(budget as u64 + 1)
+            .take((budget as u64).saturating_add(1))
             .read_to_end(&mut unpacked);
         if let Err(e) = read {
             return Err(self.error(
