@@ -7,6 +7,7 @@ cd "$(dirname "$0")"
 cargo bench --bench tl_codec -- "$@"
 cargo bench --bench crypto -- "$@"
 cargo bench --bench session -- "$@"
+cargo bench --bench client -- "$@"
 speed=$(mktemp)
 trap 'rm -f "$speed"' EXIT
 for cipher in aes-256-cbc aes-256-ctr; do

@@ -27,13 +27,16 @@ pub use oxigram_runtime::{
 };
 pub use oxigram_tl as tl;
 
+pub mod client;
 mod error;
 pub mod errors;
 pub mod peers;
 pub mod storage;
 
+pub use client::{Client, ClientBuilder};
 pub use error::{Error, Result};
 pub use errors::RpcError;
+pub use oxigram_runtime::{BoxFuture, Bytes};
 
 /// The tokio runtime (feature `tokio`, the default).
 #[cfg(feature = "tokio")]
@@ -53,10 +56,21 @@ pub mod smol {
     pub use oxigram_smol::{Smol, connect};
 }
 
-/// Blocking sockets, without an async runtime (feature `blocking`).
+/// Blocking sockets, without an async runtime (feature `blocking`): the same [`Client`]
+/// built with [`ClientBuilder::blocking`], each request `.wait()`ed.
 #[cfg(feature = "blocking")]
 pub mod blocking {
     pub use oxigram_blocking::BlockingConnection;
+
+    /// Blocks the thread on anything awaitable: `client.get_me().wait()?`.
+    pub trait Wait: std::future::IntoFuture + Sized {
+        /// Runs the future to its end on this thread.
+        fn wait(self) -> Self::Output {
+            futures_executor::block_on(self.into_future())
+        }
+    }
+
+    impl<F: std::future::IntoFuture> Wait for F {}
 }
 
 // The README's Rust examples compile and run as doctests.

@@ -1,5 +1,35 @@
 //! The peer cache and `resolve_peer`: every user, chat and channel seen, found again by
 //! id, username, link or phone number.
+//!
+//! - [`CarriesPeers`]: the users and chats an answer or update carries.
+//! - [`user_record`], [`chat_record`]: what one of them becomes in the cache (a
+//!   [`PeerRecord`](crate::storage::PeerRecord) with a Bot-API-style id, see [`BareId`]).
+//! - [`PeerCache`]: a bounded in-memory front over the [`Storage`](crate::storage::Storage)
+//!   that keeps them, learning from every answer ([`PeerCache::remember`]).
+//! - [`PeerRef`]: a peer as a user names it (`"me"`, `-1001234567890`, `"@durov"`,
+//!   `"t.me/durov"`, `"+1 555 0109"`).
+//! - [`resolve_peer`]: a [`PeerRef`] to an `InputPeer`, from the cache or else the
+//!   server, through the [`PeerRpc`] the client implements.
+//!
+//! Records convert to the input constructors requests take:
+//! `enums::InputPeer::try_from(&record)`, and likewise `InputUser` and `InputChannel`.
+
+mod cache;
+mod carries;
+#[cfg(test)]
+mod fixtures;
+mod input;
+mod name;
+mod record;
+mod resolve;
+
+pub use cache::{Clock, DEFAULT_CAPACITY, DEFAULT_USERNAME_TTL, PeerCache, PeerCacheConfig};
+pub use carries::{CarriesPeers, Peers};
+pub use name::PeerRef;
+pub use record::{BareId, CHANNEL_ID_OFFSET, chat_record, peer_id, user_record};
+pub use resolve::{PeerRpc, resolve_peer};
+
+use crate::storage::PeerKind;
 
 /// Why a peer could not be named or found.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -16,5 +46,16 @@ pub enum PeerError {
         peer: String,
         /// What is missing (the access hash, a username to look up, …).
         missing: String,
+    },
+    /// A record is not of the kind asked for (an `InputUser` for a channel, say), or its
+    /// id and kind disagree.
+    #[error("peer {id} is a {kind:?}, not {wanted}")]
+    WrongKind {
+        /// The record's Bot-API-style id.
+        id: i64,
+        /// Its kind.
+        kind: PeerKind,
+        /// What was asked for.
+        wanted: &'static str,
     },
 }

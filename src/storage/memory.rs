@@ -208,8 +208,12 @@ mod tests {
     #[test]
     fn a_min_record_keeps_the_known_hash_and_names_move() {
         let storage = MemoryStorage::new();
-        storage.save(Change::Peers(vec![user(5, 77, "old")])).unwrap();
-        storage.save(Change::Peers(vec![user(5, 0, "new")])).unwrap();
+        storage
+            .save(Change::Peers(vec![user(5, 77, "old")]))
+            .unwrap();
+        storage
+            .save(Change::Peers(vec![user(5, 0, "new")]))
+            .unwrap();
         let got = storage.peer_by_id(5).unwrap().unwrap();
         assert_eq!(got.access_hash, 77);
         assert_eq!(storage.peer_by_username("NEW").unwrap().unwrap().id, 5);

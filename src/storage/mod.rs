@@ -1,5 +1,12 @@
 //! What a client keeps between runs, and how it moves between libraries.
 //!
+//! A client keeps its [`Session`] (keys, account, update state) and the peers it has seen
+//! in a [`Storage`]: [`SqliteStorage`], a session file (`<workdir>/<name>.session`, see
+//! [`sqlite`] for its schema, its lock and how writes are batched), or [`MemoryStorage`].
+//! [`files`] reads and writes Pyrogram's and Telethon's session files, and
+//! [`Session::from_data`] / [`Session::to_data`] move a session to and from the strings
+//! below.
+//!
 //! [`SessionData`] is what a session string carries: the DC, its address and whether it is
 //! a test DC, the authorization key, and who the key belongs to. [`encode`] writes it as a
 //! string in one of three [`SessionFormat`]s and [`decode`] reads any of them back,
@@ -84,15 +91,19 @@
 //! In every format an all-zero key is refused: Telethon reads it as "no key", and no
 //! server knows it.
 
+mod convert;
 mod data;
+pub mod files;
 mod memory;
+pub mod sqlite;
 mod store;
 mod strings;
 
 pub use data::SessionData;
+pub(crate) use memory::apply;
 pub use memory::{MEMORY_PEERS, MemoryStorage};
+pub use sqlite::{QUEUE_LIMIT, SAVE_WAIT, SESSION_EXTENSION, SqliteStorage};
 pub use store::{
-    Change, DcAddress, DcSession, PeerKind, PeerRecord, Session, Storage, StorageError,
-    UpdateState,
+    Change, DcAddress, DcSession, PeerKind, PeerRecord, Session, Storage, StorageError, UpdateState,
 };
 pub use strings::{SessionField, SessionFormat, SessionStringError, decode, decode_as, encode};

@@ -173,4 +173,24 @@ pub enum StorageError {
     /// The background writer stopped; the reason was reported when it did.
     #[error("the session writer stopped: {0}")]
     WriterStopped(String),
+    /// The session file was written by a newer version of this library: its schema is
+    /// newer than any this version knows, and reading it could lose data.
+    #[error("the session's schema is version {found}; this library knows up to {known}")]
+    NewerSchema {
+        /// The file's schema version.
+        found: i64,
+        /// The newest version this library knows.
+        known: i64,
+    },
+    /// The file is not a session file of a known format (ours, Pyrogram's, Telethon's).
+    #[error("not a session file of a known format: {0}")]
+    UnknownFormat(String),
+    /// The write queue stayed full while [`Storage::save`] waited for the writer; the
+    /// change was not queued.
+    #[error("the session write queue stayed full for {0:?}")]
+    QueueFull(std::time::Duration),
+    /// The session cannot be written in the requested format (a field the format needs
+    /// is missing, say).
+    #[error("cannot write the session: {0}")]
+    Unwritable(String),
 }

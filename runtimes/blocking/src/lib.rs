@@ -192,18 +192,35 @@ impl BlockingConnection {
             .next_event_blocking(Some(Instant::now() + timeout))
     }
 
+    /// Blocks until the next update; `None` once the connection ended and every update
+    /// was read.
+    pub fn wait_update(&self) -> Option<Update> {
+        self.outputs.next_update_blocking(None)
+    }
+
+    /// Blocks until the next client event; `None` once the connection ended and every
+    /// event was read.
+    pub fn wait_event(&self) -> Option<ClientEvent> {
+        self.outputs.next_event_blocking(None)
+    }
+
+    /// Ends the connection without waiting for the driver thread: requests still waiting
+    /// end with `Closed`, and the thread stops on its own (dropping the last handle joins
+    /// it).
+    pub fn shutdown(&self) {
+        let mut state = lock(&self.state);
+        state.closed = true;
+        state.core.close();
+        if let Some(socket) = state.socket.take()
+            && let Err(e) = socket.shutdown(std::net::Shutdown::Both)
+        {
+            tracing::trace!(%e, "shutting the socket down");
+        }
+    }
+
     /// Closes the connection: requests still waiting end with `Closed`.
     pub fn close(&mut self) {
-        {
-            let mut state = lock(&self.state);
-            state.closed = true;
-            state.core.close();
-            if let Some(socket) = state.socket.take()
-                && let Err(e) = socket.shutdown(std::net::Shutdown::Both)
-            {
-                tracing::trace!(%e, "shutting the socket down");
-            }
-        }
+        self.shutdown();
         if let Some(driver) = self.driver.take()
             && driver.join().is_err()
         {

@@ -42,6 +42,9 @@ pub struct ClientConfig {
     pub api_id: i32,
     /// Device model, system and app versions sent in `initConnection`.
     pub device: (String, String, String),
+    /// Language codes sent in `initConnection`: the user's language, the system's, and
+    /// the language pack (empty for none).
+    pub languages: Languages,
     /// A keep-alive ping goes out after this long without one.
     pub ping_interval: Duration,
     /// When to reconnect and when to give up.
@@ -73,10 +76,32 @@ impl ClientConfig {
                 std::env::consts::OS.into(),
                 env!("CARGO_PKG_VERSION").into(),
             ),
+            languages: Languages::default(),
             ping_interval: Duration::from_secs(60),
             reconnect: ReconnectPolicy::default(),
             connect_timeout: Duration::from_secs(10),
             update_queue: 10_000,
+        }
+    }
+}
+
+/// The language codes of `initConnection`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Languages {
+    /// The user's language (`lang_code`), e.g. `en`.
+    pub lang_code: String,
+    /// The system's language (`system_lang_code`).
+    pub system_lang_code: String,
+    /// The language pack (`lang_pack`): empty for none, as every third-party client.
+    pub lang_pack: String,
+}
+
+impl Default for Languages {
+    fn default() -> Self {
+        Languages {
+            lang_code: "en".into(),
+            system_lang_code: "en".into(),
+            lang_pack: String::new(),
         }
     }
 }
@@ -295,9 +320,9 @@ impl<W: Waiter> DriverCore<W> {
                 device_model: device,
                 system_version: system,
                 app_version: app,
-                system_lang_code: "en".into(),
-                lang_pack: String::new(),
-                lang_code: "en".into(),
+                system_lang_code: self.config.languages.system_lang_code.clone(),
+                lang_pack: self.config.languages.lang_pack.clone(),
+                lang_code: self.config.languages.lang_code.clone(),
                 proxy: None,
                 params: None,
                 query: RawObject(body),

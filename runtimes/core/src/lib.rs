@@ -28,7 +28,7 @@ use std::time::Instant;
 
 pub use bytes::Bytes;
 pub use connection::{Connection, InvokeOptions};
-pub use core::{ClientConfig, DriverCore, Update, Waiter};
+pub use core::{ClientConfig, DriverCore, Languages, Update, Waiter};
 pub use error::{ConnectError, InvokeError, LinkError};
 pub use mailbox::COMMAND_QUEUE;
 pub use outputs::{ClientEvent, EVENT_QUEUE, MissedUpdates, Outputs};

@@ -189,6 +189,19 @@ impl TestDc {
         (id, hash)
     }
 
+    /// Gives a channel or supergroup a public username (`contacts.resolveUsername` then
+    /// finds it), as its creator's `channels.updateUsername` would.
+    pub fn set_channel_username(
+        &self,
+        channel: i64,
+        username: &str,
+    ) -> Result<(), world::UsernameError> {
+        self.lock()
+            .api
+            .world
+            .set_channel_username(channel, Some(username))
+    }
+
     /// The messages an account received, oldest first.
     pub fn received(&self, user: i64) -> Vec<StoredMessage> {
         self.lock().api.world.received(user)
@@ -230,8 +243,10 @@ impl TestDc {
         }
     }
 
-    /// Answers the next `times` calls of `method` (its TL name, `messages.sendMessage`)
-    /// with `error` (`FLOOD_WAIT_X`, `AUTH_KEY_DUPLICATED`, …) instead of running them.
+    /// Answers the next `times` calls of `method` (its TL name, `messages.sendMessage`,
+    /// whether the test DC implements it or not) with `error` (`FLOOD_WAIT_X`,
+    /// `FILE_MIGRATE_X`, `NETWORK_MIGRATE_X`, `AUTH_KEY_DUPLICATED`, …) instead of
+    /// running them.
     pub fn inject_error(&self, method: &str, error: oxigram_proto::session::RpcError, times: u32) {
         self.lock().api.inject_error(method, error, times);
     }

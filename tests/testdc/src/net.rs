@@ -112,7 +112,7 @@ impl Shared {
             })
             .collect();
         Shared {
-            api: ApiState::new(world, dcs),
+            api: ApiState::with_seed(world, dcs, config.seed),
             servers,
             wakers: addresses.iter().map(|_| HashMap::new()).collect(),
             faults: Faults::default(),
@@ -183,7 +183,7 @@ impl Shared {
                 let reply = self
                     .api
                     .call(dc, session.auth_key_id, &body, unix.as_secs() as i32);
-                self.push(reply.pushes);
+                self.push(reply.pushes, reply.key_pushes);
                 if self.faults.delay > Duration::ZERO {
                     let due = std::time::Instant::now() + self.faults.delay;
                     self.delayed.push((due, dc, session, msg_id, reply.result));
@@ -201,14 +201,26 @@ impl Shared {
 
     /// Pushes `Updates` to every session signed in as their account, on every DC: the
     /// account's keys come from the sign-in index and their sessions from the server's
-    /// key index, so the work follows the recipient's sessions, not all sessions.
-    fn push(&mut self, pushes: Vec<(i64, Vec<u8>)>) {
+    /// key index, so the work follows the recipient's sessions, not all sessions. Then
+    /// those addressed to one key of one DC go to that key's sessions.
+    fn push(&mut self, pushes: Vec<(i64, Vec<u8>)>, key_pushes: Vec<(usize, u64, Vec<u8>)>) {
         for (user, body) in pushes {
             let body = bytes::Bytes::from(body);
             for (dc, server) in self.servers.iter_mut().enumerate() {
                 for key in self.api.authorizations[dc].keys_of(user) {
                     server.push_to_key(key, &body);
                 }
+            }
+        }
+        for (dc, key, body) in key_pushes {
+            match self.servers.get_mut(dc) {
+                Some(server) => {
+                    if server.push_to_key(key, &bytes::Bytes::from(body)) == 0 {
+                        // As on Telegram: a client that was away asks again.
+                        tracing::debug!(dc, "no session of the key to push to");
+                    }
+                }
+                None => tracing::warn!(dc, "an update for a DC that does not exist"),
             }
         }
     }
@@ -262,7 +274,7 @@ impl Shared {
         let reply = self
             .api
             .send_message(from, to, text, self.now().as_secs() as i32);
-        self.push(reply.pushes);
+        self.push(reply.pushes, reply.key_pushes);
         for waker in self.waiting() {
             waker.notify_one();
         }

@@ -107,6 +107,34 @@ pub struct Group {
     pub date: i32,
     /// For a channel or supergroup: its access hash and whether only admins post.
     pub channel: Option<(i64, bool)>,
+    /// A channel's public username, if any.
+    pub username: Option<String>,
+}
+
+/// Why a username cannot be taken, as Telegram names it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum UsernameError {
+    /// Not 5 to 32 letters, digits and underscores starting with a letter
+    /// (`USERNAME_INVALID`).
+    #[error("USERNAME_INVALID")]
+    Invalid,
+    /// Another account or channel has it (`USERNAME_OCCUPIED`).
+    #[error("USERNAME_OCCUPIED")]
+    Occupied,
+    /// The peer is not a channel or supergroup (`CHANNEL_INVALID`).
+    #[error("CHANNEL_INVALID")]
+    NotAChannel,
+}
+
+/// Whether `username` has Telegram's shape: 5 to 32 characters, ASCII letters, digits and
+/// underscores, starting with a letter.
+pub fn valid_username(username: &str) -> bool {
+    (5..=32).contains(&username.len())
+        && username.starts_with(|c: char| c.is_ascii_alphabetic())
+        && username
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'_')
 }
 
 /// A message to post.
@@ -344,6 +372,42 @@ impl World {
         })
     }
 
+    /// A channel or supergroup by its username (case-insensitive, without `@`).
+    pub fn channel_by_username(&self, username: &str) -> Option<&Group> {
+        let username = username.trim_start_matches('@');
+        self.groups.values().find(|g| {
+            g.username
+                .as_deref()
+                .is_some_and(|u| u.eq_ignore_ascii_case(username))
+        })
+    }
+
+    /// Gives channel `id` the public `username`, or takes its username away (`None`).
+    /// Usernames are unique over accounts and channels.
+    pub fn set_channel_username(
+        &mut self,
+        id: i64,
+        username: Option<&str>,
+    ) -> Result<(), UsernameError> {
+        let username = username.map(|u| u.trim_start_matches('@'));
+        if let Some(u) = username {
+            if !valid_username(u) {
+                return Err(UsernameError::Invalid);
+            }
+            let taken_by_channel = self.channel_by_username(u).is_some_and(|g| g.id != id);
+            if taken_by_channel || self.by_username(u).is_some() {
+                return Err(UsernameError::Occupied);
+            }
+        }
+        let group = self
+            .groups
+            .get_mut(&id)
+            .filter(|g| g.channel.is_some())
+            .ok_or(UsernameError::NotAChannel)?;
+        group.username = username.map(str::to_owned);
+        Ok(())
+    }
+
     /// Stores a private message from `from` to `to` in both boxes. Returns the sender's
     /// copy and the recipient's copy.
     pub fn send(
@@ -527,6 +591,7 @@ impl World {
                 members: all,
                 date,
                 channel,
+                username: None,
             },
         );
         if channel.is_some() {
@@ -904,7 +969,7 @@ pub fn chat(g: &Group, viewer: i64) -> enums::Chat {
         })),
         Some((access_hash, broadcast)) => enums::Chat::Channel(Box::new(types::Channel {
             creator: g.creator == viewer,
-            left: false,
+            left: !g.members.contains(&viewer),
             broadcast,
             verified: false,
             megagroup: !broadcast,
@@ -933,7 +998,7 @@ pub fn chat(g: &Group, viewer: i64) -> enums::Chat {
             id: g.id,
             access_hash: Some(access_hash),
             title: g.title.clone(),
-            username: None,
+            username: g.username.clone(),
             photo: enums::ChatPhoto::Empty,
             date: g.date,
             restriction_reason: None,

@@ -8,7 +8,7 @@ use common::Client;
 use oxigram_proto::session::RpcError;
 use oxigram_proto::transport::Kind;
 use oxigram_testdc::{Faults, TestDc, TestDcConfig};
-use oxigram_tl::{enums, functions};
+use oxigram_tl::{enums, functions, types};
 
 async fn setup() -> (TestDc, Client) {
     let dc = TestDc::start(TestDcConfig::default()).await.unwrap();
@@ -103,4 +103,59 @@ async fn delayed_answers_and_a_skewed_clock() {
     assert!(fresh.invoke(&functions::help::GetConfig {}).await.is_ok());
     // The old one is told its clock is off and corrects it.
     assert!(state(&mut client).await.is_ok());
+}
+
+#[tokio::test]
+async fn migrations_are_injected_on_any_method_even_one_not_implemented() {
+    let (dc, mut client) = setup().await;
+    let get_file = functions::upload::GetFile {
+        precise: false,
+        cdn_supported: false,
+        location: enums::InputFileLocation::InputDocumentFileLocation(
+            types::InputDocumentFileLocation {
+                id: 1,
+                access_hash: 2,
+                file_reference: Vec::new().into(),
+                thumb_size: String::new(),
+            },
+        ),
+        offset: 0,
+        limit: 4096,
+    };
+    let stats = functions::stats::GetBroadcastStats {
+        dark: false,
+        channel: enums::InputChannel::Empty,
+    };
+    dc.inject_error("upload.getFile", RpcError::new(303, "FILE_MIGRATE_3"), 1);
+    dc.inject_error("help.getConfig", RpcError::new(303, "NETWORK_MIGRATE_1"), 1);
+    dc.inject_error(
+        "stats.getBroadcastStats",
+        RpcError::new(303, "STATS_MIGRATE_4"),
+        1,
+    );
+    let err = client.invoke(&get_file).await.unwrap_err();
+    assert_eq!(
+        (err.code, err.name.as_str(), err.value),
+        (303, "FILE_MIGRATE", Some(3))
+    );
+    let err = client
+        .invoke(&functions::help::GetConfig {})
+        .await
+        .unwrap_err();
+    assert_eq!(
+        (err.code, err.name.as_str(), err.value),
+        (303, "NETWORK_MIGRATE", Some(1))
+    );
+    let err = client.invoke(&stats).await.unwrap_err();
+    assert_eq!(
+        (err.code, err.name.as_str(), err.value),
+        (303, "STATS_MIGRATE", Some(4))
+    );
+    // Each fired once; then the methods run as usual.
+    assert_ne!(client.invoke(&get_file).await.unwrap_err().code, 303);
+    assert!(client.invoke(&functions::help::GetConfig {}).await.is_ok());
+    assert_eq!(
+        client.invoke(&stats).await.unwrap_err(),
+        RpcError::new(400, "METHOD_NOT_IMPLEMENTED_IN_TEST_DC")
+    );
 }

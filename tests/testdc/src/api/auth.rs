@@ -1,5 +1,5 @@
-//! `auth.*`: signing in with a code, a bot token or a password, signing out, and
-//! moving an authorization to another DC.
+//! `auth.*`: signing in with a code, a bot token, a password or a QR code (see
+//! `qr_login`), signing out, and moving an authorization to another DC.
 
 use oxigram_tl::{Deserialize, Identifiable, enums, functions, types};
 
@@ -61,15 +61,12 @@ impl ApiState {
                     None => return error(400, "PHONE_CODE_EXPIRED"),
                 }
                 match self.world.by_phone(phone).map(|a| a.id) {
-                    Some(user) if self.passwords.contains_key(&user) => {
-                        self.codes.remove(phone);
-                        self.awaiting_password.insert((dc, key), user);
-                        error(401, "SESSION_PASSWORD_NEEDED")
-                    }
                     Some(user) => {
                         self.codes.remove(phone);
-                        self.authorizations[dc].insert(key, user);
-                        ok(self.authorization(user))
+                        match self.complete_sign_in(dc, key, user) {
+                            Ok(authorization) => ok(authorization),
+                            Err(needed) => needed,
+                        }
                     }
                     None => ok(types::auth::AuthorizationSignUpRequired {
                         terms_of_service: None,
@@ -156,8 +153,28 @@ impl ApiState {
                     _ => error(400, "AUTH_BYTES_INVALID"),
                 }
             }
+            functions::auth::ExportLoginToken::CONSTRUCTOR_ID => self.export_login_token(req),
+            functions::auth::AcceptLoginToken::CONSTRUCTOR_ID => self.accept_login_token(req),
+            functions::auth::ImportLoginToken::CONSTRUCTOR_ID => self.import_login_token(req),
             _ => super::not_implemented(req.id),
         }
+    }
+
+    /// Signs `key` in as `user`, who proved to own the account (a code, a QR login),
+    /// unless the account has a password: then the key must prove that too, and gets
+    /// `401 SESSION_PASSWORD_NEEDED` (then `account.getPassword`, `auth.checkPassword`).
+    pub(super) fn complete_sign_in(
+        &mut self,
+        dc: usize,
+        key: u64,
+        user: i64,
+    ) -> Result<types::auth::Authorization, Reply> {
+        if self.passwords.contains_key(&user) {
+            self.awaiting_password.insert((dc, key), user);
+            return Err(error(401, "SESSION_PASSWORD_NEEDED"));
+        }
+        self.authorizations[dc].insert(key, user);
+        Ok(self.authorization(user))
     }
 
     pub(super) fn authorization(&self, user: i64) -> types::auth::Authorization {

@@ -1,5 +1,5 @@
 //! [`Bounded`]: a map that forgets its oldest entries beyond a capacity, for what clients
-//! can make the test DC remember (login codes, exported authorizations).
+//! can make the test DC remember (login codes, exported authorizations, login tokens).
 
 use std::borrow::Borrow;
 use std::collections::{HashMap, VecDeque};
@@ -48,6 +48,15 @@ impl<K: Hash + Eq + Clone, V> Bounded<K, V> {
         Q: Hash + Eq + ?Sized,
     {
         self.map.get(key)
+    }
+
+    /// The value of `key`, to change in place (its age stays that of its insertion).
+    pub(crate) fn get_mut<Q>(&mut self, key: &Q) -> Option<&mut V>
+    where
+        K: Borrow<Q>,
+        Q: Hash + Eq + ?Sized,
+    {
+        self.map.get_mut(key)
     }
 
     /// Removes and returns the value of `key`.

@@ -1,9 +1,10 @@
-//! `channels.*`: channels and supergroups.
+//! `channels.*`: channels and supergroups: creating, joining, inviting, looking them up,
+//! and their public usernames.
 
-use oxigram_tl::{Deserialize, Identifiable, functions};
+use oxigram_tl::{Deserialize, Identifiable, functions, types};
 
 use super::{ApiState, Reply, Request, decode, error, me, ok};
-use crate::world::PeerRef;
+use crate::world::{self, PeerRef};
 
 impl ApiState {
     /// Answers a `channels.*` method.
@@ -44,6 +45,47 @@ impl ApiState {
                 };
                 self.world.add_members(id, &[me]);
                 ok(self.chat_only(me, PeerRef::Channel(id), now))
+            }
+            functions::channels::GetChannels::CONSTRUCTOR_ID => {
+                let me = me!(self, req);
+                let r = decode!(req, functions::channels::GetChannels);
+                let mut ids = Vec::with_capacity(r.id.len());
+                for input in &r.id {
+                    let Some(id) = self.input_channel(input) else {
+                        return error(400, "CHANNEL_INVALID");
+                    };
+                    ids.push(id);
+                }
+                // Repeated ids are answered once: the answer stays as small as the world.
+                let mut seen = std::collections::HashSet::new();
+                ids.retain(|id| seen.insert(*id));
+                let chats = ids
+                    .iter()
+                    .filter_map(|&id| self.world.group(id))
+                    .map(|g| world::chat(g, me))
+                    .collect();
+                ok(types::messages::Chats { chats })
+            }
+            functions::channels::UpdateUsername::CONSTRUCTOR_ID => {
+                let me = me!(self, req);
+                let r = decode!(req, functions::channels::UpdateUsername);
+                let Some(id) = self.input_channel(&r.channel) else {
+                    return error(400, "CHANNEL_INVALID");
+                };
+                let Some(g) = self.world.group(id) else {
+                    return error(400, "CHANNEL_INVALID");
+                };
+                if g.creator != me {
+                    return error(403, "CHAT_ADMIN_REQUIRED");
+                }
+                let username = Some(r.username.trim_start_matches('@')).filter(|u| !u.is_empty());
+                if g.username.as_deref() == username {
+                    return error(400, "USERNAME_NOT_MODIFIED");
+                }
+                match self.world.set_channel_username(id, username) {
+                    Ok(()) => ok(true),
+                    Err(e) => error(400, &e.to_string()),
+                }
             }
             _ => super::not_implemented(req.id),
         }

@@ -30,21 +30,27 @@ impl ApiState {
             expires: now + 3600,
             test_mode: true,
             this_dc: self.dcs[dc].id,
+            // Every DC twice: its address, then the same address as a `media_only` option,
+            // so that clients find a media DC as they would on Telegram (which lists
+            // separate servers for files). The plain option comes first for clients that
+            // take the first option of a DC.
             dc_options: self
                 .dcs
                 .iter()
-                .map(|d| {
-                    enums::DcOption::DcOption(types::DcOption {
-                        ipv6: false,
-                        media_only: false,
-                        tcpo_only: false,
-                        cdn: false,
-                        r#static: false,
-                        this_port_only: false,
-                        id: d.id,
-                        ip_address: d.ip.clone(),
-                        port: i32::from(d.port),
-                        secret: None,
+                .flat_map(|d| {
+                    [false, true].map(|media_only| {
+                        enums::DcOption::DcOption(types::DcOption {
+                            ipv6: false,
+                            media_only,
+                            tcpo_only: false,
+                            cdn: false,
+                            r#static: false,
+                            this_port_only: false,
+                            id: d.id,
+                            ip_address: d.ip.clone(),
+                            port: i32::from(d.port),
+                            secret: None,
+                        })
                     })
                 })
                 .collect(),

@@ -1,5 +1,5 @@
 //! `messages.*`: sending, reading, editing, deleting and forwarding messages, and
-//! basic groups.
+//! basic groups (creating them, looking them up by id).
 
 use oxigram_tl::{Deserialize, Identifiable, Serialize, enums, functions, types};
 
@@ -7,7 +7,7 @@ use super::profiles::notify_settings;
 use super::unique;
 use super::upload::file_error;
 use super::{ApiState, Reply, Request, decode, error, me, ok};
-use crate::world::{FileMeta, Post};
+use crate::world::{self, FileMeta, Post};
 
 impl ApiState {
     /// Answers a `messages.*` method.
@@ -159,6 +159,7 @@ impl ApiState {
                 Reply {
                     result: Ok(answer.expect("the editor's copy changed")),
                     pushes,
+                    key_pushes: Vec::new(),
                 }
             }
             functions::messages::DeleteMessages::CONSTRUCTOR_ID => {
@@ -195,6 +196,7 @@ impl ApiState {
                 Reply {
                     result: Ok(affected.to_bytes()),
                     pushes,
+                    key_pushes: Vec::new(),
                 }
             }
             functions::messages::ForwardMessages::CONSTRUCTOR_ID => {
@@ -242,6 +244,7 @@ impl ApiState {
                             return Reply {
                                 result: Err(e),
                                 pushes,
+                                key_pushes: Vec::new(),
                             };
                         }
                     };
@@ -264,7 +267,32 @@ impl ApiState {
                     }
                     .to_bytes()),
                     pushes,
+                    key_pushes: Vec::new(),
                 }
+            }
+            functions::messages::GetChats::CONSTRUCTOR_ID => {
+                let me = me!(self, req);
+                let mut r = decode!(req, functions::messages::GetChats);
+                // Repeated ids are answered once: the answer stays as small as the world.
+                let mut seen = std::collections::HashSet::new();
+                r.id.retain(|id| seen.insert(*id));
+                let mut chats = Vec::with_capacity(r.id.len());
+                for id in r.id {
+                    let Some(g) = self.world.group(id).filter(|g| g.channel.is_none()) else {
+                        return error(400, "CHAT_ID_INVALID");
+                    };
+                    // A group the caller is not in reads as `chatForbidden`, as one it
+                    // left or was removed from does on Telegram: the title, no more.
+                    chats.push(if g.members.contains(&me) {
+                        world::chat(g, me)
+                    } else {
+                        enums::Chat::Forbidden(types::ChatForbidden {
+                            id: g.id,
+                            title: g.title.clone(),
+                        })
+                    });
+                }
+                ok(types::messages::Chats { chats })
             }
             functions::messages::CreateChat::CONSTRUCTOR_ID => {
                 let me = me!(self, req);

@@ -20,6 +20,7 @@ mod messages;
 mod peers;
 mod posting;
 mod profiles;
+mod qr_login;
 mod updates;
 mod upload;
 mod users;
@@ -30,12 +31,15 @@ use bytes::Bytes;
 
 use oxigram_proto::crypto::dh::TELEGRAM_PRIME;
 use oxigram_proto::crypto::srp::SrpVerifier;
+use oxigram_proto::random::{RandomSource, SeededRandom};
 use oxigram_proto::session::RpcError;
 use oxigram_tl::RawObject;
 use oxigram_tl::{Deserialize, Identifiable, Serialize, functions};
 
 pub use self::authorizations::Authorizations;
 use self::bounded::Bounded;
+use self::qr_login::LoginTokens;
+pub use self::qr_login::{LOGIN_TOKEN_TTL, MAX_EXCEPT_IDS, MAX_LOGIN_TOKENS};
 use crate::world::World;
 
 /// What a DC is known by.
@@ -71,6 +75,10 @@ pub struct ApiState {
     awaiting_password: HashMap<(usize, u64), i64>,
     /// The SRP challenge handed out per key: (dc, key) → (srp_id, secret b).
     challenges: HashMap<(usize, u64), (i64, [u8; 256])>,
+    /// QR login tokens handed out and what became of them.
+    login_tokens: LoginTokens,
+    /// Randomness for what clients must not guess (login tokens), from the seed.
+    random: SeededRandom,
 }
 
 /// An answer and the updates it causes.
@@ -80,12 +88,17 @@ pub struct Reply {
     pub result: Result<Vec<u8>, RpcError>,
     /// `Updates` objects to push to every session of an account.
     pub pushes: Vec<(i64, Vec<u8>)>,
+    /// `Updates` objects to push to every session of one auth key on one DC (an index
+    /// into [`ApiState::dcs`]), signed in or not: how QR login tells the exporting
+    /// session that its token was accepted.
+    pub key_pushes: Vec<(usize, u64, Vec<u8>)>,
 }
 
 fn error(code: i32, message: &str) -> Reply {
     Reply {
         result: Err(RpcError::new(code, message)),
         pushes: Vec::new(),
+        key_pushes: Vec::new(),
     }
 }
 
@@ -161,6 +174,7 @@ fn ok(body: impl Serialize) -> Reply {
     Reply {
         result: Ok(body.to_bytes()),
         pushes: Vec::new(),
+        key_pushes: Vec::new(),
     }
 }
 
@@ -178,8 +192,13 @@ pub fn test_number_dc(phone: &str) -> Option<i32> {
 }
 
 impl ApiState {
-    /// A state for `dcs`, with `world`.
+    /// A state for `dcs`, with `world`, handing out random tokens from seed 0.
     pub fn new(world: World, dcs: Vec<DcInfo>) -> Self {
+        Self::with_seed(world, dcs, 0)
+    }
+
+    /// A state for `dcs`, with `world`; `seed` decides the random tokens it hands out.
+    pub fn with_seed(world: World, dcs: Vec<DcInfo>, seed: u64) -> Self {
         let authorizations = dcs.iter().map(|_| Authorizations::default()).collect();
         ApiState {
             world,
@@ -192,6 +211,8 @@ impl ApiState {
             passwords: HashMap::new(),
             awaiting_password: HashMap::new(),
             challenges: HashMap::new(),
+            login_tokens: LoginTokens::new(MAX_LOGIN_TOKENS),
+            random: SeededRandom::new(crate::seed_bytes(seed, 1)),
         }
     }
 
@@ -214,6 +235,13 @@ impl ApiState {
         let mut x = self.counter.wrapping_mul(0x9e37_79b9_7f4a_7c15);
         x ^= x >> 31;
         x
+    }
+
+    /// `N` bytes from the seeded generator.
+    fn random_bytes<const N: usize>(&mut self) -> [u8; N] {
+        let mut bytes = [0; N];
+        self.random.fill(&mut bytes);
+        bytes
     }
 
     fn signed_in(&self, dc: usize, key: u64) -> Option<i64> {
@@ -240,6 +268,7 @@ impl ApiState {
                 return Reply {
                     result: Err(injected.clone()),
                     pushes: Vec::new(),
+                    key_pushes: Vec::new(),
                 };
             }
             let req = Request {
@@ -305,7 +334,7 @@ mod tests {
                 port: 10000 + id as u16,
             })
             .collect();
-        ApiState::new(world, dcs)
+        ApiState::with_seed(world, dcs, 3)
     }
 
     fn call(s: &mut ApiState, dc: usize, key: u64, request: impl Serialize) -> Reply {
@@ -465,6 +494,50 @@ mod tests {
                 "{depth}"
             );
         }
+    }
+
+    fn export_login_token() -> functions::auth::ExportLoginToken {
+        functions::auth::ExportLoginToken {
+            api_id: 1,
+            api_hash: "x".into(),
+            except_ids: vec![],
+        }
+    }
+
+    #[test]
+    fn login_tokens_last_thirty_seconds_come_from_the_seed_and_reach_their_exporter() {
+        const NOW: i32 = 1_700_000_000;
+        let token = |s: &mut ApiState| {
+            let answer = call(s, 1, 50, export_login_token()).result.unwrap();
+            let enums::auth::LoginToken::LoginToken(t) =
+                enums::auth::LoginToken::from_bytes(&answer).unwrap()
+            else {
+                panic!("not a fresh token");
+            };
+            assert_eq!(t.expires, NOW + 30);
+            t.token
+        };
+        let mut s = state();
+        let first = token(&mut s);
+        assert_eq!(token(&mut state()), first, "the same seed, the same token");
+        let mut other = ApiState::with_seed(World::new(3), s.dcs.clone(), 4);
+        assert_ne!(token(&mut other), first, "another seed, another token");
+
+        let user = s.world.by_phone("9996621234").unwrap().id;
+        s.authorizations[1].insert(60, user);
+        let accept = |token: &Bytes| functions::auth::AcceptLoginToken {
+            token: token.clone(),
+        };
+        let late = s.call(1, 60, &accept(&first).to_bytes(), NOW + 31);
+        assert_eq!(late.result, Err(RpcError::new(400, "AUTH_TOKEN_EXPIRED")));
+        let accepted = s.call(1, 60, &accept(&first).to_bytes(), NOW + 30);
+        assert!(accepted.result.is_ok(), "{:?}", accepted.result);
+        assert!(accepted.pushes.is_empty());
+        let update = types::UpdateShort {
+            update: enums::Update::LoginToken,
+            date: NOW + 30,
+        };
+        assert_eq!(accepted.key_pushes, [(1, 50, update.to_bytes())]);
     }
 
     #[test]

@@ -104,6 +104,7 @@ impl ApiState {
         Reply {
             result: Ok(answer),
             pushes,
+            key_pushes: Vec::new(),
         }
     }
 
@@ -135,6 +136,7 @@ impl ApiState {
         Reply {
             result: Ok(answer.to_bytes()),
             pushes,
+            key_pushes: Vec::new(),
         }
     }
 }

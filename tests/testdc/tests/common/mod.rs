@@ -10,7 +10,9 @@ use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 use bytes::{Bytes, BytesMut};
 use oxigram_proto::connection::{Connection, ConnectionConfig, Now};
 use oxigram_proto::crypto::rsa::RsaPublicKey;
+use oxigram_proto::crypto::srp::{SrpServer, prove};
 use oxigram_proto::handshake::AuthKeyOutcome;
+use oxigram_proto::random::SeededRandom;
 use oxigram_proto::session::{Event, RpcError};
 use oxigram_proto::transport::Kind;
 use oxigram_tl::{Deserialize, RemoteCall, Serialize, enums, functions, types};
@@ -231,6 +233,42 @@ impl Client {
             panic!("sign-up required for a bot");
         };
         user_ref(&auth.user).0
+    }
+
+    /// Proves the two-step verification `password` (`account.getPassword`, then
+    /// `auth.checkPassword` with an SRP proof drawn from `random`).
+    pub async fn check_password(
+        &mut self,
+        password: &str,
+        random: &mut SeededRandom,
+    ) -> Result<enums::auth::Authorization, RpcError> {
+        let enums::account::Password::Password(info) =
+            self.invoke(&functions::account::GetPassword {}).await?;
+        let (algo, g_b, srp_id) = info
+            .current_algo_and_srp_b_and_srp_id
+            .expect("the account has a password");
+        let enums::PasswordKdfAlgo::SHA256SHA256PBKDF2HMACSHA512iter100000SHA256ModPow(algo) = algo
+        else {
+            panic!("unknown algorithm");
+        };
+        let server = SrpServer {
+            salt1: &algo.salt1,
+            salt2: &algo.salt2,
+            g: algo.g,
+            p: &algo.p,
+            g_b: &g_b,
+        };
+        let proof = prove(password.as_bytes(), &server, random).unwrap();
+        self.invoke(&functions::auth::CheckPassword {
+            password: enums::InputCheckPasswordSRP::InputCheckPasswordSRP(
+                types::InputCheckPasswordSRP {
+                    srp_id,
+                    a: proof.a.to_vec().into(),
+                    m1: proof.m1.to_vec().into(),
+                },
+            ),
+        })
+        .await
     }
 
     /// Waits for the next update.

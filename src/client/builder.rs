@@ -1,0 +1,415 @@
+//! [`ClientBuilder`]: everything a client can be told before it starts.
+
+use std::collections::HashMap;
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use oxigram_proto::crypto::rsa::RsaPublicKey;
+use oxigram_runtime::{Languages, ReconnectPolicy, Runtime};
+
+use super::middleware::{FloodWait, Middleware, RetryServerErrors, Trace};
+use super::net::{AsyncNet, Net};
+use super::{Client, Inner, Settings, State, keys, session};
+use crate::error::Error;
+use crate::storage::{Change, MemoryStorage, Storage};
+
+/// Builds a [`Client`]; [`Client::builder`] makes one.
+///
+/// ```no_run
+/// # async fn demo() -> oxigram::Result<()> {
+/// let client = oxigram::Client::builder("my_account")
+///     .api_id(12345)
+///     .api_hash("0123456789abcdef0123456789abcdef")
+///     .build()
+///     .await?;
+/// # let _ = client;
+/// # Ok(())
+/// # }
+/// ```
+#[must_use = "a builder does nothing until `build` is awaited"]
+pub struct ClientBuilder {
+    name: String,
+    api_id: Option<i32>,
+    api_hash: String,
+    bot_token: Option<String>,
+    session_string: Option<String>,
+    in_memory: bool,
+    workdir: PathBuf,
+    storage: Option<Arc<dyn Storage>>,
+    test_mode: bool,
+    ipv6: bool,
+    dc: i16,
+    device: (String, String, String),
+    languages: Languages,
+    sleep_threshold: Duration,
+    no_updates: bool,
+    addresses: HashMap<i16, SocketAddr>,
+    keys: Vec<RsaPublicKey>,
+    pem_keys: Vec<String>,
+    reconnect: ReconnectPolicy,
+    request_timeout: Option<Duration>,
+    layers: Vec<Arc<dyn Middleware>>,
+    net: Option<Arc<dyn Net>>,
+}
+
+impl std::fmt::Debug for ClientBuilder {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ClientBuilder")
+            .field("name", &self.name)
+            .field("api_id", &self.api_id)
+            .field("test_mode", &self.test_mode)
+            .field("dc", &self.dc)
+            .finish_non_exhaustive()
+    }
+}
+
+/// Flood waits up to this long are slept through by default (as Pyrogram does).
+pub const SLEEP_THRESHOLD: Duration = Duration::from_secs(10);
+
+impl ClientBuilder {
+    pub(super) fn new(name: String) -> Self {
+        ClientBuilder {
+            name,
+            api_id: None,
+            api_hash: String::new(),
+            bot_token: None,
+            session_string: None,
+            in_memory: false,
+            workdir: PathBuf::from("."),
+            storage: None,
+            test_mode: false,
+            ipv6: false,
+            dc: 2,
+            device: (
+                "oxigram".into(),
+                std::env::consts::OS.into(),
+                env!("CARGO_PKG_VERSION").into(),
+            ),
+            languages: Languages::default(),
+            sleep_threshold: SLEEP_THRESHOLD,
+            no_updates: false,
+            addresses: HashMap::new(),
+            keys: Vec::new(),
+            pem_keys: Vec::new(),
+            reconnect: ReconnectPolicy::default(),
+            request_timeout: None,
+            layers: Vec::new(),
+            net: None,
+        }
+    }
+
+    /// The application's `api_id` (from my.telegram.org).
+    pub fn api_id(mut self, api_id: i32) -> Self {
+        self.api_id = Some(api_id);
+        self
+    }
+
+    /// The application's `api_hash`.
+    pub fn api_hash(mut self, api_hash: impl Into<String>) -> Self {
+        self.api_hash = api_hash.into();
+        self
+    }
+
+    /// Signs in as this bot at build, unless the session already is signed in.
+    pub fn bot_token(mut self, token: impl Into<String>) -> Self {
+        self.bot_token = Some(token.into());
+        self
+    }
+
+    /// Starts from a session string (ours, Pyrogram's or Telethon's; the format is
+    /// recognised) and keeps the session in memory.
+    pub fn session_string(mut self, string: impl Into<String>) -> Self {
+        self.session_string = Some(string.into());
+        self
+    }
+
+    /// Keeps the session in memory only (export it with
+    /// [`Client::export_session_string`] to keep it).
+    pub fn in_memory(mut self) -> Self {
+        self.in_memory = true;
+        self
+    }
+
+    /// The directory of the session file (the current directory by default).
+    pub fn workdir(mut self, dir: impl Into<PathBuf>) -> Self {
+        self.workdir = dir.into();
+        self
+    }
+
+    /// Keeps the session in `storage` (a database of your own, say).
+    pub fn storage(mut self, storage: impl Storage) -> Self {
+        self.storage = Some(Arc::new(storage));
+        self
+    }
+
+    /// Telegram's test DCs rather than production.
+    pub fn test_mode(mut self, test_mode: bool) -> Self {
+        self.test_mode = test_mode;
+        self
+    }
+
+    /// Connects over IPv6.
+    pub fn ipv6(mut self, ipv6: bool) -> Self {
+        self.ipv6 = ipv6;
+        self
+    }
+
+    /// The DC a new session starts on (2 by default); the account's own DC is found
+    /// and followed at sign-in.
+    pub fn dc(mut self, dc: i16) -> Self {
+        self.dc = dc;
+        self
+    }
+
+    /// The device model sent to Telegram (shown in the account's active sessions).
+    pub fn device_model(mut self, model: impl Into<String>) -> Self {
+        self.device.0 = model.into();
+        self
+    }
+
+    /// The system version sent to Telegram.
+    pub fn system_version(mut self, version: impl Into<String>) -> Self {
+        self.device.1 = version.into();
+        self
+    }
+
+    /// The application version sent to Telegram.
+    pub fn app_version(mut self, version: impl Into<String>) -> Self {
+        self.device.2 = version.into();
+        self
+    }
+
+    /// The user's language code (`en` by default).
+    pub fn lang_code(mut self, code: impl Into<String>) -> Self {
+        self.languages.lang_code = code.into();
+        self
+    }
+
+    /// The system's language code (`en` by default).
+    pub fn system_lang_code(mut self, code: impl Into<String>) -> Self {
+        self.languages.system_lang_code = code.into();
+        self
+    }
+
+    /// The language pack (empty by default).
+    pub fn lang_pack(mut self, pack: impl Into<String>) -> Self {
+        self.languages.lang_pack = pack.into();
+        self
+    }
+
+    /// Flood waits up to this long are slept through and the request sent again
+    /// ([`SLEEP_THRESHOLD`] by default); longer ones reach the caller.
+    pub fn sleep_threshold(mut self, threshold: Duration) -> Self {
+        self.sleep_threshold = threshold;
+        self
+    }
+
+    /// Asks the server not to send updates (every request is wrapped in
+    /// `invokeWithoutUpdates`).
+    pub fn no_updates(mut self, no_updates: bool) -> Self {
+        self.no_updates = no_updates;
+        self
+    }
+
+    /// Connects to DC `dc` at `address` rather than where Telegram lists it (for the
+    /// test DC and self-hosted servers).
+    pub fn dc_address(mut self, dc: i16, address: SocketAddr) -> Self {
+        self.addresses.insert(dc, address);
+        self
+    }
+
+    /// Trusts this server key (instead of Telegram's built-in ones, once any is given).
+    pub fn server_key(mut self, key: RsaPublicKey) -> Self {
+        self.keys.push(key);
+        self
+    }
+
+    /// Trusts this server key, given as PEM: PKCS#1 (`BEGIN RSA PUBLIC KEY`) or
+    /// SubjectPublicKeyInfo (`BEGIN PUBLIC KEY`). A key that does not parse fails
+    /// [`build`](ClientBuilder::build).
+    pub fn server_key_pem(mut self, pem: impl Into<String>) -> Self {
+        self.pem_keys.push(pem.into());
+        self
+    }
+
+    /// When to reconnect and when to give up.
+    pub fn reconnect(mut self, policy: ReconnectPolicy) -> Self {
+        self.reconnect = policy;
+        self
+    }
+
+    /// A timeout for every request's answer (none by default: a request waits while
+    /// the connection lives).
+    pub fn request_timeout(mut self, timeout: Duration) -> Self {
+        self.request_timeout = Some(timeout);
+        self
+    }
+
+    /// Adds a layer to the middleware chain; layers run in the order added, after the
+    /// built-in tracing, flood-wait and retry layers, just before the request is sent.
+    pub fn layer(mut self, layer: impl Middleware) -> Self {
+        self.layers.push(Arc::new(layer));
+        self
+    }
+
+    /// Runs on `runtime` (by default the one the crate's features pick: tokio, then
+    /// async-std, then smol, then blocking sockets).
+    pub fn runtime<R: Runtime>(mut self, runtime: R) -> Self {
+        self.net = Some(Arc::new(AsyncNet(runtime)));
+        self
+    }
+
+    /// Runs on blocking sockets: every request blocks the thread that `.wait()`s it.
+    #[cfg(feature = "blocking")]
+    pub fn blocking(mut self) -> Self {
+        self.net = Some(Arc::new(super::net::blocking::BlockingNet));
+        self
+    }
+
+    fn default_net() -> crate::Result<Arc<dyn Net>> {
+        #[cfg(feature = "tokio")]
+        return Ok(Arc::new(AsyncNet(oxigram_tokio::Tokio)));
+        #[cfg(all(not(feature = "tokio"), feature = "async-std"))]
+        return Ok(Arc::new(AsyncNet(oxigram_async_std::AsyncStd)));
+        #[cfg(all(not(feature = "tokio"), not(feature = "async-std"), feature = "smol"))]
+        return Ok(Arc::new(AsyncNet(oxigram_smol::Smol)));
+        #[cfg(all(
+            not(feature = "tokio"),
+            not(feature = "async-std"),
+            not(feature = "smol"),
+            feature = "blocking"
+        ))]
+        return Ok(Arc::new(super::net::blocking::BlockingNet));
+        #[allow(unreachable_code)]
+        Err(Error::Config(
+            "no runtime: enable a feature (tokio, async-std, smol or blocking)".into(),
+        ))
+    }
+
+    fn open_storage(&mut self) -> crate::Result<Arc<dyn Storage>> {
+        if let Some(storage) = self.storage.take() {
+            return Ok(storage);
+        }
+        if let Some(string) = &self.session_string {
+            let session = session::from_string(string)?;
+            return Ok(Arc::new(MemoryStorage::with_session(session)));
+        }
+        if self.in_memory {
+            return Ok(Arc::new(MemoryStorage::new()));
+        }
+        let storage = crate::storage::SqliteStorage::open_in(&self.workdir, &self.name)?;
+        Ok(Arc::new(storage))
+    }
+
+    /// Opens the session, connects to the home DC, and signs the bot in if a token was
+    /// given and the session is not signed in yet.
+    pub async fn build(mut self) -> crate::Result<Client> {
+        let net = match self.net.take() {
+            Some(net) => net,
+            None => Self::default_net()?,
+        };
+        let mut keys = std::mem::take(&mut self.keys);
+        for pem in &self.pem_keys {
+            keys.push(keys::from_pem(pem)?);
+        }
+        if keys.is_empty() {
+            keys = vec![
+                oxigram_proto::crypto::rsa::production_key(),
+                oxigram_proto::crypto::rsa::test_key(),
+            ];
+        }
+        let storage = self.open_storage()?;
+        let session = storage.load()?;
+        let api_id = self.api_id.or(session.api_id).ok_or_else(|| {
+            Error::Config("api_id is not set (get one at my.telegram.org)".into())
+        })?;
+        let new_session = session.home_dc == 0;
+        // A session string says whether it is for test DCs; a new session takes the
+        // builder's word.
+        let test_mode = if new_session {
+            self.test_mode
+        } else {
+            session.test_mode || self.test_mode
+        };
+        let mut chain: Vec<Arc<dyn Middleware>> = vec![
+            Arc::new(Trace),
+            Arc::new(FloodWait),
+            Arc::new(RetryServerErrors),
+        ];
+        chain.append(&mut self.layers);
+        let inner = Arc::new(Inner {
+            settings: Settings {
+                api_id,
+                api_hash: self.api_hash,
+                test_mode,
+                ipv6: self.ipv6,
+                device: self.device,
+                languages: self.languages,
+                sleep_threshold: self.sleep_threshold,
+                no_updates: self.no_updates,
+                addresses: self.addresses,
+                keys,
+                reconnect: self.reconnect,
+                request_timeout: self.request_timeout,
+            },
+            net,
+            storage,
+            state: Mutex::new(State { session }),
+            slots: Mutex::new(HashMap::new()),
+            chain,
+            events: Mutex::new(Default::default()),
+            peers: (),
+        });
+        if new_session {
+            inner.save(Change::Home {
+                dc: self.dc,
+                test_mode,
+            })?;
+        }
+        if inner.state().session.api_id != Some(api_id) {
+            inner.save(Change::ApiId(api_id))?;
+        }
+        let client = Client { inner };
+        let home = client.home_dc();
+        client.inner.link(home, false).await?;
+        if client.inner.state().session.dc_options.is_empty() {
+            client.refresh_dc_options().await?;
+        }
+        client.check_signed_in().await?;
+        if let Some(token) = &self.bot_token
+            && !client.is_authorized()
+        {
+            client.sign_in_bot(token).await?;
+        }
+        Ok(client)
+    }
+}
+
+impl Client {
+    /// A session with a key but no user (a Telethon string, say) may be signed in: ask.
+    async fn check_signed_in(&self) -> crate::Result<()> {
+        let (has_key, known) = {
+            let state = self.inner.state();
+            let home = state.session.home_dc;
+            let has_key = state
+                .session
+                .dcs
+                .get(&home)
+                .is_some_and(|d| d.auth_key.is_some());
+            (has_key, state.session.user_id.is_some())
+        };
+        if known || !has_key {
+            return Ok(());
+        }
+        match self.get_me().await {
+            Ok(me) => {
+                self.signed_in(oxigram_tl::enums::User::User(Box::new(me)))?;
+                Ok(())
+            }
+            Err(e) if e.rpc().is_some_and(|e| e.code == 401) => Ok(()),
+            Err(e) => Err(e),
+        }
+    }
+}

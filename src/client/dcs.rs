@@ -1,0 +1,261 @@
+//! The DC pool: a connection per DC, opened on first use, with its key persisted and the
+//! account's authorization imported once.
+
+use std::sync::{Arc, Weak};
+
+use futures_util::lock::Mutex as AsyncMutex;
+use oxigram_proto::handshake::AuthKeyOutcome;
+use oxigram_runtime::{ClientConfig, ClientEvent};
+use oxigram_tl::{Deserialize, Serialize, enums, functions};
+
+use super::net::Link;
+use super::{Inner, addresses};
+use crate::error::Error;
+use crate::storage::{Change, DcSession};
+
+/// One DC's connection, opened once by whoever needs it first.
+pub(crate) struct Slot {
+    link: AsyncMutex<Option<Arc<dyn Link>>>,
+}
+
+impl Slot {
+    pub(crate) async fn close(&self) {
+        if let Some(link) = self.link.lock().await.take() {
+            link.close().await;
+        }
+    }
+}
+
+impl Inner {
+    fn slot(&self, dc: i16, media: bool) -> Arc<Slot> {
+        let mut slots = self.slots.lock().unwrap_or_else(|e| e.into_inner());
+        slots
+            .entry((dc, media))
+            .or_insert_with(|| {
+                Arc::new(Slot {
+                    link: AsyncMutex::new(None),
+                })
+            })
+            .clone()
+    }
+
+    /// The address of DC `dc`: an override from the builder, then the session's, then
+    /// the server's options, then Telegram's built-in table.
+    pub(crate) fn address(&self, dc: i16, media: bool) -> crate::Result<std::net::SocketAddr> {
+        if let Some(address) = self.settings.addresses.get(&dc) {
+            return Ok(*address);
+        }
+        let state = self.state();
+        let session = &state.session;
+        if let Some(address) = session.dcs.get(&dc).and_then(|d| d.address) {
+            return Ok(address);
+        }
+        let ipv6 = self.settings.ipv6;
+        addresses::from_options(&session.dc_options, dc, ipv6, media)
+            .or_else(|| addresses::builtin(dc, self.settings.test_mode, ipv6))
+            .ok_or_else(|| Error::Config(format!("no address is known for DC {dc}")))
+    }
+
+    fn config(&self, dc: i16, media: bool) -> crate::Result<ClientConfig> {
+        let address = self.address(dc, media)?;
+        let mut config = ClientConfig::new(address, dc, self.settings.api_id);
+        config.test_dc = self.settings.test_mode;
+        config.keys = self.settings.keys.clone();
+        config.device = self.settings.device.clone();
+        config.languages = self.settings.languages.clone();
+        config.reconnect = self.settings.reconnect.clone();
+        let key = self
+            .state()
+            .session
+            .dcs
+            .get(&dc)
+            .and_then(|d| d.auth_key.clone());
+        config.auth = key.map(|auth_key| AuthKeyOutcome {
+            auth_key,
+            // Learned again from the server's first answer.
+            time_offset: 0,
+            first_salt: 0,
+            expires_at: None,
+        });
+        Ok(config)
+    }
+
+    /// The connection to DC `dc`, opened (and authorized there) if needed.
+    pub(crate) async fn link(
+        self: &Arc<Self>,
+        dc: i16,
+        media: bool,
+    ) -> crate::Result<Arc<dyn Link>> {
+        if media {
+            // The DC's key (and authorization) is made on its main connection first,
+            // so that two connections never make two keys for one DC.
+            Box::pin(self.link(dc, false)).await?;
+        }
+        let slot = self.slot(dc, media);
+        let mut guard = slot.link.lock().await;
+        if let Some(link) = guard.as_ref() {
+            return Ok(link.clone());
+        }
+        let config = self.config(dc, media)?;
+        let address = config.address;
+        let had_key = config.auth.is_some();
+        tracing::debug!(dc, %address, media, had_key, "connecting");
+        let link = self.net.connect(config).await?;
+        if !had_key {
+            // `connect` returned after the key exchange, so its event is queued: save
+            // the key before anything is signed in with it.
+            while let Some(event) = link.next_event().await {
+                let created = matches!(event, ClientEvent::AuthKeyCreated(_));
+                self.on_event(dc, address, &event);
+                self.push_event(event);
+                if created {
+                    break;
+                }
+            }
+        }
+        self.pump_events(dc, address, &link);
+        if !media && dc != self.home_dc() && self.state().session.user_id.is_some() {
+            self.import_authorization(dc, &link).await?;
+        }
+        *guard = Some(link.clone());
+        Ok(link)
+    }
+
+    /// Forgets the connection to `dc` (it failed for good); the next use opens another.
+    pub(crate) async fn drop_link(&self, dc: i16, media: bool) {
+        let slot = self.slot(dc, media);
+        if let Some(link) = slot.link.lock().await.take() {
+            link.close().await;
+        }
+    }
+
+    /// Signs the account in on `dc` with an authorization exported from home, once:
+    /// afterwards the DC's key is marked authorized in the session.
+    async fn import_authorization(
+        self: &Arc<Self>,
+        dc: i16,
+        link: &Arc<dyn Link>,
+    ) -> crate::Result<()> {
+        let authorized = self
+            .state()
+            .session
+            .dcs
+            .get(&dc)
+            .is_some_and(|d| d.authorized);
+        if authorized {
+            return Ok(());
+        }
+        let home = self.home_dc();
+        let export = functions::auth::ExportAuthorization {
+            dc_id: i32::from(dc),
+        };
+        let answer = Box::pin(self.invoke_on(Some(home), export)).await?;
+        let enums::auth::ExportedAuthorization::ExportedAuthorization(exported) = answer;
+        let import = functions::auth::ImportAuthorization {
+            id: exported.id,
+            bytes: exported.bytes,
+        };
+        let body = import.to_bytes();
+        let raw = link
+            .invoke(body.into(), Default::default())
+            .await
+            .map_err(|e| super::invoke::invoke_error(e, "auth.importAuthorization"))?;
+        enums::auth::Authorization::from_bytes(&raw)
+            .map_err(|e| Error::Invoke(oxigram_runtime::InvokeError::Decode(e)))?;
+        let mut record = self
+            .state()
+            .session
+            .dcs
+            .get(&dc)
+            .cloned()
+            .unwrap_or_default();
+        record.authorized = true;
+        self.save(Change::Dc(dc, record))?;
+        tracing::debug!(dc, "authorization imported");
+        Ok(())
+    }
+
+    /// Follows a connection's events: keys are saved as they are made or dropped, the
+    /// rest is queued for [`Client::try_next_event`](super::Client::try_next_event).
+    fn pump_events(self: &Arc<Self>, dc: i16, address: std::net::SocketAddr, link: &Arc<dyn Link>) {
+        let weak: Weak<Inner> = Arc::downgrade(self);
+        let events = link.next_event();
+        let link = link.clone();
+        self.net.spawn(Box::pin(async move {
+            let mut next = events;
+            while let Some(event) = next.await {
+                let Some(inner) = weak.upgrade() else { return };
+                inner.on_event(dc, address, &event);
+                inner.push_event(event);
+                next = link.next_event();
+            }
+        }));
+    }
+
+    fn on_event(&self, dc: i16, address: std::net::SocketAddr, event: &ClientEvent) {
+        let record = |key| DcSession {
+            address: Some(address),
+            auth_key: key,
+            authorized: false,
+        };
+        let change = match event {
+            ClientEvent::AuthKeyCreated(outcome) => {
+                tracing::debug!(dc, "auth key created");
+                // A new key is not signed in anywhere; at home the sign-in that follows
+                // marks it.
+                Change::Dc(dc, record(Some(outcome.auth_key.clone())))
+            }
+            ClientEvent::AuthKeyRejected => {
+                tracing::warn!(
+                    dc,
+                    "the server forgot our auth key: the DC's authorization is lost"
+                );
+                if dc == self.home_dc() {
+                    if let Err(e) = self.save(Change::User(None)) {
+                        tracing::error!(%e, "could not record the lost sign-in");
+                    }
+                }
+                Change::Dc(dc, record(None))
+            }
+            _ => return,
+        };
+        if let Err(e) = self.save(change) {
+            tracing::error!(dc, %e, "could not save the DC's key");
+        }
+    }
+}
+
+impl super::Client {
+    /// Asks the home DC for the current DC options (`help.getConfig`) and keeps them in
+    /// the session; addresses given to the builder still win. Done once for a new
+    /// session; call it again after a network change.
+    pub async fn refresh_dc_options(&self) -> crate::Result<()> {
+        let enums::Config::Config(config) = self.invoke(functions::help::GetConfig {}).await?;
+        let options = dc_addresses(&config.dc_options);
+        tracing::debug!(count = options.len(), "DC options refreshed");
+        self.inner.save(Change::DcOptions(options))?;
+        Ok(())
+    }
+}
+
+/// The usable addresses of `help.getConfig`'s DC options (skipping those only for a
+/// port we do not use, with a proxy secret, or that do not parse).
+fn dc_addresses(options: &[enums::DcOption]) -> Vec<crate::storage::DcAddress> {
+    options
+        .iter()
+        .filter_map(|option| {
+            let enums::DcOption::DcOption(o) = option;
+            if o.tcpo_only || o.secret.is_some() {
+                return None;
+            }
+            let ip: std::net::IpAddr = o.ip_address.parse().ok()?;
+            let port = u16::try_from(o.port).ok()?;
+            Some(crate::storage::DcAddress {
+                id: i16::try_from(o.id).ok()?,
+                address: std::net::SocketAddr::new(ip, port),
+                media_only: o.media_only,
+                cdn: o.cdn,
+            })
+        })
+        .collect()
+}

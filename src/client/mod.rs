@@ -1,0 +1,183 @@
+//! The high-level [`Client`]: one account, its session, every DC it needs.
+//!
+//! A client is built with [`Client::builder`] and connects to its home DC (from the
+//! session, or DC 2 for a new one). Requests go through a [middleware](Middleware) chain
+//! to the DC they belong on; connections to other DCs open on first use, with the
+//! account's authorization exported from home and imported there once (and persisted).
+//! Migrations (`PHONE_MIGRATE`, `USER_MIGRATE`, `NETWORK_MIGRATE` move the home DC;
+//! `FILE_MIGRATE`, `STATS_MIGRATE` send that request elsewhere) are followed without the
+//! caller noticing. Keys, the home DC, DC options and who is signed in are written to
+//! the [`Storage`](crate::storage::Storage) as they change.
+
+mod addresses;
+mod auth;
+mod builder;
+mod dcs;
+mod invoke;
+mod keys;
+mod middleware;
+mod net;
+mod qr;
+mod session;
+#[cfg(feature = "terminal")]
+mod start;
+mod updates;
+
+use std::collections::HashMap;
+use std::net::SocketAddr;
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::Duration;
+
+use oxigram_proto::crypto::rsa::RsaPublicKey;
+use oxigram_runtime::{Languages, ReconnectPolicy};
+
+pub use auth::{SentCode, SignIn};
+pub use builder::{ClientBuilder, SLEEP_THRESHOLD};
+pub use invoke::Invoke;
+pub use middleware::{Middleware, Next, Request};
+pub use qr::QrLogin;
+
+use crate::storage::{Session, Storage};
+use dcs::Slot;
+use net::Net;
+
+/// A Telegram client: one account (user or bot), its session, and its connections.
+///
+/// Cloning gives another handle to the same client.
+#[derive(Clone)]
+pub struct Client {
+    pub(crate) inner: Arc<Inner>,
+}
+
+impl std::fmt::Debug for Client {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let state = self.inner.state();
+        f.debug_struct("Client")
+            .field("home_dc", &state.session.home_dc)
+            .field("user_id", &state.session.user_id)
+            .finish_non_exhaustive()
+    }
+}
+
+/// What the builder fixed.
+#[derive(Debug, Clone)]
+pub(crate) struct Settings {
+    pub(crate) api_id: i32,
+    pub(crate) api_hash: String,
+    pub(crate) test_mode: bool,
+    pub(crate) ipv6: bool,
+    pub(crate) device: (String, String, String),
+    pub(crate) languages: Languages,
+    pub(crate) sleep_threshold: Duration,
+    pub(crate) no_updates: bool,
+    pub(crate) addresses: HashMap<i16, SocketAddr>,
+    pub(crate) keys: Vec<RsaPublicKey>,
+    pub(crate) reconnect: ReconnectPolicy,
+    pub(crate) request_timeout: Option<Duration>,
+}
+
+/// What changes while the client runs.
+pub(crate) struct State {
+    /// The session as stored (kept in step with every change written).
+    pub(crate) session: Session,
+}
+
+pub(crate) struct Inner {
+    pub(crate) settings: Settings,
+    pub(crate) net: Arc<dyn Net>,
+    pub(crate) storage: Arc<dyn Storage>,
+    state: Mutex<State>,
+    /// A slot per DC (`media` separately): the connection, opened on first use.
+    slots: Mutex<HashMap<(i16, bool), Arc<Slot>>>,
+    /// The user's layers, then the built-in ones, in the order they run.
+    chain: Vec<Arc<dyn middleware::Middleware>>,
+    /// Client events (connections lost and back, keys, missed updates) not read yet.
+    events: Mutex<std::collections::VecDeque<crate::ClientEvent>>,
+    pub(crate) peers: (),
+}
+
+/// Client events kept for [`Client::next_event`] at most; past that the oldest goes.
+pub const CLIENT_EVENTS: usize = 256;
+
+impl Inner {
+    pub(crate) fn state(&self) -> MutexGuard<'_, State> {
+        self.state.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Writes `change` to the storage and to the copy kept in memory.
+    pub(crate) fn save(&self, change: crate::storage::Change) -> crate::Result<()> {
+        {
+            let mut state = self.state();
+            crate::storage::apply(&mut state.session, &change);
+        }
+        self.storage.save(change)?;
+        Ok(())
+    }
+
+    pub(crate) fn home_dc(&self) -> i16 {
+        self.state().session.home_dc
+    }
+
+    fn push_event(&self, event: crate::ClientEvent) {
+        let mut events = self.events.lock().unwrap_or_else(|e| e.into_inner());
+        if events.len() == CLIENT_EVENTS {
+            events.pop_front();
+        }
+        events.push_back(event);
+    }
+}
+
+impl Client {
+    /// A builder for a client whose session is called `name` (by default the file
+    /// `<name>.session` in the working directory).
+    pub fn builder(name: impl Into<String>) -> ClientBuilder {
+        ClientBuilder::new(name.into())
+    }
+
+    /// The home DC.
+    pub fn home_dc(&self) -> i16 {
+        self.inner.home_dc()
+    }
+
+    /// The signed-in account's user id, if any.
+    pub fn user_id(&self) -> Option<i64> {
+        self.inner.state().session.user_id
+    }
+
+    /// Whether the signed-in account is a bot (`None`: nobody is signed in).
+    pub fn is_bot(&self) -> Option<bool> {
+        self.inner.state().session.is_bot
+    }
+
+    /// Whether an account is signed in.
+    pub fn is_authorized(&self) -> bool {
+        self.user_id().is_some()
+    }
+
+    /// The next client event (connection lost or restored, keys made or rejected, the
+    /// clock offset, missed updates) from any DC, if one is waiting; at most
+    /// [`CLIENT_EVENTS`] wait, the oldest dropped first.
+    pub fn try_next_event(&self) -> Option<crate::ClientEvent> {
+        let mut events = self.inner.events.lock().unwrap_or_else(|e| e.into_inner());
+        events.pop_front()
+    }
+
+    /// Waits until every change to the session is durable.
+    pub fn flush_session(&self) -> crate::Result<()> {
+        self.inner.storage.flush()?;
+        Ok(())
+    }
+
+    /// Closes every connection and flushes the session. Requests still waiting end with
+    /// an error; the client can not be used afterwards.
+    pub async fn stop(&self) -> crate::Result<()> {
+        let slots: Vec<Arc<Slot>> = {
+            let mut slots = self.inner.slots.lock().unwrap_or_else(|e| e.into_inner());
+            slots.drain().map(|(_, slot)| slot).collect()
+        };
+        for slot in slots {
+            slot.close().await;
+        }
+        self.flush_session()
+    }
+}

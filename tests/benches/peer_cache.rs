@@ -1,0 +1,180 @@
+//! What the peer cache costs on top of decoding: 1,000 `users.getUsers`-like answers of
+//! 100 users each, decoded alone, then decoded and remembered by a [`PeerCache`] that
+//! meets every user for the first time, and by one that knows them all already (100,000
+//! distinct users, or 10,000 users seen ten times each).
+//!
+//! The acceptance limit is a steady-state cost of at most 10% over decoding alone.
+//! Run: `cargo bench --bench peer_cache -- --warm-up-time 1 --measurement-time 3`.
+
+use std::hint::black_box;
+use std::sync::Arc;
+
+use criterion::{BatchSize, Criterion, criterion_group, criterion_main};
+use oxigram::peers::{PeerCache, PeerCacheConfig};
+use oxigram::storage::MemoryStorage;
+use oxigram::tl::{Deserialize, Serialize, enums, types};
+
+const ANSWERS: i64 = 1_000;
+const USERS_PER_ANSWER: i64 = 100;
+const USERS: usize = (ANSWERS * USERS_PER_ANSWER) as usize;
+
+/// A user as the server sends one: names, most with a username, half with a phone, a
+/// profile photo with its stripped thumbnail, a status.
+fn user(id: i64) -> enums::User {
+    let photo = types::UserProfilePhoto {
+        has_video: false,
+        personal: false,
+        photo_id: id * 1_000 + 7,
+        stripped_thumb: Some(vec![0x01; 120].into()),
+        dc_id: 2,
+    }
+    .into();
+    let status = types::UserStatusOffline {
+        was_online: 1_700_000_000 + id as i32,
+    }
+    .into();
+    types::User {
+        is_self: false,
+        contact: id % 5 == 0,
+        mutual_contact: id % 10 == 0,
+        deleted: false,
+        bot_chat_history: false,
+        bot_nochats: false,
+        verified: false,
+        min: false,
+        bot_inline_geo: false,
+        support: false,
+        scam: false,
+        apply_min_photo: false,
+        fake: false,
+        bot_attach_menu: false,
+        premium: false,
+        attach_menu_enabled: false,
+        bot_can_edit: false,
+        close_friend: false,
+        stories_hidden: false,
+        stories_unavailable: false,
+        contact_require_premium: false,
+        bot_business: false,
+        bot_has_main_app: false,
+        bot_forum_view: false,
+        bot_forum_can_manage_topics: false,
+        bot_can_manage_bots: false,
+        bot_guestchat: false,
+        bot_guard: false,
+        id,
+        access_hash: Some(0x5eed_0000_0000 ^ id.wrapping_mul(0x1f35_79b9_7f4a_7c15)),
+        first_name: Some(format!("First{id}")),
+        last_name: (id % 3 == 0).then(|| format!("Last name {id}")),
+        username: (id % 4 != 0).then(|| format!("User_Name{id}")),
+        phone: (id % 2 == 0).then(|| format!("4479{id:08}")),
+        photo: Some(photo),
+        status: Some(status),
+        bot_info_version: None,
+        restriction_reason: None,
+        bot_inline_placeholder: None,
+        lang_code: Some("en".into()),
+        emoji_status: None,
+        usernames: None,
+        stories_max_id: None,
+        color: None,
+        profile_color: None,
+        bot_active_users: None,
+        bot_verification_icon: None,
+        send_paid_messages_stars: None,
+        linked_community_id: None,
+    }
+    .into()
+}
+
+/// The encoded answers, 100 users each, drawn in turn from `population` users (all
+/// distinct when it is `USERS`).
+fn answers(population: i64) -> Vec<Vec<u8>> {
+    (0..ANSWERS)
+        .map(|a| {
+            let users: Vec<enums::User> = (0..USERS_PER_ANSWER)
+                .map(|i| user(1_000_000 + (a * USERS_PER_ANSWER + i) % population))
+                .collect();
+            users.to_bytes()
+        })
+        .collect()
+}
+
+fn cache() -> PeerCache {
+    let mut config = PeerCacheConfig::default();
+    config.capacity = USERS;
+    let storage = MemoryStorage::with_limit(Default::default(), USERS);
+    PeerCache::with_config(Arc::new(storage), config)
+}
+
+fn decode(answer: &[u8]) -> Vec<enums::User> {
+    Vec::<enums::User>::from_bytes(answer).expect("the bench's own encoding decodes")
+}
+
+fn decode_all(answers: &[Vec<u8>]) {
+    for answer in answers {
+        black_box(decode(answer));
+    }
+}
+
+/// Decodes and remembers every answer with a cache that knows every user already.
+fn remember_known(known: &PeerCache, answers: &[Vec<u8>]) {
+    for answer in answers {
+        let users = decode(answer);
+        let written = known.remember(&users).expect("memory storage never fails");
+        assert_eq!(written, 0, "a known, unchanged user is not written again");
+    }
+}
+
+/// A cache that has met every user of `answers`.
+fn known(answers: &[Vec<u8>]) -> PeerCache {
+    let known = cache();
+    for answer in answers {
+        known
+            .remember(&decode(answer))
+            .expect("memory storage never fails");
+    }
+    known
+}
+
+fn bench(c: &mut Criterion) {
+    let mut group = c.benchmark_group("peer_cache");
+    group.sample_size(10);
+
+    // 100,000 distinct users: every answer new to a new cache, and a 100,000-peer cache
+    // (megabytes, beyond the CPU caches) once they are known. Decoding alone is measured
+    // with that cache alive too, since the allocator's speed depends on the heap.
+    let distinct = answers(USERS as i64);
+    group.bench_function("decode+remember, all new", |b| {
+        b.iter_batched(
+            cache,
+            |cache| {
+                for answer in &distinct {
+                    let users = decode(answer);
+                    black_box(cache.remember(&users).expect("memory storage never fails"));
+                }
+                cache
+            },
+            BatchSize::PerIteration,
+        )
+    });
+    let cache_100k = known(&distinct);
+    group.bench_function("decode, 100k users", |b| b.iter(|| decode_all(&distinct)));
+    group.bench_function("decode+remember, all known, 100k users", |b| {
+        b.iter(|| remember_known(&cache_100k, &distinct))
+    });
+    drop((cache_100k, distinct));
+
+    // The same number of answers drawn from 10,000 users, each seen ten times: the
+    // working set of a client that keeps meeting the same chats' members.
+    let repeated = answers(10_000);
+    let cache_10k = known(&repeated);
+    group.bench_function("decode, 10k users", |b| b.iter(|| decode_all(&repeated)));
+    group.bench_function("decode+remember, all known, 10k users", |b| {
+        b.iter(|| remember_known(&cache_10k, &repeated))
+    });
+    group.finish();
+}
+
+criterion_group!(benches, bench);
+criterion_main!(benches);

@@ -1,0 +1,375 @@
+//! The high-level client against the test DC, every scenario on tokio, async-std, smol
+//! and blocking sockets: sign-in (bot, code, sign-up, two-step password, QR), migrations
+//! between DCs 1–3, authorization exported to other DCs, session strings, the middleware
+//! (flood waits, server failures) and signing out.
+
+use std::future::Future;
+use std::sync::Arc;
+use std::time::Duration;
+
+use oxigram::client::SignIn;
+use oxigram::errors::{self, RpcError};
+use oxigram::storage::SessionFormat;
+use oxigram::tl::{enums, functions};
+use oxigram::{Client, ClientBuilder, Error};
+use oxigram_conformance::{BOT_TOKEN, Env};
+use oxigram_proto::session::RpcError as WireError;
+
+const API_ID: i32 = 4;
+
+/// How a scenario's client runs.
+#[derive(Clone, Copy, Debug)]
+enum On {
+    Tokio,
+    AsyncStd,
+    Smol,
+    Blocking,
+}
+
+impl On {
+    fn builder(self, env: &Env, name: &str) -> ClientBuilder {
+        let mut builder = Client::builder(name)
+            .api_id(API_ID)
+            .api_hash("hash")
+            .in_memory()
+            .test_mode(true)
+            .server_key_pem(oxigram_testdc::pem::public_key_pem(env.dc.public_key()));
+        for &(id, address) in env.dc.addresses() {
+            builder = builder.dc_address(id as i16, address);
+        }
+        self.with_runtime(builder)
+    }
+
+    fn with_runtime(self, builder: ClientBuilder) -> ClientBuilder {
+        match self {
+            On::Tokio => builder.runtime(oxigram::tokio::Tokio),
+            On::AsyncStd => builder.runtime(oxigram::async_std::AsyncStd),
+            On::Smol => builder.runtime(oxigram::smol::Smol),
+            On::Blocking => builder.blocking(),
+        }
+    }
+
+    /// Runs a scenario with a test DC of its own (started outside the scenario's
+    /// runtime: the test DC runs on a tokio runtime of its own).
+    fn scenario<F: Future<Output = ()> + Send>(self, scenario: fn(On, Arc<Env>) -> F) {
+        let env = Arc::new(Env::new());
+        self.run(scenario(self, env.clone()));
+        // The last handle drops here, outside any runtime.
+        drop(env);
+    }
+
+    fn run<T>(self, scenario: impl Future<Output = T> + Send) -> T {
+        match self {
+            On::Tokio => tokio::runtime::Builder::new_multi_thread()
+                .worker_threads(2)
+                .enable_all()
+                .build()
+                .unwrap()
+                .block_on(scenario),
+            On::AsyncStd => async_std::task::block_on(scenario),
+            On::Smol => smol::block_on(scenario),
+            On::Blocking => futures_executor::block_on(scenario),
+        }
+    }
+}
+
+/// A test for every runtime.
+macro_rules! on_every_runtime {
+    ($($scenario:ident),* $(,)?) => {
+        mod tokio_runtime { $( #[test] fn $scenario() { super::On::Tokio.scenario(super::$scenario) } )* }
+        mod async_std_runtime { $( #[test] fn $scenario() { super::On::AsyncStd.scenario(super::$scenario) } )* }
+        mod smol_runtime { $( #[test] fn $scenario() { super::On::Smol.scenario(super::$scenario) } )* }
+        mod blocking_runtime { $( #[test] fn $scenario() { super::On::Blocking.scenario(super::$scenario) } )* }
+    };
+}
+
+on_every_runtime!(
+    a_bot_signs_in_and_its_session_string_signs_in_again,
+    a_user_on_another_dc_is_followed_there_and_signs_in,
+    a_new_number_signs_up,
+    a_two_step_password_is_proved,
+    requests_reach_other_dcs_with_the_authorization_imported,
+    flood_waits_and_server_failures_are_retried_below_the_threshold,
+    logging_out_forgets_the_user,
+    a_qr_login_is_accepted_elsewhere_and_followed_to_the_accounts_dc,
+    a_session_file_keeps_the_sign_in_and_is_locked_while_used,
+);
+
+fn wire(code: i32, name: &str) -> WireError {
+    WireError::new(code, name)
+}
+
+async fn a_bot_signs_in_and_its_session_string_signs_in_again(on: On, env: Arc<Env>) {
+    let client = on
+        .builder(&env, "bot")
+        .bot_token(BOT_TOKEN)
+        .build()
+        .await
+        .unwrap();
+    assert_eq!(client.user_id(), Some(env.bot));
+    assert_eq!(client.is_bot(), Some(true));
+    let me = client.get_me().await.unwrap();
+    assert_eq!(me.id, env.bot);
+
+    for format in [
+        SessionFormat::Oxigram,
+        SessionFormat::Pyrogram,
+        SessionFormat::Telethon,
+    ] {
+        let string = client.export_session_string(format).unwrap();
+        let again = on
+            .builder(&env, "again")
+            .session_string(string)
+            .build()
+            .await
+            .unwrap();
+        // Telethon's string does not say who is signed in: the client asks.
+        assert_eq!(again.user_id(), Some(env.bot), "{format}");
+        assert_eq!(again.get_me().await.unwrap().id, env.bot, "{format}");
+        again.stop().await.unwrap();
+    }
+    client.stop().await.unwrap();
+}
+
+async fn a_user_on_another_dc_is_followed_there_and_signs_in(on: On, env: Arc<Env>) {
+    // A test number 99966XYYYY lives on DC X; its code is X five times.
+    let phone = "9996613344";
+    let id = env.dc.create_user(phone, "Homed on one");
+    let client = on.builder(&env, "user").build().await.unwrap();
+    assert_eq!(client.home_dc(), 2);
+    assert!(!client.is_authorized());
+
+    let sent = client.send_code(&format!("+{phone}")).await.unwrap();
+    assert_eq!(client.home_dc(), 1, "PHONE_MIGRATE_1 moved the home DC");
+    let wrong = client.sign_in(&sent, "12345").await.unwrap_err();
+    assert!(wrong.is(errors::PHONE_CODE_INVALID), "{wrong}");
+    let SignIn::Done(user) = client.sign_in(&sent, "11111").await.unwrap() else {
+        panic!("not signed in");
+    };
+    assert_eq!(user.id, id);
+    assert_eq!(client.user_id(), Some(id));
+    assert_eq!(client.get_me().await.unwrap().id, id);
+
+    // The session string now names DC 1.
+    let string = client
+        .export_session_string(SessionFormat::Oxigram)
+        .unwrap();
+    let again = on
+        .builder(&env, "again")
+        .session_string(string)
+        .build()
+        .await
+        .unwrap();
+    assert_eq!(again.home_dc(), 1);
+    assert_eq!(again.get_me().await.unwrap().id, id);
+    again.stop().await.unwrap();
+    client.stop().await.unwrap();
+}
+
+async fn a_new_number_signs_up(on: On, env: Arc<Env>) {
+    let client = on.builder(&env, "new").build().await.unwrap();
+    let sent = client.send_code("9996625555").await.unwrap();
+    let outcome = client.sign_in(&sent, "22222").await.unwrap();
+    assert!(matches!(outcome, SignIn::SignUpRequired), "{outcome:?}");
+    let user = client.sign_up(&sent, "New", "Comer").await.unwrap();
+    assert_eq!(client.user_id(), Some(user.id));
+    assert_eq!(
+        client.get_me().await.unwrap().first_name.as_deref(),
+        Some("New")
+    );
+    client.stop().await.unwrap();
+}
+
+async fn a_two_step_password_is_proved(on: On, env: Arc<Env>) {
+    let phone = "9996627777";
+    let id = env.dc.create_user(phone, "Careful");
+    env.dc.set_password(id, "correct horse");
+    let client = on.builder(&env, "careful").build().await.unwrap();
+    let sent = client.send_code(phone).await.unwrap();
+    let outcome = client.sign_in(&sent, "22222").await.unwrap();
+    assert!(
+        matches!(outcome, SignIn::PasswordRequired { .. }),
+        "{outcome:?}"
+    );
+    assert!(!client.is_authorized());
+    let wrong = client.check_password("battery staple").await.unwrap_err();
+    assert!(wrong.is(errors::PASSWORD_HASH_INVALID), "{wrong}");
+    let user = client.check_password("correct horse").await.unwrap();
+    assert_eq!(user.id, id);
+    assert_eq!(client.user_id(), Some(id));
+    client.stop().await.unwrap();
+}
+
+async fn requests_reach_other_dcs_with_the_authorization_imported(on: On, env: Arc<Env>) {
+    let client = on
+        .builder(&env, "bot")
+        .bot_token(BOT_TOKEN)
+        .build()
+        .await
+        .unwrap();
+    // A request on DC 3 needs the account there: exported from DC 2, imported on 3.
+    let users = client
+        .invoke(functions::users::GetUsers {
+            id: vec![enums::InputUser::InputUserSelf],
+        })
+        .dc(3)
+        .await
+        .unwrap();
+    assert!(matches!(&users[..], [enums::User::User(u)] if u.id == env.bot));
+    let enums::Config::Config(config) = client
+        .invoke(functions::help::GetConfig {})
+        .dc(3)
+        .await
+        .unwrap();
+    assert_eq!(config.this_dc, 3);
+
+    // FILE_MIGRATE_1 sends the request to DC 1, without the caller noticing.
+    env.dc
+        .inject_error("help.getConfig", wire(303, "FILE_MIGRATE_1"), 1);
+    let enums::Config::Config(config) = client.invoke(functions::help::GetConfig {}).await.unwrap();
+    assert_eq!(config.this_dc, 1);
+    assert_eq!(client.home_dc(), 2, "a file migration does not move home");
+    client.stop().await.unwrap();
+}
+
+async fn flood_waits_and_server_failures_are_retried_below_the_threshold(on: On, env: Arc<Env>) {
+    let client = on
+        .builder(&env, "bot")
+        .bot_token(BOT_TOKEN)
+        .build()
+        .await
+        .unwrap();
+
+    // Under the threshold: slept through and sent again.
+    env.dc
+        .inject_error("help.getConfig", wire(420, "FLOOD_WAIT_1"), 1);
+    client.invoke(functions::help::GetConfig {}).await.unwrap();
+
+    // Over this request's threshold: the caller gets it, with the method named.
+    env.dc
+        .inject_error("help.getConfig", wire(420, "FLOOD_WAIT_30"), 1);
+    let error = client
+        .invoke(functions::help::GetConfig {})
+        .sleep_threshold(Duration::from_secs(5))
+        .await
+        .unwrap_err();
+    let Error::Rpc(rpc) = &error else {
+        panic!("{error}")
+    };
+    assert_eq!(rpc.flood_wait(), Some(Duration::from_secs(30)));
+    assert_eq!(
+        error.to_string(),
+        RpcError::parse(420, "FLOOD_WAIT_30", Some("help.getConfig")).to_string()
+    );
+
+    // A server failure is sent again; a refusal is not.
+    env.dc
+        .inject_error("help.getConfig", wire(500, "INTERNAL"), 1);
+    client.invoke(functions::help::GetConfig {}).await.unwrap();
+    env.dc
+        .inject_error("help.getConfig", wire(400, "BAD_REQUEST"), 1);
+    let refused = client
+        .invoke(functions::help::GetConfig {})
+        .await
+        .unwrap_err();
+    assert!(refused.is("BAD_REQUEST"), "{refused}");
+    client.stop().await.unwrap();
+}
+
+async fn logging_out_forgets_the_user(on: On, env: Arc<Env>) {
+    let client = on
+        .builder(&env, "bot")
+        .bot_token(BOT_TOKEN)
+        .build()
+        .await
+        .unwrap();
+    client.log_out().await.unwrap();
+    assert!(!client.is_authorized());
+    let error = client.get_me().await.unwrap_err();
+    assert_eq!(error.rpc().map(|e| e.code), Some(401), "{error}");
+    client.stop().await.unwrap();
+}
+
+async fn a_qr_login_is_accepted_elsewhere_and_followed_to_the_accounts_dc(on: On, env: Arc<Env>) {
+    use base64::Engine as _;
+    // The account lives on DC 1 and has a two-step password.
+    let phone_number = "9996614455";
+    let id = env.dc.create_user(phone_number, "Scanner");
+    env.dc.set_password(id, "pw");
+    let phone = on.builder(&env, "phone").build().await.unwrap();
+    let sent = phone.send_code(phone_number).await.unwrap();
+    let outcome = phone.sign_in(&sent, "11111").await.unwrap();
+    assert!(
+        matches!(outcome, SignIn::PasswordRequired { .. }),
+        "{outcome:?}"
+    );
+    phone.check_password("pw").await.unwrap();
+
+    let client = on.builder(&env, "desktop").build().await.unwrap();
+    let mut login = client.qr_login().await.unwrap();
+    let url = login.url();
+    let token = url.strip_prefix("tg://login?token=").expect("a login link");
+    let token = base64::engine::general_purpose::URL_SAFE_NO_PAD
+        .decode(token)
+        .unwrap();
+    phone
+        .invoke(functions::auth::AcceptLoginToken {
+            token: token.into(),
+        })
+        .await
+        .unwrap();
+    let outcome = login.wait(Duration::from_secs(20)).await.unwrap();
+    assert!(
+        matches!(outcome, Some(SignIn::PasswordRequired { .. })),
+        "{outcome:?}"
+    );
+    assert_eq!(client.home_dc(), 1, "the token moved to the account's DC");
+    let user = client.check_password("pw").await.unwrap();
+    assert_eq!(user.id, id);
+    assert_eq!(client.get_me().await.unwrap().id, id);
+    client.stop().await.unwrap();
+    phone.stop().await.unwrap();
+}
+
+async fn a_session_file_keeps_the_sign_in_and_is_locked_while_used(on: On, env: Arc<Env>) {
+    let dir = tempfile::tempdir().unwrap();
+    // The builder keeps sessions in memory for the other scenarios; this one uses the
+    // default: `<workdir>/<name>.session`.
+    let on_disk = |name: &str| {
+        let mut builder = Client::builder(name)
+            .api_id(API_ID)
+            .api_hash("hash")
+            .workdir(dir.path())
+            .test_mode(true)
+            .server_key(env.dc.public_key().clone());
+        for &(id, address) in env.dc.addresses() {
+            builder = builder.dc_address(id as i16, address);
+        }
+        on.with_runtime(builder)
+    };
+    let client = on_disk("bot").bot_token(BOT_TOKEN).build().await.unwrap();
+    assert!(dir.path().join("bot.session").exists());
+    let second = on_disk("bot").build().await.unwrap_err();
+    assert!(
+        matches!(
+            second,
+            Error::Storage(oxigram::storage::StorageError::SessionInUse(_))
+        ),
+        "{second}"
+    );
+    let key_id = client
+        .export_session_string(SessionFormat::Oxigram)
+        .unwrap();
+    client.stop().await.unwrap();
+    drop(client);
+
+    // No token this time: the file signs the bot in, with the same key.
+    let again = on_disk("bot").build().await.unwrap();
+    assert_eq!(again.user_id(), Some(env.bot));
+    assert_eq!(
+        again.export_session_string(SessionFormat::Oxigram).unwrap(),
+        key_id
+    );
+    assert_eq!(again.get_me().await.unwrap().id, env.bot);
+    again.stop().await.unwrap();
+}
