@@ -336,9 +336,9 @@ fn show_reads_telethon_strings_from_stdin_and_files() {
     assert_eq!(from_file, value);
 
     let sqlite = dir.join("account.session");
-    std::fs::write(&sqlite, b"SQLite format 3\0rest of a database").unwrap();
+    std::fs::write(&sqlite, b"SQLite format 3\0not really a database").unwrap();
     let err = fails(run(&["session", "show", sqlite.to_str().unwrap()]));
-    assert!(err.contains("session files need"), "{err}");
+    assert!(err.contains("account.session"), "{err}");
     std::fs::remove_dir_all(&dir).unwrap();
 
     let err = fails(run(&["session", "show", "no/such/file.session"]));
@@ -470,6 +470,92 @@ fn convert_writes_the_file_given() {
     std::fs::remove_file(&out).unwrap();
     assert!(written.starts_with("ox1:"), "{written}");
     assert_eq!(convert(written.trim(), &["--to", "pyrogram"]), string);
+}
+
+#[test]
+fn session_files_of_each_library_round_trip() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = |name: &str| dir.path().join(name).to_str().unwrap().to_owned();
+    let pyrogram = session_field("pyrogram-user", "string");
+    let key = session_field("pyrogram-user", "auth_key");
+
+    // A Pyrogram string into Pyrogram's file and back, unchanged.
+    let file = path("pyrogram.session");
+    assert_eq!(
+        convert(pyrogram, &["--to", "pyrogram-file", "--out", &file]),
+        ""
+    );
+    let value = show(&file);
+    assert_eq!(value["format"], "pyrogram-file");
+    assert_eq!(value["file_version"], 7);
+    assert_eq!(value["user_id"], 123456789);
+    assert_eq!(value["api_id"], 12345);
+    assert_eq!(value["auth_key"], key);
+    assert_eq!(value["peers"], 0);
+    assert_eq!(convert(&file, &["--to", "pyrogram"]), pyrogram);
+
+    // Pyrogram 2.0's older file keeps the same fields.
+    let old = path("pyrogram-2.0.session");
+    convert(&file, &["--to", "pyrogram-v3-file", "--out", &old]);
+    assert_eq!(show(&old)["file_version"], 3);
+    assert_eq!(convert(&old, &["--to", "pyrogram"]), pyrogram);
+
+    // Telethon's file needs the address Pyrogram's string lacks: the library fills in
+    // the DC's well-known one. It keeps the user id.
+    let telethon_file = path("telethon.session");
+    convert(
+        pyrogram,
+        &["--to", "telethon-file", "--out", &telethon_file],
+    );
+    let value = show(&telethon_file);
+    assert_eq!(value["format"], "telethon-file");
+    assert_eq!(value["user_id"], 123456789);
+    assert_eq!(value["auth_key"], key);
+    let address = value["address"].as_str().unwrap().to_owned();
+    assert_eq!(
+        convert(&telethon_file, &["--to", "telethon"]),
+        convert(pyrogram, &["--to", "telethon", "--address", &address])
+    );
+
+    // Ours, from Telethon's file, with what Telethon's lacks given on the command line.
+    let ours = path("oxigram.session");
+    convert(
+        &telethon_file,
+        &[
+            "--to",
+            "oxigram-file",
+            "--out",
+            &ours,
+            "--api-id",
+            "12345",
+            "--bot=false",
+        ],
+    );
+    let value = show(&ours);
+    assert_eq!(value["format"], "oxigram-file");
+    assert_eq!(value["user_id"], 123456789);
+    assert_eq!(value["auth_key"], key);
+    assert_eq!(convert(&ours, &["--to", "pyrogram"]), pyrogram);
+
+    // A file target needs --out, and never replaces a file.
+    let err = fails(run(&[
+        "session",
+        "convert",
+        pyrogram,
+        "--to",
+        "oxigram-file",
+    ]));
+    assert!(err.contains("--out"), "{err}");
+    let err = fails(run(&[
+        "session",
+        "convert",
+        pyrogram,
+        "--to",
+        "pyrogram-file",
+        "--out",
+        &file,
+    ]));
+    assert!(err.contains("exists"), "{err}");
 }
 
 // `testdc`

@@ -38,15 +38,14 @@ pub enum CliError {
     /// A session string that cannot be read or written.
     #[error("{0}")]
     Session(#[from] oxigram::storage::SessionStringError),
-    /// A SQLite session file, which this build cannot read yet.
-    #[error(
-        "{}: session files need SQLite storage, which this build of oxigram does not have \
-         yet; export a session string from the library that wrote it instead",
-        path.display()
-    )]
-    SessionFile {
+    /// A session file that cannot be read or written.
+    #[error("{}: {source}", path.display())]
+    Storage {
         /// The file.
         path: PathBuf,
+        /// What went wrong.
+        #[source]
+        source: oxigram::storage::StorageError,
     },
     /// JSON output could not be produced.
     #[error("cannot write JSON: {0}")]

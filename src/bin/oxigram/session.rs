@@ -6,7 +6,9 @@ use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 
 use clap::{Args, Subcommand, ValueEnum};
-use oxigram::storage::{self, SessionData, SessionFormat};
+use oxigram::proto::crypto::message::AuthKey;
+use oxigram::storage::files::{self, SessionFileFormat};
+use oxigram::storage::{self, DcSession, PeerRecord, Session, SessionFormat};
 use oxigram_tl_parser::dynamic::to_hex;
 use serde_json::json;
 
@@ -18,14 +20,16 @@ pub enum SessionCommand {
     /// Show what a session holds: format, DC, address, test mode, user id, bot flag,
     /// api_id and the auth key's id (the key itself only with --show-key).
     Show(ShowArgs),
-    /// Convert a session to another library's format.
+    /// Convert a session to another library's format: strings to strings or files, files
+    /// to strings or files (with their peers).
     Convert(ConvertArgs),
 }
 
 #[derive(Debug, Args)]
 pub struct ShowArgs {
-    /// A session string (Oxigram's, Pyrogram's or Telethon's), a file holding one, or `-`
-    /// to read it from standard input.
+    /// A session string (Oxigram's, Pyrogram's or Telethon's), a SQLite session file of
+    /// any of the three, a text file holding a string, or `-` to read a string from
+    /// standard input.
     input: String,
     /// Also print the authorization key, which gives full access to the account.
     #[arg(long)]
@@ -37,13 +41,15 @@ pub struct ShowArgs {
 
 #[derive(Debug, Args)]
 pub struct ConvertArgs {
-    /// A session string (Oxigram's, Pyrogram's or Telethon's), a file holding one, or `-`
-    /// to read it from standard input.
+    /// A session string (Oxigram's, Pyrogram's or Telethon's), a SQLite session file of
+    /// any of the three, a text file holding a string, or `-` to read a string from
+    /// standard input.
     input: String,
     /// The format to write.
     #[arg(long, value_enum)]
     to: Target,
-    /// Write to this file (created readable by its owner only) instead of standard output.
+    /// Write to this file instead of standard output (a string's file is created readable
+    /// by its owner only; a session file must not exist yet).
     #[arg(long)]
     out: Option<PathBuf>,
     /// The account's user id, which Pyrogram's format needs and Telethon's lacks.
@@ -70,14 +76,32 @@ enum Target {
     Pyrogram,
     /// Telethon's `StringSession` format.
     Telethon,
+    /// This library's SQLite session file (needs --out).
+    OxigramFile,
+    /// The SQLite session file of Pyrogram's maintained forks (version 7; needs --out).
+    PyrogramFile,
+    /// Pyrogram 2.0's SQLite session file (version 3; needs --out).
+    PyrogramV3File,
+    /// Telethon's SQLite session file (needs --out).
+    TelethonFile,
+}
+
+/// What a [`Target`] is written as.
+enum Output {
+    String(SessionFormat),
+    File(SessionFileFormat),
 }
 
 impl Target {
-    fn format(self) -> SessionFormat {
+    fn output(self) -> Output {
         match self {
-            Target::Oxigram => SessionFormat::Oxigram,
-            Target::Pyrogram => SessionFormat::Pyrogram,
-            Target::Telethon => SessionFormat::Telethon,
+            Target::Oxigram => Output::String(SessionFormat::Oxigram),
+            Target::Pyrogram => Output::String(SessionFormat::Pyrogram),
+            Target::Telethon => Output::String(SessionFormat::Telethon),
+            Target::OxigramFile => Output::File(SessionFileFormat::Oxigram),
+            Target::PyrogramFile => Output::File(SessionFileFormat::PYROGRAM),
+            Target::PyrogramV3File => Output::File(SessionFileFormat::PYROGRAM_2_0),
+            Target::TelethonFile => Output::File(SessionFileFormat::TELETHON),
         }
     }
 }
@@ -87,22 +111,58 @@ impl Target {
 enum Origin {
     /// A session string, given or in a text file.
     String(SessionFormat),
+    /// A SQLite session file.
+    File(SessionFileFormat),
 }
 
 impl Origin {
-    /// The lowercase name scripts match on.
+    /// The lowercase name scripts match on: the `--to` value that writes this format.
     fn name(self) -> &'static str {
         match self {
             Origin::String(SessionFormat::Pyrogram) => "pyrogram",
             Origin::String(SessionFormat::Telethon) => "telethon",
             Origin::String(_) => "oxigram",
+            Origin::File(SessionFileFormat::Pyrogram { .. }) => "pyrogram-file",
+            Origin::File(SessionFileFormat::Telethon { .. }) => "telethon-file",
+            Origin::File(_) => "oxigram-file",
         }
     }
 
     fn describe(self) -> String {
         match self {
             Origin::String(format) => format!("{format} session string"),
+            Origin::File(format) => format!("{format} session file"),
         }
+    }
+
+    /// The schema version of another library's session file.
+    fn file_version(self) -> Option<i64> {
+        match self {
+            Origin::File(
+                SessionFileFormat::Pyrogram { version } | SessionFileFormat::Telethon { version },
+            ) => Some(version),
+            _ => None,
+        }
+    }
+}
+
+/// A session as read: the session, the peers a session file holds (none for a string),
+/// and where it came from.
+struct Loaded {
+    session: Session,
+    peers: Vec<PeerRecord>,
+    origin: Origin,
+}
+
+impl Loaded {
+    /// The home DC's entry, if the session has one.
+    fn home(&self) -> Option<&DcSession> {
+        self.session.dcs.get(&self.session.home_dc)
+    }
+
+    /// The home DC's key.
+    fn key(&self) -> Option<&AuthKey> {
+        self.home().and_then(|dc| dc.auth_key.as_ref())
     }
 }
 
@@ -114,32 +174,52 @@ pub fn run(command: SessionCommand) -> Result<(), CliError> {
 }
 
 fn show(args: ShowArgs) -> Result<(), CliError> {
-    let (session, origin) = load(&args.input)?;
-    let key_id = format!("{:016x}", u64::from_le_bytes(session.auth_key.id()));
+    let loaded = load(&args.input)?;
+    let session = &loaded.session;
+    let key_id = loaded
+        .key()
+        .map(|key| format!("{:016x}", u64::from_le_bytes(key.id())));
+    let key = loaded
+        .key()
+        .filter(|_| args.show_key)
+        .map(|key| to_hex(key.bytes()));
+    let address = loaded.home().and_then(|dc| dc.address);
+    let is_file = matches!(loaded.origin, Origin::File(_));
+    // Keys made with DCs other than the home one (a session file may hold several).
+    let other_keys: Vec<i16> = session
+        .dcs
+        .iter()
+        .filter(|(id, dc)| **id != session.home_dc && dc.auth_key.is_some())
+        .map(|(id, _)| *id)
+        .collect();
     if args.json {
         let mut out = json!({
-            "format": origin.name(),
-            "dc_id": session.dc_id,
-            "address": session.address.map(|a| a.to_string()),
+            "format": loaded.origin.name(),
+            "dc_id": session.home_dc,
+            "address": address.map(|a| a.to_string()),
             "test_mode": session.test_mode,
             "user_id": session.user_id,
             "is_bot": session.is_bot,
             "api_id": session.api_id,
             "auth_key_id": key_id,
         });
-        if args.show_key {
-            out["auth_key"] = json!(to_hex(session.auth_key.bytes()));
+        if let Some(version) = loaded.origin.file_version() {
+            out["file_version"] = json!(version);
+        }
+        if is_file {
+            out["other_dcs_with_keys"] = json!(other_keys);
+            out["peers"] = json!(loaded.peers.len());
+        }
+        if let Some(key) = key {
+            out["auth_key"] = json!(key);
         }
         return crate::print_line(&serde_json::to_string_pretty(&out)?);
     }
     let unknown = || "unknown".to_owned();
     let mut lines = vec![
-        ("format", origin.describe()),
-        ("dc", session.dc_id.to_string()),
-        (
-            "address",
-            session.address.map_or_else(unknown, |a| a.to_string()),
-        ),
+        ("format", loaded.origin.describe()),
+        ("dc", session.home_dc.to_string()),
+        ("address", address.map_or_else(unknown, |a| a.to_string())),
         ("test mode", yes_no(session.test_mode)),
         (
             "user id",
@@ -150,10 +230,22 @@ fn show(args: ShowArgs) -> Result<(), CliError> {
             "api_id",
             session.api_id.map_or_else(unknown, |id| id.to_string()),
         ),
-        ("auth key id", key_id),
+        ("auth key id", key_id.unwrap_or_else(|| "none".to_owned())),
     ];
-    if args.show_key {
-        lines.push(("auth key", to_hex(session.auth_key.bytes())));
+    if is_file {
+        let ids: Vec<String> = other_keys.iter().map(i16::to_string).collect();
+        lines.push((
+            "other keys",
+            if ids.is_empty() {
+                "none".into()
+            } else {
+                format!("DC {}", ids.join(", "))
+            },
+        ));
+        lines.push(("peers", loaded.peers.len().to_string()));
+    }
+    if let Some(key) = key {
+        lines.push(("auth key", key));
     }
     let text: Vec<String> = lines
         .into_iter()
@@ -167,10 +259,18 @@ fn yes_no(value: bool) -> String {
 }
 
 fn convert(args: ConvertArgs) -> Result<(), CliError> {
-    let (mut session, _origin) = load(&args.input)?;
+    let Loaded {
+        mut session,
+        peers,
+        origin: _,
+    } = load(&args.input)?;
     // What the command line says wins over what the input holds.
     if let Some(user_id) = args.user_id {
         session.user_id = Some(user_id);
+        // Naming the account says the home key is signed in to it.
+        if let Some(home) = session.dcs.get_mut(&session.home_dc) {
+            home.authorized = true;
+        }
     }
     if let Some(bot) = args.bot {
         session.is_bot = Some(bot);
@@ -179,16 +279,39 @@ fn convert(args: ConvertArgs) -> Result<(), CliError> {
         session.api_id = Some(api_id);
     }
     if let Some(address) = args.address {
-        session.address = Some(address);
+        session.dcs.entry(session.home_dc).or_default().address = Some(address);
     }
-    let format = args.to.format();
-    let string = storage::encode(&session, format).map_err(|e| match missing_flag(&e) {
-        Some(flag) => CliError::Input(format!("{e} (give it with {flag})")),
-        None => CliError::Session(e),
-    })?;
-    match &args.out {
-        None => crate::print_line(&string),
-        Some(path) => write_private(path, &format!("{string}\n")),
+    match args.to.output() {
+        Output::String(format) => {
+            let data = session.to_data().ok_or_else(|| {
+                CliError::Input(format!(
+                    "the session holds no auth key for its home DC {}",
+                    session.home_dc
+                ))
+            })?;
+            let string = storage::encode(&data, format).map_err(|e| match missing_flag(&e) {
+                Some(flag) => CliError::Input(format!("{e} (give it with {flag})")),
+                None => CliError::Session(e),
+            })?;
+            match &args.out {
+                None => crate::print_line(&string),
+                Some(path) => write_private(path, &format!("{string}\n")),
+            }
+        }
+        Output::File(format) => {
+            let Some(path) = &args.out else {
+                return Err(CliError::Input(format!(
+                    "--to {} writes a file: give its path with --out",
+                    args.to
+                        .to_possible_value()
+                        .map_or_else(String::new, |v| v.get_name().to_owned())
+                )));
+            };
+            files::write(path, format, &session, &peers).map_err(|source| CliError::Storage {
+                path: path.clone(),
+                source,
+            })
+        }
     }
 }
 
@@ -225,7 +348,7 @@ fn write_private(path: &Path, text: &str) -> Result<(), CliError> {
 
 /// A session named on the command line: `-` (standard input), a file, or the string
 /// itself.
-fn load(input: &str) -> Result<(SessionData, Origin), CliError> {
+fn load(input: &str) -> Result<Loaded, CliError> {
     if input == STDIN {
         return from_string(&input::text(input)?);
     }
@@ -241,43 +364,52 @@ fn load(input: &str) -> Result<(SessionData, Origin), CliError> {
     from_string(input)
 }
 
-fn from_string(text: &str) -> Result<(SessionData, Origin), CliError> {
-    let (session, format) = storage::decode(text)?;
-    Ok((session, Origin::String(format)))
+fn from_string(text: &str) -> Result<Loaded, CliError> {
+    let (data, format) = storage::decode(text)?;
+    Ok(Loaded {
+        session: Session::from_data(&data),
+        peers: Vec::new(),
+        origin: Origin::String(format),
+    })
 }
 
 /// The first bytes of every SQLite database.
 const SQLITE_MAGIC: &[u8] = b"SQLite format 3\0";
 
-/// The largest session file read: a text file with one string is well under this.
-const MAX_FILE: u64 = 1 << 20;
+/// The largest text file read for a session string: one string is well under this.
+const MAX_TEXT_FILE: u64 = 1 << 20;
 
-/// A session file: every kind of file goes through here. Today that is a text file with
-/// a session string; SQLite `.session` files (ours, Pyrogram's, Telethon's) are refused
-/// with a message saying so.
-fn load_file(path: &Path) -> Result<(SessionData, Origin), CliError> {
+/// A session file: SQLite session files of this library, Pyrogram and Telethon, or a text
+/// file holding a session string.
+fn load_file(path: &Path) -> Result<Loaded, CliError> {
     let file_error = |source| CliError::File {
         path: path.to_owned(),
         source,
     };
     let mut data = Vec::new();
     File::open(path)
-        .and_then(|file| file.take(MAX_FILE + 1).read_to_end(&mut data))
+        .and_then(|file| file.take(MAX_TEXT_FILE + 1).read_to_end(&mut data))
         .map_err(file_error)?;
     if data.starts_with(SQLITE_MAGIC) {
-        return Err(CliError::SessionFile {
+        let (session, peers, format) = files::read(path).map_err(|source| CliError::Storage {
             path: path.to_owned(),
+            source,
+        })?;
+        return Ok(Loaded {
+            session,
+            peers,
+            origin: Origin::File(format),
         });
     }
-    if data.len() as u64 > MAX_FILE {
+    if data.len() as u64 > MAX_TEXT_FILE {
         return Err(CliError::Input(format!(
-            "{}: larger than a session string file can be",
+            "{}: neither a SQLite session file nor a session string",
             path.display()
         )));
     }
     let text = String::from_utf8(data).map_err(|_| {
         CliError::Input(format!(
-            "{}: neither a session string nor a SQLite session file",
+            "{}: neither a SQLite session file nor a session string",
             path.display()
         ))
     })?;
