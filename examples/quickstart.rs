@@ -1,16 +1,15 @@
-//! The README's main job: a bot and a user on an in-process test DC. The bot echoes; the
-//! user sends three messages and prints the replies.
+//! The README's main job: a bot and a user on an in-process test DC. The bot echoes what
+//! it is sent; the user sends three messages and prints the replies.
 //!
-//! Against real Telegram the same code connects to a production DC address with
-//! Telegram's keys (the `ClientConfig` default) and your own `api_id`/`api_hash`.
+//! Against real Telegram, the same code drops `on_test_dc` and takes your own `api_id`
+//! and `api_hash` (sessions then live in `echo_bot.session` and `alice.session`).
 
 use std::time::Duration;
 
-use oxigram::tl::{Deserialize, enums, functions, types};
-use oxigram::{ClientConfig, Update};
+use oxigram::tl::{Deserialize, enums};
+use oxigram::{Client, ClientBuilder, Update};
 use oxigram_testdc::{TestDc, TestDcConfig};
 
-const API_ID: i32 = 12345;
 const BOT_TOKEN: &str = "123456:quickstart";
 const PHONE: &str = "9996621234"; // a test number: DC 2, login code 22222
 
@@ -19,86 +18,41 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let dc = TestDc::start(TestDcConfig::default()).await?;
     dc.create_bot(BOT_TOKEN, "echo_bot");
     dc.create_user(PHONE, "Alice");
-    let address = dc.address(2).ok_or("no DC 2")?;
-    println!("test DC up: DC 2 at {address}");
+    println!("test DC up: DC 2 at {}", dc.address(2).ok_or("no DC 2")?);
 
-    let mut config = ClientConfig::new(address, 2, API_ID);
-    config.test_dc = true;
-    config.keys = vec![dc.public_key().clone()];
-
-    // The bot: sign in with its token, then echo every message it gets.
-    let bot = oxigram::tokio::connect(config.clone()).await?;
-    bot.invoke(&functions::auth::ImportBotAuthorization {
-        flags: 0,
-        api_id: API_ID,
-        api_hash: "quickstart".into(),
-        bot_auth_token: BOT_TOKEN.into(),
-    })
-    .await?;
-    println!("bot: signed in as @echo_bot");
+    // The bot signs in with its token and echoes every message it gets.
+    let bot = on_test_dc(&dc, Client::builder("echo_bot"))
+        .bot_token(BOT_TOKEN)
+        .build()
+        .await?;
+    println!(
+        "bot: signed in as @{}",
+        bot.get_me().await?.username.unwrap_or_default()
+    );
     let echo = bot.clone();
-    // Told to stop before the bot closes, so that no reply is cut off half-way.
-    let (stop, mut stopped) = tokio::sync::oneshot::channel::<()>();
-    // A reply that fails ends the task with the error, and the example with it.
     let echo_task = tokio::spawn(async move {
-        loop {
-            let update = tokio::select! {
-                update = echo.next_update() => update,
-                _ = &mut stopped => break,
-            };
-            let Some(update) = update else { break };
+        while let Some(update) = echo.next_raw_update().await? {
             if let Some((from, text)) = new_message(&update) {
-                let reply = send_message(from, &format!("echo: {text}"));
-                echo.invoke(&reply).await?;
+                echo.send_message(from, &format!("echo: {text}")).await?;
             }
         }
-        Ok::<(), oxigram::InvokeError>(())
+        Ok::<(), oxigram::Error>(())
     });
 
-    // The user: sign in with the test number's code, find the bot, talk to it.
-    let user = oxigram::tokio::connect(config).await?;
-    let enums::auth::SentCode::SentCode(sent) = user
-        .invoke(&functions::auth::SendCode {
-            phone_number: PHONE.into(),
-            api_id: API_ID,
-            api_hash: "quickstart".into(),
-            settings: enums::CodeSettings::CodeSettings(types::CodeSettings {
-                allow_flashcall: false,
-                current_number: false,
-                allow_app_hash: false,
-                allow_missed_call: false,
-                allow_firebase: false,
-                unknown_number: false,
-                logout_tokens: None,
-                token_and_app_sandbox: None,
-            }),
-        })
-        .await?
-    else {
-        return Err("unexpected answer to sendCode".into());
-    };
-    user.invoke(&functions::auth::SignIn {
-        phone_number: PHONE.into(),
-        phone_code_hash: sent.phone_code_hash,
-        phone_code: Some("22222".into()),
-        email_verification: None,
-    })
-    .await?;
-    println!("user: signed in as Alice");
-    let enums::contacts::ResolvedPeer::ResolvedPeer(found) = user
-        .invoke(&functions::contacts::ResolveUsername {
-            username: "echo_bot".into(),
-            referer: None,
-        })
-        .await?;
-    let bot_peer = input_peer(&found.users[0]).ok_or("no bot")?;
-
+    // The user signs in with the code sent to the phone, and talks to the bot.
+    let user = on_test_dc(&dc, Client::builder("alice")).build().await?;
+    let sent = user.send_code(PHONE).await?;
+    user.sign_in(&sent, "22222").await?;
+    println!(
+        "user: signed in as {}",
+        user.get_me().await?.first_name.unwrap_or_default()
+    );
     for text in ["hello", "how are you?", "bye"] {
         println!("user -> bot: {text}");
-        user.invoke(&send_message(bot_peer.clone(), text)).await?;
+        user.send_message("@echo_bot", text).await?;
         let reply = loop {
-            let update = tokio::time::timeout(Duration::from_secs(10), user.next_update())
-                .await?
+            let update = tokio::time::timeout(Duration::from_secs(10), user.next_raw_update())
+                .await??
                 .ok_or("the connection closed")?;
             if let Some((_, text)) = new_message(&update) {
                 break text;
@@ -106,17 +60,30 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         };
         println!("bot -> user: {reply}");
     }
-    // The echo task finishes the reply it may be sending, then the clients close.
-    drop(stop);
+
+    user.stop().await?;
+    bot.stop().await?;
+    // The bot's connection is closed: its update stream ends, and with it the task.
     echo_task.await??;
-    bot.close().await;
-    user.close().await;
     println!("done");
     Ok(())
 }
 
-/// The sender (as an input peer) and text of a new private message, if `update` is one.
-fn new_message(update: &Update) -> Option<(enums::InputPeer, String)> {
+/// The test DC instead of Telegram: its addresses and its server key, sessions in memory.
+fn on_test_dc(dc: &TestDc, mut builder: ClientBuilder) -> ClientBuilder {
+    for &(id, address) in dc.addresses() {
+        builder = builder.dc_address(id as i16, address);
+    }
+    builder
+        .api_id(12345)
+        .api_hash("quickstart")
+        .test_mode(true)
+        .in_memory()
+        .server_key(dc.public_key().clone())
+}
+
+/// The sender's id and the text of a new private message, if `update` is one.
+fn new_message(update: &Update) -> Option<(i64, String)> {
     let enums::Updates::Updates(updates) = enums::Updates::from_bytes(&update.body).ok()? else {
         return None;
     };
@@ -129,56 +96,5 @@ fn new_message(update: &Update) -> Option<(enums::InputPeer, String)> {
     let Some(enums::Peer::User(from)) = &message.from_id else {
         return None;
     };
-    let sender = updates.users.iter().find(|u| match u {
-        enums::User::User(u) => u.id == from.user_id,
-        enums::User::Empty(_) => false,
-    })?;
-    Some((input_peer(sender)?, message.message.clone()))
-}
-
-fn input_peer(user: &enums::User) -> Option<enums::InputPeer> {
-    match user {
-        enums::User::User(u) => Some(enums::InputPeer::User(types::InputPeerUser {
-            user_id: u.id,
-            access_hash: u.access_hash?,
-        })),
-        enums::User::Empty(_) => None,
-    }
-}
-
-fn send_message(peer: enums::InputPeer, text: &str) -> functions::messages::SendMessage {
-    functions::messages::SendMessage {
-        no_webpage: false,
-        silent: false,
-        background: false,
-        clear_draft: false,
-        noforwards: false,
-        update_stickersets_order: false,
-        invert_media: false,
-        allow_paid_floodskip: false,
-        peer,
-        reply_to: None,
-        message: text.into(),
-        random_id: rand_id(),
-        reply_markup: None,
-        entities: None,
-        schedule_date: None,
-        schedule_repeat_period: None,
-        send_as: None,
-        quick_reply_shortcut: None,
-        effect: None,
-        allow_paid_stars: None,
-        suggested_post: None,
-        rich_message: None,
-    }
-}
-
-/// A random id for a message (Telegram drops a repeated one as a duplicate).
-fn rand_id() -> i64 {
-    use std::sync::atomic::{AtomicI64, Ordering};
-    static NEXT: AtomicI64 = AtomicI64::new(1);
-    let time = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| d.as_nanos() as i64);
-    time ^ NEXT.fetch_add(1, Ordering::Relaxed)
+    Some((from.user_id, message.message.clone()))
 }

@@ -212,6 +212,7 @@ impl Client {
     pub async fn log_out(&self) -> crate::Result<()> {
         self.invoke(functions::auth::LogOut {}).await?;
         self.inner.save(Change::User(None))?;
+        self.inner.peers.set_self_id(None);
         self.flush_session()
     }
 
@@ -246,6 +247,7 @@ impl Client {
         record.authorized = true;
         inner.save(Change::Dc(home, record))?;
         inner.save(Change::User(Some((user.id, user.bot()))))?;
+        inner.peers.set_self_id(Some(user.id));
         self.flush_session()?;
         tracing::info!(user = user.id, bot = user.bot(), dc = home, "signed in");
         Ok(*user)

@@ -355,12 +355,13 @@ impl ClientBuilder {
                 request_timeout: self.request_timeout,
             },
             net,
+            peers: crate::peers::PeerCache::new(storage.clone()),
             storage,
             state: Mutex::new(State { session }),
             slots: Mutex::new(HashMap::new()),
             chain,
             events: Mutex::new(Default::default()),
-            peers: (),
+            stopped: Default::default(),
         });
         if new_session {
             inner.save(Change::Home {
@@ -372,6 +373,7 @@ impl ClientBuilder {
             inner.save(Change::ApiId(api_id))?;
         }
         let client = Client { inner };
+        client.inner.peers.set_self_id(client.user_id());
         let home = client.home_dc();
         client.inner.link(home, false).await?;
         if client.inner.state().session.dc_options.is_empty() {

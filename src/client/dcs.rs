@@ -96,6 +96,9 @@ impl Inner {
         if let Some(link) = guard.as_ref() {
             return Ok(link.clone());
         }
+        if self.stopped.load(std::sync::atomic::Ordering::SeqCst) {
+            return Err(Error::Invoke(oxigram_runtime::InvokeError::Closed));
+        }
         let config = self.config(dc, media)?;
         let address = config.address;
         let had_key = config.auth.is_some();
@@ -210,10 +213,10 @@ impl Inner {
                     dc,
                     "the server forgot our auth key: the DC's authorization is lost"
                 );
-                if dc == self.home_dc() {
-                    if let Err(e) = self.save(Change::User(None)) {
-                        tracing::error!(%e, "could not record the lost sign-in");
-                    }
+                if dc == self.home_dc()
+                    && let Err(e) = self.save(Change::User(None))
+                {
+                    tracing::error!(%e, "could not record the lost sign-in");
                 }
                 Change::Dc(dc, record(None))
             }

@@ -15,6 +15,7 @@ mod builder;
 mod dcs;
 mod invoke;
 mod keys;
+mod messages;
 mod middleware;
 mod net;
 mod qr;
@@ -93,7 +94,10 @@ pub(crate) struct Inner {
     chain: Vec<Arc<dyn middleware::Middleware>>,
     /// Client events (connections lost and back, keys, missed updates) not read yet.
     events: Mutex<std::collections::VecDeque<crate::ClientEvent>>,
-    pub(crate) peers: (),
+    /// Every user and chat seen, in front of the storage.
+    pub(crate) peers: crate::peers::PeerCache,
+    /// Set by [`Client::stop`]: no connection opens afterwards.
+    pub(crate) stopped: std::sync::atomic::AtomicBool,
 }
 
 /// Client events kept for [`Client::next_event`] at most; past that the oldest goes.
@@ -171,6 +175,9 @@ impl Client {
     /// Closes every connection and flushes the session. Requests still waiting end with
     /// an error; the client can not be used afterwards.
     pub async fn stop(&self) -> crate::Result<()> {
+        self.inner
+            .stopped
+            .store(true, std::sync::atomic::Ordering::SeqCst);
         let slots: Vec<Arc<Slot>> = {
             let mut slots = self.inner.slots.lock().unwrap_or_else(|e| e.into_inner());
             slots.drain().map(|(_, slot)| slot).collect()

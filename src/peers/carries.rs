@@ -39,6 +39,12 @@ pub trait CarriesPeers {
     fn peers(&self) -> Peers<'_>;
 }
 
+impl CarriesPeers for Peers<'_> {
+    fn peers(&self) -> Peers<'_> {
+        *self
+    }
+}
+
 impl<T: CarriesPeers + ?Sized> CarriesPeers for &T {
     fn peers(&self) -> Peers<'_> {
         (**self).peers()
@@ -107,6 +113,20 @@ macro_rules! carries {
                 }
             }
         )*
+
+        /// The peers of `answer` if its type is one of the list (a type-id comparison
+        /// each): how the client's generic `invoke` caches what any answer carries.
+        pub(crate) fn peers_of_any(answer: &dyn std::any::Any) -> Option<Peers<'_>> {
+            $(
+                if let Some(answer) = answer.downcast_ref::<$ty>() {
+                    return Some(answer.peers());
+                }
+            )*
+            if let Some(users) = answer.downcast_ref::<Vec<enums::User>>() {
+                return Some(users.peers());
+            }
+            None
+        }
     };
 }
 

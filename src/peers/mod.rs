@@ -24,6 +24,7 @@ mod record;
 mod resolve;
 
 pub use cache::{Clock, DEFAULT_CAPACITY, DEFAULT_USERNAME_TTL, PeerCache, PeerCacheConfig};
+pub(crate) use carries::peers_of_any;
 pub use carries::{CarriesPeers, Peers};
 pub use name::PeerRef;
 pub use record::{BareId, CHANNEL_ID_OFFSET, chat_record, peer_id, user_record};
