@@ -70,16 +70,18 @@ pub fn bytes(arg: &str, encoding: Encoding) -> Result<Vec<u8>, CliError> {
     if compact.is_empty() {
         return Err(CliError::Input("no bytes given".into()));
     }
-    let hex = || from_hex(&compact);
-    let base64 = || from_base64(&compact);
-    let decoded = match encoding {
-        Encoding::Hex => hex().ok_or("not hexadecimal (an even number of hex digits)"),
-        Encoding::Base64 => base64().ok_or("not base64"),
-        Encoding::Auto | Encoding::Raw => hex()
-            .or_else(base64)
-            .ok_or("neither hexadecimal nor base64"),
-    };
-    decoded.map_err(|reason| CliError::Input(format!("the input is {reason}")))
+    let not = |what: &str| CliError::Input(format!("the input is {what}"));
+    match encoding {
+        Encoding::Hex => {
+            from_hex(&compact).ok_or_else(|| not("not hexadecimal (an even number of hex digits)"))
+        }
+        Encoding::Base64 => from_base64(&compact).map_err(|e| not(&format!("not base64: {e}"))),
+        Encoding::Auto | Encoding::Raw => match from_hex(&compact) {
+            Some(bytes) => Ok(bytes),
+            None => from_base64(&compact)
+                .map_err(|e| not(&format!("neither hexadecimal nor base64 ({e})"))),
+        },
+    }
 }
 
 /// Hex digits in pairs, after an optional `0x`.
@@ -97,7 +99,8 @@ pub fn from_hex(text: &str) -> Option<Vec<u8>> {
         .map(|pair| {
             let high = char::from(pair[0]).to_digit(16)?;
             let low = char::from(pair[1]).to_digit(16)?;
-            u8::try_from(high << 4 | low).ok()
+            // Two digits below 16 make a value below 256.
+            Some((high << 4 | low) as u8)
         })
         .collect()
 }
@@ -106,14 +109,17 @@ const fn lenient() -> GeneralPurposeConfig {
     GeneralPurposeConfig::new().with_decode_padding_mode(DecodePaddingMode::Indifferent)
 }
 
-/// Base64 in either alphabet, with or without padding.
-fn from_base64(text: &str) -> Option<Vec<u8>> {
+/// Base64 in either alphabet, with or without padding. Text using neither alphabet's two
+/// special characters reads the same in both; otherwise the error is the one of the
+/// alphabet the text leans to.
+fn from_base64(text: &str) -> Result<Vec<u8>, base64::DecodeError> {
     const STANDARD_ANY: GeneralPurpose = GeneralPurpose::new(&STANDARD, lenient());
     const URL_SAFE_ANY: GeneralPurpose = GeneralPurpose::new(&URL_SAFE, lenient());
-    STANDARD_ANY
-        .decode(text)
-        .or_else(|_| URL_SAFE_ANY.decode(text))
-        .ok()
+    if text.contains(['-', '_']) {
+        URL_SAFE_ANY.decode(text)
+    } else {
+        STANDARD_ANY.decode(text)
+    }
 }
 
 #[cfg(test)]
