@@ -8,7 +8,7 @@ use super::{
     BOOL_FALSE_ID, BOOL_TRUE_ID, DecodeError, DecodeErrorKind, Field, GZIP_PACKED_ID, Limits,
     Object, Registry, VECTOR_ID, Value,
 };
-use crate::{Category, ParamKind, TypeRef};
+use crate::{Category, Definition, ParamKind, TypeRef};
 
 /// A position in a buffer. Reads that run short leave it where it was.
 struct Cursor<'b> {
@@ -47,7 +47,9 @@ impl<'b> Cursor<'b> {
 /// Where the walk is, for errors.
 #[derive(Debug, Clone, Copy)]
 enum Segment<'r> {
-    Object(&'r str),
+    Object(&'r Definition),
+    /// `gzip_packed`, which is not a definition of the schemas.
+    Packed,
     Field(&'r str),
     Index(usize),
 }
@@ -99,11 +101,15 @@ impl<'r> Walker<'r> {
         for segment in &self.path {
             match segment {
                 Segment::Index(i) => path.push_str(&format!("[{i}]")),
-                Segment::Object(name) | Segment::Field(name) => {
+                named => {
                     if !path.is_empty() {
                         path.push_str(" > ");
                     }
-                    path.push_str(name);
+                    match named {
+                        Segment::Object(definition) => path.push_str(&definition.full_name()),
+                        Segment::Field(name) => path.push_str(name),
+                        Segment::Packed | Segment::Index(_) => path.push_str("gzip_packed"),
+                    }
                 }
             }
         }
@@ -324,7 +330,7 @@ impl<'r> Walker<'r> {
         expect: Expect<'r>,
     ) -> Result<Value, DecodeError> {
         self.enter(cur)?;
-        self.path.push(Segment::Object("gzip_packed"));
+        self.path.push(Segment::Packed);
         self.path.push(Segment::Field("packed_data"));
         let packed = self.byte_string(cur)?;
         let budget = self.limits.max_unpacked - self.unpacked;
@@ -442,7 +448,7 @@ impl<'r> Walker<'r> {
         let definition = &registry.definitions[index];
         let outer_source = std::mem::replace(&mut self.source, registry.sources[index]);
         self.enter(cur)?;
-        self.path.push(Segment::Object(&definition.name));
+        self.path.push(Segment::Object(definition));
         let mut flags: Vec<(&str, u32)> = Vec::new();
         let mut fields = Vec::with_capacity(definition.params.len());
         for param in &definition.params {

@@ -407,3 +407,20 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn error_paths_name_namespaced_objects_and_packed_data() {
+    let registry = registry();
+    // help.configSimple whose first rule is cut short, inside gzip_packed.
+    let mut config = telethon("mt_help_config_simple");
+    config.truncate(config.len() - 8);
+    let mut bytes = GZIP_PACKED_ID.to_le_bytes().to_vec();
+    bytes.extend(tl_bytes(&gzip(&config)));
+    let error = registry.decode(&bytes).unwrap_err();
+    assert!(
+        error
+            .path
+            .starts_with("gzip_packed > packed_data > help.configSimple > rules["),
+        "{error}"
+    );
+}
