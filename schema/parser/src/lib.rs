@@ -22,3 +22,6 @@ mod parse;
 
 pub use model::{Category, Definition, Flag, Param, ParamKind, TypeRef};
 pub use parse::{ParseError, Schema, UNVERIFIED_MARK, normalised, parse};
+
+#[cfg(feature = "dynamic")]
+pub mod dynamic;

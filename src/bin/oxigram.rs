@@ -1,0 +1,76 @@
+//! `oxigram`: the command-line tool (feature `cli`).
+//!
+//! ```text
+//! oxigram tl decode <HEX-OR-BASE64 | -> [--json]
+//! oxigram session show <STRING-OR-FILE | -> [--show-key] [--json]
+//! oxigram session convert <STRING-OR-FILE | -> --to FORMAT [--out FILE] [--user-id N] ...
+//! oxigram testdc [--port P] [--dcs N] [--bot TOKEN]... [--user PHONE]... [--json]
+//! ```
+//!
+//! Results go to standard output, errors to standard error with a non-zero exit status
+//! (2 for bad arguments, 1 for anything else).
+
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+#[path = "oxigram/error.rs"]
+mod error;
+#[path = "oxigram/input.rs"]
+mod input;
+#[path = "oxigram/session.rs"]
+mod session;
+#[path = "oxigram/testdc.rs"]
+mod testdc;
+#[path = "oxigram/tl.rs"]
+mod tl;
+
+use error::CliError;
+
+/// Tools for Telegram's MTProto: decode TL values, read and convert session strings, run
+/// the offline test DC.
+#[derive(Debug, Parser)]
+#[command(name = "oxigram", version)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// TL values: decode bytes into named fields.
+    #[command(subcommand)]
+    Tl(tl::TlCommand),
+    /// Session strings: show what one holds, convert between libraries' formats.
+    #[command(subcommand)]
+    Session(session::SessionCommand),
+    /// Run the offline test DC until interrupted.
+    Testdc(testdc::TestdcArgs),
+    // `login` joins these once the high-level client can sign in.
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Tl(command) => tl::run(command),
+        Command::Session(command) => session::run(command),
+        Command::Testdc(args) => testdc::run(args),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// Writes `text` and a newline to standard output, reporting a closed pipe as an error
+/// rather than panicking as `println!` would.
+fn print_line(text: &str) -> Result<(), CliError> {
+    use std::io::Write as _;
+    let mut out = std::io::stdout().lock();
+    writeln!(out, "{text}")
+        .and_then(|()| out.flush())
+        .map_err(CliError::Stdout)
+}
