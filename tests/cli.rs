@@ -639,3 +639,68 @@ fn testdc_refuses_bad_flags() {
     let err = fails(run(&["testdc", "--dcs", "9"]));
     assert!(err.contains("--dcs"), "{err}");
 }
+
+// `login`
+
+#[test]
+fn login_signs_a_bot_in_and_leaves_a_session_file_that_signs_in_again() {
+    let (_server, mut stdout) = start_testdc(&["--port", "0", "--bot", "77:clitoken", "--json"]);
+    let mut line = String::new();
+    stdout.read_line(&mut line).unwrap();
+    let server = json(&line);
+    let dir = tempfile::tempdir().unwrap();
+    let key = dir.path().join("server.pem");
+    std::fs::write(&key, server["public_key"].as_str().unwrap()).unwrap();
+    let dcs: Vec<String> = server["dcs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|dc| format!("{}={}", dc["id"], dc["address"].as_str().unwrap()))
+        .collect();
+    let workdir = dir.path().to_str().unwrap();
+    let login = |extra: &[&str]| {
+        let mut args = vec![
+            "login",
+            "--session",
+            "bot",
+            "--workdir",
+            workdir,
+            "--api-id",
+            "5",
+            "--api-hash",
+            "cli",
+            "--test-mode",
+            "--json",
+            "--server-key",
+            key.to_str().unwrap(),
+        ];
+        for dc in &dcs {
+            args.extend(["--dc", dc.as_str()]);
+        }
+        args.extend(extra);
+        json(&ok(run(&args)))
+    };
+
+    let first = login(&["--bot-token", "77:clitoken"]);
+    assert_eq!(first["bot"], true, "{first}");
+    assert_eq!(first["dc"], 2, "{first}");
+    let user_id = first["user_id"].as_i64().unwrap();
+    let file = dir.path().join("bot.session");
+    let shown = json(&ok(run(&[
+        "session",
+        "show",
+        "--json",
+        file.to_str().unwrap(),
+    ])));
+    assert_eq!(shown["user_id"].as_i64(), Some(user_id), "{shown}");
+
+    // Again without the token: the session file alone signs the bot in.
+    let again = login(&[]);
+    assert_eq!(again["user_id"].as_i64(), Some(user_id), "{again}");
+}
+
+#[test]
+fn login_without_api_credentials_says_what_is_missing() {
+    let err = fails(run(&["login", "--api-hash", "x"]));
+    assert!(err.contains("--api-id"), "{err}");
+}

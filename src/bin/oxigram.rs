@@ -5,6 +5,7 @@
 //! oxigram session show <STRING-OR-FILE | -> [--show-key] [--json]
 //! oxigram session convert <STRING-OR-FILE | -> --to FORMAT [--out FILE] [--user-id N] ...
 //! oxigram testdc [--port P] [--dcs N] [--bot TOKEN]... [--user PHONE]... [--json]
+//! oxigram login --api-id ID --api-hash HASH [--session NAME] [--bot-token T | --qr] [--dc ID=IP:PORT]...
 //! ```
 //!
 //! Results go to standard output, errors to standard error with a non-zero exit status
@@ -18,6 +19,8 @@ use clap::{Parser, Subcommand};
 mod error;
 #[path = "oxigram/input.rs"]
 mod input;
+#[path = "oxigram/login.rs"]
+mod login;
 #[path = "oxigram/session.rs"]
 mod session;
 #[path = "oxigram/testdc.rs"]
@@ -27,8 +30,8 @@ mod tl;
 
 use error::CliError;
 
-/// Tools for Telegram's MTProto: decode TL values, read and convert session strings, run
-/// the offline test DC.
+/// Tools for Telegram's MTProto: sign in and save a session, decode TL values, read and
+/// convert session strings and files, run the offline test DC.
 #[derive(Debug, Parser)]
 #[command(name = "oxigram", version)]
 struct Cli {
@@ -46,7 +49,8 @@ enum Command {
     Session(session::SessionCommand),
     /// Run the offline test DC until interrupted.
     Testdc(testdc::TestdcArgs),
-    // `login` joins these once the high-level client can sign in.
+    /// Sign in (asking on the terminal for what is missing) and save the session file.
+    Login(login::LoginArgs),
 }
 
 fn main() -> ExitCode {
@@ -55,6 +59,7 @@ fn main() -> ExitCode {
         Command::Tl(command) => tl::run(command),
         Command::Session(command) => session::run(command),
         Command::Testdc(args) => testdc::run(args),
+        Command::Login(args) => login::run(args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -4,12 +4,18 @@ Checks that Client::start asks for what is missing, takes a wrong code again, re
 two-step password without echoing it, signs bots in by token, and that start_qr draws a
 QR code whose link, accepted by another session, signs the client in.
 
-Usage: python3 terminal_login.py PATH_TO_THE_EXAMPLE_BINARY
+With the `oxigram` binary as a second argument, also signs in with `oxigram login`
+against `oxigram testdc` and checks the session file it leaves.
+
+Usage: python3 terminal_login.py EXAMPLE_BINARY [OXIGRAM_BINARY]
 Standard library only (pty), so it runs on any Unix with Python 3.
 """
 
+import json
 import os
 import pty
+import subprocess
+import tempfile
 import select
 import sys
 import termios
@@ -134,11 +140,49 @@ def qr_code(binary):
     print("terminal login: QR code accepted by another session, then the password: ok")
 
 
+def cli_login(cli):
+    """`oxigram login` against `oxigram testdc`: phone and code, then a session file."""
+    global current
+    server = subprocess.Popen(
+        [cli, "testdc", "--port", "0", "--user", "9996625151", "--json"],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        info = json.loads(server.stdout.readline())
+        with tempfile.TemporaryDirectory() as workdir:
+            key = os.path.join(workdir, "server.pem")
+            with open(key, "w") as f:
+                f.write(info["public_key"])
+            argv = [cli, "login", "--session", "me", "--workdir", workdir, "--api-id", "5",
+                    "--api-hash", "cli", "--test-mode", "--server-key", key]
+            for dc in info["dcs"]:
+                argv += ["--dc", f"{dc['id']}={dc['address']}"]
+            current = t = Terminal(argv)
+            t.expect("Enter phone number or bot token: ")
+            t.send("+9996625151")
+            t.expect("Enter confirmation code: ")
+            t.send("22222")
+            t.expect("session saved in")
+            t.wait()
+            shown = subprocess.run([cli, "session", "show", "--json",
+                                    os.path.join(workdir, "me.session")],
+                                   capture_output=True, text=True, check=True)
+            if json.loads(shown.stdout).get("user_id") is None:
+                fail(f"the session file names no user: {shown.stdout}")
+    finally:
+        server.kill()
+        server.wait()
+    print("terminal login: oxigram login leaves a signed-in session file: ok")
+
+
 def main():
     binary = os.path.abspath(sys.argv[1])
     phone_code_and_password(binary)
     bot_token(binary)
     qr_code(binary)
+    if len(sys.argv) > 2:
+        cli_login(os.path.abspath(sys.argv[2]))
 
 
 if __name__ == "__main__":

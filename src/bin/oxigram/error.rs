@@ -50,6 +50,12 @@ pub enum CliError {
     /// JSON output could not be produced.
     #[error("cannot write JSON: {0}")]
     Json(#[from] serde_json::Error),
+    /// The client failed (connecting, signing in, the session).
+    #[error("{0}")]
+    Client(#[from] oxigram::Error),
+    /// The async runtime could not start.
+    #[error("cannot start the runtime: {0}")]
+    Runtime(#[source] std::io::Error),
     /// The test DC could not start.
     #[error("cannot start the test DC: {0}")]
     Testdc(#[source] std::io::Error),
