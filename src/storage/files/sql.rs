@@ -26,12 +26,16 @@ pub(crate) fn open_read_only(path: &std::path::Path) -> Result<Connection, Stora
 
 /// Creates a new file; an existing one is never overwritten.
 pub(crate) fn create_new(path: &std::path::Path) -> Result<Connection, StorageError> {
-    if path.try_exists()? {
-        return Err(StorageError::Io(std::io::Error::new(
-            std::io::ErrorKind::AlreadyExists,
-            format!("{} already exists", path.display()),
-        )));
-    }
+    crate::storage::sqlite::create_private(path).map_err(|e| {
+        if e.kind() == std::io::ErrorKind::AlreadyExists {
+            StorageError::Io(std::io::Error::new(
+                e.kind(),
+                format!("{} already exists", path.display()),
+            ))
+        } else {
+            StorageError::Io(e)
+        }
+    })?;
     Connection::open(path).map_err(db_error)
 }
 

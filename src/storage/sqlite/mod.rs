@@ -133,11 +133,26 @@ pub(crate) fn db_error(e: rusqlite::Error) -> StorageError {
     }
 }
 
+/// Creates `path` empty, readable and writable by its owner only (on Unix): it will hold
+/// auth keys, which sign in as the account. SQLite gives its `-wal` and `-shm` files the
+/// same permissions. Fails if the file exists.
+pub(crate) fn create_private(path: &Path) -> std::io::Result<()> {
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    options.open(path).map(drop)
+}
+
 impl SqliteStorage {
-    /// Opens the session at `path`, creating it if missing and migrating an older schema.
+    /// Opens the session at `path`, creating it if missing (readable by its owner only)
+    /// and migrating an older schema.
     pub fn open(path: impl AsRef<Path>) -> Result<SqliteStorage, StorageError> {
         let path = path.as_ref().to_path_buf();
         let lock = SessionLock::acquire(&path)?;
+        if !path.try_exists()? {
+            create_private(&path)?;
+        }
 
         let mut conn = Connection::open(&path).map_err(db_error)?;
         conn.busy_timeout(BUSY_TIMEOUT).map_err(db_error)?;

@@ -278,3 +278,45 @@ fn a_failed_commit_stops_the_writer_and_is_reported() {
         }
     }
 }
+
+#[cfg(unix)]
+#[test]
+fn session_files_are_readable_by_their_owner_only() {
+    use std::os::unix::fs::PermissionsExt as _;
+    let dir = TempDir::new("private");
+    let storage = SqliteStorage::open(dir.file("me.session")).unwrap();
+    storage
+        .save(Change::Dc(
+            2,
+            DcSession {
+                address: None,
+                auth_key: Some(AuthKey::new([9; 256])),
+                authorized: false,
+            },
+        ))
+        .unwrap();
+    storage.flush().unwrap();
+    for name in ["me.session", "me.session-wal"] {
+        let mode = std::fs::metadata(dir.file(name))
+            .unwrap()
+            .permissions()
+            .mode();
+        assert_eq!(mode & 0o077, 0, "{name} is {mode:o}");
+    }
+    let written = dir.file("theirs.session");
+    let session = storage.load().unwrap();
+    let mut session = session;
+    session.home_dc = 2;
+    session.user_id = Some(1);
+    session.is_bot = Some(false);
+    session.api_id = Some(1);
+    crate::storage::files::write(
+        &written,
+        crate::storage::files::SessionFileFormat::TELETHON,
+        &session,
+        &[],
+    )
+    .unwrap();
+    let mode = std::fs::metadata(&written).unwrap().permissions().mode();
+    assert_eq!(mode & 0o077, 0, "{mode:o}");
+}
