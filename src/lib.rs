@@ -1,15 +1,33 @@
 //! oxigram: a Telegram MTProto client library and framework for user and bot accounts.
 //!
-//! - [`tl`]: the typed API, every type and function of the current layer.
-//! - [`Connection`]: a connection to one DC on the runtime a feature picks (`tokio` by
-//!   default, `async-std`, `smol`, or `blocking` sockets), with `invoke(&request)` typed
-//!   end to end, updates as a stream, [`ClientEvent`]s (keys, connection, missed
-//!   updates), keep-alive pings and reconnection under a [`ReconnectPolicy`].
+//! - [`Client`]: one account and its session, built with [`Client::builder`]: signing in
+//!   (bot token, phone code, two-step password, QR code, or [`Client::start`] on the
+//!   terminal with feature `terminal`), every DC it needs (migrations followed,
+//!   authorizations imported), requests through a [middleware](client::Middleware) chain
+//!   that sleeps through flood waits, the [peer cache](peers) behind
+//!   [`Client::resolve_peer`], and session strings of every library.
+//! - [`storage`]: where sessions live: a SQLite file by default (locked while used), in
+//!   memory, or your own [`Storage`](storage::Storage); Pyrogram's and Telethon's strings
+//!   and `.session` files read and written.
 //! - [`errors`]: RPC errors with the method that caused them, and a catalogue of the
 //!   known error names as constants ([`RpcError`], [`errors::FLOOD_WAIT`]).
-//! - [`proto`]: the sans-IO protocol core beneath it.
-//! - [`storage`]: session strings, read and written in this library's format, Pyrogram's
-//!   and Telethon's.
+//! - [`tl`]: the typed API, every type and function of the current layer.
+//! - [`Connection`]: one connection to one DC on the runtime a feature picks (`tokio` by
+//!   default, `async-std`, `smol`, or `blocking` sockets), beneath the client.
+//! - [`proto`]: the sans-IO protocol core beneath that.
+//!
+//! ```no_run
+//! # async fn demo() -> oxigram::Result<()> {
+//! let app = oxigram::Client::builder("echo_bot")       // ./echo_bot.session
+//!     .api_id(12345)
+//!     .api_hash("0123456789abcdef0123456789abcdef")
+//!     .bot_token("123456:ABC-DEF")
+//!     .build()
+//!     .await?;
+//! app.send_message("@durov", "hello").await?;
+//! # Ok(())
+//! # }
+//! ```
 //!
 //! ```
 //! use oxigram::tl::{self, Serialize};

@@ -14,6 +14,8 @@
 //! # std::fs::create_dir_all(&dir)?;
 //! # let mut data = SessionData::new(2, AuthKey::new([7; 256]));
 //! # data.user_id = Some(42);
+//! # data.is_bot = Some(false);
+//! # data.api_id = Some(12345);
 //! # let pyrogram_file = dir.join("pyrogram.session");
 //! # files::write(&pyrogram_file, SessionFileFormat::PYROGRAM, &Session::from_data(&data), &[])?;
 //! // A Pyrogram (or Telethon) file: its keys, account, update state and peers.
@@ -46,7 +48,8 @@
 //!
 //! - **Pyrogram**, read at any version up to 7 (version 3 is Pyrogram 2.0's, version 7
 //!   that of its maintained forks such as kurigram) and written as either: the home DC,
-//!   its key, test mode, `api_id`, user id and bot flag; the DC's address (version 7;
+//!   its key, test mode, `api_id`, user id and bot flag (writing refuses a session
+//!   without the last three: Pyrogram would read the file as no session and replace it); the DC's address (version 7;
 //!   version 3 has none, and Pyrogram finds it from the DC id); peers with their kinds,
 //!   phones and usernames (version 3 keeps one username per peer); the update state and
 //!   channels' pts (version 7; its channel ids are the Bot-API form). Peer ids are
