@@ -93,6 +93,8 @@ on_every_runtime!(
     logging_out_forgets_the_user,
     a_qr_login_is_accepted_elsewhere_and_followed_to_the_accounts_dc,
     a_session_file_keeps_the_sign_in_and_is_locked_while_used,
+    peers_are_resolved_from_the_cache_or_the_server,
+    every_kind_of_migration_is_followed,
 );
 
 fn wire(code: i32, name: &str) -> WireError {
@@ -372,4 +374,88 @@ async fn a_session_file_keeps_the_sign_in_and_is_locked_while_used(on: On, env: 
     );
     assert_eq!(again.get_me().await.unwrap().id, env.bot);
     again.stop().await.unwrap();
+}
+
+async fn peers_are_resolved_from_the_cache_or_the_server(on: On, env: Arc<Env>) {
+    use oxigram::peers::PeerError;
+    let phone = "9996628888";
+    let id = env.dc.create_user(phone, "Findable");
+    let (channel, _) = env.dc.create_channel(id, "News", &[], true);
+    env.dc.set_channel_username(channel, "newsroom").unwrap();
+    let client = on.builder(&env, "user").build().await.unwrap();
+    let sent = client.send_code(phone).await.unwrap();
+    client.sign_in(&sent, "22222").await.unwrap();
+
+    // "me", a username (asked once, then cached), a link, an id met in an answer.
+    assert!(matches!(
+        client.resolve_peer("me").await.unwrap(),
+        enums::InputPeer::InputPeerSelf
+    ));
+    let by_name = client.resolve_peer("@conformance_bot").await.unwrap();
+    let enums::InputPeer::User(bot) = &by_name else {
+        panic!("{by_name:?}")
+    };
+    assert_eq!(bot.user_id, env.bot);
+    let by_link = client
+        .resolve_peer("https://t.me/conformance_bot")
+        .await
+        .unwrap();
+    assert_eq!(by_link, by_name);
+    assert_eq!(client.resolve_peer(env.bot).await.unwrap(), by_name);
+    let news = client.resolve_peer("t.me/newsroom").await.unwrap();
+    assert!(
+        matches!(&news, enums::InputPeer::Channel(c) if c.channel_id == channel),
+        "{news:?}"
+    );
+    let bot_api_id = -1_000_000_000_000 - channel;
+    assert_eq!(client.resolve_peer(bot_api_id).await.unwrap(), news);
+    // A phone number of a contact-less stranger, and a name nobody has.
+    let missing = client.resolve_peer("@nobody_has_this").await.unwrap_err();
+    assert!(missing.is(errors::USERNAME_NOT_OCCUPIED), "{missing}");
+    // An id never met: the error says what is missing.
+    let unknown = client.resolve_peer(123_456_789_i64).await.unwrap_err();
+    assert!(
+        matches!(&unknown, Error::Peer(PeerError::Unknown { .. })),
+        "{unknown}"
+    );
+    assert!(unknown.to_string().contains("123456789"), "{unknown}");
+
+    // Messages go to any of those names.
+    client.send_message("@conformance_bot", "hi").await.unwrap();
+    client.send_message(env.bot, "hi again").await.unwrap();
+    let got = env.dc.received(env.bot);
+    assert_eq!(got.len(), 2, "{got:?}");
+    client.stop().await.unwrap();
+}
+
+async fn every_kind_of_migration_is_followed(on: On, env: Arc<Env>) {
+    // Before sign-in, NETWORK_MIGRATE moves home.
+    let client = on.builder(&env, "moving").build().await.unwrap();
+    env.dc
+        .inject_error("help.getNearestDc", wire(303, "NETWORK_MIGRATE_3"), 1);
+    client
+        .invoke(functions::help::GetNearestDc {})
+        .await
+        .unwrap();
+    assert_eq!(client.home_dc(), 3);
+    // USER_MIGRATE at a bot's sign-in moves home too: the bot lives on DC 2, so DC 3
+    // answers USER_MIGRATE_2.
+    client.sign_in_bot(BOT_TOKEN).await.unwrap();
+    assert_eq!(client.home_dc(), 2);
+    assert_eq!(client.user_id(), Some(env.bot));
+    // STATS_MIGRATE sends one request elsewhere, with the authorization imported there.
+    env.dc
+        .inject_error("help.getConfig", wire(303, "STATS_MIGRATE_1"), 1);
+    let enums::Config::Config(config) = client.invoke(functions::help::GetConfig {}).await.unwrap();
+    assert_eq!(config.this_dc, 1);
+    assert_eq!(client.home_dc(), 2);
+    // A DC's media-only address serves file-like requests.
+    let enums::Config::Config(config) = client
+        .invoke(functions::help::GetConfig {})
+        .dc(3)
+        .media()
+        .await
+        .unwrap();
+    assert_eq!(config.this_dc, 3);
+    client.stop().await.unwrap();
 }
