@@ -463,12 +463,14 @@ impl ServerSession {
         if self.replay.below_floor(msg_id) {
             return Some(20);
         }
+        // 35: an odd seqno was expected (a content-related message) but an even one came;
+        // 34: the other way round.
         let content = is_content_related(body);
         if content && seq_no & 1 == 0 {
-            return Some(34);
+            return Some(35);
         }
         if !content && seq_no & 1 == 1 {
-            return Some(35);
+            return Some(34);
         }
         None
     }
@@ -732,6 +734,27 @@ impl ServerSession {
 mod tests {
     use super::*;
     use crate::random::SeededRandom;
+
+    #[test]
+    fn a_wrong_seqno_parity_gets_the_code_that_names_the_expected_parity() {
+        let session = ServerSession::new(
+            ServerSessionConfig::default(),
+            AuthKey::new([7; 256]),
+            9,
+            4,
+            0,
+            0,
+        );
+        let now = 1_700_000_000;
+        let msg_id = (now << 32) | 4;
+        let ping = 0x7abe77ec_u32.to_le_bytes();
+        let ack = 0x62d6b459_u32.to_le_bytes();
+        // A content-related message (a ping) wants an odd seqno; an ack an even one.
+        assert_eq!(session.check(now, msg_id, 2, &ping), Some(35));
+        assert_eq!(session.check(now, msg_id, 1, &ack), Some(34));
+        assert_eq!(session.check(now, msg_id, 1, &ping), None);
+        assert_eq!(session.check(now, msg_id, 2, &ack), None);
+    }
 
     #[test]
     fn a_refused_message_is_reported_as_not_received() {
