@@ -76,6 +76,20 @@ pub mod smol {
 
 /// Blocking sockets, without an async runtime (feature `blocking`): the same [`Client`]
 /// built with [`ClientBuilder::blocking`], each request `.wait()`ed.
+///
+/// ```no_run
+/// use oxigram::blocking::Wait;
+///
+/// let app = oxigram::Client::builder("bot")
+///     .api_id(12345)
+///     .api_hash("0123456789abcdef0123456789abcdef")
+///     .bot_token("123456:ABC-DEF")
+///     .blocking()
+///     .build()
+///     .wait()?;
+/// app.send_message("me", "hello").wait()?;
+/// # Ok::<(), oxigram::Error>(())
+/// ```
 #[cfg(feature = "blocking")]
 pub mod blocking {
     pub use oxigram_blocking::BlockingConnection;
