@@ -5,14 +5,18 @@
 //! `Client::start_qr` (feature `terminal`) does the same with the QR code drawn in the
 //! terminal; see `examples/terminal_login.rs`.
 
+#[path = "common/test_dc.rs"]
+mod test_dc;
+
 use std::time::Duration;
 
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use oxigram::Client;
 use oxigram::client::SignIn;
 use oxigram::tl::functions;
-use oxigram::{Client, ClientBuilder};
 use oxigram_testdc::{TestDc, TestDcConfig};
+use test_dc::on_test_dc;
 
 const PHONE: &str = "9996631234"; // a test number on DC 3; its login code is 33333
 
@@ -54,17 +58,4 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     desktop.stop().await?;
     phone.stop().await?;
     Ok(())
-}
-
-/// The test DC instead of Telegram: its addresses and its server key, sessions in memory.
-fn on_test_dc(dc: &TestDc, mut builder: ClientBuilder) -> ClientBuilder {
-    for &(id, address) in dc.addresses() {
-        builder = builder.dc_address(id as i16, address);
-    }
-    builder
-        .api_id(12345)
-        .api_hash("qr")
-        .test_mode(true)
-        .in_memory()
-        .server_key(dc.public_key().clone())
 }

@@ -4,11 +4,15 @@
 //! Against real Telegram, the same code drops `on_test_dc` and takes your own `api_id`
 //! and `api_hash` (sessions then live in `echo_bot.session` and `alice.session`).
 
+#[path = "common/test_dc.rs"]
+mod test_dc;
+
 use std::time::Duration;
 
 use oxigram::tl::{Deserialize, enums};
-use oxigram::{Client, ClientBuilder, Update};
+use oxigram::{Client, Update};
 use oxigram_testdc::{TestDc, TestDcConfig};
+use test_dc::on_test_dc;
 
 const BOT_TOKEN: &str = "123456:quickstart";
 const PHONE: &str = "9996621234"; // a test number: DC 2, login code 22222
@@ -67,19 +71,6 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     echo_task.await??;
     println!("done");
     Ok(())
-}
-
-/// The test DC instead of Telegram: its addresses and its server key, sessions in memory.
-fn on_test_dc(dc: &TestDc, mut builder: ClientBuilder) -> ClientBuilder {
-    for &(id, address) in dc.addresses() {
-        builder = builder.dc_address(id as i16, address);
-    }
-    builder
-        .api_id(12345)
-        .api_hash("quickstart")
-        .test_mode(true)
-        .in_memory()
-        .server_key(dc.public_key().clone())
 }
 
 /// The sender's id and the text of a new private message, if `update` is one.

@@ -5,9 +5,13 @@
 //! A string exported here works in Pyrogram (`Client(session_string=…)`) or Telethon
 //! (`StringSession(…)`), and theirs work here (`.session_string(…)`).
 
+#[path = "common/test_dc.rs"]
+mod test_dc;
+
+use oxigram::Client;
 use oxigram::storage::SessionFormat;
-use oxigram::{Client, ClientBuilder};
 use oxigram_testdc::{TestDc, TestDcConfig};
+use test_dc::on_test_dc;
 
 const BOT_TOKEN: &str = "4242:strings";
 
@@ -50,17 +54,4 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     }
     bot.stop().await?;
     Ok(())
-}
-
-/// The test DC instead of Telegram: its addresses and its server key, sessions in memory.
-fn on_test_dc(dc: &TestDc, mut builder: ClientBuilder) -> ClientBuilder {
-    for &(id, address) in dc.addresses() {
-        builder = builder.dc_address(id as i16, address);
-    }
-    builder
-        .api_id(12345)
-        .api_hash("strings")
-        .test_mode(true)
-        .in_memory()
-        .server_key(dc.public_key().clone())
 }

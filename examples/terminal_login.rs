@@ -8,12 +8,16 @@
 //! cargo run --example terminal_login --features terminal -- --qr  # then paste the link
 //! ```
 
+#[path = "common/test_dc.rs"]
+mod test_dc;
+
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use oxigram::Client;
 use oxigram::client::SignIn;
 use oxigram::tl::functions;
 use oxigram_testdc::{TestDc, TestDcConfig};
+use test_dc::on_test_dc;
 
 const PHONE: &str = "9996621234";
 const BOT_TOKEN: &str = "123456:terminal";
@@ -27,23 +31,11 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     dc.create_bot(BOT_TOKEN, "terminal_bot");
     println!("test DC up: phone {PHONE} (code 22222, password \"secret\"), bot token {BOT_TOKEN}");
 
-    let builder = |name: &str| {
-        let mut builder = Client::builder(name)
-            .api_id(12345)
-            .api_hash("terminal")
-            .in_memory()
-            .test_mode(true)
-            .server_key(dc.public_key().clone());
-        for &(id, address) in dc.addresses() {
-            builder = builder.dc_address(id as i16, address);
-        }
-        builder
-    };
-    let client = builder("terminal").build().await?;
+    let client = on_test_dc(&dc, Client::builder("terminal")).build().await?;
 
     let me = if qr {
         // The "phone": Alice signed in elsewhere, accepting the link typed back in.
-        let phone = builder("phone").build().await?;
+        let phone = on_test_dc(&dc, Client::builder("phone")).build().await?;
         let sent = phone.send_code(PHONE).await?;
         if let SignIn::PasswordRequired { .. } = phone.sign_in(&sent, "22222").await? {
             phone.check_password("secret").await?;

@@ -2,9 +2,13 @@
 //! proved with SRP (the password itself is never sent). The account lives on DC 1, so
 //! the client follows it there from DC 2.
 
+#[path = "common/test_dc.rs"]
+mod test_dc;
+
+use oxigram::Client;
 use oxigram::client::SignIn;
-use oxigram::{Client, ClientBuilder};
 use oxigram_testdc::{TestDc, TestDcConfig};
+use test_dc::on_test_dc;
 
 const PHONE: &str = "9996615678"; // a test number on DC 1; its login code is 11111
 const PASSWORD: &str = "correct horse battery staple";
@@ -37,17 +41,4 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     );
     client.stop().await?;
     Ok(())
-}
-
-/// The test DC instead of Telegram: its addresses and its server key, sessions in memory.
-fn on_test_dc(dc: &TestDc, mut builder: ClientBuilder) -> ClientBuilder {
-    for &(id, address) in dc.addresses() {
-        builder = builder.dc_address(id as i16, address);
-    }
-    builder
-        .api_id(12345)
-        .api_hash("two-step")
-        .test_mode(true)
-        .in_memory()
-        .server_key(dc.public_key().clone())
 }

@@ -97,6 +97,26 @@ on_every_runtime!(
     every_kind_of_migration_is_followed,
 );
 
+/// A user with an account (and a password, if given) signed in on a client of its own.
+/// A test number `99966XYYYY` lives on DC X, and its code is X five times.
+async fn signed_in_user(on: On, env: &Env, phone: &str, password: Option<&str>) -> (Client, i64) {
+    let id = env.dc.create_user(phone, "Someone");
+    if let Some(password) = password {
+        env.dc.set_password(id, password);
+    }
+    let client = on.builder(env, phone).build().await.unwrap();
+    let sent = client.send_code(phone).await.unwrap();
+    let code = phone[5..6].repeat(5);
+    match client.sign_in(&sent, &code).await.unwrap() {
+        SignIn::Done(_) => {}
+        SignIn::PasswordRequired { .. } => {
+            client.check_password(password.unwrap()).await.unwrap();
+        }
+        other => panic!("{other:?}"),
+    }
+    (client, id)
+}
+
 fn wire(code: i32, name: &str) -> WireError {
     WireError::new(code, name)
 }
@@ -294,18 +314,8 @@ async fn logging_out_forgets_the_user(on: On, env: Arc<Env>) {
 
 async fn a_qr_login_is_accepted_elsewhere_and_followed_to_the_accounts_dc(on: On, env: Arc<Env>) {
     use base64::Engine as _;
-    // The account lives on DC 1 and has a two-step password.
-    let phone_number = "9996614455";
-    let id = env.dc.create_user(phone_number, "Scanner");
-    env.dc.set_password(id, "pw");
-    let phone = on.builder(&env, "phone").build().await.unwrap();
-    let sent = phone.send_code(phone_number).await.unwrap();
-    let outcome = phone.sign_in(&sent, "11111").await.unwrap();
-    assert!(
-        matches!(outcome, SignIn::PasswordRequired { .. }),
-        "{outcome:?}"
-    );
-    phone.check_password("pw").await.unwrap();
+    // The account lives on DC 1 and has a two-step password; its phone is signed in.
+    let (phone, id) = signed_in_user(on, &env, "9996614455", Some("pw")).await;
 
     let client = on.builder(&env, "desktop").build().await.unwrap();
     let mut login = client.qr_login().await.unwrap();
@@ -378,13 +388,9 @@ async fn a_session_file_keeps_the_sign_in_and_is_locked_while_used(on: On, env: 
 
 async fn peers_are_resolved_from_the_cache_or_the_server(on: On, env: Arc<Env>) {
     use oxigram::peers::PeerError;
-    let phone = "9996628888";
-    let id = env.dc.create_user(phone, "Findable");
+    let (client, id) = signed_in_user(on, &env, "9996628888", None).await;
     let (channel, _) = env.dc.create_channel(id, "News", &[], true);
     env.dc.set_channel_username(channel, "newsroom").unwrap();
-    let client = on.builder(&env, "user").build().await.unwrap();
-    let sent = client.send_code(phone).await.unwrap();
-    client.sign_in(&sent, "22222").await.unwrap();
 
     // "me", a username (asked once, then cached), a link, an id met in an answer.
     assert!(matches!(

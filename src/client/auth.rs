@@ -237,15 +237,7 @@ impl Client {
         };
         let inner = &self.inner;
         let home = inner.home_dc();
-        let mut record = inner
-            .state()
-            .session
-            .dcs
-            .get(&home)
-            .cloned()
-            .unwrap_or_default();
-        record.authorized = true;
-        inner.save(Change::Dc(home, record))?;
+        inner.set_authorized(home, true)?;
         inner.save(Change::User(Some((user.id, user.bot()))))?;
         inner.peers.set_self_id(Some(user.id));
         self.flush_session()?;

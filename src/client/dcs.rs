@@ -165,6 +165,13 @@ impl Inner {
             .map_err(|e| super::invoke::invoke_error(e, "auth.importAuthorization"))?;
         enums::auth::Authorization::from_bytes(&raw)
             .map_err(|e| Error::Invoke(oxigram_runtime::InvokeError::Decode(e)))?;
+        self.set_authorized(dc, true)?;
+        tracing::debug!(dc, "authorization imported");
+        Ok(())
+    }
+
+    /// Records whether the account is signed in on `dc` (keeping the DC's key).
+    pub(crate) fn set_authorized(&self, dc: i16, authorized: bool) -> crate::Result<()> {
         let mut record = self
             .state()
             .session
@@ -172,10 +179,8 @@ impl Inner {
             .get(&dc)
             .cloned()
             .unwrap_or_default();
-        record.authorized = true;
-        self.save(Change::Dc(dc, record))?;
-        tracing::debug!(dc, "authorization imported");
-        Ok(())
+        record.authorized = authorized;
+        self.save(Change::Dc(dc, record))
     }
 
     /// Follows a connection's events: keys are saved as they are made or dropped, the

@@ -81,15 +81,7 @@ impl Inner {
                 && self.state().session.user_id.is_some()
             {
                 reimported = true;
-                let mut record = self
-                    .state()
-                    .session
-                    .dcs
-                    .get(&dc)
-                    .cloned()
-                    .unwrap_or_default();
-                record.authorized = false;
-                self.save(Change::Dc(dc, record))?;
+                self.set_authorized(dc, false)?;
                 self.drop_link(dc, request.media).await;
                 continue;
             }

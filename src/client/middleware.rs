@@ -103,7 +103,8 @@ pub(super) struct Trace;
 
 impl Middleware for Trace {
     fn handle<'a>(&'a self, request: Request, next: Next<'a>) -> BoxFuture<'a, Result<Bytes>> {
-        let span = tracing::debug_span!("request", method = request.method, dc = request.dc);
+        let dc = request.dc.unwrap_or_else(|| next.inner.home_dc());
+        let span = tracing::debug_span!("request", method = request.method, dc);
         Box::pin(
             async move {
                 let started = Instant::now();
