@@ -95,6 +95,7 @@ on_every_runtime!(
     a_session_file_keeps_the_sign_in_and_is_locked_while_used,
     peers_are_resolved_from_the_cache_or_the_server,
     every_kind_of_migration_is_followed,
+    dropping_the_last_handle_closes_every_connection,
 );
 
 /// A user with an account (and a password, if given) signed in on a client of its own.
@@ -464,4 +465,33 @@ async fn every_kind_of_migration_is_followed(on: On, env: Arc<Env>) {
         .unwrap();
     assert_eq!(config.this_dc, 3);
     client.stop().await.unwrap();
+}
+
+async fn dropping_the_last_handle_closes_every_connection(on: On, env: Arc<Env>) {
+    let client = on
+        .builder(&env, "bot")
+        .bot_token(BOT_TOKEN)
+        .build()
+        .await
+        .unwrap();
+    client
+        .invoke(functions::help::GetConfig {})
+        .dc(3)
+        .await
+        .unwrap();
+    assert!(env.dc.connection_count() >= 2);
+    let clone = client.clone();
+    drop(client);
+    clone.get_me().await.unwrap();
+    drop(clone);
+    // The server sees every connection go (bounded wait: closing is asynchronous).
+    let deadline = std::time::Instant::now() + Duration::from_secs(20);
+    while env.dc.connection_count() > 0 {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "{} connections still open",
+            env.dc.connection_count()
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
 }

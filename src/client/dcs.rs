@@ -187,14 +187,17 @@ impl Inner {
     /// rest is queued for [`Client::try_next_event`](super::Client::try_next_event).
     fn pump_events(self: &Arc<Self>, dc: i16, address: std::net::SocketAddr, link: &Arc<dyn Link>) {
         let weak: Weak<Inner> = Arc::downgrade(self);
-        let events = link.next_event();
-        let link = link.clone();
+        // Holds neither the client nor the connection: both close when their last
+        // handle goes, and then this ends.
+        let events = Arc::downgrade(link);
+        let first = link.next_event();
         self.net.spawn(Box::pin(async move {
-            let mut next = events;
+            let mut next = first;
             while let Some(event) = next.await {
                 let Some(inner) = weak.upgrade() else { return };
                 inner.on_event(dc, address, &event);
                 inner.push_event(event);
+                let Some(link) = events.upgrade() else { return };
                 next = link.next_event();
             }
         }));

@@ -100,7 +100,7 @@ pub(crate) struct Inner {
     pub(crate) stopped: std::sync::atomic::AtomicBool,
 }
 
-/// Client events kept for [`Client::next_event`] at most; past that the oldest goes.
+/// Client events kept for [`Client::try_next_event`] at most; past that the oldest goes.
 pub const CLIENT_EVENTS: usize = 256;
 
 impl Inner {

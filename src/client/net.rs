@@ -19,6 +19,8 @@ pub(crate) trait Link: Send + Sync + 'static {
         options: InvokeOptions,
     ) -> BoxFuture<'_, Result<Bytes, InvokeError>>;
     fn next_update(&self) -> BoxFuture<'_, Option<Update>>;
+    /// Must not keep the connection open: the event follower outlives the client's
+    /// handles otherwise.
     fn next_event(&self) -> BoxFuture<'static, Option<ClientEvent>>;
     fn close(&self) -> BoxFuture<'_, ()>;
 }
@@ -50,8 +52,7 @@ impl Link for Connection {
     }
 
     fn next_event(&self) -> BoxFuture<'static, Option<ClientEvent>> {
-        let connection = self.clone();
-        Box::pin(async move { connection.next_event().await })
+        Box::pin(self.next_event_detached())
     }
 
     fn close(&self) -> BoxFuture<'_, ()> {
@@ -108,8 +109,8 @@ pub(crate) mod blocking {
         }
 
         fn next_event(&self) -> BoxFuture<'static, Option<ClientEvent>> {
-            let connection = self.0.clone();
-            Box::pin(async move { connection.wait_event() })
+            let wait = self.0.event_waiter();
+            Box::pin(async move { wait() })
         }
 
         fn close(&self) -> BoxFuture<'_, ()> {

@@ -204,6 +204,13 @@ impl BlockingConnection {
         self.outputs.next_event_blocking(None)
     }
 
+    /// A blocking wait for the next client event that does not hold the connection
+    /// open: once the connection is closed or dropped it returns `None`.
+    pub fn event_waiter(&self) -> impl FnOnce() -> Option<ClientEvent> + Send + 'static {
+        let outputs = self.outputs.clone();
+        move || outputs.next_event_blocking(None)
+    }
+
     /// Ends the connection without waiting for the driver thread: requests still waiting
     /// end with `Closed`, and the thread stops on its own (dropping the last handle joins
     /// it).

@@ -3,7 +3,7 @@
 //! [`Timer`] so that a steady-state read, write or timer allocates nothing.
 
 use std::collections::VecDeque;
-use std::future::poll_fn;
+use std::future::{Future, poll_fn};
 use std::sync::Arc;
 use std::task::{Context, Poll};
 use std::time::Duration;
@@ -202,6 +202,16 @@ impl Connection {
     /// event was read).
     pub async fn next_event(&self) -> Option<ClientEvent> {
         self.outputs.wait(Outputs::try_event).await
+    }
+
+    /// The next client event, waited for without holding the connection open: once every
+    /// handle is dropped the connection closes and this ends with `None`. For a task that
+    /// follows the events of a connection it does not own.
+    pub fn next_event_detached(
+        &self,
+    ) -> impl Future<Output = Option<ClientEvent>> + Send + 'static {
+        let outputs = self.outputs.clone();
+        async move { outputs.wait(Outputs::try_event).await }
     }
 
     /// Closes the connection: requests still waiting end with
