@@ -7,7 +7,7 @@ use std::future::Future;
 use std::sync::Arc;
 use std::time::Duration;
 
-use oxigram::client::SignIn;
+use oxigram::client::{Middleware, Next, Request, SignIn};
 use oxigram::errors::{self, RpcError};
 use oxigram::storage::SessionFormat;
 use oxigram::tl::{enums, functions};
@@ -116,6 +116,27 @@ async fn signed_in_user(on: On, env: &Env, phone: &str, password: Option<&str>) 
         other => panic!("{other:?}"),
     }
     (client, id)
+}
+
+/// A user's middleware layer: counts the attempts of each method.
+#[derive(Default)]
+struct CountAttempts(std::sync::Mutex<std::collections::HashMap<&'static str, usize>>);
+
+impl CountAttempts {
+    fn of(&self, method: &str) -> usize {
+        self.0.lock().unwrap().get(method).copied().unwrap_or(0)
+    }
+}
+
+impl Middleware for CountAttempts {
+    fn handle<'a>(
+        &'a self,
+        request: Request,
+        next: Next<'a>,
+    ) -> oxigram::BoxFuture<'a, oxigram::Result<oxigram::Bytes>> {
+        *self.0.lock().unwrap().entry(request.method).or_default() += 1;
+        next.run(request)
+    }
 }
 
 fn wire(code: i32, name: &str) -> WireError {
@@ -256,17 +277,22 @@ async fn requests_reach_other_dcs_with_the_authorization_imported(on: On, env: A
 }
 
 async fn flood_waits_and_server_failures_are_retried_below_the_threshold(on: On, env: Arc<Env>) {
+    let attempts = Arc::new(CountAttempts::default());
     let client = on
         .builder(&env, "bot")
+        .layer(attempts.clone())
         .bot_token(BOT_TOKEN)
         .build()
         .await
         .unwrap();
 
-    // Under the threshold: slept through and sent again.
+    // Under the threshold: slept through and sent again. A user's layer runs inside the
+    // flood-wait layer, so it sees both attempts.
     env.dc
         .inject_error("help.getConfig", wire(420, "FLOOD_WAIT_1"), 1);
+    let before = attempts.of("help.getConfig");
     client.invoke(functions::help::GetConfig {}).await.unwrap();
+    assert_eq!(attempts.of("help.getConfig") - before, 2);
 
     // Over this request's threshold: the caller gets it, with the method named.
     env.dc

@@ -4,11 +4,12 @@
 //! of a round trip.
 //!
 //! Both sides send `updates.getState` as the same signed-in bot and decode the answer;
-//! `ratios.py` prints connection/client (1.00x: no cost; 0.95x: 5%). The connection runs
-//! first, so that a warmer second run does not favour the connection.
+//! `ratios.py` prints connection/client (1.00x: no cost; 0.95x: 5%). Each measured
+//! request is paired with an untimed one of the other side, so that both are measured
+//! under the same load.
 
 use std::hint::black_box;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use criterion::{Criterion, criterion_group, criterion_main};
 use oxigram::tl::functions;
@@ -53,23 +54,44 @@ fn round_trips(c: &mut Criterion) {
         for &(id, address) in dc.addresses() {
             builder = builder.dc_address(id as i16, address);
         }
-        (connection, builder.build().await.expect("the client builds"))
+        (
+            connection,
+            builder.build().await.expect("the client builds"),
+        )
     });
 
     let mut group = c.benchmark_group("request");
     group.measurement_time(Duration::from_secs(5));
+    // Each iteration sends one request each way and times one of them: both sides are
+    // measured under the same load, whatever else the machine does meanwhile.
+    let by_client = || async { client.invoke(functions::updates::GetState {}).await };
+    let by_connection = || async { connection.invoke(&functions::updates::GetState {}).await };
     group.bench_function("getState/connection", |b| {
-        b.iter(|| {
-            runtime
-                .block_on(connection.invoke(&functions::updates::GetState {}))
-                .expect("answered")
+        b.iter_custom(|iters| {
+            runtime.block_on(async {
+                let mut timed = Duration::ZERO;
+                for _ in 0..iters {
+                    by_client().await.expect("answered");
+                    let start = Instant::now();
+                    black_box(by_connection().await.expect("answered"));
+                    timed += start.elapsed();
+                }
+                timed
+            })
         })
     });
     group.bench_function("getState/oxigram-client", |b| {
-        b.iter(|| {
-            runtime
-                .block_on(async { client.invoke(functions::updates::GetState {}).await })
-                .expect("answered")
+        b.iter_custom(|iters| {
+            runtime.block_on(async {
+                let mut timed = Duration::ZERO;
+                for _ in 0..iters {
+                    by_connection().await.expect("answered");
+                    let start = Instant::now();
+                    black_box(by_client().await.expect("answered"));
+                    timed += start.elapsed();
+                }
+                timed
+            })
         })
     });
     group.finish();

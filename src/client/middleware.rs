@@ -61,6 +61,13 @@ pub trait Middleware: Send + Sync + 'static {
     fn handle<'a>(&'a self, request: Request, next: Next<'a>) -> BoxFuture<'a, Result<Bytes>>;
 }
 
+/// A shared layer (keep a handle to read its state, as a counter or a rate limiter's).
+impl<M: Middleware> Middleware for Arc<M> {
+    fn handle<'a>(&'a self, request: Request, next: Next<'a>) -> BoxFuture<'a, Result<Bytes>> {
+        (**self).handle(request, next)
+    }
+}
+
 /// The rest of the chain after a layer.
 #[derive(Clone, Copy)]
 pub struct Next<'a> {
