@@ -279,6 +279,23 @@ impl Storage for SqliteStorage {
 
 impl Drop for SqliteStorage {
     fn drop(&mut self) {
+        // The reader closes first: the writer's connection is then the file's last, and
+        // closing it checkpoints the write-ahead log into the database and removes it
+        // (with the reader still open, the log would grow with every run).
+        match Connection::open_in_memory() {
+            Ok(placeholder) => {
+                let reader = std::mem::replace(
+                    self.reader.get_mut().unwrap_or_else(|e| e.into_inner()),
+                    placeholder,
+                );
+                if let Err((_, e)) = reader.close() {
+                    tracing::warn!(path = %self.path.display(), %e, "closing the session reader");
+                }
+            }
+            Err(e) => {
+                tracing::warn!(%e, "the session's write-ahead log stays until the next run")
+            }
+        }
         self.shared.lock().closing = true;
         self.shared.notify();
         if let Some(writer) = self.writer.take()

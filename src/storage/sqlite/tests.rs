@@ -320,3 +320,33 @@ fn session_files_are_readable_by_their_owner_only() {
     let mode = std::fs::metadata(&written).unwrap().permissions().mode();
     assert_eq!(mode & 0o077, 0, "{mode:o}");
 }
+
+#[test]
+fn closing_folds_the_write_ahead_log_into_the_file() {
+    let dir = TempDir::new("wal");
+    let path = dir.file("me.session");
+    for round in 0..3 {
+        let storage = SqliteStorage::open(&path).unwrap();
+        storage
+            .save(Change::Updates(UpdateState {
+                pts: round,
+                ..UpdateState::default()
+            }))
+            .unwrap();
+        // A lookup opens the reader's side of the file, as a running client's would.
+        assert_eq!(storage.peer_by_id(7).unwrap(), None);
+        drop(storage);
+        let wal = dir.file("me.session-wal");
+        let left = std::fs::metadata(&wal).map(|m| m.len()).unwrap_or(0);
+        assert_eq!(left, 0, "round {round}: {left} bytes left in the log");
+    }
+    assert_eq!(
+        SqliteStorage::open(&path)
+            .unwrap()
+            .load()
+            .unwrap()
+            .updates
+            .pts,
+        2
+    );
+}
