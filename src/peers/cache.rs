@@ -89,7 +89,12 @@ pub struct PeerCache {
 
 #[derive(Debug, Default)]
 struct Memory {
+    /// What recognising a known peer reads, apart from the records so that its table
+    /// stays small (24 bytes a peer) and more of it stays in the CPU caches.
     peers: HashMap<i64, Slot, BuildHasherDefault<IdHasher>>,
+    /// The records, by the same ids as `peers`: read only for a peer that changed or a
+    /// lookup.
+    records: HashMap<i64, PeerRecord, BuildHasherDefault<IdHasher>>,
     /// Every id in `peers` once, oldest insertion first: the CLOCK hand's order.
     ring: VecDeque<i64>,
     usernames: HashMap<String, i64>,
@@ -104,18 +109,53 @@ struct Memory {
 /// any common answer carries.
 const SCRATCH_KEPT: usize = 4096;
 
-/// Kept small (the record is boxed) so that recognising a known peer touches one
-/// cache line.
-#[derive(Debug)]
+/// All that recognising a known peer reads: 16 bytes, so that a bucket of the map (with
+/// its key) fits a cache line with room to spare and a large cache's table stays small.
+#[derive(Debug, Clone, Copy)]
 struct Slot {
-    /// The [fingerprint](Seen::fingerprint) of the form last seen, 0 if it came from
-    /// storage.
-    fingerprint: u64,
+    /// The [fingerprint](Seen::fingerprint) of the form last seen (0 if it came from
+    /// storage), its lowest bit replaced by [`USED`].
+    print: u64,
     /// `record.updated_at`, beside the fingerprint.
     updated_at: i64,
-    /// Used since the CLOCK hand last passed.
-    used: bool,
-    record: Box<PeerRecord>,
+}
+
+/// The bit of [`Slot::print`] that says "used since the CLOCK hand last passed". The
+/// fingerprint keeps 63 bits, which is as good for telling forms apart.
+const USED: u64 = 1;
+
+impl Slot {
+    /// A slot not used yet.
+    fn new(fingerprint: u64, updated_at: i64) -> Slot {
+        Slot {
+            print: fingerprint & !USED,
+            updated_at,
+        }
+    }
+
+    /// Whether `fingerprint` is that of the form last seen.
+    fn seen_as(&self, fingerprint: u64) -> bool {
+        (self.print ^ fingerprint) & !USED == 0
+    }
+
+    fn set_fingerprint(&mut self, fingerprint: u64) {
+        self.print = (fingerprint & !USED) | (self.print & USED);
+    }
+
+    fn used(&self) -> bool {
+        self.print & USED != 0
+    }
+
+    fn mark_used(&mut self) {
+        // Written only when it changes: a clean cache line costs no write-back.
+        if !self.used() {
+            self.print |= USED;
+        }
+    }
+
+    fn clear_used(&mut self) {
+        self.print &= !USED;
+    }
 }
 
 /// Hashes the map's keys, ids the server hands out, with one multiplication: SipHash's
@@ -194,9 +234,8 @@ impl PeerCache {
     /// The peer with this Bot-API-style id, from memory or else storage.
     pub fn get(&self, id: i64) -> Result<Option<PeerRecord>, StorageError> {
         let mut memory = self.lock();
-        if let Some(slot) = memory.peers.get_mut(&id) {
-            slot.used = true;
-            return Ok(Some((*slot.record).clone()));
+        if let Some(record) = memory.touch(id) {
+            return Ok(Some(record.clone()));
         }
         let found = self.storage.peer_by_id(id)?;
         if let Some(record) = &found {
@@ -215,10 +254,9 @@ impl PeerCache {
         let fresh_after = (self.clock)().saturating_sub(self.username_ttl);
         let mut memory = self.lock();
         if let Some(id) = memory.usernames.get(&name).copied()
-            && let Some(slot) = memory.peers.get_mut(&id)
+            && let Some(record) = memory.touch(id)
         {
-            slot.used = true;
-            return Ok((slot.updated_at > fresh_after).then(|| (*slot.record).clone()));
+            return Ok((record.updated_at > fresh_after).then(|| record.clone()));
         }
         let found = self.storage.peer_by_username(&name)?;
         let Some(record) = found.filter(|r| r.usernames.contains(&name)) else {
@@ -240,10 +278,9 @@ impl PeerCache {
         let digits: String = phone.chars().filter(char::is_ascii_digit).collect();
         let mut memory = self.lock();
         if let Some(id) = memory.phones.get(&digits).copied()
-            && let Some(slot) = memory.peers.get_mut(&id)
+            && let Some(record) = memory.touch(id)
         {
-            slot.used = true;
-            return Ok(Some((*slot.record).clone()));
+            return Ok(Some(record.clone()));
         }
         let found = self.storage.peer_by_phone(&digits)?;
         if let Some(record) = &found
@@ -284,7 +321,8 @@ impl PeerCache {
                 .filter_map(Seen::of_user)
                 .chain(peers.chats.iter().filter_map(Seen::of_chat))
         };
-        let mut memory = self.lock();
+        let mut guard = self.lock();
+        let memory = &mut *guard;
         // Reused between answers: a known answer then allocates nothing.
         let mut scratch = std::mem::take(&mut memory.scratch);
         scratch.clear();
@@ -295,13 +333,8 @@ impl PeerCache {
         let mut others = 0;
         for (id, fingerprint, other) in &mut scratch {
             match memory.peers.get_mut(id) {
-                Some(slot)
-                    if slot.fingerprint == *fingerprint && slot.updated_at > refresh_before =>
-                {
-                    // Written only when it changes: a clean cache line costs no write-back.
-                    if !slot.used {
-                        slot.used = true;
-                    }
+                Some(slot) if slot.seen_as(*fingerprint) && slot.updated_at > refresh_before => {
+                    slot.mark_used();
                 }
                 _ => {
                     *other = true;
@@ -317,14 +350,16 @@ impl PeerCache {
                 }
                 let old = match memory.peers.get_mut(&seen.id) {
                     Some(slot) => {
-                        slot.used = true;
+                        slot.mark_used();
+                        let old = memory.records.get(&seen.id);
                         // Seen in another form (a min sighting, a name in another case)
                         // but the same once merged.
-                        if slot.updated_at > refresh_before && seen.same_as(&slot.record) {
-                            slot.fingerprint = fingerprint;
+                        if slot.updated_at > refresh_before && old.is_some_and(|o| seen.same_as(o))
+                        {
+                            slot.set_fingerprint(fingerprint);
                             continue;
                         }
-                        Some(&*slot.record)
+                        old
                     }
                     None => None,
                 };
@@ -363,34 +398,36 @@ impl fmt::Debug for PeerCache {
 }
 
 impl Memory {
+    /// The record of `id` if memory holds it, which counts as a use.
+    fn touch(&mut self, id: i64) -> Option<&PeerRecord> {
+        self.peers.get_mut(&id)?.mark_used();
+        self.records.get(&id)
+    }
+
     /// Stores `record` (already merged with what memory had) and the fingerprint of the
     /// form it was seen in, then evicts past `capacity`.
     fn put(&mut self, record: PeerRecord, fingerprint: u64, capacity: usize) {
         let id = record.id;
-        let updated_at = record.updated_at;
         match self.peers.entry(id) {
             MapEntry::Occupied(mut slot) => {
                 let slot = slot.get_mut();
-                slot.fingerprint = fingerprint;
-                slot.updated_at = updated_at;
-                let old = std::mem::replace(&mut *slot.record, record);
-                unindex(&mut self.usernames, &mut self.phones, &old);
+                slot.set_fingerprint(fingerprint);
+                slot.updated_at = record.updated_at;
             }
             MapEntry::Vacant(slot) => {
-                slot.insert(Slot {
-                    fingerprint,
-                    updated_at,
-                    used: false,
-                    record: Box::new(record),
-                });
+                slot.insert(Slot::new(fingerprint, record.updated_at));
                 self.ring.push_back(id);
             }
         }
-        if let Some(slot) = self.peers.get(&id) {
-            for name in &slot.record.usernames {
+        // The old record's names go first: a name it shares with the new one stays.
+        if let Some(old) = self.records.insert(id, record) {
+            unindex(&mut self.usernames, &mut self.phones, &old);
+        }
+        if let Some(record) = self.records.get(&id) {
+            for name in &record.usernames {
                 self.usernames.insert(name.clone(), id);
             }
-            if let Some(phone) = &slot.record.phone {
+            if let Some(phone) = &record.phone {
                 self.phones.insert(phone.clone(), id);
             }
         }
@@ -406,11 +443,14 @@ impl Memory {
             let Some(slot) = self.peers.get_mut(&id) else {
                 continue;
             };
-            if slot.used {
-                slot.used = false;
+            if slot.used() {
+                slot.clear_used();
                 self.ring.push_back(id);
-            } else if let Some(gone) = self.peers.remove(&id) {
-                unindex(&mut self.usernames, &mut self.phones, &gone.record);
+            } else {
+                self.peers.remove(&id);
+                if let Some(gone) = self.records.remove(&id) {
+                    unindex(&mut self.usernames, &mut self.phones, &gone);
+                }
             }
         }
     }
@@ -600,6 +640,8 @@ mod tests {
         let memory = f.cache.lock();
         assert!(memory.peers.contains_key(&1));
         assert!(!memory.peers.contains_key(&2));
+        assert!(!memory.records.contains_key(&2));
+        assert_eq!(memory.records.len(), 3);
         assert!(!memory.usernames.contains_key("user2"));
         assert!(!memory.phones.contains_key("12"));
         assert_eq!(memory.ring.len(), 3);
@@ -608,6 +650,32 @@ mod tests {
         assert_eq!(f.cache.get(2).unwrap().unwrap().access_hash, 20);
         assert_eq!(f.cache.by_username("User2").unwrap().unwrap().id, 2);
         assert_eq!(f.cache.len(), 3);
+    }
+
+    #[test]
+    fn the_used_bit_leaves_the_fingerprint_alone() {
+        let mut slot = Slot::new(0xabcd_0000_0000_1235, 5);
+        assert!(!slot.used());
+        slot.mark_used();
+        assert!(slot.used());
+        assert!(slot.seen_as(0xabcd_0000_0000_1235));
+        assert!(!slot.seen_as(0xabcd_0000_0000_1237));
+        slot.set_fingerprint(0x42);
+        assert!(slot.used(), "a new form keeps the use");
+        assert!(slot.seen_as(0x42));
+        assert!(!slot.seen_as(0xabcd_0000_0000_1235));
+        slot.clear_used();
+        assert!(!slot.used());
+        assert!(slot.seen_as(0x42));
+    }
+
+    #[test]
+    fn a_used_peer_seen_again_unchanged_writes_nothing() {
+        let f = fixture(10);
+        assert_eq!(f.cache.remember(&users(1..3)).unwrap(), 2);
+        assert!(f.cache.get(1).unwrap().is_some());
+        assert_eq!(f.cache.remember(&users(1..3)).unwrap(), 0);
+        assert_eq!(batches(&f), (1, 2));
     }
 
     #[test]
