@@ -54,7 +54,7 @@ fn system_clock() -> i64 {
 ///
 /// [`PeerCache::remember`] takes any answer or update that [carries peers](CarriesPeers),
 /// and writes to storage only the records that changed, in one [`Change::Peers`] per
-/// answer. A peer seen again in the same form is recognised by a 64-bit fingerprint of
+/// answer. A peer seen again in the same form is recognised by a 63-bit fingerprint of
 /// that form kept beside its id, without reading its record: no allocation and no write
 /// (the `peer_cache` bench measures this against decoding the answer). Lookups by id,
 /// username or phone ask memory first, then storage (and keep what storage found in
@@ -78,7 +78,8 @@ fn system_clock() -> i64 {
 ///
 /// Usernames change hands: a lookup by username trusts a record only if it was written
 /// less than [`PeerCacheConfig::username_ttl`] ago. A record still seen in answers is
-/// rewritten once half that time has passed, so usernames of active peers stay trusted.
+/// rewritten once half that time has passed (noticed within another eighth of it), so
+/// usernames of active peers stay trusted.
 pub struct PeerCache {
     storage: Arc<dyn Storage>,
     capacity: usize,
@@ -100,7 +101,7 @@ struct Memory {
     usernames: HashMap<String, i64>,
     phones: HashMap<String, i64>,
     self_id: Option<i64>,
-    /// `remember`'s working list (id, fingerprint, needs a closer look), kept between
+    /// `remember`'s working list (id, [stamp], needs a closer look), kept between
     /// answers up to [`SCRATCH_KEPT`] entries.
     scratch: Vec<(i64, u64, bool)>,
 }
@@ -109,37 +110,34 @@ struct Memory {
 /// any common answer carries.
 const SCRATCH_KEPT: usize = 4096;
 
-/// All that recognising a known peer reads: 16 bytes, so that a bucket of the map (with
-/// its key) fits a cache line with room to spare and a large cache's table stays small.
+/// All that recognising a known peer reads: 8 bytes, so that a bucket of the map (with
+/// its key) is 16 and a large cache's table stays small in the CPU caches.
 #[derive(Debug, Clone, Copy)]
 struct Slot {
-    /// The [fingerprint](Seen::fingerprint) of the form last seen (0 if it came from
-    /// storage), its lowest bit replaced by [`USED`].
+    /// The [stamp](stamp) of the form last seen and the period it was last found fresh
+    /// in (0 if it came from storage), its lowest bit replaced by [`USED`].
     print: u64,
-    /// `record.updated_at`, beside the fingerprint.
-    updated_at: i64,
 }
 
 /// The bit of [`Slot::print`] that says "used since the CLOCK hand last passed". The
-/// fingerprint keeps 63 bits, which is as good for telling forms apart.
+/// stamp keeps 63 bits, which is as good for telling forms apart.
 const USED: u64 = 1;
 
 impl Slot {
     /// A slot not used yet.
-    fn new(fingerprint: u64, updated_at: i64) -> Slot {
+    fn new(stamp: u64) -> Slot {
         Slot {
-            print: fingerprint & !USED,
-            updated_at,
+            print: stamp & !USED,
         }
     }
 
-    /// Whether `fingerprint` is that of the form last seen.
-    fn seen_as(&self, fingerprint: u64) -> bool {
-        (self.print ^ fingerprint) & !USED == 0
+    /// Whether `stamp` is that of the form last seen, in the same period.
+    fn seen_as(&self, stamp: u64) -> bool {
+        (self.print ^ stamp) & !USED == 0
     }
 
-    fn set_fingerprint(&mut self, fingerprint: u64) {
-        self.print = (fingerprint & !USED) | (self.print & USED);
+    fn set_stamp(&mut self, stamp: u64) {
+        self.print = (stamp & !USED) | (self.print & USED);
     }
 
     fn used(&self) -> bool {
@@ -156,6 +154,26 @@ impl Slot {
     fn clear_used(&mut self) {
         self.print &= !USED;
     }
+}
+
+/// Periods a username expiry is cut into for [`stamp`].
+const PERIODS_PER_TTL: i64 = 8;
+
+/// A form's [fingerprint](Seen::fingerprint) mixed with the period `now` falls in, an
+/// eighth of the username expiry long.
+///
+/// A slot's stamp is set when its record is found fresh (written less than half the
+/// expiry ago), so a peer whose stamp matches was fresh at most a period ago: recognising
+/// it needs no date, and the date stays with the record. At the next period every peer
+/// takes the closer look once (no write unless its record is due), so an active peer's
+/// record is rewritten between a half and five eighths of the expiry after it was
+/// written, and its usernames stay trusted.
+#[inline]
+fn stamp(fingerprint: u64, now: i64, username_ttl: i64) -> u64 {
+    let period = now.div_euclid((username_ttl / PERIODS_PER_TTL).max(1));
+    // An odd multiplier maps distinct periods to distinct words; the shift keeps the
+    // difference of neighbouring periods out of the `USED` bit.
+    fingerprint ^ ((period as u64).wrapping_mul(0x9e37_79b9_7f4a_7c15) << 1)
 }
 
 /// Hashes the map's keys, ids the server hands out, with one multiplication: SipHash's
@@ -326,14 +344,25 @@ impl PeerCache {
         // Reused between answers: a known answer then allocates nothing.
         let mut scratch = std::mem::take(&mut memory.scratch);
         scratch.clear();
-        scratch.extend(seen().map(|seen| (seen.id, seen.fingerprint(), false)));
+        // Plain loops: the iterator chain copied each `Seen` through memory.
+        let ttl = self.username_ttl;
+        for user in peers.users {
+            if let Some(seen) = Seen::of_user(user) {
+                scratch.push((seen.id, stamp(seen.fingerprint(), now, ttl), false));
+            }
+        }
+        for chat in peers.chats {
+            if let Some(seen) = Seen::of_chat(chat) {
+                scratch.push((seen.id, stamp(seen.fingerprint(), now, ttl), false));
+            }
+        }
         // First the known peers seen in the same form, in a loop that does little but
         // look them up: in a large map the lookups miss the CPU cache, and independent
         // ones overlap.
         let mut others = 0;
-        for (id, fingerprint, other) in &mut scratch {
+        for (id, stamp, other) in &mut scratch {
             match memory.peers.get_mut(id) {
-                Some(slot) if slot.seen_as(*fingerprint) && slot.updated_at > refresh_before => {
+                Some(slot) if slot.seen_as(*stamp) => {
                     slot.mark_used();
                 }
                 _ => {
@@ -344,7 +373,7 @@ impl PeerCache {
         }
         let mut changed = Vec::new();
         if others > 0 {
-            for (seen, &(_, fingerprint, other)) in seen().zip(&scratch) {
+            for (seen, &(_, stamp, other)) in seen().zip(&scratch) {
                 if !other {
                     continue;
                 }
@@ -354,9 +383,11 @@ impl PeerCache {
                         let old = memory.records.get(&seen.id);
                         // Seen in another form (a min sighting, a name in another case)
                         // but the same once merged.
-                        if slot.updated_at > refresh_before && old.is_some_and(|o| seen.same_as(o))
+                        if let Some(o) = old
+                            && o.updated_at > refresh_before
+                            && seen.same_as(o)
                         {
-                            slot.set_fingerprint(fingerprint);
+                            slot.set_stamp(stamp);
                             continue;
                         }
                         old
@@ -365,7 +396,7 @@ impl PeerCache {
                 };
                 let record = seen.record(old, now);
                 changed.push(record.clone());
-                memory.put(record, fingerprint, self.capacity);
+                memory.put(record, stamp, self.capacity);
             }
         }
         if scratch.capacity() <= SCRATCH_KEPT {
@@ -404,18 +435,17 @@ impl Memory {
         self.records.get(&id)
     }
 
-    /// Stores `record` (already merged with what memory had) and the fingerprint of the
+    /// Stores `record` (already merged with what memory had) and the stamp of the
     /// form it was seen in, then evicts past `capacity`.
-    fn put(&mut self, record: PeerRecord, fingerprint: u64, capacity: usize) {
+    fn put(&mut self, record: PeerRecord, stamp: u64, capacity: usize) {
         let id = record.id;
         match self.peers.entry(id) {
             MapEntry::Occupied(mut slot) => {
                 let slot = slot.get_mut();
-                slot.set_fingerprint(fingerprint);
-                slot.updated_at = record.updated_at;
+                slot.set_stamp(stamp);
             }
             MapEntry::Vacant(slot) => {
-                slot.insert(Slot::new(fingerprint, record.updated_at));
+                slot.insert(Slot::new(stamp));
                 self.ring.push_back(id);
             }
         }
@@ -630,6 +660,25 @@ mod tests {
     }
 
     #[test]
+    fn a_peer_seen_all_the_time_is_rewritten_between_a_half_and_five_eighths_of_the_expiry() {
+        let f = fixture(10);
+        f.cache.remember(&users(1..2)).unwrap();
+        let start = f.now.load(Ordering::SeqCst);
+        let mut rewrites = Vec::new();
+        for _ in 0..80 {
+            f.now.fetch_add(1, Ordering::SeqCst);
+            if f.cache.remember(&users(1..2)).unwrap() > 0 {
+                rewrites.push(f.now.load(Ordering::SeqCst) - start);
+            }
+        }
+        // The expiry is 100 s: due after 50 s, and noticed within 100 / 8 s more; then
+        // not again until 50 s after that rewrite.
+        assert_eq!(rewrites.len(), 1, "{rewrites:?}");
+        assert!((50..=62).contains(&rewrites[0]), "{rewrites:?}");
+        assert_eq!(f.cache.by_username("user1").unwrap().unwrap().id, 1);
+    }
+
+    #[test]
     fn past_capacity_the_unused_go_and_storage_still_has_them() {
         let f = fixture(3);
         f.cache.remember(&users(1..4)).unwrap();
@@ -654,13 +703,13 @@ mod tests {
 
     #[test]
     fn the_used_bit_leaves_the_fingerprint_alone() {
-        let mut slot = Slot::new(0xabcd_0000_0000_1235, 5);
+        let mut slot = Slot::new(0xabcd_0000_0000_1235);
         assert!(!slot.used());
         slot.mark_used();
         assert!(slot.used());
         assert!(slot.seen_as(0xabcd_0000_0000_1235));
         assert!(!slot.seen_as(0xabcd_0000_0000_1237));
-        slot.set_fingerprint(0x42);
+        slot.set_stamp(0x42);
         assert!(slot.used(), "a new form keeps the use");
         assert!(slot.seen_as(0x42));
         assert!(!slot.seen_as(0xabcd_0000_0000_1235));
