@@ -101,7 +101,7 @@ struct Memory {
     usernames: HashMap<String, i64>,
     phones: HashMap<String, i64>,
     self_id: Option<i64>,
-    /// `remember`'s working list (id, [stamp], needs a closer look), kept between
+    /// `remember`'s working list (id, stamp, needs a closer look), kept between
     /// answers up to [`SCRATCH_KEPT`] entries.
     scratch: Vec<(i64, u64, bool)>,
 }
@@ -114,7 +114,7 @@ const SCRATCH_KEPT: usize = 4096;
 /// its key) is 16 and a large cache's table stays small in the CPU caches.
 #[derive(Debug, Clone, Copy)]
 struct Slot {
-    /// The [stamp](stamp) of the form last seen and the period it was last found fresh
+    /// The stamp (fingerprint and [period](period_salt)) of the form last seen and the period it was last found fresh
     /// in (0 if it came from storage), its lowest bit replaced by [`USED`].
     print: u64,
 }
@@ -156,11 +156,11 @@ impl Slot {
     }
 }
 
-/// Periods a username expiry is cut into for [`stamp`].
+/// Periods a username expiry is cut into for [`period_salt`].
 const PERIODS_PER_TTL: i64 = 8;
 
-/// A form's [fingerprint](Seen::fingerprint) mixed with the period `now` falls in, an
-/// eighth of the username expiry long.
+/// What a form's [fingerprint](Seen::fingerprint) is xored with to make its stamp: the
+/// period `now` falls in, an eighth of the username expiry long.
 ///
 /// A slot's stamp is set when its record is found fresh (written less than half the
 /// expiry ago), so a peer whose stamp matches was fresh at most a period ago: recognising
@@ -168,12 +168,11 @@ const PERIODS_PER_TTL: i64 = 8;
 /// takes the closer look once (no write unless its record is due), so an active peer's
 /// record is rewritten between a half and five eighths of the expiry after it was
 /// written, and its usernames stay trusted.
-#[inline]
-fn stamp(fingerprint: u64, now: i64, username_ttl: i64) -> u64 {
+fn period_salt(now: i64, username_ttl: i64) -> u64 {
     let period = now.div_euclid((username_ttl / PERIODS_PER_TTL).max(1));
     // An odd multiplier maps distinct periods to distinct words; the shift keeps the
     // difference of neighbouring periods out of the `USED` bit.
-    fingerprint ^ ((period as u64).wrapping_mul(0x9e37_79b9_7f4a_7c15) << 1)
+    (period as u64).wrapping_mul(0x9e37_79b9_7f4a_7c15) << 1
 }
 
 /// Hashes the map's keys, ids the server hands out, with one multiplication: SipHash's
@@ -345,15 +344,16 @@ impl PeerCache {
         let mut scratch = std::mem::take(&mut memory.scratch);
         scratch.clear();
         // Plain loops: the iterator chain copied each `Seen` through memory.
-        let ttl = self.username_ttl;
+        // One division per answer, not per peer.
+        let salt = period_salt(now, self.username_ttl);
         for user in peers.users {
             if let Some(seen) = Seen::of_user(user) {
-                scratch.push((seen.id, stamp(seen.fingerprint(), now, ttl), false));
+                scratch.push((seen.id, seen.fingerprint() ^ salt, false));
             }
         }
         for chat in peers.chats {
             if let Some(seen) = Seen::of_chat(chat) {
-                scratch.push((seen.id, stamp(seen.fingerprint(), now, ttl), false));
+                scratch.push((seen.id, seen.fingerprint() ^ salt, false));
             }
         }
         // First the known peers seen in the same form, in a loop that does little but
