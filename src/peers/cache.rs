@@ -54,7 +54,7 @@ fn system_clock() -> i64 {
 ///
 /// [`PeerCache::remember`] takes any answer or update that [carries peers](CarriesPeers),
 /// and writes to storage only the records that changed, in one [`Change::Peers`] per
-/// answer. A peer seen again in the same form is recognised by a 64-bit fingerprint of
+/// answer. A peer seen again in the same form is recognised by a 63-bit fingerprint of
 /// that form kept beside its id, without reading its record: no allocation and no write
 /// (the `peer_cache` bench measures this against decoding the answer). Lookups by id,
 /// username or phone ask memory first, then storage (and keep what storage found in
@@ -78,7 +78,8 @@ fn system_clock() -> i64 {
 ///
 /// Usernames change hands: a lookup by username trusts a record only if it was written
 /// less than [`PeerCacheConfig::username_ttl`] ago. A record still seen in answers is
-/// rewritten once half that time has passed, so usernames of active peers stay trusted.
+/// rewritten once half that time has passed (noticed within another eighth of it), so
+/// usernames of active peers stay trusted.
 pub struct PeerCache {
     storage: Arc<dyn Storage>,
     capacity: usize,
@@ -89,13 +90,18 @@ pub struct PeerCache {
 
 #[derive(Debug, Default)]
 struct Memory {
+    /// What recognising a known peer reads, apart from the records so that its table
+    /// stays small (24 bytes a peer) and more of it stays in the CPU caches.
     peers: HashMap<i64, Slot, BuildHasherDefault<IdHasher>>,
+    /// The records, by the same ids as `peers`: read only for a peer that changed or a
+    /// lookup.
+    records: HashMap<i64, PeerRecord, BuildHasherDefault<IdHasher>>,
     /// Every id in `peers` once, oldest insertion first: the CLOCK hand's order.
     ring: VecDeque<i64>,
     usernames: HashMap<String, i64>,
     phones: HashMap<String, i64>,
     self_id: Option<i64>,
-    /// `remember`'s working list (id, fingerprint, needs a closer look), kept between
+    /// `remember`'s working list (id, stamp, needs a closer look), kept between
     /// answers up to [`SCRATCH_KEPT`] entries.
     scratch: Vec<(i64, u64, bool)>,
 }
@@ -104,18 +110,69 @@ struct Memory {
 /// any common answer carries.
 const SCRATCH_KEPT: usize = 4096;
 
-/// Kept small (the record is boxed) so that recognising a known peer touches one
-/// cache line.
-#[derive(Debug)]
+/// All that recognising a known peer reads: 8 bytes, so that a bucket of the map (with
+/// its key) is 16 and a large cache's table stays small in the CPU caches.
+#[derive(Debug, Clone, Copy)]
 struct Slot {
-    /// The [fingerprint](Seen::fingerprint) of the form last seen, 0 if it came from
-    /// storage.
-    fingerprint: u64,
-    /// `record.updated_at`, beside the fingerprint.
-    updated_at: i64,
-    /// Used since the CLOCK hand last passed.
-    used: bool,
-    record: Box<PeerRecord>,
+    /// The stamp (fingerprint and [period](period_salt)) of the form last seen and the period it was last found fresh
+    /// in (0 if it came from storage), its lowest bit replaced by [`USED`].
+    print: u64,
+}
+
+/// The bit of [`Slot::print`] that says "used since the CLOCK hand last passed". The
+/// stamp keeps 63 bits, which is as good for telling forms apart.
+const USED: u64 = 1;
+
+impl Slot {
+    /// A slot not used yet.
+    fn new(stamp: u64) -> Slot {
+        Slot {
+            print: stamp & !USED,
+        }
+    }
+
+    /// Whether `stamp` is that of the form last seen, in the same period.
+    fn seen_as(&self, stamp: u64) -> bool {
+        (self.print ^ stamp) & !USED == 0
+    }
+
+    fn set_stamp(&mut self, stamp: u64) {
+        self.print = (stamp & !USED) | (self.print & USED);
+    }
+
+    fn used(&self) -> bool {
+        self.print & USED != 0
+    }
+
+    fn mark_used(&mut self) {
+        // Written only when it changes: a clean cache line costs no write-back.
+        if !self.used() {
+            self.print |= USED;
+        }
+    }
+
+    fn clear_used(&mut self) {
+        self.print &= !USED;
+    }
+}
+
+/// Periods a username expiry is cut into for [`period_salt`].
+const PERIODS_PER_TTL: i64 = 8;
+
+/// What a form's [fingerprint](Seen::fingerprint) is xored with to make its stamp: the
+/// period `now` falls in, an eighth of the username expiry long.
+///
+/// A slot's stamp is set when its record is found fresh (written less than half the
+/// expiry ago), so a peer whose stamp matches was fresh at most a period ago: recognising
+/// it needs no date, and the date stays with the record. At the next period every peer
+/// takes the closer look once (no write unless its record is due), so an active peer's
+/// record is rewritten between a half and five eighths of the expiry after it was
+/// written, and its usernames stay trusted.
+fn period_salt(now: i64, username_ttl: i64) -> u64 {
+    let period = now.div_euclid((username_ttl / PERIODS_PER_TTL).max(1));
+    // An odd multiplier maps distinct periods to distinct words; the shift keeps the
+    // difference of neighbouring periods out of the `USED` bit.
+    (period as u64).wrapping_mul(0x9e37_79b9_7f4a_7c15) << 1
 }
 
 /// Hashes the map's keys, ids the server hands out, with one multiplication: SipHash's
@@ -194,9 +251,8 @@ impl PeerCache {
     /// The peer with this Bot-API-style id, from memory or else storage.
     pub fn get(&self, id: i64) -> Result<Option<PeerRecord>, StorageError> {
         let mut memory = self.lock();
-        if let Some(slot) = memory.peers.get_mut(&id) {
-            slot.used = true;
-            return Ok(Some((*slot.record).clone()));
+        if let Some(record) = memory.touch(id) {
+            return Ok(Some(record.clone()));
         }
         let found = self.storage.peer_by_id(id)?;
         if let Some(record) = &found {
@@ -215,10 +271,9 @@ impl PeerCache {
         let fresh_after = (self.clock)().saturating_sub(self.username_ttl);
         let mut memory = self.lock();
         if let Some(id) = memory.usernames.get(&name).copied()
-            && let Some(slot) = memory.peers.get_mut(&id)
+            && let Some(record) = memory.touch(id)
         {
-            slot.used = true;
-            return Ok((slot.updated_at > fresh_after).then(|| (*slot.record).clone()));
+            return Ok((record.updated_at > fresh_after).then(|| record.clone()));
         }
         let found = self.storage.peer_by_username(&name)?;
         let Some(record) = found.filter(|r| r.usernames.contains(&name)) else {
@@ -240,10 +295,9 @@ impl PeerCache {
         let digits: String = phone.chars().filter(char::is_ascii_digit).collect();
         let mut memory = self.lock();
         if let Some(id) = memory.phones.get(&digits).copied()
-            && let Some(slot) = memory.peers.get_mut(&id)
+            && let Some(record) = memory.touch(id)
         {
-            slot.used = true;
-            return Ok(Some((*slot.record).clone()));
+            return Ok(Some(record.clone()));
         }
         let found = self.storage.peer_by_phone(&digits)?;
         if let Some(record) = &found
@@ -284,24 +338,32 @@ impl PeerCache {
                 .filter_map(Seen::of_user)
                 .chain(peers.chats.iter().filter_map(Seen::of_chat))
         };
-        let mut memory = self.lock();
+        let mut guard = self.lock();
+        let memory = &mut *guard;
         // Reused between answers: a known answer then allocates nothing.
         let mut scratch = std::mem::take(&mut memory.scratch);
         scratch.clear();
-        scratch.extend(seen().map(|seen| (seen.id, seen.fingerprint(), false)));
+        // Plain loops: the iterator chain copied each `Seen` through memory.
+        // One division per answer, not per peer.
+        let salt = period_salt(now, self.username_ttl);
+        for user in peers.users {
+            if let Some(seen) = Seen::of_user(user) {
+                scratch.push((seen.id, seen.fingerprint() ^ salt, false));
+            }
+        }
+        for chat in peers.chats {
+            if let Some(seen) = Seen::of_chat(chat) {
+                scratch.push((seen.id, seen.fingerprint() ^ salt, false));
+            }
+        }
         // First the known peers seen in the same form, in a loop that does little but
         // look them up: in a large map the lookups miss the CPU cache, and independent
         // ones overlap.
         let mut others = 0;
-        for (id, fingerprint, other) in &mut scratch {
+        for (id, stamp, other) in &mut scratch {
             match memory.peers.get_mut(id) {
-                Some(slot)
-                    if slot.fingerprint == *fingerprint && slot.updated_at > refresh_before =>
-                {
-                    // Written only when it changes: a clean cache line costs no write-back.
-                    if !slot.used {
-                        slot.used = true;
-                    }
+                Some(slot) if slot.seen_as(*stamp) => {
+                    slot.mark_used();
                 }
                 _ => {
                     *other = true;
@@ -311,26 +373,30 @@ impl PeerCache {
         }
         let mut changed = Vec::new();
         if others > 0 {
-            for (seen, &(_, fingerprint, other)) in seen().zip(&scratch) {
+            for (seen, &(_, stamp, other)) in seen().zip(&scratch) {
                 if !other {
                     continue;
                 }
                 let old = match memory.peers.get_mut(&seen.id) {
                     Some(slot) => {
-                        slot.used = true;
+                        slot.mark_used();
+                        let old = memory.records.get(&seen.id);
                         // Seen in another form (a min sighting, a name in another case)
                         // but the same once merged.
-                        if slot.updated_at > refresh_before && seen.same_as(&slot.record) {
-                            slot.fingerprint = fingerprint;
+                        if let Some(o) = old
+                            && o.updated_at > refresh_before
+                            && seen.same_as(o)
+                        {
+                            slot.set_stamp(stamp);
                             continue;
                         }
-                        Some(&*slot.record)
+                        old
                     }
                     None => None,
                 };
                 let record = seen.record(old, now);
                 changed.push(record.clone());
-                memory.put(record, fingerprint, self.capacity);
+                memory.put(record, stamp, self.capacity);
             }
         }
         if scratch.capacity() <= SCRATCH_KEPT {
@@ -363,34 +429,35 @@ impl fmt::Debug for PeerCache {
 }
 
 impl Memory {
-    /// Stores `record` (already merged with what memory had) and the fingerprint of the
+    /// The record of `id` if memory holds it, which counts as a use.
+    fn touch(&mut self, id: i64) -> Option<&PeerRecord> {
+        self.peers.get_mut(&id)?.mark_used();
+        self.records.get(&id)
+    }
+
+    /// Stores `record` (already merged with what memory had) and the stamp of the
     /// form it was seen in, then evicts past `capacity`.
-    fn put(&mut self, record: PeerRecord, fingerprint: u64, capacity: usize) {
+    fn put(&mut self, record: PeerRecord, stamp: u64, capacity: usize) {
         let id = record.id;
-        let updated_at = record.updated_at;
         match self.peers.entry(id) {
             MapEntry::Occupied(mut slot) => {
                 let slot = slot.get_mut();
-                slot.fingerprint = fingerprint;
-                slot.updated_at = updated_at;
-                let old = std::mem::replace(&mut *slot.record, record);
-                unindex(&mut self.usernames, &mut self.phones, &old);
+                slot.set_stamp(stamp);
             }
             MapEntry::Vacant(slot) => {
-                slot.insert(Slot {
-                    fingerprint,
-                    updated_at,
-                    used: false,
-                    record: Box::new(record),
-                });
+                slot.insert(Slot::new(stamp));
                 self.ring.push_back(id);
             }
         }
-        if let Some(slot) = self.peers.get(&id) {
-            for name in &slot.record.usernames {
+        // The old record's names go first: a name it shares with the new one stays.
+        if let Some(old) = self.records.insert(id, record) {
+            unindex(&mut self.usernames, &mut self.phones, &old);
+        }
+        if let Some(record) = self.records.get(&id) {
+            for name in &record.usernames {
                 self.usernames.insert(name.clone(), id);
             }
-            if let Some(phone) = &slot.record.phone {
+            if let Some(phone) = &record.phone {
                 self.phones.insert(phone.clone(), id);
             }
         }
@@ -406,11 +473,14 @@ impl Memory {
             let Some(slot) = self.peers.get_mut(&id) else {
                 continue;
             };
-            if slot.used {
-                slot.used = false;
+            if slot.used() {
+                slot.clear_used();
                 self.ring.push_back(id);
-            } else if let Some(gone) = self.peers.remove(&id) {
-                unindex(&mut self.usernames, &mut self.phones, &gone.record);
+            } else {
+                self.peers.remove(&id);
+                if let Some(gone) = self.records.remove(&id) {
+                    unindex(&mut self.usernames, &mut self.phones, &gone);
+                }
             }
         }
     }
@@ -590,6 +660,25 @@ mod tests {
     }
 
     #[test]
+    fn a_peer_seen_all_the_time_is_rewritten_between_a_half_and_five_eighths_of_the_expiry() {
+        let f = fixture(10);
+        f.cache.remember(&users(1..2)).unwrap();
+        let start = f.now.load(Ordering::SeqCst);
+        let mut rewrites = Vec::new();
+        for _ in 0..80 {
+            f.now.fetch_add(1, Ordering::SeqCst);
+            if f.cache.remember(&users(1..2)).unwrap() > 0 {
+                rewrites.push(f.now.load(Ordering::SeqCst) - start);
+            }
+        }
+        // The expiry is 100 s: due after 50 s, and noticed within 100 / 8 s more; then
+        // not again until 50 s after that rewrite.
+        assert_eq!(rewrites.len(), 1, "{rewrites:?}");
+        assert!((50..=62).contains(&rewrites[0]), "{rewrites:?}");
+        assert_eq!(f.cache.by_username("user1").unwrap().unwrap().id, 1);
+    }
+
+    #[test]
     fn past_capacity_the_unused_go_and_storage_still_has_them() {
         let f = fixture(3);
         f.cache.remember(&users(1..4)).unwrap();
@@ -600,6 +689,8 @@ mod tests {
         let memory = f.cache.lock();
         assert!(memory.peers.contains_key(&1));
         assert!(!memory.peers.contains_key(&2));
+        assert!(!memory.records.contains_key(&2));
+        assert_eq!(memory.records.len(), 3);
         assert!(!memory.usernames.contains_key("user2"));
         assert!(!memory.phones.contains_key("12"));
         assert_eq!(memory.ring.len(), 3);
@@ -608,6 +699,32 @@ mod tests {
         assert_eq!(f.cache.get(2).unwrap().unwrap().access_hash, 20);
         assert_eq!(f.cache.by_username("User2").unwrap().unwrap().id, 2);
         assert_eq!(f.cache.len(), 3);
+    }
+
+    #[test]
+    fn the_used_bit_leaves_the_fingerprint_alone() {
+        let mut slot = Slot::new(0xabcd_0000_0000_1235);
+        assert!(!slot.used());
+        slot.mark_used();
+        assert!(slot.used());
+        assert!(slot.seen_as(0xabcd_0000_0000_1235));
+        assert!(!slot.seen_as(0xabcd_0000_0000_1237));
+        slot.set_stamp(0x42);
+        assert!(slot.used(), "a new form keeps the use");
+        assert!(slot.seen_as(0x42));
+        assert!(!slot.seen_as(0xabcd_0000_0000_1235));
+        slot.clear_used();
+        assert!(!slot.used());
+        assert!(slot.seen_as(0x42));
+    }
+
+    #[test]
+    fn a_used_peer_seen_again_unchanged_writes_nothing() {
+        let f = fixture(10);
+        assert_eq!(f.cache.remember(&users(1..3)).unwrap(), 2);
+        assert!(f.cache.get(1).unwrap().is_some());
+        assert_eq!(f.cache.remember(&users(1..3)).unwrap(), 0);
+        assert_eq!(batches(&f), (1, 2));
     }
 
     #[test]
