@@ -6,7 +6,7 @@ use rusqlite::{Connection, params};
 
 use super::sql::{self, CHANNEL_BASE};
 use crate::storage::sqlite::{db_error, rows};
-use crate::storage::{DcSession, PeerKind, PeerRecord, Session, StorageError, UpdateState};
+use crate::storage::{DcSession, PeerKind, PeerRecord, Session, StorageError};
 
 /// The newest version read.
 pub(crate) const NEWEST: i64 = 7;
@@ -113,33 +113,8 @@ pub(crate) fn read(
     );
 
     if tables.contains("update_state") {
-        let mut stmt = conn
-            .prepare("SELECT id, pts, qts, date, seq FROM update_state")
-            .map_err(db_error)?;
-        let states = stmt
-            .query_map([], |r| {
-                Ok([r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?])
-            })
-            .map_err(db_error)?;
-        for state in states {
-            let [id, pts, qts, date, seq]: [Value; 5] = state.map_err(db_error)?;
-            match sql::need_int(&id, "update_state.id")? {
-                0 => {
-                    session.updates = UpdateState {
-                        pts: sql::int32(&pts, "pts")?,
-                        qts: sql::int32(&qts, "qts")?,
-                        date: sql::int32(&date, "date")?,
-                        seq: sql::int32(&seq, "seq")?,
-                    }
-                }
-                // Channels are keyed by their Bot-API id.
-                id => {
-                    session
-                        .channels
-                        .insert(CHANNEL_BASE - id, sql::int32(&pts, "pts")?);
-                }
-            }
-        }
+        // Pyrogram keys channels by their Bot-API id.
+        sql::read_update_state(conn, &mut session, |id| CHANNEL_BASE - id)?;
     }
 
     let peer_columns = sql::columns(conn, "peers")?;

@@ -8,7 +8,7 @@ use rusqlite::types::Value;
 use rusqlite::{Connection, OpenFlags};
 
 use crate::storage::sqlite::db_error;
-use crate::storage::{Session, StorageError};
+use crate::storage::{Session, StorageError, UpdateState};
 
 /// Channel ids in the Bot-API form are `CHANNEL_BASE - id`.
 pub(crate) const CHANNEL_BASE: i64 = -1_000_000_000_000;
@@ -150,4 +150,39 @@ pub(crate) fn now() -> i64 {
     std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map_or(0, |d| d.as_secs() as i64)
+}
+
+/// Reads an `update_state` table as Pyrogram and Telethon both lay it out (`id, pts, qts,
+/// date, seq`; id 0 the account's, others a channel's pts): `channel` turns a row's id
+/// into the bare channel id.
+pub(crate) fn read_update_state(
+    conn: &Connection,
+    session: &mut Session,
+    channel: impl Fn(i64) -> i64,
+) -> Result<(), StorageError> {
+    let mut stmt = conn
+        .prepare("SELECT id, pts, qts, date, seq FROM update_state")
+        .map_err(db_error)?;
+    let states = stmt
+        .query_map([], |r| {
+            Ok([r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?])
+        })
+        .map_err(db_error)?;
+    for state in states {
+        let [id, pts, qts, date, seq]: [Value; 5] = state.map_err(db_error)?;
+        match need_int(&id, "update_state.id")? {
+            0 => {
+                session.updates = UpdateState {
+                    pts: int32(&pts, "pts")?,
+                    qts: int32(&qts, "qts")?,
+                    date: int32(&date, "date")?,
+                    seq: int32(&seq, "seq")?,
+                }
+            }
+            id => {
+                session.channels.insert(channel(id), int32(&pts, "pts")?);
+            }
+        }
+    }
+    Ok(())
 }
