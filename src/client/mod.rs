@@ -7,7 +7,7 @@
 //! Migrations (`PHONE_MIGRATE`, `USER_MIGRATE`, `NETWORK_MIGRATE` move the home DC;
 //! `FILE_MIGRATE`, `STATS_MIGRATE` send that request elsewhere) are followed without the
 //! caller noticing. Keys, the home DC, DC options and who is signed in are written to
-//! the [`Storage`](crate::storage::Storage) as they change.
+//! the session [`Storage`] as they change.
 
 mod addresses;
 mod auth;
