@@ -6,7 +6,7 @@ use std::sync::{Arc, Weak};
 use futures_util::lock::Mutex as AsyncMutex;
 use oxigram_proto::handshake::AuthKeyOutcome;
 use oxigram_runtime::{ClientConfig, ClientEvent};
-use oxigram_tl::{Deserialize, Serialize, enums, functions};
+use oxigram_tl::{Deserialize, Serialize, enums, functions, types};
 
 use super::net::Link;
 use super::{Inner, addresses};
@@ -252,21 +252,32 @@ impl super::Client {
 /// The usable addresses of `help.getConfig`'s DC options (skipping those only for a
 /// port we do not use, with a proxy secret, or that do not parse).
 fn dc_addresses(options: &[enums::DcOption]) -> Vec<crate::storage::DcAddress> {
+    let usable = |o: &types::DcOption| {
+        if o.tcpo_only || o.secret.is_some() {
+            return None;
+        }
+        let ip: std::net::IpAddr = o.ip_address.parse().ok()?;
+        Some(crate::storage::DcAddress {
+            id: i16::try_from(o.id).ok()?,
+            address: std::net::SocketAddr::new(ip, u16::try_from(o.port).ok()?),
+            media_only: o.media_only,
+            cdn: o.cdn,
+        })
+    };
     options
         .iter()
         .filter_map(|option| {
             let enums::DcOption::DcOption(o) = option;
-            if o.tcpo_only || o.secret.is_some() {
-                return None;
+            let address = usable(o);
+            if address.is_none() {
+                tracing::debug!(
+                    dc = o.id,
+                    ip = %o.ip_address,
+                    port = o.port,
+                    "DC option skipped: obfuscated-only, with a proxy secret, or unreadable"
+                );
             }
-            let ip: std::net::IpAddr = o.ip_address.parse().ok()?;
-            let port = u16::try_from(o.port).ok()?;
-            Some(crate::storage::DcAddress {
-                id: i16::try_from(o.id).ok()?,
-                address: std::net::SocketAddr::new(ip, port),
-                media_only: o.media_only,
-                cdn: o.cdn,
-            })
+            address
         })
         .collect()
 }
