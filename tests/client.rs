@@ -98,6 +98,15 @@ on_every_runtime!(
     dropping_the_last_handle_closes_every_connection,
 );
 
+/// The suite's bot, signed in by its token on a client of its own (session in memory).
+async fn signed_in_bot(on: On, env: &Env) -> Client {
+    on.builder(env, "bot")
+        .bot_token(BOT_TOKEN)
+        .build()
+        .await
+        .unwrap()
+}
+
 /// A user with an account (and a password, if given) signed in on a client of its own.
 /// A test number `99966XYYYY` lives on DC X, and its code is X five times.
 async fn signed_in_user(on: On, env: &Env, phone: &str, password: Option<&str>) -> (Client, i64) {
@@ -144,12 +153,7 @@ fn wire(code: i32, name: &str) -> WireError {
 }
 
 async fn a_bot_signs_in_and_its_session_string_signs_in_again(on: On, env: Arc<Env>) {
-    let client = on
-        .builder(&env, "bot")
-        .bot_token(BOT_TOKEN)
-        .build()
-        .await
-        .unwrap();
+    let client = signed_in_bot(on, &env).await;
     assert_eq!(client.user_id(), Some(env.bot));
     assert_eq!(client.is_bot(), Some(true));
     let me = client.get_me().await.unwrap();
@@ -245,12 +249,7 @@ async fn a_two_step_password_is_proved(on: On, env: Arc<Env>) {
 }
 
 async fn requests_reach_other_dcs_with_the_authorization_imported(on: On, env: Arc<Env>) {
-    let client = on
-        .builder(&env, "bot")
-        .bot_token(BOT_TOKEN)
-        .build()
-        .await
-        .unwrap();
+    let client = signed_in_bot(on, &env).await;
     // A request on DC 3 needs the account there: exported from DC 2, imported on 3.
     let users = client
         .invoke(functions::users::GetUsers {
@@ -326,12 +325,7 @@ async fn flood_waits_and_server_failures_are_retried_below_the_threshold(on: On,
 }
 
 async fn logging_out_forgets_the_user(on: On, env: Arc<Env>) {
-    let client = on
-        .builder(&env, "bot")
-        .bot_token(BOT_TOKEN)
-        .build()
-        .await
-        .unwrap();
+    let client = signed_in_bot(on, &env).await;
     client.log_out().await.unwrap();
     assert!(!client.is_authorized());
     let error = client.get_me().await.unwrap_err();
@@ -494,12 +488,7 @@ async fn every_kind_of_migration_is_followed(on: On, env: Arc<Env>) {
 }
 
 async fn dropping_the_last_handle_closes_every_connection(on: On, env: Arc<Env>) {
-    let client = on
-        .builder(&env, "bot")
-        .bot_token(BOT_TOKEN)
-        .build()
-        .await
-        .unwrap();
+    let client = signed_in_bot(on, &env).await;
     client
         .invoke(functions::help::GetConfig {})
         .dc(3)
