@@ -15,5 +15,6 @@ pub mod handshake;
 pub mod random;
 pub mod session;
 pub mod transport;
+pub mod updates;
 
 pub use oxigram_tl::mtproto as schema;
