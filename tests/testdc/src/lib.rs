@@ -235,11 +235,12 @@ impl TestDc {
     }
 
     /// Answers `BOT_RESPONSE_TIMEOUT` now to every callback or inline query whose bot
-    /// did not answer by the server's clock (as the server does on its own every few
-    /// seconds and before handling each request): with [`Faults::time_skew`], a test
-    /// moves the clock past the deadline and calls this.
-    pub fn expire_queries(&self) {
-        let wake = self.lock().expire_queries();
+    /// did not answer by the time the server's clock shows `ahead` from now (the server
+    /// itself does so with `ahead` zero every few seconds and before handling each
+    /// request). Tests move the deadline this way: moving the clock of the whole server
+    /// ([`Faults::time_skew`]) would move its message ids too, which clients refuse.
+    pub fn expire_queries_after(&self, ahead: Duration) {
+        let wake = self.lock().expire_queries(ahead);
         for waker in wake {
             waker.notify_one();
         }

@@ -281,9 +281,9 @@ impl Shared {
     }
 
     /// Answers `BOT_RESPONSE_TIMEOUT` to the queries past their deadline by the server's
-    /// clock; returns the connections to wake.
-    pub(crate) fn expire_queries(&mut self) -> Vec<Arc<Notify>> {
-        let now = self.now().as_secs() as i32;
+    /// clock moved `ahead`; returns the connections to wake.
+    pub(crate) fn expire_queries(&mut self, ahead: Duration) -> Vec<Arc<Notify>> {
+        let now = (self.now() + ahead).as_secs().min(i32::MAX as u64) as i32;
         let expired = self.api.expire(now);
         self.answer_deferred(expired);
         self.waiting()
@@ -503,7 +503,7 @@ pub(crate) async fn evict_loop(shared: Arc<Mutex<Shared>>, idle: Duration) {
         for server in &mut s.servers {
             server.handle_timeout(now);
         }
-        for waker in s.expire_queries() {
+        for waker in s.expire_queries(Duration::ZERO) {
             waker.notify_one();
         }
     }

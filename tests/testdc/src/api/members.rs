@@ -209,6 +209,14 @@ impl ApiState {
             pushes.extend(service);
         }
         for &user in &added {
+            if let PeerRef::Channel(channel_id) = peer
+                && user != actor
+            {
+                // Telegram tells the new member of the channel itself.
+                let (users, chats) = self.involved(user, std::iter::empty(), Some(peer));
+                let update = enums::Update::Channel(types::UpdateChannel { channel_id });
+                pushes.push((user, updates_of(update, users, chats, now)));
+            }
             let change = MemberChange {
                 group: id,
                 actor,
