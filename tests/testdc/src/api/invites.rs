@@ -124,7 +124,16 @@ impl ApiState {
                 if r.approved {
                     // The service message is the joining user's, as on Telegram.
                     let action = enums::MessageAction::ChatJoinedByRequest;
-                    let (_, joined) = self.join(user, id, &[user], action, now);
+                    let (mut theirs, joined) = self.join(user, id, &[user], action, now);
+                    // The user asked long ago: they are told of the chat, then of the
+                    // service message.
+                    if let PeerRef::Channel(channel_id) = self.group_peer(id) {
+                        theirs.updates.insert(
+                            0,
+                            enums::Update::Channel(types::UpdateChannel { channel_id }),
+                        );
+                    }
+                    pushes.push((user, theirs.to_bytes()));
                     for (to, body) in joined {
                         // What the approving admin would be pushed is its answer.
                         match (to == me, enums::Updates::from_bytes(&body)) {
