@@ -110,3 +110,53 @@ pub(super) fn has_callback(markup: Option<&enums::ReplyMarkup>, data: &[u8]) -> 
             matches!(&b.r#type, enums::InlineButtonType::Callback(c) if c.data == data)
         })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::world::World;
+
+    fn keyboard(buttons: usize, data: &[u8]) -> enums::ReplyMarkup {
+        let button = enums::KeyboardInlineButton::KeyboardInlineButton(Box::new(
+            types::KeyboardInlineButton {
+                style: None,
+                text: "b".into(),
+                r#type: enums::InlineButtonType::Callback(types::InlineButtonTypeCallback {
+                    requires_password: false,
+                    data: data.to_vec().into(),
+                }),
+            },
+        ));
+        enums::ReplyMarkup::ReplyInlineMarkup(types::ReplyInlineMarkup {
+            force_reply: false,
+            rows: vec![enums::KeyboardInlineButtonRow::KeyboardInlineButtonRow(
+                types::KeyboardInlineButtonRow {
+                    buttons: vec![button; buttons],
+                },
+            )],
+        })
+    }
+
+    #[test]
+    fn keyboards_beyond_telegrams_limits_are_refused_and_users_keyboards_ignored() {
+        let mut world = World::new(1);
+        let bot = world.create_bot("1:t", "kb_bot", 2);
+        let user = world.create_user("9996620000", "U", 2);
+        let s = ApiState::new(world, vec![]);
+        let fine = keyboard(MAX_BUTTONS, &[7; MAX_CALLBACK_DATA]);
+        assert_eq!(s.stored_markup(bot, Some(&fine)), Ok(Some(fine.clone())));
+        assert_eq!(s.stored_markup(user, Some(&fine)), Ok(None));
+        let too_many = keyboard(MAX_BUTTONS + 1, b"x");
+        assert_eq!(
+            s.stored_markup(bot, Some(&too_many)),
+            Err("REPLY_MARKUP_TOO_LONG")
+        );
+        let too_long = keyboard(1, &[7; MAX_CALLBACK_DATA + 1]);
+        assert_eq!(
+            s.stored_markup(bot, Some(&too_long)),
+            Err("BUTTON_DATA_INVALID")
+        );
+        assert!(has_callback(Some(&fine), &[7; MAX_CALLBACK_DATA]));
+        assert!(!has_callback(Some(&fine), b"other"));
+    }
+}

@@ -72,6 +72,7 @@ impl ApiState {
                         pts_count: ids.len() as i32,
                     })
                 }));
+                other_updates.sort_by_key(pts_of);
                 // Updates counted by qts (participants, join requests, reactions for
                 // bots) follow, in qts order.
                 other_updates.extend(qts_updates);
@@ -147,6 +148,7 @@ impl ApiState {
                         pts_count: ids.len() as i32,
                     })
                 }));
+                other_updates.sort_by_key(pts_of);
                 ok(types::updates::ChannelDifference {
                     r#final: changes.reached == pts,
                     pts: changes.reached,
@@ -163,5 +165,18 @@ impl ApiState {
             }
             _ => super::not_implemented(req.id),
         }
+    }
+}
+
+/// The pts an update of a difference's `other_updates` took, to keep them in pts order.
+fn pts_of(update: &enums::Update) -> i32 {
+    match update {
+        enums::Update::EditMessage(u) => u.pts,
+        enums::Update::DeleteMessages(u) => u.pts,
+        enums::Update::PinnedMessages(u) => u.pts,
+        enums::Update::EditChannelMessage(u) => u.pts,
+        enums::Update::DeleteChannelMessages(u) => u.pts,
+        enums::Update::PinnedChannelMessages(u) => u.pts,
+        _ => 0,
     }
 }
