@@ -2,7 +2,7 @@
 //!
 //! ```text
 //! oxigram-testdc [--seed N] [--dcs N] [--port P] [--bot TOKEN]... [--user PHONE]... [--rsa-key FILE]
-//!                [--max-connections N]
+//!                [--max-connections N] [--bot-answer-timeout SECONDS]
 //! ```
 //!
 //! On start it prints `dc <id> <ip>:<port>` for each DC, the RSA public key as PEM, its
@@ -13,7 +13,8 @@ use std::process::ExitCode;
 use oxigram_testdc::{TestDc, TestDcConfig, pem};
 
 const USAGE: &str = "usage: oxigram-testdc [--seed N] [--dcs N] [--port P] [--bot TOKEN]... \
-                     [--user PHONE]... [--rsa-key FILE] [--max-connections N]";
+                     [--user PHONE]... [--rsa-key FILE] [--max-connections N] \
+                     [--bot-answer-timeout SECONDS]";
 
 fn parse(args: impl Iterator<Item = String>) -> Result<TestDcConfig, String> {
     let mut config = TestDcConfig::default();
@@ -54,6 +55,12 @@ fn parse(args: impl Iterator<Item = String>) -> Result<TestDcConfig, String> {
                 config.max_connections = value("--max-connections")?
                     .parse()
                     .map_err(|e| format!("--max-connections: {e}"))?
+            }
+            "--bot-answer-timeout" => {
+                let seconds: u64 = value("--bot-answer-timeout")?
+                    .parse()
+                    .map_err(|e| format!("--bot-answer-timeout: {e}"))?;
+                config.bot_answer_timeout = std::time::Duration::from_secs(seconds);
             }
             "-h" | "--help" => return Err(USAGE.into()),
             other => return Err(format!("unknown argument {other}\n{USAGE}")),
