@@ -8,7 +8,7 @@ use super::command::{Command, Matches};
 use super::media::MediaKind;
 use super::user::User;
 use crate::Client;
-use crate::tl::enums;
+use crate::tl::{enums, types};
 
 /// A message (or a service message: someone joined, the title changed, ...).
 ///
@@ -223,6 +223,11 @@ impl Message {
         }
     }
 
+    /// The inline keyboard under the message, if it has one.
+    pub fn inline_keyboard(&self) -> Option<super::InlineKeyboard> {
+        super::InlineKeyboard::from_markup(self.reply_markup()?)
+    }
+
     /// Whether the message is pinned.
     pub fn pinned(&self) -> bool {
         matches!(&self.raw, enums::Message::Message(m) if m.pinned)
@@ -274,10 +279,90 @@ impl Message {
     }
 }
 
+/// A plain text message with every optional part absent: the base that messages this
+/// client sent are completed from (an `updateShortSentMessage` names only the id).
+pub(crate) fn plain(
+    id: i32,
+    peer: enums::Peer,
+    from: Option<enums::Peer>,
+    date: i32,
+    text: &str,
+) -> types::Message {
+    types::Message {
+        out: false,
+        mentioned: false,
+        media_unread: false,
+        silent: false,
+        post: false,
+        from_scheduled: false,
+        legacy: false,
+        edit_hide: false,
+        pinned: false,
+        noforwards: false,
+        invert_media: false,
+        offline: false,
+        video_processing_pending: false,
+        paid_suggested_post_stars: false,
+        paid_suggested_post_ton: false,
+        id,
+        from_id: from,
+        from_boosts_applied: None,
+        from_rank: None,
+        peer_id: peer,
+        saved_peer_id: None,
+        fwd_from: None,
+        via_bot_id: None,
+        via_business_bot_id: None,
+        guestchat_via_from: None,
+        reply_to: None,
+        date,
+        message: text.into(),
+        media: None,
+        reply_markup: None,
+        entities: None,
+        views_and_forwards: None,
+        replies: None,
+        edit_date: None,
+        post_author: None,
+        grouped_id: None,
+        reactions: None,
+        restriction_reason: None,
+        ttl_period: None,
+        quick_reply_shortcut_id: None,
+        effect: None,
+        factcheck: None,
+        report_delivery_until_date: None,
+        paid_message_stars: None,
+        suggested_post: None,
+        schedule_repeat_period: None,
+        summary_from_language: None,
+        rich_message: None,
+    }
+}
+
+/// A reply header naming message `id`.
+pub(crate) fn reply_header(id: i32) -> enums::MessageReplyHeader {
+    enums::MessageReplyHeader::MessageReplyHeader(Box::new(types::MessageReplyHeader {
+        reply_to_scheduled: false,
+        forum_topic: false,
+        quote: false,
+        reply_to_ephemeral: false,
+        reply_to_msg_id: Some(id),
+        reply_to_peer_id: None,
+        reply_from: None,
+        reply_media: None,
+        reply_to_top_id: None,
+        quote_text: None,
+        quote_entities: None,
+        quote_offset: None,
+        todo_item_id: None,
+        poll_option: None,
+    }))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::tl::types;
     use crate::types::testing;
 
     #[test]
@@ -365,9 +450,7 @@ mod tests {
         if let enums::Message::Message(m) = &mut raw {
             m.mentioned = true;
             m.via_bot_id = Some(5);
-            m.reply_to = Some(enums::MessageReplyHeader::MessageReplyHeader(Box::new(
-                testing::reply_header(10),
-            )));
+            m.reply_to = Some(reply_header(10));
             m.fwd_from = Some(enums::MessageFwdHeader::MessageFwdHeader(Box::new(
                 testing::forward_header(1_700_000_000),
             )));
