@@ -51,6 +51,7 @@ pub use oxigram_tl as tl;
 pub mod client;
 mod error;
 pub mod errors;
+pub mod methods;
 pub mod peers;
 pub mod storage;
 pub mod types;
@@ -58,17 +59,21 @@ pub mod types;
 pub use client::{Client, ClientBuilder};
 pub use error::{Error, Result};
 pub use errors::RpcError;
+pub use methods::ChatAction;
 pub use oxigram_runtime::{BoxFuture, Bytes};
 pub use types::{
     CallbackQuery, Chat, ChatJoinRequest, ChatKind, ChatMemberUpdated, ChosenInlineResult,
-    DeletedMessages, InlineQuery, MediaKind, Message, RawUpdate, Update, User,
+    DeletedMessages, InlineButton, InlineKeyboard, InlineQuery, InlineQueryResult, MediaKind,
+    Message, RawUpdate, ReplyButton, ReplyKeyboard, Update, User,
 };
 
 /// What most programs need, in one import: `use oxigram::prelude::*;`.
 pub mod prelude {
+    pub use crate::methods::ChatAction;
     pub use crate::types::{
         CallbackQuery, Chat, ChatJoinRequest, ChatKind, ChatMemberUpdated, ChosenInlineResult,
-        Command, DeletedMessages, InlineQuery, MediaKind, Message, Update, User,
+        Command, DeletedMessages, InlineButton, InlineKeyboard, InlineQuery, InlineQueryResult,
+        MediaKind, Message, ReplyButton, ReplyKeyboard, Update, User,
     };
     pub use crate::{Client, Error, Result};
 }

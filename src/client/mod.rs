@@ -15,7 +15,6 @@ mod builder;
 mod dcs;
 mod invoke;
 mod keys;
-mod messages;
 mod middleware;
 mod net;
 mod qr;
