@@ -30,8 +30,8 @@ use std::time::Duration;
 use oxigram_proto::crypto::rsa::{RsaPrivateKey, RsaPublicKey};
 use oxigram_proto::session::ServerSessionConfig;
 
-pub use net::Faults;
 use net::Shared;
+pub use net::{Faults, UpdateFault};
 pub use world::StoredMessage;
 
 /// How to start a test DC.
@@ -58,6 +58,9 @@ pub struct TestDcConfig {
     /// closed after this long without a byte (half-open connections cost nothing for
     /// good). A connection between frames may stay silent as long as it likes.
     pub stall_timeout: Duration,
+    /// How long a user's callback or inline query waits for its bot (by the server's
+    /// clock, whole seconds) before the user gets `BOT_RESPONSE_TIMEOUT`.
+    pub bot_answer_timeout: Duration,
 }
 
 impl Default for TestDcConfig {
@@ -72,6 +75,7 @@ impl Default for TestDcConfig {
             session: ServerSessionConfig::default(),
             max_connections: 1024,
             stall_timeout: Duration::from_secs(30),
+            bot_answer_timeout: Duration::from_secs(api::DEFAULT_BOT_TIMEOUT as u64),
         }
     }
 }
@@ -214,9 +218,41 @@ impl TestDc {
         shared.inject_message(from, to, text);
     }
 
-    /// Sets the faults to inject from now on.
+    /// Sets the faults to inject from now on (updates held back by the previous
+    /// faults' reordering go out first).
     pub fn set_faults(&self, faults: Faults) {
-        self.lock().faults = faults;
+        self.lock().set_faults(faults);
+    }
+
+    /// Pushes the updates the update faults hold back for reordering, in order.
+    pub fn flush_updates(&self) {
+        self.lock().flush_updates();
+    }
+
+    /// Updates the update faults dropped so far.
+    pub fn updates_dropped(&self) -> u64 {
+        self.lock().updates_dropped
+    }
+
+    /// Answers `BOT_RESPONSE_TIMEOUT` now to every callback or inline query whose bot
+    /// did not answer by the time the server's clock shows `ahead` from now (the server
+    /// itself does so with `ahead` zero every few seconds and before handling each
+    /// request). Tests move the deadline this way: moving the clock of the whole server
+    /// ([`Faults::time_skew`]) would move its message ids too, which clients refuse.
+    pub fn expire_queries_after(&self, ahead: Duration) {
+        let wake = self.lock().expire_queries(ahead);
+        for waker in wake {
+            waker.notify_one();
+        }
+    }
+
+    /// Turns inline mode on for a bot (`placeholder` is what users see in the message
+    /// field, `bot_inline_placeholder`) or off (`None`). Returns whether `bot` is a bot.
+    pub fn set_bot_inline(&self, bot: i64, placeholder: Option<&str>) -> bool {
+        self.lock()
+            .api
+            .world
+            .set_inline_placeholder(bot, placeholder)
     }
 
     /// Replaces every salt on every DC: clients get `bad_server_salt` and move on.

@@ -34,6 +34,14 @@ pub(crate) struct Shared {
     pub(crate) keepalives: u64,
     /// Connections accepted since the start, over all DCs.
     pub(crate) accepted: u64,
+    /// Requests whose answer waits for a bot: deferral id → (dc, session, msg_id).
+    /// As many as the API's waiting queries ([`crate::api::MAX_QUERIES`]): each leaves
+    /// when the API answers it (a bot's answer, its timeout, or its eviction).
+    deferred: HashMap<u64, (usize, oxigram_proto::connection::server::SessionRef, i64)>,
+    /// The update faults' state per account.
+    fault_states: HashMap<i64, FaultState>,
+    /// Updates dropped by the update faults so far.
+    pub(crate) updates_dropped: u64,
     /// [`TestDcConfig::max_connections`].
     max_connections: usize,
     /// [`TestDcConfig::stall_timeout`].
@@ -51,6 +59,13 @@ type Delayed = (
 /// Faults the test DC can be told to inject.
 #[derive(Debug, Clone, Default)]
 pub struct Faults {
+    /// Per account: updates pushed to it are dropped or reordered (RPC answers are
+    /// not), so that its client must notice the gap and catch up with
+    /// `updates.getDifference`. Decided by [`Faults::update_seed`], the account and how
+    /// many updates it was pushed so far: the same run drops the same updates.
+    pub update_faults: std::collections::BTreeMap<i64, UpdateFault>,
+    /// The seed of the update faults' decisions.
+    pub update_seed: u64,
     /// Close each connection once it has carried this many requests.
     pub drop_after_requests: Option<u32>,
     /// Hold every answer back this long.
@@ -59,6 +74,40 @@ pub struct Faults {
     pub time_skew: i64,
     /// Read at most this many chunks of bytes per second from each connection.
     pub max_reads_per_second: Option<u32>,
+}
+
+/// What happens to the updates pushed to one account.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct UpdateFault {
+    /// The chance (0.0 to 1.0) that an update is dropped instead of pushed.
+    pub drop_probability: f64,
+    /// Updates held back and then pushed together in a shuffled order once this many
+    /// are held (0 or 1: no reordering). Held updates also go out, in order, when the
+    /// faults change and on [`TestDc::flush_updates`](crate::TestDc::flush_updates).
+    pub reorder_window: usize,
+}
+
+/// The decisions of the update faults for one account: a splitmix64 stream from the
+/// seed and the account.
+#[derive(Debug, Default)]
+struct FaultState {
+    /// Updates decided so far (the stream's position).
+    drawn: u64,
+    /// Updates held for reordering, oldest first (at most the window).
+    held: Vec<bytes::Bytes>,
+}
+
+impl FaultState {
+    /// The next number of the stream, in `0..1`.
+    fn next(&mut self, seed: u64, user: i64) -> f64 {
+        self.drawn += 1;
+        let mut x =
+            seed ^ (user as u64).rotate_left(29) ^ self.drawn.wrapping_mul(0x9e37_79b9_7f4a_7c15);
+        x = (x ^ (x >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+        x = (x ^ (x >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+        x ^= x >> 31;
+        (x >> 11) as f64 / (1u64 << 53) as f64
+    }
 }
 
 impl std::fmt::Debug for Shared {
@@ -111,8 +160,10 @@ impl Shared {
                 })
             })
             .collect();
+        let mut api = ApiState::with_seed(world, dcs, config.seed);
+        api.set_bot_timeout(config.bot_answer_timeout.as_secs().min(i32::MAX as u64) as i32);
         Shared {
-            api: ApiState::with_seed(world, dcs, config.seed),
+            api,
             servers,
             wakers: addresses.iter().map(|_| HashMap::new()).collect(),
             faults: Faults::default(),
@@ -121,6 +172,9 @@ impl Shared {
             delayed: Vec::new(),
             keepalives: 0,
             accepted: 0,
+            deferred: HashMap::new(),
+            fault_states: HashMap::new(),
+            updates_dropped: 0,
             max_connections: config.max_connections,
             stall_timeout: config.stall_timeout,
         }
@@ -160,6 +214,8 @@ impl Shared {
     /// returns the connections that now have something to send.
     fn process(&mut self) -> Vec<Arc<Notify>> {
         let unix = self.now();
+        let expired = self.api.expire(unix.as_secs() as i32);
+        self.answer_deferred(expired);
         for dc in 0..self.servers.len() {
             while let Some(out) = self.servers[dc].poll_event() {
                 let (conn, session, msg_id, body) = match out {
@@ -184,6 +240,13 @@ impl Shared {
                     .api
                     .call(dc, session.auth_key_id, &body, unix.as_secs() as i32);
                 self.push(reply.pushes, reply.key_pushes);
+                if let Some(deferral) = reply.deferred {
+                    self.deferred.insert(deferral, (dc, session, msg_id));
+                }
+                self.answer_deferred(reply.answers);
+                if reply.deferred.is_some() {
+                    continue;
+                }
                 if self.faults.delay > Duration::ZERO {
                     let due = std::time::Instant::now() + self.faults.delay;
                     self.delayed.push((due, dc, session, msg_id, reply.result));
@@ -199,17 +262,101 @@ impl Shared {
         self.waiting()
     }
 
+    /// Answers requests deferred before (a bot answered, or the query timed out).
+    fn answer_deferred(
+        &mut self,
+        answers: Vec<(u64, Result<Vec<u8>, oxigram_proto::session::RpcError>)>,
+    ) {
+        for (deferral, result) in answers {
+            let Some((dc, session, msg_id)) = self.deferred.remove(&deferral) else {
+                tracing::debug!(deferral, "an answer for a request no longer waiting");
+                continue;
+            };
+            let result = match &result {
+                Ok(body) => Ok(&body[..]),
+                Err(e) => Err(e),
+            };
+            self.servers[dc].respond(session, msg_id, result);
+        }
+    }
+
+    /// Answers `BOT_RESPONSE_TIMEOUT` to the queries past their deadline by the server's
+    /// clock moved `ahead`; returns the connections to wake.
+    pub(crate) fn expire_queries(&mut self, ahead: Duration) -> Vec<Arc<Notify>> {
+        let now = (self.now() + ahead).as_secs().min(i32::MAX as u64) as i32;
+        let expired = self.api.expire(now);
+        self.answer_deferred(expired);
+        self.waiting()
+    }
+
+    /// Replaces the faults; updates held for reordering go out first, in order.
+    pub(crate) fn set_faults(&mut self, faults: Faults) {
+        self.flush_updates();
+        self.faults = faults;
+    }
+
+    /// Pushes every update held for reordering, in order.
+    pub(crate) fn flush_updates(&mut self) {
+        let held: Vec<(i64, Vec<bytes::Bytes>)> = self
+            .fault_states
+            .iter_mut()
+            .map(|(user, s)| (*user, std::mem::take(&mut s.held)))
+            .collect();
+        for (user, bodies) in held {
+            for body in bodies {
+                self.push_to_user(user, &body);
+            }
+        }
+        for waker in self.waiting() {
+            waker.notify_one();
+        }
+    }
+
+    /// Applies the update faults to an update for `user`: the updates to push now.
+    fn fault(&mut self, user: i64, body: bytes::Bytes) -> Vec<bytes::Bytes> {
+        let Some(fault) = self.faults.update_faults.get(&user).copied() else {
+            return vec![body];
+        };
+        let seed = self.faults.update_seed;
+        let state = self.fault_states.entry(user).or_default();
+        if state.next(seed, user) < fault.drop_probability {
+            self.updates_dropped += 1;
+            tracing::debug!(user, "update fault: dropping an update");
+            return Vec::new();
+        }
+        if fault.reorder_window <= 1 {
+            return vec![body];
+        }
+        state.held.push(body);
+        if state.held.len() < fault.reorder_window {
+            return Vec::new();
+        }
+        // Fisher-Yates from the same stream.
+        let mut out = std::mem::take(&mut state.held);
+        for i in (1..out.len()).rev() {
+            let j = (state.next(seed, user) * (i + 1) as f64) as usize;
+            out.swap(i, j.min(i));
+        }
+        out
+    }
+
+    /// Pushes `body` to every session of `user`'s keys on every DC.
+    fn push_to_user(&mut self, user: i64, body: &bytes::Bytes) {
+        for (dc, server) in self.servers.iter_mut().enumerate() {
+            for key in self.api.authorizations[dc].keys_of(user) {
+                server.push_to_key(key, body);
+            }
+        }
+    }
+
     /// Pushes `Updates` to every session signed in as their account, on every DC: the
     /// account's keys come from the sign-in index and their sessions from the server's
     /// key index, so the work follows the recipient's sessions, not all sessions. Then
     /// those addressed to one key of one DC go to that key's sessions.
     fn push(&mut self, pushes: Vec<(i64, Vec<u8>)>, key_pushes: Vec<(usize, u64, Vec<u8>)>) {
         for (user, body) in pushes {
-            let body = bytes::Bytes::from(body);
-            for (dc, server) in self.servers.iter_mut().enumerate() {
-                for key in self.api.authorizations[dc].keys_of(user) {
-                    server.push_to_key(key, &body);
-                }
+            for body in self.fault(user, bytes::Bytes::from(body)) {
+                self.push_to_user(user, &body);
             }
         }
         for (dc, key, body) in key_pushes {
@@ -355,6 +502,9 @@ pub(crate) async fn evict_loop(shared: Arc<Mutex<Shared>>, idle: Duration) {
         let now = s.now();
         for server in &mut s.servers {
             server.handle_timeout(now);
+        }
+        for waker in s.expire_queries(Duration::ZERO) {
+            waker.notify_one();
         }
     }
 }

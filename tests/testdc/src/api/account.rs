@@ -66,6 +66,7 @@ impl ApiState {
                     login_email_pattern: None,
                 })
             }
+            functions::account::UpdateStatus::CONSTRUCTOR_ID => self.update_status(req),
             _ => super::not_implemented(req.id),
         }
     }

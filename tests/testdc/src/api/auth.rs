@@ -4,7 +4,7 @@
 use oxigram_tl::{Deserialize, Identifiable, enums, functions, types};
 
 use super::test_number_dc;
-use super::{ApiState, Reply, Request, decode, error, me, ok};
+use super::{ApiState, Reply, Request, RpcError, decode, error, me, ok};
 
 impl ApiState {
     /// Answers a `auth.*` method.
@@ -65,7 +65,7 @@ impl ApiState {
                         self.codes.remove(phone);
                         match self.complete_sign_in(dc, key, user) {
                             Ok(authorization) => ok(authorization),
-                            Err(needed) => needed,
+                            Err(needed) => Reply::pushing(Err(needed), Vec::new()),
                         }
                     }
                     None => ok(types::auth::AuthorizationSignUpRequired {
@@ -168,10 +168,10 @@ impl ApiState {
         dc: usize,
         key: u64,
         user: i64,
-    ) -> Result<types::auth::Authorization, Reply> {
+    ) -> Result<types::auth::Authorization, RpcError> {
         if self.passwords.contains_key(&user) {
             self.awaiting_password.insert((dc, key), user);
-            return Err(error(401, "SESSION_PASSWORD_NEEDED"));
+            return Err(RpcError::new(401, "SESSION_PASSWORD_NEEDED"));
         }
         self.authorizations[dc].insert(key, user);
         Ok(self.authorization(user))

@@ -1,7 +1,7 @@
 //! `channels.*`: channels and supergroups: creating, joining, inviting, looking them up,
 //! and their public usernames.
 
-use oxigram_tl::{Deserialize, Identifiable, functions, types};
+use oxigram_tl::{Deserialize, Identifiable, Serialize, enums, functions, types};
 
 use super::{ApiState, Reply, Request, decode, error, me, ok};
 use crate::world::{self, PeerRef};
@@ -20,30 +20,6 @@ impl ApiState {
                 let id = self
                     .world
                     .create_group(me, r.title.trim(), &[], now, Some(!r.megagroup));
-                ok(self.chat_only(me, PeerRef::Channel(id), now))
-            }
-            functions::channels::InviteToChannel::CONSTRUCTOR_ID => {
-                let me = me!(self, req);
-                let r = decode!(req, functions::channels::InviteToChannel);
-                let Some(id) = self.input_channel(&r.channel) else {
-                    return error(400, "CHANNEL_INVALID");
-                };
-                if self.world.group(id).is_some_and(|g| g.creator != me) {
-                    return error(403, "CHAT_ADMIN_REQUIRED");
-                }
-                let Some(users) = self.resolve_users(me, &r.users) else {
-                    return error(400, "USER_ID_INVALID");
-                };
-                self.world.add_members(id, &users);
-                self.group_created(me, id, now)
-            }
-            functions::channels::JoinChannel::CONSTRUCTOR_ID => {
-                let me = me!(self, req);
-                let r = decode!(req, functions::channels::JoinChannel);
-                let Some(id) = self.input_channel(&r.channel) else {
-                    return error(400, "CHANNEL_INVALID");
-                };
-                self.world.add_members(id, &[me]);
                 ok(self.chat_only(me, PeerRef::Channel(id), now))
             }
             functions::channels::GetChannels::CONSTRUCTOR_ID => {
@@ -87,7 +63,63 @@ impl ApiState {
                     Err(e) => error(400, &e.to_string()),
                 }
             }
-            _ => super::not_implemented(req.id),
+            functions::channels::DeleteMessages::CONSTRUCTOR_ID => {
+                let me = me!(self, req);
+                let r = decode!(req, functions::channels::DeleteMessages);
+                let Some(id) = self.input_channel(&r.channel) else {
+                    return error(400, "CHANNEL_INVALID");
+                };
+                if !self.members_of(id).contains(&me) {
+                    return error(400, "CHANNEL_PRIVATE");
+                }
+                let admin = self.is_admin(id, me);
+                let forbidden = r.id.iter().any(|&m| {
+                    self.world
+                        .message_in(me, PeerRef::Channel(id), m)
+                        .is_some_and(|m| m.from != me && !admin)
+                });
+                if forbidden {
+                    return error(403, "MESSAGE_DELETE_FORBIDDEN");
+                }
+                let Some((ids, pts)) = self.world.delete_channel(id, &r.id) else {
+                    return ok(types::messages::AffectedMessages {
+                        pts: self.world.channel_pts(id),
+                        pts_count: 0,
+                    });
+                };
+                let pts_count = ids.len() as i32;
+                let update = types::Updates {
+                    updates: vec![enums::Update::DeleteChannelMessages(
+                        types::UpdateDeleteChannelMessages {
+                            channel_id: id,
+                            messages: ids,
+                            pts,
+                            pts_count,
+                        },
+                    )],
+                    users: vec![],
+                    chats: self
+                        .world
+                        .group(id)
+                        .map(|g| world::chat(g, me))
+                        .into_iter()
+                        .collect(),
+                    date: now,
+                    seq: 0,
+                }
+                .to_bytes();
+                let pushes = self
+                    .members_of(id)
+                    .into_iter()
+                    .filter(|&m| m != me)
+                    .map(|m| (m, update.clone()))
+                    .collect();
+                Reply::pushing(
+                    Ok(types::messages::AffectedMessages { pts, pts_count }.to_bytes()),
+                    pushes,
+                )
+            }
+            _ => self.channel_members(req),
         }
     }
 }

@@ -7,7 +7,7 @@ use super::profiles::notify_settings;
 use super::unique;
 use super::upload::file_error;
 use super::{ApiState, Reply, Request, decode, error, me, ok};
-use crate::world::{self, FileMeta, Post};
+use crate::world::{self, Changed, Edit, FileMeta, PeerRef, Post};
 
 impl ApiState {
     /// Answers a `messages.*` method.
@@ -26,12 +26,17 @@ impl ApiState {
                 if r.message.chars().count() > 4096 {
                     return error(400, "MESSAGE_TOO_LONG");
                 }
+                let reply_markup = match self.stored_markup(me, r.reply_markup.as_ref()) {
+                    Ok(markup) => markup,
+                    Err(e) => return error(400, e),
+                };
                 let post = Post {
                     from: me,
                     text: &r.message,
                     date: now,
-                    document: None,
-                    forwarded: None,
+                    reply_markup,
+                    reply_to: reply_to_id(r.reply_to.as_ref()),
+                    ..Post::default()
                 };
                 self.post_message(me, to, &post, r.random_id, true)
             }
@@ -127,40 +132,33 @@ impl ApiState {
             functions::messages::EditMessage::CONSTRUCTOR_ID => {
                 let me = me!(self, req);
                 let r = decode!(req, functions::messages::EditMessage);
-                if self.resolve_peer(me, &r.peer).is_none() {
+                let Some(peer) = self.resolve_peer(me, &r.peer) else {
                     return error(400, "PEER_ID_INVALID");
-                }
-                let Some(text) = r.message.filter(|t| !t.trim().is_empty()) else {
-                    return error(400, "MESSAGE_EMPTY");
                 };
-                let Some(changed) = self.world.edit(me, r.id, &text, now) else {
-                    return error(400, "MESSAGE_ID_INVALID");
+                match r.message.as_deref() {
+                    Some(t) if t.trim().is_empty() => return error(400, "MESSAGE_EMPTY"),
+                    Some(t) if t.chars().count() > 4096 => return error(400, "MESSAGE_TOO_LONG"),
+                    _ => {}
+                }
+                if r.media.is_some() {
+                    return error(400, "MEDIA_NEW_INVALID");
+                }
+                let is_bot = self.world.account(me).is_some_and(|a| a.is_bot());
+                // A bot's edit without a keyboard takes the keyboard away, as on
+                // Telegram; users' messages have none.
+                let reply_markup = match self.stored_markup(me, r.reply_markup.as_ref()) {
+                    Ok(markup) => is_bot.then_some(markup),
+                    Err(e) => return error(400, e),
                 };
-                let mut answer = None;
-                let mut pushes = Vec::new();
-                for (box_owner, m, pts) in changed {
-                    let update = types::Updates {
-                        updates: vec![enums::Update::EditMessage(types::UpdateEditMessage {
-                            message: self.world.message(&m, box_owner),
-                            pts,
-                            pts_count: 1,
-                        })],
-                        users: self.involved(box_owner, [&m].into_iter(), None).0,
-                        chats: vec![],
-                        date: now,
-                        seq: 0,
-                    };
-                    if box_owner == me {
-                        answer = Some(update.to_bytes());
-                    } else {
-                        pushes.push((box_owner, update.to_bytes()));
-                    }
-                }
-                Reply {
-                    result: Ok(answer.expect("the editor's copy changed")),
-                    pushes,
-                    key_pushes: Vec::new(),
-                }
+                let edit = Edit {
+                    text: r.message.as_deref(),
+                    reply_markup,
+                };
+                let changed = match self.world.edit(me, peer, r.id, &edit, now) {
+                    Ok(changed) => changed,
+                    Err(e) => return error(400, &e.to_string()),
+                };
+                self.edited(me, peer, changed, now)
             }
             functions::messages::DeleteMessages::CONSTRUCTOR_ID => {
                 let me = me!(self, req);
@@ -197,6 +195,8 @@ impl ApiState {
                     result: Ok(affected.to_bytes()),
                     pushes,
                     key_pushes: Vec::new(),
+                    deferred: None,
+                    answers: Vec::new(),
                 }
             }
             functions::messages::ForwardMessages::CONSTRUCTOR_ID => {
@@ -236,6 +236,7 @@ impl ApiState {
                         forwarded: Some(
                             original.forwarded.unwrap_or((original.from, original.date)),
                         ),
+                        ..Post::default()
                     };
                     let reply = self.post_message(me, to, &post, *random_id, false);
                     let answer = match reply.result {
@@ -245,6 +246,8 @@ impl ApiState {
                                 result: Err(e),
                                 pushes,
                                 key_pushes: Vec::new(),
+                                deferred: None,
+                                answers: Vec::new(),
                             };
                         }
                     };
@@ -268,6 +271,8 @@ impl ApiState {
                     .to_bytes()),
                     pushes,
                     key_pushes: Vec::new(),
+                    deferred: None,
+                    answers: Vec::new(),
                 }
             }
             functions::messages::GetChats::CONSTRUCTOR_ID => {
@@ -314,6 +319,10 @@ impl ApiState {
                 let Some(to) = self.resolve_peer(me, &r.peer) else {
                     return error(400, "PEER_ID_INVALID");
                 };
+                let reply_markup = match self.stored_markup(me, r.reply_markup.as_ref()) {
+                    Ok(markup) => markup,
+                    Err(e) => return error(400, e),
+                };
                 let (file, mime_type, attributes, photo) = match &r.media {
                     enums::InputMedia::UploadedDocument(media) => (
                         &media.file,
@@ -357,11 +366,90 @@ impl ApiState {
                     text: &r.message,
                     date: now,
                     document: Some(document),
-                    forwarded: None,
+                    reply_markup,
+                    reply_to: reply_to_id(r.reply_to.as_ref()),
+                    ..Post::default()
                 };
                 self.post_message(me, to, &post, r.random_id, false)
             }
-            _ => super::not_implemented(req.id),
+            _ => self.bots(req),
+        }
+    }
+}
+
+/// The message a new message replies to, if it replies to one in the same chat.
+fn reply_to_id(reply_to: Option<&enums::InputReplyTo>) -> Option<i32> {
+    match reply_to {
+        Some(enums::InputReplyTo::Message(m)) if m.reply_to_peer_id.is_none() => {
+            Some(m.reply_to_msg_id)
+        }
+        _ => None,
+    }
+}
+
+impl ApiState {
+    /// Answers an edit: `updateEditMessage` to each copy's owner (the editor's is the
+    /// answer), or `updateEditChannelMessage` to every member of a channel.
+    fn edited(&self, me: i64, peer: PeerRef, changed: Vec<Changed>, now: i32) -> Reply {
+        let mut answer = None;
+        let mut pushes = Vec::new();
+        let mut recipients = Vec::new();
+        for (owner, m, pts) in changed {
+            match peer {
+                PeerRef::Channel(id) => {
+                    for member in self
+                        .world
+                        .group(id)
+                        .map(|g| g.members.clone())
+                        .unwrap_or_default()
+                    {
+                        let m = world::StoredMessage {
+                            out: m.from == member,
+                            ..m.clone()
+                        };
+                        recipients.push((member, m, pts));
+                    }
+                    if !recipients.iter().any(|(o, _, _)| *o == owner) {
+                        recipients.push((owner, m, pts));
+                    }
+                }
+                _ => recipients.push((owner, m, pts)),
+            }
+        }
+        for (owner, m, pts) in recipients {
+            let message = self.world.message(&m, owner);
+            let update = match peer {
+                PeerRef::Channel(_) => {
+                    enums::Update::EditChannelMessage(types::UpdateEditChannelMessage {
+                        message,
+                        pts,
+                        pts_count: 1,
+                    })
+                }
+                _ => enums::Update::EditMessage(types::UpdateEditMessage {
+                    message,
+                    pts,
+                    pts_count: 1,
+                }),
+            };
+            let (users, chats) = self.involved(owner, [&m].into_iter(), Some(peer));
+            let body = types::Updates {
+                updates: vec![update],
+                users,
+                chats,
+                date: now,
+                seq: 0,
+            }
+            .to_bytes();
+            if owner == me {
+                answer = Some(body);
+            } else {
+                pushes.push((owner, body));
+            }
+        }
+        match answer {
+            Some(answer) => Reply::pushing(Ok(answer), pushes),
+            None => error(400, "MESSAGE_ID_INVALID"),
         }
     }
 }

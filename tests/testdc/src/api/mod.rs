@@ -10,17 +10,23 @@
 //! `ApiState::dispatch`.
 
 mod account;
+mod activity;
 mod auth;
 mod authorizations;
+mod bots;
 mod bounded;
 mod channels;
 mod contacts;
 mod help;
+mod invites;
+mod markup;
+mod members;
 mod messages;
 mod peers;
 mod posting;
 mod profiles;
 mod qr_login;
+mod queries;
 mod updates;
 mod upload;
 mod users;
@@ -37,9 +43,14 @@ use oxigram_tl::RawObject;
 use oxigram_tl::{Deserialize, Identifiable, Serialize, functions};
 
 pub use self::authorizations::Authorizations;
+use self::bots::InlineAnswer;
+pub use self::bots::{MAX_CALLBACK_ANSWER, MAX_INLINE_QUERY, MAX_INLINE_RESULTS};
 use self::bounded::Bounded;
+pub use self::markup::{MAX_BUTTONS, MAX_CALLBACK_DATA};
 use self::qr_login::LoginTokens;
 pub use self::qr_login::{LOGIN_TOKEN_TTL, MAX_EXCEPT_IDS, MAX_LOGIN_TOKENS};
+use self::queries::Queries;
+pub use self::queries::{DEFAULT_BOT_TIMEOUT, MAX_QUERIES};
 use crate::world::World;
 
 /// What a DC is known by.
@@ -77,8 +88,14 @@ pub struct ApiState {
     challenges: HashMap<(usize, u64), (i64, [u8; 256])>,
     /// QR login tokens handed out and what became of them.
     login_tokens: LoginTokens,
-    /// Randomness for what clients must not guess (login tokens), from the seed.
+    /// Randomness for what clients must not guess (login tokens, query ids), from the
+    /// seed.
     random: SeededRandom,
+    /// Callback and inline queries waiting for their bots.
+    queries: Queries,
+    /// Bots' answers to inline queries, for `messages.sendInlineBotResult`: the last
+    /// [`MAX_QUERIES`] (older ones read as `QUERY_ID_INVALID`).
+    inline_answers: Bounded<i64, InlineAnswer>,
 }
 
 /// An answer and the updates it causes.
@@ -92,6 +109,25 @@ pub struct Reply {
     /// into [`ApiState::dcs`]), signed in or not: how QR login tells the exporting
     /// session that its token was accepted.
     pub key_pushes: Vec<(usize, u64, Vec<u8>)>,
+    /// Not answered yet: `result` is to be ignored, and the answer comes later, as one
+    /// of [`Reply::answers`] of another call (or of [`ApiState::expire`]) with this id.
+    /// How bots answer callback and inline queries.
+    pub deferred: Option<u64>,
+    /// Answers to requests deferred before: (deferral id, result).
+    pub answers: Vec<(u64, Result<Vec<u8>, RpcError>)>,
+}
+
+impl Reply {
+    /// A result and the pushes it causes.
+    pub(crate) fn pushing(result: Result<Vec<u8>, RpcError>, pushes: Vec<(i64, Vec<u8>)>) -> Reply {
+        Reply {
+            result,
+            pushes,
+            key_pushes: Vec::new(),
+            deferred: None,
+            answers: Vec::new(),
+        }
+    }
 }
 
 fn error(code: i32, message: &str) -> Reply {
@@ -99,6 +135,8 @@ fn error(code: i32, message: &str) -> Reply {
         result: Err(RpcError::new(code, message)),
         pushes: Vec::new(),
         key_pushes: Vec::new(),
+        deferred: None,
+        answers: Vec::new(),
     }
 }
 
@@ -175,6 +213,8 @@ fn ok(body: impl Serialize) -> Reply {
         result: Ok(body.to_bytes()),
         pushes: Vec::new(),
         key_pushes: Vec::new(),
+        deferred: None,
+        answers: Vec::new(),
     }
 }
 
@@ -213,6 +253,8 @@ impl ApiState {
             challenges: HashMap::new(),
             login_tokens: LoginTokens::new(MAX_LOGIN_TOKENS),
             random: SeededRandom::new(crate::seed_bytes(seed, 1)),
+            queries: Queries::new(MAX_QUERIES, DEFAULT_BOT_TIMEOUT),
+            inline_answers: Bounded::new(MAX_QUERIES),
         }
     }
 
@@ -223,6 +265,12 @@ impl ApiState {
         let verifier = SrpVerifier::new(password.as_bytes(), &salt1, &salt2, 3, &TELEGRAM_PRIME)
             .expect("Telegram's group is valid");
         self.passwords.insert(user, verifier);
+    }
+
+    /// Sets how long (server clock seconds) a user's callback or inline query waits for
+    /// its bot before `BOT_RESPONSE_TIMEOUT`.
+    pub fn set_bot_timeout(&mut self, seconds: i32) {
+        self.queries.timeout = seconds.max(0);
     }
 
     /// Answers the next `times` calls of `method` with `error`.
@@ -269,6 +317,8 @@ impl ApiState {
                     result: Err(injected.clone()),
                     pushes: Vec::new(),
                     key_pushes: Vec::new(),
+                    deferred: None,
+                    answers: Vec::new(),
                 };
             }
             let req = Request {

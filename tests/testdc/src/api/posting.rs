@@ -3,7 +3,30 @@
 use oxigram_tl::{Serialize, enums, types};
 
 use super::{ApiState, Reply, error, unique};
-use crate::world::{PeerRef, Post, World};
+use crate::world::{Delivered, PeerRef, Post, StoredMessage, World};
+
+/// The update announcing message `m` of `to` to `owner`: `updateNewChannelMessage` for
+/// channels, `updateNewMessage` otherwise.
+pub(super) fn new_message(
+    world: &World,
+    to: PeerRef,
+    m: &StoredMessage,
+    owner: i64,
+) -> enums::Update {
+    let message = world.message(m, owner);
+    match to {
+        PeerRef::Channel(_) => enums::Update::NewChannelMessage(types::UpdateNewChannelMessage {
+            message,
+            pts: m.pts,
+            pts_count: 1,
+        }),
+        _ => enums::Update::NewMessage(types::UpdateNewMessage {
+            message,
+            pts: m.pts,
+            pts_count: 1,
+        }),
+    }
+}
 
 impl ApiState {
     /// Sends a private message as `from` (the test API's injection).
@@ -12,8 +35,7 @@ impl ApiState {
             from,
             text,
             date: now,
-            document: None,
-            forwarded: None,
+            ..Post::default()
         };
         self.post_message(from, PeerRef::User(to), &post, 0, true)
     }
@@ -42,35 +64,7 @@ impl ApiState {
             }
         }
         let delivered = self.world.post(to, post);
-        let new_message = |world: &World, m: &crate::world::StoredMessage, owner: i64| {
-            let message = world.message(m, owner);
-            match to {
-                PeerRef::Channel(_) => {
-                    enums::Update::NewChannelMessage(types::UpdateNewChannelMessage {
-                        message,
-                        pts: m.pts,
-                        pts_count: 1,
-                    })
-                }
-                _ => enums::Update::NewMessage(types::UpdateNewMessage {
-                    message,
-                    pts: m.pts,
-                    pts_count: 1,
-                }),
-            }
-        };
-        let mut pushes = Vec::new();
-        for (owner, m) in &delivered.others {
-            let (users, chats) = self.involved(*owner, [m].into_iter(), Some(to));
-            let update = types::Updates {
-                updates: vec![new_message(&self.world, m, *owner)],
-                users,
-                chats,
-                date: post.date,
-                seq: 0,
-            };
-            pushes.push((*owner, update.to_bytes()));
-        }
+        let pushes = self.push_delivered(to, &delivered, post.date);
         let sent = &delivered.sent;
         let answer = if short && !matches!(to, PeerRef::Channel(_)) {
             types::UpdateShortSentMessage {
@@ -92,7 +86,7 @@ impl ApiState {
                         id: sent.id,
                         random_id,
                     }),
-                    new_message(&self.world, sent, me),
+                    new_message(&self.world, to, sent, me),
                 ],
                 users,
                 chats,
@@ -105,7 +99,57 @@ impl ApiState {
             result: Ok(answer),
             pushes,
             key_pushes: Vec::new(),
+            deferred: None,
+            answers: Vec::new(),
         }
+    }
+
+    /// The `updates` every account but the sender gets for a message just delivered.
+    pub(super) fn push_delivered(
+        &self,
+        to: PeerRef,
+        delivered: &Delivered,
+        date: i32,
+    ) -> Vec<(i64, Vec<u8>)> {
+        let mut pushes = Vec::new();
+        for (owner, m) in &delivered.others {
+            let (users, chats) = self.involved(*owner, [m].into_iter(), Some(to));
+            let update = types::Updates {
+                updates: vec![new_message(&self.world, to, m, *owner)],
+                users,
+                chats,
+                date,
+                seq: 0,
+            };
+            pushes.push((*owner, update.to_bytes()));
+        }
+        pushes
+    }
+
+    /// Posts a service message (`action`) as `actor` to `to`, which `actor` need not be
+    /// in (a user who just left). Returns the update for `actor`'s answer (`None` when
+    /// `actor` keeps no copy) and the pushes to everyone else.
+    pub(super) fn post_service(
+        &mut self,
+        actor: i64,
+        to: PeerRef,
+        action: enums::MessageAction,
+        reply_to: Option<i32>,
+        date: i32,
+    ) -> (Option<enums::Update>, Vec<(i64, Vec<u8>)>) {
+        let post = Post {
+            from: actor,
+            date,
+            action: Some(action),
+            reply_to,
+            ..Post::default()
+        };
+        let delivered = self.world.post(to, &post);
+        let pushes = self.push_delivered(to, &delivered, date);
+        let mine = (delivered.sent.from == actor && delivered.sent.out
+            || matches!(to, PeerRef::Channel(_)))
+        .then(|| new_message(&self.world, to, &delivered.sent, actor));
+        (mine, pushes)
     }
 
     /// `messages.invitedUsers` for a group just made or joined: the chat for its
@@ -137,6 +181,8 @@ impl ApiState {
             result: Ok(answer.to_bytes()),
             pushes,
             key_pushes: Vec::new(),
+            deferred: None,
+            answers: Vec::new(),
         }
     }
 }

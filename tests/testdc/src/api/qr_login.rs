@@ -246,6 +246,8 @@ impl ApiState {
             result: Ok(authorization.to_bytes()),
             pushes: Vec::new(),
             key_pushes: vec![(dc, key, update.to_bytes())],
+            deferred: None,
+            answers: Vec::new(),
         }
     }
 
@@ -284,7 +286,7 @@ impl ApiState {
             Ok(authorization) => ok(types::auth::LoginTokenSuccess {
                 authorization: authorization.into(),
             }),
-            Err(needed) => needed,
+            Err(needed) => Reply::pushing(Err(needed), Vec::new()),
         }
     }
 }

@@ -13,7 +13,7 @@ use oxigram_proto::crypto::rsa::RsaPublicKey;
 use oxigram_proto::crypto::srp::{SrpServer, prove};
 use oxigram_proto::handshake::AuthKeyOutcome;
 use oxigram_proto::random::SeededRandom;
-use oxigram_proto::session::{Event, RpcError};
+use oxigram_proto::session::{Event, RequestId, RpcError};
 use oxigram_proto::transport::Kind;
 use oxigram_tl::{Deserialize, RemoteCall, Serialize, enums, functions, types};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
@@ -163,9 +163,27 @@ impl Client {
         }
     }
 
-    /// Sends a typed request (wrapped in invokeWithLayer(initConnection(…)) the first
-    /// time) and decodes its answer.
+    /// Sends a typed request (wrapped in invokeWithLayer(initConnection(…))) and decodes
+    /// its answer.
     pub async fn invoke<R: RemoteCall>(&mut self, request: &R) -> Result<R::Return, RpcError> {
+        let id = self.send(request);
+        self.answer::<R>(id).await
+    }
+
+    /// Sends a typed request without waiting for its answer (see [`Client::answer`]),
+    /// and writes it to the socket.
+    pub async fn start<R: RemoteCall>(&mut self, request: &R) -> RequestId {
+        let id = self.send(request);
+        let mut tx = BytesMut::new();
+        while self.conn.poll_transmit(now(), &mut tx) > 0 {}
+        if !tx.is_empty() {
+            self.stream.write_all(&tx).await.unwrap();
+        }
+        id
+    }
+
+    /// Queues a typed request, wrapped in invokeWithLayer(initConnection(…)).
+    fn send<R: RemoteCall>(&mut self, request: &R) -> RequestId {
         let body = request.to_bytes();
         let wrapped = functions::InvokeWithLayer {
             layer: oxigram_tl::LAYER,
@@ -182,8 +200,44 @@ impl Client {
                 query: oxigram_tl::RawObject(body.into()),
             },
         };
-        let answer = self.call_raw(wrapped.to_bytes()).await?;
+        self.conn.request(wrapped.to_bytes().into())
+    }
+
+    /// Waits for the answer to a request sent with [`Client::start`] and decodes it.
+    pub async fn answer<R: RemoteCall>(&mut self, id: RequestId) -> Result<R::Return, RpcError> {
+        let answer = self.wait(id).await?;
         Ok(R::Return::from_bytes(&answer).unwrap())
+    }
+
+    async fn wait(&mut self, id: RequestId) -> Result<Bytes, RpcError> {
+        let deadline = Instant::now() + Duration::from_secs(30);
+        loop {
+            if let Some(at) = self.responses.iter().position(|(r, _)| *r == id) {
+                return self.responses.remove(at).1;
+            }
+            assert!(Instant::now() < deadline, "no answer to {id}");
+            self.turn().await;
+        }
+    }
+
+    /// Waits for the next update and decodes it into its updates (an `updates` object's
+    /// list, or the one update of `updateShort`), with the users and chats it carries.
+    pub async fn next_updates(
+        &mut self,
+    ) -> (Vec<enums::Update>, Vec<enums::User>, Vec<enums::Chat>) {
+        let (_, body) = self.next_update().await;
+        match enums::Updates::from_bytes(&body).unwrap() {
+            enums::Updates::Updates(u) => (u.updates, u.users, u.chats),
+            enums::Updates::UpdateShort(u) => (vec![u.update], vec![], vec![]),
+            other => panic!("unexpected push {other:?}"),
+        }
+    }
+
+    /// Waits for the next pushed update and returns it alone (the push must hold one).
+    pub async fn next_one(&mut self) -> enums::Update {
+        let (mut updates, _, _) = self.next_updates().await;
+        assert_eq!(updates.len(), 1, "{updates:?}");
+        updates.remove(0)
     }
 
     /// Asks for a login code for `phone`; returns the `phone_code_hash`, or the RPC error

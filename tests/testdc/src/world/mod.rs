@@ -4,8 +4,20 @@
 
 use std::collections::{BTreeMap, HashMap};
 
+mod changes;
+mod members;
+mod qts;
+mod tl;
+
 use bytes::Bytes;
 use oxigram_tl::{enums, types};
+
+pub use self::changes::{ChangeError, Changed, Edit};
+pub use self::members::{Invite, JoinRequest, MAX_INVITES, MAX_JOIN_REQUESTS};
+pub use self::qts::MAX_QTS_LOG;
+use self::qts::QtsBox;
+use self::tl::message;
+pub use self::tl::{chat, document_media, emoji_reaction, reactions, user};
 
 /// The largest part `upload.saveFilePart` takes (Telegram's limit).
 pub const MAX_PART: usize = 512 << 10;
@@ -138,7 +150,7 @@ pub fn valid_username(username: &str) -> bool {
 }
 
 /// A message to post.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct Post<'a> {
     /// The sender.
     pub from: i64,
@@ -150,6 +162,15 @@ pub struct Post<'a> {
     pub document: Option<i64>,
     /// Forwarded: the original sender and date.
     pub forwarded: Option<(i64, i32)>,
+    /// A keyboard (only bots' keyboards are kept: the caller drops a user's).
+    pub reply_markup: Option<enums::ReplyMarkup>,
+    /// Sent through this inline bot.
+    pub via_bot: Option<i64>,
+    /// A service message: what happened (the text is then empty).
+    pub action: Option<enums::MessageAction>,
+    /// The id of the message it replies to, in the sender's box (a pin's service message
+    /// names the pinned message so).
+    pub reply_to: Option<i32>,
 }
 
 /// Where a message went: the sender's copy, and the copies (or, in a channel, the one
@@ -181,6 +202,12 @@ pub struct Account {
     pub token: Option<String>,
     /// The DC the account lives on.
     pub home_dc: i32,
+    /// For a bot in inline mode: the placeholder its users see.
+    pub inline_placeholder: Option<String>,
+    /// Online until this unix time; otherwise (`None`) last seen at `last_seen`.
+    pub online_until: Option<i32>,
+    /// When it was last seen online.
+    pub last_seen: i32,
 }
 
 impl Account {
@@ -191,7 +218,7 @@ impl Account {
 }
 
 /// A message in one account's box.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct StoredMessage {
     /// Its id in this box.
     pub id: i32,
@@ -213,12 +240,25 @@ pub struct StoredMessage {
     pub edit_date: Option<i32>,
     /// Forwarded: the original sender and date.
     pub forwarded: Option<(i64, i32)>,
-    /// The other side's copy: its owner and id.
-    pub twin: Option<(i64, i32)>,
+    /// The other copies of the message (a private chat's other side, a basic group's
+    /// other members): owner and id.
+    pub copies: Vec<(i64, i32)>,
+    /// Its keyboard, if a bot sent one.
+    pub reply_markup: Option<enums::ReplyMarkup>,
+    /// The inline bot it was sent through.
+    pub via_bot: Option<i64>,
+    /// A service message's action.
+    pub action: Option<enums::MessageAction>,
+    /// The message it replies to, in this box.
+    pub reply_to: Option<i32>,
+    /// Pinned in its chat.
+    pub pinned: bool,
+    /// Reactions: who reacted with which emoji, oldest first (one per user).
+    pub reactions: Vec<(i64, String)>,
 }
 
 #[derive(Debug, Default)]
-struct MessageBox {
+pub(crate) struct MessageBox {
     messages: Vec<StoredMessage>,
     /// Ids are never reused, even after deletions.
     last_id: i32,
@@ -236,6 +276,8 @@ pub enum Logged {
     Edit(i32),
     /// Deleted messages (their pts count is their number).
     Delete(Vec<i32>),
+    /// Messages pinned (`true`) or unpinned (their pts count is their number).
+    Pin(Vec<i32>, bool),
 }
 
 /// The changes to a box after some pts: new messages, and the other updates with their pts.
@@ -247,6 +289,20 @@ pub struct Changes {
     pub edited: Vec<(StoredMessage, i32)>,
     /// Deleted ids with the pts after the deletion.
     pub deleted: Vec<(Vec<i32>, i32)>,
+    /// Pinned (`true`) or unpinned ids with the pts after the change.
+    pub pinned: Vec<(Vec<i32>, bool, i32)>,
+    /// The pts of the last change read (the pts asked after when none).
+    pub reached: i32,
+}
+
+impl Changes {
+    /// Whether nothing changed.
+    pub fn is_empty(&self) -> bool {
+        self.new.is_empty()
+            && self.edited.is_empty()
+            && self.deleted.is_empty()
+            && self.pinned.is_empty()
+    }
 }
 
 /// Accounts and their messages.
@@ -265,6 +321,14 @@ pub struct World {
     /// The message boxes of channels (their own pts).
     channel_boxes: BTreeMap<i64, MessageBox>,
     next_group: i64,
+    /// Each account's qts and the updates that advanced it.
+    qts: BTreeMap<i64, QtsBox>,
+    /// Invite links: hash → invite.
+    invites: BTreeMap<String, Invite>,
+    /// Join requests waiting for an admin, oldest first.
+    join_requests: Vec<JoinRequest>,
+    /// Invite links made so far (their hashes differ by it).
+    invites_made: i64,
 }
 
 impl World {
@@ -281,6 +345,10 @@ impl World {
             groups: BTreeMap::new(),
             channel_boxes: BTreeMap::new(),
             next_group: 500,
+            qts: BTreeMap::new(),
+            invites: BTreeMap::new(),
+            join_requests: Vec::new(),
+            invites_made: 0,
         }
     }
 
@@ -315,6 +383,9 @@ impl World {
             phone: Some(phone.to_owned()),
             token: None,
             home_dc,
+            inline_placeholder: None,
+            online_until: None,
+            last_seen: 0,
         })
     }
 
@@ -333,7 +404,22 @@ impl World {
             phone: None,
             token: Some(token.to_owned()),
             home_dc,
+            inline_placeholder: None,
+            online_until: None,
+            last_seen: 0,
         })
+    }
+
+    /// Turns inline mode on for a bot (with the placeholder users see) or off.
+    /// Returns whether `bot` is a bot.
+    pub fn set_inline_placeholder(&mut self, bot: i64, placeholder: Option<&str>) -> bool {
+        match self.accounts.get_mut(&bot).filter(|a| a.is_bot()) {
+            Some(a) => {
+                a.inline_placeholder = placeholder.map(str::to_owned);
+                true
+            }
+            None => false,
+        }
     }
 
     /// An account by id.
@@ -448,6 +534,7 @@ impl World {
             date,
             document,
             forwarded,
+            ..Post::default()
         };
         let d = self.post(PeerRef::User(to), &post);
         let received = d
@@ -461,89 +548,38 @@ impl World {
     /// Stores a message sent to `to`: a private chat (both boxes), a basic group (every
     /// member's box) or a channel (its own box). The caller checked that `from` may post.
     pub fn post(&mut self, to: PeerRef, post: &Post<'_>) -> Delivered {
-        let message = |id, out, peer, pts, twin| StoredMessage {
-            id,
-            out,
-            peer,
+        let template = StoredMessage {
+            id: 0,
+            out: false,
+            peer: to,
             from: post.from,
             date: post.date,
             text: post.text.to_owned(),
-            pts,
+            pts: 0,
             document: post.document,
             edit_date: None,
             forwarded: post.forwarded,
-            twin,
-        };
-        let put = |b: &mut MessageBox, m: StoredMessage| {
-            b.pts += 1;
-            b.last_id = m.id;
-            let m = StoredMessage { pts: b.pts, ..m };
-            b.log.push((b.pts, Logged::New(m.id)));
-            b.messages.push(m.clone());
-            m
+            copies: Vec::new(),
+            reply_markup: post.reply_markup.clone(),
+            via_bot: post.via_bot,
+            action: post.action.clone(),
+            reply_to: post.reply_to,
+            pinned: false,
+            reactions: Vec::new(),
         };
         let next_id = |b: Option<&MessageBox>| b.map_or(1, |b| b.last_id + 1);
         match to {
-            PeerRef::User(to) => {
-                let sent_id = next_id(self.boxes.get(&post.from));
-                if to == post.from {
-                    let b = self.boxes.entry(to).or_default();
-                    let sent = put(b, message(sent_id, true, PeerRef::User(to), 0, None));
-                    return Delivered {
-                        sent,
-                        others: Vec::new(),
-                    };
-                }
-                let received_id = next_id(self.boxes.get(&to));
-                let sent = put(
-                    self.boxes.entry(post.from).or_default(),
-                    message(sent_id, true, PeerRef::User(to), 0, Some((to, received_id))),
-                );
-                let received = put(
-                    self.boxes.entry(to).or_default(),
-                    message(
-                        received_id,
-                        false,
-                        PeerRef::User(post.from),
-                        0,
-                        Some((post.from, sent_id)),
-                    ),
-                );
-                Delivered {
-                    sent,
-                    others: vec![(to, received)],
-                }
-            }
-            PeerRef::Chat(chat) => {
-                let members = self
-                    .groups
-                    .get(&chat)
-                    .map(|g| g.members.clone())
-                    .unwrap_or_default();
-                let mut sent = None;
-                let mut others = Vec::new();
-                for member in members {
-                    let id = next_id(self.boxes.get(&member));
-                    let out = member == post.from;
-                    let m = put(
-                        self.boxes.entry(member).or_default(),
-                        message(id, out, to, 0, None),
-                    );
-                    if out {
-                        sent = Some(m);
-                    } else {
-                        others.push((member, m));
-                    }
-                }
-                Delivered {
-                    sent: sent.expect("the sender is a member"),
-                    others,
-                }
-            }
             PeerRef::Channel(channel) => {
                 let b = self.channel_boxes.entry(channel).or_default();
                 let id = b.last_id + 1;
-                let sent = put(b, message(id, true, to, 0, None));
+                let sent = put(
+                    b,
+                    StoredMessage {
+                        id,
+                        out: true,
+                        ..template
+                    },
+                );
                 let others = self
                     .groups
                     .get(&channel)
@@ -563,7 +599,73 @@ impl World {
                     .collect();
                 Delivered { sent, others }
             }
+            PeerRef::User(_) | PeerRef::Chat(_) => {
+                // Who gets a copy, the peer each sees, and the id each copy takes.
+                let owners: Vec<(i64, PeerRef)> = match to {
+                    PeerRef::User(user) if user == post.from => vec![(user, to)],
+                    PeerRef::User(user) => {
+                        vec![(post.from, to), (user, PeerRef::User(post.from))]
+                    }
+                    _ => {
+                        let members = self.group(chat_id(to)).map(|g| g.members.clone());
+                        members
+                            .unwrap_or_default()
+                            .into_iter()
+                            .map(|m| (m, to))
+                            .collect()
+                    }
+                };
+                let ids: Vec<(i64, i32)> = owners
+                    .iter()
+                    .map(|&(owner, _)| (owner, next_id(self.boxes.get(&owner))))
+                    .collect();
+                let mut sent = None;
+                let mut others = Vec::new();
+                for (&(owner, peer), &(_, id)) in owners.iter().zip(&ids) {
+                    let out = owner == post.from;
+                    let reply_to = post
+                        .reply_to
+                        .and_then(|r| self.copy_in(post.from, r, owner));
+                    let m = put(
+                        self.boxes.entry(owner).or_default(),
+                        StoredMessage {
+                            id,
+                            out,
+                            peer,
+                            reply_to,
+                            copies: ids.iter().filter(|(o, _)| *o != owner).copied().collect(),
+                            ..template.clone()
+                        },
+                    );
+                    if out {
+                        sent = Some(m);
+                    } else {
+                        others.push((owner, m));
+                    }
+                }
+                // A sender outside the group (a service message of a user who left)
+                // keeps no copy; the first member's copy stands for it.
+                let sent = match sent {
+                    Some(sent) => sent,
+                    None if !others.is_empty() => others[0].1.clone(),
+                    None => StoredMessage {
+                        out: true,
+                        ..template
+                    },
+                };
+                Delivered { sent, others }
+            }
         }
+    }
+
+    /// The id in `other`'s box of the message `id` of `owner`'s box (the same message
+    /// when `other` is `owner`).
+    pub fn copy_in(&self, owner: i64, id: i32, other: i64) -> Option<i32> {
+        if owner == other {
+            return self.get(owner, id).map(|m| m.id);
+        }
+        let m = self.get(owner, id)?;
+        m.copies.iter().find(|(o, _)| *o == other).map(|(_, i)| *i)
     }
 
     /// Creates a basic group (`channel: None`) or a channel (`Some(broadcast)`); the
@@ -625,107 +727,12 @@ impl World {
         self.channel_boxes.get(&id).map_or(0, |b| b.pts)
     }
 
-    /// A channel's messages after `pts`, oldest first.
-    pub fn channel_changes(&self, id: i64, pts: i32) -> Vec<StoredMessage> {
-        self.channel_boxes
-            .get(&id)
-            .map(|b| b.messages.iter().filter(|m| m.pts > pts).cloned().collect())
-            .unwrap_or_default()
-    }
-
     /// The groups an account is in.
     pub fn groups_of(&self, user: i64) -> Vec<&Group> {
         self.groups
             .values()
             .filter(|g| g.members.contains(&user))
             .collect()
-    }
-
-    /// One message of a box.
-    pub fn get(&self, owner: i64, id: i32) -> Option<StoredMessage> {
-        self.boxes
-            .get(&owner)?
-            .messages
-            .iter()
-            .find(|m| m.id == id)
-            .cloned()
-    }
-
-    /// Edits an outgoing message (and the recipient's copy). Returns the copies changed,
-    /// each with its box's owner and new pts; `None` if `owner` has no such outgoing
-    /// message.
-    pub fn edit(
-        &mut self,
-        owner: i64,
-        id: i32,
-        text: &str,
-        date: i32,
-    ) -> Option<Vec<(i64, StoredMessage, i32)>> {
-        let mine = self.get(owner, id).filter(|m| m.out)?;
-        let copies = std::iter::once((owner, id)).chain(mine.twin);
-        let mut changed = Vec::new();
-        for (box_owner, box_id) in copies {
-            let Some(b) = self.boxes.get_mut(&box_owner) else {
-                continue;
-            };
-            let Some(m) = b.messages.iter_mut().find(|m| m.id == box_id) else {
-                continue;
-            };
-            m.text = text.to_owned();
-            m.edit_date = Some(date);
-            let m = m.clone();
-            b.pts += 1;
-            b.log.push((b.pts, Logged::Edit(box_id)));
-            changed.push((box_owner, m, b.pts));
-        }
-        Some(changed)
-    }
-
-    /// Deletes messages from a box (and, with `revoke`, the other side's copies). Returns
-    /// per box touched: (owner, ids deleted, new pts).
-    pub fn delete(&mut self, owner: i64, ids: &[i32], revoke: bool) -> Vec<(i64, Vec<i32>, i32)> {
-        let mut per_box: BTreeMap<i64, Vec<i32>> = BTreeMap::new();
-        for &id in ids {
-            if let Some(m) = self.get(owner, id) {
-                per_box.entry(owner).or_default().push(id);
-                if revoke && let Some((other, other_id)) = m.twin {
-                    per_box.entry(other).or_default().push(other_id);
-                }
-            }
-        }
-        let mut out = Vec::new();
-        for (box_owner, ids) in per_box {
-            let Some(b) = self.boxes.get_mut(&box_owner) else {
-                continue;
-            };
-            b.messages.retain(|m| !ids.contains(&m.id));
-            b.pts += ids.len() as i32;
-            b.log.push((b.pts, Logged::Delete(ids.clone())));
-            out.push((box_owner, ids, b.pts));
-        }
-        out
-    }
-
-    /// What changed in a box after `pts`.
-    pub fn changes_after(&self, owner: i64, pts: i32) -> Changes {
-        let mut changes = Changes::default();
-        let Some(b) = self.boxes.get(&owner) else {
-            return changes;
-        };
-        for (at, logged) in b.log.iter().filter(|(at, _)| *at > pts) {
-            match logged {
-                Logged::New(id) => changes
-                    .new
-                    .extend(b.messages.iter().find(|m| m.id == *id).cloned()),
-                Logged::Edit(id) => {
-                    if let Some(m) = b.messages.iter().find(|m| m.id == *id) {
-                        changes.edited.push((m.clone(), *at));
-                    }
-                }
-                Logged::Delete(ids) => changes.deleted.push((ids.clone(), *at)),
-            }
-        }
-        changes
     }
 
     /// An account's chats: each peer with the newest message, newest first (channels it
@@ -892,264 +899,22 @@ impl World {
     }
 }
 
-/// The TL `user` of an account.
-pub fn user(a: &Account, is_self: bool) -> enums::User {
-    enums::User::User(Box::new(types::User {
-        is_self,
-        contact: false,
-        mutual_contact: false,
-        deleted: false,
-        bot_chat_history: false,
-        bot_nochats: false,
-        verified: false,
-        min: false,
-        bot_inline_geo: false,
-        support: false,
-        scam: false,
-        apply_min_photo: false,
-        fake: false,
-        bot_attach_menu: false,
-        premium: false,
-        attach_menu_enabled: false,
-        bot_can_edit: false,
-        close_friend: false,
-        stories_hidden: false,
-        stories_unavailable: false,
-        contact_require_premium: false,
-        bot_business: false,
-        bot_has_main_app: false,
-        bot_forum_view: false,
-        bot_forum_can_manage_topics: false,
-        bot_can_manage_bots: false,
-        bot_guestchat: false,
-        bot_guard: false,
-        id: a.id,
-        access_hash: Some(a.access_hash),
-        first_name: Some(a.first_name.clone()),
-        last_name: a.last_name.clone(),
-        username: a.username.clone(),
-        phone: if is_self { a.phone.clone() } else { None },
-        photo: None,
-        status: None,
-        bot_info_version: a.is_bot().then_some(1),
-        restriction_reason: None,
-        bot_inline_placeholder: None,
-        lang_code: None,
-        emoji_status: None,
-        usernames: None,
-        stories_max_id: None,
-        color: None,
-        profile_color: None,
-        bot_active_users: None,
-        bot_verification_icon: None,
-        send_paid_messages_stars: None,
-        linked_community_id: None,
-    }))
+/// Stores `m` as the next message of box `b`, advancing its pts.
+fn put(b: &mut MessageBox, m: StoredMessage) -> StoredMessage {
+    b.pts += 1;
+    b.last_id = m.id;
+    let m = StoredMessage { pts: b.pts, ..m };
+    b.log.push((b.pts, Logged::New(m.id)));
+    b.messages.push(m.clone());
+    m
 }
 
-/// The TL chat of a group as `viewer` sees it.
-pub fn chat(g: &Group, viewer: i64) -> enums::Chat {
-    match g.channel {
-        None => enums::Chat::Chat(Box::new(types::Chat {
-            creator: g.creator == viewer,
-            left: false,
-            deactivated: false,
-            call_active: false,
-            call_not_empty: false,
-            noforwards: false,
-            id: g.id,
-            title: g.title.clone(),
-            photo: enums::ChatPhoto::Empty,
-            participants_count: g.members.len() as i32,
-            date: g.date,
-            version: 1,
-            migrated_to: None,
-            admin_rights: None,
-            default_banned_rights: None,
-        })),
-        Some((access_hash, broadcast)) => enums::Chat::Channel(Box::new(types::Channel {
-            creator: g.creator == viewer,
-            left: !g.members.contains(&viewer),
-            broadcast,
-            verified: false,
-            megagroup: !broadcast,
-            signatures: false,
-            min: false,
-            scam: false,
-            has_link: false,
-            has_geo: false,
-            slowmode_enabled: false,
-            call_active: false,
-            call_not_empty: false,
-            fake: false,
-            gigagroup: false,
-            noforwards: false,
-            join_to_send: false,
-            join_request: false,
-            forum: false,
-            stories_hidden: false,
-            stories_hidden_min: false,
-            stories_unavailable: false,
-            signature_profiles: false,
-            autotranslation: false,
-            broadcast_messages_allowed: false,
-            monoforum: false,
-            forum_tabs: false,
-            id: g.id,
-            access_hash: Some(access_hash),
-            title: g.title.clone(),
-            username: g.username.clone(),
-            photo: enums::ChatPhoto::Empty,
-            date: g.date,
-            restriction_reason: None,
-            admin_rights: None,
-            banned_rights: None,
-            default_banned_rights: None,
-            participants_count: Some(g.members.len() as i32),
-            usernames: None,
-            stories_max_id: None,
-            color: None,
-            profile_color: None,
-            emoji_status: None,
-            level: None,
-            subscription_until_date: None,
-            bot_verification_icon: None,
-            send_paid_messages_stars: None,
-            linked_monoforum_id: None,
-            linked_community_id: None,
-        })),
+/// The group id of a group peer (0 for a private chat).
+fn chat_id(peer: PeerRef) -> i64 {
+    match peer {
+        PeerRef::Chat(id) | PeerRef::Channel(id) => id,
+        PeerRef::User(_) => 0,
     }
-}
-
-/// The TL media of a stored document or photo.
-pub fn document_media(d: &StoredDocument) -> enums::MessageMedia {
-    if d.photo {
-        return enums::MessageMedia::Photo(Box::new(types::MessageMediaPhoto {
-            spoiler: false,
-            photo: Some(enums::Photo::Photo(types::Photo {
-                has_stickers: false,
-                id: d.id,
-                access_hash: d.access_hash,
-                file_reference: Bytes::from_static(b"testdc"),
-                date: d.date,
-                // One size, the file as uploaded; its dimensions are not known.
-                sizes: vec![enums::PhotoSize::PhotoSize(types::PhotoSize {
-                    r#type: "x".into(),
-                    w: 0,
-                    h: 0,
-                    size: d.bytes.len() as i32,
-                })],
-                video_sizes: None,
-                dc_id: crate::HOME_DC,
-            })),
-            ttl_seconds: None,
-            video: None,
-        }));
-    }
-    let attributes = d
-        .name
-        .iter()
-        .map(|name| {
-            enums::DocumentAttribute::Filename(types::DocumentAttributeFilename {
-                file_name: name.clone(),
-            })
-        })
-        .collect();
-    enums::MessageMedia::Document(Box::new(types::MessageMediaDocument {
-        nopremium: false,
-        spoiler: false,
-        video: false,
-        round: false,
-        voice: false,
-        document: Some(enums::Document::Document(Box::new(types::Document {
-            id: d.id,
-            access_hash: d.access_hash,
-            file_reference: Bytes::from_static(b"testdc"),
-            date: d.date,
-            mime_type: d.mime_type.clone(),
-            size: d.bytes.len() as i64,
-            thumbs: None,
-            video_thumbs: None,
-            dc_id: crate::HOME_DC,
-            attributes,
-        }))),
-        alt_documents: None,
-        video_cover: None,
-        video_timestamp: None,
-        ttl_seconds: None,
-    }))
-}
-
-/// The TL `message` of a stored private message, in `owner`'s box.
-fn message(m: &StoredMessage, owner: i64, media: Option<enums::MessageMedia>) -> enums::Message {
-    let _ = owner;
-    enums::Message::Message(Box::new(types::Message {
-        out: m.out,
-        mentioned: false,
-        media_unread: false,
-        silent: false,
-        post: false,
-        from_scheduled: false,
-        legacy: false,
-        edit_hide: false,
-        pinned: false,
-        noforwards: false,
-        invert_media: false,
-        offline: false,
-        video_processing_pending: false,
-        paid_suggested_post_stars: false,
-        paid_suggested_post_ton: false,
-        id: m.id,
-        // Broadcast channel posts carry no sender.
-        from_id: (!m.out || !matches!(m.peer, PeerRef::Channel(_)) || m.from != 0)
-            .then_some(enums::Peer::User(types::PeerUser { user_id: m.from })),
-        from_boosts_applied: None,
-        from_rank: None,
-        peer_id: m.peer.tl(),
-        saved_peer_id: None,
-        fwd_from: m.forwarded.map(|(from, date)| {
-            enums::MessageFwdHeader::MessageFwdHeader(Box::new(types::MessageFwdHeader {
-                imported: false,
-                saved_out: false,
-                from_id: Some(enums::Peer::User(types::PeerUser { user_id: from })),
-                from_name: None,
-                date,
-                channel_post: None,
-                post_author: None,
-                saved_from_peer_and_saved_from_msg_id: None,
-                saved_from_id: None,
-                saved_from_name: None,
-                saved_date: None,
-                psa_type: None,
-            }))
-        }),
-        via_bot_id: None,
-        via_business_bot_id: None,
-        guestchat_via_from: None,
-        reply_to: None,
-        date: m.date,
-        message: m.text.clone(),
-        media,
-        reply_markup: None,
-        entities: None,
-        views_and_forwards: None,
-        replies: None,
-        edit_date: m.edit_date,
-        post_author: None,
-        grouped_id: None,
-        reactions: None,
-        restriction_reason: None,
-        ttl_period: None,
-        quick_reply_shortcut_id: None,
-        effect: None,
-        factcheck: None,
-        report_delivery_until_date: None,
-        paid_message_stars: None,
-        suggested_post: None,
-        schedule_repeat_period: None,
-        summary_from_language: None,
-        rich_message: None,
-    }))
 }
 
 #[cfg(test)]
@@ -1208,10 +973,20 @@ mod tests {
         assert_eq!((got.id, got.pts, got.out), (2, 2, false));
         let changes = world.changes_after(alice, 1);
         assert_eq!(changes.new, vec![got.clone()]);
-        let edited = world.edit(bot, sent.id, "edited", 12).unwrap();
+        let edit = |text| Edit {
+            text: Some(text),
+            reply_markup: None,
+        };
+        let to_alice = PeerRef::User(alice);
+        let edited = world
+            .edit(bot, to_alice, sent.id, &edit("edited"), 12)
+            .unwrap();
         assert_eq!(edited.len(), 2);
         assert_eq!(world.get(alice, got.id).unwrap().text, "edited");
-        assert!(world.edit(alice, got.id, "not mine", 13).is_none());
+        let not_mine = world.edit(alice, PeerRef::User(bot), got.id, &edit("no"), 13);
+        assert_eq!(not_mine.unwrap_err(), ChangeError::NotAuthor);
+        let same = world.edit(bot, to_alice, sent.id, &edit("edited"), 13);
+        assert_eq!(same.unwrap_err(), ChangeError::NotModified);
         let deleted = world.delete(bot, &[sent.id], true);
         assert_eq!(deleted.len(), 2);
         assert!(world.get(alice, got.id).is_none());
