@@ -7,7 +7,7 @@ use std::time::Duration;
 use oxigram::client::SignIn;
 use oxigram::tl::{Deserialize, enums, functions, types};
 use oxigram::types::{InlineButton, InlineKeyboard, InlineQueryResult};
-use oxigram::{ChatAction, Client, ClientBuilder, Error, Message, Update};
+use oxigram::{ChatAction, ChatKind, Client, ClientBuilder, Error, Message, Update};
 use oxigram_conformance::{BOT_TOKEN, Env};
 
 const USER_PHONE: &str = "9996621212"; // the suite's user: DC 2, code 22222
@@ -549,6 +549,47 @@ fn a_join_request_is_approved_by_the_bot() {
         // Answered once: a second answer finds no request.
         let again = request.decline().await.unwrap_err();
         assert!(again.is("HIDE_REQUESTER_MISSING"), "{again}");
+        user.stop().await.unwrap();
+        bot.stop().await.unwrap();
+    });
+}
+
+#[test]
+fn a_channel_post_comes_back_with_its_channel_and_is_deleted_by_channel() {
+    let env = Env::new();
+    run(async {
+        let (bot, user) = bot_and_user(&env).await;
+        let (channel, _) = env.dc.create_channel(env.bot, "news", &[env.user], true);
+        env.dc.set_channel_username(channel, "daily_news").unwrap();
+        let mut user_in = Inbox::new(&user);
+        let post = bot.send_message("@daily_news", "first post").await.unwrap();
+        let id = -1_000_000_000_000 - channel;
+        assert_eq!((post.text(), post.chat().id()), ("first post", id));
+        assert_eq!(post.chat().kind(), ChatKind::Channel);
+        assert_eq!(post.chat().title(), Some("news"));
+        let seen = until(&mut user_in, |u| match u {
+            Update::Message(m) => Some(m),
+            _ => None,
+        })
+        .await;
+        assert_eq!((seen.id(), seen.text()), (post.id(), "first post"));
+        assert_eq!(seen.chat().kind(), ChatKind::Channel);
+
+        // The user may not post there.
+        let refused = user
+            .send_message("@daily_news", "me too")
+            .await
+            .unwrap_err();
+        assert!(refused.is("CHAT_ADMIN_REQUIRED"), "{refused}");
+
+        assert_eq!(post.delete().await.unwrap(), 1);
+        let gone = until(&mut user_in, |u| match u {
+            Update::DeletedMessages(d) => Some(d),
+            _ => None,
+        })
+        .await;
+        assert_eq!(gone.ids(), [post.id()]);
+        assert_eq!(gone.chat().map(|c| c.id()), Some(id));
         user.stop().await.unwrap();
         bot.stop().await.unwrap();
     });

@@ -30,13 +30,18 @@ impl Message {
     /// The message `raw` with its peers found; `None` for `messageEmpty`, which holds
     /// nothing to act on.
     pub(crate) fn new(carried: &Carried<'_>, raw: enums::Message) -> Option<Message> {
-        let (peer_id, from_id, out) = match &raw {
-            enums::Message::Message(m) => (&m.peer_id, m.from_id.as_ref(), m.out),
-            enums::Message::Service(m) => (&m.peer_id, m.from_id.as_ref(), m.out),
+        let (peer_id, from_id, out, post) = match &raw {
+            enums::Message::Message(m) => (&m.peer_id, m.from_id.as_ref(), m.out, m.post),
+            enums::Message::Service(m) => (&m.peer_id, m.from_id.as_ref(), m.out, m.post),
             enums::Message::Empty(_) => return None,
         };
         let chat = carried.chat(peer_id);
         let (from_user, sender_chat) = match (from_id, peer_id) {
+            // A channel post is the channel's, whoever wrote it (their name, if shown,
+            // is the post's signature).
+            (Some(enums::Peer::User(u)), enums::Peer::Channel(_)) if post => {
+                (Some(carried.user(u.user_id)), Some(chat.clone()))
+            }
             (Some(enums::Peer::User(u)), _) => (Some(carried.user(u.user_id)), None),
             (Some(other), _) => (None, Some(carried.chat(other))),
             // In a private chat the sender goes without saying: the other side, or us.
@@ -436,6 +441,20 @@ mod tests {
         assert_eq!(message.chat().username(), Some("daily"));
         assert_eq!(message.sender_chat().map(Chat::id), Some(-1000000000555));
         assert!(message.from_user().is_none());
+
+        // A signed post names its author as well.
+        let mut raw = testing::raw_message(
+            4,
+            enums::Peer::Channel(types::PeerChannel { channel_id: 555 }),
+            Some(enums::Peer::User(types::PeerUser { user_id: 42 })),
+            "signed",
+        );
+        if let enums::Message::Message(m) = &mut raw {
+            m.post = true;
+        }
+        let message = Message::new(&Carried::new(&client, &[], &[]), raw).unwrap();
+        assert_eq!(message.sender_chat().map(Chat::id), Some(-1000000000555));
+        assert_eq!(message.from_user().map(User::id), Some(42));
     }
 
     #[test]
