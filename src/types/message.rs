@@ -347,7 +347,12 @@ pub(crate) fn plain(
 
 /// A reply header naming message `id`.
 pub(crate) fn reply_header(id: i32) -> enums::MessageReplyHeader {
-    enums::MessageReplyHeader::MessageReplyHeader(Box::new(types::MessageReplyHeader {
+    enums::MessageReplyHeader::MessageReplyHeader(Box::new(reply_header_to(id)))
+}
+
+/// The fields of a reply header naming message `id`.
+pub(crate) fn reply_header_to(id: i32) -> types::MessageReplyHeader {
+    types::MessageReplyHeader {
         reply_to_scheduled: false,
         forum_topic: false,
         quote: false,
@@ -362,7 +367,7 @@ pub(crate) fn reply_header(id: i32) -> enums::MessageReplyHeader {
         quote_offset: None,
         todo_item_id: None,
         poll_option: None,
-    }))
+    }
 }
 
 #[cfg(test)]
@@ -469,7 +474,9 @@ mod tests {
         if let enums::Message::Message(m) = &mut raw {
             m.mentioned = true;
             m.via_bot_id = Some(5);
-            m.reply_to = Some(reply_header(10));
+            m.reply_to = Some(enums::MessageReplyHeader::MessageReplyHeader(Box::new(
+                testing::reply_header(10),
+            )));
             m.fwd_from = Some(enums::MessageFwdHeader::MessageFwdHeader(Box::new(
                 testing::forward_header(1_700_000_000),
             )));

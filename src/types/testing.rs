@@ -61,6 +61,11 @@ pub(crate) fn private_message(client: &Client, id: i32, from: i64, text: &str) -
         .expect("a message, not messageEmpty")
 }
 
+/// A reply header naming message `id`.
+pub(crate) fn reply_header(id: i32) -> types::MessageReplyHeader {
+    super::message::reply_header_to(id)
+}
+
 /// A forward header from a hidden sender at `date`.
 pub(crate) fn forward_header(date: i32) -> types::MessageFwdHeader {
     types::MessageFwdHeader {
