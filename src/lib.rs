@@ -6,6 +6,13 @@
 //!   authorizations imported), requests through a [middleware](client::Middleware) chain
 //!   that sleeps through flood waits, the [peer cache](peers) behind
 //!   [`Client::resolve_peer`], and session strings of every library.
+//! - [`methods`]: the everyday methods as awaitable builders
+//!   (`client.send_message(chat, "hi").reply_to(id).await?`), returning high-level
+//!   messages; the same bound to the values handlers get (`message.reply("hi")`).
+//! - [`types`]: those values: [`Update`]s made of [`Message`]s, [`CallbackQuery`]s,
+//!   [`InlineQuery`]s and the rest, each with its [`Chat`] and [`User`]s; keyboards
+//!   ([`InlineKeyboard`]) and inline results. `use oxigram::prelude::*` brings the common
+//!   names.
 //! - [`storage`]: where sessions live: a SQLite file by default (locked while used), in
 //!   memory, or your own [`Storage`](storage::Storage); Pyrogram's and Telethon's strings
 //!   and `.session` files read and written.

@@ -290,7 +290,12 @@ impl DeleteMessages {
             }
         };
         let enums::messages::AffectedMessages::AffectedMessages(affected) = affected;
-        Ok(usize::try_from(affected.pts_count).unwrap_or(0))
+        usize::try_from(affected.pts_count).map_err(|_| {
+            Error::Unexpected(format!(
+                "{} messages deleted, says the server",
+                affected.pts_count
+            ))
+        })
     }
 }
 
