@@ -101,3 +101,51 @@ impl From<&crate::types::User> for PeerRef {
         PeerRef::Id(user.id())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn input_peers_name_their_peer_and_convert_by_kind() {
+        let channel = enums::InputPeer::Channel(types::InputPeerChannel {
+            channel_id: 8,
+            access_hash: 9,
+        });
+        assert_eq!(
+            peer_of(&channel, None),
+            Some(enums::Peer::Channel(types::PeerChannel { channel_id: 8 }))
+        );
+        assert!(matches!(
+            input_channel(&channel),
+            Some(enums::InputChannel::InputChannel(c)) if c.channel_id == 8 && c.access_hash == 9
+        ));
+        assert_eq!(
+            peer_of(&enums::InputPeer::InputPeerSelf, Some(3)),
+            Some(enums::Peer::User(types::PeerUser { user_id: 3 }))
+        );
+        assert_eq!(peer_of(&enums::InputPeer::InputPeerSelf, None), None);
+        let group = enums::InputPeer::Chat(types::InputPeerChat { chat_id: 4 });
+        assert!(input_channel(&group).is_none());
+        assert!(matches!(input_user(group), Err(Error::Unsupported(_))));
+        assert_eq!(
+            input_user(enums::InputPeer::InputPeerSelf).unwrap(),
+            enums::InputUser::InputUserSelf
+        );
+    }
+
+    #[test]
+    fn a_known_chat_with_its_hash_needs_no_lookup() {
+        let client = crate::types::testing::client(None);
+        let raw = enums::Chat::Channel(Box::new(crate::peers::fixtures::channel(8, 9, None)));
+        let chat = Chat::from_raw(&raw);
+        let peer = futures_executor::block_on(Target::Known(chat).resolve(&client)).unwrap();
+        assert_eq!(
+            peer,
+            enums::InputPeer::Channel(types::InputPeerChannel {
+                channel_id: 8,
+                access_hash: 9
+            })
+        );
+    }
+}
