@@ -46,12 +46,14 @@ pub use oxigram_runtime::{
 pub use oxigram_tl as tl;
 
 pub mod client;
+pub mod dispatch;
 mod error;
 pub mod errors;
 pub mod peers;
 pub mod storage;
 
 pub use client::{Client, ClientBuilder};
+pub use dispatch::filters;
 pub use error::{Error, Result};
 pub use errors::RpcError;
 pub use oxigram_runtime::{BoxFuture, Bytes};

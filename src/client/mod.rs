@@ -17,7 +17,7 @@ mod invoke;
 mod keys;
 mod messages;
 mod middleware;
-mod net;
+pub(crate) mod net;
 mod qr;
 mod session;
 #[cfg(feature = "terminal")]
