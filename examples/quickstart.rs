@@ -10,7 +10,7 @@ mod test_dc;
 use std::time::Duration;
 
 use oxigram::tl::{Deserialize, enums};
-use oxigram::{Client, Update};
+use oxigram::{Client, WireUpdate};
 use oxigram_testdc::{TestDc, TestDcConfig};
 use test_dc::on_test_dc;
 
@@ -74,7 +74,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
 }
 
 /// The sender's id and the text of a new private message, if `update` is one.
-fn new_message(update: &Update) -> Option<(i64, String)> {
+fn new_message(update: &WireUpdate) -> Option<(i64, String)> {
     let enums::Updates::Updates(updates) = enums::Updates::from_bytes(&update.body).ok()? else {
         return None;
     };

@@ -39,9 +39,12 @@
 #![deny(missing_docs)]
 
 pub use oxigram_proto as proto;
+/// An update as it came from the connection: its constructor id and TL body, before
+/// decoding (what [`Client::next_raw_update`] hands out).
+pub use oxigram_runtime::Update as WireUpdate;
 pub use oxigram_runtime::{
     ClientConfig, ClientEvent, ConnectError, Connection, InvokeError, InvokeOptions, LinkError,
-    MissedUpdates, ReconnectPolicy, Runtime, Update,
+    MissedUpdates, ReconnectPolicy, Runtime,
 };
 pub use oxigram_tl as tl;
 
@@ -51,12 +54,26 @@ mod error;
 pub mod errors;
 pub mod peers;
 pub mod storage;
+pub mod types;
 
 pub use client::{Client, ClientBuilder};
 pub use dispatch::filters;
 pub use error::{Error, Result};
 pub use errors::RpcError;
 pub use oxigram_runtime::{BoxFuture, Bytes};
+pub use types::{
+    CallbackQuery, Chat, ChatJoinRequest, ChatKind, ChatMemberUpdated, ChosenInlineResult,
+    DeletedMessages, InlineQuery, MediaKind, Message, RawUpdate, Update, User,
+};
+
+/// What most programs need, in one import: `use oxigram::prelude::*;`.
+pub mod prelude {
+    pub use crate::types::{
+        CallbackQuery, Chat, ChatJoinRequest, ChatKind, ChatMemberUpdated, ChosenInlineResult,
+        Command, DeletedMessages, InlineQuery, MediaKind, Message, Update, User,
+    };
+    pub use crate::{Client, Error, Result};
+}
 
 /// The tokio runtime (feature `tokio`, the default).
 #[cfg(feature = "tokio")]

@@ -306,6 +306,30 @@ impl ClientBuilder {
     /// Opens the session, connects to the home DC, and signs the bot in if a token was
     /// given and the session is not signed in yet.
     pub async fn build(mut self) -> crate::Result<Client> {
+        let client = self.open()?;
+        let home = client.home_dc();
+        client.inner.link(home, false).await?;
+        if client.inner.state().session.dc_options.is_empty() {
+            client.refresh_dc_options().await?;
+        }
+        client.check_signed_in().await?;
+        if let Some(token) = &self.bot_token
+            && !client.is_authorized()
+        {
+            client.sign_in_bot(token).await?;
+        }
+        Ok(client)
+    }
+
+    /// A client that has not connected yet (for tests of what needs a client but no
+    /// server: building high-level values, say).
+    #[cfg(test)]
+    pub(crate) fn build_offline(mut self) -> crate::Result<Client> {
+        self.open()
+    }
+
+    /// Opens the session and makes the client, without connecting.
+    fn open(&mut self) -> crate::Result<Client> {
         let net = match self.net.take() {
             Some(net) => net,
             None => Self::default_net()?,
@@ -342,16 +366,16 @@ impl ClientBuilder {
         let inner = Arc::new(Inner {
             settings: Settings {
                 api_id,
-                api_hash: self.api_hash,
+                api_hash: std::mem::take(&mut self.api_hash),
                 test_mode,
                 ipv6: self.ipv6,
-                device: self.device,
-                languages: self.languages,
+                device: std::mem::take(&mut self.device),
+                languages: std::mem::take(&mut self.languages),
                 sleep_threshold: self.sleep_threshold,
                 no_updates: self.no_updates,
-                addresses: self.addresses,
+                addresses: std::mem::take(&mut self.addresses),
                 keys,
-                reconnect: self.reconnect,
+                reconnect: self.reconnect.clone(),
                 request_timeout: self.request_timeout,
             },
             net,
@@ -378,17 +402,6 @@ impl ClientBuilder {
         }
         let client = Client { inner };
         client.inner.peers.set_self_id(client.user_id());
-        let home = client.home_dc();
-        client.inner.link(home, false).await?;
-        if client.inner.state().session.dc_options.is_empty() {
-            client.refresh_dc_options().await?;
-        }
-        client.check_signed_in().await?;
-        if let Some(token) = &self.bot_token
-            && !client.is_authorized()
-        {
-            client.sign_in_bot(token).await?;
-        }
         Ok(client)
     }
 }

@@ -28,7 +28,7 @@
 mod cache;
 mod carries;
 #[cfg(test)]
-mod fixtures;
+pub(crate) mod fixtures;
 mod input;
 mod name;
 mod record;
