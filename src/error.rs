@@ -35,6 +35,9 @@ pub enum Error {
     /// Signing in could not go on (what the server or the user did is said).
     #[error("sign-in: {0}")]
     SignIn(String),
+    /// A conversation ended without an answer: timed out, cancelled, or stopped.
+    #[error(transparent)]
+    Listen(#[from] crate::dispatch::ListenError),
     /// The server answered with something the protocol does not allow here.
     #[error("unexpected answer: {0}")]
     Unexpected(String),

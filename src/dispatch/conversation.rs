@@ -184,6 +184,7 @@ impl<T: Send + Sync + 'static> Listeners<T> {
     }
 
     /// How many listeners wait.
+    #[cfg(test)]
     pub(crate) fn len(&self) -> usize {
         self.lock().len()
     }

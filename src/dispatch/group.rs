@@ -46,6 +46,12 @@ pub(crate) fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
     }
 }
 
+/// What filters leave on an update (a command, regex captures), forgotten before the
+/// next handler's filter looks, so each handler sees what its own filter found.
+pub(crate) trait FilterResults {
+    fn forget_filter_results(&mut self) {}
+}
+
 /// One handler, its filter, and the switch of the router it came with.
 pub(crate) struct Entry<T> {
     pub(crate) filter: Arc<dyn Filter<T>>,
@@ -101,10 +107,28 @@ impl<T> Clone for Groups<T> {
     }
 }
 
-impl<T: Clone + Send + Sync + 'static> Groups<T> {
+impl<T: FilterResults + Clone + Send + Sync + 'static> Groups<T> {
     /// Adds `entry` at the end of `group`.
     pub(crate) fn push(&mut self, group: i32, entry: Entry<T>) {
         self.groups.entry(group).or_default().push(entry);
+    }
+
+    /// Adds `other`'s handlers after this one's, group by group.
+    pub(crate) fn extend(&mut self, other: &Groups<T>) {
+        for (group, entries) in &other.groups {
+            self.groups
+                .entry(*group)
+                .or_default()
+                .extend(entries.iter().cloned());
+        }
+    }
+
+    /// Moves every handler to the router `name` with the switch `enabled`.
+    pub(crate) fn rebind(&mut self, name: &Arc<str>, enabled: &Arc<AtomicBool>) {
+        for entry in self.groups.values_mut().flatten() {
+            entry.router = name.clone();
+            entry.enabled = enabled.clone();
+        }
     }
 
     /// Removes every handler that came with the router `name`.
@@ -121,13 +145,14 @@ impl<T: Clone + Send + Sync + 'static> Groups<T> {
     }
 
     /// Runs the groups on `update`.
-    pub(crate) async fn run(&self, update: &T) -> Outcome {
+    pub(crate) async fn run(&self, update: &mut T) -> Outcome {
         let mut outcome = Outcome::default();
         'groups: for entries in self.groups.values() {
             for entry in entries {
                 if !entry.enabled.load(Ordering::Acquire) {
                     continue;
                 }
+                update.forget_filter_results();
                 match passes(&*entry.filter, update).await {
                     Ok(true) => {}
                     Ok(false) => continue,
@@ -191,6 +216,8 @@ mod tests {
 
     type Log = Arc<Mutex<Vec<String>>>;
 
+    impl FilterResults for u8 {}
+
     fn entry<M: 'static>(
         filter: impl Filter<u8>,
         handler: impl super::super::handler::Handler<u8, M>,
@@ -234,10 +261,10 @@ mod tests {
         groups.push(-1, entry(all, noting(&log, "g-1 any", Flow::Continue)));
         groups.push(0, entry(all, noting(&log, "g0 first", Flow::Continue)));
         groups.push(0, entry(all, noting(&log, "g0 second", Flow::Continue)));
-        let outcome = block_on(groups.run(&7));
+        let outcome = block_on(groups.run(&mut 7));
         assert_eq!(seen(&log), ["g-1 big:7", "g0 first:7", "g1:7"]);
         assert_eq!(outcome.ran, 3);
-        block_on(groups.run(&2));
+        block_on(groups.run(&mut 2));
         assert_eq!(seen(&log), ["g-1 any:2", "g0 first:2", "g1:2"]);
         assert_eq!(groups.len(), 5);
     }
@@ -249,7 +276,7 @@ mod tests {
         groups.push(0, entry(all, noting(&log, "skip", Flow::Skip)));
         groups.push(0, entry(all, noting(&log, "stop", Flow::Stop)));
         groups.push(1, entry(all, noting(&log, "never", Flow::Continue)));
-        block_on(groups.run(&1));
+        block_on(groups.run(&mut 1));
         assert_eq!(seen(&log), ["skip:1", "stop:1"]);
     }
 
@@ -279,7 +306,7 @@ mod tests {
             ),
         );
         groups.push(3, entry(all, noting(&log, "last", Flow::Continue)));
-        let outcome = block_on(groups.run(&1));
+        let outcome = block_on(groups.run(&mut 1));
         assert_eq!(seen(&log), ["last:1"]);
         let failures: Vec<String> = outcome
             .failures
@@ -305,12 +332,12 @@ mod tests {
         let switch = off.enabled.clone();
         groups.push(0, off);
         groups.push(0, entry(all, noting(&log, "main", Flow::Continue)));
-        block_on(groups.run(&1));
+        block_on(groups.run(&mut 1));
         switch.store(false, Ordering::Release);
-        block_on(groups.run(&2));
+        block_on(groups.run(&mut 2));
         switch.store(true, Ordering::Release);
         groups.remove_router("plugin");
-        block_on(groups.run(&3));
+        block_on(groups.run(&mut 3));
         assert_eq!(seen(&log), ["plugin:1", "main:2", "main:3"]);
     }
 }

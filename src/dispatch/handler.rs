@@ -33,10 +33,8 @@ impl From<()> for Flow {
     }
 }
 
-/// `Flow::Continue`, for handlers that return a bare [`Flow`].
-pub const Continue: Flow = Flow::Continue;
-/// `Flow::Stop`, for handlers that return a bare [`Flow`].
-pub const Stop: Flow = Flow::Stop;
+// For handlers that return a bare `Continue` or `Stop`.
+pub use Flow::{Continue, Stop};
 
 /// Any error a handler returned, boxed; `?` converts every error type into it.
 ///

@@ -55,6 +55,7 @@ impl Latch {
     }
 
     /// Whether it has fired (for a latch that stays).
+    #[cfg(test)]
     pub(crate) fn is_fired(&self) -> bool {
         self.fired.load(Ordering::SeqCst)
     }
