@@ -237,7 +237,11 @@ impl Dispatcher {
         match update {
             Update::Message(m) => {
                 let chat = Some(m.chat().id());
-                self.shared.messages.offer(chat, m).await.map(Update::Message)
+                self.shared
+                    .messages
+                    .offer(chat, m)
+                    .await
+                    .map(Update::Message)
             }
             Update::CallbackQuery(q) => {
                 let chat = q.chat().map(|c| c.id());
@@ -259,7 +263,8 @@ impl Dispatcher {
             ($variant:ident, $field:ident, $value:ident) => {{
                 let mut value = $value;
                 let outcome = groups.$field.run(&mut value).await;
-                self.report(&table, outcome, || Update::$variant(value.clone())).await;
+                self.report(&table, outcome, || Update::$variant(value.clone()))
+                    .await;
             }};
         }
         match update {

@@ -46,6 +46,8 @@ mod router;
 mod run;
 mod signals;
 mod table;
+#[cfg(test)]
+pub(crate) mod testing;
 
 pub use conversation::{CancelHandle, ListenError, MAX_LISTENERS};
 pub use dispatcher::{DispatchError, Dispatcher};

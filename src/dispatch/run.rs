@@ -72,7 +72,8 @@ impl Client {
     ///
     /// On blocking sockets: `app.run().wait()`.
     pub async fn run(&self) -> crate::Result<()> {
-        self.run_with(Feed(super::raw_feed::RawFeed::new(self.clone()))).await
+        self.run_with(Feed(super::raw_feed::RawFeed::new(self.clone())))
+            .await
     }
 
     /// [`Client::run`], with updates from `source` instead of the server.
@@ -135,7 +136,11 @@ impl Client {
 }
 
 /// Reads updates into the dispatcher until the source ends, fails, or `stop` fires.
-async fn read(dispatcher: &Dispatcher, source: &dyn UpdateSource, stop: &Latch) -> crate::Result<()> {
+async fn read(
+    dispatcher: &Dispatcher,
+    source: &dyn UpdateSource,
+    stop: &Latch,
+) -> crate::Result<()> {
     loop {
         let next = match select(pin!(stop.wait()), source.next_update()).await {
             Either::Left(_) => return Ok(()),

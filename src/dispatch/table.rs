@@ -3,10 +3,10 @@
 use std::sync::Arc;
 use std::sync::atomic::AtomicBool;
 
+use super::dispatcher::DispatchError;
 use super::group::{FilterResults, Groups};
 use super::handler::ErasedHandler;
 use super::kinds::{for_each_hook, for_each_kind};
-use super::dispatcher::DispatchError;
 use crate::Client;
 use crate::types::{
     CallbackQuery, ChatJoinRequest, ChatMemberUpdated, ChosenInlineResult, DeletedMessages,

@@ -70,7 +70,9 @@ impl Commands {
             return None;
         }
         if let Some(bot) = &command.bot
-            && !own_usernames(client).iter().any(|me| me.eq_ignore_ascii_case(bot))
+            && !own_usernames(client)
+                .iter()
+                .any(|me| me.eq_ignore_ascii_case(bot))
         {
             return None;
         }

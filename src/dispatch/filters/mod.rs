@@ -32,11 +32,14 @@ pub use flags::{
     mentioned, outgoing, reply, reply_keyboard, service, via_bot,
 };
 pub use media::{
-    Animation, Audio, Contact, Dice, Document, Game, Location, Media, Photo, Poll, Sticker,
-    Venue, Video, VideoNote, Voice, WebPage, animation, audio, contact, dice, document, game,
-    location, media, photo, poll, sticker, venue, video, video_note, voice, web_page,
+    Animation, Audio, Contact, Dice, Document, Game, Location, Media, Photo, Poll, Sticker, Venue,
+    Video, VideoNote, Voice, WebPage, animation, audio, contact, dice, document, game, location,
+    media, photo, poll, sticker, venue, video, video_note, voice, web_page,
 };
 pub use peer_set::{PeerKey, PeerSet};
 pub use regex::{Regex, regex, try_regex};
 pub use text::{Caption, Text, caption, text};
 pub use users::{Users, user};
+
+#[cfg(test)]
+mod tests;

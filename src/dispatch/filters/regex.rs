@@ -49,7 +49,11 @@ impl Regex {
 
 impl Filter<Message> for Regex {
     fn check<'a>(&'a self, m: &'a Message) -> Check<'a> {
-        Check::Ready(self.find(m.text()).map(|found| m.set_matches(found)).is_some())
+        Check::Ready(
+            self.find(m.text())
+                .map(|found| m.set_matches(found))
+                .is_some(),
+        )
     }
 }
 
@@ -62,7 +66,11 @@ impl Filter<CallbackQuery> for Regex {
 
 impl Filter<InlineQuery> for Regex {
     fn check<'a>(&'a self, q: &'a InlineQuery) -> Check<'a> {
-        Check::Ready(self.find(q.query()).map(|found| q.set_matches(found)).is_some())
+        Check::Ready(
+            self.find(q.query())
+                .map(|found| q.set_matches(found))
+                .is_some(),
+        )
     }
 }
 
