@@ -20,6 +20,9 @@ use crate::types::{CallbackQuery, Message, Update};
 
 /// What the error handlers get: the update (if a handler of one failed), the router
 /// whose handler failed (`""` for the client's own), and what went wrong.
+///
+/// The failures of an update are reported once its propagation ended (the later
+/// groups ran), in the order they happened.
 #[derive(Debug, Clone)]
 pub struct DispatchError {
     /// The update being handled; `None` for a failure of a start, stop or disconnect

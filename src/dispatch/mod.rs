@@ -59,3 +59,6 @@ pub use pool::{DEFAULT_QUEUE, PoolClosed, PoolConfig, default_workers};
 pub use router::Router;
 pub use run::{SourceFn, UpdateSource, compose, source_fn};
 pub use signals::idle;
+
+#[cfg(test)]
+mod tests;

@@ -167,3 +167,46 @@ pub(crate) fn inline_query(client: &Client, query: &str) -> Update {
     }));
     Update::from_raw(client, &raw, &users, &chats).expect("an update")
 }
+
+/// An offline client like [`client`], on the runtime `name` (tokio, async-std, smol,
+/// blocking).
+pub(crate) fn client_on(name: &str) -> Client {
+    let builder = Client::builder("test")
+        .api_id(1)
+        .api_hash("0123456789abcdef0123456789abcdef")
+        .in_memory();
+    let builder = match name {
+        "tokio" => builder.runtime(oxigram_tokio::Tokio),
+        "async-std" => builder.runtime(oxigram_async_std::AsyncStd),
+        "smol" => builder.runtime(oxigram_smol::Smol),
+        _ => builder.blocking(),
+    };
+    let client = builder.build_offline().expect("an in-memory client opens");
+    client
+        .inner
+        .save(crate::storage::Change::User(Some((ME, false))))
+        .expect("memory storage takes the change");
+    client.inner.peers.set_self_id(Some(ME));
+    client
+}
+
+/// Blocks on `future` on the runtime `name`.
+pub(crate) fn block_on_runtime<F: std::future::Future<Output = ()> + Send + 'static>(
+    name: &str,
+    future: F,
+) {
+    match name {
+        "tokio" => tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .enable_all()
+            .build()
+            .expect("a tokio runtime")
+            .block_on(future),
+        "async-std" => async_std::task::block_on(future),
+        "smol" => smol::block_on(future),
+        _ => futures_executor::block_on(future),
+    }
+}
+
+/// The runtimes the crate runs on.
+pub(crate) const RUNTIMES: [&str; 4] = ["tokio", "async-std", "smol", "blocking"];
