@@ -288,7 +288,7 @@ mod tests {
     fn the_first_matching_listener_of_the_chat_takes_the_update() {
         futures_executor::block_on(async {
             let l = listeners();
-            let even = l.register(Some(1), Arc::new(create(|n: &u32| n % 2 == 0)));
+            let even = l.register(Some(1), Arc::new(create(|n: &u32| n.is_multiple_of(2))));
             let any = l.register(Some(1), Arc::new(all));
             let other_chat = l.register(Some(2), Arc::new(all));
             assert_eq!(l.offer(Some(1), 3).await, None);

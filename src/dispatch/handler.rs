@@ -176,7 +176,11 @@ mod tests {
     struct Odd(u8);
 
     fn even(n: u8) -> Result<u8, Odd> {
-        if n % 2 == 0 { Ok(n) } else { Err(Odd(n)) }
+        if n.is_multiple_of(2) {
+            Ok(n)
+        } else {
+            Err(Odd(n))
+        }
     }
 
     async fn named(n: u8) -> HandlerResult {

@@ -146,8 +146,11 @@ pub(crate) mod tests {
     use crate::client::net::AsyncNet;
     use std::sync::Mutex;
 
+    /// A runtime's name, its `Net`, and a way to block on a future there.
+    pub(crate) type TestRuntime = (&'static str, Arc<dyn Net>, fn(BoxFuture<'static, ()>));
+
     /// Every runtime the crate runs on, each with a way to block on a future.
-    pub(crate) fn runtimes() -> Vec<(&'static str, Arc<dyn Net>, fn(BoxFuture<'static, ()>))> {
+    pub(crate) fn runtimes() -> Vec<TestRuntime> {
         vec![
             ("tokio", Arc::new(AsyncNet(oxigram_tokio::Tokio)), |f| {
                 tokio::runtime::Builder::new_multi_thread()

@@ -61,7 +61,7 @@ impl Commands {
                 .name
                 .chars()
                 .all(|c| c.is_ascii_alphanumeric() || c == '_'),
-            Some(names) if self.case_sensitive => names.iter().any(|n| *n == command.name),
+            Some(names) if self.case_sensitive => names.contains(&command.name),
             Some(names) => names
                 .iter()
                 .any(|n| n.to_lowercase() == command.name.to_lowercase()),

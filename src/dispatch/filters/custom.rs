@@ -90,7 +90,7 @@ mod tests {
 
     #[test]
     fn a_closure_decides() {
-        let even = create(|n: &u32| n % 2 == 0);
+        let even = create(|n: &u32| n.is_multiple_of(2));
         assert!(block_on(even.check(&4).resolve()));
         assert!(!block_on(even.check(&5).resolve()));
         let big = create_async(|n: u32| async move { n > 10 });

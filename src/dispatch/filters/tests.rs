@@ -172,6 +172,13 @@ fn each_media_filter_passes_its_own_kind_only() {
 
 type BoxedFilterOf = Box<dyn Filter<Message>>;
 
+/// A filter's name, the filter, and what makes a message pass it.
+type Fact = (
+    &'static str,
+    BoxedFilterOf,
+    Box<dyn Fn(&mut types::Message)>,
+);
+
 fn document_filter() -> Document {
     super::document
 }
@@ -308,11 +315,7 @@ fn senders_and_message_facts() {
     assert!(passes(&me, &ours) && !passes(&me, &from_alice));
     assert!(passes(&bot, &from_bot) && !passes(&bot, &from_alice));
 
-    let facts: Vec<(
-        &str,
-        Box<dyn Filter<Message>>,
-        Box<dyn Fn(&mut types::Message)>,
-    )> = vec![
+    let facts: Vec<Fact> = vec![
         (
             "reply",
             Box::new(reply),
