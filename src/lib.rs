@@ -68,11 +68,12 @@ pub use types::{
 
 /// What most programs need, in one import: `use oxigram::prelude::*;`.
 pub mod prelude {
+    pub use crate::dispatch::{Continue, Flow, HandlerResult, Router, Stop};
     pub use crate::types::{
         CallbackQuery, Chat, ChatJoinRequest, ChatKind, ChatMemberUpdated, ChosenInlineResult,
         Command, DeletedMessages, InlineQuery, MediaKind, Message, Update, User,
     };
-    pub use crate::{Client, Error, Result};
+    pub use crate::{Client, Error, Result, filters};
 }
 
 /// The tokio runtime (feature `tokio`, the default).

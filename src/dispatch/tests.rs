@@ -371,3 +371,37 @@ fn a_second_run_is_refused_while_one_runs() {
         running.await.expect("joined").expect("a clean run");
     });
 }
+
+#[test]
+fn lifecycle_hooks_and_their_failures() {
+    let c = t::client();
+    let log = Log::default();
+    let (down, errors) = (log.clone(), log.clone());
+    c.on_disconnect(move |_: Client| {
+        let l = down.clone();
+        async move { note(&l, "disconnected") }
+    })
+    .on_disconnect(|_: Client| async move { Err::<(), _>(HandlerError::msg("no network")) })
+    .on_error(move |e: DispatchError| {
+        let l = errors.clone();
+        async move { note(&l, format!("{} / update: {}", e, e.update.is_some())) }
+    });
+    block_on(c.dispatcher().disconnected(&c));
+    assert_eq!(
+        taken(&log),
+        ["disconnected", "handler failed: no network / update: false"]
+    );
+    c.include(Router::new("plugin").on_disconnect(|_: Client| async move {
+        let missing: Option<()> = None;
+        missing.expect("plugin hook");
+    }));
+    block_on(c.dispatcher().disconnected(&c));
+    assert_eq!(
+        taken(&log),
+        [
+            "disconnected",
+            "handler failed: no network / update: false",
+            "handler panicked: plugin hook (router \"plugin\") / update: false"
+        ]
+    );
+}

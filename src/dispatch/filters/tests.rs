@@ -130,6 +130,7 @@ fn each_media_filter_passes_its_own_kind_only() {
             enums::MessageMedia::Geo(types::MessageMediaGeo { geo: geo() }),
         ),
         ("venue", venue_media),
+        ("poll", poll_media()),
         ("dice", dice_media),
         ("game", game_media),
         ("web_page", web_page_media),
@@ -168,6 +169,45 @@ fn each_media_filter_passes_its_own_kind_only() {
     for (name, filter) in &filters {
         assert!(!passes(filter, &plain), "{name} on text");
     }
+}
+
+fn poll_media() -> enums::MessageMedia {
+    let question = enums::TextWithEntities::TextWithEntities(types::TextWithEntities {
+        text: "?".into(),
+        entities: Vec::new(),
+    });
+    enums::MessageMedia::Poll(Box::new(types::MessageMediaPoll {
+        poll: enums::Poll::Poll(Box::new(types::Poll {
+            id: 1,
+            closed: false,
+            public_voters: false,
+            multiple_choice: false,
+            quiz: false,
+            open_answers: false,
+            revoting_disabled: false,
+            shuffle_answers: false,
+            hide_results_until_close: false,
+            creator: false,
+            subscribers_only: false,
+            question,
+            answers: Vec::new(),
+            close_period: None,
+            close_date: None,
+            countries_iso2: None,
+            hash: 0,
+        })),
+        results: enums::PollResults::PollResults(Box::new(types::PollResults {
+            min: false,
+            has_unread_votes: false,
+            can_view_stats: false,
+            results: None,
+            total_voters: None,
+            recent_voters: None,
+            solution_and_solution_entities: None,
+            solution_media: None,
+        })),
+        attached_media: None,
+    }))
 }
 
 type BoxedFilterOf = Box<dyn Filter<Message>>;
