@@ -111,6 +111,9 @@ async fn a_bot_answers_a_command_and_stops(on: On, env: Arc<Env>) {
 
 async fn a_conversation_asks_and_gets_the_answer(on: On, env: Arc<Env>) {
     let bot = on.builder(&env).bot_token(BOT_TOKEN).build().await.unwrap();
+    // Per-chat order: the answer is taken before the queue, or the asking handler
+    // would wait for an update queued behind itself.
+    bot.per_chat_order(true).workers(2);
     let handled: Arc<Mutex<Vec<String>>> = Arc::default();
     let seen = handled.clone();
     bot.on_message(filters::command("name"), |msg: Message| async move {

@@ -24,9 +24,9 @@ pub(crate) use for_each_kind;
 macro_rules! for_each_hook {
     ($mac:ident) => {
         $mac! {
-            (start, Client, on_start, "when [`Client::run`] starts, before the first update"),
-            (stop, Client, on_stop, "when [`Client::run`] stops, after the last update was handled and before the connections close"),
-            (disconnect, Client, on_disconnect, "when the connection to the home DC is lost ([`Dispatcher::disconnected`])"),
+            (start, Client, on_start, "when [`Client::run`](crate::Client::run) starts, before the first update"),
+            (stop, Client, on_stop, "when [`Client::run`](crate::Client::run) stops, after the last update was handled and before the connections close"),
+            (disconnect, Client, on_disconnect, "when the connection to the home DC is lost ([`Dispatcher::disconnected`](crate::dispatch::Dispatcher::disconnected))"),
             (error, DispatchError, on_error, "when a handler or filter fails or panics (without one, failures are logged)"),
         }
     };

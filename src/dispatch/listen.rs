@@ -36,7 +36,9 @@ impl<T: Send + Sync + 'static> std::fmt::Debug for Listen<T> {
 }
 
 impl<T: Send + Sync + 'static> Listen<T> {
-    /// Gives up after `timeout` with [`ListenError::Timeout`].
+    /// Gives up after `timeout` with [`ListenError::Timeout`]. The timer is a task on
+    /// the client's runtime (a thread on blocking sockets) that lives until it goes off,
+    /// whether or not the answer came first.
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.timeout = Some(timeout);
         self

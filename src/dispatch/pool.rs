@@ -131,7 +131,7 @@ impl<J: Send + 'static> Pool<J> {
     /// Waits until every worker has returned (after [`Pool::close`]).
     pub(crate) async fn join(&self) {
         // No message is ever sent: this ends when the last worker drops its sender.
-        while self.finished.recv().await.is_ok() {}
+        while let Ok(()) = self.finished.recv().await {}
     }
 
     /// Jobs waiting in the queues.

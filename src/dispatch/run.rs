@@ -38,7 +38,13 @@ impl UpdateSource for Feed {
 /// Updates sent on a channel, until every sender is gone.
 impl UpdateSource for async_channel::Receiver<Update> {
     fn next_update(&self) -> BoxFuture<'_, crate::Result<Option<Update>>> {
-        Box::pin(async move { Ok(self.recv().await.ok()) })
+        Box::pin(async move {
+            match self.recv().await {
+                Ok(update) => Ok(Some(update)),
+                // Closed and empty: that is the end of the updates, not a failure.
+                Err(async_channel::RecvError) => Ok(None),
+            }
+        })
     }
 }
 
