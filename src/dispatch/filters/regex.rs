@@ -4,7 +4,7 @@
 use super::super::filter::{Check, Filter, impl_ops};
 use crate::types::{CallbackQuery, InlineQuery, Matches, Message};
 
-/// Updates whose text the regex finds a match in. Made by [`regex`] or [`try_regex`].
+/// Updates whose text the regex finds a match in. Made by [`regex()`] or [`try_regex`].
 #[derive(Debug, Clone)]
 pub struct Regex(Option<regex::Regex>);
 
@@ -23,7 +23,7 @@ pub fn regex(pattern: &str) -> Regex {
     }
 }
 
-/// [`regex`], or the pattern's error.
+/// [`regex()`], or the pattern's error.
 pub fn try_regex(pattern: &str) -> Result<Regex, regex::Error> {
     Ok(Regex(Some(regex::Regex::new(pattern)?)))
 }
