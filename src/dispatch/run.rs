@@ -76,7 +76,8 @@ impl Client {
     /// connections closed). An error reading updates stops it the same way and is
     /// returned.
     ///
-    /// On blocking sockets: `app.run().wait()`.
+    /// On blocking sockets: `app.run().wait()`. From the first run on, SIGINT and
+    /// SIGTERM no longer end the process at once (see [`idle`](super::idle)).
     pub async fn run(&self) -> crate::Result<()> {
         self.run_with(Feed(super::raw_feed::RawFeed::new(self.clone())))
             .await
