@@ -37,7 +37,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let echo_task = tokio::spawn(async move {
         while let Some(update) = echo.next_raw_update().await? {
             if let Some((from, text)) = new_message(&update) {
-                echo.send_message(from, &format!("echo: {text}")).await?;
+                echo.send_message(from, format!("echo: {text}")).await?;
             }
         }
         Ok::<(), oxigram::Error>(())

@@ -35,6 +35,13 @@ pub enum Error {
     /// Signing in could not go on (what the server or the user did is said).
     #[error("sign-in: {0}")]
     SignIn(String),
+    /// The request can not be made for this value (a button that is not a callback
+    /// button pressed, media that can not be sent again); what is missing is said.
+    #[error("unsupported: {0}")]
+    Unsupported(String),
+    /// A conversation ended without an answer: timed out, cancelled, or stopped.
+    #[error(transparent)]
+    Listen(#[from] crate::dispatch::ListenError),
     /// The server answered with something the protocol does not allow here.
     #[error("unexpected answer: {0}")]
     Unexpected(String),

@@ -6,6 +6,13 @@
 //!   authorizations imported), requests through a [middleware](client::Middleware) chain
 //!   that sleeps through flood waits, the [peer cache](peers) behind
 //!   [`Client::resolve_peer`], and session strings of every library.
+//! - [`methods`]: the everyday methods as awaitable builders
+//!   (`client.send_message(chat, "hi").reply_to(id).await?`), returning high-level
+//!   messages; the same bound to the values handlers get (`message.reply("hi")`).
+//! - [`types`]: those values: [`Update`]s made of [`Message`]s, [`CallbackQuery`]s,
+//!   [`InlineQuery`]s and the rest, each with its [`Chat`] and [`User`]s; keyboards
+//!   ([`InlineKeyboard`]) and inline results. `use oxigram::prelude::*` brings the common
+//!   names.
 //! - [`storage`]: where sessions live: a SQLite file by default (locked while used), in
 //!   memory, or your own [`Storage`](storage::Storage); Pyrogram's and Telethon's strings
 //!   and `.session` files read and written.
@@ -49,28 +56,36 @@ pub use oxigram_runtime::{
 pub use oxigram_tl as tl;
 
 pub mod client;
+pub mod dispatch;
 mod error;
 pub mod errors;
+pub mod methods;
 pub mod peers;
 pub mod storage;
 pub mod types;
 
 pub use client::{Client, ClientBuilder};
+pub use dispatch::filters;
 pub use error::{Error, Result};
 pub use errors::RpcError;
+pub use methods::ChatAction;
 pub use oxigram_runtime::{BoxFuture, Bytes};
 pub use types::{
     CallbackQuery, Chat, ChatJoinRequest, ChatKind, ChatMemberUpdated, ChosenInlineResult,
-    DeletedMessages, InlineQuery, MediaKind, Message, RawUpdate, Update, User,
+    DeletedMessages, InlineButton, InlineKeyboard, InlineQuery, InlineQueryResult, MediaKind,
+    Message, RawUpdate, ReplyButton, ReplyKeyboard, Update, User,
 };
 
 /// What most programs need, in one import: `use oxigram::prelude::*;`.
 pub mod prelude {
+    pub use crate::methods::ChatAction;
+    pub use crate::dispatch::{Continue, Flow, HandlerResult, Router, Stop};
     pub use crate::types::{
         CallbackQuery, Chat, ChatJoinRequest, ChatKind, ChatMemberUpdated, ChosenInlineResult,
-        Command, DeletedMessages, InlineQuery, MediaKind, Message, Update, User,
+        Command, DeletedMessages, InlineButton, InlineKeyboard, InlineQuery, InlineQueryResult,
+        MediaKind, Message, ReplyButton, ReplyKeyboard, Update, User,
     };
-    pub use crate::{Client, Error, Result};
+    pub use crate::{Client, Error, Result, filters};
 }
 
 /// The tokio runtime (feature `tokio`, the default).

@@ -378,6 +378,7 @@ impl ClientBuilder {
                 reconnect: self.reconnect.clone(),
                 request_timeout: self.request_timeout,
             },
+            dispatcher: crate::dispatch::Dispatcher::new(net.clone()),
             net,
             peers: crate::peers::PeerCache::new(storage.clone()),
             storage,

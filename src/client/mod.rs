@@ -15,9 +15,8 @@ mod builder;
 mod dcs;
 mod invoke;
 mod keys;
-mod messages;
 mod middleware;
-mod net;
+pub(crate) mod net;
 mod qr;
 mod session;
 #[cfg(feature = "terminal")]
@@ -98,6 +97,8 @@ pub(crate) struct Inner {
     pub(crate) peers: crate::peers::PeerCache,
     /// Set by [`Client::stop`]: no connection opens afterwards.
     pub(crate) stopped: std::sync::atomic::AtomicBool,
+    /// Handlers, routers, listeners and the workers of [`Client::run`].
+    pub(crate) dispatcher: crate::dispatch::Dispatcher,
 }
 
 /// Client events kept for [`Client::try_next_event`] at most; past that the oldest goes.
@@ -174,7 +175,13 @@ impl Client {
 
     /// Closes every connection and flushes the session. Requests still waiting end with
     /// an error; the client can not be used afterwards.
+    ///
+    /// While [`Client::run`] runs, this asks it to stop and returns at once: `run`
+    /// handles what is queued, runs the stop handlers, then closes the connections.
     pub async fn stop(&self) -> crate::Result<()> {
+        if self.inner.dispatcher.request_stop() {
+            return Ok(());
+        }
         self.inner
             .stopped
             .store(true, std::sync::atomic::Ordering::SeqCst);

@@ -8,7 +8,7 @@ use super::command::{Command, Matches};
 use super::media::MediaKind;
 use super::user::User;
 use crate::Client;
-use crate::tl::enums;
+use crate::tl::{enums, types};
 
 /// A message (or a service message: someone joined, the title changed, ...).
 ///
@@ -30,13 +30,18 @@ impl Message {
     /// The message `raw` with its peers found; `None` for `messageEmpty`, which holds
     /// nothing to act on.
     pub(crate) fn new(carried: &Carried<'_>, raw: enums::Message) -> Option<Message> {
-        let (peer_id, from_id, out) = match &raw {
-            enums::Message::Message(m) => (&m.peer_id, m.from_id.as_ref(), m.out),
-            enums::Message::Service(m) => (&m.peer_id, m.from_id.as_ref(), m.out),
+        let (peer_id, from_id, out, post) = match &raw {
+            enums::Message::Message(m) => (&m.peer_id, m.from_id.as_ref(), m.out, m.post),
+            enums::Message::Service(m) => (&m.peer_id, m.from_id.as_ref(), m.out, m.post),
             enums::Message::Empty(_) => return None,
         };
         let chat = carried.chat(peer_id);
         let (from_user, sender_chat) = match (from_id, peer_id) {
+            // A channel post is the channel's, whoever wrote it (their name, if shown,
+            // is the post's signature).
+            (Some(enums::Peer::User(u)), enums::Peer::Channel(_)) if post => {
+                (Some(carried.user(u.user_id)), Some(chat.clone()))
+            }
             (Some(enums::Peer::User(u)), _) => (Some(carried.user(u.user_id)), None),
             (Some(other), _) => (None, Some(carried.chat(other))),
             // In a private chat the sender goes without saying: the other side, or us.
@@ -223,6 +228,11 @@ impl Message {
         }
     }
 
+    /// The inline keyboard under the message, if it has one.
+    pub fn inline_keyboard(&self) -> Option<super::InlineKeyboard> {
+        super::InlineKeyboard::from_markup(self.reply_markup()?)
+    }
+
     /// Whether the message is pinned.
     pub fn pinned(&self) -> bool {
         matches!(&self.raw, enums::Message::Message(m) if m.pinned)
@@ -274,10 +284,95 @@ impl Message {
     }
 }
 
+/// A plain text message with every optional part absent: the base that messages this
+/// client sent are completed from (an `updateShortSentMessage` names only the id).
+pub(crate) fn plain(
+    id: i32,
+    peer: enums::Peer,
+    from: Option<enums::Peer>,
+    date: i32,
+    text: &str,
+) -> types::Message {
+    types::Message {
+        out: false,
+        mentioned: false,
+        media_unread: false,
+        silent: false,
+        post: false,
+        from_scheduled: false,
+        legacy: false,
+        edit_hide: false,
+        pinned: false,
+        noforwards: false,
+        invert_media: false,
+        offline: false,
+        video_processing_pending: false,
+        paid_suggested_post_stars: false,
+        paid_suggested_post_ton: false,
+        id,
+        from_id: from,
+        from_boosts_applied: None,
+        from_rank: None,
+        peer_id: peer,
+        saved_peer_id: None,
+        fwd_from: None,
+        via_bot_id: None,
+        via_business_bot_id: None,
+        guestchat_via_from: None,
+        reply_to: None,
+        date,
+        message: text.into(),
+        media: None,
+        reply_markup: None,
+        entities: None,
+        views_and_forwards: None,
+        replies: None,
+        edit_date: None,
+        post_author: None,
+        grouped_id: None,
+        reactions: None,
+        restriction_reason: None,
+        ttl_period: None,
+        quick_reply_shortcut_id: None,
+        effect: None,
+        factcheck: None,
+        report_delivery_until_date: None,
+        paid_message_stars: None,
+        suggested_post: None,
+        schedule_repeat_period: None,
+        summary_from_language: None,
+        rich_message: None,
+    }
+}
+
+/// A reply header naming message `id`.
+pub(crate) fn reply_header(id: i32) -> enums::MessageReplyHeader {
+    enums::MessageReplyHeader::MessageReplyHeader(Box::new(reply_header_to(id)))
+}
+
+/// The fields of a reply header naming message `id`.
+pub(crate) fn reply_header_to(id: i32) -> types::MessageReplyHeader {
+    types::MessageReplyHeader {
+        reply_to_scheduled: false,
+        forum_topic: false,
+        quote: false,
+        reply_to_ephemeral: false,
+        reply_to_msg_id: Some(id),
+        reply_to_peer_id: None,
+        reply_from: None,
+        reply_media: None,
+        reply_to_top_id: None,
+        quote_text: None,
+        quote_entities: None,
+        quote_offset: None,
+        todo_item_id: None,
+        poll_option: None,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::tl::types;
     use crate::types::testing;
 
     #[test]
@@ -351,6 +446,20 @@ mod tests {
         assert_eq!(message.chat().username(), Some("daily"));
         assert_eq!(message.sender_chat().map(Chat::id), Some(-1000000000555));
         assert!(message.from_user().is_none());
+
+        // A signed post names its author as well.
+        let mut raw = testing::raw_message(
+            4,
+            enums::Peer::Channel(types::PeerChannel { channel_id: 555 }),
+            Some(enums::Peer::User(types::PeerUser { user_id: 42 })),
+            "signed",
+        );
+        if let enums::Message::Message(m) = &mut raw {
+            m.post = true;
+        }
+        let message = Message::new(&Carried::new(&client, &[], &[]), raw).unwrap();
+        assert_eq!(message.sender_chat().map(Chat::id), Some(-1000000000555));
+        assert_eq!(message.from_user().map(User::id), Some(42));
     }
 
     #[test]

@@ -8,13 +8,15 @@
 //! the cache does not know either still gives a value with its id.
 
 mod callback;
-mod carried;
+pub(crate) mod carried;
 mod chat;
 mod command;
 mod inline;
+mod inline_result;
+mod keyboard;
 pub(crate) mod media;
 mod members;
-mod message;
+pub(crate) mod message;
 mod status;
 #[cfg(test)]
 pub(crate) mod testing;
@@ -25,6 +27,10 @@ pub use callback::CallbackQuery;
 pub use chat::{Chat, ChatKind};
 pub use command::{Command, Matches};
 pub use inline::{ChosenInlineResult, InlineQuery};
+pub use inline_result::InlineQueryResult;
+pub use keyboard::{
+    ForceReply, InlineButton, InlineKeyboard, RemoveKeyboard, ReplyButton, ReplyKeyboard,
+};
 pub use media::MediaKind;
 pub use members::{ChatJoinRequest, ChatMemberUpdated, DeletedMessages, MemberStatus};
 pub use message::Message;

@@ -39,56 +39,13 @@ pub(crate) fn raw_message(
     from: Option<enums::Peer>,
     text: &str,
 ) -> enums::Message {
-    enums::Message::Message(Box::new(types::Message {
-        out: false,
-        mentioned: false,
-        media_unread: false,
-        silent: false,
-        post: false,
-        from_scheduled: false,
-        legacy: false,
-        edit_hide: false,
-        pinned: false,
-        noforwards: false,
-        invert_media: false,
-        offline: false,
-        video_processing_pending: false,
-        paid_suggested_post_stars: false,
-        paid_suggested_post_ton: false,
+    enums::Message::Message(Box::new(super::message::plain(
         id,
-        from_id: from,
-        from_boosts_applied: None,
-        from_rank: None,
-        peer_id: peer,
-        saved_peer_id: None,
-        fwd_from: None,
-        via_bot_id: None,
-        via_business_bot_id: None,
-        guestchat_via_from: None,
-        reply_to: None,
-        date: 1_700_000_000,
-        message: text.into(),
-        media: None,
-        reply_markup: None,
-        entities: None,
-        views_and_forwards: None,
-        replies: None,
-        edit_date: None,
-        post_author: None,
-        grouped_id: None,
-        reactions: None,
-        restriction_reason: None,
-        ttl_period: None,
-        quick_reply_shortcut_id: None,
-        effect: None,
-        factcheck: None,
-        report_delivery_until_date: None,
-        paid_message_stars: None,
-        suggested_post: None,
-        schedule_repeat_period: None,
-        summary_from_language: None,
-        rich_message: None,
-    }))
+        peer,
+        from,
+        1_700_000_000,
+        text,
+    )))
 }
 
 /// A message of the private chat with user `from`, as the dispatcher's tests need one.
@@ -106,22 +63,7 @@ pub(crate) fn private_message(client: &Client, id: i32, from: i64, text: &str) -
 
 /// A reply header naming message `id`.
 pub(crate) fn reply_header(id: i32) -> types::MessageReplyHeader {
-    types::MessageReplyHeader {
-        reply_to_scheduled: false,
-        forum_topic: false,
-        quote: false,
-        reply_to_ephemeral: false,
-        reply_to_msg_id: Some(id),
-        reply_to_peer_id: None,
-        reply_from: None,
-        reply_media: None,
-        reply_to_top_id: None,
-        quote_text: None,
-        quote_entities: None,
-        quote_offset: None,
-        todo_item_id: None,
-        poll_option: None,
-    }
+    super::message::reply_header_to(id)
 }
 
 /// A forward header from a hidden sender at `date`.

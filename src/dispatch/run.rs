@@ -1,0 +1,179 @@
+//! [`Client::run`]: read updates, hand them to the workers, stop cleanly.
+//!
+//! The reader runs as a task of its own on the client's runtime (a thread on blocking
+//! sockets), so that stopping never waits for the next update: `run` waits for a stop
+//! request ([`Client::stop`]), a signal (Ctrl-C, SIGTERM), or the end of the updates;
+//! then the queued updates are handled, the workers return, listeners end, the stop
+//! handlers run, and the connections close.
+
+use std::future::Future;
+use std::pin::pin;
+use std::sync::Arc;
+
+use futures_channel::oneshot;
+use futures_util::future::{Either, select};
+use oxigram_runtime::BoxFuture;
+
+use super::dispatcher::Dispatcher;
+use super::latch::Latch;
+use super::signals;
+use crate::Client;
+use crate::types::Update;
+
+/// Where [`Client::run_with`] reads updates from.
+pub trait UpdateSource: Send + Sync + 'static {
+    /// The next update; `None` when there are no more.
+    fn next_update(&self) -> BoxFuture<'_, crate::Result<Option<Update>>>;
+}
+
+/// The client's own updates.
+struct Feed(super::raw_feed::RawFeed);
+
+impl UpdateSource for Feed {
+    fn next_update(&self) -> BoxFuture<'_, crate::Result<Option<Update>>> {
+        Box::pin(self.0.next())
+    }
+}
+
+/// Updates sent on a channel, until every sender is gone.
+impl UpdateSource for async_channel::Receiver<Update> {
+    fn next_update(&self) -> BoxFuture<'_, crate::Result<Option<Update>>> {
+        Box::pin(async move {
+            match self.recv().await {
+                Ok(update) => Ok(Some(update)),
+                // Closed and empty: that is the end of the updates, not a failure.
+                Err(async_channel::RecvError) => Ok(None),
+            }
+        })
+    }
+}
+
+/// An [`UpdateSource`] from a closure; made by [`source_fn`].
+pub struct SourceFn<F>(F);
+
+/// An [`UpdateSource`] from a closure that returns the next update's future.
+pub fn source_fn<F, Fut>(next: F) -> SourceFn<F>
+where
+    F: Fn() -> Fut + Send + Sync + 'static,
+    Fut: Future<Output = crate::Result<Option<Update>>> + Send + 'static,
+{
+    SourceFn(next)
+}
+
+impl<F, Fut> UpdateSource for SourceFn<F>
+where
+    F: Fn() -> Fut + Send + Sync + 'static,
+    Fut: Future<Output = crate::Result<Option<Update>>> + Send + 'static,
+{
+    fn next_update(&self) -> BoxFuture<'_, crate::Result<Option<Update>>> {
+        Box::pin((self.0)())
+    }
+}
+
+impl Client {
+    /// Handles updates until Ctrl-C or SIGTERM, [`Client::stop`], or the end of the
+    /// updates; then stops cleanly (queued updates handled, stop handlers run,
+    /// connections closed). An error reading updates stops it the same way and is
+    /// returned.
+    ///
+    /// On blocking sockets: `app.run().wait()`. From the first run on, SIGINT and
+    /// SIGTERM no longer end the process at once (see [`idle`](super::idle)).
+    pub async fn run(&self) -> crate::Result<()> {
+        self.run_with(Feed(super::raw_feed::RawFeed::new(self.clone())))
+            .await
+    }
+
+    /// [`Client::run`], with updates from `source` instead of the server.
+    pub async fn run_with(&self, source: impl UpdateSource) -> crate::Result<()> {
+        self.run_until(Arc::new(source), true).await
+    }
+
+    /// The run loop; `signals`: whether Ctrl-C and SIGTERM stop it.
+    pub(crate) async fn run_until(
+        &self,
+        source: Arc<dyn UpdateSource>,
+        signals: bool,
+    ) -> crate::Result<()> {
+        let dispatcher = self.dispatcher().clone();
+        let stop = dispatcher.begin()?;
+        dispatcher.run_hooks(|t| &t.hooks.start, self).await;
+
+        let (done, finished) = oneshot::channel::<crate::Result<()>>();
+        let reader = dispatcher.clone();
+        let reader_stop = stop.clone();
+        self.inner.net.spawn(Box::pin(async move {
+            let result = read(&reader, &*source, &reader_stop).await;
+            reader_stop.fire();
+            if done.send(result).is_err() {
+                tracing::trace!("the run loop ended before its reader");
+            }
+        }));
+
+        let signal = if signals {
+            match signals::latch() {
+                Ok(latch) => Some(latch),
+                Err(e) => {
+                    tracing::warn!(%e, "running without stopping on signals");
+                    None
+                }
+            }
+        } else {
+            None
+        };
+        match &signal {
+            Some(signal) => {
+                select(pin!(stop.wait()), pin!(signal.wait())).await;
+            }
+            None => stop.wait().await,
+        }
+        stop.fire();
+
+        dispatcher.finish().await;
+        dispatcher.run_hooks(|t| &t.hooks.stop, self).await;
+        // The reader's verdict, if it has one (on blocking sockets it may still wait
+        // for an update; closing the connections ends that).
+        let mut finished = finished;
+        let read = match finished.try_recv() {
+            Ok(Some(result)) => result,
+            Ok(None) | Err(_) => Ok(()),
+        };
+        self.stop().await?;
+        read
+    }
+}
+
+/// Reads updates into the dispatcher until the source ends, fails, or `stop` fires.
+async fn read(
+    dispatcher: &Dispatcher,
+    source: &dyn UpdateSource,
+    stop: &Latch,
+) -> crate::Result<()> {
+    loop {
+        let next = match select(pin!(stop.wait()), source.next_update()).await {
+            Either::Left(_) => return Ok(()),
+            Either::Right((next, _)) => next,
+        };
+        match next {
+            Ok(Some(update)) => {
+                if let Err(e) = dispatcher.dispatch(update).await {
+                    // Closed: the run is stopping.
+                    tracing::debug!(%e, "an update came as the dispatcher stopped; not handled");
+                    return Ok(());
+                }
+            }
+            Ok(None) => return Ok(()),
+            Err(e) => {
+                tracing::error!(%e, "reading updates failed; stopping");
+                return Err(e);
+            }
+        }
+    }
+}
+
+/// Runs several clients until Ctrl-C or SIGTERM (which stops them all) or until each
+/// has stopped; the first error, once all have stopped.
+pub async fn compose(clients: impl IntoIterator<Item = Client>) -> crate::Result<()> {
+    let clients: Vec<Client> = clients.into_iter().collect();
+    let results = futures_util::future::join_all(clients.iter().map(|c| c.run())).await;
+    results.into_iter().collect()
+}

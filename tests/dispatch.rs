@@ -1,0 +1,164 @@
+//! The dispatcher against the test DC, on tokio, async-std, smol and blocking sockets:
+//! a bot reads what a user sends, its handlers answer, a conversation asks and waits
+//! for the answer, and a handler stops the bot.
+
+use std::future::Future;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use oxigram::dispatch::HandlerResult;
+use oxigram::{Client, ClientBuilder, Message, filters};
+use oxigram_conformance::{BOT_TOKEN, Env};
+
+#[derive(Clone, Copy, Debug)]
+enum On {
+    Tokio,
+    AsyncStd,
+    Smol,
+    Blocking,
+}
+
+impl On {
+    fn builder(self, env: &Env) -> ClientBuilder {
+        let mut builder = Client::builder("bot")
+            .api_id(4)
+            .api_hash("hash")
+            .in_memory()
+            .test_mode(true)
+            .server_key_pem(oxigram_testdc::pem::public_key_pem(env.dc.public_key()));
+        for &(id, address) in env.dc.addresses() {
+            builder = builder.dc_address(id as i16, address);
+        }
+        match self {
+            On::Tokio => builder.runtime(oxigram::tokio::Tokio),
+            On::AsyncStd => builder.runtime(oxigram::async_std::AsyncStd),
+            On::Smol => builder.runtime(oxigram::smol::Smol),
+            On::Blocking => builder.blocking(),
+        }
+    }
+
+    fn scenario<F: Future<Output = ()> + Send>(self, scenario: fn(On, Arc<Env>) -> F) {
+        let env = Arc::new(Env::new());
+        let future = scenario(self, env.clone());
+        match self {
+            On::Tokio => tokio::runtime::Builder::new_multi_thread()
+                .worker_threads(2)
+                .enable_all()
+                .build()
+                .unwrap()
+                .block_on(future),
+            On::AsyncStd => async_std::task::block_on(future),
+            On::Smol => smol::block_on(future),
+            On::Blocking => futures_executor::block_on(future),
+        }
+        drop(env);
+    }
+}
+
+macro_rules! on_every_runtime {
+    ($($scenario:ident),* $(,)?) => {
+        mod tokio_runtime { $( #[test] fn $scenario() { super::On::Tokio.scenario(super::$scenario) } )* }
+        mod async_std_runtime { $( #[test] fn $scenario() { super::On::AsyncStd.scenario(super::$scenario) } )* }
+        mod smol_runtime { $( #[test] fn $scenario() { super::On::Smol.scenario(super::$scenario) } )* }
+        mod blocking_runtime { $( #[test] fn $scenario() { super::On::Blocking.scenario(super::$scenario) } )* }
+    };
+}
+
+on_every_runtime!(
+    a_bot_answers_a_command_and_stops,
+    a_conversation_asks_and_gets_the_answer
+);
+
+/// Waits on a thread of its own (never on the runtime under test) until `user` has
+/// received a message with `text`; at most a minute, in small steps.
+fn wait_for_message(env: &Env, user: i64, text: &str) -> bool {
+    (0..6000).any(|_| {
+        let found = env.dc.received(user).iter().any(|m| m.text == text);
+        if !found {
+            std::thread::sleep(Duration::from_millis(10));
+        }
+        found
+    })
+}
+
+async fn a_bot_answers_a_command_and_stops(on: On, env: Arc<Env>) {
+    let bot = on.builder(&env).bot_token(BOT_TOKEN).build().await.unwrap();
+    bot.on_message(
+        filters::command("start") & filters::private,
+        |msg: Message| async move {
+            let args = msg.command().map(|c| c.args.join("|")).unwrap_or_default();
+            msg.client()
+                .send_message(msg.chat().id(), &format!("Hi! {args}"))
+                .await?;
+            Ok(())
+        },
+    )
+    .on_message(filters::command("quit"), |msg: Message| async move {
+        msg.client().stop().await?;
+        HandlerResult::Ok(())
+    });
+    // Sent before the bot reads: the connection keeps pushed updates until read.
+    env.dc.send_message(env.user, env.bot, "/start a \"b c\"");
+    env.dc.send_message(env.user, env.bot, "/quit");
+    bot.run().await.expect("a clean run");
+    assert!(
+        env.dc
+            .received(env.user)
+            .iter()
+            .any(|m| m.text == "Hi! a|b c")
+    );
+}
+
+async fn a_conversation_asks_and_gets_the_answer(on: On, env: Arc<Env>) {
+    let bot = on.builder(&env).bot_token(BOT_TOKEN).build().await.unwrap();
+    // Per-chat order: the answer is taken before the queue, or the asking handler
+    // would wait for an update queued behind itself.
+    bot.per_chat_order(true).workers(2);
+    let handled: Arc<Mutex<Vec<String>>> = Arc::default();
+    let seen = handled.clone();
+    bot.on_message(filters::command("name"), |msg: Message| async move {
+        let answer = msg
+            .ask("What is your name?")
+            .timeout(Duration::from_secs(60))
+            .await?;
+        msg.client()
+            .send_message(msg.chat().id(), &format!("Hello, {}!", answer.text()))
+            .await?;
+        msg.client().stop().await?;
+        Ok(())
+    })
+    .on_message(filters::all, move |msg: Message| {
+        let seen = seen.clone();
+        async move { seen.lock().unwrap().push(msg.text().to_string()) }
+    });
+    let user = env.user;
+    let bot_id = env.bot;
+    let answering = {
+        let env = env.clone();
+        std::thread::spawn(move || {
+            let asked = wait_for_message(&env, user, "What is your name?");
+            if asked {
+                env.dc.send_message(user, bot_id, "Ada");
+            }
+            asked
+        })
+    };
+    env.dc.send_message(user, bot_id, "/name");
+    bot.run().await.expect("a clean run");
+    assert!(
+        answering.join().expect("the answering thread"),
+        "the question came"
+    );
+    assert!(
+        env.dc
+            .received(user)
+            .iter()
+            .any(|m| m.text == "Hello, Ada!")
+    );
+    // A listener took the answer first: no handler saw it.
+    assert!(
+        handled.lock().unwrap().is_empty(),
+        "{:?}",
+        handled.lock().unwrap()
+    );
+}
