@@ -78,8 +78,8 @@ pub use types::{
 
 /// What most programs need, in one import: `use oxigram::prelude::*;`.
 pub mod prelude {
-    pub use crate::methods::ChatAction;
     pub use crate::dispatch::{Continue, Flow, HandlerResult, Router, Stop};
+    pub use crate::methods::ChatAction;
     pub use crate::types::{
         CallbackQuery, Chat, ChatJoinRequest, ChatKind, ChatMemberUpdated, ChosenInlineResult,
         Command, DeletedMessages, InlineButton, InlineKeyboard, InlineQuery, InlineQueryResult,

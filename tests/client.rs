@@ -3,7 +3,6 @@
 //! between DCs 1–3, authorization exported to other DCs, session strings, the middleware
 //! (flood waits, server failures) and signing out.
 
-use std::future::Future;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -11,77 +10,14 @@ use oxigram::client::{Middleware, Next, Request, SignIn};
 use oxigram::errors::{self, RpcError};
 use oxigram::storage::SessionFormat;
 use oxigram::tl::{enums, functions};
-use oxigram::{Client, ClientBuilder, Error};
+use oxigram::{Client, Error};
 use oxigram_conformance::{BOT_TOKEN, Env};
 use oxigram_proto::session::RpcError as WireError;
 
-const API_ID: i32 = 4;
+#[macro_use]
+mod support;
 
-/// How a scenario's client runs.
-#[derive(Clone, Copy, Debug)]
-enum On {
-    Tokio,
-    AsyncStd,
-    Smol,
-    Blocking,
-}
-
-impl On {
-    fn builder(self, env: &Env, name: &str) -> ClientBuilder {
-        let mut builder = Client::builder(name)
-            .api_id(API_ID)
-            .api_hash("hash")
-            .in_memory()
-            .test_mode(true)
-            .server_key_pem(oxigram_testdc::pem::public_key_pem(env.dc.public_key()));
-        for &(id, address) in env.dc.addresses() {
-            builder = builder.dc_address(id as i16, address);
-        }
-        self.with_runtime(builder)
-    }
-
-    fn with_runtime(self, builder: ClientBuilder) -> ClientBuilder {
-        match self {
-            On::Tokio => builder.runtime(oxigram::tokio::Tokio),
-            On::AsyncStd => builder.runtime(oxigram::async_std::AsyncStd),
-            On::Smol => builder.runtime(oxigram::smol::Smol),
-            On::Blocking => builder.blocking(),
-        }
-    }
-
-    /// Runs a scenario with a test DC of its own (started outside the scenario's
-    /// runtime: the test DC runs on a tokio runtime of its own).
-    fn scenario<F: Future<Output = ()> + Send>(self, scenario: fn(On, Arc<Env>) -> F) {
-        let env = Arc::new(Env::new());
-        self.run(scenario(self, env.clone()));
-        // The last handle drops here, outside any runtime.
-        drop(env);
-    }
-
-    fn run<T>(self, scenario: impl Future<Output = T> + Send) -> T {
-        match self {
-            On::Tokio => tokio::runtime::Builder::new_multi_thread()
-                .worker_threads(2)
-                .enable_all()
-                .build()
-                .unwrap()
-                .block_on(scenario),
-            On::AsyncStd => async_std::task::block_on(scenario),
-            On::Smol => smol::block_on(scenario),
-            On::Blocking => futures_executor::block_on(scenario),
-        }
-    }
-}
-
-/// A test for every runtime.
-macro_rules! on_every_runtime {
-    ($($scenario:ident),* $(,)?) => {
-        mod tokio_runtime { $( #[test] fn $scenario() { super::On::Tokio.scenario(super::$scenario) } )* }
-        mod async_std_runtime { $( #[test] fn $scenario() { super::On::AsyncStd.scenario(super::$scenario) } )* }
-        mod smol_runtime { $( #[test] fn $scenario() { super::On::Smol.scenario(super::$scenario) } )* }
-        mod blocking_runtime { $( #[test] fn $scenario() { super::On::Blocking.scenario(super::$scenario) } )* }
-    };
-}
+use support::{API_ID, On, signed_in_bot, signed_in_user};
 
 on_every_runtime!(
     a_bot_signs_in_and_its_session_string_signs_in_again,
@@ -97,35 +33,6 @@ on_every_runtime!(
     every_kind_of_migration_is_followed,
     dropping_the_last_handle_closes_every_connection,
 );
-
-/// The suite's bot, signed in by its token on a client of its own (session in memory).
-async fn signed_in_bot(on: On, env: &Env) -> Client {
-    on.builder(env, "bot")
-        .bot_token(BOT_TOKEN)
-        .build()
-        .await
-        .unwrap()
-}
-
-/// A user with an account (and a password, if given) signed in on a client of its own.
-/// A test number `99966XYYYY` lives on DC X, and its code is X five times.
-async fn signed_in_user(on: On, env: &Env, phone: &str, password: Option<&str>) -> (Client, i64) {
-    let id = env.dc.create_user(phone, "Someone");
-    if let Some(password) = password {
-        env.dc.set_password(id, password);
-    }
-    let client = on.builder(env, phone).build().await.unwrap();
-    let sent = client.send_code(phone).await.unwrap();
-    let code = phone[5..6].repeat(5);
-    match client.sign_in(&sent, &code).await.unwrap() {
-        SignIn::Done(_) => {}
-        SignIn::PasswordRequired { .. } => {
-            client.check_password(password.unwrap()).await.unwrap();
-        }
-        other => panic!("{other:?}"),
-    }
-    (client, id)
-}
 
 /// A user's middleware layer: counts the attempts of each method.
 #[derive(Default)]

@@ -88,7 +88,7 @@ async fn a_bot_answers_a_command_and_stops(on: On, env: Arc<Env>) {
         |msg: Message| async move {
             let args = msg.command().map(|c| c.args.join("|")).unwrap_or_default();
             msg.client()
-                .send_message(msg.chat().id(), &format!("Hi! {args}"))
+                .send_message(msg.chat().id(), format!("Hi! {args}"))
                 .await?;
             Ok(())
         },
@@ -122,7 +122,7 @@ async fn a_conversation_asks_and_gets_the_answer(on: On, env: Arc<Env>) {
             .timeout(Duration::from_secs(60))
             .await?;
         msg.client()
-            .send_message(msg.chat().id(), &format!("Hello, {}!", answer.text()))
+            .send_message(msg.chat().id(), format!("Hello, {}!", answer.text()))
             .await?;
         msg.client().stop().await?;
         Ok(())

@@ -55,7 +55,7 @@ impl Client {
             })
             .await?;
         match authorization {
-            enums::auth::Authorization::Authorization(a) => self.signed_in(a.user),
+            enums::auth::Authorization::Authorization(a) => self.signed_in(a.user).await,
             enums::auth::Authorization::SignUpRequired(_) => Err(Error::Unexpected(
                 "the server asked a bot to sign up".into(),
             )),
@@ -119,7 +119,7 @@ impl Client {
             .await;
         match result {
             Ok(enums::auth::Authorization::Authorization(a)) => {
-                Ok(SignIn::Done(Box::new(self.signed_in(a.user)?)))
+                Ok(SignIn::Done(Box::new(self.signed_in(a.user).await?)))
             }
             Ok(enums::auth::Authorization::SignUpRequired(_)) => Ok(SignIn::SignUpRequired),
             Err(e) if e.is(errors::SESSION_PASSWORD_NEEDED) => Ok(SignIn::PasswordRequired {
@@ -146,7 +146,7 @@ impl Client {
             })
             .await?;
         match authorization {
-            enums::auth::Authorization::Authorization(a) => self.signed_in(a.user),
+            enums::auth::Authorization::Authorization(a) => self.signed_in(a.user).await,
             enums::auth::Authorization::SignUpRequired(_) => Err(Error::Unexpected(
                 "the server asked to sign up again after signing up".into(),
             )),
@@ -200,7 +200,7 @@ impl Client {
             })
             .await?;
         match authorization {
-            enums::auth::Authorization::Authorization(a) => self.signed_in(a.user),
+            enums::auth::Authorization::Authorization(a) => self.signed_in(a.user).await,
             enums::auth::Authorization::SignUpRequired(_) => Err(Error::Unexpected(
                 "the server asked to sign up after the password".into(),
             )),
@@ -231,7 +231,7 @@ impl Client {
 
     /// Records who signed in: the user in the session, and the home DC's key as
     /// authorized.
-    pub(crate) fn signed_in(&self, user: enums::User) -> crate::Result<types::User> {
+    pub(crate) async fn signed_in(&self, user: enums::User) -> crate::Result<types::User> {
         let enums::User::User(user) = user else {
             return Err(Error::Unexpected("signed in as an empty user".into()));
         };
@@ -242,6 +242,7 @@ impl Client {
         inner.peers.set_self_id(Some(user.id));
         self.flush_session()?;
         tracing::info!(user = user.id, bot = user.bot(), dc = home, "signed in");
+        self.prime_update_state().await;
         Ok(*user)
     }
 }

@@ -45,6 +45,7 @@ pub struct ClientBuilder {
     languages: Languages,
     sleep_threshold: Duration,
     no_updates: bool,
+    catch_up: bool,
     addresses: HashMap<i16, SocketAddr>,
     keys: Vec<RsaPublicKey>,
     pem_keys: Vec<String>,
@@ -90,6 +91,7 @@ impl ClientBuilder {
             languages: Languages::default(),
             sleep_threshold: SLEEP_THRESHOLD,
             no_updates: false,
+            catch_up: true,
             addresses: HashMap::new(),
             keys: Vec::new(),
             pem_keys: Vec::new(),
@@ -210,6 +212,16 @@ impl ClientBuilder {
     /// `invokeWithoutUpdates`).
     pub fn no_updates(mut self, no_updates: bool) -> Self {
         self.no_updates = no_updates;
+        self
+    }
+
+    /// Skips the updates that happened while the client was not running: the first
+    /// [`Client::next_update`] starts from the server's current state instead of
+    /// catching up from the state saved in the session (the default).
+    ///
+    /// [`Client::next_update`]: super::Client::next_update
+    pub fn skip_updates(mut self, skip: bool) -> Self {
+        self.catch_up = !skip;
         self
     }
 
@@ -373,6 +385,7 @@ impl ClientBuilder {
                 languages: std::mem::take(&mut self.languages),
                 sleep_threshold: self.sleep_threshold,
                 no_updates: self.no_updates,
+                catch_up: self.catch_up,
                 addresses: std::mem::take(&mut self.addresses),
                 keys,
                 reconnect: self.reconnect.clone(),
@@ -387,6 +400,7 @@ impl ClientBuilder {
             chain,
             events: Mutex::new(Default::default()),
             stopped: Default::default(),
+            feed: super::feed::Feed::new(),
         });
         if new_session {
             inner.save(Change::Home {
@@ -430,7 +444,8 @@ impl Client {
         }
         match self.get_me().await {
             Ok(me) => {
-                self.signed_in(oxigram_tl::enums::User::User(Box::new(me)))?;
+                self.signed_in(oxigram_tl::enums::User::User(Box::new(me)))
+                    .await?;
                 Ok(())
             }
             Err(e) if e.rpc().is_some_and(|e| e.code == 401) => Ok(()),

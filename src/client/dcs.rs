@@ -196,6 +196,15 @@ impl Inner {
             while let Some(event) = next.await {
                 let Some(inner) = weak.upgrade() else { return };
                 inner.on_event(dc, address, &event);
+                if matches!(event, ClientEvent::ConnectionLost(_)) && dc == inner.home_dc() {
+                    // Run apart: a slow handler must not hold up the events behind it.
+                    let client = super::Client {
+                        inner: inner.clone(),
+                    };
+                    inner.net.spawn(Box::pin(async move {
+                        client.dispatcher().disconnected(&client).await;
+                    }));
+                }
                 inner.push_event(event);
                 let Some(link) = events.upgrade() else { return };
                 next = link.next_event();
@@ -227,6 +236,12 @@ impl Inner {
                     tracing::error!(%e, "could not record the lost sign-in");
                 }
                 Change::Dc(dc, record(None))
+            }
+            ClientEvent::UpdatesMissed(_) | ClientEvent::ConnectionRestored
+                if dc == self.home_dc() =>
+            {
+                self.feed.missed();
+                return;
             }
             _ => return,
         };

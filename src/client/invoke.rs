@@ -204,6 +204,7 @@ where
             let answer = inner.run(request).await?;
             let value = decode::<F>(&answer)?;
             self.client.remember(&value);
+            inner.feed.offer(&value);
             Ok(value)
         })
     }

@@ -13,6 +13,7 @@ mod addresses;
 mod auth;
 mod builder;
 mod dcs;
+mod feed;
 mod invoke;
 mod keys;
 mod middleware;
@@ -70,6 +71,8 @@ pub(crate) struct Settings {
     pub(crate) languages: Languages,
     pub(crate) sleep_threshold: Duration,
     pub(crate) no_updates: bool,
+    /// Whether the first read of updates catches up from the saved state.
+    pub(crate) catch_up: bool,
     pub(crate) addresses: HashMap<i16, SocketAddr>,
     pub(crate) keys: Vec<RsaPublicKey>,
     pub(crate) reconnect: ReconnectPolicy,
@@ -99,6 +102,8 @@ pub(crate) struct Inner {
     pub(crate) stopped: std::sync::atomic::AtomicBool,
     /// Handlers, routers, listeners and the workers of [`Client::run`].
     pub(crate) dispatcher: crate::dispatch::Dispatcher,
+    /// Updates put in order, for [`Client::next_update`].
+    pub(crate) feed: feed::Feed,
 }
 
 /// Client events kept for [`Client::try_next_event`] at most; past that the oldest goes.

@@ -8,7 +8,7 @@ use std::time::{Duration, Instant};
 use bytes::Bytes;
 use oxigram_runtime::{
     BoxFuture, ClientConfig, ClientEvent, ConnectError, Connection, InvokeError, InvokeOptions,
-    Runtime, Update,
+    Runtime, Update, UpdateWait,
 };
 
 /// An open connection to one DC, whatever drives it.
@@ -19,6 +19,8 @@ pub(crate) trait Link: Send + Sync + 'static {
         options: InvokeOptions,
     ) -> BoxFuture<'_, Result<Bytes, InvokeError>>;
     fn next_update(&self) -> BoxFuture<'_, Option<Update>>;
+    /// The next pushed update, waiting until `deadline` at most.
+    fn next_update_until(&self, deadline: Option<Instant>) -> BoxFuture<'_, UpdateWait>;
     /// Must not keep the connection open: the event follower outlives the client's
     /// handles otherwise.
     fn next_event(&self) -> BoxFuture<'static, Option<ClientEvent>>;
@@ -38,25 +40,48 @@ pub(crate) trait Net: Send + Sync + 'static {
 /// Any async runtime.
 pub(crate) struct AsyncNet<R>(pub(crate) R);
 
-impl Link for Connection {
+/// A connection on runtime `R`, whose timers bound the waits for updates.
+struct AsyncLink<R> {
+    connection: Connection,
+    runtime: R,
+}
+
+impl<R: Runtime> Link for AsyncLink<R> {
     fn invoke(
         &self,
         body: Bytes,
         options: InvokeOptions,
     ) -> BoxFuture<'_, Result<Bytes, InvokeError>> {
-        Box::pin(self.invoke_raw_with(body, options))
+        Box::pin(self.connection.invoke_raw_with(body, options))
     }
 
     fn next_update(&self) -> BoxFuture<'_, Option<Update>> {
-        Box::pin(Connection::next_update(self))
+        Box::pin(self.connection.next_update())
+    }
+
+    fn next_update_until(&self, deadline: Option<Instant>) -> BoxFuture<'_, UpdateWait> {
+        Box::pin(async move {
+            let next = self.connection.next_update();
+            let Some(deadline) = deadline else {
+                return next.await.map_or(UpdateWait::Ended, UpdateWait::Update);
+            };
+            let timer = oxigram_runtime::sleep_until(&self.runtime, deadline);
+            futures_util::pin_mut!(next, timer);
+            match futures_util::future::select(next, timer).await {
+                futures_util::future::Either::Left((update, _)) => {
+                    update.map_or(UpdateWait::Ended, UpdateWait::Update)
+                }
+                futures_util::future::Either::Right(((), _)) => UpdateWait::TimedOut,
+            }
+        })
     }
 
     fn next_event(&self) -> BoxFuture<'static, Option<ClientEvent>> {
-        Box::pin(self.next_event_detached())
+        Box::pin(self.connection.next_event_detached())
     }
 
     fn close(&self) -> BoxFuture<'_, ()> {
-        Box::pin(Connection::close(self))
+        Box::pin(self.connection.close())
     }
 }
 
@@ -67,8 +92,11 @@ impl<R: Runtime> Net for AsyncNet<R> {
     ) -> BoxFuture<'static, Result<Arc<dyn Link>, ConnectError>> {
         let runtime = self.0.clone();
         Box::pin(async move {
-            let connection = Connection::connect(runtime, config).await?;
-            Ok(Arc::new(connection) as Arc<dyn Link>)
+            let connection = Connection::connect(runtime.clone(), config).await?;
+            Ok(Arc::new(AsyncLink {
+                connection,
+                runtime,
+            }) as Arc<dyn Link>)
         })
     }
 
@@ -93,6 +121,10 @@ pub(crate) mod blocking {
 
     pub(crate) struct BlockingNet;
 
+    /// The longest a blocking wait for a pushed update lasts before the reader looks
+    /// again at updates that answers carried.
+    const BLOCKING_WAIT: Duration = Duration::from_millis(50);
+
     struct BlockingLink(Arc<BlockingConnection>);
 
     impl Link for BlockingLink {
@@ -106,6 +138,17 @@ pub(crate) mod blocking {
 
         fn next_update(&self) -> BoxFuture<'_, Option<Update>> {
             Box::pin(async move { self.0.wait_update() })
+        }
+
+        /// Blocks the thread, so nothing else wakes it: the wait is cut to
+        /// [`BLOCKING_WAIT`] for the caller to look at what else arrived (the updates an
+        /// answer carried) in between.
+        fn next_update_until(&self, deadline: Option<Instant>) -> BoxFuture<'_, UpdateWait> {
+            Box::pin(async move {
+                let cap = Instant::now() + BLOCKING_WAIT;
+                self.0
+                    .next_update_until(deadline.map_or(cap, |d| d.min(cap)))
+            })
         }
 
         fn next_event(&self) -> BoxFuture<'static, Option<ClientEvent>> {

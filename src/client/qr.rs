@@ -72,7 +72,7 @@ impl Client {
             enums::auth::LoginToken::LoginToken(t) => Ok(Exported::Waiting(t.token, t.expires)),
             enums::auth::LoginToken::Success(success) => match success.authorization {
                 enums::auth::Authorization::Authorization(a) => Ok(Exported::Done(SignIn::Done(
-                    Box::new(self.signed_in(a.user)?),
+                    Box::new(self.signed_in(a.user).await?),
                 ))),
                 enums::auth::Authorization::SignUpRequired(_) => {
                     Err(Error::Unexpected("a QR login asked to sign up".into()))

@@ -41,7 +41,6 @@ mod kinds;
 mod latch;
 mod listen;
 mod pool;
-mod raw_feed;
 mod router;
 mod run;
 mod signals;

@@ -26,12 +26,12 @@ pub trait UpdateSource: Send + Sync + 'static {
     fn next_update(&self) -> BoxFuture<'_, crate::Result<Option<Update>>>;
 }
 
-/// The client's own updates.
-struct Feed(super::raw_feed::RawFeed);
+/// The client's own updates, in order ([`Client::next_update`]).
+struct Feed(Client);
 
 impl UpdateSource for Feed {
     fn next_update(&self) -> BoxFuture<'_, crate::Result<Option<Update>>> {
-        Box::pin(self.0.next())
+        Box::pin(self.0.next_update())
     }
 }
 
@@ -79,8 +79,7 @@ impl Client {
     /// On blocking sockets: `app.run().wait()`. From the first run on, SIGINT and
     /// SIGTERM no longer end the process at once (see [`idle`](super::idle)).
     pub async fn run(&self) -> crate::Result<()> {
-        self.run_with(Feed(super::raw_feed::RawFeed::new(self.clone())))
-            .await
+        self.run_with(Feed(self.clone())).await
     }
 
     /// [`Client::run`], with updates from `source` instead of the server.

@@ -19,7 +19,7 @@ use std::time::{Duration, Instant};
 use bytes::Bytes;
 use oxigram_runtime::{
     ClientConfig, ClientEvent, ConnectError, DriverCore, InvokeError, InvokeOptions, Outputs,
-    Update, Waiter, now,
+    Update, UpdateWait, Waiter, now,
 };
 use oxigram_tl::{Deserialize, RemoteCall};
 
@@ -177,6 +177,12 @@ impl BlockingConnection {
     pub fn next_update(&self, timeout: Duration) -> Option<Update> {
         self.outputs
             .next_update_blocking(Some(Instant::now() + timeout))
+    }
+
+    /// Waits until `deadline` at most for the next update, telling a deadline passed
+    /// from an ended connection.
+    pub fn next_update_until(&self, deadline: Instant) -> UpdateWait {
+        self.outputs.wait_update_blocking(deadline)
     }
 
     /// The updates as they come, blocking for each; the iterator ends when the client

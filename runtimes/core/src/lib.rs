@@ -31,7 +31,7 @@ pub use connection::{Connection, InvokeOptions};
 pub use core::{ClientConfig, DriverCore, Languages, Update, Waiter};
 pub use error::{ConnectError, InvokeError, LinkError};
 pub use mailbox::COMMAND_QUEUE;
-pub use outputs::{ClientEvent, EVENT_QUEUE, MissedUpdates, Outputs};
+pub use outputs::{ClientEvent, EVENT_QUEUE, MissedUpdates, Outputs, UpdateWait};
 pub use policy::ReconnectPolicy;
 
 /// A boxed future, as the runtime trait hands out connections.

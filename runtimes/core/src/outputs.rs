@@ -254,6 +254,16 @@ impl Outputs {
         }
     }
 
+    /// The next update, blocking until `deadline`, telling a deadline passed from an
+    /// ended connection.
+    pub fn wait_update_blocking(&self, deadline: Instant) -> UpdateWait {
+        match self.wait_blocking(Some(deadline), Outputs::try_update) {
+            Some(Some(update)) => UpdateWait::Update(update),
+            Some(None) => UpdateWait::Ended,
+            None => UpdateWait::TimedOut,
+        }
+    }
+
     /// The next update, blocking until `deadline`; `None` at the deadline or once the
     /// client ended and every update was read.
     pub fn next_update_blocking(&self, deadline: Option<Instant>) -> Option<Update> {
@@ -264,6 +274,17 @@ impl Outputs {
     pub fn next_event_blocking(&self, deadline: Option<Instant>) -> Option<ClientEvent> {
         self.wait_blocking(deadline, Outputs::try_event).flatten()
     }
+}
+
+/// What a wait for the next update with a deadline gave.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum UpdateWait {
+    /// An update.
+    Update(Update),
+    /// The deadline passed first.
+    TimedOut,
+    /// The connection ended and every update was read.
+    Ended,
 }
 
 fn push_event(events: &mut VecDeque<ClientEvent>, event: ClientEvent) {

@@ -1,0 +1,415 @@
+//! The update feed: what the home DC pushes and what answers carry, put in order by the
+//! core's [`Sequencer`] (gaps fetched, duplicates dropped, state saved), then turned into
+//! high-level [`Update`]s for [`Client::next_update`].
+//!
+//! The sequencer starts with the first call to `next_update`: until someone reads
+//! updates nothing is buffered, and the saved state makes the first read catch up on
+//! what happened meanwhile (unless the builder said to skip it).
+
+use std::collections::VecDeque;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Mutex, MutexGuard};
+use std::task::Poll;
+use std::time::Instant;
+
+use futures_util::task::AtomicWaker;
+use oxigram_proto::updates::{
+    Batch, Fetch, FetchFailed, FetchId, FetchRequest, Fetched, SavedState, Sequencer,
+    SequencerConfig, StateChange, UpdateState as CoreState,
+};
+use oxigram_tl::{enums, functions, types};
+
+use super::Client;
+use crate::error::Error;
+use crate::peers::BareId;
+use crate::storage::{Change, UpdateState};
+use crate::types::Update;
+
+/// The sequencer and the updates it put in order, not yet read.
+pub(crate) struct Feed {
+    state: Mutex<FeedState>,
+    /// Wakes a reader waiting for pushed updates when an answer carried some.
+    kick: Kick,
+}
+
+#[derive(Default)]
+struct FeedState {
+    /// `None` until updates are first read.
+    sequencer: Option<Sequencer>,
+    /// High-level updates of the last batch not read yet: at most one batch, since the
+    /// sequencer is drained only when this is empty.
+    ready: VecDeque<Update>,
+}
+
+impl Feed {
+    pub(crate) fn new() -> Feed {
+        Feed {
+            state: Mutex::new(FeedState::default()),
+            kick: Kick::default(),
+        }
+    }
+
+    fn lock(&self) -> MutexGuard<'_, FeedState> {
+        self.state.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Updates carried in an answer (`messages.sendMessage` and the like) go through the
+    /// sequencer too, once it runs: they move pts, and a handler expects to see its own
+    /// messages as updates (`filters::outgoing`).
+    pub(crate) fn offer(&self, value: &dyn std::any::Any) {
+        let Some(updates) = value.downcast_ref::<enums::Updates>() else {
+            return;
+        };
+        let mut state = self.lock();
+        if let Some(sequencer) = state.sequencer.as_mut() {
+            sequencer.handle_updates(Instant::now(), updates.clone());
+            drop(state);
+            self.kick.kick();
+        }
+    }
+
+    /// The connection was lost and is back, or the runtime dropped updates: whatever
+    /// was pushed meanwhile is fetched.
+    pub(crate) fn missed(&self) {
+        let mut state = self.lock();
+        if let Some(sequencer) = state.sequencer.as_mut() {
+            sequencer.handle_missed(Instant::now());
+            drop(state);
+            self.kick.kick();
+        }
+    }
+}
+
+/// What the reader does next.
+// Returned once per update and moved straight out: boxing would allocate per update.
+#[allow(clippy::large_enum_variant)]
+enum Step {
+    Deliver(Update),
+    Fetch(Vec<Fetch>),
+    Wait(Option<Instant>),
+}
+
+impl Client {
+    /// The next update, in order and exactly once: new and edited messages, deletions,
+    /// callback and inline queries, member changes, join requests, statuses, and every
+    /// other kind as [`Update::Raw`]. `None` once the client stopped.
+    ///
+    /// Pushed updates are put in order by pts (per channel for channels); a gap is
+    /// filled with `updates.getDifference` / `getChannelDifference`, so a dropped
+    /// connection or a lost packet loses nothing. The state is saved in the session, so
+    /// a restarted client starts where it stopped (catching up on what it missed, unless
+    /// built with [`skip_updates`](super::ClientBuilder::skip_updates)).
+    ///
+    /// The dispatcher ([`Client::run`]) reads this; a program can read it itself
+    /// instead, but not both.
+    pub async fn next_update(&self) -> crate::Result<Option<Update>> {
+        self.start_feed()?;
+        loop {
+            match self.feed_step()? {
+                Step::Deliver(update) => return Ok(Some(update)),
+                Step::Fetch(fetches) => {
+                    let answers =
+                        futures_util::future::join_all(fetches.into_iter().map(|f| self.fetch(f)))
+                            .await;
+                    let mut state = self.inner.feed.lock();
+                    let now = Instant::now();
+                    if let Some(sequencer) = state.sequencer.as_mut() {
+                        for (id, answer) in answers {
+                            sequencer.handle_fetched(now, id, answer);
+                        }
+                    }
+                }
+                Step::Wait(deadline) => {
+                    if !self.wait_for_updates(deadline).await? {
+                        return Ok(None);
+                    }
+                }
+            }
+        }
+    }
+
+    /// Saves the server's update state for a session that has none, right after it
+    /// signs in: the first read of updates then starts from here, so nothing sent to
+    /// the account in between is skipped.
+    pub(crate) async fn prime_update_state(&self) {
+        if self.inner.settings.no_updates || has_state(&self.inner.state().session.updates) {
+            return;
+        }
+        match self.invoke(functions::updates::GetState {}).await {
+            Ok(enums::updates::State::State(s)) => {
+                self.save_update_state(StateChange::Account(CoreState {
+                    pts: s.pts,
+                    qts: s.qts,
+                    date: s.date,
+                    seq: s.seq,
+                }))
+            }
+            Err(e) => tracing::warn!(
+                %e,
+                "could not read the update state: the first read of updates starts later"
+            ),
+        }
+    }
+
+    /// Starts the sequencer from the saved state on first use.
+    fn start_feed(&self) -> crate::Result<()> {
+        let mut state = self.inner.feed.lock();
+        if state.sequencer.is_some() {
+            return Ok(());
+        }
+        let session = self.inner.state().session.clone();
+        let saved = has_state(&session.updates).then(|| {
+            let u = session.updates;
+            SavedState {
+                account: CoreState {
+                    pts: u.pts,
+                    qts: u.qts,
+                    date: u.date,
+                    seq: u.seq,
+                },
+                // A pts of 0 marks a channel no longer followed.
+                channels: session
+                    .channels
+                    .iter()
+                    .filter(|&(_, &pts)| pts > 0)
+                    .map(|(&id, &pts)| (id, pts))
+                    .collect(),
+            }
+        });
+        let config = SequencerConfig {
+            catch_up: self.inner.settings.catch_up,
+            // Telegram lets bots fetch far more of a channel at once.
+            channel_diff_limit: if session.is_bot == Some(true) {
+                100_000
+            } else {
+                100
+            },
+            ..SequencerConfig::default()
+        };
+        let mut sequencer = Sequencer::new(config, saved, Instant::now());
+        if let Some(id) = session.user_id {
+            sequencer.set_self_id(id);
+        }
+        tracing::debug!(
+            catch_up = self.inner.settings.catch_up,
+            pts = session.updates.pts,
+            channels = session.channels.len(),
+            "reading updates"
+        );
+        state.sequencer = Some(sequencer);
+        Ok(())
+    }
+
+    /// Drains the sequencer: an update to hand out, fetches to make, or how long to
+    /// wait for pushed updates.
+    fn feed_step(&self) -> crate::Result<Step> {
+        let mut state = self.inner.feed.lock();
+        loop {
+            let FeedState { sequencer, ready } = &mut *state;
+            let Some(sequencer) = sequencer.as_mut() else {
+                return Err(Error::Unexpected("the update feed is not running".into()));
+            };
+            if let Some(update) = ready.pop_front() {
+                if ready.is_empty() {
+                    // The batch is handed out: the state that covers it can be saved
+                    // now, so a restart resumes after it (not before its last update).
+                    self.save_states(sequencer);
+                }
+                return Ok(Step::Deliver(update));
+            }
+            self.save_states(sequencer);
+            if let Some(batch) = sequencer.poll_batch() {
+                self.high_level(batch, ready);
+                continue;
+            }
+            let fetches: Vec<Fetch> = std::iter::from_fn(|| sequencer.poll_fetch()).collect();
+            if !fetches.is_empty() {
+                return Ok(Step::Fetch(fetches));
+            }
+            return Ok(Step::Wait(sequencer.poll_timeout()));
+        }
+    }
+
+    /// Caches the batch's peers, then builds its high-level updates.
+    fn high_level(&self, batch: Batch, ready: &mut VecDeque<Update>) {
+        let Batch {
+            updates,
+            users,
+            chats,
+        } = batch;
+        let carried = crate::peers::Peers {
+            users: &users,
+            chats: &chats,
+        };
+        if let Err(e) = self.inner.peers.remember(&carried) {
+            tracing::warn!(%e, "could not save the peers of an update");
+        }
+        for update in &updates {
+            if let Some(update) = Update::from_raw(self, update, &users, &chats) {
+                ready.push_back(update);
+            }
+        }
+    }
+
+    /// Saves what the sequencer says moved (only once every batch it made was taken).
+    fn save_states(&self, sequencer: &mut Sequencer) {
+        while let Some(change) = sequencer.poll_state() {
+            self.save_update_state(change);
+        }
+    }
+
+    fn save_update_state(&self, change: StateChange) {
+        let change = match change {
+            StateChange::Account(s) => Change::Updates(UpdateState {
+                pts: s.pts,
+                qts: s.qts,
+                date: s.date,
+                seq: s.seq,
+            }),
+            StateChange::Channel(id, pts) => Change::ChannelPts(id, pts),
+            // Kept as pts 0, which the next start skips.
+            StateChange::ChannelRemoved(id) => Change::ChannelPts(id, 0),
+        };
+        // The state is saved again with the next update; a failed write costs a
+        // refetch of what it covered after a restart, never an update.
+        if let Err(e) = self.inner.save(change) {
+            tracing::error!(%e, "could not save the update state");
+        }
+    }
+
+    /// Waits for a pushed update (fed to the sequencer), the sequencer's deadline, or an
+    /// answer's updates. `false` once the home connection ended.
+    async fn wait_for_updates(&self, deadline: Option<Instant>) -> crate::Result<bool> {
+        let home = self.inner.home_dc();
+        let link = match self.inner.link(home, false).await {
+            Ok(link) => link,
+            Err(Error::Invoke(oxigram_runtime::InvokeError::Closed)) => return Ok(false),
+            Err(e) => return Err(e),
+        };
+        let pushed = link.next_update_until(deadline);
+        let kicked = self.inner.feed.kick.wait();
+        futures_util::pin_mut!(kicked);
+        let outcome = match futures_util::future::select(pushed, kicked).await {
+            futures_util::future::Either::Left((outcome, _)) => outcome,
+            futures_util::future::Either::Right(((), _)) => return Ok(true),
+        };
+        let now = Instant::now();
+        let mut state = self.inner.feed.lock();
+        let Some(sequencer) = state.sequencer.as_mut() else {
+            return Ok(true);
+        };
+        match outcome {
+            oxigram_runtime::UpdateWait::Update(update) => {
+                match <enums::Updates as oxigram_tl::Deserialize>::from_bytes(&update.body) {
+                    Ok(updates) => sequencer.handle_updates(now, updates),
+                    Err(e) => {
+                        // Not an `Updates` the schema knows: the gap it leaves is fetched.
+                        tracing::warn!(%e, id = update.constructor_id, "undecodable update");
+                        sequencer.handle_missed(now);
+                    }
+                }
+            }
+            oxigram_runtime::UpdateWait::TimedOut => sequencer.handle_timeout(now),
+            oxigram_runtime::UpdateWait::Ended => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    /// Makes one of the sequencer's requests.
+    async fn fetch(&self, fetch: Fetch) -> (FetchId, Result<Fetched, FetchFailed>) {
+        let id = fetch.id;
+        let answer = match fetch.request {
+            FetchRequest::GetState => self
+                .invoke(functions::updates::GetState {})
+                .await
+                .map(|enums::updates::State::State(s)| Fetched::State(s)),
+            FetchRequest::GetDifference { pts, qts, date } => self
+                .invoke(functions::updates::GetDifference {
+                    pts,
+                    pts_limit: None,
+                    pts_total_limit: None,
+                    date,
+                    qts,
+                    qts_limit: None,
+                })
+                .await
+                .map(Fetched::Difference),
+            FetchRequest::GetChannelDifference {
+                channel,
+                pts,
+                limit,
+            } => match self.input_channel(channel) {
+                Ok(input) => self
+                    .invoke(functions::updates::GetChannelDifference {
+                        force: false,
+                        channel: input,
+                        filter: types::ChannelMessagesFilterEmpty {}.into(),
+                        pts,
+                        limit,
+                    })
+                    .await
+                    .map(Fetched::ChannelDifference),
+                Err(e) => Err(e),
+            },
+        };
+        (id, answer.map_err(fetch_failed))
+    }
+
+    /// The channel's input form from the peer cache (its access hash came with the
+    /// update that named it).
+    fn input_channel(&self, channel: i64) -> crate::Result<enums::InputChannel> {
+        let id = BareId::Channel(channel).to_bot_api();
+        match self.inner.peers.get(id)? {
+            Some(record) => Ok(types::InputChannel {
+                channel_id: channel,
+                access_hash: record.access_hash,
+            }
+            .into()),
+            None => Err(Error::Peer(crate::peers::PeerError::Unknown {
+                peer: id.to_string(),
+                missing: "the channel's access hash: no update or answer carried it".into(),
+            })),
+        }
+    }
+}
+
+/// Whether a state was ever saved: the server's date is never 0 (its pts may be, for a
+/// new account).
+fn has_state(state: &UpdateState) -> bool {
+    state.date > 0 || state.pts > 0
+}
+
+fn fetch_failed(error: Error) -> FetchFailed {
+    match error {
+        Error::Rpc(rpc) => FetchFailed::Rpc {
+            code: rpc.code,
+            name: rpc.name.clone(),
+        },
+        other => FetchFailed::Transport(other.to_string()),
+    }
+}
+
+/// A wake-up for one waiting reader, remembered if nobody waits yet.
+#[derive(Default)]
+struct Kick {
+    set: AtomicBool,
+    waker: AtomicWaker,
+}
+
+impl Kick {
+    fn kick(&self) {
+        self.set.store(true, Ordering::Release);
+        self.waker.wake();
+    }
+
+    fn wait(&self) -> impl Future<Output = ()> + '_ {
+        futures_util::future::poll_fn(move |cx| {
+            self.waker.register(cx.waker());
+            if self.set.swap(false, Ordering::AcqRel) {
+                Poll::Ready(())
+            } else {
+                Poll::Pending
+            }
+        })
+    }
+}
