@@ -277,9 +277,10 @@ impl Server {
         }
     }
 
-    fn after(&self, log: &[usize], pts: i32) -> Vec<usize> {
+    /// The events of `log` after `pts`, oldest first.
+    fn after<'a>(&self, log: &'a [usize], pts: i32) -> &'a [usize] {
         let from = log.partition_point(|&i| self.events[i].pts <= pts);
-        log[from..].to_vec()
+        &log[from..]
     }
 
     fn get_state(&mut self) -> types::updates::State {
@@ -299,20 +300,27 @@ impl Server {
         date: i32,
         totals: &mut Totals,
     ) -> enums::updates::Difference {
-        let common = self.after(&self.common_log, pts);
-        if common.len() > 3 && rng.chance(faults.difference_too_long) {
+        let common = self.after(&self.common_log, pts).len();
+        if common > 3 && rng.chance(faults.difference_too_long) {
             totals.too_long += 1;
-            for &i in &common {
+            let from = self.common_log.len() - common;
+            for &i in &self.common_log[from..] {
                 self.lost[i] = true;
             }
             return types::updates::DifferenceTooLong { pts: self.pts }.into();
         }
+        let common = self.after(&self.common_log, pts);
         let secondary = self.after(&self.qts_log, qts);
         // Oldest first across both boxes, up to the cap: a prefix of each.
-        let mut all: Vec<usize> = common.iter().chain(&secondary).copied().collect();
+        let cap = self.diff_cap;
+        let complete = common.len() + secondary.len() <= cap;
+        let mut all: Vec<usize> = common[..common.len().min(cap)]
+            .iter()
+            .chain(&secondary[..secondary.len().min(cap)])
+            .copied()
+            .collect();
         all.sort_unstable();
-        let complete = all.len() <= self.diff_cap;
-        all.truncate(self.diff_cap);
+        all.truncate(cap);
         let mut new_messages = Vec::new();
         let mut other_updates = Vec::new();
         let (mut last_pts, mut last_qts) = (pts, qts);
@@ -392,7 +400,7 @@ impl Server {
                 name: "CHANNEL_INVALID".into(),
             });
         };
-        let missing = self.after(&self.channel_logs[c], pts);
+        let missing = self.after(&self.channel_logs[c], pts).to_vec();
         if missing.is_empty() {
             return Ok(types::updates::ChannelDifferenceEmpty {
                 r#final: true,
