@@ -392,6 +392,11 @@ impl Sequencer {
         .min()
     }
 
+    #[cfg(test)]
+    pub(crate) fn ready_len(&self) -> usize {
+        self.ready.len()
+    }
+
     fn fetch_id(&mut self) -> FetchId {
         let id = FetchId(self.next_fetch);
         self.next_fetch += 1;
