@@ -43,7 +43,7 @@ fn seeded_runs_deliver_every_update_once_in_order() {
                     for seed in (t..runs).step_by(threads as usize) {
                         let (digest, totals) = run(seed);
                         // A sample replays, to show runs depend on their seed alone.
-                        if seed % 100 == 0 {
+                        if seed.is_multiple_of(100) {
                             assert_eq!(run(seed).0, digest, "seed {seed} does not replay");
                         }
                         add(&mut sum, &totals);

@@ -866,7 +866,7 @@ fn answer(kind: u8, a: i32, b: i32, c: i32) -> Fetched {
         3 => Fetched::Difference(types::updates::DifferenceEmpty { date: a, seq: b }.into()),
         4 => Fetched::ChannelDifference(
             types::updates::ChannelDifferenceEmpty {
-                r#final: kind % 2 == 0,
+                r#final: kind.is_multiple_of(2),
                 pts: a,
                 timeout: Some(b),
             }
@@ -874,7 +874,7 @@ fn answer(kind: u8, a: i32, b: i32, c: i32) -> Fetched {
         ),
         5 => Fetched::ChannelDifference(
             types::updates::ChannelDifference {
-                r#final: kind % 2 == 0,
+                r#final: kind.is_multiple_of(2),
                 pts: a,
                 timeout: None,
                 new_messages: vec![],
@@ -950,7 +950,7 @@ proptest! {
                 }
             }
             prop_assert!(s.poll_fetch().is_none() || pending.len() >= 1_000);
-            if now.duration_since(base).as_millis() % 3 == 0 {
+            if now.duration_since(base).as_millis().is_multiple_of(3) {
                 while s.poll_batch().is_some() {}
                 while s.poll_state().is_some() {}
             }

@@ -631,6 +631,9 @@ impl Checker {
     }
 }
 
+/// An answer on its way: the client generation it is for, the fetch, the result.
+type Answer = (u64, FetchId, Result<Fetched, FetchFailed>);
+
 /// A run of the model.
 pub struct Sim {
     rng: Rng,
@@ -644,7 +647,7 @@ pub struct Sim {
     now: Duration,
     generation: u64,
     packets: BTreeMap<(Duration, u64), enums::Updates>,
-    answers: BTreeMap<(Duration, u64), (u64, FetchId, Result<Fetched, FetchFailed>)>,
+    answers: BTreeMap<(Duration, u64), Answer>,
     sends: u64,
     pub totals: Totals,
 }
