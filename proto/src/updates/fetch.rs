@@ -92,6 +92,12 @@ impl FetchFailed {
         let seconds = name
             .strip_prefix("FLOOD_WAIT_")
             .or_else(|| name.strip_prefix("FLOOD_PREMIUM_WAIT_"))?;
-        seconds.parse::<u64>().ok().map(Duration::from_secs)
+        match seconds.parse::<u64>() {
+            Ok(seconds) => Some(Duration::from_secs(seconds)),
+            Err(e) => {
+                tracing::debug!(%name, %e, "flood wait without a number of seconds: own delay used");
+                None
+            }
+        }
     }
 }

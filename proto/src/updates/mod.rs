@@ -39,6 +39,12 @@
 //! assert_eq!(seq.state().unwrap().pts, 11);
 //! ```
 //!
+//! # Order
+//!
+//! Within a box updates come out in counter order; boxes are independent of each other. A
+//! difference does not number its new messages, so a batch from a difference lists its
+//! new messages first, then its other updates, then held updates that follow it.
+//!
 //! # Policies
 //!
 //! - **Bounds.** At most `max_pending` updates are held per box (and containers for the
@@ -51,6 +57,8 @@
 //!   ([`StateChange::ChannelRemoved`]). Any other failure, and a fetch not answered within
 //!   `fetch_timeout`, is retried after `retry_delay`, doubling with each failure up to
 //!   `max_retry_delay`, or after the server's flood wait if that is longer.
+//! - **Polling.** The `timeout` of a channel difference is not used: channels are fetched
+//!   on gaps, `updateChannelTooLong` and the account difference, not polled.
 //! - **Hostile counters.** Counters compare in 64 bits; negative counts count as zero;
 //!   counters never move backwards on a difference; differences that do not move the state
 //!   end the fetching rather than loop.

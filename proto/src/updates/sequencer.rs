@@ -118,10 +118,16 @@ impl Sequencer {
         self.channels.get(channel).map(|c| c.pts)
     }
 
-    /// Starts following a channel from `pts` (learned from a dialog or after joining), so
-    /// that its first update is checked rather than taken as the starting point.
+    /// Follows a channel from `pts` (learned from a dialog or after joining), so that its
+    /// first update is checked rather than taken as the starting point. A channel already
+    /// followed moves to `pts`.
     pub fn add_channel(&mut self, channel: i64, pts: i32) {
-        if !self.channels.insert(channel, pts) {
+        if self.channels.insert(channel, pts) {
+            if let Some(c) = self.channels.get_mut(channel) {
+                c.pts = pts;
+            }
+            self.dirty_channels.insert(channel, Some(pts));
+        } else {
             tracing::warn!(channel, "channel table full of busy channels: not followed");
         }
     }
@@ -384,6 +390,11 @@ impl Sequencer {
         .into_iter()
         .flatten()
         .min()
+    }
+
+    #[cfg(test)]
+    pub(crate) fn ready_len(&self) -> usize {
+        self.ready.len()
     }
 
     fn fetch_id(&mut self) -> FetchId {
