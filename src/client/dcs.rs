@@ -196,7 +196,10 @@ impl Inner {
             while let Some(event) = next.await {
                 let Some(inner) = weak.upgrade() else { return };
                 inner.on_event(dc, address, &event);
-                if matches!(event, ClientEvent::ConnectionLost(_)) && dc == inner.home_dc() {
+                if matches!(event, ClientEvent::ConnectionLost(_))
+                    && dc == inner.home_dc()
+                    && !inner.stopped.load(std::sync::atomic::Ordering::SeqCst)
+                {
                     // Run apart: a slow handler must not hold up the events behind it.
                     let client = super::Client {
                         inner: inner.clone(),

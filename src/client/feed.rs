@@ -6,7 +6,6 @@
 //! updates nothing is buffered, and the saved state makes the first read catch up on
 //! what happened meanwhile (unless the builder said to skip it).
 
-use std::collections::VecDeque;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Mutex, MutexGuard};
 use std::task::Poll;
@@ -36,9 +35,19 @@ pub(crate) struct Feed {
 struct FeedState {
     /// `None` until updates are first read.
     sequencer: Option<Sequencer>,
-    /// High-level updates of the last batch not read yet: at most one batch, since the
-    /// sequencer is drained only when this is empty.
-    ready: VecDeque<Update>,
+    /// What is left of the batch being handed out: at most one batch, since the
+    /// sequencer is drained only when this is empty. Kept raw: a high-level update holds
+    /// the client, and the client holds this.
+    ready: Option<Ready>,
+}
+
+/// The updates of a batch not handed out yet, and the peers they came with.
+struct Ready {
+    updates: std::vec::IntoIter<enums::Update>,
+    users: Vec<enums::User>,
+    chats: Vec<enums::Chat>,
+    /// Saved once the last update is handed out.
+    state: Vec<StateChange>,
 }
 
 impl Feed {
@@ -209,17 +218,18 @@ impl Client {
             let Some(sequencer) = sequencer.as_mut() else {
                 return Err(Error::Unexpected("the update feed is not running".into()));
             };
-            if let Some(update) = ready.pop_front() {
-                if ready.is_empty() {
-                    // The batch is handed out: the state that covers it can be saved
-                    // now, so a restart resumes after it (not before its last update).
-                    self.save_states(sequencer);
-                }
+            if let Some(update) = self.pop_ready(ready, sequencer) {
                 return Ok(Step::Deliver(update));
+            }
+            if let Some(batch) = ready.take() {
+                // Emptied without an update to hand out: its state holds all the same.
+                for change in batch.state {
+                    self.save_update_state(change);
+                }
             }
             self.save_states(sequencer);
             if let Some(batch) = sequencer.poll_batch() {
-                self.high_level(batch, ready);
+                *ready = Some(self.ready(batch));
                 continue;
             }
             let fetches: Vec<Fetch> = std::iter::from_fn(|| sequencer.poll_fetch()).collect();
@@ -230,28 +240,55 @@ impl Client {
         }
     }
 
-    /// Caches the batch's peers, then builds its high-level updates.
-    fn high_level(&self, batch: Batch, ready: &mut VecDeque<Update>) {
-        let Batch {
-            updates,
-            users,
-            chats,
-        } = batch;
-        let carried = crate::peers::Peers {
-            users: &users,
-            chats: &chats,
-        };
-        if let Err(e) = self.inner.peers.remember(&carried) {
-            tracing::warn!(%e, "could not save the peers of an update");
-        }
-        for update in &updates {
-            if let Some(update) = Update::from_raw(self, update, &users, &chats) {
-                ready.push_back(update);
+    /// The next update of the batch being handed out, if any is left; once the last is
+    /// out, the batch's state is saved.
+    fn pop_ready(&self, ready: &mut Option<Ready>, sequencer: &mut Sequencer) -> Option<Update> {
+        loop {
+            let batch = ready.as_mut()?;
+            let raw = batch.updates.next()?;
+            let update = Update::from_raw(self, &raw, &batch.users, &batch.chats);
+            if batch.updates.len() == 0 {
+                // The batch is handed out: the state that covers it can be saved now, so
+                // a restart resumes after it (not before its last update).
+                for change in std::mem::take(&mut batch.state) {
+                    self.save_update_state(change);
+                }
+                *ready = None;
+                self.save_states(sequencer);
+            }
+            if update.is_some() {
+                return update;
             }
         }
     }
 
-    /// Saves what the sequencer says moved (only once every batch it made was taken).
+    /// The rest of the batch being handed out, without waiting for anything: what a
+    /// reader that stops must still hand on. A batch's updates share one saved state,
+    /// so a restart after a batch handed out in part would see its first part again.
+    pub(crate) fn next_buffered_update(&self) -> Option<Update> {
+        let mut state = self.inner.feed.lock();
+        let FeedState { sequencer, ready } = &mut *state;
+        self.pop_ready(ready, sequencer.as_mut()?)
+    }
+
+    /// Caches the batch's peers; its updates are made high-level as they are handed out.
+    fn ready(&self, batch: Batch) -> Ready {
+        let carried = crate::peers::Peers {
+            users: &batch.users,
+            chats: &batch.chats,
+        };
+        if let Err(e) = self.inner.peers.remember(&carried) {
+            tracing::warn!(%e, "could not save the peers of an update");
+        }
+        Ready {
+            updates: batch.updates.into_iter(),
+            users: batch.users,
+            chats: batch.chats,
+            state: batch.state,
+        }
+    }
+
+    /// Saves what moved without a batch (given only once every batch was taken).
     fn save_states(&self, sequencer: &mut Sequencer) {
         while let Some(change) = sequencer.poll_state() {
             self.save_update_state(change);
@@ -294,23 +331,32 @@ impl Client {
             futures_util::future::Either::Right(((), _)) => return Ok(true),
         };
         let now = Instant::now();
-        let mut state = self.inner.feed.lock();
-        let Some(sequencer) = state.sequencer.as_mut() else {
-            return Ok(true);
-        };
-        match outcome {
-            oxigram_runtime::UpdateWait::Update(update) => {
-                match <enums::Updates as oxigram_tl::Deserialize>::from_bytes(&update.body) {
-                    Ok(updates) => sequencer.handle_updates(now, updates),
-                    Err(e) => {
-                        // Not an `Updates` the schema knows: the gap it leaves is fetched.
-                        tracing::warn!(%e, id = update.constructor_id, "undecodable update");
-                        sequencer.handle_missed(now);
+        let timed_out = matches!(outcome, oxigram_runtime::UpdateWait::TimedOut);
+        {
+            let mut state = self.inner.feed.lock();
+            let Some(sequencer) = state.sequencer.as_mut() else {
+                return Ok(true);
+            };
+            match outcome {
+                oxigram_runtime::UpdateWait::Update(update) => {
+                    match <enums::Updates as oxigram_tl::Deserialize>::from_bytes(&update.body) {
+                        Ok(updates) => sequencer.handle_updates(now, updates),
+                        Err(e) => {
+                            // Not an `Updates` the schema knows: the gap it leaves is
+                            // fetched.
+                            tracing::warn!(%e, id = update.constructor_id, "undecodable update");
+                            sequencer.handle_missed(now);
+                        }
                     }
                 }
+                oxigram_runtime::UpdateWait::TimedOut => sequencer.handle_timeout(now),
+                oxigram_runtime::UpdateWait::Ended => return Ok(false),
             }
-            oxigram_runtime::UpdateWait::TimedOut => sequencer.handle_timeout(now),
-            oxigram_runtime::UpdateWait::Ended => return Ok(false),
+        }
+        if timed_out {
+            // A blocking wait holds the thread: let whoever polls this (a select with a
+            // stop signal, say) look at its other futures in between.
+            YieldNow(false).await;
         }
         Ok(true)
     }
@@ -411,5 +457,22 @@ impl Kick {
                 Poll::Pending
             }
         })
+    }
+}
+
+/// Pending once (waking itself at once), then ready: a turn for the other futures of a
+/// `select` when the one polled first blocks the thread.
+struct YieldNow(bool);
+
+impl Future for YieldNow {
+    type Output = ();
+
+    fn poll(mut self: std::pin::Pin<&mut Self>, cx: &mut std::task::Context<'_>) -> Poll<()> {
+        if self.0 {
+            return Poll::Ready(());
+        }
+        self.0 = true;
+        cx.waker().wake_by_ref();
+        Poll::Pending
     }
 }

@@ -24,6 +24,13 @@ use crate::types::Update;
 pub trait UpdateSource: Send + Sync + 'static {
     /// The next update; `None` when there are no more.
     fn next_update(&self) -> BoxFuture<'_, crate::Result<Option<Update>>>;
+
+    /// An update read already that must be handled before the run stops, without
+    /// waiting (the client's own source: the rest of a batch whose updates share one
+    /// saved state). None by default.
+    fn next_buffered(&self) -> Option<Update> {
+        None
+    }
 }
 
 /// The client's own updates, in order ([`Client::next_update`]).
@@ -32,6 +39,10 @@ struct Feed(Client);
 impl UpdateSource for Feed {
     fn next_update(&self) -> BoxFuture<'_, crate::Result<Option<Update>>> {
         Box::pin(self.0.next_update())
+    }
+
+    fn next_buffered(&self) -> Option<Update> {
+        self.0.next_buffered_update()
     }
 }
 
@@ -102,6 +113,9 @@ impl Client {
         let reader_stop = stop.clone();
         self.inner.net.spawn(Box::pin(async move {
             let result = read(&reader, &*source, &reader_stop).await;
+            // The source holds the client: let it go before saying it is done, so that
+            // once `run` returns, dropping the last handle closes the session.
+            drop(source);
             reader_stop.fire();
             if done.send(result).is_err() {
                 tracing::trace!("the run loop ended before its reader");
@@ -127,15 +141,15 @@ impl Client {
         }
         stop.fire();
 
+        // The reader stops between two updates, and only then is the queue closed: an
+        // update it read (whose state may be saved already) is handled, never dropped,
+        // so a restart resumes exactly after it.
+        let read = finished.await.unwrap_or_else(|oneshot::Canceled| {
+            tracing::warn!("the update reader ended without a verdict");
+            Ok(())
+        });
         dispatcher.finish().await;
         dispatcher.run_hooks(|t| &t.hooks.stop, self).await;
-        // The reader's verdict, if it has one (on blocking sockets it may still wait
-        // for an update; closing the connections ends that).
-        let mut finished = finished;
-        let read = match finished.try_recv() {
-            Ok(Some(result)) => result,
-            Ok(None) | Err(_) => Ok(()),
-        };
         self.stop().await?;
         read
     }
@@ -149,14 +163,25 @@ async fn read(
 ) -> crate::Result<()> {
     loop {
         let next = match select(pin!(stop.wait()), source.next_update()).await {
-            Either::Left(_) => return Ok(()),
+            Either::Left(_) => {
+                // What was read already is handled, so that nothing is seen twice
+                // after a restart.
+                while let Some(update) = source.next_buffered() {
+                    if let Err(e) = dispatcher.dispatch(update).await {
+                        tracing::error!(%e, "the dispatcher closed under its reader; an update was not handled");
+                        return Ok(());
+                    }
+                }
+                return Ok(());
+            }
             Either::Right((next, _)) => next,
         };
         match next {
             Ok(Some(update)) => {
+                // The queue closes only after this reader returned, so this fails only
+                // if someone else closed the dispatcher: say so, it is an update lost.
                 if let Err(e) = dispatcher.dispatch(update).await {
-                    // Closed: the run is stopping.
-                    tracing::debug!(%e, "an update came as the dispatcher stopped; not handled");
+                    tracing::error!(%e, "the dispatcher closed under its reader; an update was not handled");
                     return Ok(());
                 }
             }

@@ -4,6 +4,8 @@ use std::sync::Arc;
 
 use oxigram_tl::enums;
 
+use super::StateChange;
+
 /// Updates ready for the application, in order within each box, each exactly once, with
 /// the users and chats of the containers or differences they came in.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -16,6 +18,10 @@ pub struct Batch {
     pub users: Vec<enums::User>,
     /// Chats the updates mention.
     pub chats: Vec<enums::Chat>,
+    /// The state to save once these updates are handled (after the last of them is
+    /// handed on, not before): it covers them and every batch before. Saved earlier, a
+    /// restart would skip updates not handled yet; never saved, it only costs a refetch.
+    pub state: Vec<StateChange>,
 }
 
 /// The users and chats of one container or difference, shared by the updates it held.

@@ -359,8 +359,10 @@ impl Sequencer {
         self.ready.pop_front()
     }
 
-    /// The next change to persist. Changes come out only once every batch has been taken,
-    /// so that saved state never runs ahead of the updates handled.
+    /// The next change to persist that came with no batch (a fetched state, a difference
+    /// with nothing new); the changes that come with updates ride on their
+    /// [`Batch::state`]. Given only once every batch has been taken, so that saved state
+    /// never runs ahead of the updates handled.
     pub fn poll_state(&mut self) -> Option<StateChange> {
         if !self.ready.is_empty() {
             return None;
@@ -409,10 +411,31 @@ impl Sequencer {
         self.idle_at = now + self.config.no_update_timeout;
     }
 
+    /// Queues a batch with the state it brings: everything moved so far, which covers it
+    /// and the batches before (so a consumer taking batches one by one saves a state that
+    /// never runs ahead of what it handled, nor lags far behind).
     pub(crate) fn emit(&mut self, out: BatchBuilder) {
-        if let Some(batch) = out.finish() {
+        if let Some(mut batch) = out.finish() {
+            batch.state = self.take_changes();
             self.ready.push_back(batch);
         }
+    }
+
+    /// The state changes not yet handed out.
+    fn take_changes(&mut self) -> Vec<StateChange> {
+        let mut changes = Vec::new();
+        if std::mem::take(&mut self.account_dirty)
+            && let Some(state) = self.account.state
+        {
+            changes.push(StateChange::Account(state));
+        }
+        while let Some((id, pts)) = self.dirty_channels.pop_first() {
+            changes.push(match pts {
+                Some(pts) => StateChange::Channel(id, pts),
+                None => StateChange::ChannelRemoved(id),
+            });
+        }
+        changes
     }
 
     /// The batches waiting are at their bound: `updates` is dropped, and what it would have

@@ -80,8 +80,13 @@ fn container(updates: Vec<enums::Update>, seq: i32) -> enums::Updates {
 
 /// The pts (or qts) of everything delivered, in order.
 fn delivered(s: &mut Sequencer) -> Vec<i32> {
+    delivered_of(std::iter::from_fn(|| s.poll_batch()).collect())
+}
+
+/// The pts (or qts) of the updates of `batches`, in order.
+fn delivered_of(batches: Vec<crate::updates::Batch>) -> Vec<i32> {
     let mut out = Vec::new();
-    while let Some(batch) = s.poll_batch() {
+    for batch in batches {
         for update in batch.updates {
             out.push(match update {
                 enums::Update::DeleteMessages(u) => u.pts,
@@ -518,9 +523,10 @@ fn channel_too_long_fetches_and_its_too_long_answer_delivers_the_latest_messages
             enums::updates::ChannelDifference::TooLong(Box::new(too_long)),
         )),
     );
-    assert_eq!(delivered(&mut s), vec![88, 89, 90]);
+    let batch = s.poll_batch().expect("the too-long answer's messages");
+    let changes = batch.state.clone();
+    assert_eq!(delivered_of(vec![batch]), vec![88, 89, 90]);
     assert_eq!(s.channel_pts(60), Some(400));
-    let changes: Vec<StateChange> = std::iter::from_fn(|| s.poll_state()).collect();
     assert!(
         changes.contains(&StateChange::Channel(60, 400)),
         "{changes:?}"
@@ -618,12 +624,23 @@ fn state_is_offered_only_once_the_batches_are_taken() {
     let (mut s, now) = started(10, 0, 1);
     assert!(matches!(s.poll_state(), Some(StateChange::Account(_))));
     s.handle_updates(now, short(delete(11, 1)));
-    assert_eq!(s.poll_state(), None);
-    assert!(s.poll_batch().is_some());
+    s.handle_updates(now, short(delete(12, 1)));
+    assert_eq!(s.poll_state(), None, "the batches carry their state");
+    let first = s.poll_batch().unwrap();
+    assert!(
+        matches!(
+            first.state.as_slice(),
+            [StateChange::Account(UpdateState { pts: 11, .. })]
+        ),
+        "the first batch's state covers it and not the second: {:?}",
+        first.state
+    );
+    let second = s.poll_batch().unwrap();
     assert!(matches!(
-        s.poll_state(),
-        Some(StateChange::Account(UpdateState { pts: 11, .. }))
+        second.state.as_slice(),
+        [StateChange::Account(UpdateState { pts: 12, .. })]
     ));
+    assert_eq!(s.poll_state(), None, "nothing moved without a batch");
 }
 
 #[test]

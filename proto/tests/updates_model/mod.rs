@@ -911,6 +911,9 @@ impl Sim {
                 self.checker.delivered.resize(self.server.events.len(), 0);
                 self.checker.batch(&self.server, &batch)?;
                 self.totals.delivered += batch.updates.len() as u64;
+                for change in batch.state {
+                    self.storage.apply(change);
+                }
             }
             while let Some(change) = self.client.poll_state() {
                 self.storage.apply(change);
