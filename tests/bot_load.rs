@@ -80,7 +80,7 @@ async fn every_message_is_handled_once_through_drops_disconnects_and_a_restart(
                     progress.send(handled).await?;
                     // A bot makes requests too: with the fault below, each connection
                     // carries two, so the bot keeps reconnecting under the stream.
-                    if number % 5 == 0 {
+                    if number.is_multiple_of(5) {
                         msg.client().get_me().await?;
                     }
                     HandlerResult::Ok(())
