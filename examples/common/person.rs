@@ -26,6 +26,9 @@ pub struct Person {
     /// Their user id.
     pub id: i64,
     name: String,
+    /// What their client receives, read from sign-in on (so nothing that comes before
+    /// they wait for it is caught up later in a different form).
+    updates: async_channel::Receiver<oxigram::Result<Update>>,
 }
 
 impl Person {
@@ -37,6 +40,7 @@ impl Person {
         let sent = client.send_code(phone).await?;
         match client.sign_in(&sent, &phone[5..6].repeat(5)).await? {
             SignIn::Done(_) => Ok(Person {
+                updates: read_updates(&client),
                 client,
                 id,
                 name: name.to_string(),
@@ -55,10 +59,10 @@ impl Person {
     /// so are their own messages, which their client hands out too).
     pub async fn next(&self) -> Result<Update, Failure> {
         loop {
-            let update = tokio::time::timeout(PATIENCE, self.client.next_update())
+            let update = tokio::time::timeout(PATIENCE, self.updates.recv())
                 .await
-                .map_err(|_| format!("{} waited {PATIENCE:?} for a message", self.name()))??
-                .ok_or("the connection closed")?;
+                .map_err(|_| format!("{} waited {PATIENCE:?} for a message", self.name()))?
+                .map_err(|_| "the connection closed")??;
             if let Update::Message(m) | Update::EditedMessage(m) = &update
                 && !m.outgoing()
             {
@@ -96,6 +100,27 @@ impl Person {
     fn name(&self) -> &str {
         &self.name
     }
+}
+
+/// A task that reads `client`'s updates into a channel until they end or fail (the
+/// failure is the last thing sent). Bounded: when full, reading waits.
+fn read_updates(client: &Client) -> async_channel::Receiver<oxigram::Result<Update>> {
+    let (sender, receiver) = async_channel::bounded(256);
+    let client = client.clone();
+    tokio::spawn(async move {
+        loop {
+            let next = client.next_update().await;
+            let last = !matches!(next, Ok(Some(_)));
+            let sent = match next.transpose() {
+                Some(item) => sender.send(item).await,
+                None => break,
+            };
+            if last || sent.is_err() {
+                break;
+            }
+        }
+    });
+    receiver
 }
 
 /// Runs `bot` while `script` (the other side's part) plays, then stops it with
