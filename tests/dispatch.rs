@@ -2,67 +2,17 @@
 //! a bot reads what a user sends, its handlers answer, a conversation asks and waits
 //! for the answer, and a handler stops the bot.
 
-use std::future::Future;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use oxigram::dispatch::HandlerResult;
-use oxigram::{Client, ClientBuilder, Message, filters};
-use oxigram_conformance::{BOT_TOKEN, Env};
+use oxigram::{Message, filters};
+use oxigram_conformance::Env;
 
-#[derive(Clone, Copy, Debug)]
-enum On {
-    Tokio,
-    AsyncStd,
-    Smol,
-    Blocking,
-}
+#[macro_use]
+mod support;
 
-impl On {
-    fn builder(self, env: &Env) -> ClientBuilder {
-        let mut builder = Client::builder("bot")
-            .api_id(4)
-            .api_hash("hash")
-            .in_memory()
-            .test_mode(true)
-            .server_key_pem(oxigram_testdc::pem::public_key_pem(env.dc.public_key()));
-        for &(id, address) in env.dc.addresses() {
-            builder = builder.dc_address(id as i16, address);
-        }
-        match self {
-            On::Tokio => builder.runtime(oxigram::tokio::Tokio),
-            On::AsyncStd => builder.runtime(oxigram::async_std::AsyncStd),
-            On::Smol => builder.runtime(oxigram::smol::Smol),
-            On::Blocking => builder.blocking(),
-        }
-    }
-
-    fn scenario<F: Future<Output = ()> + Send>(self, scenario: fn(On, Arc<Env>) -> F) {
-        let env = Arc::new(Env::new());
-        let future = scenario(self, env.clone());
-        match self {
-            On::Tokio => tokio::runtime::Builder::new_multi_thread()
-                .worker_threads(2)
-                .enable_all()
-                .build()
-                .unwrap()
-                .block_on(future),
-            On::AsyncStd => async_std::task::block_on(future),
-            On::Smol => smol::block_on(future),
-            On::Blocking => futures_executor::block_on(future),
-        }
-        drop(env);
-    }
-}
-
-macro_rules! on_every_runtime {
-    ($($scenario:ident),* $(,)?) => {
-        mod tokio_runtime { $( #[test] fn $scenario() { super::On::Tokio.scenario(super::$scenario) } )* }
-        mod async_std_runtime { $( #[test] fn $scenario() { super::On::AsyncStd.scenario(super::$scenario) } )* }
-        mod smol_runtime { $( #[test] fn $scenario() { super::On::Smol.scenario(super::$scenario) } )* }
-        mod blocking_runtime { $( #[test] fn $scenario() { super::On::Blocking.scenario(super::$scenario) } )* }
-    };
-}
+use support::{On, signed_in_bot};
 
 on_every_runtime!(
     a_bot_answers_a_command_and_stops,
@@ -82,7 +32,7 @@ fn wait_for_message(env: &Env, user: i64, text: &str) -> bool {
 }
 
 async fn a_bot_answers_a_command_and_stops(on: On, env: Arc<Env>) {
-    let bot = on.builder(&env).bot_token(BOT_TOKEN).build().await.unwrap();
+    let bot = signed_in_bot(on, &env).await;
     bot.on_message(
         filters::command("start") & filters::private,
         |msg: Message| async move {
@@ -110,7 +60,7 @@ async fn a_bot_answers_a_command_and_stops(on: On, env: Arc<Env>) {
 }
 
 async fn a_conversation_asks_and_gets_the_answer(on: On, env: Arc<Env>) {
-    let bot = on.builder(&env).bot_token(BOT_TOKEN).build().await.unwrap();
+    let bot = signed_in_bot(on, &env).await;
     // Per-chat order: the answer is taken before the queue, or the asking handler
     // would wait for an update queued behind itself.
     bot.per_chat_order(true).workers(2);

@@ -218,6 +218,13 @@ impl TestDc {
         shared.inject_message(from, to, text);
     }
 
+    /// Sends a private message as `from` from another device of that account (its
+    /// phone, say): the recipient's sessions get it, and so do `from`'s own, as an
+    /// outgoing message, as Telegram does for a message sent elsewhere.
+    pub fn send_message_elsewhere(&self, from: i64, to: i64, text: &str) {
+        self.lock().inject_message_elsewhere(from, to, text);
+    }
+
     /// Sets the faults to inject from now on (updates held back by the previous
     /// faults' reordering go out first).
     pub fn set_faults(&self, faults: Faults) {

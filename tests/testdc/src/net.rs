@@ -417,6 +417,15 @@ impl Shared {
         self.servers.iter().any(|s| !s.wants_transmit().is_empty())
     }
 
+    pub(crate) fn inject_message_elsewhere(&mut self, from: i64, to: i64, text: &str) {
+        let now = self.now().as_secs() as i32;
+        let pushes = self.api.send_message_elsewhere(from, to, text, now);
+        self.push(pushes, Vec::new());
+        for waker in self.waiting() {
+            waker.notify_one();
+        }
+    }
+
     pub(crate) fn inject_message(&mut self, from: i64, to: i64, text: &str) {
         let reply = self
             .api

@@ -410,6 +410,41 @@ mod tests {
         }
     }
 
+    /// The one message of an `updates` push, and whether it is outgoing for its owner.
+    fn pushed(body: &[u8]) -> (String, bool) {
+        let Ok(enums::Updates::Updates(u)) = enums::Updates::from_bytes(body) else {
+            panic!("not an updates push");
+        };
+        let [enums::Update::NewMessage(new)] = u.updates.as_slice() else {
+            panic!("not one new message: {:?}", u.updates);
+        };
+        let enums::Message::Message(m) = &new.message else {
+            panic!("not a message");
+        };
+        (m.message.clone(), m.out)
+    }
+
+    #[test]
+    fn a_message_sent_elsewhere_reaches_the_senders_sessions_too() {
+        let mut s = state();
+        let from = s.world.create_user("9996621001", "Phone", 2);
+        let to = s.world.create_user("9996621002", "Friend", 2);
+        let mut pushes = s.send_message_elsewhere(from, to, ".ping", 1_700_000_000);
+        pushes.sort_by_key(|(owner, _)| *owner == from);
+        let got: Vec<(i64, (String, bool))> = pushes.iter().map(|(o, b)| (*o, pushed(b))).collect();
+        assert_eq!(
+            got,
+            [
+                (to, (".ping".into(), false)),
+                (from, (".ping".into(), true))
+            ]
+        );
+        // The plain injection tells only the recipient.
+        let plain = s.send_message(from, to, "hi", 1_700_000_001);
+        let owners: Vec<i64> = plain.pushes.iter().map(|(o, _)| *o).collect();
+        assert_eq!(owners, [to]);
+    }
+
     #[test]
     fn test_numbers_get_their_dc_digit_as_code_and_migrate_elsewhere() {
         let mut s = state();

@@ -40,6 +40,38 @@ impl ApiState {
         self.post_message(from, PeerRef::User(to), &post, 0, true)
     }
 
+    /// Sends a private message as `from` from a device no client here runs (the
+    /// account's phone): as on Telegram, the sender's own sessions get the message too,
+    /// outgoing, besides the recipient's.
+    /// Returns the pushes.
+    pub fn send_message_elsewhere(
+        &mut self,
+        from: i64,
+        to: i64,
+        text: &str,
+        now: i32,
+    ) -> Vec<(i64, Vec<u8>)> {
+        let post = Post {
+            from,
+            text,
+            date: now,
+            ..Post::default()
+        };
+        let to = PeerRef::User(to);
+        let delivered = self.world.post(to, &post);
+        let mut pushes = self.push_delivered(to, &delivered, now);
+        let (users, chats) = self.involved(from, [&delivered.sent].into_iter(), Some(to));
+        let own = types::Updates {
+            updates: vec![new_message(&self.world, to, &delivered.sent, from)],
+            users,
+            chats,
+            date: now,
+            seq: 0,
+        };
+        pushes.push((from, own.to_bytes()));
+        pushes
+    }
+
     /// Posts a message as `me` to `to`, checking the right to write there. The sender's
     /// answer is `updateShortSentMessage` when `short` (sendMessage to a private chat or
     /// a basic group) and `updates` with the message otherwise; every other account
