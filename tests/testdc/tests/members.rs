@@ -3,51 +3,15 @@
 
 mod common;
 
+use common::world::{self, World};
 use common::{Client, user_ref};
 use oxigram_proto::session::RpcError;
-use oxigram_proto::transport::Kind;
-use oxigram_testdc::{TestDc, TestDcConfig};
 use oxigram_tl::{enums, functions, types};
 
 const BOT_TOKEN: &str = "7000002:members";
 
-struct World {
-    dc: TestDc,
-    bot: Client,
-    bot_id: i64,
-    alice: Client,
-    alice_id: i64,
-    bob: Client,
-    bob_id: i64,
-}
-
 async fn start() -> World {
-    let dc = TestDc::start(TestDcConfig {
-        seed: 12,
-        ..TestDcConfig::default()
-    })
-    .await
-    .unwrap();
-    let bot_id = dc.create_bot(BOT_TOKEN, "guard_bot");
-    let alice_id = dc.create_user("9996621001", "Alice");
-    let bob_id = dc.create_user("9996621002", "Bob");
-    let address = dc.address(2).unwrap();
-    let key = dc.public_key().clone();
-    let mut bot = Client::connect(address, 2, &key, Kind::Intermediate, false, None, 1).await;
-    bot.sign_in_bot(BOT_TOKEN).await;
-    let mut alice = Client::connect(address, 2, &key, Kind::Abridged, false, None, 2).await;
-    alice.sign_in_user("9996621001").await.unwrap();
-    let mut bob = Client::connect(address, 2, &key, Kind::Abridged, false, None, 3).await;
-    bob.sign_in_user("9996621002").await.unwrap();
-    World {
-        dc,
-        bot,
-        bot_id,
-        alice,
-        alice_id,
-        bob,
-        bob_id,
-    }
+    world::start(12, BOT_TOKEN, "guard_bot", ["9996621001", "9996621002"]).await
 }
 
 /// `user`'s input form, with the access hash found among `users`.

@@ -4,51 +4,16 @@
 
 mod common;
 
+use common::world::{self, World};
 use common::{Client, send_message, user_ref};
 use oxigram_proto::session::RpcError;
-use oxigram_proto::transport::Kind;
-use oxigram_testdc::{Faults, TestDc, TestDcConfig, UpdateFault};
+use oxigram_testdc::{Faults, UpdateFault};
 use oxigram_tl::{enums, functions, types};
 
 const BOT_TOKEN: &str = "7000003:updates";
 
-struct World {
-    dc: TestDc,
-    bot: Client,
-    bot_id: i64,
-    alice: Client,
-    alice_id: i64,
-    bob: Client,
-    bob_id: i64,
-}
-
 async fn start() -> World {
-    let dc = TestDc::start(TestDcConfig {
-        seed: 13,
-        ..TestDcConfig::default()
-    })
-    .await
-    .unwrap();
-    let bot_id = dc.create_bot(BOT_TOKEN, "news_bot");
-    let alice_id = dc.create_user("9996621101", "Alice");
-    let bob_id = dc.create_user("9996621102", "Bob");
-    let address = dc.address(2).unwrap();
-    let key = dc.public_key().clone();
-    let mut bot = Client::connect(address, 2, &key, Kind::Intermediate, false, None, 1).await;
-    bot.sign_in_bot(BOT_TOKEN).await;
-    let mut alice = Client::connect(address, 2, &key, Kind::Abridged, false, None, 2).await;
-    alice.sign_in_user("9996621101").await.unwrap();
-    let mut bob = Client::connect(address, 2, &key, Kind::Abridged, false, None, 3).await;
-    bob.sign_in_user("9996621102").await.unwrap();
-    World {
-        dc,
-        bot,
-        bot_id,
-        alice,
-        alice_id,
-        bob,
-        bob_id,
-    }
+    world::start(13, BOT_TOKEN, "news_bot", ["9996621101", "9996621102"]).await
 }
 
 fn edit(peer: &enums::InputPeer, id: i32, text: &str) -> functions::messages::EditMessage {
