@@ -1,6 +1,6 @@
 //! The dispatcher against the test DC, on tokio, async-std, smol and blocking sockets:
 //! a bot reads what a user sends, its handlers answer, a conversation asks and waits
-//! for the answer, and a handler stops the bot.
+//! for the answer, a handler stops the bot, and two bots run composed in one program.
 
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -16,7 +16,8 @@ use support::{On, signed_in_bot};
 
 on_every_runtime!(
     a_bot_answers_a_command_and_stops,
-    a_conversation_asks_and_gets_the_answer
+    a_conversation_asks_and_gets_the_answer,
+    two_clients_composed_run_until_both_stop,
 );
 
 /// Waits on a thread of its own (never on the runtime under test) until `user` has
@@ -110,5 +111,40 @@ async fn a_conversation_asks_and_gets_the_answer(on: On, env: Arc<Env>) {
         handled.lock().unwrap().is_empty(),
         "{:?}",
         handled.lock().unwrap()
+    );
+}
+
+async fn two_clients_composed_run_until_both_stop(on: On, env: Arc<Env>) {
+    let first = signed_in_bot(on, &env).await;
+    let second_id = env.dc.create_bot("7000010:second", "second_bot");
+    let second = on
+        .builder(&env, "second")
+        .bot_token("7000010:second")
+        .build()
+        .await
+        .unwrap();
+    let seen: Arc<Mutex<Vec<String>>> = Arc::default();
+    for (name, bot) in [("first", &first), ("second", &second)] {
+        let seen = seen.clone();
+        bot.on_message(filters::command("quit"), move |msg: Message| {
+            let seen = seen.clone();
+            async move {
+                seen.lock().unwrap().push(name.to_string());
+                msg.client().stop().await?;
+                HandlerResult::Ok(())
+            }
+        });
+    }
+    env.dc.send_message(env.user, env.bot, "/quit");
+    env.dc.send_message(env.user, second_id, "/quit");
+    oxigram::dispatch::compose([first, second])
+        .await
+        .expect("both ran cleanly");
+    let mut seen = seen.lock().unwrap().clone();
+    seen.sort();
+    assert_eq!(
+        seen,
+        ["first", "second"],
+        "each bot handled its own message"
     );
 }
