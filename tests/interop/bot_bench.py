@@ -432,7 +432,7 @@ def main():
     ours = median(rates['oxigram']) if 'oxigram' in rates else None
     for library in libraries:
         rate = median(rates[library])
-        versus = f'   oxigram/{library} = {ours / rate:.1f}x' if ours else ''
+        versus = f'   oxigram/{library} = {ours / rate:.1f}x' if ours and library != 'oxigram' else ''
         server_load = median([l[0] for l in loads[library]])
         bot_load = median([l[1] for l in loads[library]])
         print(f'  {library:9} {rate:>10,.0f} messages/s   CPU s/s: test DC {server_load:.2f}, '
