@@ -242,6 +242,9 @@ impl Paired {
     }
 }
 
+/// One step's total, out of a paired run.
+type Pick = fn(&Paired) -> Duration;
+
 fn time(f: impl FnOnce()) -> Duration {
     let start = Instant::now();
     f();
@@ -270,7 +273,7 @@ fn bench(c: &mut Criterion) {
 
     let mut group = c.benchmark_group("dispatch");
     let mut all = Paired::default();
-    let steps: [(&str, fn(&Paired) -> Duration); 3] = [
+    let steps: [(&str, Pick); 3] = [
         ("decode, 10 updates", |p| p.decode),
         ("from_raw, 10 updates", |p| p.from_raw),
         ("dispatch through 10 handlers, 10 updates", |p| p.dispatch),
