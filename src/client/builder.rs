@@ -333,10 +333,14 @@ impl ClientBuilder {
         Ok(client)
     }
 
-    /// A client that has not connected yet (for tests of what needs a client but no
-    /// server: building high-level values, say).
-    #[cfg(test)]
-    pub(crate) fn build_offline(mut self) -> crate::Result<Client> {
+    /// Opens the session and makes the client without connecting: the first request
+    /// connects (and the bot token is not used: [`ClientBuilder::build`] signs in).
+    ///
+    /// For what needs a client but no server: turning raw updates into high-level ones
+    /// ([`Update::from_raw`](crate::types::Update::from_raw)) and handing them to the
+    /// handlers by hand ([`Dispatcher::dispatch`](crate::dispatch::Dispatcher::dispatch)),
+    /// in a bot's tests or benchmarks.
+    pub fn build_offline(mut self) -> crate::Result<Client> {
         self.open()
     }
 

@@ -29,28 +29,59 @@ impl Command {
     /// assert_eq!(c.prefix, "/");
     /// ```
     pub fn parse(text: &str, prefixes: &[&str]) -> Option<Command> {
+        Head::read(text, prefixes).map(Head::into_command)
+    }
+}
+
+/// A command's prefix, name and bot, borrowed from the text, and the rest of the text:
+/// enough to tell whether a command is wanted before its arguments are split.
+pub(crate) struct Head<'t> {
+    pub(crate) prefix: &'t str,
+    pub(crate) name: &'t str,
+    /// The bot after `@`, if one is named.
+    pub(crate) bot: Option<&'t str>,
+    tail: &'t str,
+}
+
+impl<'t> Head<'t> {
+    /// The command at the start of `text`, after the longest of `prefixes` it starts
+    /// with; `None` if it starts with none of them or no name follows.
+    pub(crate) fn read<S: AsRef<str>>(text: &'t str, prefixes: &[S]) -> Option<Head<'t>> {
         let prefix = prefixes
             .iter()
-            .filter(|p| !p.is_empty() && text.starts_with(**p))
+            .map(AsRef::as_ref)
+            .filter(|p| !p.is_empty() && text.starts_with(*p))
             .max_by_key(|p| p.len())?;
+        let prefix = &text[..prefix.len()];
         let rest = &text[prefix.len()..];
         let end = rest.find(char::is_whitespace).unwrap_or(rest.len());
         let (head, tail) = rest.split_at(end);
         let (name, bot) = match head.split_once('@') {
-            Some((name, bot)) => (name, Some(bot.to_string()).filter(|b| !b.is_empty())),
+            Some((name, bot)) => (name, Some(bot).filter(|b| !b.is_empty())),
             None => (head, None),
         };
         if name.is_empty() {
             return None;
         }
-        let args = shlex::split(tail)
-            .unwrap_or_else(|| tail.split_whitespace().map(str::to_string).collect());
-        Some(Command {
-            name: name.to_string(),
+        Some(Head {
+            prefix,
+            name,
             bot,
-            args,
-            prefix: prefix.to_string(),
+            tail,
         })
+    }
+
+    /// The whole command, its arguments split as a shell would (on whitespace if the
+    /// quotes do not balance).
+    pub(crate) fn into_command(self) -> Command {
+        let args = shlex::split(self.tail)
+            .unwrap_or_else(|| self.tail.split_whitespace().map(str::to_string).collect());
+        Command {
+            name: self.name.to_string(),
+            bot: self.bot.map(str::to_string),
+            args,
+            prefix: self.prefix.to_string(),
+        }
     }
 }
 

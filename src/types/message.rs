@@ -1,6 +1,6 @@
 //! A message as handlers see it: the raw message, with its chat and sender found.
 
-use std::sync::OnceLock;
+use std::sync::{Arc, OnceLock};
 
 use super::carried::Carried;
 use super::chat::Chat;
@@ -17,13 +17,20 @@ use crate::tl::{enums, types};
 /// the others) go through the client it came from.
 #[derive(Debug, Clone)]
 pub struct Message {
+    /// Shared by the clones: each handler gets a clone, which must not copy the message.
+    parts: Arc<Parts>,
+    client: Client,
+    command: OnceLock<Command>,
+    matches: OnceLock<Matches>,
+}
+
+/// What never changes once the message is made.
+#[derive(Debug)]
+struct Parts {
     raw: enums::Message,
     chat: Chat,
     from_user: Option<User>,
     sender_chat: Option<Chat>,
-    client: Client,
-    command: OnceLock<Command>,
-    matches: OnceLock<Matches>,
 }
 
 impl Message {
@@ -52,10 +59,12 @@ impl Message {
             (None, enums::Peer::Chat(_)) => (None, None),
         };
         Some(Message {
-            raw,
-            chat,
-            from_user,
-            sender_chat,
+            parts: Arc::new(Parts {
+                raw,
+                chat,
+                from_user,
+                sender_chat,
+            }),
             client: carried.client.clone(),
             command: OnceLock::new(),
             matches: OnceLock::new(),
@@ -65,7 +74,7 @@ impl Message {
     /// The message id (unique within its chat for channels, within the account
     /// otherwise).
     pub fn id(&self) -> i32 {
-        match &self.raw {
+        match &self.parts.raw {
             enums::Message::Message(m) => m.id,
             enums::Message::Service(m) => m.id,
             enums::Message::Empty(m) => m.id,
@@ -74,24 +83,24 @@ impl Message {
 
     /// The chat the message is in.
     pub fn chat(&self) -> &Chat {
-        &self.chat
+        &self.parts.chat
     }
 
     /// The user who sent it: `None` for messages sent on behalf of a chat (see
     /// [`sender_chat`](Message::sender_chat)).
     pub fn from_user(&self) -> Option<&User> {
-        self.from_user.as_ref()
+        self.parts.from_user.as_ref()
     }
 
     /// The chat the message was sent on behalf of: a channel's own posts, anonymous
     /// group admins, messages sent as a channel.
     pub fn sender_chat(&self) -> Option<&Chat> {
-        self.sender_chat.as_ref()
+        self.parts.sender_chat.as_ref()
     }
 
     /// When it was sent (unix time).
     pub fn date(&self) -> i32 {
-        match &self.raw {
+        match &self.parts.raw {
             enums::Message::Message(m) => m.date,
             enums::Message::Service(m) => m.date,
             enums::Message::Empty(_) => 0,
@@ -100,7 +109,7 @@ impl Message {
 
     /// When it was last edited (unix time), if ever.
     pub fn edit_date(&self) -> Option<i32> {
-        match &self.raw {
+        match &self.parts.raw {
             enums::Message::Message(m) => m.edit_date,
             _ => None,
         }
@@ -109,7 +118,7 @@ impl Message {
     /// The text, or the caption of a media message; `""` if there is none (service
     /// messages, media without a caption).
     pub fn text(&self) -> &str {
-        match &self.raw {
+        match &self.parts.raw {
             enums::Message::Message(m) => &m.message,
             _ => "",
         }
@@ -118,7 +127,7 @@ impl Message {
     /// The caption of a media message, if it has a non-empty one (a link preview is
     /// not media with a caption: its text is the message).
     pub fn caption(&self) -> Option<&str> {
-        match &self.raw {
+        match &self.parts.raw {
             enums::Message::Message(m)
                 if !m.message.is_empty()
                     && self.media().is_some_and(|kind| kind != MediaKind::WebPage) =>
@@ -132,7 +141,7 @@ impl Message {
     /// The formatting and special parts of the text (UTF-16 offsets, as the API sends
     /// them).
     pub fn entities(&self) -> &[enums::MessageEntity] {
-        match &self.raw {
+        match &self.parts.raw {
             enums::Message::Message(m) => m.entities.as_deref().unwrap_or_default(),
             _ => &[],
         }
@@ -140,7 +149,7 @@ impl Message {
 
     /// The kind of media attached, if any.
     pub fn media(&self) -> Option<MediaKind> {
-        match &self.raw {
+        match &self.parts.raw {
             enums::Message::Message(m) => m.media.as_ref().and_then(MediaKind::of),
             _ => None,
         }
@@ -148,7 +157,7 @@ impl Message {
 
     /// The attached media as the API sent it.
     pub fn raw_media(&self) -> Option<&enums::MessageMedia> {
-        match &self.raw {
+        match &self.parts.raw {
             enums::Message::Message(m) => m.media.as_ref(),
             _ => None,
         }
@@ -156,7 +165,7 @@ impl Message {
 
     /// Whether the signed-in account sent it.
     pub fn outgoing(&self) -> bool {
-        match &self.raw {
+        match &self.parts.raw {
             enums::Message::Message(m) => m.out,
             enums::Message::Service(m) => m.out,
             enums::Message::Empty(_) => false,
@@ -165,7 +174,7 @@ impl Message {
 
     /// Whether it mentions the signed-in account (or replies to one of its messages).
     pub fn mentioned(&self) -> bool {
-        match &self.raw {
+        match &self.parts.raw {
             enums::Message::Message(m) => m.mentioned,
             enums::Message::Service(m) => m.mentioned,
             enums::Message::Empty(_) => false,
@@ -174,12 +183,12 @@ impl Message {
 
     /// Whether this is a service message (a member joined, the title changed, ...).
     pub fn is_service(&self) -> bool {
-        matches!(self.raw, enums::Message::Service(_))
+        matches!(self.parts.raw, enums::Message::Service(_))
     }
 
     /// The service action, for a service message.
     pub fn action(&self) -> Option<&enums::MessageAction> {
-        match &self.raw {
+        match &self.parts.raw {
             enums::Message::Service(m) => Some(&m.action),
             _ => None,
         }
@@ -187,7 +196,7 @@ impl Message {
 
     /// The id of the message this one replies to, if it replies to one.
     pub fn reply_to_message_id(&self) -> Option<i32> {
-        let reply_to = match &self.raw {
+        let reply_to = match &self.parts.raw {
             enums::Message::Message(m) => m.reply_to.as_ref(),
             enums::Message::Service(m) => m.reply_to.as_ref(),
             enums::Message::Empty(_) => None,
@@ -200,12 +209,12 @@ impl Message {
 
     /// Whether it was forwarded from elsewhere.
     pub fn is_forwarded(&self) -> bool {
-        matches!(&self.raw, enums::Message::Message(m) if m.fwd_from.is_some())
+        matches!(&self.parts.raw, enums::Message::Message(m) if m.fwd_from.is_some())
     }
 
     /// The forward header (original sender, date, ...), if forwarded.
     pub fn forward_header(&self) -> Option<&enums::MessageFwdHeader> {
-        match &self.raw {
+        match &self.parts.raw {
             enums::Message::Message(m) => m.fwd_from.as_ref(),
             _ => None,
         }
@@ -213,7 +222,7 @@ impl Message {
 
     /// The inline bot it was sent through, if any.
     pub fn via_bot_id(&self) -> Option<i64> {
-        match &self.raw {
+        match &self.parts.raw {
             enums::Message::Message(m) => m.via_bot_id,
             _ => None,
         }
@@ -222,7 +231,7 @@ impl Message {
     /// The keyboard attached, as the API sent it (see
     /// [`inline_keyboard`](Message::inline_keyboard) for its buttons).
     pub fn reply_markup(&self) -> Option<&enums::ReplyMarkup> {
-        match &self.raw {
+        match &self.parts.raw {
             enums::Message::Message(m) => m.reply_markup.as_ref(),
             _ => None,
         }
@@ -235,12 +244,12 @@ impl Message {
 
     /// Whether the message is pinned.
     pub fn pinned(&self) -> bool {
-        matches!(&self.raw, enums::Message::Message(m) if m.pinned)
+        matches!(&self.parts.raw, enums::Message::Message(m) if m.pinned)
     }
 
     /// The message as the API sent it.
     pub fn raw(&self) -> &enums::Message {
-        &self.raw
+        &self.parts.raw
     }
 
     /// The client it came from (for calls the bound methods do not cover).

@@ -10,7 +10,7 @@
 mod callback;
 pub(crate) mod carried;
 mod chat;
-mod command;
+pub(crate) mod command;
 mod inline;
 mod inline_result;
 mod keyboard;

@@ -3,19 +3,40 @@
 the same bot logic against one test DC.
 
 Usage: bot_bench.py PATH/TO/oxigram-testdc PATH/TO/bot_rate [-n MESSAGES] [-r ROUNDS]
+                    [--batch N] [--only LIBRARY,...]
 
 The bot logic is the same in the three libraries: ten handlers, each behind a filter,
-tried in order; the first that matches counts the message (Pyrogram's one group,
-Telethon's handlers each ending propagation, oxigram's one group). The messages cycle
-through ten texts, half of them commands, half plain text that only the last handler
-takes, so most messages are tried against every filter.
+tried in registration order; the first whose filter passes takes the message
+(Pyrogram's and oxigram's one group; Telethon's handlers each ending propagation):
 
-Each round starts one bot process per library in turn. Once a bot says `ready` (signed
-in, handlers registered, reading updates), the test DC is told on its standard input to
-send the bot MESSAGES private messages from a user (`flood PHONE TOKEN COUNT`), as fast
-as it can push them. The bot prints `done COUNT NANOSECONDS`: the time from the first
-message seen to the last one counted. The report gives each library's median rate and
-the ratios.
+  handler    filter                                        the handler uses
+  start      the command /start, in a private chat         its arguments
+  help, echo, stats, settings   the command                its arguments
+  ping       the regex ^ping (\\d+)$                        the number
+  photo, sticker, document      that media                 nothing
+  text       a text message not starting with /            the text's length
+
+Commands are matched as Pyrogram's `filters.command` does: after the prefix `/`, the
+name in any case, optionally `@` and the bot's own username, then a space or the end;
+the arguments are split as a shell would. Telethon has no command filter: its handlers
+take the same regular expression (`pattern=`) and split the arguments themselves.
+
+The test DC sends the messages (`flood` on its standard input, see oxigram-testdc.rs),
+cycling through ten texts, half commands, half plain text, so that most messages are
+tried against most filters. Every bot reports how many messages each handler took and
+what they found; the driver checks that against the expected split (`expected_tally`),
+so the three bots are shown to run the same logic before their rates are compared.
+
+Each round starts one bot process per library in turn (the order rotates from round to
+round). Once a bot says `ready` (signed in, handlers registered, reading updates), the
+test DC is told to send it MESSAGES private messages from a user, BATCH at a time: the
+next batch goes out once the server has handed the previous one to the socket, so it
+waits for a slow bot in the socket's buffers. The bot prints `done COUNT NANOSECONDS`:
+the time from the first message a handler saw to the last one counted.
+
+The report gives each library's median rate, the ratios, and the CPU time the test DC
+and each bot used per second of the measured window: a test DC near its cores' limit
+means the rate measured is the server's, and the fastest bot's figure a lower bound.
 
 `bot_bench.py child LIBRARY TOKEN COUNT --key PEM_FILE --dc ID=IP:PORT ...` is one Python
 bot (LIBRARY is `telethon` or `pyrogram`); the driver spawns it.
@@ -26,7 +47,7 @@ import time
 
 API_ID = 17349          # the same as the Rust side's
 API_HASH = 'interop'
-TIMEOUT = 300           # seconds for any one bot to see every message
+TIMEOUT = 600           # seconds for any one bot to see every message
 SENDER = '9996622222'   # the user the messages come from (lives on DC 2)
 TOKENS = {
     'oxigram': '7000041:bot-rate-oxigram',
@@ -35,25 +56,77 @@ TOKENS = {
 }
 LIBRARIES = tuple(TOKENS)
 COMMANDS = ('start', 'help', 'echo', 'stats', 'settings')
+HANDLERS = COMMANDS + ('ping', 'photo', 'sticker', 'document', 'text')
+# What the test DC's `flood` sends, in turn (FLOOD_TEXTS in oxigram-testdc.rs).
+FLOOD_TEXTS = ('/start', 'ping 7', '/help x', 'hello there', '/echo a b', 'ping 42',
+               '/stats', 'what time is it', '/settings', 'good night')
+PING = r'^ping (\d+)$'
 
 
-class Counter:
-    """What every bot's handlers share: counts, and the time of the first message."""
+def command_pattern(name, username):
+    """Pyrogram's command match, for Telethon (which has no command filter)."""
+    import re
+    return re.compile(rf'^/{name}(?:@?{re.escape(username)})?(?:\s|$)', re.IGNORECASE)
+
+
+def split_args(text):
+    """A command's arguments, split as a shell would (on whitespace if quotes do not
+    balance), as oxigram and Pyrogram leave them on the message."""
+    import shlex
+    try:
+        words = shlex.split(text)
+    except ValueError:
+        words = text.split()
+    return words[1:]
+
+
+class Tally:
+    """What every bot's handlers share: counts, what they found, the first message's
+    time."""
 
     def __init__(self, expected, done):
         self.expected, self.done = expected, done
         self.seen, self.first = 0, None
-        self.by_handler = {}
+        self.by_handler = dict.fromkeys(HANDLERS, 0)
+        self.args = self.pings = self.text = 0
 
     def count(self, handler):
         if self.first is None:
             self.first = time.perf_counter_ns()
-        self.by_handler[handler] = self.by_handler.get(handler, 0) + 1
+        self.by_handler[handler] += 1
         self.seen += 1
         if self.seen == self.expected:
             elapsed = time.perf_counter_ns() - self.first
+            print(tally_line(self.by_handler, self.args, self.pings, self.text), flush=True)
             print(f'done {self.seen} {elapsed}', flush=True)
             self.done.set()
+
+
+def tally_line(by_handler, args, pings, text):
+    handled = ' '.join(f'{name}={by_handler[name]}' for name in HANDLERS)
+    return f'handled {handled} args={args} pings={pings} text={text}'
+
+
+def expected_tally(count):
+    """The `handled` line every bot must print after `count` messages: which handler
+    takes each text, by the rules in this file's docstring."""
+    import re
+    by_handler = dict.fromkeys(HANDLERS, 0)
+    args = pings = text = 0
+    for i in range(count):
+        message = FLOOD_TEXTS[i % len(FLOOD_TEXTS)]
+        command = next((c for c in COMMANDS if re.match(rf'^/{c}(?:\s|$)', message, re.I)), None)
+        ping = re.match(PING, message)
+        if command:
+            by_handler[command] += 1
+            args += len(split_args(message))
+        elif ping:
+            by_handler['ping'] += 1
+            pings += int(ping.group(1))
+        elif message and not message.startswith('/'):
+            by_handler['text'] += 1
+            text += len(message)
+    return tally_line(by_handler, args, pings, text)
 
 
 # --- one bot, in a process of its own ---------------------------------------------------
@@ -89,25 +162,48 @@ async def telethon_bot(token, count, pem, dcs):
     session.set_dc(2, host, port)
     client = TelegramClient(session, api_id=API_ID, api_hash=API_HASH)
     done = asyncio.Event()
-    counter = Counter(count, done)
+    tally = Tally(count, done)
 
-    def handler(name, **kwargs):
+    await client.start(bot_token=token)
+    # The command patterns name the bot's username, as Pyrogram's filter does.
+    me = await client.get_me()
+
+    def handler(name, use=None, **kwargs):
         async def handle(event):
-            counter.count(name)
+            if use is not None:
+                use(event)
+            tally.count(name)
             raise events.StopPropagation
         client.add_event_handler(handle, events.NewMessage(**kwargs))
 
+    def use_args(event):
+        tally.args += len(split_args(event.raw_text))
+
+    def use_ping(event):
+        tally.pings += int(event.pattern_match.group(1))
+
+    def use_text(event):
+        tally.text += len(event.raw_text)
+
     # In registration order, each ending propagation: the first match takes the message.
-    handler('start', pattern=re.compile(r'^/start(?:@\w+)?(?:\s|$)'), func=lambda e: e.is_private)
+    handler('start', use_args, pattern=command_pattern('start', me.username or ''),
+            func=lambda e: e.is_private)
     for name in COMMANDS[1:]:
-        handler(name, pattern=re.compile(rf'^/{name}(?:@\w+)?(?:\s|$)'))
-    handler('ping', pattern=re.compile(r'^ping (\d+)$'))
+        handler(name, use_args, pattern=command_pattern(name, me.username or ''))
+    handler('ping', use_ping, pattern=re.compile(PING))
     handler('photo', func=lambda e: e.photo is not None)
     handler('sticker', func=lambda e: e.sticker is not None)
     handler('document', func=lambda e: e.document is not None)
-    handler('text', func=lambda e: bool(e.raw_text) and not e.raw_text.startswith('/'))
+    # Telethon's `text` is the message rendered back to Markdown; `raw_text` is what the
+    # other libraries call the text. No media but a link preview: a caption is not a
+    # text message.
+    from telethon.tl.types import MessageMediaWebPage
+    not_command = re.compile(r'^/')
+    handler('text', use_text,
+            func=lambda e: bool(e.raw_text)
+            and (e.media is None or isinstance(e.media, MessageMediaWebPage))
+            and not not_command.search(e.raw_text))
 
-    await client.start(bot_token=token)
     print('ready', flush=True)
     await asyncio.wait_for(done.wait(), TIMEOUT)
     await client.disconnect()
@@ -133,26 +229,37 @@ async def pyrogram_bot(token, count, pem, dcs):
             super().__init__(dc_id, host, test_port, *args, **kwargs)
 
     done = asyncio.Event()
-    counter = Counter(count, done)
+    tally = Tally(count, done)
     with tempfile.TemporaryDirectory(prefix='oxigram-bot-rate-') as workdir:
         client = Client('bot', api_id=API_ID, api_hash=API_HASH, bot_token=token,
                         test_mode=True, workdir=workdir, in_memory=True,
                         connection_factory=TestDcConnection)
 
-        def handler(name, flt):
-            async def handle(_client, _message):
-                counter.count(name)
+        def handler(name, flt, use=None):
+            async def handle(_client, message):
+                if use is not None:
+                    use(message)
+                tally.count(name)
             client.add_handler(MessageHandler(handle, flt))
 
+        def use_args(message):
+            tally.args += len(message.command) - 1
+
+        def use_ping(message):
+            tally.pings += int(message.matches[0].group(1))
+
+        def use_text(message):
+            tally.text += len(message.text)
+
         # One group: the first handler whose filter matches takes the message.
-        handler('start', filters.command('start') & filters.private)
+        handler('start', filters.command('start') & filters.private, use_args)
         for name in COMMANDS[1:]:
-            handler(name, filters.command(name))
-        handler('ping', filters.regex(r'^ping (\d+)$'))
+            handler(name, filters.command(name), use_args)
+        handler('ping', filters.regex(PING), use_ping)
         handler('photo', filters.photo)
         handler('sticker', filters.sticker)
         handler('document', filters.document)
-        handler('text', filters.text & ~filters.regex(r'^/'))
+        handler('text', filters.text & ~filters.regex(r'^/'), use_text)
 
         await client.start()
         print('ready', flush=True)
@@ -173,6 +280,13 @@ def median(values):
     s = sorted(values)
     mid = len(s) // 2
     return s[mid] if len(s) % 2 else (s[mid - 1] + s[mid]) / 2
+
+
+def cpu_seconds(pid):
+    """User plus system CPU time of process `pid` (all its threads) so far."""
+    with open(f'/proc/{pid}/stat') as f:
+        fields = f.read().rsplit(')', 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf('SC_CLK_TCK')
 
 
 class Server:
@@ -203,9 +317,12 @@ class Server:
                 break
             self.banner.append(line)
 
-    def flood(self, token, count):
-        self.proc.stdin.write(f'flood {SENDER} {token} {count}\n')
+    def flood(self, token, count, batch):
+        self.proc.stdin.write(f'flood {SENDER} {token} {count} {batch}\n')
         self.proc.stdin.flush()
+
+    def cpu(self):
+        return cpu_seconds(self.proc.pid)
 
     def close(self):
         self.proc.stdin.close()
@@ -213,21 +330,30 @@ class Server:
         self.proc.wait()
 
 
-def run_bot(server, command, library, count, env):
-    """Starts one bot, floods it once it is ready; the rate it reports (messages/s)."""
+def run_bot(server, command, library, count, batch, env):
+    """Starts one bot, floods it once it is ready. Gives its rate (messages/s), the
+    `handled` line it printed, and the CPU seconds per second of the measured window the
+    test DC and the bot used."""
     import subprocess
     proc = subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
                             stderr=subprocess.PIPE, text=True, env=env)
+    handled = None
     try:
         line = proc.stdout.readline()
         while line and line.strip() != 'ready':
             line = proc.stdout.readline()
         if not line:
             raise RuntimeError(f'{library} bot exited before "ready": {proc.stderr.read()}')
-        server.flood(TOKENS[library], count)
+        cpu_before = server.cpu(), cpu_seconds(proc.pid)
+        started = time.perf_counter()
+        server.flood(TOKENS[library], count, batch)
         line = proc.stdout.readline()
         while line and not line.startswith('done '):
+            if line.startswith('handled '):
+                handled = line.strip()
             line = proc.stdout.readline()
+        wall = time.perf_counter() - started
+        cpu_after = (server.cpu(), cpu_seconds(proc.pid)) if line else cpu_before
         proc.wait(timeout=TIMEOUT)
     except subprocess.TimeoutExpired:
         proc.kill()
@@ -239,7 +365,8 @@ def run_bot(server, command, library, count, env):
     _, seen, elapsed_ns = line.split()
     if int(seen) != count:
         raise RuntimeError(f'{library} bot counted {seen} of {count} messages')
-    return count / (int(elapsed_ns) / 1e9)
+    loads = tuple((after - before) / wall for before, after in zip(cpu_before, cpu_after))
+    return count / (int(elapsed_ns) / 1e9), handled, loads
 
 
 def main():
@@ -254,8 +381,15 @@ def main():
     ap.add_argument('rust', help='path to the bot_rate example')
     ap.add_argument('-n', type=int, default=10_000, help='messages per bot and round')
     ap.add_argument('-r', '--rounds', type=int, default=3, help='rounds')
+    ap.add_argument('--batch', type=int, default=64,
+                    help='messages the test DC hands over at a time')
+    ap.add_argument('--only', default=','.join(LIBRARIES),
+                    help='the libraries to run, comma-separated')
     args = ap.parse_args()
+    libraries = [library for library in LIBRARIES if library in args.only.split(',')]
+    expected = expected_tally(args.n)
 
+    print(f'load average before: {os.getloadavg()[0]:.2f}', flush=True)
     server = Server(args.testdc)
     try:
         with tempfile.TemporaryDirectory(prefix='oxigram-bot-rate-') as workdir:
@@ -268,26 +402,41 @@ def main():
             for dc_id, (host, port) in sorted(dcs.items()):
                 dc_args += ['--dc', f'{dc_id}={host}:{port}']
             env = dict(os.environ, PYTHONPATH=os.path.dirname(os.path.abspath(__file__)))
-            rates = {library: [] for library in LIBRARIES}
+            env.pop('RUST_LOG', None)
+            rates = {library: [] for library in libraries}
+            loads = {library: [] for library in libraries}
             for round_ in range(args.rounds):
-                for library in LIBRARIES:
+                shift = round_ % len(libraries)
+                for library in libraries[shift:] + libraries[:shift]:
                     token = TOKENS[library]
                     if library == 'oxigram':
                         command = [args.rust, token, str(args.n), '--key', key_file, *dc_args]
                     else:
                         command = [sys.executable, os.path.abspath(__file__), 'child', library,
                                    token, str(args.n), '--key', key_file, *dc_args]
-                    rate = run_bot(server, command, library, args.n, env)
+                    rate, handled, load = run_bot(server, command, library, args.n,
+                                                  args.batch, env)
+                    if handled != expected:
+                        raise RuntimeError(f'{library} bot handled the messages otherwise:\n'
+                                           f'  got      {handled}\n  expected {expected}')
                     rates[library].append(rate)
-                    print(f'round {round_ + 1}: {library} {rate:,.0f} messages/s', flush=True)
+                    loads[library].append(load)
+                    print(f'round {round_ + 1}: {library:9} {rate:>10,.0f} messages/s   '
+                          f'CPU s/s: test DC {load[0]:.2f}, bot {load[1]:.2f}', flush=True)
     finally:
         server.close()
 
-    ours = median(rates['oxigram'])
-    print(f'\nmedian of {args.rounds} rounds, {args.n} messages each:')
-    for library in LIBRARIES:
+    print(f'load average after: {os.getloadavg()[0]:.2f}')
+    print(f'\nevery bot: {expected}')
+    print(f'median of {args.rounds} rounds, {args.n} messages each, {args.batch} per batch:')
+    ours = median(rates['oxigram']) if 'oxigram' in rates else None
+    for library in libraries:
         rate = median(rates[library])
-        print(f'  {library:9} {rate:>10,.0f} messages/s   oxigram = {ours / rate:.1f}x')
+        versus = f'   oxigram/{library} = {ours / rate:.1f}x' if ours and library != 'oxigram' else ''
+        server_load = median([l[0] for l in loads[library]])
+        bot_load = median([l[1] for l in loads[library]])
+        print(f'  {library:9} {rate:>10,.0f} messages/s   CPU s/s: test DC {server_load:.2f}, '
+              f'bot {bot_load:.2f}{versus}')
 
 
 if __name__ == '__main__':

@@ -464,9 +464,11 @@ impl ServerSession {
             return Some(20);
         }
         // 35: an odd seqno was expected (a content-related message) but an even one came;
-        // 34: the other way round.
+        // 34: the other way round. A `ping` may come with an even seqno: a widely used
+        // client library counts it as not content-related (it sends one with an even
+        // seqno on every connection and waits for the pong), and Telegram answers it.
         let content = is_content_related(body);
-        if content && seq_no & 1 == 0 {
+        if content && seq_no & 1 == 0 && constructor_id(body) != Some(PING) {
             return Some(35);
         }
         if !content && seq_no & 1 == 1 {
@@ -747,13 +749,33 @@ mod tests {
         );
         let now = 1_700_000_000;
         let msg_id = (now << 32) | 4;
-        let ping = 0x7abe77ec_u32.to_le_bytes();
+        let request = 0xc4f9186b_u32.to_le_bytes(); // help.getConfig
         let ack = 0x62d6b459_u32.to_le_bytes();
-        // A content-related message (a ping) wants an odd seqno; an ack an even one.
-        assert_eq!(session.check(now, msg_id, 2, &ping), Some(35));
+        // A content-related message (a request) wants an odd seqno; an ack an even one.
+        assert_eq!(session.check(now, msg_id, 2, &request), Some(35));
         assert_eq!(session.check(now, msg_id, 1, &ack), Some(34));
-        assert_eq!(session.check(now, msg_id, 1, &ping), None);
+        assert_eq!(session.check(now, msg_id, 1, &request), None);
         assert_eq!(session.check(now, msg_id, 2, &ack), None);
+    }
+
+    #[test]
+    fn a_ping_is_taken_with_either_seqno_parity() {
+        let session = ServerSession::new(
+            ServerSessionConfig::default(),
+            AuthKey::new([7; 256]),
+            9,
+            4,
+            0,
+            0,
+        );
+        let now = 1_700_000_000;
+        let msg_id = (now << 32) | 4;
+        let ping = PING.to_le_bytes();
+        assert_eq!(session.check(now, msg_id, 1, &ping), None);
+        assert_eq!(session.check(now, msg_id, 2, &ping), None);
+        // ping_delay_disconnect is content-related as usual.
+        let delayed = PING_DELAY_DISCONNECT.to_le_bytes();
+        assert_eq!(session.check(now, msg_id, 2, &delayed), Some(35));
     }
 
     #[test]

@@ -4,6 +4,7 @@
 
 use crate::Client;
 use crate::dispatch::filter::{Check, Filter, impl_ops};
+use crate::types::command::Head;
 use crate::types::{Command, Message};
 
 /// Messages that start with a command. Made by [`command`], [`commands`] or
@@ -53,30 +54,37 @@ impl Commands {
     }
 
     /// The command `text` holds if this filter wants it, addressed to no bot or to us.
+    /// The name is looked at before the arguments are split: most messages a command
+    /// filter sees are not its command.
     fn find(&self, text: &str, client: &Client) -> Option<Command> {
-        let prefixes: Vec<&str> = self.prefixes.iter().map(String::as_str).collect();
-        let command = Command::parse(text, &prefixes)?;
+        let head = Head::read(text, &self.prefixes)?;
+        let name = head.name;
         let wanted = match &self.names {
-            None => command
-                .name
-                .chars()
-                .all(|c| c.is_ascii_alphanumeric() || c == '_'),
-            Some(names) if self.case_sensitive => names.contains(&command.name),
-            Some(names) => names
-                .iter()
-                .any(|n| n.to_lowercase() == command.name.to_lowercase()),
+            None => name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_'),
+            Some(names) if self.case_sensitive => names.iter().any(|n| n == name),
+            Some(names) => names.iter().any(|n| same_name(n, name)),
         };
         if !wanted {
             return None;
         }
-        if let Some(bot) = &command.bot
+        if let Some(bot) = head.bot
             && !own_usernames(client)
                 .iter()
                 .any(|me| me.eq_ignore_ascii_case(bot))
         {
             return None;
         }
-        Some(command)
+        Some(head.into_command())
+    }
+}
+
+/// Whether two command names are the same but for case (without allocating when both
+/// are ASCII, as command names almost always are).
+fn same_name(a: &str, b: &str) -> bool {
+    if a.is_ascii() && b.is_ascii() {
+        a.eq_ignore_ascii_case(b)
+    } else {
+        a.to_lowercase() == b.to_lowercase()
     }
 }
 

@@ -89,6 +89,8 @@ pub struct TestDc {
     addresses: Vec<(i32, SocketAddr)>,
     key: RsaPublicKey,
     tasks: Vec<tokio::task::JoinHandle<()>>,
+    /// [`net::Shared::drained`], reachable without the lock.
+    drained: Arc<tokio::sync::Notify>,
 }
 
 impl std::fmt::Debug for TestDc {
@@ -112,7 +114,9 @@ impl TestDc {
             .enumerate()
             .map(|(i, l)| l.local_addr().map(|a| (i as i32 + 1, a)))
             .collect::<std::io::Result<_>>()?;
-        let shared = Arc::new(Mutex::new(Shared::new(&config, &key, &addresses)));
+        let shared = Shared::new(&config, &key, &addresses);
+        let drained = shared.drained.clone();
+        let shared = Arc::new(Mutex::new(shared));
         let mut tasks: Vec<_> = listeners
             .into_iter()
             .enumerate()
@@ -127,6 +131,7 @@ impl TestDc {
             addresses,
             key: key.public().clone(),
             tasks,
+            drained,
         })
     }
 
@@ -158,6 +163,16 @@ impl TestDc {
     pub fn create_user(&self, phone: &str, first_name: &str) -> i64 {
         let home = api::test_number_dc(phone).unwrap_or(HOME_DC);
         self.lock().api.world.create_user(phone, first_name, home)
+    }
+
+    /// The id of the account with this phone number, if there is one.
+    pub fn user_by_phone(&self, phone: &str) -> Option<i64> {
+        self.lock().api.world.by_phone(phone).map(|a| a.id)
+    }
+
+    /// The id of the bot with this token, if there is one.
+    pub fn bot_by_token(&self, token: &str) -> Option<i64> {
+        self.lock().api.world.by_token(token).map(|a| a.id)
     }
 
     /// Sets an account's two-step verification password: signing in then takes
@@ -223,6 +238,38 @@ impl TestDc {
     /// outgoing message, as Telegram does for a message sent elsewhere.
     pub fn send_message_elsewhere(&self, from: i64, to: i64, text: &str) {
         self.lock().inject_message_elsewhere(from, to, text);
+    }
+
+    /// Sends private messages as `from`, in order, as [`TestDc::send_message`] does each
+    /// one, but under one lock and with one wake-up of the connections for them all.
+    pub fn send_messages<'t>(&self, from: i64, to: i64, texts: impl IntoIterator<Item = &'t str>) {
+        self.lock().inject_messages(from, to, texts);
+    }
+
+    /// Whether a connection of one of `user`'s sessions has bytes the server has not
+    /// taken out to write yet.
+    pub fn has_unsent_to(&self, user: i64) -> bool {
+        self.lock().has_unsent_to(user)
+    }
+
+    /// Waits until no connection of `user`'s sessions has bytes the server has not
+    /// taken out to write ([`TestDc::has_unsent_to`]). A sender that waits for this
+    /// between batches never lets what it sends pile up in the server, where a
+    /// session's queue is bounded (see
+    /// [`ServerSessionConfig::max_queued_updates`](oxigram_proto::session::ServerSessionConfig)):
+    /// it waits in the socket's buffers instead, for as long as TCP's flow control
+    /// holds the writer back for a slow reader.
+    pub async fn sent_to(&self, user: i64) {
+        loop {
+            let drained = self.drained.notified();
+            let mut drained = std::pin::pin!(drained);
+            // Registered before looking, so a write in between is not missed.
+            drained.as_mut().enable();
+            if !self.has_unsent_to(user) {
+                return;
+            }
+            drained.await;
+        }
     }
 
     /// Sets the faults to inject from now on (updates held back by the previous

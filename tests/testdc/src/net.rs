@@ -46,6 +46,9 @@ pub(crate) struct Shared {
     max_connections: usize,
     /// [`TestDcConfig::stall_timeout`].
     stall_timeout: Duration,
+    /// Notified whenever a connection took bytes out of the server to write them:
+    /// senders pacing themselves ([`crate::TestDc::sent_to`]) look again then.
+    pub(crate) drained: Arc<Notify>,
 }
 
 type Delayed = (
@@ -177,6 +180,7 @@ impl Shared {
             updates_dropped: 0,
             max_connections: config.max_connections,
             stall_timeout: config.stall_timeout,
+            drained: Arc::new(Notify::new()),
         }
     }
 
@@ -427,13 +431,38 @@ impl Shared {
     }
 
     pub(crate) fn inject_message(&mut self, from: i64, to: i64, text: &str) {
-        let reply = self
-            .api
-            .send_message(from, to, text, self.now().as_secs() as i32);
-        self.push(reply.pushes, reply.key_pushes);
+        self.inject_messages(from, to, [text]);
+    }
+
+    /// Sends private messages as `from`, in order, then wakes the connections once.
+    pub(crate) fn inject_messages<'t>(
+        &mut self,
+        from: i64,
+        to: i64,
+        texts: impl IntoIterator<Item = &'t str>,
+    ) {
+        let now = self.now().as_secs() as i32;
+        for text in texts {
+            let reply = self.api.send_message(from, to, text, now);
+            self.push(reply.pushes, reply.key_pushes);
+        }
         for waker in self.waiting() {
             waker.notify_one();
         }
+    }
+
+    /// Whether a connection of one of `user`'s sessions has bytes not written yet.
+    pub(crate) fn has_unsent_to(&self, user: i64) -> bool {
+        self.servers.iter().enumerate().any(|(dc, server)| {
+            let pending = server.wants_transmit();
+            !pending.is_empty()
+                && self.api.authorizations[dc].keys_of(user).any(|key| {
+                    server
+                        .sessions_of_key(key)
+                        .filter_map(|session| server.connection_of(session))
+                        .any(|conn| pending.contains(&conn))
+                })
+        })
     }
 }
 
@@ -536,7 +565,10 @@ async fn serve(
     let mut tx = BytesMut::new();
     let mut closing = false;
     let mut reads = (std::time::Instant::now(), 0u32);
-    let stall_timeout = lock(&shared).stall_timeout;
+    let (stall_timeout, drained) = {
+        let s = lock(&shared);
+        (s.stall_timeout, s.drained.clone())
+    };
     let mut received_any = false;
     loop {
         let next_delayed = {
@@ -553,6 +585,7 @@ async fn serve(
             next
         };
         if !tx.is_empty() {
+            drained.notify_waiters();
             if writer.write_all(&tx).await.is_err() {
                 break;
             }
