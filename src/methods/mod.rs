@@ -15,6 +15,9 @@ pub mod bots;
 mod bound;
 pub mod chats;
 pub mod messages;
+// Used by the paged methods (history, search, dialogs, members).
+#[allow(dead_code)]
+pub(crate) mod pages;
 mod resend;
 mod sent;
 mod target;
