@@ -45,6 +45,9 @@ pub enum Error {
     /// The server answered with something the protocol does not allow here.
     #[error("unexpected answer: {0}")]
     Unexpected(String),
+    /// A file to send could not be read, or cannot be sent.
+    #[error(transparent)]
+    File(#[from] crate::files::FileError),
 }
 
 impl Error {

@@ -59,6 +59,7 @@ pub mod client;
 pub mod dispatch;
 mod error;
 pub mod errors;
+pub mod files;
 pub mod methods;
 pub mod peers;
 pub mod storage;

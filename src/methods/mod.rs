@@ -14,6 +14,7 @@
 pub mod bots;
 mod bound;
 pub mod chats;
+pub mod media;
 pub mod messages;
 // Used by the paged methods (history, search, dialogs, members).
 #[allow(dead_code)]
@@ -24,13 +25,14 @@ mod target;
 
 pub use bots::{AnswerCallbackQuery, AnswerInlineQuery, CallbackAnswer, EditQueryMessage};
 pub use chats::HideJoinRequest;
+pub use media::{EditMessageMedia, SendMedia, SendMediaGroup};
 pub use messages::{
     ChatAction, CopyMessage, DeleteMessages, EditMessageText, ForwardMessages, PinMessage,
     SendMessage, SendReaction,
 };
 
 /// A fresh random id for a message sent (the server drops repeats of one).
-fn random_id() -> crate::Result<i64> {
+pub(crate) fn random_id() -> crate::Result<i64> {
     let seed = oxigram_runtime::os_seed()
         .map_err(|e| crate::Error::Config(format!("no randomness for the message id: {e}")))?;
     let mut id = [0; 8];

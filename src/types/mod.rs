@@ -13,6 +13,7 @@ mod chat;
 pub(crate) mod command;
 mod inline;
 mod inline_result;
+mod input_media;
 mod keyboard;
 pub(crate) mod media;
 mod members;
@@ -28,6 +29,7 @@ pub use chat::{Chat, ChatKind};
 pub use command::{Command, Matches};
 pub use inline::{ChosenInlineResult, InlineQuery};
 pub use inline_result::InlineQueryResult;
+pub use input_media::{InputMedia, SendKind};
 pub use keyboard::{
     ForceReply, InlineButton, InlineKeyboard, RemoveKeyboard, ReplyButton, ReplyKeyboard,
 };

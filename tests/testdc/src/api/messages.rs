@@ -5,9 +5,8 @@ use oxigram_tl::{Deserialize, Identifiable, Serialize, enums, functions, types};
 
 use super::profiles::notify_settings;
 use super::unique;
-use super::upload::file_error;
 use super::{ApiState, Reply, Request, decode, error, me, ok};
-use crate::world::{self, Changed, Edit, FileMeta, PeerRef, Post};
+use crate::world::{self, Changed, Edit, PeerRef, Post};
 
 impl ApiState {
     /// Answers a `messages.*` method.
@@ -140,9 +139,12 @@ impl ApiState {
                     Some(t) if t.chars().count() > 4096 => return error(400, "MESSAGE_TOO_LONG"),
                     _ => {}
                 }
-                if r.media.is_some() {
-                    return error(400, "MEDIA_NEW_INVALID");
-                }
+                let document = match r.media.as_ref().map(|m| self.media_document(me, m, now)) {
+                    None => None,
+                    Some(Ok(Some(document))) => Some(document),
+                    Some(Ok(None)) => return error(400, "MEDIA_NEW_INVALID"),
+                    Some(Err(reply)) => return *reply,
+                };
                 let is_bot = self.world.account(me).is_some_and(|a| a.is_bot());
                 // A bot's edit without a keyboard takes the keyboard away, as on
                 // Telegram; users' messages have none.
@@ -153,6 +155,7 @@ impl ApiState {
                 let edit = Edit {
                     text: r.message.as_deref(),
                     reply_markup,
+                    document,
                 };
                 let changed = match self.world.edit(me, peer, r.id, &edit, now) {
                     Ok(changed) => changed,
@@ -323,43 +326,10 @@ impl ApiState {
                     Ok(markup) => markup,
                     Err(e) => return error(400, e),
                 };
-                let (file, mime_type, attributes, photo) = match &r.media {
-                    enums::InputMedia::UploadedDocument(media) => (
-                        &media.file,
-                        media.mime_type.as_str(),
-                        &media.attributes[..],
-                        false,
-                    ),
-                    enums::InputMedia::UploadedPhoto(media) => {
-                        (&media.file, "image/jpeg", &[][..], true)
-                    }
-                    _ => return error(400, "MEDIA_INVALID"),
-                };
-                let (file_id, parts, name) = match file {
-                    enums::InputFile::InputFile(f) => (f.id, f.parts, f.name.clone()),
-                    enums::InputFile::Big(f) => (f.id, f.parts, f.name.clone()),
-                    _ => return error(400, "MEDIA_INVALID"),
-                };
-                let name = attributes
-                    .iter()
-                    .find_map(|a| match a {
-                        enums::DocumentAttribute::Filename(f) => Some(f.file_name.clone()),
-                        _ => None,
-                    })
-                    .or(Some(name).filter(|n| !n.is_empty() && !photo));
-                let document = match self.world.finish_upload(
-                    me,
-                    file_id,
-                    parts,
-                    FileMeta {
-                        mime_type: mime_type.to_owned(),
-                        name,
-                        photo,
-                    },
-                    now,
-                ) {
-                    Ok(id) => id,
-                    Err(e) => return file_error(e),
+                let document = match self.media_document(me, &r.media, now) {
+                    Ok(Some(document)) => document,
+                    Ok(None) => return error(400, "MEDIA_INVALID"),
+                    Err(reply) => return *reply,
                 };
                 let post = Post {
                     from: me,
@@ -372,13 +342,14 @@ impl ApiState {
                 };
                 self.post_message(me, to, &post, r.random_id, false)
             }
+            id if Self::is_media_method(id) => self.media(req),
             _ => self.bots(req),
         }
     }
 }
 
 /// The message a new message replies to, if it replies to one in the same chat.
-fn reply_to_id(reply_to: Option<&enums::InputReplyTo>) -> Option<i32> {
+pub(super) fn reply_to_id(reply_to: Option<&enums::InputReplyTo>) -> Option<i32> {
     match reply_to {
         Some(enums::InputReplyTo::Message(m)) if m.reply_to_peer_id.is_none() => {
             Some(m.reply_to_msg_id)

@@ -20,6 +20,7 @@ mod contacts;
 mod help;
 mod invites;
 mod markup;
+mod media;
 mod members;
 mod messages;
 mod peers;

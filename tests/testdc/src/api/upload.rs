@@ -11,6 +11,7 @@ pub(super) fn file_error(e: FileError) -> Reply {
         FileError::PartMissing(part) => error(400, &format!("FILE_PART_{part}_MISSING")),
         FileError::TooBig => error(400, "FILE_PART_TOO_BIG"),
         FileError::PartsInvalid => error(400, "FILE_PARTS_INVALID"),
+        FileError::Md5Invalid => error(400, "MD5_CHECKSUM_INVALID"),
     }
 }
 

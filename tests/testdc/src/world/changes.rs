@@ -34,6 +34,8 @@ pub struct Edit<'a> {
     pub text: Option<&'a str>,
     /// The new keyboard (`Some(None)` removes it).
     pub reply_markup: Option<Option<enums::ReplyMarkup>>,
+    /// A new file in place of the message's.
+    pub document: Option<i64>,
 }
 
 /// The copies a reaction changed (each with its owner) and the reactor's reaction
@@ -110,7 +112,8 @@ impl World {
             .reply_markup
             .as_ref()
             .is_none_or(|k| *k == mine.reply_markup);
-        if text_same && markup_same {
+        let document_same = edit.document.is_none_or(|d| Some(d) == mine.document);
+        if text_same && markup_same && document_same {
             return Err(ChangeError::NotModified);
         }
         let copies = self.copies(editor, peer, id).unwrap_or_default();
@@ -127,6 +130,9 @@ impl World {
             }
             if let Some(markup) = &edit.reply_markup {
                 m.reply_markup = markup.clone();
+            }
+            if let Some(document) = edit.document {
+                m.document = Some(document);
             }
             m.edit_date = Some(date);
             let m = m.clone();

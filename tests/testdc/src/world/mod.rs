@@ -41,10 +41,12 @@ pub enum FileError {
     TooBig,
     /// The parts given do not match the file announced.
     PartsInvalid,
+    /// The content's MD5 is not the one the uploader gave.
+    Md5Invalid,
 }
 
 /// What an upload becomes: its type, name, and whether it is a photo.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct FileMeta {
     /// The MIME type the uploader gave.
     pub mime_type: String,
@@ -52,10 +54,15 @@ pub struct FileMeta {
     pub name: Option<String>,
     /// Sent as a photo.
     pub photo: bool,
+    /// What the uploader said of it (duration, size, performer, ...) other than its
+    /// name.
+    pub attributes: Vec<enums::DocumentAttribute>,
+    /// The MD5 of the content the uploader gave (small files), lowercase hex.
+    pub md5: Option<String>,
 }
 
 /// A document stored by the server.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct StoredDocument {
     /// Its id.
     pub id: i64,
@@ -72,6 +79,8 @@ pub struct StoredDocument {
     /// Sent as a photo (served as one size, `x`, as uploaded: the test DC does not
     /// decode or scale images).
     pub photo: bool,
+    /// What the uploader said of it, other than its name.
+    pub attributes: Vec<enums::DocumentAttribute>,
 }
 
 /// A chat a message is in, as the server keeps it.
@@ -171,6 +180,8 @@ pub struct Post<'a> {
     /// The id of the message it replies to, in the sender's box (a pin's service message
     /// names the pinned message so).
     pub reply_to: Option<i32>,
+    /// The album it belongs to.
+    pub grouped_id: Option<i64>,
 }
 
 /// Where a message went: the sender's copy, and the copies (or, in a channel, the one
@@ -255,6 +266,8 @@ pub struct StoredMessage {
     pub pinned: bool,
     /// Reactions: who reacted with which emoji, oldest first (one per user).
     pub reactions: Vec<(i64, String)>,
+    /// The album it belongs to.
+    pub grouped_id: Option<i64>,
 }
 
 #[derive(Debug, Default)]
@@ -566,6 +579,7 @@ impl World {
             reply_to: post.reply_to,
             pinned: false,
             reactions: Vec::new(),
+            grouped_id: post.grouped_id,
         };
         let next_id = |b: Option<&MessageBox>| b.map_or(1, |b| b.last_id + 1);
         match to {
@@ -832,6 +846,14 @@ impl World {
         for part in uploaded.values() {
             content.extend_from_slice(part);
         }
+        if let Some(expected) = meta.md5.as_deref().filter(|m| !m.is_empty()) {
+            use md5::Digest;
+            let digest = md5::Md5::digest(&content);
+            let hex: String = digest.iter().map(|b| format!("{b:02x}")).collect();
+            if !hex.eq_ignore_ascii_case(expected) {
+                return Err(FileError::Md5Invalid);
+            }
+        }
         let id = self.next_user * 1_000 + self.documents.len() as i64 + 1;
         let document = StoredDocument {
             id,
@@ -841,9 +863,15 @@ impl World {
             name: meta.name,
             bytes: content.into(),
             photo: meta.photo,
+            attributes: meta.attributes,
         };
         self.documents.insert(id, document);
         Ok(id)
+    }
+
+    /// A document by its id alone (for the server's own use).
+    pub fn document_by_id(&self, id: i64) -> Option<&StoredDocument> {
+        self.documents.get(&id)
     }
 
     /// A document, if `access_hash` matches.
@@ -922,6 +950,33 @@ mod tests {
     use super::*;
 
     #[test]
+    fn a_small_file_is_kept_only_if_its_md5_matches() {
+        let mut world = World::new(1);
+        let meta = |md5: &str| FileMeta {
+            mime_type: "text/plain".into(),
+            name: Some("abc.txt".into()),
+            photo: false,
+            attributes: Vec::new(),
+            md5: Some(md5.into()),
+        };
+        // RFC 1321: MD5("abc").
+        let right = "900150983cd24fb0d6963f7d28e17f72";
+        world
+            .save_part(7, 1, 0, Bytes::from_static(b"abc"))
+            .unwrap();
+        let wrong = right.replace('9', "8");
+        assert_eq!(
+            world.finish_upload(7, 1, 1, meta(&wrong), 0),
+            Err(FileError::Md5Invalid)
+        );
+        world
+            .save_part(7, 2, 0, Bytes::from_static(b"abc"))
+            .unwrap();
+        let id = world.finish_upload(7, 2, 1, meta(right), 0).unwrap();
+        assert_eq!(&world.document_by_id(id).unwrap().bytes[..], b"abc");
+    }
+
+    #[test]
     fn unfinished_uploads_are_bounded_over_all_files_and_freed_when_finished() {
         let mut world = World::new(1);
         let bot = world.create_bot("123:abc", "echo_bot", 2);
@@ -955,6 +1010,8 @@ mod tests {
             mime_type: "application/octet-stream".into(),
             name: None,
             photo: false,
+            attributes: Vec::new(),
+            md5: None,
         };
         world.finish_upload(bot, 0, 64, meta, 1).unwrap();
         assert_eq!(world.pending.0, MAX_PENDING_BYTES - 64 * MAX_PART);
@@ -976,6 +1033,7 @@ mod tests {
         let edit = |text| Edit {
             text: Some(text),
             reply_markup: None,
+            document: None,
         };
         let to_alice = PeerRef::User(alice);
         let edited = world

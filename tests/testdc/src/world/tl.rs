@@ -159,7 +159,7 @@ pub fn document_media(d: &StoredDocument) -> enums::MessageMedia {
             video: None,
         }));
     }
-    let attributes = d
+    let attributes: Vec<enums::DocumentAttribute> = d
         .name
         .iter()
         .map(|name| {
@@ -167,13 +167,23 @@ pub fn document_media(d: &StoredDocument) -> enums::MessageMedia {
                 file_name: name.clone(),
             })
         })
+        .chain(d.attributes.iter().cloned())
         .collect();
+    // The message's flags say what the attributes make it: a video, a round video, a
+    // voice note.
+    let video = attributes.iter().find_map(|a| match a {
+        enums::DocumentAttribute::Video(v) => Some(v.round_message),
+        _ => None,
+    });
+    let voice = attributes
+        .iter()
+        .any(|a| matches!(a, enums::DocumentAttribute::Audio(a) if a.voice));
     enums::MessageMedia::Document(Box::new(types::MessageMediaDocument {
         nopremium: false,
         spoiler: false,
-        video: false,
-        round: false,
-        voice: false,
+        video: video == Some(false),
+        round: video == Some(true),
+        voice,
         document: Some(enums::Document::Document(Box::new(types::Document {
             id: d.id,
             access_hash: d.access_hash,
@@ -292,7 +302,7 @@ pub(super) fn message(
         replies: None,
         edit_date: m.edit_date,
         post_author: None,
-        grouped_id: None,
+        grouped_id: m.grouped_id,
         reactions,
         restriction_reason: None,
         ttl_period: None,

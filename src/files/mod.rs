@@ -1,0 +1,60 @@
+//! Files: sending them (uploads in parts, several in flight). Downloads, Bot API file
+//! ids and CDNs come with the files work.
+//!
+//! Most programs never call this module: the media methods
+//! ([`Client::send_photo`](crate::Client::send_photo) and the others) take anything that
+//! is a [`FileSource`] and upload it. [`Client::save_file`](crate::Client::save_file)
+//! uploads without sending, for raw calls.
+
+mod plan;
+mod source;
+mod upload;
+
+pub use plan::{BIG_FILE, MAX_PARTS, PART_SIZE};
+pub use source::FileSource;
+pub use upload::{SaveFile, UploadedFile};
+
+use std::path::Path;
+
+/// Why a file could not be read or sent.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum FileError {
+    /// Telegram takes no empty files.
+    #[error("the file is empty")]
+    Empty,
+    /// More parts than Telegram takes.
+    #[error("the file is {size} bytes; at most {max} can be sent")]
+    TooBig {
+        /// The file's size.
+        size: u64,
+        /// The largest size that can be sent.
+        max: u64,
+    },
+    /// The file could not be read.
+    #[error("{path}: {message}")]
+    Io {
+        /// The file.
+        path: String,
+        /// What went wrong.
+        message: String,
+    },
+    /// A reader failed.
+    #[error("reading the file failed: {0}")]
+    Read(String),
+    /// The content ended before the size announced.
+    #[error("the file ended before its {expected} bytes")]
+    ShortRead {
+        /// The size announced.
+        expected: u64,
+    },
+}
+
+impl FileError {
+    fn io(path: &Path, e: std::io::Error) -> Self {
+        FileError::Io {
+            path: path.display().to_string(),
+            message: e.to_string(),
+        }
+    }
+}

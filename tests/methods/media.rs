@@ -1,0 +1,358 @@
+//! Media sends end to end: files uploaded in parts (small with MD5, big without), sent
+//! as each kind with its attributes, as albums, and in place of a message's media; what
+//! the other side receives is read back byte for byte.
+
+use futures_util::io::Cursor;
+use oxigram::files::FileSource;
+use oxigram::tl::{enums, functions, types};
+use oxigram::types::InputMedia;
+use oxigram::{Client, Error, MediaKind, Message};
+use oxigram_conformance::Env;
+
+use super::{Inbox, bot_and_user, next_message, run};
+
+/// Deterministic content that differs from part to part.
+fn content(len: usize, seed: u8) -> Vec<u8> {
+    (0..len)
+        .map(|i| (i as u32).wrapping_mul(2_654_435_761).to_le_bytes()[3] ^ seed)
+        .collect()
+}
+
+/// The document (or photo, as `(id, access_hash, reference, photo)`) a message holds.
+fn file_of(message: &Message) -> (i64, i64, oxigram::Bytes, bool) {
+    match message.raw_media() {
+        Some(enums::MessageMedia::Document(d)) => match &d.document {
+            Some(enums::Document::Document(doc)) => {
+                (doc.id, doc.access_hash, doc.file_reference.clone(), false)
+            }
+            other => panic!("no document: {other:?}"),
+        },
+        Some(enums::MessageMedia::Photo(p)) => match &p.photo {
+            Some(enums::Photo::Photo(photo)) => (
+                photo.id,
+                photo.access_hash,
+                photo.file_reference.clone(),
+                true,
+            ),
+            other => panic!("no photo: {other:?}"),
+        },
+        other => panic!("no file in the message: {other:?}"),
+    }
+}
+
+fn attributes(message: &Message) -> Vec<enums::DocumentAttribute> {
+    match message.raw_media() {
+        Some(enums::MessageMedia::Document(d)) => match &d.document {
+            Some(enums::Document::Document(doc)) => doc.attributes.clone(),
+            _ => vec![],
+        },
+        _ => vec![],
+    }
+}
+
+/// Downloads a message's file with raw `upload.getFile` calls (1 MiB at a time).
+async fn download(client: &Client, message: &Message) -> Vec<u8> {
+    let (id, access_hash, file_reference, photo) = file_of(message);
+    let location = if photo {
+        enums::InputFileLocation::InputPhotoFileLocation(types::InputPhotoFileLocation {
+            id,
+            access_hash,
+            file_reference,
+            thumb_size: "x".into(),
+        })
+    } else {
+        enums::InputFileLocation::InputDocumentFileLocation(types::InputDocumentFileLocation {
+            id,
+            access_hash,
+            file_reference,
+            thumb_size: String::new(),
+        })
+    };
+    let mut bytes = Vec::new();
+    loop {
+        let enums::upload::File::File(part) = client
+            .invoke(functions::upload::GetFile {
+                precise: false,
+                cdn_supported: false,
+                location: location.clone(),
+                offset: bytes.len() as i64,
+                limit: 1 << 20,
+            })
+            .await
+            .unwrap()
+        else {
+            panic!("a CDN redirect from the test DC");
+        };
+        let len = part.bytes.len();
+        bytes.extend_from_slice(&part.bytes);
+        if len < 1 << 20 {
+            return bytes;
+        }
+    }
+}
+
+#[test]
+fn a_photo_and_a_big_document_arrive_byte_for_byte() {
+    let env = Env::new();
+    run(async {
+        let (bot, user) = bot_and_user(&env).await;
+        let mut bot_in = Inbox::new(&bot);
+
+        let photo = content(300_000, 1);
+        let sent = user
+            .send_photo(
+                "@conformance_bot",
+                FileSource::bytes("cat.jpg", photo.clone()),
+            )
+            .caption("a cat")
+            .await
+            .unwrap();
+        assert_eq!(sent.media(), Some(MediaKind::Photo));
+        let got = next_message(&mut bot_in).await;
+        assert_eq!(
+            (got.media(), got.caption()),
+            (Some(MediaKind::Photo), Some("a cat"))
+        );
+        assert_eq!(download(&bot, &got).await, photo);
+
+        // Above 10 MiB a file goes up as a big file, without MD5, from disk.
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("archive.bin");
+        let big = content(10 * 1024 * 1024 + 1, 2);
+        std::fs::write(&path, &big).unwrap();
+        let reports = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+        let seen = std::sync::Arc::clone(&reports);
+        let sent = user
+            .send_document("@conformance_bot", path.as_path())
+            .parallel(3)
+            .await
+            .unwrap();
+        assert_eq!(sent.media(), Some(MediaKind::Document));
+        let got = next_message(&mut bot_in).await;
+        assert!(attributes(&got).iter().any(|a| matches!(
+            a,
+            enums::DocumentAttribute::Filename(f) if f.file_name == "archive.bin"
+        )));
+        assert_eq!(download(&bot, &got).await, big);
+
+        // The same through save_file, with progress reported part by part.
+        let uploaded = user
+            .save_file(FileSource::reader(
+                "stream.bin",
+                big.len() as u64,
+                Cursor::new(big.clone()),
+            ))
+            .progress(move |done, total| seen.lock().unwrap().push((done, total)))
+            .await
+            .unwrap();
+        assert_eq!(uploaded.size, big.len() as u64);
+        assert!(matches!(uploaded.input_file, enums::InputFile::Big(ref f) if f.parts == 21));
+        let reports = reports.lock().unwrap().clone();
+        assert_eq!(reports.len(), 21);
+        assert!(reports.windows(2).all(|w| w[0].0 < w[1].0));
+        assert_eq!(reports.last(), Some(&(big.len() as u64, big.len() as u64)));
+        user.stop().await.unwrap();
+        bot.stop().await.unwrap();
+    });
+}
+
+#[test]
+fn each_kind_arrives_with_its_attributes() {
+    let env = Env::new();
+    run(async {
+        let (bot, user) = bot_and_user(&env).await;
+        let mut bot_in = Inbox::new(&bot);
+        let to = "@conformance_bot";
+        let file = |name: &str| FileSource::bytes(name, content(2_000, 3));
+
+        user.send_video(to, file("clip.mp4"))
+            .duration(12.5)
+            .size(1280, 720)
+            .supports_streaming()
+            .await
+            .unwrap();
+        let got = next_message(&mut bot_in).await;
+        assert_eq!(got.media(), Some(MediaKind::Video));
+        assert!(attributes(&got).iter().any(|a| matches!(
+            a,
+            enums::DocumentAttribute::Video(v)
+                if v.duration == 12.5 && (v.w, v.h) == (1280, 720) && v.supports_streaming
+        )));
+
+        user.send_audio(to, file("song.mp3"))
+            .title("Song")
+            .performer("Band")
+            .duration(200.0)
+            .await
+            .unwrap();
+        let got = next_message(&mut bot_in).await;
+        assert_eq!(got.media(), Some(MediaKind::Audio));
+        assert!(attributes(&got).iter().any(|a| matches!(
+            a,
+            enums::DocumentAttribute::Audio(x) if !x.voice && x.duration == 200
+                && x.title.as_deref() == Some("Song") && x.performer.as_deref() == Some("Band")
+        )));
+
+        let cases: [(&str, MediaKind); 4] = [
+            ("voice", MediaKind::Voice),
+            ("animation", MediaKind::Animation),
+            ("sticker", MediaKind::Sticker),
+            ("video_note", MediaKind::VideoNote),
+        ];
+        for (kind, expected) in cases {
+            let sending = match kind {
+                "voice" => user.send_voice(to, file("note.ogg")).duration(3.0),
+                "animation" => user.send_animation(to, file("loop.mp4")).size(320, 240),
+                "sticker" => user.send_sticker(to, file("s.webp")).emoji("👍"),
+                _ => user.send_video_note(to, file("round.mp4")).size(240, 240),
+            };
+            let sent = sending.await.unwrap();
+            assert_eq!(sent.media(), Some(expected), "{kind}: the sender's copy");
+            let got = next_message(&mut bot_in).await;
+            assert_eq!(got.media(), Some(expected), "{kind}");
+        }
+        // The sticker's emoji and the MIME types a name suggests.
+        user.send_document(to, file("report.pdf")).await.unwrap();
+        let got = next_message(&mut bot_in).await;
+        let Some(enums::MessageMedia::Document(d)) = got.raw_media() else {
+            panic!("a document");
+        };
+        let Some(enums::Document::Document(doc)) = &d.document else {
+            panic!("a document");
+        };
+        assert_eq!(doc.mime_type, "application/pdf");
+        user.stop().await.unwrap();
+        bot.stop().await.unwrap();
+    });
+}
+
+#[test]
+fn an_album_arrives_grouped_and_media_is_replaced_by_an_edit() {
+    let env = Env::new();
+    run(async {
+        let (bot, user) = bot_and_user(&env).await;
+        let mut bot_in = Inbox::new(&bot);
+        let album = user
+            .send_media_group(
+                "@conformance_bot",
+                [
+                    InputMedia::photo(FileSource::bytes("a.jpg", content(1_000, 4))).caption("one"),
+                    InputMedia::photo(FileSource::bytes("b.jpg", content(1_000, 5))),
+                    InputMedia::video(FileSource::bytes("c.mp4", content(1_000, 6))).duration(1.0),
+                ],
+            )
+            .await
+            .unwrap();
+        assert_eq!(album.len(), 3);
+        let kinds: Vec<_> = album.iter().map(Message::media).collect();
+        assert_eq!(
+            kinds,
+            [
+                Some(MediaKind::Photo),
+                Some(MediaKind::Photo),
+                Some(MediaKind::Video)
+            ]
+        );
+        assert_eq!(album[0].caption(), Some("one"));
+        let group = |m: &Message| match m.raw() {
+            enums::Message::Message(m) => m.grouped_id,
+            _ => None,
+        };
+        assert!(group(&album[0]).is_some());
+        assert!(album.iter().all(|m| group(m) == group(&album[0])));
+        let mut received = Vec::new();
+        for _ in 0..3 {
+            received.push(next_message(&mut bot_in).await);
+        }
+        assert!(
+            received
+                .iter()
+                .all(|m| group(m).is_some() && group(m) == group(&received[0]))
+        );
+        assert_eq!(download(&bot, &received[1]).await, content(1_000, 5));
+
+        // One photo alone is no album; a photo with a document neither.
+        let one = user
+            .send_media_group("@conformance_bot", [InputMedia::photo("a.jpg")])
+            .await;
+        assert!(matches!(one, Err(Error::Config(_))), "{one:?}");
+
+        // The document of a message replaced by a photo, seen by the other side.
+        let sent = user
+            .send_document(
+                "@conformance_bot",
+                FileSource::bytes("old.txt", b"old".to_vec()),
+            )
+            .await
+            .unwrap();
+        next_message(&mut bot_in).await;
+        let edited = user
+            .edit_message_media(
+                "@conformance_bot",
+                sent.id(),
+                InputMedia::photo(FileSource::bytes("new.jpg", content(5_000, 7))).caption("new"),
+            )
+            .await
+            .unwrap();
+        assert_eq!(
+            (edited.media(), edited.caption()),
+            (Some(MediaKind::Photo), Some("new"))
+        );
+        assert_eq!(download(&user, &edited).await, content(5_000, 7));
+        user.stop().await.unwrap();
+        bot.stop().await.unwrap();
+    });
+}
+
+#[test]
+fn a_bot_replies_with_a_photo_and_wrong_requests_fail_typed() {
+    let env = Env::new();
+    run(async {
+        let (bot, user) = bot_and_user(&env).await;
+        let (mut bot_in, mut user_in) = (Inbox::new(&bot), Inbox::new(&user));
+        user.send_message("@conformance_bot", "a picture, please")
+            .await
+            .unwrap();
+        let asked = next_message(&mut bot_in).await;
+        let reply = asked
+            .reply_photo(FileSource::bytes("p.jpg", content(70_000, 8)))
+            .caption("here")
+            .await
+            .unwrap();
+        assert_eq!(reply.media(), Some(MediaKind::Photo));
+        let got = next_message(&mut user_in).await;
+        assert_eq!(
+            (got.media(), got.caption()),
+            (Some(MediaKind::Photo), Some("here"))
+        );
+        let enums::Message::Message(raw) = got.raw() else {
+            panic!("a message");
+        };
+        assert!(raw.reply_to.is_some(), "sent as a reply");
+        assert_eq!(download(&user, &got).await, content(70_000, 8));
+
+        // A setter that does not fit the kind, an empty file, a URL the server cannot
+        // reach (the test DC reaches none): each a typed error.
+        let wrong = user
+            .send_photo("@conformance_bot", FileSource::bytes("a.jpg", vec![1]))
+            .duration(2.0)
+            .await;
+        assert!(matches!(wrong, Err(Error::Config(_))), "{wrong:?}");
+        let empty = user
+            .send_document("@conformance_bot", FileSource::bytes("a.txt", Vec::new()))
+            .await;
+        assert!(
+            matches!(empty, Err(Error::File(oxigram::files::FileError::Empty))),
+            "{empty:?}"
+        );
+        let url = user
+            .send_photo("@conformance_bot", "https://example.com/cat.jpg")
+            .await;
+        match url {
+            Err(Error::Rpc(e)) => assert!(e.is("WEBPAGE_CURL_FAILED"), "{e}"),
+            other => panic!("expected the server's fetch error, got {other:?}"),
+        }
+        user.stop().await.unwrap();
+        bot.stop().await.unwrap();
+    });
+}
