@@ -16,6 +16,7 @@ mod bound;
 pub mod chats;
 pub mod media;
 pub mod messages;
+pub mod photos;
 // Used by the paged methods (history, search, dialogs, members).
 #[allow(dead_code)]
 pub(crate) mod pages;
@@ -30,6 +31,7 @@ pub use messages::{
     ChatAction, CopyMessage, DeleteMessages, EditMessageText, ForwardMessages, PinMessage,
     SendMessage, SendReaction,
 };
+pub use photos::{ChatPhotos, SetChatPhoto, SetProfilePhoto};
 
 /// A fresh random id for a message sent (the server drops repeats of one).
 pub(crate) fn random_id() -> crate::Result<i64> {

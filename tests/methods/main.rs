@@ -11,6 +11,7 @@ use oxigram::{ChatAction, ChatKind, Client, ClientBuilder, Error, Message, Updat
 use oxigram_conformance::{BOT_TOKEN, Env};
 
 mod media;
+mod photos;
 
 const USER_PHONE: &str = "9996621212"; // the suite's user: DC 2, code 22222
 

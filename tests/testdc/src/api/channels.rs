@@ -119,6 +119,7 @@ impl ApiState {
                     pushes,
                 )
             }
+            functions::channels::EditPhoto::CONSTRUCTOR_ID => self.edit_group_photo(req),
             _ => self.channel_members(req),
         }
     }

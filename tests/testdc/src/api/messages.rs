@@ -343,6 +343,7 @@ impl ApiState {
                 self.post_message(me, to, &post, r.random_id, false)
             }
             id if Self::is_media_method(id) => self.media(req),
+            functions::messages::EditChatPhoto::CONSTRUCTOR_ID => self.edit_group_photo(req),
             _ => self.bots(req),
         }
     }

@@ -24,6 +24,7 @@ mod media;
 mod members;
 mod messages;
 mod peers;
+mod photos;
 mod posting;
 mod profiles;
 mod qr_login;
@@ -360,6 +361,7 @@ impl ApiState {
             Some("contacts") => self.contacts(req),
             Some("help") => self.help(req),
             Some("messages") => self.messages(req),
+            Some("photos") => self.photos(req),
             Some("updates") => self.updates(req),
             Some("upload") => self.upload(req),
             Some("users") => self.users(req),

@@ -6,6 +6,7 @@ use std::collections::{BTreeMap, HashMap};
 
 mod changes;
 mod members;
+mod photos;
 mod qts;
 mod tl;
 
@@ -17,7 +18,7 @@ pub use self::members::{Invite, JoinRequest, MAX_INVITES, MAX_JOIN_REQUESTS};
 pub use self::qts::MAX_QTS_LOG;
 use self::qts::QtsBox;
 use self::tl::message;
-pub use self::tl::{chat, document_media, emoji_reaction, reactions, user};
+pub use self::tl::{chat, document_media, document_photo, emoji_reaction, reactions, user};
 
 /// The largest part `upload.saveFilePart` takes (Telegram's limit).
 pub const MAX_PART: usize = 512 << 10;
@@ -130,6 +131,8 @@ pub struct Group {
     pub channel: Option<(i64, bool)>,
     /// A channel's public username, if any.
     pub username: Option<String>,
+    /// Its photo (a document id), if it has one.
+    pub photo: Option<i64>,
 }
 
 /// Why a username cannot be taken, as Telegram names it.
@@ -330,6 +333,8 @@ pub struct World {
     /// Bytes and parts in `uploads`, for [`MAX_PENDING_BYTES`] and [`MAX_PENDING_PARTS`].
     pending: (usize, usize),
     documents: BTreeMap<i64, StoredDocument>,
+    /// Each user's profile photos (document ids), newest first.
+    profile_photos: BTreeMap<i64, Vec<i64>>,
     groups: BTreeMap<i64, Group>,
     /// The message boxes of channels (their own pts).
     channel_boxes: BTreeMap<i64, MessageBox>,
@@ -355,6 +360,7 @@ impl World {
             uploads: HashMap::new(),
             pending: (0, 0),
             documents: BTreeMap::new(),
+            profile_photos: BTreeMap::new(),
             groups: BTreeMap::new(),
             channel_boxes: BTreeMap::new(),
             next_group: 500,
@@ -708,6 +714,7 @@ impl World {
                 date,
                 channel,
                 username: None,
+                photo: None,
             },
         );
         if channel.is_some() {
@@ -923,7 +930,11 @@ impl World {
     /// The TL `user` for `id` as `viewer` sees it.
     pub fn user(&self, id: i64, viewer: i64) -> Option<enums::User> {
         let a = self.accounts.get(&id)?;
-        Some(user(a, id == viewer))
+        let mut tl = user(a, id == viewer);
+        if let (enums::User::User(u), Some(photo)) = (&mut tl, self.profile_photos(id).first()) {
+            u.photo = Some(tl::profile_photo(*photo));
+        }
+        Some(tl)
     }
 }
 

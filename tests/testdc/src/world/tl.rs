@@ -72,7 +72,7 @@ pub fn chat(g: &Group, viewer: i64) -> enums::Chat {
             noforwards: false,
             id: g.id,
             title: g.title.clone(),
-            photo: enums::ChatPhoto::Empty,
+            photo: g.photo.map_or(enums::ChatPhoto::Empty, chat_photo),
             participants_count: g.members.len() as i32,
             date: g.date,
             version: 1,
@@ -112,7 +112,7 @@ pub fn chat(g: &Group, viewer: i64) -> enums::Chat {
             access_hash: Some(access_hash),
             title: g.title.clone(),
             username: g.username.clone(),
-            photo: enums::ChatPhoto::Empty,
+            photo: g.photo.map_or(enums::ChatPhoto::Empty, chat_photo),
             date: g.date,
             restriction_reason: None,
             admin_rights: None,
@@ -134,27 +134,53 @@ pub fn chat(g: &Group, viewer: i64) -> enums::Chat {
     }
 }
 
+/// The TL photo of a stored photo.
+pub fn document_photo(d: &StoredDocument) -> enums::Photo {
+    enums::Photo::Photo(types::Photo {
+        has_stickers: false,
+        id: d.id,
+        access_hash: d.access_hash,
+        file_reference: Bytes::from_static(b"testdc"),
+        date: d.date,
+        // One size, the file as uploaded; its dimensions are not known.
+        sizes: vec![enums::PhotoSize::PhotoSize(types::PhotoSize {
+            r#type: "x".into(),
+            w: 0,
+            h: 0,
+            size: d.bytes.len() as i32,
+        })],
+        video_sizes: None,
+        dc_id: crate::HOME_DC,
+    })
+}
+
+/// A user's profile photo, by the photo's id.
+pub(super) fn profile_photo(photo_id: i64) -> enums::UserProfilePhoto {
+    enums::UserProfilePhoto::UserProfilePhoto(types::UserProfilePhoto {
+        has_video: false,
+        personal: false,
+        photo_id,
+        stripped_thumb: None,
+        dc_id: crate::HOME_DC,
+    })
+}
+
+/// A group's photo, by the photo's id.
+fn chat_photo(photo_id: i64) -> enums::ChatPhoto {
+    enums::ChatPhoto::ChatPhoto(types::ChatPhoto {
+        has_video: false,
+        photo_id,
+        stripped_thumb: None,
+        dc_id: crate::HOME_DC,
+    })
+}
+
 /// The TL media of a stored document or photo.
 pub fn document_media(d: &StoredDocument) -> enums::MessageMedia {
     if d.photo {
         return enums::MessageMedia::Photo(Box::new(types::MessageMediaPhoto {
             spoiler: false,
-            photo: Some(enums::Photo::Photo(types::Photo {
-                has_stickers: false,
-                id: d.id,
-                access_hash: d.access_hash,
-                file_reference: Bytes::from_static(b"testdc"),
-                date: d.date,
-                // One size, the file as uploaded; its dimensions are not known.
-                sizes: vec![enums::PhotoSize::PhotoSize(types::PhotoSize {
-                    r#type: "x".into(),
-                    w: 0,
-                    h: 0,
-                    size: d.bytes.len() as i32,
-                })],
-                video_sizes: None,
-                dc_id: crate::HOME_DC,
-            })),
+            photo: Some(document_photo(d)),
             ttl_seconds: None,
             video: None,
         }));
