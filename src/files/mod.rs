@@ -1,15 +1,20 @@
-//! Files: sending them (uploads in parts, several in flight). Downloads, Bot API file
-//! ids and CDNs come with the files work.
+//! Files: sending them (uploads in parts, several in flight) and fetching them
+//! (downloads in parts, in order, to memory, a file or a stream). Bot API file ids,
+//! CDNs and refreshed file references come with the files work.
 //!
 //! Most programs never call this module: the media methods
 //! ([`Client::send_photo`](crate::Client::send_photo) and the others) take anything that
 //! is a [`FileSource`] and upload it. [`Client::save_file`](crate::Client::save_file)
 //! uploads without sending, for raw calls.
 
+mod download;
+mod location;
 mod plan;
 mod source;
 mod upload;
 
+pub use download::{Chunks, DOWNLOAD_PART, DownloadMedia, Downloadable};
+pub use location::FileLocation;
 pub use plan::{BIG_FILE, MAX_PARTS, PART_SIZE};
 pub use source::FileSource;
 pub use upload::{SaveFile, UploadedFile};

@@ -356,3 +356,93 @@ fn a_bot_replies_with_a_photo_and_wrong_requests_fail_typed() {
         bot.stop().await.unwrap();
     });
 }
+
+#[test]
+fn files_come_back_whole_by_range_and_to_disk() {
+    let env = Env::new();
+    run(async {
+        let (bot, user) = bot_and_user(&env).await;
+        let mut bot_in = Inbox::new(&bot);
+        let data = content(3 * 1024 * 1024 + 5, 9);
+        user.send_document(
+            "@conformance_bot",
+            FileSource::bytes("data.bin", data.clone()),
+        )
+        .await
+        .unwrap();
+        let got = next_message(&mut bot_in).await;
+
+        let reports = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+        let seen = std::sync::Arc::clone(&reports);
+        let whole = bot
+            .download_media(&got)
+            .parallel(3)
+            .progress(move |done, total| seen.lock().unwrap().push((done, total)))
+            .await
+            .unwrap();
+        assert_eq!(whole, data);
+        let reports = reports.lock().unwrap().clone();
+        assert_eq!(reports.len(), 4, "four 1 MiB parts");
+        assert_eq!(
+            reports.last(),
+            Some(&(data.len() as u64, data.len() as u64))
+        );
+
+        // A range across a part boundary, and one inside the last part.
+        let range = got.download().range(1_000_000..2_100_000).await.unwrap();
+        assert_eq!(range, data[1_000_000..2_100_000]);
+        let tail = got.download().range(3 * 1024 * 1024..).await.unwrap();
+        assert_eq!(tail, data[3 * 1024 * 1024..]);
+        let mut chunks = got.download().parallel(1).stream().unwrap();
+        let mut lengths = Vec::new();
+        while let Some(chunk) = futures_util::TryStreamExt::try_next(&mut chunks)
+            .await
+            .unwrap()
+        {
+            lengths.push(chunk.len());
+        }
+        assert_eq!(lengths, [1 << 20, 1 << 20, 1 << 20, 5]);
+
+        // To a directory: the sender's name, and no temporary file left.
+        let dir = tempfile::tempdir().unwrap();
+        let path = got.download().to_path(dir.path()).await.unwrap();
+        assert_eq!(path, dir.path().join("data.bin"));
+        assert_eq!(std::fs::read(&path).unwrap(), data);
+        let names: Vec<_> = std::fs::read_dir(dir.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .collect();
+        assert_eq!(names, ["data.bin"]);
+
+        // A download that fails leaves no file, not even a partial one.
+        let mut wrong = oxigram::files::FileLocation::of_media(got.raw_media().unwrap()).unwrap();
+        if let enums::InputFileLocation::InputDocumentFileLocation(l) = &mut wrong.location {
+            l.access_hash ^= 1;
+        }
+        let failed = bot
+            .download_media(wrong)
+            .to_path(dir.path().join("x.bin"))
+            .await;
+        assert!(
+            failed.as_ref().is_err_and(|e| e.is("FILE_ID_INVALID")),
+            "{failed:?}"
+        );
+        let names: Vec<_> = std::fs::read_dir(dir.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .collect();
+        assert_eq!(names, ["data.bin"]);
+
+        // A message without a file, and a range past the end: typed errors.
+        user.send_message("@conformance_bot", "no file")
+            .await
+            .unwrap();
+        let text = next_message(&mut bot_in).await;
+        let none = bot.download_media(&text).await;
+        assert!(matches!(none, Err(Error::Config(_))), "{none:?}");
+        let past = got.download().range(data.len() as u64 + 1..).await;
+        assert!(matches!(past, Err(Error::Config(_))), "{past:?}");
+        user.stop().await.unwrap();
+        bot.stop().await.unwrap();
+    });
+}
