@@ -1,7 +1,7 @@
 //! oxigram: a Telegram MTProto client library and framework for user and bot accounts.
 //!
 //! - [`Client`]: one account and its session, built with [`Client::builder`]: signing in
-//!   (bot token, phone code, two-step password, QR code, or [`Client::start`] on the
+//!   (bot token, phone code, two-step password, QR code, or `Client::start` on the
 //!   terminal with feature `terminal`), every DC it needs (migrations followed,
 //!   authorizations imported), requests through a [middleware](client::Middleware) chain
 //!   that sleeps through flood waits, the [peer cache](peers) behind

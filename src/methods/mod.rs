@@ -7,9 +7,13 @@
 //!   chat actions.
 //! - [`bots`]: answering callback and inline queries, pressing buttons.
 //! - [`chats`]: join requests.
+//! - [`media`]: photos, videos, documents and the rest; albums; media edits.
+//! - [`photos`]: profile and chat photos.
 //!
 //! The values handlers get have the same methods bound to them
 //! (`message.reply("hi")`, `query.answer().text("done")`, `request.approve()`).
+//!
+#![doc = include_str!("README.md")]
 
 pub mod bots;
 mod bound;
