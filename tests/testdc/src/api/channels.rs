@@ -119,6 +119,8 @@ impl ApiState {
                     pushes,
                 )
             }
+            functions::channels::GetMessages::CONSTRUCTOR_ID => self.get_channel_messages(req),
+            functions::channels::ReadHistory::CONSTRUCTOR_ID => self.read_channel_history(req),
             _ => self.channel_members(req),
         }
     }

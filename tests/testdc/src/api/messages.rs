@@ -40,55 +40,11 @@ impl ApiState {
                 };
                 self.post_message(me, to, &post, r.random_id, true)
             }
-            functions::messages::GetHistory::CONSTRUCTOR_ID => {
-                let me = me!(self, req);
-                let r = decode!(req, functions::messages::GetHistory);
-                let Some(peer) = self.resolve_peer(me, &r.peer) else {
-                    return error(400, "PEER_ID_INVALID");
-                };
-                let limit = r.limit.clamp(1, 100) as usize;
-                let messages: Vec<enums::Message> = self
-                    .world
-                    .history(me, peer)
-                    .iter()
-                    .filter(|m| r.offset_id == 0 || m.id < r.offset_id)
-                    .take(limit)
-                    .map(|m| self.world.message(m, me))
-                    .collect();
-                let shown: Vec<_> = self
-                    .world
-                    .history(me, peer)
-                    .into_iter()
-                    .filter(|m| r.offset_id == 0 || m.id < r.offset_id)
-                    .take(limit)
-                    .collect();
-                let (users, chats) = self.involved(me, shown.iter().chain([]), Some(peer));
-                ok(types::messages::Messages {
-                    messages,
-                    topics: vec![],
-                    chats,
-                    users,
-                })
-            }
-            functions::messages::GetMessages::CONSTRUCTOR_ID => {
-                let me = me!(self, req);
-                let r = decode!(req, functions::messages::GetMessages);
-                let found: Vec<_> =
-                    r.id.iter()
-                        .filter_map(|input| match input {
-                            enums::InputMessage::ID(m) => self.world.get(me, m.id),
-                            _ => None,
-                        })
-                        .collect();
-                let messages = found.iter().map(|m| self.world.message(m, me)).collect();
-                let (users, chats) = self.involved(me, found.iter(), None);
-                ok(types::messages::Messages {
-                    messages,
-                    topics: vec![],
-                    chats,
-                    users,
-                })
-            }
+            functions::messages::GetHistory::CONSTRUCTOR_ID => self.get_history(req),
+            functions::messages::GetMessages::CONSTRUCTOR_ID => self.get_messages(req),
+            functions::messages::Search::CONSTRUCTOR_ID => self.search(req),
+            functions::messages::ReadHistory::CONSTRUCTOR_ID => self.read_history(req),
+            functions::messages::SendVote::CONSTRUCTOR_ID => self.send_vote(req),
             functions::messages::GetDialogs::CONSTRUCTOR_ID => {
                 let me = me!(self, req);
                 let r = decode!(req, functions::messages::GetDialogs);
@@ -141,7 +97,7 @@ impl ApiState {
                     _ => {}
                 }
                 if r.media.is_some() {
-                    return error(400, "MEDIA_NEW_INVALID");
+                    return self.edit_media(me, peer, &r, now);
                 }
                 let is_bot = self.world.account(me).is_some_and(|a| a.is_bot());
                 // A bot's edit without a keyboard takes the keyboard away, as on
@@ -233,6 +189,7 @@ impl ApiState {
                         text: &original.text,
                         date: now,
                         document: original.document,
+                        media: original.media.clone(),
                         forwarded: Some(
                             original.forwarded.unwrap_or((original.from, original.date)),
                         ),
@@ -333,7 +290,7 @@ impl ApiState {
                     enums::InputMedia::UploadedPhoto(media) => {
                         (&media.file, "image/jpeg", &[][..], true)
                     }
-                    _ => return error(400, "MEDIA_INVALID"),
+                    _ => return self.send_other_media(me, to, &r, reply_markup, now),
                 };
                 let (file_id, parts, name) = match file {
                     enums::InputFile::InputFile(f) => (f.id, f.parts, f.name.clone()),
@@ -378,7 +335,7 @@ impl ApiState {
 }
 
 /// The message a new message replies to, if it replies to one in the same chat.
-fn reply_to_id(reply_to: Option<&enums::InputReplyTo>) -> Option<i32> {
+pub(super) fn reply_to_id(reply_to: Option<&enums::InputReplyTo>) -> Option<i32> {
     match reply_to {
         Some(enums::InputReplyTo::Message(m)) if m.reply_to_peer_id.is_none() => {
             Some(m.reply_to_msg_id)
@@ -390,7 +347,7 @@ fn reply_to_id(reply_to: Option<&enums::InputReplyTo>) -> Option<i32> {
 impl ApiState {
     /// Answers an edit: `updateEditMessage` to each copy's owner (the editor's is the
     /// answer), or `updateEditChannelMessage` to every member of a channel.
-    fn edited(&self, me: i64, peer: PeerRef, changed: Vec<Changed>, now: i32) -> Reply {
+    pub(super) fn edited(&self, me: i64, peer: PeerRef, changed: Vec<Changed>, now: i32) -> Reply {
         let mut answer = None;
         let mut pushes = Vec::new();
         let mut recipients = Vec::new();

@@ -5,6 +5,8 @@
 use std::collections::{BTreeMap, HashMap};
 
 mod changes;
+mod history;
+mod media;
 mod members;
 mod qts;
 mod tl;
@@ -13,6 +15,10 @@ use bytes::Bytes;
 use oxigram_tl::{enums, types};
 
 pub use self::changes::{ChangeError, Changed, Edit};
+pub use self::history::{PageQuery, Paged};
+pub use self::media::{
+    MAX_POLL_OPTIONS, StoredMedia, StoredPoll, VoteError, option_bytes, poll_results, poll_tl,
+};
 pub use self::members::{Invite, JoinRequest, MAX_INVITES, MAX_JOIN_REQUESTS};
 pub use self::qts::MAX_QTS_LOG;
 use self::qts::QtsBox;
@@ -171,6 +177,8 @@ pub struct Post<'a> {
     /// The id of the message it replies to, in the sender's box (a pin's service message
     /// names the pinned message so).
     pub reply_to: Option<i32>,
+    /// Media other than a file (a place, a contact, a poll, ...).
+    pub media: Option<StoredMedia>,
 }
 
 /// Where a message went: the sender's copy, and the copies (or, in a channel, the one
@@ -255,6 +263,8 @@ pub struct StoredMessage {
     pub pinned: bool,
     /// Reactions: who reacted with which emoji, oldest first (one per user).
     pub reactions: Vec<(i64, String)>,
+    /// Media other than a file (a place, a contact, a poll, ...).
+    pub media: Option<StoredMedia>,
 }
 
 #[derive(Debug, Default)]
@@ -329,6 +339,7 @@ pub struct World {
     join_requests: Vec<JoinRequest>,
     /// Invite links made so far (their hashes differ by it).
     invites_made: i64,
+    polls: media::Polls,
 }
 
 impl World {
@@ -349,6 +360,7 @@ impl World {
             invites: BTreeMap::new(),
             join_requests: Vec::new(),
             invites_made: 0,
+            polls: media::Polls::default(),
         }
     }
 
@@ -566,6 +578,7 @@ impl World {
             reply_to: post.reply_to,
             pinned: false,
             reactions: Vec::new(),
+            media: post.media.clone(),
         };
         let next_id = |b: Option<&MessageBox>| b.map_or(1, |b| b.last_id + 1);
         match to {
@@ -885,10 +898,13 @@ impl World {
 
     /// The TL `message` of a stored message in `owner`'s box, with its media.
     pub fn message(&self, m: &StoredMessage, owner: i64) -> enums::Message {
-        let media = m
-            .document
-            .and_then(|id| self.documents.get(&id))
-            .map(document_media);
+        let media = match &m.media {
+            Some(media) => Some(self.media(media, owner)),
+            None => m
+                .document
+                .and_then(|id| self.documents.get(&id))
+                .map(document_media),
+        };
         message(m, owner, media)
     }
 
