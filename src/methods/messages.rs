@@ -46,7 +46,7 @@ impl Text {
     }
 }
 
-fn reply_to(id: Option<i32>) -> Option<enums::InputReplyTo> {
+pub(super) fn reply_to(id: Option<i32>) -> Option<enums::InputReplyTo> {
     id.map(|reply_to_msg_id| {
         enums::InputReplyTo::Message(Box::new(types::InputReplyToMessage {
             reply_to_msg_id,

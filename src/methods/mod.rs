@@ -7,6 +7,8 @@
 //!   chat actions.
 //! - [`bots`]: answering callback and inline queries, pressing buttons.
 //! - [`chats`]: join requests.
+//! - [`history`]: messages by id, chat history and search as streams, read marks.
+//! - [`sends`]: locations, venues, contacts, dice and polls; votes; new keyboards.
 //!
 //! The values handlers get have the same methods bound to them
 //! (`message.reply("hi")`, `query.answer().text("done")`, `request.approve()`).
@@ -14,20 +16,22 @@
 pub mod bots;
 mod bound;
 pub mod chats;
+pub mod history;
 pub mod messages;
-// Used by the paged methods (history, search, dialogs, members).
-#[allow(dead_code)]
 pub(crate) mod pages;
 mod resend;
+pub mod sends;
 mod sent;
 mod target;
 
 pub use bots::{AnswerCallbackQuery, AnswerInlineQuery, CallbackAnswer, EditQueryMessage};
 pub use chats::HideJoinRequest;
+pub use history::{ChatHistory, MessagesFilter, ReadChatHistory, SearchMessages};
 pub use messages::{
     ChatAction, CopyMessage, DeleteMessages, EditMessageText, ForwardMessages, PinMessage,
     SendMessage, SendReaction,
 };
+pub use sends::{EditMessageReplyMarkup, SendContact, SendDice, SendLocation, SendPoll, SendVenue};
 
 /// A fresh random id for a message sent (the server drops repeats of one).
 fn random_id() -> crate::Result<i64> {
