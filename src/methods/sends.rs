@@ -594,6 +594,28 @@ impl Client {
         self.edit_message_text(chat, id, caption)
     }
 
+    /// Replaces the text of an inline message (one sent through this bot, named by
+    /// [`ChosenInlineResult::inline_message_id`](crate::types::ChosenInlineResult::inline_message_id)
+    /// or [`CallbackQuery::inline_message_id`](crate::types::CallbackQuery::inline_message_id)).
+    /// The keyboard is removed unless given again. The answer holds no message
+    /// (`None`): the bot need not be in the chat.
+    ///
+    /// ```no_run
+    /// # async fn demo(chosen: oxigram::types::ChosenInlineResult) -> oxigram::Result<()> {
+    /// if let Some(id) = chosen.inline_message_id() {
+    ///     chosen.client().edit_inline_text(id.clone(), "picked!").await?;
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn edit_inline_text(
+        &self,
+        inline_message_id: enums::InputBotInlineMessageID,
+        text: impl Into<String>,
+    ) -> super::EditQueryMessage {
+        super::EditQueryMessage::inline(self.clone(), inline_message_id, text.into())
+    }
+
     /// Replaces the inline keyboard under message `id` of `chat` (`None` removes it);
     /// returns the edited message.
     ///

@@ -8,11 +8,14 @@ use futures_util::TryStreamExt;
 use oxigram::client::{Middleware, Next, Request, SignIn};
 use oxigram::methods::MessagesFilter;
 use oxigram::tl::{enums, functions, types};
-use oxigram::types::{InlineButton, InlineKeyboard};
+use oxigram::types::{InlineButton, InlineKeyboard, InlineQueryResult};
 use oxigram::{BoxFuture, Bytes, Client, Error, Message, Update};
 use oxigram_conformance::Env;
 
-use super::{Inbox, USER_PHONE, bot_and_user, builder, next_message, next_update, run, until};
+use super::{
+    Inbox, USER_PHONE, bot_and_user, bot_as_input_user, builder, next_message, next_update, run,
+    until,
+};
 
 /// Counts the requests of one method.
 struct Count {
@@ -652,6 +655,115 @@ fn a_caption_and_a_keyboard_are_edited_apart_from_the_rest() {
             .await
             .unwrap_err();
         assert!(again.is("MESSAGE_NOT_MODIFIED"), "{again}");
+        user.stop().await.unwrap();
+        bot.stop().await.unwrap();
+    });
+}
+
+#[test]
+fn an_inline_message_is_edited_by_its_bot() {
+    let env = Env::new();
+    run(async {
+        let (bot, user) = bot_and_user(&env).await;
+        let (mut bot_in, mut user_in) = (Inbox::new(&bot), Inbox::new(&user));
+        assert!(env.dc.set_bot_inline(env.bot, Some("Search…")));
+        let bot_user = bot_as_input_user(&user).await;
+        let asker = user.clone();
+        let asking = tokio::spawn(async move {
+            asker
+                .invoke(functions::messages::GetInlineBotResults {
+                    bot: bot_user,
+                    peer: enums::InputPeer::InputPeerSelf,
+                    geo_point: None,
+                    query: "cats".into(),
+                    offset: String::new(),
+                })
+                .await
+        });
+        let query = until(&mut bot_in, |u| match u {
+            Update::InlineQuery(q) => Some(q),
+            _ => None,
+        })
+        .await;
+        let keyboard = InlineKeyboard::new().row([InlineButton::callback("Pet", "pet")]);
+        let results = [
+            InlineQueryResult::article("plain", "A cat", "a cat"),
+            InlineQueryResult::article("keyed", "A cat to pet", "a cat to pet")
+                .reply_markup(keyboard),
+        ];
+        query.answer(results).cache_time(0).await.unwrap();
+        let enums::messages::BotResults::BotResults(got) = asking.await.unwrap().unwrap();
+        let send = |id: &str, random_id| functions::messages::SendInlineBotResult {
+            silent: false,
+            background: false,
+            clear_draft: false,
+            hide_via: false,
+            peer: enums::InputPeer::InputPeerSelf,
+            reply_to: None,
+            random_id,
+            query_id: got.query_id,
+            id: id.into(),
+            schedule_date: None,
+            send_as: None,
+            quick_reply_shortcut: None,
+            allow_paid_stars: None,
+        };
+
+        // Without a keyboard there is nothing to edit by: no id.
+        user.invoke(send("plain", 1)).await.unwrap();
+        let chosen = until(&mut bot_in, |u| match u {
+            Update::ChosenInlineResult(c) => Some(c),
+            _ => None,
+        })
+        .await;
+        assert!(chosen.inline_message_id().is_none());
+
+        // Sent to the user's own chat: the message comes in the answer.
+        let answer = user.invoke(send("keyed", 2)).await.unwrap();
+        let sent_id = match &answer {
+            enums::Updates::Updates(u) => u.updates.iter().find_map(|u| match u {
+                enums::Update::MessageID(m) => Some(m.id),
+                _ => None,
+            }),
+            _ => None,
+        }
+        .expect("the sent message's id");
+        let chosen = until(&mut bot_in, |u| match u {
+            Update::ChosenInlineResult(c) => Some(c),
+            _ => None,
+        })
+        .await;
+        let id = chosen
+            .inline_message_id()
+            .cloned()
+            .expect("a keyed result has an id");
+
+        let answer = bot
+            .edit_inline_text(id.clone(), "a petted cat")
+            .reply_markup(InlineKeyboard::new().row([InlineButton::callback("Again", "again")]))
+            .await
+            .unwrap();
+        assert!(answer.is_none());
+        let Update::EditedMessage(seen) = until(&mut user_in, |u| match u {
+            u @ Update::EditedMessage(_) => Some(u),
+            _ => None,
+        })
+        .await
+        else {
+            unreachable!()
+        };
+        assert_eq!((seen.id(), seen.text()), (sent_id, "a petted cat"));
+        assert_eq!(seen.via_bot_id(), Some(env.bot));
+        assert_eq!(
+            seen.inline_keyboard().and_then(|k| k
+                .button(0, 0)
+                .and_then(InlineButton::data)
+                .map(<[u8]>::to_vec)),
+            Some(b"again".to_vec())
+        );
+        // Only the bot it came through edits it.
+        let refused = user.edit_inline_text(id, "mine now").await.unwrap_err();
+        assert!(refused.is("MESSAGE_AUTHOR_REQUIRED"), "{refused}");
         user.stop().await.unwrap();
         bot.stop().await.unwrap();
     });

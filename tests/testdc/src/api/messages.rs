@@ -45,6 +45,9 @@ impl ApiState {
             functions::messages::Search::CONSTRUCTOR_ID => self.search(req),
             functions::messages::ReadHistory::CONSTRUCTOR_ID => self.read_history(req),
             functions::messages::SendVote::CONSTRUCTOR_ID => self.send_vote(req),
+            functions::messages::EditInlineBotMessage::CONSTRUCTOR_ID => {
+                self.edit_inline_message(req)
+            }
             functions::messages::GetDialogs::CONSTRUCTOR_ID => {
                 let me = me!(self, req);
                 let r = decode!(req, functions::messages::GetDialogs);

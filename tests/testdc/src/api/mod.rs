@@ -19,6 +19,7 @@ mod channels;
 mod contacts;
 mod help;
 mod history;
+mod inline_edits;
 mod invites;
 mod markup;
 mod media;

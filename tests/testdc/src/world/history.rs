@@ -84,6 +84,12 @@ impl World {
         self.documents.get(&id).map(|d| d.photo)
     }
 
+    /// The access hash of inline message `id` of `owner`'s box (of a channel, for a
+    /// negative owner).
+    pub fn inline_hash(&self, owner: i64, id: i32) -> i64 {
+        self.hash_for(owner.rotate_left(20) ^ i64::from(id) ^ 0x1b1e_0000)
+    }
+
     /// Stores `count` private messages from `from` to `to` ("1", "2", ...), in both
     /// boxes, telling no one: a chat with a long past, made before its clients connect.
     pub fn seed_history(&mut self, from: i64, to: i64, count: usize, date: i32) {
