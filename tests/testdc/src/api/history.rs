@@ -45,18 +45,15 @@ impl Kind {
 }
 
 impl ApiState {
-    /// The chat `peer` names for reading, if `me` may read it.
-    fn readable(&self, me: i64, peer: &enums::InputPeer) -> Result<PeerRef, Reply> {
+    /// The chat `peer` names for reading, if `me` may read it; else the error's name
+    /// (400).
+    fn readable(&self, me: i64, peer: &enums::InputPeer) -> Result<PeerRef, &'static str> {
         let Some(peer) = self.resolve_peer(me, peer) else {
-            return Err(error(400, "PEER_ID_INVALID"));
+            return Err("PEER_ID_INVALID");
         };
         match peer {
-            PeerRef::Channel(id) if !self.members_of(id).contains(&me) => {
-                Err(error(400, "CHANNEL_PRIVATE"))
-            }
-            PeerRef::Chat(id) if !self.members_of(id).contains(&me) => {
-                Err(error(400, "CHAT_ID_INVALID"))
-            }
+            PeerRef::Channel(id) if !self.members_of(id).contains(&me) => Err("CHANNEL_PRIVATE"),
+            PeerRef::Chat(id) if !self.members_of(id).contains(&me) => Err("CHAT_ID_INVALID"),
             peer => Ok(peer),
         }
     }
@@ -114,7 +111,7 @@ impl ApiState {
         let r = decode!(req, functions::messages::GetHistory);
         let peer = match self.readable(me, &r.peer) {
             Ok(peer) => peer,
-            Err(reply) => return reply,
+            Err(e) => return error(400, e),
         };
         let query = PageQuery {
             offset_id: r.offset_id,
@@ -135,7 +132,7 @@ impl ApiState {
         let r = decode!(req, functions::messages::Search);
         let peer = match self.readable(me, &r.peer) {
             Ok(peer) => peer,
-            Err(reply) => return reply,
+            Err(e) => return error(400, e),
         };
         let from = match &r.from_id {
             None => None,
@@ -278,7 +275,7 @@ impl ApiState {
         let peer = match self.readable(me, &r.peer) {
             Ok(PeerRef::Channel(_)) => return error(400, "PEER_ID_INVALID"),
             Ok(peer) => peer,
-            Err(reply) => return reply,
+            Err(e) => return error(400, e),
         };
         let query = PageQuery {
             max_id: if r.max_id > 0 { r.max_id + 1 } else { 0 },

@@ -49,7 +49,7 @@ impl ApiState {
     ) -> Reply {
         let media = match self.other_media(me, &r.media, r.random_id) {
             Ok(media) => media,
-            Err(reply) => return reply,
+            Err(e) => return error(400, e),
         };
         let post = Post {
             from: me,
@@ -63,22 +63,22 @@ impl ApiState {
         self.post_message(me, to, &post, r.random_id, false)
     }
 
+    /// The media `media` describes, or the name of the 400 error it earns.
     fn other_media(
         &mut self,
         me: i64,
         media: &enums::InputMedia,
         random_id: i64,
-    ) -> Result<StoredMedia, Reply> {
-        let bad_geo = || error(400, "GEO_POINT_INVALID");
+    ) -> Result<StoredMedia, &'static str> {
         Ok(match media {
             enums::InputMedia::GeoPoint(m) => {
-                let (lat, long) = point(&m.geo_point).ok_or_else(bad_geo)?;
+                let (lat, long) = point(&m.geo_point).ok_or("GEO_POINT_INVALID")?;
                 StoredMedia::Geo { lat, long }
             }
             enums::InputMedia::Venue(m) => {
-                let (lat, long) = point(&m.geo_point).ok_or_else(bad_geo)?;
+                let (lat, long) = point(&m.geo_point).ok_or("GEO_POINT_INVALID")?;
                 if m.title.trim().is_empty() {
-                    return Err(error(400, "VENUE_TITLE_INVALID"));
+                    return Err("VENUE_TITLE_INVALID");
                 }
                 StoredMedia::Venue {
                     lat,
@@ -93,10 +93,10 @@ impl ApiState {
             enums::InputMedia::Contact(m) => {
                 let phone = m.phone_number.trim_start_matches('+');
                 if phone.is_empty() || !phone.bytes().all(|b| b.is_ascii_digit()) {
-                    return Err(error(400, "PHONE_NUMBER_INVALID"));
+                    return Err("PHONE_NUMBER_INVALID");
                 }
                 if m.first_name.trim().is_empty() {
-                    return Err(error(400, "CONTACT_NAME_EMPTY"));
+                    return Err("CONTACT_NAME_EMPTY");
                 }
                 StoredMedia::Contact {
                     phone: phone.to_owned(),
@@ -107,8 +107,7 @@ impl ApiState {
                 }
             }
             enums::InputMedia::Dice(m) => {
-                let faces =
-                    dice_faces(&m.emoticon).ok_or_else(|| error(400, "EMOTICON_INVALID"))?;
+                let faces = dice_faces(&m.emoticon).ok_or("EMOTICON_INVALID")?;
                 // From the random id: the same request throws the same value, and a
                 // test replays.
                 let value = (random_id.rem_euclid(i64::from(faces)) + 1) as i32;
@@ -118,18 +117,19 @@ impl ApiState {
                 }
             }
             enums::InputMedia::Poll(m) => StoredMedia::Poll(self.new_poll(me, m)?),
-            _ => return Err(error(400, "MEDIA_INVALID")),
+            _ => return Err("MEDIA_INVALID"),
         })
     }
 
-    fn new_poll(&mut self, me: i64, m: &types::InputMediaPoll) -> Result<i64, Reply> {
+    /// Stores the poll `m` describes; its id, or the name of the 400 error it earns.
+    fn new_poll(&mut self, me: i64, m: &types::InputMediaPoll) -> Result<i64, &'static str> {
         let enums::Poll::Poll(poll) = &m.poll;
         let question = text_of(&poll.question).trim();
         if question.is_empty() || question.chars().count() > 255 {
-            return Err(error(400, "POLL_QUESTION_INVALID"));
+            return Err("POLL_QUESTION_INVALID");
         }
         if !(2..=MAX_POLL_OPTIONS).contains(&poll.answers.len()) {
-            return Err(error(400, "POLL_ANSWERS_INVALID"));
+            return Err("POLL_ANSWERS_INVALID");
         }
         let mut options: Vec<String> = Vec::with_capacity(poll.answers.len());
         for answer in &poll.answers {
@@ -139,10 +139,10 @@ impl ApiState {
             };
             let t = t.trim();
             if t.is_empty() || t.chars().count() > 100 {
-                return Err(error(400, "POLL_ANSWER_INVALID"));
+                return Err("POLL_ANSWER_INVALID");
             }
             if options.iter().any(|o| o == t) {
-                return Err(error(400, "POLL_OPTION_DUPLICATE"));
+                return Err("POLL_OPTION_DUPLICATE");
             }
             options.push(t.to_owned());
         }
@@ -152,9 +152,9 @@ impl ApiState {
             .flatten()
             .map(|&i| usize::try_from(i).ok().filter(|&i| i < options.len()))
             .collect::<Option<_>>()
-            .ok_or_else(|| error(400, "QUIZ_CORRECT_ANSWER_INVALID"))?;
+            .ok_or("QUIZ_CORRECT_ANSWER_INVALID")?;
         if poll.quiz && correct.len() != 1 {
-            return Err(error(400, "QUIZ_CORRECT_ANSWERS_EMPTY"));
+            return Err("QUIZ_CORRECT_ANSWERS_EMPTY");
         }
         Ok(self.world.create_poll(StoredPoll {
             id: 0,
