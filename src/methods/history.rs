@@ -19,14 +19,25 @@ use crate::{Client, Error, Message};
 /// The most messages one request returns (Telegram's limit).
 const PAGE_SIZE: usize = 100;
 
-/// Messages an answer carries, high-level, with how many match in all (`None` when
-/// the answer is all there is).
+/// What one answer of messages holds.
+struct Answer {
+    /// High-level messages (empty ones left out).
+    messages: Vec<Message>,
+    /// Raw messages in the answer, empty ones included.
+    raw_count: usize,
+    /// The id of the last raw message, where the next page starts.
+    last_id: Option<i32>,
+    /// How many match in all (`None` when the answer is all there is).
+    total: Option<usize>,
+}
+
+/// The messages an answer carries, high-level.
 fn read_messages(
     client: &Client,
     answer: enums::messages::Messages,
     method: &str,
-) -> crate::Result<(Vec<enums::Message>, Vec<Message>, Option<usize>)> {
-    let (raw, users, chats, count) = match answer {
+) -> crate::Result<Answer> {
+    let (raw, users, chats, total) = match answer {
         enums::messages::Messages::Messages(m) => (m.messages, m.users, m.chats, None),
         enums::messages::Messages::Slice(m) => (m.messages, m.users, m.chats, Some(m.count)),
         enums::messages::Messages::ChannelMessages(m) => {
@@ -36,16 +47,23 @@ fn read_messages(
             return Err(Error::Unexpected(format!("{method}: not modified")));
         }
     };
+    let last_id = raw.last().map(|m| match m {
+        enums::Message::Message(m) => m.id,
+        enums::Message::Service(m) => m.id,
+        enums::Message::Empty(m) => m.id,
+    });
+    let raw_count = raw.len();
     let carried = Carried::new(client, &users, &chats);
     let messages = raw
-        .iter()
-        .filter_map(|m| Message::new(&carried, m.clone()))
+        .into_iter()
+        .filter_map(|m| Message::new(&carried, m))
         .collect();
-    Ok((
-        raw,
+    Ok(Answer {
         messages,
-        count.map(|c| usize::try_from(c).unwrap_or(0)),
-    ))
+        raw_count,
+        last_id,
+        total: total.map(|c| usize::try_from(c).unwrap_or(0)),
+    })
 }
 
 fn input_ids(ids: &[i32]) -> Vec<enums::InputMessage> {
@@ -81,7 +99,7 @@ async fn messages_by_id(
                     .await?
             }
         };
-        let (_, messages, _) = read_messages(client, answer, "messages.getMessages")?;
+        let messages = read_messages(client, answer, "messages.getMessages")?.messages;
         found.extend(
             chunk
                 .iter()
@@ -201,22 +219,22 @@ impl MessagePager {
                     .await?
             }
         };
-        let (raw, items, count) = read_messages(&self.client, answer, "messages.getHistory")?;
-        self.seen += raw.len();
-        let last = raw.last().map(|m| match m {
-            enums::Message::Message(m) => m.id,
-            enums::Message::Service(m) => m.id,
-            enums::Message::Empty(m) => m.id,
-        });
-        let more = match (last, count) {
-            (Some(last), Some(count)) => {
+        let method = match self.listing {
+            Listing::History => "messages.getHistory",
+            Listing::Search { .. } => "messages.search",
+        };
+        let answer = read_messages(&self.client, answer, method)?;
+        self.seen += answer.raw_count;
+        let more = match (answer.last_id, answer.total) {
+            (Some(last), Some(total)) => {
                 self.offset_id = last;
                 // The date only places the first page; the ids go on from there.
                 self.offset_date = 0;
-                self.seen < count
+                self.seen < total
             }
             _ => false,
         };
+        let items = answer.messages;
         Ok(Page {
             pager: self,
             items,

@@ -189,6 +189,19 @@ fn messages_are_read_by_id_and_read_marks_reach_the_sender() {
         })
         .await;
         assert_eq!(read.max_id, one.id());
+
+        // A forward keeps the original's date; a private message has no view count
+        // and no album.
+        let forwarded = bot
+            .forward_messages(env.user, env.user, [got_one.id()])
+            .await
+            .unwrap();
+        assert_eq!(forwarded[0].forward_date(), Some(got_one.date()));
+        assert_eq!(got_one.forward_date(), None);
+        assert_eq!(
+            (forwarded[0].views(), got_one.media_group_id()),
+            (None, None)
+        );
         user.stop().await.unwrap();
         bot.stop().await.unwrap();
     });
