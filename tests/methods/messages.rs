@@ -6,11 +6,13 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 
 use futures_util::TryStreamExt;
 use oxigram::client::{Middleware, Next, Request, SignIn};
+use oxigram::dispatch::HandlerResult;
 use oxigram::methods::MessagesFilter;
 use oxigram::tl::{enums, functions, types};
 use oxigram::types::{InlineButton, InlineKeyboard, InlineQueryResult};
-use oxigram::{BoxFuture, Bytes, Client, Error, Message, Update};
+use oxigram::{BoxFuture, Bytes, Client, Error, Message, Update, filters};
 use oxigram_conformance::Env;
+use oxigram_testdc::world::StoredMedia;
 
 use super::{
     Inbox, USER_PHONE, bot_and_user, bot_as_input_user, builder, next_message, next_update, run,
@@ -779,5 +781,45 @@ fn an_inline_message_is_edited_by_its_bot() {
         assert!(refused.is("MESSAGE_AUTHOR_REQUIRED"), "{refused}");
         user.stop().await.unwrap();
         bot.stop().await.unwrap();
+    });
+}
+
+#[test]
+fn a_handler_replies_with_a_dice_and_a_poll() {
+    let env = Env::new();
+    run(async {
+        let bot = builder(&env, "bot")
+            .bot_token(oxigram_conformance::BOT_TOKEN)
+            .build()
+            .await
+            .unwrap();
+        bot.on_message(filters::command("dice"), |msg: Message| async move {
+            msg.reply_dice().emoji("🏀").await?;
+            Ok(())
+        })
+        .on_message(filters::command("poll"), |msg: Message| async move {
+            msg.reply_poll("Tea or coffee?", ["tea", "coffee"]).await?;
+            Ok(())
+        })
+        .on_message(filters::command("quit"), |msg: Message| async move {
+            msg.client().stop().await?;
+            HandlerResult::Ok(())
+        });
+        // Sent before the bot reads: the connection keeps pushed updates until read.
+        for text in ["/dice", "/poll", "/quit"] {
+            env.dc.send_message(env.user, env.bot, text);
+        }
+        bot.run().await.expect("a clean run");
+        let received = env.dc.received(env.user);
+        let [dice, poll] = &received[..] else {
+            panic!("two answers, not {received:?}");
+        };
+        assert!(
+            matches!(&dice.media, Some(StoredMedia::Dice { emoji, value }) if emoji == "🏀" && (1..=5).contains(value)),
+            "{dice:?}"
+        );
+        assert!(matches!(poll.media, Some(StoredMedia::Poll(_))), "{poll:?}");
+        // Each answers its command.
+        assert!(dice.reply_to.is_some() && poll.reply_to > dice.reply_to);
     });
 }
