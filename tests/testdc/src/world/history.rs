@@ -150,4 +150,24 @@ mod tests {
         let bobs = world.page(bob, PeerRef::User(alice), &q(0, 0, 1, 0, 0), all);
         assert!(!bobs.messages[0].out);
     }
+
+    #[test]
+    fn a_date_places_the_first_page_before_it() {
+        let mut world = World::new(1);
+        let alice = world.create_user("9996611111", "Alice", 1);
+        let bob = world.create_user("9996611112", "Bob", 1);
+        for date in [10, 20, 30, 40] {
+            world.send(alice, bob, "x", date);
+        }
+        let before = |offset_date| PageQuery {
+            offset_date,
+            limit: 10,
+            ..PageQuery::default()
+        };
+        let page = world.page(alice, PeerRef::User(bob), &before(30), |_| true);
+        assert_eq!(ids(&page), [2, 1]);
+        let page = world.page(alice, PeerRef::User(bob), &before(5), |_| true);
+        assert!(page.messages.is_empty());
+        assert_eq!(page.count, 4);
+    }
 }
