@@ -6,8 +6,8 @@ use std::collections::{BTreeMap, HashMap};
 
 mod changes;
 mod history;
-mod media;
 mod members;
+mod places_polls;
 mod qts;
 mod tl;
 
@@ -16,10 +16,10 @@ use oxigram_tl::{enums, types};
 
 pub use self::changes::{ChangeError, Changed, Edit};
 pub use self::history::{PageQuery, Paged};
-pub use self::media::{
+pub use self::members::{Invite, JoinRequest, MAX_INVITES, MAX_JOIN_REQUESTS};
+pub use self::places_polls::{
     MAX_POLL_OPTIONS, StoredMedia, StoredPoll, VoteError, option_bytes, poll_results, poll_tl,
 };
-pub use self::members::{Invite, JoinRequest, MAX_INVITES, MAX_JOIN_REQUESTS};
 pub use self::qts::MAX_QTS_LOG;
 use self::qts::QtsBox;
 use self::tl::message;
@@ -339,7 +339,7 @@ pub struct World {
     join_requests: Vec<JoinRequest>,
     /// Invite links made so far (their hashes differ by it).
     invites_made: i64,
-    polls: media::Polls,
+    polls: places_polls::Polls,
 }
 
 impl World {
@@ -360,7 +360,7 @@ impl World {
             invites: BTreeMap::new(),
             join_requests: Vec::new(),
             invites_made: 0,
-            polls: media::Polls::default(),
+            polls: places_polls::Polls::default(),
         }
     }
 
