@@ -270,6 +270,19 @@ fn a_channel_is_read_by_id_history_and_search() {
             .unwrap();
         assert!(pinned.is_empty());
 
+        // A poll in the channel: a member's vote reaches the channel's author.
+        let mut bot_in = Inbox::new(&bot);
+        let poll = bot
+            .send_poll("@daily_news", "Next topic?", ["rust", "more rust"])
+            .await
+            .unwrap();
+        let voted = user.vote_poll("@daily_news", poll.id(), [1]).await.unwrap();
+        assert_eq!(voted.options[1].voter_count, 1);
+        let heard = poll_update(&mut bot_in).await;
+        assert_eq!(heard.peer_and_msg_id.map(|(_, id)| id), Some(poll.id()));
+        let last = bot.stop_poll("@daily_news", poll.id()).await.unwrap();
+        assert!(last.closed && last.options[1].voter_count == 1);
+
         // Someone else's channel stays closed.
         let (other, _) = env.dc.create_channel(env.bot, "private", &[], true);
         env.dc.set_channel_username(other, "closed_room").unwrap();
