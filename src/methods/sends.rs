@@ -493,7 +493,16 @@ impl Client {
     }
 
     /// Votes for `options` (indices from 0) in the poll of message `id` of `chat`
-    /// (no options: takes the vote back); returns the poll with the votes now.
+    /// (no options: takes the vote back); returns the poll with the votes now. The
+    /// message is read first, to name the options as the server knows them.
+    ///
+    /// ```no_run
+    /// # async fn demo(app: oxigram::Client, id: i32) -> oxigram::Result<()> {
+    /// let poll = app.vote_poll("@group", id, [1]).await?;
+    /// println!("{} voted", poll.total_voters);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn vote_poll(
         &self,
         chat: impl Into<PeerRef>,

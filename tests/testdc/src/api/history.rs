@@ -278,7 +278,11 @@ impl ApiState {
             Err(e) => return error(400, e),
         };
         let query = PageQuery {
-            max_id: if r.max_id > 0 { r.max_id + 1 } else { 0 },
+            max_id: if r.max_id > 0 {
+                r.max_id.saturating_add(1)
+            } else {
+                0
+            },
             limit: usize::MAX,
             ..PageQuery::default()
         };
