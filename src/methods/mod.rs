@@ -9,6 +9,8 @@
 //! - [`chats`]: join requests.
 //! - [`media`]: photos, videos, documents and the rest; albums; media edits.
 //! - [`photos`]: profile and chat photos.
+//! - [`history`]: messages by id, chat history and search as streams, read marks.
+//! - [`sends`]: locations, venues, contacts, dice and polls; votes; new keyboards.
 //!
 //! The values handlers get have the same methods bound to them
 //! (`message.reply("hi")`, `query.answer().text("done")`, `request.approve()`).
@@ -18,24 +20,26 @@
 pub mod bots;
 mod bound;
 pub mod chats;
+pub mod history;
 pub mod media;
 pub mod messages;
-pub mod photos;
-// Used by the paged methods (history, search, dialogs, members).
-#[allow(dead_code)]
 pub(crate) mod pages;
+pub mod photos;
 mod resend;
+pub mod sends;
 mod sent;
 mod target;
 
 pub use bots::{AnswerCallbackQuery, AnswerInlineQuery, CallbackAnswer, EditQueryMessage};
 pub use chats::HideJoinRequest;
+pub use history::{ChatHistory, MessagesFilter, ReadChatHistory, SearchMessages};
 pub use media::{EditMessageMedia, SendMedia, SendMediaGroup};
 pub use messages::{
     ChatAction, CopyMessage, DeleteMessages, EditMessageText, ForwardMessages, PinMessage,
     SendMessage, SendReaction,
 };
 pub use photos::{ChatPhotos, SetChatPhoto, SetProfilePhoto};
+pub use sends::{EditMessageReplyMarkup, SendContact, SendDice, SendLocation, SendPoll, SendVenue};
 
 /// A fresh random id for a message sent (the server drops repeats of one).
 pub(crate) fn random_id() -> crate::Result<i64> {

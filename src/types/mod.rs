@@ -18,6 +18,8 @@ mod keyboard;
 pub(crate) mod media;
 mod members;
 pub(crate) mod message;
+mod message_info;
+pub(crate) mod message_media;
 mod status;
 #[cfg(test)]
 pub(crate) mod testing;
@@ -36,6 +38,7 @@ pub use keyboard::{
 pub use media::MediaKind;
 pub use members::{ChatJoinRequest, ChatMemberUpdated, DeletedMessages, MemberStatus};
 pub use message::Message;
+pub use message_media::{Contact, Dice, Location, Poll, PollOption, Venue};
 pub use status::{Status, UserStatus};
 pub use update::{RawUpdate, Update};
 pub use user::User;

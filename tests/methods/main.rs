@@ -12,6 +12,7 @@ use oxigram_conformance::{BOT_TOKEN, Env};
 
 mod index;
 mod media;
+mod messages;
 mod photos;
 
 const USER_PHONE: &str = "9996621212"; // the suite's user: DC 2, code 22222

@@ -246,6 +246,15 @@ impl TestDc {
         self.lock().inject_messages(from, to, texts);
     }
 
+    /// Stores `count` private messages from `from` to `to` (texts "1", "2", ...) and
+    /// tells no one: a chat with a long past for history tests, made before the
+    /// clients sign in (a client signed in before sees the box's pts jump).
+    pub fn seed_history(&self, from: i64, to: i64, count: usize) {
+        let mut shared = self.lock();
+        let now = shared.now().as_secs() as i32;
+        shared.api.world.seed_history(from, to, count, now);
+    }
+
     /// Whether a connection of one of `user`'s sessions has bytes the server has not
     /// taken out to write yet.
     pub fn has_unsent_to(&self, user: i64) -> bool {

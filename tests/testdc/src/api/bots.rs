@@ -238,7 +238,10 @@ impl ApiState {
                             query: answer.query.clone(),
                             geo: None,
                             id: result.id.clone(),
-                            msg_id: None,
+                            msg_id: post
+                                .reply_markup
+                                .as_ref()
+                                .and_then(|_| self.inline_message_id(me, to)),
                         }));
                     let (users, _) =
                         self.involved(answer.bot, std::iter::empty(), Some(PeerRef::User(me)));

@@ -120,6 +120,8 @@ impl ApiState {
                 )
             }
             functions::channels::EditPhoto::CONSTRUCTOR_ID => self.edit_group_photo(req),
+            functions::channels::GetMessages::CONSTRUCTOR_ID => self.get_channel_messages(req),
+            functions::channels::ReadHistory::CONSTRUCTOR_ID => self.read_channel_history(req),
             _ => self.channel_members(req),
         }
     }

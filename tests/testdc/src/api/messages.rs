@@ -39,54 +39,13 @@ impl ApiState {
                 };
                 self.post_message(me, to, &post, r.random_id, true)
             }
-            functions::messages::GetHistory::CONSTRUCTOR_ID => {
-                let me = me!(self, req);
-                let r = decode!(req, functions::messages::GetHistory);
-                let Some(peer) = self.resolve_peer(me, &r.peer) else {
-                    return error(400, "PEER_ID_INVALID");
-                };
-                let limit = r.limit.clamp(1, 100) as usize;
-                let messages: Vec<enums::Message> = self
-                    .world
-                    .history(me, peer)
-                    .iter()
-                    .filter(|m| r.offset_id == 0 || m.id < r.offset_id)
-                    .take(limit)
-                    .map(|m| self.world.message(m, me))
-                    .collect();
-                let shown: Vec<_> = self
-                    .world
-                    .history(me, peer)
-                    .into_iter()
-                    .filter(|m| r.offset_id == 0 || m.id < r.offset_id)
-                    .take(limit)
-                    .collect();
-                let (users, chats) = self.involved(me, shown.iter().chain([]), Some(peer));
-                ok(types::messages::Messages {
-                    messages,
-                    topics: vec![],
-                    chats,
-                    users,
-                })
-            }
-            functions::messages::GetMessages::CONSTRUCTOR_ID => {
-                let me = me!(self, req);
-                let r = decode!(req, functions::messages::GetMessages);
-                let found: Vec<_> =
-                    r.id.iter()
-                        .filter_map(|input| match input {
-                            enums::InputMessage::ID(m) => self.world.get(me, m.id),
-                            _ => None,
-                        })
-                        .collect();
-                let messages = found.iter().map(|m| self.world.message(m, me)).collect();
-                let (users, chats) = self.involved(me, found.iter(), None);
-                ok(types::messages::Messages {
-                    messages,
-                    topics: vec![],
-                    chats,
-                    users,
-                })
+            functions::messages::GetHistory::CONSTRUCTOR_ID => self.get_history(req),
+            functions::messages::GetMessages::CONSTRUCTOR_ID => self.get_messages(req),
+            functions::messages::Search::CONSTRUCTOR_ID => self.search(req),
+            functions::messages::ReadHistory::CONSTRUCTOR_ID => self.read_history(req),
+            functions::messages::SendVote::CONSTRUCTOR_ID => self.send_vote(req),
+            functions::messages::EditInlineBotMessage::CONSTRUCTOR_ID => {
+                self.edit_inline_message(req)
             }
             functions::messages::GetDialogs::CONSTRUCTOR_ID => {
                 let me = me!(self, req);
@@ -139,10 +98,12 @@ impl ApiState {
                     Some(t) if t.chars().count() > 4096 => return error(400, "MESSAGE_TOO_LONG"),
                     _ => {}
                 }
+                // A file in place of the message's is kept here; a poll closed by
+                // its author is the polls module's.
                 let document = match r.media.as_ref().map(|m| self.media_document(me, m, now)) {
                     None => None,
                     Some(Ok(Some(document))) => Some(document),
-                    Some(Ok(None)) => return error(400, "MEDIA_NEW_INVALID"),
+                    Some(Ok(None)) => return self.edit_media(me, peer, &r, now),
                     Some(Err(reply)) => return *reply,
                 };
                 let is_bot = self.world.account(me).is_some_and(|a| a.is_bot());
@@ -236,6 +197,7 @@ impl ApiState {
                         text: &original.text,
                         date: now,
                         document: original.document,
+                        media: original.media.clone(),
                         forwarded: Some(
                             original.forwarded.unwrap_or((original.from, original.date)),
                         ),
@@ -328,7 +290,7 @@ impl ApiState {
                 };
                 let document = match self.media_document(me, &r.media, now) {
                     Ok(Some(document)) => document,
-                    Ok(None) => return error(400, "MEDIA_INVALID"),
+                    Ok(None) => return self.send_other_media(me, to, &r, reply_markup, now),
                     Err(reply) => return *reply,
                 };
                 let post = Post {
@@ -362,7 +324,7 @@ pub(super) fn reply_to_id(reply_to: Option<&enums::InputReplyTo>) -> Option<i32>
 impl ApiState {
     /// Answers an edit: `updateEditMessage` to each copy's owner (the editor's is the
     /// answer), or `updateEditChannelMessage` to every member of a channel.
-    fn edited(&self, me: i64, peer: PeerRef, changed: Vec<Changed>, now: i32) -> Reply {
+    pub(super) fn edited(&self, me: i64, peer: PeerRef, changed: Vec<Changed>, now: i32) -> Reply {
         let mut answer = None;
         let mut pushes = Vec::new();
         let mut recipients = Vec::new();

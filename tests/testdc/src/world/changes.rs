@@ -132,7 +132,9 @@ impl World {
                 m.reply_markup = markup.clone();
             }
             if let Some(document) = edit.document {
+                // A file replaces whatever media the message had.
                 m.document = Some(document);
+                m.media = None;
             }
             m.edit_date = Some(date);
             let m = m.clone();

@@ -5,8 +5,10 @@
 use std::collections::{BTreeMap, HashMap};
 
 mod changes;
+mod history;
 mod members;
 mod photos;
+mod places_polls;
 mod qts;
 mod tl;
 
@@ -14,7 +16,11 @@ use bytes::Bytes;
 use oxigram_tl::{enums, types};
 
 pub use self::changes::{ChangeError, Changed, Edit};
+pub use self::history::{PageQuery, Paged};
 pub use self::members::{Invite, JoinRequest, MAX_INVITES, MAX_JOIN_REQUESTS};
+pub use self::places_polls::{
+    MAX_POLL_OPTIONS, StoredMedia, StoredPoll, VoteError, option_bytes, poll_results, poll_tl,
+};
 pub use self::qts::MAX_QTS_LOG;
 use self::qts::QtsBox;
 use self::tl::message;
@@ -185,6 +191,8 @@ pub struct Post<'a> {
     pub reply_to: Option<i32>,
     /// The album it belongs to.
     pub grouped_id: Option<i64>,
+    /// Media other than a file (a place, a contact, a poll, ...).
+    pub media: Option<StoredMedia>,
 }
 
 /// Where a message went: the sender's copy, and the copies (or, in a channel, the one
@@ -271,6 +279,8 @@ pub struct StoredMessage {
     pub reactions: Vec<(i64, String)>,
     /// The album it belongs to.
     pub grouped_id: Option<i64>,
+    /// Media other than a file (a place, a contact, a poll, ...).
+    pub media: Option<StoredMedia>,
 }
 
 #[derive(Debug, Default)]
@@ -347,6 +357,7 @@ pub struct World {
     join_requests: Vec<JoinRequest>,
     /// Invite links made so far (their hashes differ by it).
     invites_made: i64,
+    polls: places_polls::Polls,
 }
 
 impl World {
@@ -368,6 +379,7 @@ impl World {
             invites: BTreeMap::new(),
             join_requests: Vec::new(),
             invites_made: 0,
+            polls: places_polls::Polls::default(),
         }
     }
 
@@ -586,6 +598,7 @@ impl World {
             pinned: false,
             reactions: Vec::new(),
             grouped_id: post.grouped_id,
+            media: post.media.clone(),
         };
         let next_id = |b: Option<&MessageBox>| b.map_or(1, |b| b.last_id + 1);
         match to {
@@ -920,10 +933,13 @@ impl World {
 
     /// The TL `message` of a stored message in `owner`'s box, with its media.
     pub fn message(&self, m: &StoredMessage, owner: i64) -> enums::Message {
-        let media = m
-            .document
-            .and_then(|id| self.documents.get(&id))
-            .map(document_media);
+        let media = match &m.media {
+            Some(media) => Some(self.media(media, owner)),
+            None => m
+                .document
+                .and_then(|id| self.documents.get(&id))
+                .map(document_media),
+        };
         message(m, owner, media)
     }
 
