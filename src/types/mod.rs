@@ -17,6 +17,7 @@ mod keyboard;
 pub(crate) mod media;
 mod members;
 pub(crate) mod message;
+mod message_media;
 mod status;
 #[cfg(test)]
 pub(crate) mod testing;
@@ -34,6 +35,9 @@ pub use keyboard::{
 pub use media::MediaKind;
 pub use members::{ChatJoinRequest, ChatMemberUpdated, DeletedMessages, MemberStatus};
 pub use message::Message;
+pub use message_media::{
+    Animation, Audio, Document, Photo, PhotoSize, Sticker, Video, VideoNote, Voice,
+};
 pub use status::{Status, UserStatus};
 pub use update::{RawUpdate, Update};
 pub use user::User;
