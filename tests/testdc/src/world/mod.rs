@@ -5,17 +5,21 @@
 use std::collections::{BTreeMap, HashMap};
 
 mod changes;
+mod commands;
 mod members;
 mod qts;
+mod social;
 mod tl;
 
 use bytes::Bytes;
 use oxigram_tl::{enums, types};
 
 pub use self::changes::{ChangeError, Changed, Edit};
+pub use self::commands::{Command, CommandScope, MAX_COMMAND_LISTS, MAX_COMMANDS};
 pub use self::members::{Invite, JoinRequest, MAX_INVITES, MAX_JOIN_REQUESTS};
 pub use self::qts::MAX_QTS_LOG;
 use self::qts::QtsBox;
+pub use self::social::{MAX_BIO, MAX_BLOCKED, MAX_CONTACTS, SavedContact, SocialError};
 use self::tl::message;
 pub use self::tl::{chat, document_media, emoji_reaction, reactions, user};
 
@@ -329,6 +333,10 @@ pub struct World {
     join_requests: Vec<JoinRequest>,
     /// Invite links made so far (their hashes differ by it).
     invites_made: i64,
+    /// Contacts, blocks and bios.
+    social: social::Social,
+    /// Bots' command lists.
+    commands: commands::BotCommands,
 }
 
 impl World {
@@ -349,6 +357,8 @@ impl World {
             invites: BTreeMap::new(),
             join_requests: Vec::new(),
             invites_made: 0,
+            social: social::Social::default(),
+            commands: commands::BotCommands::default(),
         }
     }
 
