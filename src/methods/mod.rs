@@ -6,14 +6,19 @@
 //! - [`messages`]: sending, editing, deleting, forwarding, copying, reactions, pins,
 //!   chat actions.
 //! - [`bots`]: answering callback and inline queries, pressing buttons.
+//! - [`bot_commands`]: a bot's command lists per scope and language.
 //! - [`chats`]: join requests.
+//! - [`users`]: looking users up, the account's profile, blocking.
+//! - [`contacts`]: the address book.
 //!
 //! The values handlers get have the same methods bound to them
 //! (`message.reply("hi")`, `query.answer().text("done")`, `request.approve()`).
 
+pub mod bot_commands;
 pub mod bots;
 mod bound;
 pub mod chats;
+pub mod contacts;
 pub mod messages;
 // Used by the paged methods (history, search, dialogs, members).
 #[allow(dead_code)]
@@ -21,13 +26,17 @@ pub(crate) mod pages;
 mod resend;
 mod sent;
 mod target;
+pub mod users;
 
+pub use bot_commands::{DeleteBotCommands, GetBotCommands, SetBotCommands};
 pub use bots::{AnswerCallbackQuery, AnswerInlineQuery, CallbackAnswer, EditQueryMessage};
 pub use chats::HideJoinRequest;
+pub use contacts::AddContact;
 pub use messages::{
     ChatAction, CopyMessage, DeleteMessages, EditMessageText, ForwardMessages, PinMessage,
     SendMessage, SendReaction,
 };
+pub use users::UpdateProfile;
 
 /// A fresh random id for a message sent (the server drops repeats of one).
 fn random_id() -> crate::Result<i64> {

@@ -7,6 +7,7 @@
 //! ([`Update::from_raw`]); a peer not carried is looked up in the peer cache, and one
 //! the cache does not know either still gives a value with its id.
 
+mod bot_commands;
 mod callback;
 pub(crate) mod carried;
 mod chat;
@@ -24,6 +25,7 @@ pub(crate) mod testing;
 mod update;
 mod user;
 
+pub use bot_commands::{BotCommand, BotCommandScope};
 pub use callback::CallbackQuery;
 pub use chat::{Chat, ChatKind};
 pub use command::{Command, Matches};
