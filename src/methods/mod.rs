@@ -7,9 +7,11 @@
 //!   chat actions.
 //! - [`bots`]: answering callback and inline queries, pressing buttons.
 //! - [`bot_commands`]: a bot's command lists per scope and language.
+//! - [`cached`]: media already on the server, sent again.
 //! - [`chats`]: join requests.
 //! - [`users`]: looking users up, the account's profile, blocking.
 //! - [`contacts`]: the address book.
+//! - [`inline`]: inline bots from the user's side.
 //!
 //! The values handlers get have the same methods bound to them
 //! (`message.reply("hi")`, `query.answer().text("done")`, `request.approve()`).
@@ -17,8 +19,10 @@
 pub mod bot_commands;
 pub mod bots;
 mod bound;
+pub mod cached;
 pub mod chats;
 pub mod contacts;
+pub mod inline;
 pub mod messages;
 // Used by the paged methods (history, search, dialogs, members).
 #[allow(dead_code)]
@@ -30,8 +34,10 @@ pub mod users;
 
 pub use bot_commands::{DeleteBotCommands, GetBotCommands, SetBotCommands};
 pub use bots::{AnswerCallbackQuery, AnswerInlineQuery, CallbackAnswer, EditQueryMessage};
+pub use cached::{CachedMedia, SendCachedMedia};
 pub use chats::HideJoinRequest;
 pub use contacts::AddContact;
+pub use inline::{GetInlineBotResults, SendInlineBotResult};
 pub use messages::{
     ChatAction, CopyMessage, DeleteMessages, EditMessageText, ForwardMessages, PinMessage,
     SendMessage, SendReaction,

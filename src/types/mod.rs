@@ -8,6 +8,7 @@
 //! the cache does not know either still gives a value with its id.
 
 mod bot_commands;
+mod bot_results;
 mod callback;
 pub(crate) mod carried;
 mod chat;
@@ -26,6 +27,7 @@ mod update;
 mod user;
 
 pub use bot_commands::{BotCommand, BotCommandScope};
+pub use bot_results::{BotResult, BotResults};
 pub use callback::CallbackQuery;
 pub use chat::{Chat, ChatKind};
 pub use command::{Command, Matches};

@@ -5,7 +5,7 @@ use oxigram::client::SignIn;
 use oxigram::errors;
 use oxigram::storage::SessionFormat;
 use oxigram::tl::{enums, functions, types};
-use oxigram::types::{BotCommand, BotCommandScope};
+use oxigram::types::{BotCommand, BotCommandScope, InlineQueryResult};
 use oxigram::{Client, Error};
 use oxigram_conformance::Env;
 
@@ -423,6 +423,234 @@ fn an_exported_session_string_signs_a_new_client_in_as_the_same_user() {
             assert_eq!(got.from_user().map(|u| u.id()), Some(env.user));
             restored.stop().await.unwrap();
         }
+        user.stop().await.unwrap();
+        bot.stop().await.unwrap();
+    });
+}
+
+#[test]
+fn an_inline_bots_results_are_fetched_and_one_is_sent_via_the_bot() {
+    let env = Env::new();
+    run(async {
+        let (bot, user) = bot_and_user(&env).await;
+        let mut bot_in = Inbox::new(&bot);
+        let disabled = user
+            .get_inline_bot_results("@conformance_bot", "cats")
+            .await
+            .unwrap_err();
+        assert!(disabled.is("BOT_INLINE_DISABLED"), "{disabled}");
+        assert!(env.dc.set_bot_inline(env.bot, Some("Search…")));
+
+        let asker = user.clone();
+        let asking = tokio::spawn(async move {
+            asker
+                .get_inline_bot_results("@conformance_bot", "cats")
+                .chat("@conformance_bot")
+                .offset("10")
+                .await
+        });
+        let query = super::until(&mut bot_in, |u| match u {
+            oxigram::Update::InlineQuery(q) => Some(q),
+            _ => None,
+        })
+        .await;
+        assert_eq!((query.query(), query.offset()), ("cats", "10"));
+        query
+            .answer([
+                InlineQueryResult::article("a", "One cat", "a cat").description("just one"),
+                InlineQueryResult::article("b", "Two cats", "two cats")
+                    .url("https://example.com/cats"),
+            ])
+            .next_offset("20")
+            .cache_time(0)
+            .await
+            .unwrap();
+        let results = asking.await.unwrap().unwrap();
+        assert_eq!(results.next_offset(), Some("20"));
+        let listed: Vec<(&str, Option<&str>, Option<&str>)> = results
+            .results()
+            .iter()
+            .map(|r| (r.id(), r.title(), r.text()))
+            .collect();
+        assert_eq!(
+            listed,
+            [
+                ("a", Some("One cat"), Some("a cat")),
+                ("b", Some("Two cats"), Some("two cats"))
+            ]
+        );
+        assert_eq!(
+            results.result("a").and_then(|r| r.description()),
+            Some("just one")
+        );
+        assert_eq!(results.results()[1].url(), Some("https://example.com/cats"));
+        assert_eq!(results.results()[0].kind(), "article");
+
+        let sent = user
+            .send_inline_bot_result("@conformance_bot", results.query_id(), "b")
+            .await
+            .unwrap();
+        assert_eq!(sent.text(), "two cats");
+        assert_eq!(sent.via_bot_id(), Some(env.bot));
+        assert_eq!(sent.chat().id(), env.bot);
+        let got = next_message(&mut bot_in).await;
+        assert_eq!((got.text(), got.via_bot_id()), ("two cats", Some(env.bot)));
+        let chosen = super::until(&mut bot_in, |u| match u {
+            oxigram::Update::ChosenInlineResult(c) => Some(c),
+            _ => None,
+        })
+        .await;
+        assert_eq!((chosen.result_id(), chosen.query()), ("b", "cats"));
+
+        let unknown = user
+            .send_inline_bot_result("@conformance_bot", results.query_id(), "zzz")
+            .await
+            .unwrap_err();
+        assert!(unknown.is("RESULT_ID_INVALID"), "{unknown}");
+        let stale = user
+            .send_inline_bot_result("me", results.query_id() ^ 1, "a")
+            .reply_to(sent.id())
+            .silent()
+            .await
+            .unwrap_err();
+        assert!(stale.is(errors::QUERY_ID_INVALID), "{stale}");
+        user.stop().await.unwrap();
+        bot.stop().await.unwrap();
+    });
+}
+
+/// Uploads `content` as one part and sends it to the bot as a document named `name`
+/// (or a photo), the raw way: the files methods are another module's.
+async fn upload_and_send(user: &Client, name: &str, content: &[u8], photo: bool) {
+    let file_id = (i64::from(content.len() as u32) << 8) | i64::from(photo);
+    assert!(
+        user.invoke(functions::upload::SaveFilePart {
+            file_id,
+            file_part: 0,
+            bytes: content.to_vec().into(),
+        })
+        .await
+        .unwrap()
+    );
+    let file = enums::InputFile::InputFile(types::InputFile {
+        id: file_id,
+        parts: 1,
+        name: name.into(),
+        md5_checksum: String::new(),
+    });
+    let media = if photo {
+        enums::InputMedia::UploadedPhoto(Box::new(types::InputMediaUploadedPhoto {
+            spoiler: false,
+            file,
+            stickers: None,
+            ttl_seconds: None,
+            video: None,
+        }))
+    } else {
+        enums::InputMedia::UploadedDocument(Box::new(types::InputMediaUploadedDocument {
+            nosound_video: false,
+            force_file: true,
+            spoiler: false,
+            file,
+            thumb: None,
+            mime_type: "application/pdf".into(),
+            attributes: vec![enums::DocumentAttribute::Filename(
+                types::DocumentAttributeFilename {
+                    file_name: name.into(),
+                },
+            )],
+            stickers: None,
+            video_cover: None,
+            video_timestamp: None,
+            ttl_seconds: None,
+        }))
+    };
+    let peer = user.resolve_peer("@conformance_bot").await.unwrap();
+    user.invoke(functions::messages::SendMedia {
+        silent: false,
+        background: false,
+        clear_draft: false,
+        noforwards: false,
+        update_stickersets_order: false,
+        invert_media: false,
+        allow_paid_floodskip: false,
+        peer,
+        reply_to: None,
+        media,
+        message: String::new(),
+        random_id: file_id,
+        reply_markup: None,
+        entities: None,
+        schedule_date: None,
+        schedule_repeat_period: None,
+        send_as: None,
+        quick_reply_shortcut: None,
+        effect: None,
+        allow_paid_stars: None,
+        suggested_post: None,
+    })
+    .await
+    .unwrap();
+}
+
+#[test]
+fn media_on_the_server_is_sent_again_by_id_from_a_message_or_its_typed_media() {
+    let env = Env::new();
+    run(async {
+        let (bot, user) = bot_and_user(&env).await;
+        let (mut bot_in, mut user_in) = (Inbox::new(&bot), Inbox::new(&user));
+        upload_and_send(&user, "report.pdf", b"%PDF-1.4 a report", false).await;
+        let report = next_message(&mut bot_in).await;
+        let file = report.document().expect("a plain document");
+        assert_eq!(file.file_name(), Some("report.pdf"));
+        assert_eq!((file.mime_type(), file.size()), ("application/pdf", 17));
+        assert!(report.photo().is_none() && report.video().is_none() && report.audio().is_none());
+
+        // The whole message's media, with a caption.
+        let again = bot
+            .send_cached_media(env.user, &report)
+            .caption("your report")
+            .await
+            .unwrap();
+        assert_eq!(again.document().map(|d| d.id()), Some(file.id()));
+        assert_eq!(again.caption(), Some("your report"));
+        let seen = next_message(&mut user_in).await;
+        let seen_file = seen.document().expect("the user gets the same file");
+        assert_eq!(
+            (seen_file.id(), seen_file.file_name()),
+            (file.id(), Some("report.pdf"))
+        );
+        assert_eq!(seen.text(), "your report");
+
+        // A photo read from a message.
+        upload_and_send(&user, "cat.jpg", b"jpeg: a cat", true).await;
+        let cat = next_message(&mut bot_in).await;
+        let photo = cat.photo().expect("a photo");
+        assert!(cat.document().is_none());
+        let largest = photo.largest().expect("the photo has a size");
+        assert_eq!(largest.size(), Some(11));
+        let resent = bot
+            .send_cached_media(env.user, photo.clone())
+            .await
+            .unwrap();
+        assert_eq!(resent.photo().map(|p| p.id()), Some(photo.id()));
+        let seen = next_message(&mut user_in).await;
+        assert_eq!(seen.photo().map(|p| p.id()), Some(photo.id()));
+
+        // A text message has no media to send; a forged id is refused by the server.
+        let text = bot.send_message(env.user, "words").await.unwrap();
+        let none = bot.send_cached_media(env.user, &text).await.unwrap_err();
+        assert!(matches!(none, Error::Unsupported(_)), "{none}");
+        next_message(&mut user_in).await;
+        let mut media = report.raw_media().expect("a document").clone();
+        if let enums::MessageMedia::Document(d) = &mut media
+            && let Some(enums::Document::Document(doc)) = &mut d.document
+        {
+            doc.access_hash ^= 1;
+        }
+        let forged = oxigram::types::Document::from_media(&media).expect("still a document");
+        let refused = bot.send_cached_media(env.user, forged).await.unwrap_err();
+        assert!(refused.is(errors::MEDIA_INVALID), "{refused}");
         user.stop().await.unwrap();
         bot.stop().await.unwrap();
     });

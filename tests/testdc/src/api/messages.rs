@@ -313,6 +313,11 @@ impl ApiState {
                     .create_group(me, r.title.trim(), &members, now, None);
                 self.group_created(me, id, now)
             }
+            functions::messages::SendMedia::CONSTRUCTOR_ID
+                if super::cached_media::is_cached_media(req) =>
+            {
+                self.send_cached_media(req)
+            }
             functions::messages::SendMedia::CONSTRUCTOR_ID => {
                 let me = me!(self, req);
                 let r = decode!(req, functions::messages::SendMedia);

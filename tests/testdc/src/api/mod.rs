@@ -15,6 +15,7 @@ mod auth;
 mod authorizations;
 mod bots;
 mod bounded;
+mod cached_media;
 mod channels;
 mod commands;
 mod contacts;

@@ -1,0 +1,166 @@
+//! What an inline bot answers a user's query with, as the user receives it: the
+//! query's id and the results to pick from.
+
+use super::message_media::{Document, Photo};
+use crate::tl::{enums, types};
+
+/// A bot's answer to an inline query: [`Client::get_inline_bot_results`](crate::Client::get_inline_bot_results).
+/// Send one of its results with
+/// [`Client::send_inline_bot_result`](crate::Client::send_inline_bot_result).
+#[derive(Debug, Clone, PartialEq)]
+pub struct BotResults {
+    raw: types::messages::BotResults,
+    results: Vec<BotResult>,
+}
+
+impl BotResults {
+    pub(crate) fn from_raw(raw: enums::messages::BotResults) -> Self {
+        let enums::messages::BotResults::BotResults(raw) = raw;
+        let results = raw
+            .results
+            .iter()
+            .cloned()
+            .map(BotResult::from_raw)
+            .collect();
+        BotResults { raw: *raw, results }
+    }
+
+    /// The query's id, which sending a result names.
+    pub fn query_id(&self) -> i64 {
+        self.raw.query_id
+    }
+
+    /// The results, in the bot's order.
+    pub fn results(&self) -> &[BotResult] {
+        &self.results
+    }
+
+    /// The result with this id.
+    pub fn result(&self, id: &str) -> Option<&BotResult> {
+        self.results.iter().find(|r| r.id() == id)
+    }
+
+    /// The offset that asks for the next results; `None` at the end.
+    pub fn next_offset(&self) -> Option<&str> {
+        self.raw.next_offset.as_deref().filter(|o| !o.is_empty())
+    }
+
+    /// Whether the bot asked for the results to be shown as a grid of pictures.
+    pub fn is_gallery(&self) -> bool {
+        self.raw.gallery
+    }
+
+    /// Seconds the answer may be cached for.
+    pub fn cache_time(&self) -> i32 {
+        self.raw.cache_time
+    }
+
+    /// The answer as the API sent it.
+    pub fn raw(&self) -> &types::messages::BotResults {
+        &self.raw
+    }
+}
+
+/// One result of an inline bot's answer.
+#[derive(Debug, Clone, PartialEq)]
+pub struct BotResult {
+    raw: enums::BotInlineResult,
+}
+
+impl BotResult {
+    fn from_raw(raw: enums::BotInlineResult) -> Self {
+        BotResult { raw }
+    }
+
+    /// Its id within the answer.
+    pub fn id(&self) -> &str {
+        match &self.raw {
+            enums::BotInlineResult::BotInlineResult(r) => &r.id,
+            enums::BotInlineResult::BotInlineMediaResult(r) => &r.id,
+        }
+    }
+
+    /// Its type (`article`, `photo`, `gif`, `video`, ...).
+    pub fn kind(&self) -> &str {
+        match &self.raw {
+            enums::BotInlineResult::BotInlineResult(r) => &r.r#type,
+            enums::BotInlineResult::BotInlineMediaResult(r) => &r.r#type,
+        }
+    }
+
+    /// Its title, if any.
+    pub fn title(&self) -> Option<&str> {
+        match &self.raw {
+            enums::BotInlineResult::BotInlineResult(r) => r.title.as_deref(),
+            enums::BotInlineResult::BotInlineMediaResult(r) => r.title.as_deref(),
+        }
+    }
+
+    /// The line under the title, if any.
+    pub fn description(&self) -> Option<&str> {
+        match &self.raw {
+            enums::BotInlineResult::BotInlineResult(r) => r.description.as_deref(),
+            enums::BotInlineResult::BotInlineMediaResult(r) => r.description.as_deref(),
+        }
+    }
+
+    /// The URL it is about, if any.
+    pub fn url(&self) -> Option<&str> {
+        match &self.raw {
+            enums::BotInlineResult::BotInlineResult(r) => r.url.as_deref(),
+            enums::BotInlineResult::BotInlineMediaResult(_) => None,
+        }
+    }
+
+    /// The text (or caption) sending it posts, where the result says.
+    pub fn text(&self) -> Option<&str> {
+        let send = match &self.raw {
+            enums::BotInlineResult::BotInlineResult(r) => &r.send_message,
+            enums::BotInlineResult::BotInlineMediaResult(r) => &r.send_message,
+        };
+        match send {
+            enums::BotInlineMessage::Text(t) => Some(&t.message),
+            enums::BotInlineMessage::MediaAuto(t) => Some(&t.message),
+            _ => None,
+        }
+    }
+
+    /// The photo of a media result already on the server.
+    pub fn photo(&self) -> Option<Photo> {
+        let enums::BotInlineResult::BotInlineMediaResult(r) = &self.raw else {
+            return None;
+        };
+        let media = enums::MessageMedia::Photo(Box::new(types::MessageMediaPhoto {
+            spoiler: false,
+            photo: r.photo.clone(),
+            ttl_seconds: None,
+            video: None,
+        }));
+        Photo::from_media(&media)
+    }
+
+    /// The file of a media result already on the server.
+    pub fn document(&self) -> Option<Document> {
+        let enums::BotInlineResult::BotInlineMediaResult(r) = &self.raw else {
+            return None;
+        };
+        let media = enums::MessageMedia::Document(Box::new(types::MessageMediaDocument {
+            nopremium: false,
+            spoiler: false,
+            video: false,
+            round: false,
+            voice: false,
+            document: r.document.clone(),
+            alt_documents: None,
+            video_cover: None,
+            video_timestamp: None,
+            ttl_seconds: None,
+        }));
+        Document::from_media(&media)
+    }
+
+    /// The result as the API sent it.
+    pub fn raw(&self) -> &enums::BotInlineResult {
+        &self.raw
+    }
+}
