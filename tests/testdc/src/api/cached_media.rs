@@ -41,10 +41,10 @@ impl ApiState {
             },
             _ => return error(400, "MEDIA_INVALID"),
         };
-        if !self
+        if self
             .world
             .document(id, access_hash)
-            .is_some_and(|d| d.photo == photo)
+            .is_none_or(|d| d.photo != photo)
         {
             return error(
                 400,
