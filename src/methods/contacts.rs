@@ -7,7 +7,7 @@ use oxigram_runtime::BoxFuture;
 use super::messages::awaitable;
 use super::users::resolve_user;
 use crate::peers::PeerRef;
-use crate::tl::{enums, functions};
+use crate::tl::{enums, functions, types};
 use crate::{Client, Error, User};
 
 /// Saves a user as a contact under a name of this account's choosing:
@@ -66,6 +66,42 @@ impl AddContact {
 }
 
 awaitable!(AddContact => User);
+
+/// A contact to import by phone number: [`Client::import_contacts`].
+///
+/// ```
+/// let ada = oxigram::methods::contacts::PhoneContact::new("+44 20 7946 0958", "Ada")
+///     .last_name("Lovelace");
+/// assert_eq!(ada.phone(), "+44 20 7946 0958");
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PhoneContact {
+    phone: String,
+    first_name: String,
+    last_name: String,
+}
+
+impl PhoneContact {
+    /// The person with this phone number, to be saved as `first_name`.
+    pub fn new(phone: impl Into<String>, first_name: impl Into<String>) -> Self {
+        PhoneContact {
+            phone: phone.into(),
+            first_name: first_name.into(),
+            last_name: String::new(),
+        }
+    }
+
+    /// Saves a last name too.
+    pub fn last_name(mut self, name: impl Into<String>) -> Self {
+        self.last_name = name.into();
+        self
+    }
+
+    /// The phone number as given.
+    pub fn phone(&self) -> &str {
+        &self.phone
+    }
+}
 
 fn user_id_of(user: &enums::InputUser) -> Option<i64> {
     match user {
@@ -133,6 +169,49 @@ impl Client {
             phone: String::new(),
             share_phone: false,
         }
+    }
+
+    /// Saves people as contacts by their phone numbers; returns the accounts found
+    /// (numbers no one uses are left out), under the names given.
+    ///
+    /// ```no_run
+    /// # async fn demo(client: oxigram::Client) -> oxigram::Result<()> {
+    /// use oxigram::methods::contacts::PhoneContact;
+    ///
+    /// let found = client
+    ///     .import_contacts([PhoneContact::new("+44 20 7946 0958", "Ada")])
+    ///     .await?;
+    /// # let _ = found;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn import_contacts(
+        &self,
+        contacts: impl IntoIterator<Item = PhoneContact>,
+    ) -> crate::Result<Vec<User>> {
+        let contacts: Vec<enums::InputContact> = contacts
+            .into_iter()
+            .zip(0..)
+            .map(|(c, client_id)| {
+                enums::InputContact::InputPhoneContact(Box::new(types::InputPhoneContact {
+                    client_id,
+                    phone: c.phone,
+                    first_name: c.first_name,
+                    last_name: c.last_name,
+                    note: None,
+                }))
+            })
+            .collect();
+        let answer = self
+            .invoke(functions::contacts::ImportContacts { contacts })
+            .await?;
+        let enums::contacts::ImportedContacts::ImportedContacts(imported) = answer;
+        let self_id = self.user_id();
+        Ok(imported
+            .users
+            .iter()
+            .map(|u| User::from_raw(u, self_id))
+            .collect())
     }
 
     /// Removes users from this account's contacts; returns those removed, as now seen.

@@ -3,9 +3,12 @@
 
 use oxigram::client::SignIn;
 use oxigram::errors;
+use oxigram::methods::contacts::PhoneContact;
 use oxigram::storage::SessionFormat;
 use oxigram::tl::{enums, functions, types};
-use oxigram::types::{BotCommand, BotCommandScope, InlineQueryResult};
+use oxigram::types::{
+    BotCommand, BotCommandScope, InlineButton, InlineKeyboard, InlineQueryResult,
+};
 use oxigram::{Client, Error};
 use oxigram_conformance::Env;
 
@@ -133,6 +136,24 @@ fn a_blocked_account_can_not_write_and_the_blocker_can_not_either_until_unblocke
         assert!(mine.is(errors::YOU_BLOCKED_USER), "{mine}");
         assert!(matches!(mine, Error::Rpc(_)));
         assert_eq!(env.dc.received(env.bot).len(), 1);
+
+        let enums::contacts::Blocked::Slice(blocked) = user
+            .invoke(functions::contacts::GetBlocked {
+                my_stories_from: false,
+                offset: 0,
+                limit: 10,
+            })
+            .await
+            .unwrap()
+        else {
+            panic!("the test DC answers with a slice");
+        };
+        assert_eq!(blocked.count, 1);
+        assert!(matches!(
+            &blocked.blocked[..],
+            [enums::PeerBlocked::PeerBlocked(b)]
+                if b.peer_id == enums::Peer::User(types::PeerUser { user_id: env.bot })
+        ));
 
         assert!(user.unblock_user("@conformance_bot").await.unwrap());
         assert!(!user.unblock_user("@conformance_bot").await.unwrap());
@@ -651,6 +672,107 @@ fn media_on_the_server_is_sent_again_by_id_from_a_message_or_its_typed_media() {
         let forged = oxigram::types::Document::from_media(&media).expect("still a document");
         let refused = bot.send_cached_media(env.user, forged).await.unwrap_err();
         assert!(refused.is(errors::MEDIA_INVALID), "{refused}");
+        user.stop().await.unwrap();
+        bot.stop().await.unwrap();
+    });
+}
+
+#[test]
+fn contacts_are_imported_by_phone_and_unknown_numbers_left_out() {
+    let env = Env::new();
+    run(async {
+        let (bot, user) = bot_and_user(&env).await;
+        let (friend, friend_id) = friend(&env).await;
+        let mut friend_in = Inbox::new(&friend);
+        let found = user
+            .import_contacts([
+                PhoneContact::new("+999 662 1313", "Imported").last_name("Friend"),
+                PhoneContact::new("+1 555 0100", "Nobody"),
+            ])
+            .await
+            .unwrap();
+        let seen: Vec<(i64, String, Option<&str>)> = found
+            .iter()
+            .map(|u| (u.id(), u.full_name(), u.phone()))
+            .collect();
+        assert_eq!(
+            seen,
+            [(friend_id, "Imported Friend".into(), Some(FRIEND_PHONE))]
+        );
+        let contacts = user.get_contacts().await.unwrap();
+        assert_eq!(contacts.len(), 1);
+        assert!(contacts[0].is_contact());
+
+        // The friend saves the user back, and hears of the user's new name.
+        friend
+            .import_contacts([PhoneContact::new(phone(USER_PHONE), "Pal")])
+            .await
+            .unwrap();
+        assert!(user.get_contacts().await.unwrap()[0].is_mutual_contact());
+        user.update_profile().first_name("Renamed").await.unwrap();
+        let renamed = super::until(&mut friend_in, |u| match u {
+            oxigram::Update::Raw(raw) => match raw.update {
+                enums::Update::UserName(n) => Some(n),
+                _ => None,
+            },
+            _ => None,
+        })
+        .await;
+        assert_eq!(
+            (renamed.user_id, renamed.first_name.as_str()),
+            (env.user, "Renamed")
+        );
+        // The friend still sees the name it saved.
+        assert_eq!(
+            friend.get_users([env.user]).await.unwrap()[0].first_name(),
+            "Pal"
+        );
+        friend.stop().await.unwrap();
+        user.stop().await.unwrap();
+        bot.stop().await.unwrap();
+    });
+}
+
+#[test]
+fn request_callback_answer_presses_a_button_by_chat_and_id() {
+    let env = Env::new();
+    run(async {
+        let (bot, user) = bot_and_user(&env).await;
+        let (mut bot_in, mut user_in) = (Inbox::new(&bot), Inbox::new(&user));
+        user.send_message("@conformance_bot", "/menu")
+            .await
+            .unwrap();
+        let asked = next_message(&mut bot_in).await;
+        asked
+            .reply("Ping?")
+            .reply_markup(InlineKeyboard::new().row([InlineButton::callback("Ping", "ping")]))
+            .await
+            .unwrap();
+        let shown = next_message(&mut user_in).await;
+
+        let presser = user.clone();
+        let id = shown.id();
+        let pressing = tokio::spawn(async move {
+            presser
+                .request_callback_answer("@conformance_bot", id, "ping")
+                .await
+        });
+        let query = super::until(&mut bot_in, |u| match u {
+            oxigram::Update::CallbackQuery(q) => Some(q),
+            _ => None,
+        })
+        .await;
+        assert_eq!(query.data_str(), Some("ping"));
+        query.answer().text("pong").await.unwrap();
+        let answer = pressing.await.unwrap().unwrap();
+        assert_eq!(answer.text.as_deref(), Some("pong"));
+        assert!(!answer.alert);
+
+        let wrong = user
+            .request_callback_answer("@conformance_bot", id, "pong")
+            .await
+            .unwrap_err();
+        assert!(wrong.is("DATA_INVALID"), "{wrong}");
         user.stop().await.unwrap();
         bot.stop().await.unwrap();
     });
