@@ -53,7 +53,7 @@ impl GetInlineBotResults {
                 offset: self.offset,
             })
             .await?;
-        Ok(BotResults::from_raw(answer))
+        Ok(BotResults::from_raw(&self.client, answer))
     }
 }
 
@@ -148,6 +148,8 @@ impl Client {
     ///     client
     ///         .send_inline_bot_result("me", results.query_id(), first.id())
     ///         .await?;
+    ///     // The same, bound to the answer:
+    ///     results.send("me", first.id()).silent().await?;
     /// }
     /// # Ok(())
     /// # }

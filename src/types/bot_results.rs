@@ -2,19 +2,23 @@
 //! query's id and the results to pick from.
 
 use super::message_media::{Document, Photo};
+use crate::Client;
+use crate::methods::SendInlineBotResult;
+use crate::peers::PeerRef;
 use crate::tl::{enums, types};
 
-/// A bot's answer to an inline query: [`Client::get_inline_bot_results`](crate::Client::get_inline_bot_results).
-/// Send one of its results with
-/// [`Client::send_inline_bot_result`](crate::Client::send_inline_bot_result).
-#[derive(Debug, Clone, PartialEq)]
+/// A bot's answer to an inline query:
+/// [`Client::get_inline_bot_results`](crate::Client::get_inline_bot_results). Send one
+/// of its results with [`BotResults::send`].
+#[derive(Debug, Clone)]
 pub struct BotResults {
     raw: types::messages::BotResults,
     results: Vec<BotResult>,
+    client: Client,
 }
 
 impl BotResults {
-    pub(crate) fn from_raw(raw: enums::messages::BotResults) -> Self {
+    pub(crate) fn from_raw(client: &Client, raw: enums::messages::BotResults) -> Self {
         let enums::messages::BotResults::BotResults(raw) = raw;
         let results = raw
             .results
@@ -22,7 +26,33 @@ impl BotResults {
             .cloned()
             .map(BotResult::from_raw)
             .collect();
-        BotResults { raw: *raw, results }
+        BotResults {
+            raw: *raw,
+            results,
+            client: client.clone(),
+        }
+    }
+
+    /// Sends result `result_id` of this answer to `chat`, as
+    /// [`Client::send_inline_bot_result`] does with this answer's query id.
+    ///
+    /// ```no_run
+    /// # async fn demo(client: oxigram::Client) -> oxigram::Result<()> {
+    /// let results = client.get_inline_bot_results("@gif", "cats").await?;
+    /// if let Some(first) = results.results().first() {
+    ///     let sent = results.send("me", first.id()).await?;
+    ///     assert!(sent.via_bot_id().is_some());
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn send(
+        &self,
+        chat: impl Into<PeerRef>,
+        result_id: impl Into<String>,
+    ) -> SendInlineBotResult {
+        self.client
+            .send_inline_bot_result(chat, self.query_id(), result_id)
     }
 
     /// The query's id, which sending a result names.

@@ -528,6 +528,9 @@ fn an_inline_bots_results_are_fetched_and_one_is_sent_via_the_bot() {
             .await
             .unwrap_err();
         assert!(unknown.is("RESULT_ID_INVALID"), "{unknown}");
+        // Bound to the answer: the query id goes without saying.
+        let saved = results.send("me", "a").silent().await.unwrap();
+        assert_eq!((saved.text(), saved.chat().id()), ("a cat", env.user));
         let stale = user
             .send_inline_bot_result("me", results.query_id() ^ 1, "a")
             .reply_to(sent.id())
