@@ -91,6 +91,18 @@ impl From<Document> for CachedMedia {
     }
 }
 
+impl From<&Photo> for CachedMedia {
+    fn from(photo: &Photo) -> Self {
+        photo.clone().into()
+    }
+}
+
+impl From<&Document> for CachedMedia {
+    fn from(document: &Document) -> Self {
+        document.clone().into()
+    }
+}
+
 /// Each kind of file is sent again as the document it is.
 macro_rules! cached_document {
     ($($kind:ty),*) => {
@@ -198,6 +210,29 @@ impl SendCachedMedia {
 }
 
 awaitable!(SendCachedMedia => Message);
+
+impl Message {
+    /// Replies to this message, in its chat, with media already on the server (see
+    /// [`Client::send_cached_media`]).
+    ///
+    /// ```no_run
+    /// # async fn demo(message: oxigram::Message, earlier: oxigram::Message) -> oxigram::Result<()> {
+    /// message.reply_cached_media(&earlier).caption("this one?").await?;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn reply_cached_media(&self, media: impl Into<CachedMedia>) -> SendCachedMedia {
+        SendCachedMedia {
+            client: self.client().clone(),
+            chat: Target::Known(self.chat().clone()),
+            media: media.into(),
+            caption: String::new(),
+            reply_to: Some(self.id()),
+            reply_markup: None,
+            silent: false,
+        }
+    }
+}
 
 impl Client {
     /// Sends media already on the server to `chat` again, by its id (no upload): a

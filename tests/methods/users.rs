@@ -661,6 +661,19 @@ fn media_on_the_server_is_sent_again_by_id_from_a_message_or_its_typed_media() {
         let seen = next_message(&mut user_in).await;
         assert_eq!(seen.photo().map(|p| p.id()), Some(photo.id()));
 
+        // Bound: a reply in the message's chat, the report again.
+        let reply = cat.reply_cached_media(&file).await.unwrap();
+        assert_eq!(reply.reply_to_message_id(), Some(cat.id()));
+        assert_eq!(reply.document().map(|d| d.id()), Some(file.id()));
+        let seen = next_message(&mut user_in).await;
+        assert_eq!(
+            seen.document()
+                .and_then(|d| d.file_name().map(str::to_owned))
+                .as_deref(),
+            Some("report.pdf")
+        );
+        assert!(seen.reply_to_message_id().is_some());
+
         // A text message has no media to send; a forged id is refused by the server.
         let text = bot.send_message(env.user, "words").await.unwrap();
         let none = bot.send_cached_media(env.user, &text).await.unwrap_err();
