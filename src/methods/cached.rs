@@ -263,3 +263,38 @@ impl Client {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::types::testing;
+
+    #[test]
+    fn typed_files_are_sent_by_their_document_and_a_text_message_has_nothing_to_send() {
+        let media = crate::types::media::tests::document(vec![enums::DocumentAttribute::Audio(
+            types::DocumentAttributeAudio {
+                voice: true,
+                duration: 2,
+                title: None,
+                performer: None,
+                waveform: None,
+            },
+        )]);
+        let voice = Voice::from_media(&media).expect("a voice note");
+        let Ok(enums::InputMedia::Document(input)) = CachedMedia::from(voice).input() else {
+            panic!("a voice note is sent again as its document");
+        };
+        assert!(matches!(
+            input.id,
+            enums::InputDocument::InputDocument(types::InputDocument {
+                id: 1,
+                access_hash: 2,
+                ..
+            })
+        ));
+        let client = testing::client(Some(1));
+        let text = testing::private_message(&client, 3, 5, "no media");
+        let refused = CachedMedia::from(&text).input().unwrap_err();
+        assert!(matches!(refused, Error::Unsupported(_)), "{refused}");
+    }
+}

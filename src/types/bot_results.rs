@@ -194,3 +194,59 @@ impl BotResult {
         &self.raw
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::types::testing;
+
+    fn media_result(media: enums::MessageMedia) -> enums::BotInlineResult {
+        let (photo, document) = match media {
+            enums::MessageMedia::Photo(p) => (p.photo, None),
+            enums::MessageMedia::Document(d) => (None, d.document),
+            _ => (None, None),
+        };
+        enums::BotInlineResult::BotInlineMediaResult(Box::new(types::BotInlineMediaResult {
+            id: "m".into(),
+            r#type: "file".into(),
+            photo,
+            document,
+            title: None,
+            description: Some("a file".into()),
+            send_message: enums::BotInlineMessage::MediaAuto(Box::new(
+                types::BotInlineMessageMediaAuto {
+                    invert_media: false,
+                    message: "caption".into(),
+                    entities: None,
+                    reply_markup: None,
+                },
+            )),
+        }))
+    }
+
+    #[test]
+    fn media_results_carry_their_file_and_the_answer_its_offset() {
+        let document = crate::types::media::tests::document(vec![]);
+        let raw = enums::messages::BotResults::BotResults(Box::new(types::messages::BotResults {
+            gallery: true,
+            query_id: 77,
+            next_offset: Some(String::new()),
+            switch_pm: None,
+            switch_webview: None,
+            results: vec![media_result(document)],
+            cache_time: 30,
+            users: vec![],
+        }));
+        let answer = BotResults::from_raw(&testing::client(Some(1)), raw);
+        assert_eq!((answer.query_id(), answer.cache_time()), (77, 30));
+        assert!(answer.is_gallery());
+        assert_eq!(answer.next_offset(), None, "an empty offset is the end");
+        let result = answer.result("m").expect("listed");
+        assert_eq!((result.kind(), result.text()), ("file", Some("caption")));
+        assert_eq!(result.description(), Some("a file"));
+        assert_eq!((result.title(), result.url()), (None, None));
+        assert_eq!(result.document().map(|d| d.id()), Some(1));
+        assert!(result.photo().is_none());
+        assert!(answer.result("other").is_none());
+    }
+}
