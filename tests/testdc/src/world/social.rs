@@ -51,6 +51,9 @@ pub enum SocialError {
     /// A too long bio (`ABOUT_TOO_LONG`).
     #[error("ABOUT_TOO_LONG")]
     About,
+    /// No such account (`USER_ID_INVALID`).
+    #[error("USER_ID_INVALID")]
+    NoAccount,
 }
 
 /// Contacts, blocks and bios of every account.
@@ -184,16 +187,13 @@ impl World {
         last_name: Option<&str>,
         about: Option<&str>,
     ) -> Result<(), SocialError> {
-        if let Some(first) = first_name {
-            check_names(first, last_name)?;
-        } else if let Some(last) = last_name {
-            check_names("x", Some(last))?;
-        }
+        first_name.map_or(Ok(()), check_first_name)?;
+        last_name.map_or(Ok(()), check_last_name)?;
         if about.is_some_and(|a| a.chars().count() > MAX_BIO) {
             return Err(SocialError::About);
         }
         let Some(account) = self.accounts.get_mut(&id) else {
-            return Err(SocialError::Oneself);
+            return Err(SocialError::NoAccount);
         };
         if let Some(first) = first_name {
             account.first_name = first.trim().to_owned();
@@ -255,11 +255,21 @@ impl World {
 }
 
 fn check_names(first: &str, last: Option<&str>) -> Result<(), SocialError> {
+    check_first_name(first)?;
+    last.map_or(Ok(()), check_last_name)
+}
+
+fn check_first_name(first: &str) -> Result<(), SocialError> {
     let first = first.trim();
     if first.is_empty() || first.chars().count() > MAX_NAME {
         return Err(SocialError::FirstName);
     }
-    if last.is_some_and(|l| l.trim().chars().count() > MAX_NAME) {
+    Ok(())
+}
+
+/// A last name may be empty (none).
+fn check_last_name(last: &str) -> Result<(), SocialError> {
+    if last.trim().chars().count() > MAX_NAME {
         return Err(SocialError::LastName);
     }
     Ok(())
