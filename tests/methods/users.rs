@@ -327,6 +327,32 @@ fn bot_commands_are_kept_per_scope_and_language_and_users_see_the_narrowest() {
             .unwrap();
         let club = bot.get_bot_commands().scope(member).await.unwrap();
         assert_eq!(names(&club), ["club"]);
+        let admins = BotCommandScope::ChatAdministrators((-group).into());
+        bot.set_bot_commands([BotCommand::new("ban", "Ban someone")])
+            .scope(admins.clone())
+            .await
+            .unwrap();
+        bot.set_bot_commands([BotCommand::new("settings", "Everywhere")])
+            .scope(BotCommandScope::AllChatAdministrators)
+            .await
+            .unwrap();
+        assert_eq!(
+            names(&bot.get_bot_commands().scope(admins).await.unwrap()),
+            ["ban"]
+        );
+        let everywhere = bot
+            .get_bot_commands()
+            .scope(BotCommandScope::AllChatAdministrators)
+            .await
+            .unwrap();
+        assert_eq!(names(&everywhere), ["settings"]);
+        // A group scope needs a group.
+        let private = bot
+            .set_bot_commands([BotCommand::new("x", "y")])
+            .scope(BotCommandScope::ChatAdministrators(env.user.into()))
+            .await
+            .unwrap_err();
+        assert!(private.is(errors::PEER_ID_INVALID), "{private}");
 
         let bad = bot
             .set_bot_commands([BotCommand::new("Bad Name", "spaces")])
