@@ -168,6 +168,7 @@ catalogue! {
         API_ID_INVALID, 400, -, "The api_id and api_hash pair is not recognised";
         API_ID_PUBLISHED_FLOOD, 400, -, "This api_id was published openly and is limited for that reason";
         AUTH_BYTES_INVALID, 400, -, "The bytes given to import an authorization do not match";
+        BOT_COMMAND_INVALID, 400, -, "A bot command is not 1 to 32 lowercase letters, digits and underscores";
         BOT_METHOD_INVALID, 400, -, "Bots may not call this method";
         BUTTON_DATA_INVALID, 400, -, "The callback data of a button is empty or too long";
         CHANNEL_INVALID, 400, -, "The channel does not exist or its access hash is wrong";
@@ -233,6 +234,7 @@ catalogue! {
         USERNAME_NOT_OCCUPIED, 400, -, "No one uses this username";
         USERNAME_OCCUPIED, 400, -, "Someone uses this username already";
         USERS_TOO_MUCH, 400, -, "The chat has as many members as it may";
+        YOU_BLOCKED_USER, 400, -, "The account blocked this user; unblock them to write to them";
 
         // 401 UNAUTHORIZED: the key is not (or no longer) signed in.
         AUTH_KEY_INVALID, 401, -, "The authorization key is not valid";

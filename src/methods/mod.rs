@@ -6,21 +6,30 @@
 //! - [`messages`]: sending, editing, deleting, forwarding, copying, reactions, pins,
 //!   chat actions.
 //! - [`bots`]: answering callback and inline queries, pressing buttons.
+//! - [`bot_commands`]: a bot's command lists per scope and language.
+//! - [`cached`]: media already on the server, sent again.
 //! - [`chats`]: join requests.
 //! - [`media`]: photos, videos, documents and the rest; albums; media edits.
 //! - [`photos`]: profile and chat photos.
 //! - [`history`]: messages by id, chat history and search as streams, read marks.
 //! - [`sends`]: locations, venues, contacts, dice and polls; votes; new keyboards.
+//! - [`users`]: looking users up, the account's profile, blocking.
+//! - [`contacts`]: the address book.
+//! - [`inline`]: inline bots from the user's side.
 //!
 //! The values handlers get have the same methods bound to them
 //! (`message.reply("hi")`, `query.answer().text("done")`, `request.approve()`).
 //!
 #![doc = include_str!("README.md")]
 
+pub mod bot_commands;
 pub mod bots;
 mod bound;
+pub mod cached;
 pub mod chats;
+pub mod contacts;
 pub mod history;
+pub mod inline;
 pub mod media;
 pub mod messages;
 pub(crate) mod pages;
@@ -29,10 +38,15 @@ mod resend;
 pub mod sends;
 mod sent;
 mod target;
+pub mod users;
 
+pub use bot_commands::{DeleteBotCommands, GetBotCommands, SetBotCommands};
 pub use bots::{AnswerCallbackQuery, AnswerInlineQuery, CallbackAnswer, EditQueryMessage};
+pub use cached::{CachedMedia, SendCachedMedia};
 pub use chats::HideJoinRequest;
+pub use contacts::AddContact;
 pub use history::{ChatHistory, MessagesFilter, ReadChatHistory, SearchMessages};
+pub use inline::{GetInlineBotResults, SendInlineBotResult};
 pub use media::{EditMessageMedia, SendMedia, SendMediaGroup};
 pub use messages::{
     ChatAction, CopyMessage, DeleteMessages, EditMessageText, ForwardMessages, PinMessage,
@@ -40,6 +54,7 @@ pub use messages::{
 };
 pub use photos::{ChatPhotos, SetChatPhoto, SetProfilePhoto};
 pub use sends::{EditMessageReplyMarkup, SendContact, SendDice, SendLocation, SendPoll, SendVenue};
+pub use users::UpdateProfile;
 
 /// A fresh random id for a message sent (the server drops repeats of one).
 pub(crate) fn random_id() -> crate::Result<i64> {

@@ -2,33 +2,33 @@
 //! count, forward date and media group.
 
 use super::Message;
-use super::message_media::{self, Contact, Dice, Location, Poll, Venue};
+use super::places::{self, Contact, Dice, Location, Poll, Venue};
 use crate::tl::enums;
 
 impl Message {
     /// The place sent, for a location or a venue.
     pub fn location(&self) -> Option<Location> {
-        message_media::location(self.raw_media()?)
+        places::location(self.raw_media()?)
     }
 
     /// The venue sent.
     pub fn venue(&self) -> Option<Venue> {
-        message_media::venue(self.raw_media()?)
+        places::venue(self.raw_media()?)
     }
 
     /// The contact shared.
     pub fn contact(&self) -> Option<Contact> {
-        message_media::contact(self.raw_media()?)
+        places::contact(self.raw_media()?)
     }
 
     /// The dice thrown.
     pub fn dice(&self) -> Option<Dice> {
-        message_media::dice(self.raw_media()?)
+        places::dice(self.raw_media()?)
     }
 
     /// The poll, with the votes as of when the message was read.
     pub fn poll(&self) -> Option<Poll> {
-        message_media::poll(self.raw_media()?)
+        places::poll(self.raw_media()?)
     }
 
     /// How many times a channel post was seen (`None` elsewhere).

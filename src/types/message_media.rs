@@ -1,352 +1,704 @@
-//! Media that is not a file: a place on the map, a venue, a shared contact, a thrown
-//! dice and a poll with its votes.
+//! The files a message carries, typed: [`Photo`], and the documents told apart by their
+//! attributes ([`Document`], [`Video`], [`Audio`], [`Voice`], [`Animation`],
+//! [`Sticker`], [`VideoNote`]), with `message.photo()`, `message.video()`, ... to read
+//! them.
+//!
+//! Each value owns a copy of the raw object it reads, so it can be kept after the
+//! message is dropped, and re-sent (see
+//! [`Client::send_cached_media`](crate::Client::send_cached_media)).
 
-use bytes::Bytes;
+use std::time::Duration;
 
-use crate::tl::enums;
+use super::media::MediaKind;
+use super::message::Message;
+use crate::tl::{enums, types};
 
-/// A point on the map.
-#[derive(Debug, Clone, Copy, PartialEq)]
-#[non_exhaustive]
-pub struct Location {
-    /// Latitude, in degrees.
-    pub latitude: f64,
-    /// Longitude, in degrees.
-    pub longitude: f64,
-    /// How far off the point may be, in meters, if the sender said.
-    pub accuracy_radius: Option<i32>,
+/// One size a photo is stored in.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PhotoSize {
+    kind: String,
+    width: i32,
+    height: i32,
+    size: Option<i64>,
 }
 
-impl Location {
-    /// The location `geo` names; `None` for `geoPointEmpty`.
-    pub fn from_raw(geo: &enums::GeoPoint) -> Option<Location> {
-        match geo {
-            enums::GeoPoint::GeoPoint(g) => Some(Location {
-                latitude: g.lat,
-                longitude: g.long,
-                accuracy_radius: g.accuracy_radius,
-            }),
-            enums::GeoPoint::Empty => None,
-        }
+impl PhotoSize {
+    /// The size's type letter (`s`, `m`, `x`, `y`, `w`, ...), as downloads name it.
+    pub fn kind(&self) -> &str {
+        &self.kind
+    }
+
+    /// The width in pixels (0 when the server does not say).
+    pub fn width(&self) -> i32 {
+        self.width
+    }
+
+    /// The height in pixels (0 when the server does not say).
+    pub fn height(&self) -> i32 {
+        self.height
+    }
+
+    /// The file size in bytes, when known.
+    pub fn size(&self) -> Option<i64> {
+        self.size
+    }
+
+    /// The size as the API describes it; `None` for sizes that are no image file
+    /// (empty, stripped previews, vector outlines).
+    fn from_raw(raw: &enums::PhotoSize) -> Option<PhotoSize> {
+        let (kind, width, height, size) = match raw {
+            enums::PhotoSize::PhotoSize(s) => (&s.r#type, s.w, s.h, Some(i64::from(s.size))),
+            enums::PhotoSize::PhotoCachedSize(s) => {
+                (&s.r#type, s.w, s.h, i64::try_from(s.bytes.len()).ok())
+            }
+            // A progressive JPEG lists the sizes of its prefixes; the last is the whole.
+            enums::PhotoSize::Progressive(s) => {
+                (&s.r#type, s.w, s.h, s.sizes.last().map(|&n| i64::from(n)))
+            }
+            _ => return None,
+        };
+        Some(PhotoSize {
+            kind: kind.clone(),
+            width,
+            height,
+            size,
+        })
     }
 }
 
-/// A place with a name and an address.
+/// A photo, in the sizes the server keeps of it.
 #[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub struct Venue {
-    /// Where it is.
-    pub location: Option<Location>,
-    /// Its name.
-    pub title: String,
-    /// Its address.
-    pub address: String,
-    /// The venue database it comes from (`foursquare`, `gplaces`), or empty.
-    pub provider: String,
-    /// Its id in that database.
-    pub venue_id: String,
-    /// Its type in that database.
-    pub venue_type: String,
+pub struct Photo {
+    raw: types::Photo,
+    sizes: Vec<PhotoSize>,
+    spoiler: bool,
+    ttl_seconds: Option<i32>,
 }
 
-/// A shared phone contact.
-#[derive(Debug, Clone, PartialEq, Eq)]
-#[non_exhaustive]
-pub struct Contact {
-    /// The phone number.
-    pub phone_number: String,
-    /// First name.
-    pub first_name: String,
-    /// Last name (may be empty).
-    pub last_name: String,
-    /// A vCard (may be empty).
-    pub vcard: String,
-    /// The Telegram account with that number, if there is one.
-    pub user_id: Option<i64>,
+impl Photo {
+    /// The photo of `media`, if it is a photo that is still there.
+    pub fn from_media(media: &enums::MessageMedia) -> Option<Photo> {
+        let enums::MessageMedia::Photo(m) = media else {
+            return None;
+        };
+        let Some(enums::Photo::Photo(raw)) = &m.photo else {
+            return None;
+        };
+        Some(Photo {
+            sizes: raw.sizes.iter().filter_map(PhotoSize::from_raw).collect(),
+            raw: raw.clone(),
+            spoiler: m.spoiler,
+            ttl_seconds: m.ttl_seconds,
+        })
+    }
+
+    /// The photo id.
+    pub fn id(&self) -> i64 {
+        self.raw.id
+    }
+
+    /// The access hash that must come with the id.
+    pub fn access_hash(&self) -> i64 {
+        self.raw.access_hash
+    }
+
+    /// When it was uploaded (unix time).
+    pub fn date(&self) -> i32 {
+        self.raw.date
+    }
+
+    /// The DC that stores it.
+    pub fn dc_id(&self) -> i32 {
+        self.raw.dc_id
+    }
+
+    /// Its image sizes, smallest first as the server lists them.
+    pub fn sizes(&self) -> &[PhotoSize] {
+        &self.sizes
+    }
+
+    /// The largest size (most pixels, then most bytes).
+    pub fn largest(&self) -> Option<&PhotoSize> {
+        self.sizes.iter().max_by_key(|s| {
+            (
+                i64::from(s.width) * i64::from(s.height),
+                s.size.unwrap_or(0),
+            )
+        })
+    }
+
+    /// Whether it is hidden behind a spoiler.
+    pub fn has_spoiler(&self) -> bool {
+        self.spoiler
+    }
+
+    /// For a self-destructing photo: seconds it stays once opened.
+    pub fn ttl_seconds(&self) -> Option<i32> {
+        self.ttl_seconds
+    }
+
+    /// The photo as the API sent it.
+    pub fn raw(&self) -> &types::Photo {
+        &self.raw
+    }
 }
 
-/// An animated emoji thrown with a random value (🎲 1–6, 🎯 1–6, 🏀 1–5, ⚽ 1–5, 🎳
-/// 1–6, 🎰 1–64).
-#[derive(Debug, Clone, PartialEq, Eq)]
-#[non_exhaustive]
-pub struct Dice {
-    /// The emoji thrown.
-    pub emoji: String,
-    /// What it shows.
-    pub value: i32,
-}
-
-/// A poll, with the votes as the viewing account sees them.
+/// A file sent as a document: what every other file kind ([`Video`], [`Audio`], ...)
+/// also is underneath.
 #[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub struct Poll {
-    /// Its id.
-    pub id: i64,
-    /// The question.
-    pub question: String,
-    /// The options, in order.
-    pub options: Vec<PollOption>,
-    /// Everyone who voted.
-    pub total_voters: i32,
-    /// Closed: no more votes.
-    pub closed: bool,
-    /// Voters are not shown.
-    pub anonymous: bool,
-    /// A quiz: one right answer.
-    pub quiz: bool,
-    /// A voter may pick several options.
-    pub multiple_answers: bool,
-    /// A quiz's explanation, once this account may see it.
-    pub explanation: Option<String>,
+pub struct Document {
+    raw: types::Document,
+    spoiler: bool,
 }
 
-/// One option of a [`Poll`].
-#[derive(Debug, Clone, PartialEq, Eq)]
-#[non_exhaustive]
-pub struct PollOption {
-    /// Its text.
-    pub text: String,
-    /// The bytes that name it in a vote.
-    pub data: Bytes,
-    /// How many voted for it (0 when the results are hidden).
-    pub voter_count: i32,
-    /// This account voted for it.
-    pub chosen: bool,
-    /// The right answer of a quiz (known once this account voted or the quiz closed).
-    pub correct: bool,
-}
+impl Document {
+    /// The document of `media`, whatever its kind, if it is still there.
+    pub fn from_media(media: &enums::MessageMedia) -> Option<Document> {
+        let enums::MessageMedia::Document(m) = media else {
+            return None;
+        };
+        let Some(enums::Document::Document(raw)) = &m.document else {
+            return None;
+        };
+        Some(Document {
+            raw: (**raw).clone(),
+            spoiler: m.spoiler,
+        })
+    }
 
-impl Poll {
-    /// The poll from its raw parts, as `messageMediaPoll` and `updateMessagePoll` carry
-    /// them.
-    pub fn from_raw(poll: &enums::Poll, results: &enums::PollResults) -> Poll {
-        let enums::Poll::Poll(poll) = poll;
-        let enums::PollResults::PollResults(results) = results;
-        let voters = results.results.as_deref().unwrap_or_default();
-        let options = poll
-            .answers
+    /// The document id.
+    pub fn id(&self) -> i64 {
+        self.raw.id
+    }
+
+    /// The access hash that must come with the id.
+    pub fn access_hash(&self) -> i64 {
+        self.raw.access_hash
+    }
+
+    /// When it was uploaded (unix time).
+    pub fn date(&self) -> i32 {
+        self.raw.date
+    }
+
+    /// The DC that stores it.
+    pub fn dc_id(&self) -> i32 {
+        self.raw.dc_id
+    }
+
+    /// The file name the sender gave, if any.
+    pub fn file_name(&self) -> Option<&str> {
+        self.raw.attributes.iter().find_map(|a| match a {
+            enums::DocumentAttribute::Filename(f) => Some(f.file_name.as_str()),
+            _ => None,
+        })
+    }
+
+    /// The MIME type (`application/pdf`, `video/mp4`, ...).
+    pub fn mime_type(&self) -> &str {
+        &self.raw.mime_type
+    }
+
+    /// The size in bytes.
+    pub fn size(&self) -> i64 {
+        self.raw.size
+    }
+
+    /// Whether it is hidden behind a spoiler.
+    pub fn has_spoiler(&self) -> bool {
+        self.spoiler
+    }
+
+    /// Its attributes as the API sent them.
+    pub fn attributes(&self) -> &[enums::DocumentAttribute] {
+        &self.raw.attributes
+    }
+
+    /// The document as the API sent it.
+    pub fn raw(&self) -> &types::Document {
+        &self.raw
+    }
+
+    fn video_attribute(&self) -> Option<&types::DocumentAttributeVideo> {
+        self.raw.attributes.iter().find_map(|a| match a {
+            enums::DocumentAttribute::Video(v) => Some(v),
+            _ => None,
+        })
+    }
+
+    fn audio_attribute(&self) -> Option<&types::DocumentAttributeAudio> {
+        self.raw.attributes.iter().find_map(|a| match a {
+            enums::DocumentAttribute::Audio(a) => Some(a),
+            _ => None,
+        })
+    }
+
+    fn sticker_attribute(&self) -> Option<&types::DocumentAttributeSticker> {
+        self.raw.attributes.iter().find_map(|a| match a {
+            enums::DocumentAttribute::Sticker(s) => Some(s),
+            _ => None,
+        })
+    }
+
+    /// Width and height from the video attribute, else the image size attribute.
+    fn dimensions(&self) -> (i32, i32) {
+        if let Some(v) = self.video_attribute() {
+            return (v.w, v.h);
+        }
+        self.raw
+            .attributes
             .iter()
-            .filter_map(|answer| match answer {
-                enums::PollAnswer::PollAnswer(a) => Some((text_of(&a.text), a.option.clone())),
-                // Only polls being sent have options without bytes.
-                enums::PollAnswer::InputPollAnswer(_) => None,
+            .find_map(|a| match a {
+                enums::DocumentAttribute::ImageSize(s) => Some((s.w, s.h)),
+                _ => None,
             })
-            .map(|(text, data)| {
-                let result = voters.iter().find_map(|v| match v {
-                    enums::PollAnswerVoters::PollAnswerVoters(v) if v.option == data => Some(v),
-                    _ => None,
-                });
-                PollOption {
-                    text,
-                    voter_count: result
-                        .and_then(|r| r.voters_and_recent_voters.as_ref())
-                        .map_or(0, |(n, _)| *n),
-                    chosen: result.is_some_and(|r| r.chosen),
-                    correct: result.is_some_and(|r| r.correct),
-                    data,
-                }
-            })
-            .collect();
-        Poll {
-            id: poll.id,
-            question: text_of(&poll.question),
-            options,
-            total_voters: results.total_voters.unwrap_or(0),
-            closed: poll.closed,
-            anonymous: !poll.public_voters,
-            quiz: poll.quiz,
-            multiple_answers: poll.multiple_choice,
-            explanation: results
-                .solution_and_solution_entities
-                .as_ref()
-                .map(|(s, _)| s.clone()),
+            .unwrap_or((0, 0))
+    }
+
+    fn video_duration(&self) -> Duration {
+        self.video_attribute()
+            .and_then(|v| Duration::try_from_secs_f64(v.duration).ok())
+            .unwrap_or_default()
+    }
+
+    fn audio_duration(&self) -> Duration {
+        let seconds = self.audio_attribute().map_or(0, |a| a.duration);
+        Duration::from_secs(u64::try_from(seconds).unwrap_or(0))
+    }
+}
+
+/// Defines a document kind: a [`Document`] of one [`MediaKind`], with the document's
+/// own accessors passed through.
+macro_rules! document_kind {
+    ($(#[$doc:meta])* $name:ident, $kind:expr) => {
+        $(#[$doc])*
+        #[derive(Debug, Clone, PartialEq)]
+        pub struct $name {
+            document: Document,
         }
+
+        impl $name {
+            #[doc = concat!("The ", stringify!($name), " of `media`, if it is one.")]
+            pub fn from_media(media: &enums::MessageMedia) -> Option<$name> {
+                if MediaKind::of(media) != Some($kind) {
+                    return None;
+                }
+                Document::from_media(media).map(|document| $name { document })
+            }
+
+            /// The file underneath, with its id, attributes and raw form.
+            pub fn document(&self) -> &Document {
+                &self.document
+            }
+
+            /// The document id.
+            pub fn id(&self) -> i64 {
+                self.document.id()
+            }
+
+            /// The file name the sender gave, if any.
+            pub fn file_name(&self) -> Option<&str> {
+                self.document.file_name()
+            }
+
+            /// The MIME type.
+            pub fn mime_type(&self) -> &str {
+                self.document.mime_type()
+            }
+
+            /// The size in bytes.
+            pub fn size(&self) -> i64 {
+                self.document.size()
+            }
+        }
+
+        impl From<$name> for Document {
+            fn from(kind: $name) -> Document {
+                kind.document
+            }
+        }
+    };
+}
+
+document_kind!(
+    /// A video file.
+    Video,
+    MediaKind::Video
+);
+document_kind!(
+    /// A music file, with its title and performer when the sender gave them.
+    Audio,
+    MediaKind::Audio
+);
+document_kind!(
+    /// A voice note.
+    Voice,
+    MediaKind::Voice
+);
+document_kind!(
+    /// A GIF, or a silent looping video shown as one.
+    Animation,
+    MediaKind::Animation
+);
+document_kind!(
+    /// A sticker: a still image, an animation (`.tgs`) or a video (`.webm`).
+    Sticker,
+    MediaKind::Sticker
+);
+document_kind!(
+    /// A round video message.
+    VideoNote,
+    MediaKind::VideoNote
+);
+
+impl Video {
+    /// How long it plays.
+    pub fn duration(&self) -> Duration {
+        self.document.video_duration()
     }
 
-    /// The options this account voted for, by index.
-    pub fn chosen_options(&self) -> Vec<usize> {
-        (0..self.options.len())
-            .filter(|&i| self.options[i].chosen)
-            .collect()
+    /// The width in pixels.
+    pub fn width(&self) -> i32 {
+        self.document.dimensions().0
     }
 
-    /// A quiz's right option, by index, once known.
-    pub fn correct_option(&self) -> Option<usize> {
-        self.options.iter().position(|o| o.correct)
+    /// The height in pixels.
+    pub fn height(&self) -> i32 {
+        self.document.dimensions().1
+    }
+
+    /// Whether it can be played while it downloads.
+    pub fn supports_streaming(&self) -> bool {
+        self.document
+            .video_attribute()
+            .is_some_and(|v| v.supports_streaming)
     }
 }
 
-fn text_of(text: &enums::TextWithEntities) -> String {
-    let enums::TextWithEntities::TextWithEntities(t) = text;
-    t.text.clone()
-}
+impl Audio {
+    /// How long it plays.
+    pub fn duration(&self) -> Duration {
+        self.document.audio_duration()
+    }
 
-/// The non-file media of `media`, read for the accessors of [`Message`](crate::Message).
-pub(crate) fn location(media: &enums::MessageMedia) -> Option<Location> {
-    match media {
-        enums::MessageMedia::Geo(m) => Location::from_raw(&m.geo),
-        enums::MessageMedia::GeoLive(m) => Location::from_raw(&m.geo),
-        enums::MessageMedia::Venue(m) => Location::from_raw(&m.geo),
-        _ => None,
+    /// The song's title, if given.
+    pub fn title(&self) -> Option<&str> {
+        self.document.audio_attribute()?.title.as_deref()
+    }
+
+    /// Who performs it, if given.
+    pub fn performer(&self) -> Option<&str> {
+        self.document.audio_attribute()?.performer.as_deref()
     }
 }
 
-pub(crate) fn venue(media: &enums::MessageMedia) -> Option<Venue> {
-    match media {
-        enums::MessageMedia::Venue(m) => Some(Venue {
-            location: Location::from_raw(&m.geo),
-            title: m.title.clone(),
-            address: m.address.clone(),
-            provider: m.provider.clone(),
-            venue_id: m.venue_id.clone(),
-            venue_type: m.venue_type.clone(),
-        }),
-        _ => None,
+impl Voice {
+    /// How long it plays.
+    pub fn duration(&self) -> Duration {
+        self.document.audio_duration()
+    }
+
+    /// The waveform shown for it (5-bit samples, packed), if given.
+    pub fn waveform(&self) -> Option<&[u8]> {
+        self.document.audio_attribute()?.waveform.as_deref()
     }
 }
 
-pub(crate) fn contact(media: &enums::MessageMedia) -> Option<Contact> {
-    match media {
-        enums::MessageMedia::Contact(m) => Some(Contact {
-            phone_number: m.phone_number.clone(),
-            first_name: m.first_name.clone(),
-            last_name: m.last_name.clone(),
-            vcard: m.vcard.clone(),
-            user_id: Some(m.user_id).filter(|&id| id != 0),
-        }),
-        _ => None,
+impl Animation {
+    /// How long one loop plays.
+    pub fn duration(&self) -> Duration {
+        self.document.video_duration()
+    }
+
+    /// The width in pixels.
+    pub fn width(&self) -> i32 {
+        self.document.dimensions().0
+    }
+
+    /// The height in pixels.
+    pub fn height(&self) -> i32 {
+        self.document.dimensions().1
     }
 }
 
-pub(crate) fn dice(media: &enums::MessageMedia) -> Option<Dice> {
-    match media {
-        enums::MessageMedia::Dice(m) => Some(Dice {
-            emoji: m.emoticon.clone(),
-            value: m.value,
-        }),
-        _ => None,
+impl Sticker {
+    /// The emoji it stands for.
+    pub fn emoji(&self) -> Option<&str> {
+        let alt = &self.document.sticker_attribute()?.alt;
+        (!alt.is_empty()).then_some(alt.as_str())
+    }
+
+    /// The width in pixels.
+    pub fn width(&self) -> i32 {
+        self.document.dimensions().0
+    }
+
+    /// The height in pixels.
+    pub fn height(&self) -> i32 {
+        self.document.dimensions().1
+    }
+
+    /// Whether it is an animated (Lottie, `.tgs`) sticker.
+    pub fn is_animated(&self) -> bool {
+        self.document.mime_type() == "application/x-tgsticker"
+    }
+
+    /// Whether it is a video (`.webm`) sticker.
+    pub fn is_video(&self) -> bool {
+        self.document.mime_type() == "video/webm"
+    }
+
+    /// Whether it is a mask, placed on faces in photos.
+    pub fn is_mask(&self) -> bool {
+        self.document.sticker_attribute().is_some_and(|s| s.mask)
+    }
+
+    /// The set it belongs to, as the API names it.
+    pub fn set(&self) -> Option<&enums::InputStickerSet> {
+        self.document
+            .sticker_attribute()
+            .map(|s| &s.stickerset)
+            .filter(|s| !matches!(s, enums::InputStickerSet::Empty))
     }
 }
 
-pub(crate) fn poll(media: &enums::MessageMedia) -> Option<Poll> {
-    match media {
-        enums::MessageMedia::Poll(m) => Some(Poll::from_raw(&m.poll, &m.results)),
-        _ => None,
+impl VideoNote {
+    /// How long it plays.
+    pub fn duration(&self) -> Duration {
+        self.document.video_duration()
+    }
+
+    /// The diameter in pixels (round videos are square).
+    pub fn length(&self) -> i32 {
+        self.document.dimensions().0
+    }
+}
+
+/// The typed media of a message.
+impl Message {
+    /// The photo, if the message is one.
+    ///
+    /// ```no_run
+    /// # fn demo(message: &oxigram::Message) {
+    /// if let Some(photo) = message.photo() {
+    ///     let biggest = photo.largest().map(|s| (s.width(), s.height()));
+    ///     println!("photo {} at {biggest:?}", photo.id());
+    /// }
+    /// # }
+    /// ```
+    pub fn photo(&self) -> Option<Photo> {
+        self.raw_media().and_then(Photo::from_media)
+    }
+
+    /// The file, if the message is a plain document (not a video, audio, sticker, ...:
+    /// those have their own accessors, each with [`Video::document`] and the like).
+    ///
+    /// ```no_run
+    /// # fn demo(message: &oxigram::Message) {
+    /// if let Some(file) = message.document() {
+    ///     println!("{:?}, {} bytes of {}", file.file_name(), file.size(), file.mime_type());
+    /// }
+    /// # }
+    /// ```
+    pub fn document(&self) -> Option<Document> {
+        let media = self.raw_media()?;
+        if MediaKind::of(media) != Some(MediaKind::Document) {
+            return None;
+        }
+        Document::from_media(media)
+    }
+
+    /// The video, if the message is one.
+    pub fn video(&self) -> Option<Video> {
+        self.raw_media().and_then(Video::from_media)
+    }
+
+    /// The music file, if the message is one.
+    ///
+    /// ```no_run
+    /// # fn demo(message: &oxigram::Message) {
+    /// if let Some(song) = message.audio() {
+    ///     println!("{:?} by {:?}, {:?}", song.title(), song.performer(), song.duration());
+    /// }
+    /// # }
+    /// ```
+    pub fn audio(&self) -> Option<Audio> {
+        self.raw_media().and_then(Audio::from_media)
+    }
+
+    /// The voice note, if the message is one.
+    pub fn voice(&self) -> Option<Voice> {
+        self.raw_media().and_then(Voice::from_media)
+    }
+
+    /// The animation (GIF), if the message is one.
+    pub fn animation(&self) -> Option<Animation> {
+        self.raw_media().and_then(Animation::from_media)
+    }
+
+    /// The sticker, if the message is one.
+    pub fn sticker(&self) -> Option<Sticker> {
+        self.raw_media().and_then(Sticker::from_media)
+    }
+
+    /// The round video, if the message is one.
+    pub fn video_note(&self) -> Option<VideoNote> {
+        self.raw_media().and_then(VideoNote::from_media)
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::tl::types;
+    use crate::types::media::tests::document;
 
-    fn text(t: &str) -> enums::TextWithEntities {
-        enums::TextWithEntities::TextWithEntities(types::TextWithEntities {
-            text: t.into(),
-            entities: vec![],
-        })
+    fn photo(sizes: Vec<enums::PhotoSize>) -> enums::MessageMedia {
+        enums::MessageMedia::Photo(Box::new(types::MessageMediaPhoto {
+            spoiler: true,
+            photo: Some(enums::Photo::Photo(types::Photo {
+                has_stickers: false,
+                id: 7,
+                access_hash: 8,
+                file_reference: Default::default(),
+                date: 100,
+                sizes,
+                video_sizes: None,
+                dc_id: 2,
+            })),
+            ttl_seconds: None,
+            video: None,
+        }))
     }
 
     #[test]
-    fn a_poll_reads_its_options_with_their_votes() {
-        let answer = |t: &str, o: &'static [u8]| {
-            enums::PollAnswer::PollAnswer(Box::new(types::PollAnswer {
-                text: text(t),
-                option: Bytes::from_static(o),
-                media: None,
-                added_by_and_date: None,
-            }))
-        };
-        let poll = enums::Poll::Poll(Box::new(types::Poll {
-            id: 9,
-            closed: true,
-            public_voters: false,
-            multiple_choice: false,
-            quiz: true,
-            open_answers: false,
-            revoting_disabled: false,
-            shuffle_answers: false,
-            hide_results_until_close: false,
-            creator: false,
-            subscribers_only: false,
-            question: text("2+2?"),
-            answers: vec![answer("3", b"a"), answer("4", b"b")],
-            close_period: None,
-            close_date: None,
-            countries_iso2: None,
-            hash: 0,
-        }));
-        let voters = |o: &'static [u8], n, chosen, correct| {
-            enums::PollAnswerVoters::PollAnswerVoters(types::PollAnswerVoters {
-                chosen,
-                correct,
-                option: Bytes::from_static(o),
-                voters_and_recent_voters: Some((n, vec![])),
+    fn a_photo_lists_its_image_sizes_and_finds_the_largest() {
+        let size = |t: &str, w, h, size| {
+            enums::PhotoSize::PhotoSize(types::PhotoSize {
+                r#type: t.into(),
+                w,
+                h,
+                size,
             })
         };
-        let results = enums::PollResults::PollResults(Box::new(types::PollResults {
-            min: false,
-            has_unread_votes: false,
-            can_view_stats: false,
-            results: Some(vec![
-                voters(b"b", 2, true, true),
-                voters(b"a", 1, false, false),
-            ]),
-            total_voters: Some(3),
-            recent_voters: None,
-            solution_and_solution_entities: Some(("basic sums".into(), vec![])),
-            solution_media: None,
-        }));
-        let poll = Poll::from_raw(&poll, &results);
-        assert_eq!(poll.question, "2+2?");
-        let counts: Vec<(&str, i32)> = poll
-            .options
-            .iter()
-            .map(|o| (o.text.as_str(), o.voter_count))
-            .collect();
-        assert_eq!(counts, [("3", 1), ("4", 2)]);
+        let media = photo(vec![
+            enums::PhotoSize::PhotoStrippedSize(types::PhotoStrippedSize {
+                r#type: "i".into(),
+                bytes: vec![1, 2].into(),
+            }),
+            size("m", 320, 240, 9_000),
+            enums::PhotoSize::Progressive(types::PhotoSizeProgressive {
+                r#type: "y".into(),
+                w: 1280,
+                h: 960,
+                sizes: vec![10_000, 40_000, 90_000],
+            }),
+            size("x", 800, 600, 50_000),
+        ]);
+        let photo = Photo::from_media(&media).unwrap();
+        assert_eq!((photo.id(), photo.access_hash(), photo.date()), (7, 8, 100));
+        assert!(photo.has_spoiler());
+        let kinds: Vec<&str> = photo.sizes().iter().map(PhotoSize::kind).collect();
+        assert_eq!(kinds, ["m", "y", "x"], "the stripped preview is no size");
+        let largest = photo.largest().unwrap();
         assert_eq!(
-            (poll.chosen_options(), poll.correct_option()),
-            (vec![1], Some(1))
+            (largest.kind(), largest.width(), largest.size()),
+            ("y", 1280, Some(90_000))
         );
-        assert!(poll.closed && poll.quiz && poll.anonymous && !poll.multiple_answers);
-        assert_eq!(poll.explanation.as_deref(), Some("basic sums"));
-        assert_eq!(poll.total_voters, 3);
+        assert!(Document::from_media(&media).is_none());
+        assert!(Photo::from_media(&photo_less()).is_none());
+    }
+
+    fn photo_less() -> enums::MessageMedia {
+        enums::MessageMedia::Photo(Box::new(types::MessageMediaPhoto {
+            spoiler: false,
+            photo: None,
+            ttl_seconds: Some(5),
+            video: None,
+        }))
     }
 
     #[test]
-    fn places_and_contacts_read_from_their_media() {
-        let geo = enums::GeoPoint::GeoPoint(types::GeoPoint {
-            long: 2.35,
-            lat: 48.85,
-            access_hash: 0,
-            accuracy_radius: None,
+    fn each_document_kind_reads_its_attributes_and_no_other_kind_claims_it() {
+        let name = enums::DocumentAttribute::Filename(types::DocumentAttributeFilename {
+            file_name: "song.mp3".into(),
         });
-        let venue_media = enums::MessageMedia::Venue(Box::new(types::MessageMediaVenue {
-            geo,
-            title: "Louvre".into(),
-            address: "Rue de Rivoli".into(),
-            provider: String::new(),
-            venue_id: String::new(),
-            venue_type: String::new(),
-        }));
-        let at = location(&venue_media).unwrap();
-        assert_eq!((at.latitude, at.longitude), (48.85, 2.35));
-        assert_eq!(venue(&venue_media).unwrap().title, "Louvre");
-        assert!(contact(&venue_media).is_none() && dice(&venue_media).is_none());
-        let card = enums::MessageMedia::Contact(types::MessageMediaContact {
-            phone_number: "123".into(),
-            first_name: "Ann".into(),
-            last_name: String::new(),
-            vcard: String::new(),
-            user_id: 0,
-        });
-        assert_eq!(contact(&card).unwrap().user_id, None);
-        assert!(
-            location(&enums::MessageMedia::Geo(types::MessageMediaGeo {
-                geo: enums::GeoPoint::Empty
-            }))
-            .is_none()
+        let audio = document(vec![
+            enums::DocumentAttribute::Audio(types::DocumentAttributeAudio {
+                voice: false,
+                duration: 184,
+                title: Some("Title".into()),
+                performer: Some("Band".into()),
+                waveform: None,
+            }),
+            name,
+        ]);
+        let song = Audio::from_media(&audio).unwrap();
+        assert_eq!(song.duration(), Duration::from_secs(184));
+        assert_eq!(
+            (song.title(), song.performer()),
+            (Some("Title"), Some("Band"))
         );
+        assert_eq!((song.file_name(), song.size()), (Some("song.mp3"), 10));
+        assert!(Video::from_media(&audio).is_none());
+        assert!(Voice::from_media(&audio).is_none());
+
+        let video = |round| {
+            enums::DocumentAttribute::Video(types::DocumentAttributeVideo {
+                round_message: round,
+                supports_streaming: true,
+                nosound: false,
+                duration: 2.5,
+                w: 640,
+                h: 360,
+                preload_prefix_size: None,
+                video_start_ts: None,
+                video_codec: None,
+            })
+        };
+        let clip = Video::from_media(&document(vec![video(false)])).unwrap();
+        assert_eq!(clip.duration(), Duration::from_millis(2_500));
+        assert_eq!((clip.width(), clip.height()), (640, 360));
+        assert!(clip.supports_streaming());
+        let note = VideoNote::from_media(&document(vec![video(true)])).unwrap();
+        assert_eq!(note.length(), 640);
+        assert!(Video::from_media(&document(vec![video(true)])).is_none());
+        let gif = document(vec![enums::DocumentAttribute::Animated, video(false)]);
+        assert_eq!(Animation::from_media(&gif).unwrap().height(), 360);
+
+        let sticker = document(vec![
+            enums::DocumentAttribute::Sticker(types::DocumentAttributeSticker {
+                mask: false,
+                alt: "🙂".into(),
+                stickerset: enums::InputStickerSet::Empty,
+                mask_coords: None,
+            }),
+            enums::DocumentAttribute::ImageSize(types::DocumentAttributeImageSize {
+                w: 512,
+                h: 512,
+            }),
+        ]);
+        let sticker = Sticker::from_media(&sticker).unwrap();
+        assert_eq!((sticker.emoji(), sticker.width()), (Some("🙂"), 512));
+        assert!(!sticker.is_animated() && !sticker.is_video() && sticker.set().is_none());
+
+        let plain = document(vec![]);
+        let file = Document::from_media(&plain).unwrap();
+        assert_eq!(
+            (file.id(), file.mime_type()),
+            (1, "application/octet-stream")
+        );
+        assert_eq!(file.file_name(), None);
+        let voice = Voice::from_media(&document(vec![enums::DocumentAttribute::Audio(
+            types::DocumentAttributeAudio {
+                voice: true,
+                duration: 3,
+                title: None,
+                performer: None,
+                waveform: Some(vec![1, 2, 3].into()),
+            },
+        )]))
+        .unwrap();
+        assert_eq!(voice.duration(), Duration::from_secs(3));
+        assert_eq!(voice.waveform(), Some(&[1, 2, 3][..]));
     }
 }

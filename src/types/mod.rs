@@ -7,6 +7,8 @@
 //! ([`Update::from_raw`]); a peer not carried is looked up in the peer cache, and one
 //! the cache does not know either still gives a value with its id.
 
+mod bot_commands;
+mod bot_results;
 mod callback;
 pub(crate) mod carried;
 mod chat;
@@ -19,13 +21,16 @@ pub(crate) mod media;
 mod members;
 pub(crate) mod message;
 mod message_info;
-pub(crate) mod message_media;
+mod message_media;
+pub(crate) mod places;
 mod status;
 #[cfg(test)]
 pub(crate) mod testing;
 mod update;
 mod user;
 
+pub use bot_commands::{BotCommand, BotCommandScope};
+pub use bot_results::{BotResult, BotResults};
 pub use callback::CallbackQuery;
 pub use chat::{Chat, ChatKind};
 pub use command::{Command, Matches};
@@ -38,7 +43,10 @@ pub use keyboard::{
 pub use media::MediaKind;
 pub use members::{ChatJoinRequest, ChatMemberUpdated, DeletedMessages, MemberStatus};
 pub use message::Message;
-pub use message_media::{Contact, Dice, Location, Poll, PollOption, Venue};
+pub use message_media::{
+    Animation, Audio, Document, Photo, PhotoSize, Sticker, Video, VideoNote, Voice,
+};
+pub use places::{Contact, Dice, Location, Poll, PollOption, Venue};
 pub use status::{Status, UserStatus};
 pub use update::{RawUpdate, Update};
 pub use user::User;

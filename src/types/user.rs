@@ -16,6 +16,8 @@ pub struct User {
     is_bot: bool,
     is_self: bool,
     is_min: bool,
+    is_contact: bool,
+    is_mutual_contact: bool,
     first_name: String,
     last_name: Option<String>,
     username: Option<String>,
@@ -37,6 +39,8 @@ impl User {
             is_bot: user.bot(),
             is_self: user.is_self || Some(user.id) == self_id,
             is_min: user.min,
+            is_contact: user.contact,
+            is_mutual_contact: user.mutual_contact,
             first_name: user.first_name.clone().unwrap_or_default(),
             last_name: user.last_name.clone(),
             username: user.username.clone().or_else(|| {
@@ -60,6 +64,8 @@ impl User {
             is_bot: record.kind == PeerKind::Bot,
             is_self: Some(record.id) == self_id,
             is_min: false,
+            is_contact: false,
+            is_mutual_contact: false,
             first_name: String::new(),
             last_name: None,
             username: record.usernames.first().cloned(),
@@ -76,6 +82,8 @@ impl User {
             is_bot: false,
             is_self: Some(id) == self_id,
             is_min: false,
+            is_contact: false,
+            is_mutual_contact: false,
             first_name: String::new(),
             last_name: None,
             username: None,
@@ -103,6 +111,17 @@ impl User {
     /// access hash not usable on its own).
     pub fn is_min(&self) -> bool {
         self.is_min
+    }
+
+    /// Whether this account saved the user as a contact (then the names are the ones
+    /// it saved).
+    pub fn is_contact(&self) -> bool {
+        self.is_contact
+    }
+
+    /// Whether the user and this account saved each other as contacts.
+    pub fn is_mutual_contact(&self) -> bool {
+        self.is_mutual_contact
     }
 
     /// The first name; empty for a user known by id only, or a deleted account.

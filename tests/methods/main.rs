@@ -14,6 +14,7 @@ mod index;
 mod media;
 mod messages;
 mod photos;
+mod users;
 
 const USER_PHONE: &str = "9996621212"; // the suite's user: DC 2, code 22222
 

@@ -67,6 +67,7 @@ impl ApiState {
                 })
             }
             functions::account::UpdateStatus::CONSTRUCTOR_ID => self.update_status(req),
+            functions::account::UpdateProfile::CONSTRUCTOR_ID => self.update_profile(req),
             _ => super::not_implemented(req.id),
         }
     }

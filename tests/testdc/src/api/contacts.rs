@@ -36,6 +36,7 @@ impl ApiState {
                 };
                 ok(self.resolved_user(found, me))
             }
+            id if super::social::is_social(id) => self.social(req),
             _ => super::not_implemented(req.id),
         }
     }

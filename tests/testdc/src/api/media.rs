@@ -12,6 +12,9 @@ use crate::world::{FileMeta, Post, document_media};
 /// The most items an album holds.
 const MAX_ALBUM: usize = 10;
 
+/// Characters of a media caption (Telegram's limit without Premium).
+pub(super) const MAX_CAPTION: usize = 1024;
+
 impl ApiState {
     /// The stored document an input media uploads or names; `Ok(None)` for media that
     /// is no file (a location, a poll, ...), for the caller to handle.
@@ -28,7 +31,7 @@ impl ApiState {
             enums::InputMedia::UploadedPhoto(m) => (&m.file, "image/jpeg", &[][..], true),
             enums::InputMedia::Photo(m) => {
                 let enums::InputPhoto::InputPhoto(p) = &m.id else {
-                    return Err(Box::new(error(400, "PHOTO_INVALID")));
+                    return Err(Box::new(error(400, "MEDIA_EMPTY")));
                 };
                 return match self.world.document(p.id, p.access_hash) {
                     Some(d) if d.photo => Ok(Some(d.id)),
@@ -37,11 +40,11 @@ impl ApiState {
             }
             enums::InputMedia::Document(m) => {
                 let enums::InputDocument::InputDocument(d) = &m.id else {
-                    return Err(Box::new(error(400, "DOCUMENT_INVALID")));
+                    return Err(Box::new(error(400, "MEDIA_EMPTY")));
                 };
                 return match self.world.document(d.id, d.access_hash) {
                     Some(d) if !d.photo => Ok(Some(d.id)),
-                    _ => Err(Box::new(error(400, "DOCUMENT_INVALID"))),
+                    _ => Err(Box::new(error(400, "MEDIA_INVALID"))),
                 };
             }
             // The test DC reaches no network: Telegram's answer for a URL it could

@@ -284,6 +284,9 @@ impl ApiState {
                 let Some(to) = self.resolve_peer(me, &r.peer) else {
                     return error(400, "PEER_ID_INVALID");
                 };
+                if r.message.chars().count() > super::media::MAX_CAPTION {
+                    return error(400, "MEDIA_CAPTION_TOO_LONG");
+                }
                 let reply_markup = match self.stored_markup(me, r.reply_markup.as_ref()) {
                     Ok(markup) => markup,
                     Err(e) => return error(400, e),

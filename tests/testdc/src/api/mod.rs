@@ -16,6 +16,7 @@ mod authorizations;
 mod bots;
 mod bounded;
 mod channels;
+mod commands;
 mod contacts;
 mod help;
 mod history;
@@ -32,6 +33,7 @@ mod posting;
 mod profiles;
 mod qr_login;
 mod queries;
+mod social;
 mod updates;
 mod upload;
 mod users;
@@ -360,6 +362,7 @@ impl ApiState {
         match name.and_then(|n| n.split_once('.')).map(|(ns, _)| ns) {
             Some("account") => self.account(req),
             Some("auth") => self.auth(req),
+            Some("bots") => self.bot_commands(req),
             Some("channels") => self.channels(req),
             Some("contacts") => self.contacts(req),
             Some("help") => self.help(req),

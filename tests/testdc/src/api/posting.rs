@@ -84,6 +84,9 @@ impl ApiState {
         random_id: i64,
         short: bool,
     ) -> Reply {
+        if let Some(refused) = self.world.block_refusal(me, to) {
+            return error(400, refused);
+        }
         if let PeerRef::Chat(id) | PeerRef::Channel(id) = to {
             let Some(g) = self.world.group(id) else {
                 return error(400, "PEER_ID_INVALID");

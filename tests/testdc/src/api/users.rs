@@ -2,7 +2,6 @@
 
 use oxigram_tl::{Deserialize, Identifiable, enums, functions, types};
 
-use super::profiles::full_user;
 use super::{ApiState, Reply, Request, decode, error, me, ok};
 
 impl ApiState {
@@ -15,7 +14,7 @@ impl ApiState {
                 let users: Vec<enums::User> =
                     r.id.iter()
                         .filter_map(|input| self.resolve_user(me, input))
-                        .filter_map(|id| self.world.user(id, me))
+                        .filter_map(|id| self.world.user_as_contact(id, me))
                         .collect();
                 ok(users)
             }
@@ -26,9 +25,9 @@ impl ApiState {
                     return error(400, "USER_ID_INVALID");
                 };
                 ok(types::users::UserFull {
-                    full_user: enums::UserFull::UserFull(Box::new(full_user(id))),
+                    full_user: enums::UserFull::UserFull(Box::new(self.full_user_as_seen(id, me))),
                     chats: vec![],
-                    users: self.world.user(id, me).into_iter().collect(),
+                    users: self.world.user_as_contact(id, me).into_iter().collect(),
                 })
             }
             _ => super::not_implemented(req.id),

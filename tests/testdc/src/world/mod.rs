@@ -5,17 +5,20 @@
 use std::collections::{BTreeMap, HashMap};
 
 mod changes;
+mod commands;
 mod history;
 mod members;
 mod photos;
 mod places_polls;
 mod qts;
+mod social;
 mod tl;
 
 use bytes::Bytes;
 use oxigram_tl::{enums, types};
 
 pub use self::changes::{ChangeError, Changed, Edit};
+pub use self::commands::{Command, CommandScope, MAX_COMMAND_LISTS, MAX_COMMANDS};
 pub use self::history::{PageQuery, Paged};
 pub use self::members::{Invite, JoinRequest, MAX_INVITES, MAX_JOIN_REQUESTS};
 pub use self::places_polls::{
@@ -23,6 +26,7 @@ pub use self::places_polls::{
 };
 pub use self::qts::MAX_QTS_LOG;
 use self::qts::QtsBox;
+pub use self::social::{MAX_BIO, MAX_BLOCKED, MAX_CONTACTS, SavedContact, SocialError};
 use self::tl::message;
 pub use self::tl::{chat, document_media, document_photo, emoji_reaction, reactions, user};
 
@@ -358,6 +362,10 @@ pub struct World {
     /// Invite links made so far (their hashes differ by it).
     invites_made: i64,
     polls: places_polls::Polls,
+    /// Contacts, blocks and bios.
+    social: social::Social,
+    /// Bots' command lists.
+    commands: commands::BotCommands,
 }
 
 impl World {
@@ -380,6 +388,8 @@ impl World {
             join_requests: Vec::new(),
             invites_made: 0,
             polls: places_polls::Polls::default(),
+            social: social::Social::default(),
+            commands: commands::BotCommands::default(),
         }
     }
 
