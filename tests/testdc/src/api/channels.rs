@@ -119,6 +119,7 @@ impl ApiState {
                     pushes,
                 )
             }
+            id if Self::is_chat_admin_method(id) => self.chat_admin(req),
             _ => self.channel_members(req),
         }
     }

@@ -16,7 +16,9 @@ mod authorizations;
 mod bots;
 mod bounded;
 mod channels;
+mod chat_admin;
 mod contacts;
+mod dialogs;
 mod help;
 mod invites;
 mod markup;
@@ -357,6 +359,7 @@ impl ApiState {
             Some("auth") => self.auth(req),
             Some("channels") => self.channels(req),
             Some("contacts") => self.contacts(req),
+            Some("folders") => self.folders(req),
             Some("help") => self.help(req),
             Some("messages") => self.messages(req),
             Some("updates") => self.updates(req),

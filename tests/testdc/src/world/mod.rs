@@ -6,6 +6,7 @@ use std::collections::{BTreeMap, HashMap};
 
 mod changes;
 mod members;
+mod moderation;
 mod qts;
 mod tl;
 
@@ -14,6 +15,8 @@ use oxigram_tl::{enums, types};
 
 pub use self::changes::{ChangeError, Changed, Edit};
 pub use self::members::{Invite, JoinRequest, MAX_INVITES, MAX_JOIN_REQUESTS};
+pub use self::moderation::{Admin, Ban, ChatLists, MAX_ADMINS, MAX_BANS, Moderation};
+pub use self::moderation::{all_admin_rights, banned_rights, no_admin_rights};
 pub use self::qts::MAX_QTS_LOG;
 use self::qts::QtsBox;
 use self::tl::message;
@@ -121,6 +124,8 @@ pub struct Group {
     pub channel: Option<(i64, bool)>,
     /// A channel's public username, if any.
     pub username: Option<String>,
+    /// Its description, admins, restrictions and permissions.
+    pub moderation: Moderation,
 }
 
 /// Why a username cannot be taken, as Telegram names it.
@@ -329,6 +334,8 @@ pub struct World {
     join_requests: Vec<JoinRequest>,
     /// Invite links made so far (their hashes differ by it).
     invites_made: i64,
+    /// Each account's archive.
+    chat_lists: ChatLists,
 }
 
 impl World {
@@ -349,6 +356,7 @@ impl World {
             invites: BTreeMap::new(),
             join_requests: Vec::new(),
             invites_made: 0,
+            chat_lists: ChatLists::default(),
         }
     }
 
@@ -694,6 +702,7 @@ impl World {
                 date,
                 channel,
                 username: None,
+                moderation: Moderation::default(),
             },
         );
         if channel.is_some() {

@@ -1,0 +1,218 @@
+//! What a group keeps about its members beyond the list: its description, its admins
+//! and their rights, members restricted or banned, the permissions every member has,
+//! when each joined; and the chat lists (archive) of each account.
+
+use std::collections::BTreeMap;
+
+use oxigram_tl::{enums, types};
+
+use super::{PeerRef, World};
+
+/// Restricted and banned members kept per group; beyond it the oldest entry is
+/// forgotten (that member is free again).
+pub const MAX_BANS: usize = 4096;
+/// Admins per group, as Telegram allows (50).
+pub const MAX_ADMINS: usize = 50;
+
+/// An admin and the rights they were given.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Admin {
+    /// What they may do.
+    pub rights: types::ChatAdminRights,
+    /// Who promoted them.
+    pub promoted_by: i64,
+    /// When.
+    pub date: i32,
+    /// Their title, if any.
+    pub rank: Option<String>,
+}
+
+/// A member restricted, or banned (`view_messages`), and until when.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Ban {
+    /// What they may not do.
+    pub rights: types::ChatBannedRights,
+    /// Who restricted them.
+    pub kicked_by: i64,
+    /// When.
+    pub date: i32,
+}
+
+impl Ban {
+    /// Whether the restriction still holds at `now` (`until_date` 0: forever).
+    pub fn holds(&self, now: i32) -> bool {
+        self.rights.until_date == 0 || self.rights.until_date > now
+    }
+}
+
+/// A group's moderation state.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Moderation {
+    /// The description.
+    pub about: String,
+    /// Admins other than the creator.
+    pub admins: BTreeMap<i64, Admin>,
+    /// Members restricted or banned.
+    pub bans: BTreeMap<i64, Ban>,
+    /// What members may not do unless an admin (`None`: everything allowed).
+    pub default_banned: Option<types::ChatBannedRights>,
+    /// When each member joined, and who added them.
+    pub joined: BTreeMap<i64, (i32, i64)>,
+    /// The hash of the primary invite link.
+    pub primary_invite: Option<String>,
+}
+
+/// The chat lists of every account: which chats are archived (folder 1) and pinned.
+#[derive(Debug, Clone, Default)]
+pub struct ChatLists {
+    folders: BTreeMap<(i64, PeerRef), i32>,
+}
+
+impl World {
+    /// A group's moderation state, to change.
+    pub fn moderation_mut(&mut self, group: i64) -> Option<&mut Moderation> {
+        self.groups.get_mut(&group).map(|g| &mut g.moderation)
+    }
+
+    /// Records that `users` joined `group` at `date`, added by `actor`, and forgets
+    /// the admin entries and restrictions of users who are no longer members.
+    pub fn note_joined(&mut self, group: i64, users: &[i64], actor: i64, date: i32) {
+        if let Some(m) = self.moderation_mut(group) {
+            for &u in users {
+                m.joined.insert(u, (date, actor));
+            }
+        }
+    }
+
+    /// Renames a group.
+    pub fn set_title(&mut self, group: i64, title: &str) {
+        if let Some(g) = self.groups.get_mut(&group) {
+            g.title = title.to_owned();
+        }
+    }
+
+    /// Records `user`'s leaving `group` (their admin rights go; a ban stays).
+    pub fn note_left(&mut self, group: i64, user: i64) {
+        if let Some(m) = self.moderation_mut(group) {
+            m.joined.remove(&user);
+            m.admins.remove(&user);
+        }
+    }
+
+    /// Restricts or bans `user` in `group` (`None` lifts it).
+    pub fn set_ban(&mut self, group: i64, user: i64, ban: Option<Ban>) {
+        let Some(m) = self.moderation_mut(group) else {
+            return;
+        };
+        match ban {
+            None => {
+                m.bans.remove(&user);
+            }
+            Some(ban) => {
+                if m.bans.len() >= MAX_BANS && !m.bans.contains_key(&user) {
+                    let oldest = m.bans.iter().min_by_key(|(_, b)| b.date).map(|(u, _)| *u);
+                    if let Some(oldest) = oldest {
+                        m.bans.remove(&oldest);
+                    }
+                }
+                m.bans.insert(user, ban);
+            }
+        }
+    }
+
+    /// The folder `owner` filed `peer` in (0: the main list).
+    pub fn folder_of(&self, owner: i64, peer: PeerRef) -> i32 {
+        self.chat_lists
+            .folders
+            .get(&(owner, peer))
+            .copied()
+            .unwrap_or(0)
+    }
+
+    /// Files `peer` in `folder` (0 or 1) of `owner`'s chat list.
+    pub fn set_folder(&mut self, owner: i64, peer: PeerRef, folder: i32) {
+        if folder == 0 {
+            self.chat_lists.folders.remove(&(owner, peer));
+        } else {
+            self.chat_lists.folders.insert((owner, peer), folder);
+        }
+    }
+}
+
+/// Every admin right.
+pub fn all_admin_rights() -> types::ChatAdminRights {
+    types::ChatAdminRights {
+        change_info: true,
+        post_messages: true,
+        edit_messages: true,
+        delete_messages: true,
+        ban_users: true,
+        invite_users: true,
+        pin_messages: true,
+        add_admins: true,
+        anonymous: false,
+        manage_call: true,
+        other: true,
+        manage_topics: true,
+        post_stories: true,
+        edit_stories: true,
+        delete_stories: true,
+        manage_direct_messages: true,
+        manage_ranks: true,
+        manage_linked_peers: true,
+        manage_welcome_messages: true,
+    }
+}
+
+/// No admin right (a demotion).
+pub fn no_admin_rights() -> types::ChatAdminRights {
+    types::ChatAdminRights {
+        change_info: false,
+        post_messages: false,
+        edit_messages: false,
+        delete_messages: false,
+        ban_users: false,
+        invite_users: false,
+        pin_messages: false,
+        add_admins: false,
+        anonymous: false,
+        manage_call: false,
+        other: false,
+        manage_topics: false,
+        post_stories: false,
+        edit_stories: false,
+        delete_stories: false,
+        manage_direct_messages: false,
+        manage_ranks: false,
+        manage_linked_peers: false,
+        manage_welcome_messages: false,
+    }
+}
+
+/// The TL banned rights.
+pub fn banned_rights(rights: &types::ChatBannedRights) -> enums::ChatBannedRights {
+    enums::ChatBannedRights::ChatBannedRights(rights.clone())
+}
+
+/// The admin rights `viewer` has in `g`, as its chat object tells them.
+pub(super) fn admin_rights_of(g: &super::Group, viewer: i64) -> Option<enums::ChatAdminRights> {
+    let rights = if g.creator == viewer {
+        all_admin_rights()
+    } else {
+        g.moderation.admins.get(&viewer)?.rights.clone()
+    };
+    Some(enums::ChatAdminRights::ChatAdminRights(rights))
+}
+
+/// The restrictions `viewer` is under in `g`.
+pub(super) fn banned_of(g: &super::Group, viewer: i64) -> Option<enums::ChatBannedRights> {
+    g.moderation
+        .bans
+        .get(&viewer)
+        .map(|b| banned_rights(&b.rights))
+}
+
+/// What `g`'s members may not do.
+pub(super) fn default_banned(g: &super::Group) -> Option<enums::ChatBannedRights> {
+    g.moderation.default_banned.as_ref().map(banned_rights)
+}
