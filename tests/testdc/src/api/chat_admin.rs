@@ -4,9 +4,8 @@
 //! `editChatDefaultBannedRights`.
 //!
 //! Rights are Telegram's: the creator may do everything, an admin what their rights
-//! say (a bot in a group counts as an admin with every right, as the rest of the test
-//! DC has it), and members what the group's default permissions and their own
-//! restrictions leave them. A banned user is removed and may not come back until
+//! say, and members what the group's default permissions and their own restrictions
+//! leave them. A banned user is removed and may not come back until
 //! unbanned; a restricted one stays but may not post.
 
 use oxigram_tl::{Deserialize, Identifiable, Serialize, enums, functions, types};
@@ -257,17 +256,18 @@ impl ApiState {
         }
     }
 
-    /// The admin rights `user` has in `g`: every right for its creator (and for the
-    /// bots in it), those given for an admin, `None` for everyone else.
+    /// The admin rights `user` has in `g`: every right for its creator, those given
+    /// for an admin, `None` for everyone else. (Bots in a group answer its join
+    /// requests without being promoted, see `is_admin`; anything else needs rights.)
     pub(super) fn rights(&self, g: &Group, user: i64) -> Option<types::ChatAdminRights> {
         if g.creator == user {
             return Some(all_admin_rights());
         }
-        if let Some(admin) = g.moderation.admins.get(&user) {
-            return Some(admin.rights.clone());
-        }
-        (g.members.contains(&user) && self.world.account(user).is_some_and(|a| a.is_bot()))
-            .then(all_admin_rights)
+        g.moderation
+            .admins
+            .get(&user)
+            .filter(|_| g.members.contains(&user))
+            .map(|admin| admin.rights.clone())
     }
 
     /// Whether `user` is an admin of group `id` with the right `right` picks.
