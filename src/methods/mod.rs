@@ -7,23 +7,33 @@
 //!   chat actions.
 //! - [`bots`]: answering callback and inline queries, pressing buttons.
 //! - [`chats`]: join requests.
+//! - [`chat_admin`]: reading chats whole, creating, joining, leaving, moderating,
+//!   invite links, archiving.
+//! - [`members`]: one member, or all of them as a stream.
+//! - [`dialogs`]: the chat list as a stream.
 //!
 //! The values handlers get have the same methods bound to them
 //! (`message.reply("hi")`, `query.answer().text("done")`, `request.approve()`).
 
 pub mod bots;
 mod bound;
+pub mod chat_admin;
 pub mod chats;
+pub mod dialogs;
+pub mod members;
 pub mod messages;
-// Used by the paged methods (history, search, dialogs, members).
-#[allow(dead_code)]
 pub(crate) mod pages;
 mod resend;
 mod sent;
 mod target;
 
 pub use bots::{AnswerCallbackQuery, AnswerInlineQuery, CallbackAnswer, EditQueryMessage};
+pub use chat_admin::{
+    CreateChannel, CreateChatInviteLink, GetChat, PromoteChatMember, RestrictChatMember,
+};
 pub use chats::HideJoinRequest;
+pub use dialogs::GetDialogs;
+pub use members::{ChatMembersFilter, GetChatMember, GetChatMembers};
 pub use messages::{
     ChatAction, CopyMessage, DeleteMessages, EditMessageText, ForwardMessages, PinMessage,
     SendMessage, SendReaction,

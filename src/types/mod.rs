@@ -10,13 +10,17 @@
 mod callback;
 pub(crate) mod carried;
 mod chat;
+mod chat_info;
+mod chat_member;
 pub(crate) mod command;
+mod dialog;
 mod inline;
 mod inline_result;
 mod keyboard;
 pub(crate) mod media;
 mod members;
 pub(crate) mod message;
+mod permissions;
 mod status;
 #[cfg(test)]
 pub(crate) mod testing;
@@ -24,8 +28,12 @@ mod update;
 mod user;
 
 pub use callback::CallbackQuery;
+pub(crate) use chat::is_peer;
 pub use chat::{Chat, ChatKind};
+pub use chat_info::{ChatInfo, ChatInviteLink, ChatPreview, InviteLinkTarget};
+pub use chat_member::ChatMember;
 pub use command::{Command, Matches};
+pub use dialog::Dialog;
 pub use inline::{ChosenInlineResult, InlineQuery};
 pub use inline_result::InlineQueryResult;
 pub use keyboard::{
@@ -34,6 +42,7 @@ pub use keyboard::{
 pub use media::MediaKind;
 pub use members::{ChatJoinRequest, ChatMemberUpdated, DeletedMessages, MemberStatus};
 pub use message::Message;
+pub use permissions::{ChatPermissions, ChatPrivileges};
 pub use status::{Status, UserStatus};
 pub use update::{RawUpdate, Update};
 pub use user::User;

@@ -10,6 +10,8 @@ use oxigram::types::{InlineButton, InlineKeyboard, InlineQueryResult};
 use oxigram::{ChatAction, ChatKind, Client, ClientBuilder, Error, Message, Update};
 use oxigram_conformance::{BOT_TOKEN, Env};
 
+mod chats;
+
 const USER_PHONE: &str = "9996621212"; // the suite's user: DC 2, code 22222
 
 fn builder(env: &Env, name: &str) -> ClientBuilder {

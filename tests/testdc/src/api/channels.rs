@@ -20,6 +20,9 @@ impl ApiState {
                 let id = self
                     .world
                     .create_group(me, r.title.trim(), &[], now, Some(!r.megagroup));
+                if let Some(m) = self.world.moderation_mut(id) {
+                    m.about = r.about;
+                }
                 ok(self.chat_only(me, PeerRef::Channel(id), now))
             }
             functions::channels::GetChannels::CONSTRUCTOR_ID => {
