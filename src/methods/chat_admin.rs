@@ -40,13 +40,13 @@ impl Group {
 }
 
 /// The first chat `updates` carries, as the answer to creating or joining one names it.
-fn chat_in(updates: &enums::Updates) -> Option<Chat> {
+fn chat_in(client: &Client, updates: &enums::Updates) -> Option<Chat> {
     let chats = match updates {
         enums::Updates::Updates(u) => &u.chats,
         enums::Updates::Combined(u) => &u.chats,
         _ => return None,
     };
-    chats.first().map(Chat::from_raw)
+    chats.first().map(|c| Chat::from_raw(c).bound(client))
 }
 
 /// The hash of an invite link (`https://t.me/+HASH`, `t.me/joinchat/HASH`,
@@ -137,7 +137,7 @@ impl CreateChannel {
                 ttl_period: None,
             })
             .await?;
-        chat_in(&updates).ok_or_else(|| {
+        chat_in(&self.client, &updates).ok_or_else(|| {
             Error::Unexpected("the answer to channels.createChannel holds no chat".into())
         })
     }
@@ -159,6 +159,22 @@ pub struct RestrictChatMember {
 }
 
 impl RestrictChatMember {
+    /// Bans `user` (`permissions: None`) or leaves them only `permissions`.
+    pub(crate) fn new(
+        client: Client,
+        chat: Target,
+        user: Target,
+        permissions: Option<ChatPermissions>,
+    ) -> Self {
+        RestrictChatMember {
+            client,
+            chat,
+            user,
+            permissions,
+            until: 0,
+        }
+    }
+
     /// Lifts the ban or restriction at this unix time (by default it lasts forever;
     /// Telegram reads less than 30 seconds or more than 366 days from now as forever).
     pub fn until(mut self, date: i32) -> Self {
@@ -220,6 +236,21 @@ pub struct PromoteChatMember {
 }
 
 impl PromoteChatMember {
+    pub(crate) fn new(
+        client: Client,
+        chat: Target,
+        user: Target,
+        privileges: ChatPrivileges,
+    ) -> Self {
+        PromoteChatMember {
+            client,
+            chat,
+            user,
+            privileges,
+            title: None,
+        }
+    }
+
     /// Gives the admin a title shown beside their name (supergroups).
     pub fn title(mut self, title: impl Into<String>) -> Self {
         self.title = Some(title.into());
@@ -355,13 +386,15 @@ impl Client {
                 .invoke(functions::messages::CheckChatInvite { hash: hash.into() })
                 .await?;
             match invite {
-                enums::ChatInvite::Already(a) => {
-                    Ok(InviteLinkTarget::Member(Chat::from_raw(&a.chat)))
-                }
+                enums::ChatInvite::Already(a) => Ok(InviteLinkTarget::Member(
+                    Chat::from_raw(&a.chat).bound(&client),
+                )),
                 enums::ChatInvite::ChatInvite(i) => {
                     Ok(InviteLinkTarget::Preview(ChatPreview::from_raw(&i)))
                 }
-                enums::ChatInvite::Peek(p) => Ok(InviteLinkTarget::Member(Chat::from_raw(&p.chat))),
+                enums::ChatInvite::Peek(p) => Ok(InviteLinkTarget::Member(
+                    Chat::from_raw(&p.chat).bound(&client),
+                )),
             }
         })
     }
@@ -427,7 +460,7 @@ impl Client {
                 None => chats.first(),
             };
             found
-                .map(Chat::from_raw)
+                .map(|c| Chat::from_raw(c).bound(&client))
                 .ok_or_else(|| Error::Unexpected("the answer to joining holds no chat".into()))
         })
     }
@@ -469,7 +502,7 @@ impl Client {
                 .await?;
             let enums::messages::InvitedUsers::InvitedUsers(invited) = invited;
             client.remember(&invited.updates);
-            chat_in(&invited.updates).ok_or_else(|| {
+            chat_in(&client, &invited.updates).ok_or_else(|| {
                 Error::Unexpected("the answer to messages.createChat holds no chat".into())
             })
         })
@@ -516,13 +549,7 @@ impl Client {
         chat: impl Into<PeerRef>,
         user: impl Into<PeerRef>,
     ) -> RestrictChatMember {
-        RestrictChatMember {
-            client: self.clone(),
-            chat: Target::named(chat),
-            user: Target::named(user),
-            permissions: None,
-            until: 0,
-        }
+        RestrictChatMember::new(self.clone(), Target::named(chat), Target::named(user), None)
     }
 
     /// Lifts a ban or restriction in a supergroup or channel (the user may join again;
@@ -551,10 +578,12 @@ impl Client {
         user: impl Into<PeerRef>,
         permissions: ChatPermissions,
     ) -> RestrictChatMember {
-        RestrictChatMember {
-            permissions: Some(permissions),
-            ..self.ban_chat_member(chat, user)
-        }
+        RestrictChatMember::new(
+            self.clone(),
+            Target::named(chat),
+            Target::named(user),
+            Some(permissions),
+        )
     }
 
     /// Makes `user` an admin with `privileges` ([`ChatPrivileges::none`] demotes; in a
@@ -574,13 +603,12 @@ impl Client {
         user: impl Into<PeerRef>,
         privileges: ChatPrivileges,
     ) -> PromoteChatMember {
-        PromoteChatMember {
-            client: self.clone(),
-            chat: Target::named(chat),
-            user: Target::named(user),
+        PromoteChatMember::new(
+            self.clone(),
+            Target::named(chat),
+            Target::named(user),
             privileges,
-            title: None,
-        }
+        )
     }
 
     /// Sets what members of a group may do (admins are not bound by it).

@@ -122,6 +122,10 @@ pub struct GetChatMember {
 }
 
 impl GetChatMember {
+    pub(crate) fn new(client: Client, chat: Target, user: Target) -> Self {
+        GetChatMember { client, chat, user }
+    }
+
     async fn send(self) -> crate::Result<ChatMember> {
         let peer = self.chat.resolve(&self.client).await?;
         let user = self.user.resolve(&self.client).await?;

@@ -18,6 +18,7 @@
 pub mod bots;
 mod bound;
 pub mod chat_admin;
+mod chat_bound;
 pub mod chats;
 pub mod dialogs;
 pub mod members;

@@ -492,3 +492,87 @@ fn dialogs_come_newest_first_a_page_at_a_time_and_archived_apart() {
         bot.stop().await.unwrap();
     });
 }
+
+#[test]
+fn a_bot_moderates_through_the_chat_of_a_message_it_received() {
+    let env = Env::new();
+    run(async {
+        let (bot, user) = bot_and_user(&env).await;
+        let (member, member_id) = member(&env).await;
+        let mut bot_in = Inbox::new(&bot);
+        let group = user.create_supergroup("Mod room").await.unwrap();
+        env.dc
+            .set_channel_username(bare_channel(group.id()), "mod_room")
+            .unwrap();
+        bot.join_chat("@mod_room").await.unwrap();
+        user.promote_chat_member(&group, "@conformance_bot", ChatPrivileges::all())
+            .await
+            .unwrap();
+        member.join_chat("@mod_room").await.unwrap();
+        member
+            .send_message("@mod_room", "buy my stuff")
+            .await
+            .unwrap();
+        let spam = until(&mut bot_in, |u| match u {
+            Update::Message(m) if !m.is_service() => Some(m),
+            _ => None,
+        })
+        .await;
+        assert_eq!(spam.from_user().map(|u| u.id()), Some(member_id));
+        let chat = spam.chat();
+        assert_eq!(chat.id(), group.id());
+        let spammer = spam.from_user().unwrap();
+
+        chat.restrict_member(spammer, ChatPermissions::none())
+            .await
+            .unwrap();
+        let muted = member.send_message("@mod_room", "more").await.unwrap_err();
+        assert!(muted.is("CHAT_WRITE_FORBIDDEN"), "{muted}");
+        let seen = chat.get_member(spammer).await.unwrap();
+        assert_eq!(seen.status(), MemberStatus::Restricted);
+        chat.unban_member(spammer).await.unwrap();
+        member.send_message("@mod_room", "sorry").await.unwrap();
+        chat.ban_member(spammer).await.unwrap();
+        assert_eq!(
+            chat.get_member(spammer).await.unwrap().status(),
+            MemberStatus::Banned
+        );
+
+        chat.set_title("Moderated room").await.unwrap();
+        chat.set_description("no spam").await.unwrap();
+        let quiet = ChatPermissions {
+            can_send_polls: false,
+            ..ChatPermissions::all()
+        };
+        chat.set_permissions(quiet).await.unwrap();
+        let info = user.get_chat(&group).await.unwrap();
+        assert_eq!(
+            (info.title(), info.description(), info.permissions()),
+            (Some("Moderated room"), "no spam", Some(&quiet))
+        );
+        let link = chat.export_invite_link().await.unwrap();
+        assert_eq!(
+            user.get_chat(&group)
+                .await
+                .unwrap()
+                .invite_link()
+                .map(|l| l.link().to_string()),
+            Some(link)
+        );
+        // Every right but the owner's own standing.
+        let admins = members(&bot, group.id(), ChatMembersFilter::Administrators).await;
+        assert_eq!(ids(&admins), [env.user, env.bot]);
+        let refused = chat
+            .promote_member(env.user, ChatPrivileges::none())
+            .await
+            .unwrap_err();
+        assert!(refused.is("USER_CREATOR"), "{refused}");
+
+        chat.leave().await.unwrap();
+        let admins = members(&user, group.id(), ChatMembersFilter::Administrators).await;
+        assert_eq!(ids(&admins), [env.user]);
+        member.stop().await.unwrap();
+        user.stop().await.unwrap();
+        bot.stop().await.unwrap();
+    });
+}
