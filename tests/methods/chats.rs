@@ -4,7 +4,7 @@
 use futures_util::TryStreamExt;
 use oxigram::client::SignIn;
 use oxigram::methods::ChatMembersFilter;
-use oxigram::tl::enums;
+use oxigram::tl::{enums, functions, types};
 use oxigram::types::{ChatMember, ChatPermissions, ChatPrivileges, InviteLinkTarget, MemberStatus};
 use oxigram::{ChatKind, Client, Error, Update};
 use oxigram_conformance::Env;
@@ -469,6 +469,32 @@ fn dialogs_come_newest_first_a_page_at_a_time_and_archived_apart() {
         let some: Vec<_> = user.get_dialogs().limit(120).try_collect().await.unwrap();
         assert_eq!(some.len(), 120);
         assert_eq!(some[119].chat().id(), newest_first[119]);
+
+        // Pinned chats lead, the latest pinned first, and are listed once.
+        for &pin in &[senders[5], senders[7]] {
+            let peer = user.resolve_peer(pin).await.unwrap();
+            user.invoke(functions::messages::ToggleDialogPin {
+                pinned: true,
+                peer: enums::InputDialogPeer::InputDialogPeer(types::InputDialogPeer { peer }),
+            })
+            .await
+            .unwrap();
+        }
+        let top: Vec<_> = user.get_dialogs().limit(3).try_collect().await.unwrap();
+        let top: Vec<(i64, bool)> = top.iter().map(|d| (d.chat().id(), d.is_pinned())).collect();
+        assert_eq!(
+            top,
+            [
+                (senders[7], true),
+                (senders[5], true),
+                (senders[CHATS - 1], false)
+            ]
+        );
+        let all: Vec<_> = user.get_dialogs().try_collect().await.unwrap();
+        let mut seen: Vec<i64> = all.iter().map(|d| d.chat().id()).collect();
+        seen.sort_unstable();
+        seen.dedup();
+        assert_eq!((all.len(), seen.len()), (CHATS, CHATS));
 
         // Archived chats leave the main list for folder 1, and come back.
         user.archive_chats([senders[0], senders[1]]).await.unwrap();

@@ -1,6 +1,7 @@
-//! The chat list: `messages.getDialogs` (newest last message first, paged by the
-//! offset date, id and peer of the last dialog of the page before, archived chats in
-//! folder 1 apart) and `folders.editPeerFolders` (archiving).
+//! The chat list: `messages.getDialogs` (pinned chats first, then newest last
+//! message first, paged by the offset date, id and peer of the last dialog of the page
+//! before, archived chats in folder 1 apart), `messages.toggleDialogPin` and
+//! `folders.editPeerFolders` (archiving).
 
 use oxigram_tl::{Deserialize, Identifiable, enums, functions, types};
 
@@ -31,7 +32,19 @@ impl ApiState {
             .collect();
         tops.sort_by_key(|m| std::cmp::Reverse(position(m)));
         let total = tops.len();
-        if r.offset_date != 0 || r.offset_id != 0 {
+        // Pinned chats lead the first page, in the order they were pinned (latest
+        // first), and are left out of the pages after it.
+        let pinned_peers = self.world.pinned(me, folder);
+        let (mut pinned, rest): (Vec<StoredMessage>, Vec<StoredMessage>) = tops
+            .into_iter()
+            .partition(|m| pinned_peers.contains(&m.peer));
+        pinned.sort_by_key(|m| pinned_peers.iter().position(|&p| p == m.peer));
+        let first_page = r.offset_date == 0 && r.offset_id == 0;
+        if !first_page || r.exclude_pinned {
+            pinned.clear();
+        }
+        let mut tops = rest;
+        if !first_page {
             // The page after the dialog at the offset. An offset peer that does not
             // resolve sorts below every peer: dialogs tied on date and id then count
             // as before it.
@@ -45,13 +58,17 @@ impl ApiState {
         let limit = usize::try_from(r.limit)
             .unwrap_or(0)
             .clamp(1, MAX_DIALOGS_PAGE);
-        let all = tops.len() <= limit && total == tops.len();
+        let all = tops.len() <= limit && total == tops.len() + pinned.len();
         tops.truncate(limit);
+        let pinned_count = pinned.len();
+        pinned.extend(tops);
+        let tops = pinned;
         let dialogs = tops
             .iter()
-            .map(|m| {
+            .enumerate()
+            .map(|(i, m)| {
                 enums::Dialog::Dialog(types::Dialog {
-                    pinned: false,
+                    pinned: i < pinned_count,
                     unread_mark: false,
                     view_forum_as_messages: false,
                     peer: m.peer.tl(),
@@ -89,6 +106,22 @@ impl ApiState {
                 users,
             })
         }
+    }
+
+    /// `messages.toggleDialogPin`.
+    pub(super) fn toggle_dialog_pin(&mut self, req: &Request<'_>) -> Reply {
+        let me = me!(self, req);
+        let r = decode!(req, functions::messages::ToggleDialogPin);
+        let enums::InputDialogPeer::InputDialogPeer(d) = &r.peer else {
+            return error(400, "PEER_ID_INVALID");
+        };
+        let Some(peer) = self.resolve_peer(me, &d.peer) else {
+            return error(400, "PEER_ID_INVALID");
+        };
+        if !self.world.set_pinned(me, peer, r.pinned) {
+            return error(400, "PINNED_DIALOGS_TOO_MUCH");
+        }
+        ok(true)
     }
 
     /// Answers a `folders.*` method.

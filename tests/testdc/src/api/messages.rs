@@ -89,6 +89,7 @@ impl ApiState {
                 })
             }
             functions::messages::GetDialogs::CONSTRUCTOR_ID => self.get_dialogs(req),
+            functions::messages::ToggleDialogPin::CONSTRUCTOR_ID => self.toggle_dialog_pin(req),
             functions::messages::EditMessage::CONSTRUCTOR_ID => {
                 let me = me!(self, req);
                 let r = decode!(req, functions::messages::EditMessage);

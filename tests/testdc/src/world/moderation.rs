@@ -66,7 +66,12 @@ pub struct Moderation {
 #[derive(Debug, Clone, Default)]
 pub struct ChatLists {
     folders: BTreeMap<(i64, PeerRef), i32>,
+    /// Each account's pinned chats, the latest pinned first.
+    pinned: BTreeMap<i64, Vec<PeerRef>>,
 }
+
+/// Chats pinned per account and folder, as Telegram allows without Premium.
+pub const MAX_PINNED: usize = 5;
 
 impl World {
     /// A group's moderation state, to change.
@@ -127,6 +132,38 @@ impl World {
             .get(&(owner, peer))
             .copied()
             .unwrap_or(0)
+    }
+
+    /// `owner`'s pinned chats in `folder`, the latest pinned first.
+    pub fn pinned(&self, owner: i64, folder: i32) -> Vec<PeerRef> {
+        self.chat_lists
+            .pinned
+            .get(&owner)
+            .map(|p| {
+                p.iter()
+                    .copied()
+                    .filter(|&peer| self.folder_of(owner, peer) == folder)
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+
+    /// Pins or unpins `peer` in `owner`'s chat list; `false` if the folder already
+    /// holds [`MAX_PINNED`] pinned chats.
+    pub fn set_pinned(&mut self, owner: i64, peer: PeerRef, pinned: bool) -> bool {
+        let folder = self.folder_of(owner, peer);
+        if pinned
+            && !self.pinned(owner, folder).contains(&peer)
+            && self.pinned(owner, folder).len() >= MAX_PINNED
+        {
+            return false;
+        }
+        let list = self.chat_lists.pinned.entry(owner).or_default();
+        list.retain(|&p| p != peer);
+        if pinned {
+            list.insert(0, peer);
+        }
+        true
     }
 
     /// Files `peer` in `folder` (0 or 1) of `owner`'s chat list.
