@@ -85,6 +85,15 @@ pub struct GetChat {
 impl GetChat {
     async fn send(self) -> crate::Result<ChatInfo> {
         let peer = self.chat.resolve(&self.client).await?;
+        if let Ok(id) = input_user(peer.clone()) {
+            let enums::users::UserFull::UserFull(full) = self
+                .client
+                .invoke(functions::users::GetFullUser { id })
+                .await?;
+            let carried = Carried::new(&self.client, &full.users, &full.chats);
+            let enums::UserFull::UserFull(user) = &full.full_user;
+            return Ok(ChatInfo::of_user(&carried, user));
+        }
         let full = match Group::of(&peer)? {
             Group::Basic(chat_id) => {
                 self.client
@@ -354,8 +363,8 @@ impl CreateChatInviteLink {
 awaitable!(CreateChatInviteLink => ChatInviteLink);
 
 impl Client {
-    /// Reads a group, supergroup or channel whole: description, member count,
-    /// primary invite link (for admins), default permissions.
+    /// Reads a chat whole: a group's, supergroup's or channel's description, member
+    /// count, primary invite link (for admins) and default permissions; a user's bio.
     ///
     /// ```no_run
     /// # async fn demo(app: oxigram::Client) -> oxigram::Result<()> {

@@ -9,8 +9,8 @@ use super::permissions::ChatPermissions;
 use crate::peers::BareId;
 use crate::tl::{enums, types};
 
-/// A group or channel with what only its full form tells: its description, member
-/// count, primary invite link, default permissions and the rest
+/// A chat with what only its full form tells: a group's or channel's description,
+/// member count, primary invite link, default permissions and the rest, a user's bio
 /// ([`Client::get_chat`](crate::Client::get_chat)).
 #[derive(Debug, Clone)]
 pub struct ChatInfo {
@@ -101,6 +101,23 @@ impl ChatInfo {
         info
     }
 
+    /// A private chat read whole: the user's bio as the description.
+    pub(crate) fn of_user(carried: &Carried<'_>, full: &types::UserFull) -> Self {
+        ChatInfo {
+            chat: carried.chat_of(BareId::User(full.id)),
+            description: full.about.clone().unwrap_or_default(),
+            members_count: None,
+            admins_count: None,
+            invite_link: None,
+            permissions: None,
+            linked_chat_id: None,
+            pinned_message_id: full.pinned_msg_id,
+            slow_mode_delay: None,
+            archived: full.folder_id == Some(1),
+            members: Vec::new(),
+        }
+    }
+
     /// The chat itself (id, kind, title, username).
     pub fn chat(&self) -> &Chat {
         &self.chat
@@ -121,7 +138,7 @@ impl ChatInfo {
         self.chat.kind()
     }
 
-    /// The description (empty if none).
+    /// The description (empty if none); a user's bio for a private chat.
     pub fn description(&self) -> &str {
         &self.description
     }

@@ -421,6 +421,13 @@ impl ApiState {
         if !rights.view_messages && !member {
             return error(400, "USER_NOT_PARTICIPANT");
         }
+        // As on Telegram, an end less than 30 seconds or more than 366 days away is
+        // no end: the restriction is for good.
+        let mut rights = rights;
+        let ahead = rights.until_date.saturating_sub(now);
+        if rights.until_date != 0 && !(30..=366 * 86_400).contains(&ahead) {
+            rights.until_date = 0;
+        }
         let kick = rights.view_messages && member;
         if let Some(m) = self.world.moderation_mut(id) {
             m.admins.remove(&user);
