@@ -14,6 +14,7 @@ use super::profiles::notify_settings;
 use super::{ApiState, Reply, Request, decode, error, me, ok, unique};
 use crate::world::{
     self, Admin, Ban, Group, MAX_ADMINS, PeerRef, all_admin_rights, banned_rights, no_admin_rights,
+    nothing_banned,
 };
 
 /// The most participants one `channels.getParticipants` answers with.
@@ -48,7 +49,7 @@ fn rights_list(r: &types::ChatAdminRights) -> [bool; 19] {
 fn bans_anything(r: &types::ChatBannedRights) -> bool {
     let nothing = types::ChatBannedRights {
         until_date: r.until_date,
-        ..super::members::banned_nothing()
+        ..nothing_banned()
     };
     *r != nothing
 }

@@ -80,8 +80,10 @@ impl ApiState {
                     unread_reactions_count: 0,
                     unread_poll_votes_count: 0,
                     notify_settings: notify_settings(),
-                    pts: matches!(m.peer, PeerRef::Channel(_))
-                        .then(|| self.world.channel_pts(chat_of(m.peer))),
+                    pts: match m.peer {
+                        PeerRef::Channel(id) => Some(self.world.channel_pts(id)),
+                        _ => None,
+                    },
                     draft: None,
                     folder_id: Some(folder).filter(|&f| f != 0),
                     ttl_period: None,
@@ -155,12 +157,5 @@ impl ApiState {
             }
             _ => super::not_implemented(req.id),
         }
-    }
-}
-
-/// The group id of a group peer.
-fn chat_of(peer: PeerRef) -> i64 {
-    match peer {
-        PeerRef::Chat(id) | PeerRef::Channel(id) | PeerRef::User(id) => id,
     }
 }

@@ -16,7 +16,7 @@ use oxigram_tl::{enums, types};
 pub use self::changes::{ChangeError, Changed, Edit};
 pub use self::members::{Invite, JoinRequest, MAX_INVITES, MAX_JOIN_REQUESTS};
 pub use self::moderation::{Admin, Ban, ChatLists, MAX_ADMINS, MAX_BANS, MAX_PINNED, Moderation};
-pub use self::moderation::{all_admin_rights, banned_rights, no_admin_rights};
+pub use self::moderation::{all_admin_rights, banned_rights, no_admin_rights, nothing_banned};
 pub use self::qts::MAX_QTS_LOG;
 use self::qts::QtsBox;
 use self::tl::message;

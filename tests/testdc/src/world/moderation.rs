@@ -226,6 +226,36 @@ pub fn no_admin_rights() -> types::ChatAdminRights {
     }
 }
 
+/// Banned rights with nothing banned, forever.
+pub fn nothing_banned() -> types::ChatBannedRights {
+    types::ChatBannedRights {
+        view_messages: false,
+        send_messages: false,
+        send_media: false,
+        send_stickers: false,
+        send_gifs: false,
+        send_games: false,
+        send_inline: false,
+        embed_links: false,
+        send_polls: false,
+        change_info: false,
+        invite_users: false,
+        pin_messages: false,
+        manage_topics: false,
+        send_photos: false,
+        send_videos: false,
+        send_roundvideos: false,
+        send_audios: false,
+        send_voices: false,
+        send_docs: false,
+        send_plain: false,
+        edit_rank: false,
+        send_reactions: false,
+        manage_linked_peers: false,
+        until_date: 0,
+    }
+}
+
 /// The TL banned rights.
 pub fn banned_rights(rights: &types::ChatBannedRights) -> enums::ChatBannedRights {
     enums::ChatBannedRights::ChatBannedRights(rights.clone())
@@ -252,4 +282,66 @@ pub(super) fn banned_of(g: &super::Group, viewer: i64) -> Option<enums::ChatBann
 /// What `g`'s members may not do.
 pub(super) fn default_banned(g: &super::Group) -> Option<enums::ChatBannedRights> {
     g.moderation.default_banned.as_ref().map(banned_rights)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ban(date: i32, until_date: i32) -> Ban {
+        Ban {
+            rights: types::ChatBannedRights {
+                view_messages: true,
+                until_date,
+                ..nothing_banned()
+            },
+            kicked_by: 1,
+            date,
+        }
+    }
+
+    #[test]
+    fn bans_end_when_they_say_and_are_bounded_per_group() {
+        assert!(ban(0, 0).holds(i32::MAX));
+        assert!(ban(0, 100).holds(99));
+        assert!(!ban(0, 100).holds(100));
+        let mut world = World::new(1);
+        let owner = world.create_user("9996610001", "Owner", 1);
+        let group = world.create_group(owner, "g", &[], 0, Some(false));
+        for user in 0..(MAX_BANS as i64 + 10) {
+            world.set_ban(group, 10_000 + user, Some(ban(user as i32, 0)));
+        }
+        let bans = &world.group(group).unwrap().moderation.bans;
+        assert_eq!(bans.len(), MAX_BANS);
+        // The oldest went first.
+        assert!(!bans.contains_key(&10_000) && bans.contains_key(&(10_000 + MAX_BANS as i64)));
+        world.set_ban(group, 10_020, None);
+        assert!(
+            !world
+                .group(group)
+                .unwrap()
+                .moderation
+                .bans
+                .contains_key(&10_020)
+        );
+    }
+
+    #[test]
+    fn pins_are_per_folder_latest_first_and_limited() {
+        let mut world = World::new(1);
+        let owner = world.create_user("9996610001", "Owner", 1);
+        for peer in 1..=MAX_PINNED as i64 {
+            assert!(world.set_pinned(owner, PeerRef::User(peer), true));
+        }
+        assert!(!world.set_pinned(owner, PeerRef::User(99), true));
+        // Pinning again what is pinned is no new pin.
+        assert!(world.set_pinned(owner, PeerRef::User(1), true));
+        assert_eq!(world.pinned(owner, 0)[0], PeerRef::User(1));
+        // Archived, a chat's pin counts in the archive.
+        world.set_folder(owner, PeerRef::User(2), 1);
+        assert_eq!(world.pinned(owner, 1), [PeerRef::User(2)]);
+        assert!(world.set_pinned(owner, PeerRef::User(99), true));
+        assert!(world.set_pinned(owner, PeerRef::User(99), false));
+        assert_eq!(world.pinned(owner, 0).len(), MAX_PINNED - 1);
+    }
 }
