@@ -525,6 +525,44 @@ fn dialogs_come_newest_first_a_page_at_a_time_and_archived_apart() {
         user.unarchive_chats([senders[0]]).await.unwrap();
         let main: Vec<_> = user.get_dialogs().try_collect().await.unwrap();
         assert_eq!(main.len(), CHATS - 1);
+
+        // Groups and supergroups take their place by their last message.
+        let group = user
+            .create_group("Team", ["@conformance_bot"])
+            .await
+            .unwrap();
+        let lounge = user.create_supergroup("Lounge").await.unwrap();
+        user.send_message(&group, "in the group").await.unwrap();
+        user.send_message(&lounge, "in the lounge").await.unwrap();
+        let top: Vec<_> = user.get_dialogs().limit(4).try_collect().await.unwrap();
+        let top: Vec<(i64, ChatKind, Option<String>)> = top
+            .iter()
+            .map(|d| {
+                (
+                    d.chat().id(),
+                    d.chat().kind(),
+                    d.top_message().map(|m| m.text().to_string()),
+                )
+            })
+            .collect();
+        assert_eq!(
+            (top[0].0, top[1].0),
+            (senders[7], senders[5]),
+            "pinned first"
+        );
+        // The lounge's post came last (within the same second, maybe: order is kept
+        // across chats all the same).
+        assert_eq!(
+            top[2..],
+            [
+                (
+                    lounge.id(),
+                    ChatKind::Supergroup,
+                    Some("in the lounge".into())
+                ),
+                (group.id(), ChatKind::Group, Some("in the group".into())),
+            ]
+        );
         user.stop().await.unwrap();
         bot.stop().await.unwrap();
     });

@@ -12,18 +12,15 @@ use crate::world::{PeerRef, StoredMessage};
 /// The most dialogs one `messages.getDialogs` answers with.
 const MAX_DIALOGS_PAGE: usize = 100;
 
-/// Where a dialog sorts: by its last message's date, then id, then peer (newest
-/// first).
-fn position(m: &StoredMessage) -> (i32, i32, PeerRef) {
-    (m.date, m.id, m.peer)
-}
-
 impl ApiState {
     /// `messages.getDialogs`.
     pub(super) fn get_dialogs(&mut self, req: &Request<'_>) -> Reply {
         let me = me!(self, req);
         let r = decode!(req, functions::messages::GetDialogs);
         let folder = r.folder_id.unwrap_or(0);
+        // Where a dialog sorts: by its last message's date, then by when that came
+        // (ids are per box), then by peer; newest first.
+        let position = |m: &StoredMessage| (m.date, self.world.arrival(me, m), m.peer);
         let mut tops: Vec<StoredMessage> = self
             .world
             .dialogs(me)
@@ -45,13 +42,15 @@ impl ApiState {
         }
         let mut tops = rest;
         if !first_page {
-            // The page after the dialog at the offset. An offset peer that does not
-            // resolve sorts below every peer: dialogs tied on date and id then count
-            // as before it.
+            // The page after the dialog at the offset. Without an offset peer that
+            // resolves, the page starts at the second before the offset date.
             let peer = self.resolve_peer(me, &r.offset_peer);
             let after = |m: &StoredMessage| match peer {
-                Some(peer) => position(m) < (r.offset_date, r.offset_id, peer),
-                None => (m.date, m.id) < (r.offset_date, r.offset_id),
+                Some(peer) => {
+                    let arrival = self.world.arrival_of(me, peer, r.offset_id);
+                    position(m) < (r.offset_date, arrival, peer)
+                }
+                None => m.date < r.offset_date,
             };
             tops.retain(after);
         }

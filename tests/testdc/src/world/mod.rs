@@ -555,7 +555,8 @@ impl World {
 
     /// Stores a message sent to `to`: a private chat (both boxes), a basic group (every
     /// member's box) or a channel (its own box). The caller checked that `from` may post.
-    pub fn post(&mut self, to: PeerRef, post: &Post<'_>) -> Delivered {
+    /// ([`World::post`] also notes the order messages came in.)
+    fn store_post(&mut self, to: PeerRef, post: &Post<'_>) -> Delivered {
         let template = StoredMessage {
             id: 0,
             out: false,

@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 
 use oxigram_tl::{enums, types};
 
-use super::{PeerRef, World};
+use super::{Delivered, PeerRef, Post, StoredMessage, World};
 
 /// Restricted and banned members kept per group; beyond it the oldest entry is
 /// forgotten (that member is free again).
@@ -68,12 +68,49 @@ pub struct ChatLists {
     folders: BTreeMap<(i64, PeerRef), i32>,
     /// Each account's pinned chats, the latest pinned first.
     pinned: BTreeMap<i64, Vec<PeerRef>>,
+    /// The order messages came in, across boxes (ids are per box, dates per second):
+    /// (`User(owner)` or `Channel(id)`, message id) → arrival.
+    arrival: BTreeMap<(PeerRef, i32), u64>,
+    arrived: u64,
 }
 
 /// Chats pinned per account and folder, as Telegram allows without Premium.
 pub const MAX_PINNED: usize = 5;
 
 impl World {
+    /// Stores a message sent to `to` (see `store_post`), noting when it came
+    /// relative to every other message, for the chat list's order.
+    pub fn post(&mut self, to: PeerRef, post: &Post<'_>) -> Delivered {
+        let delivered = self.store_post(to, post);
+        self.chat_lists.arrived += 1;
+        let arrived = self.chat_lists.arrived;
+        let copies = std::iter::once((post.from, &delivered.sent))
+            .chain(delivered.others.iter().map(|(owner, m)| (*owner, m)));
+        for (owner, m) in copies {
+            let key = match to {
+                PeerRef::Channel(_) => (to, m.id),
+                _ => (PeerRef::User(owner), m.id),
+            };
+            self.chat_lists.arrival.insert(key, arrived);
+        }
+        delivered
+    }
+
+    /// When message `m` of `owner`'s chat list came, relative to the others (0 if
+    /// unknown).
+    pub fn arrival(&self, owner: i64, m: &StoredMessage) -> u64 {
+        self.arrival_of(owner, m.peer, m.id)
+    }
+
+    /// When message `id` of `owner`'s chat with `peer` came (0 if unknown).
+    pub fn arrival_of(&self, owner: i64, peer: PeerRef, id: i32) -> u64 {
+        let key = match peer {
+            PeerRef::Channel(_) => (peer, id),
+            _ => (PeerRef::User(owner), id),
+        };
+        self.chat_lists.arrival.get(&key).copied().unwrap_or(0)
+    }
+
     /// A group's moderation state, to change.
     pub fn moderation_mut(&mut self, group: i64) -> Option<&mut Moderation> {
         self.groups.get_mut(&group).map(|g| &mut g.moderation)
