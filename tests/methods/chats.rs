@@ -651,3 +651,52 @@ fn a_bot_moderates_through_the_chat_of_a_message_it_received() {
         bot.stop().await.unwrap();
     });
 }
+
+#[test]
+fn members_of_a_large_supergroup_come_a_page_at_a_time() {
+    const FANS: usize = 450;
+    let env = Env::new();
+    run(async {
+        let (bot, user) = bot_and_user(&env).await;
+        let fans: Vec<i64> = (0..FANS)
+            .map(|i| {
+                env.dc
+                    .create_user(&format!("55502{i:05}"), &format!("Fan {i}"))
+            })
+            .collect();
+        let mut everyone = fans.clone();
+        everyone.push(env.bot);
+        let (crowd, _) = env.dc.create_channel(env.user, "Crowd", &everyone, false);
+        env.dc.set_channel_username(crowd, "the_crowd").unwrap();
+        let chat = user.resolve_peer("@the_crowd").await.unwrap();
+        assert!(matches!(chat, enums::InputPeer::Channel(_)));
+
+        let all = members(&user, -1_000_000_000_000 - crowd, ChatMembersFilter::All).await;
+        let mut expected = vec![env.user];
+        expected.extend(&everyone);
+        assert_eq!(
+            ids(&all),
+            expected,
+            "every member once, in order, over 3 pages"
+        );
+        let some: Vec<ChatMember> = user
+            .get_chat_members("@the_crowd")
+            .limit(250)
+            .try_collect()
+            .await
+            .unwrap();
+        assert_eq!(ids(&some), expected[..250]);
+        let found = members(
+            &user,
+            -1_000_000_000_000 - crowd,
+            ChatMembersFilter::Search("fan 44".into()),
+        )
+        .await;
+        // "Fan 44" and "Fan 440" to "Fan 449".
+        assert_eq!(found.len(), 11);
+        let bots = members(&user, -1_000_000_000_000 - crowd, ChatMembersFilter::Bots).await;
+        assert_eq!(ids(&bots), [env.bot]);
+        user.stop().await.unwrap();
+        bot.stop().await.unwrap();
+    });
+}
