@@ -76,6 +76,7 @@ pub use types::{
     DeletedMessages, InlineButton, InlineKeyboard, InlineQuery, InlineQueryResult, MediaKind,
     Message, RawUpdate, ReplyButton, ReplyKeyboard, Update, User,
 };
+pub use types::{ChatInfo, ChatMember, ChatPermissions, ChatPrivileges, Dialog, MemberStatus};
 
 /// What most programs need, in one import: `use oxigram::prelude::*;`.
 pub mod prelude {

@@ -16,6 +16,10 @@
 //! - [`users`]: looking users up, the account's profile, blocking.
 //! - [`contacts`]: the address book.
 //! - [`inline`]: inline bots from the user's side.
+//! - [`chat_admin`]: reading chats whole, creating, joining, leaving, moderating,
+//!   invite links, archiving.
+//! - [`members`]: one member, or all of them as a stream.
+//! - [`dialogs`]: the chat list as a stream.
 //!
 //! The values handlers get have the same methods bound to them
 //! (`message.reply("hi")`, `query.answer().text("done")`, `request.approve()`).
@@ -26,11 +30,15 @@ pub mod bot_commands;
 pub mod bots;
 mod bound;
 pub mod cached;
+pub mod chat_admin;
+mod chat_bound;
 pub mod chats;
 pub mod contacts;
+pub mod dialogs;
 pub mod history;
 pub mod inline;
 pub mod media;
+pub mod members;
 pub mod messages;
 pub(crate) mod pages;
 pub mod photos;
@@ -43,11 +51,16 @@ pub mod users;
 pub use bot_commands::{DeleteBotCommands, GetBotCommands, SetBotCommands};
 pub use bots::{AnswerCallbackQuery, AnswerInlineQuery, CallbackAnswer, EditQueryMessage};
 pub use cached::{CachedMedia, SendCachedMedia};
+pub use chat_admin::{
+    CreateChannel, CreateChatInviteLink, GetChat, PromoteChatMember, RestrictChatMember,
+};
 pub use chats::HideJoinRequest;
 pub use contacts::AddContact;
+pub use dialogs::GetDialogs;
 pub use history::{ChatHistory, MessagesFilter, ReadChatHistory, SearchMessages};
 pub use inline::{GetInlineBotResults, SendInlineBotResult};
 pub use media::{EditMessageMedia, SendMedia, SendMediaGroup};
+pub use members::{ChatMembersFilter, GetChatMember, GetChatMembers};
 pub use messages::{
     ChatAction, CopyMessage, DeleteMessages, EditMessageText, ForwardMessages, PinMessage,
     SendMessage, SendReaction,

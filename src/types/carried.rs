@@ -56,6 +56,10 @@ impl<'a> Carried<'a> {
 
     /// The chat with this bare id.
     pub(crate) fn chat_of(&self, bare: BareId) -> Chat {
+        self.unbound_chat(bare).bound(self.client)
+    }
+
+    fn unbound_chat(&self, bare: BareId) -> Chat {
         if let BareId::User(id) = bare {
             return Chat::from_user(&self.user(id));
         }

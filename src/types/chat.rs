@@ -1,6 +1,7 @@
 //! A chat as handlers see it: a private chat, a group, a supergroup or a channel.
 
 use super::user::User;
+use crate::Client;
 use crate::peers::BareId;
 use crate::storage::{PeerKind, PeerRecord};
 use crate::tl::enums;
@@ -37,7 +38,7 @@ impl From<PeerKind> for ChatKind {
 /// Built from what an update carries, or else the peer cache, or else the id alone (a
 /// channel known by id alone reads as [`ChatKind::Channel`]: nothing says whether it is a
 /// supergroup).
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone)]
 pub struct Chat {
     id: i64,
     kind: ChatKind,
@@ -46,7 +47,34 @@ pub struct Chat {
     username: Option<String>,
     first_name: Option<String>,
     last_name: Option<String>,
+    /// The client it came from, for its bound methods (`chat.leave()`); not part of
+    /// what the chat is.
+    client: Option<Client>,
 }
+
+impl PartialEq for Chat {
+    fn eq(&self, other: &Self) -> bool {
+        (
+            self.id,
+            self.kind,
+            self.access_hash,
+            &self.title,
+            &self.username,
+            &self.first_name,
+            &self.last_name,
+        ) == (
+            other.id,
+            other.kind,
+            other.access_hash,
+            &other.title,
+            &other.username,
+            &other.first_name,
+            &other.last_name,
+        )
+    }
+}
+
+impl Eq for Chat {}
 
 impl Chat {
     /// The private chat with `user`.
@@ -63,6 +91,7 @@ impl Chat {
             username: user.username().map(str::to_string),
             first_name: Some(user.first_name().to_string()).filter(|n| !n.is_empty()),
             last_name: user.last_name().map(str::to_string),
+            client: None,
         }
     }
 
@@ -76,6 +105,7 @@ impl Chat {
             username: None,
             first_name: None,
             last_name: None,
+            client: None,
         };
         let channel = |id: i64, megagroup: bool, hash: Option<i64>, title: &str| Chat {
             id: BareId::Channel(id).to_bot_api(),
@@ -89,6 +119,7 @@ impl Chat {
             username: None,
             first_name: None,
             last_name: None,
+            client: None,
         };
         match chat {
             enums::Chat::Chat(c) => group(c.id, &c.title),
@@ -127,6 +158,7 @@ impl Chat {
             username: record.usernames.first().cloned(),
             first_name: None,
             last_name: None,
+            client: None,
         }
     }
 
@@ -144,7 +176,19 @@ impl Chat {
             username: None,
             first_name: None,
             last_name: None,
+            client: None,
         }
+    }
+
+    /// The same chat, its bound methods acting through `client`.
+    pub(crate) fn bound(mut self, client: &Client) -> Chat {
+        self.client = Some(client.clone());
+        self
+    }
+
+    /// The client its bound methods act through, if it came from one.
+    pub(crate) fn client(&self) -> Option<&Client> {
+        self.client.as_ref()
     }
 
     /// The Bot-API-style id: users positive, basic groups `-id`, channels and

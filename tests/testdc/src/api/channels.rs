@@ -20,6 +20,9 @@ impl ApiState {
                 let id = self
                     .world
                     .create_group(me, r.title.trim(), &[], now, Some(!r.megagroup));
+                if let Some(m) = self.world.moderation_mut(id) {
+                    m.about = r.about;
+                }
                 ok(self.chat_only(me, PeerRef::Channel(id), now))
             }
             functions::channels::GetChannels::CONSTRUCTOR_ID => {
@@ -122,6 +125,7 @@ impl ApiState {
             functions::channels::EditPhoto::CONSTRUCTOR_ID => self.edit_group_photo(req),
             functions::channels::GetMessages::CONSTRUCTOR_ID => self.get_channel_messages(req),
             functions::channels::ReadHistory::CONSTRUCTOR_ID => self.read_channel_history(req),
+            id if Self::is_chat_admin_method(id) => self.chat_admin(req),
             _ => self.channel_members(req),
         }
     }

@@ -28,7 +28,31 @@ impl ApiState {
                 if !self.is_admin(id, me) {
                     return error(403, "CHAT_ADMIN_REQUIRED");
                 }
+                if r.usage_limit.is_some_and(|l| !(1..=99_999).contains(&l)) {
+                    return error(400, "USAGE_LIMIT_INVALID");
+                }
+                if r.expire_date.is_some_and(|e| e <= now) {
+                    return error(400, "EXPIRE_DATE_INVALID");
+                }
                 let invite = self.world.export_invite(id, me, r.request_needed, now);
+                let Some(stored) = self.world.invite_mut(&invite.hash) else {
+                    return error(500, "INVITE_LOST");
+                };
+                stored.expire_date = r.expire_date;
+                stored.usage_limit = r.usage_limit;
+                stored.title = r.title;
+                stored.permanent = r.legacy_revoke_permanent;
+                let invite = stored.clone();
+                if r.legacy_revoke_permanent {
+                    // A new primary link revokes the one before.
+                    let old = self
+                        .world
+                        .moderation_mut(id)
+                        .and_then(|m| m.primary_invite.replace(invite.hash.clone()));
+                    if let Some(old) = old.and_then(|h| self.world.invite_mut(&h)) {
+                        old.revoked = true;
+                    }
+                }
                 ok(exported(&invite))
             }
             functions::messages::CheckChatInvite::CONSTRUCTOR_ID => {
@@ -40,6 +64,9 @@ impl ApiState {
                 let Some(g) = self.world.group(invite.group) else {
                     return error(400, "INVITE_HASH_EXPIRED");
                 };
+                if !invite.usable(now) {
+                    return error(400, "INVITE_HASH_EXPIRED");
+                }
                 if g.members.contains(&me) {
                     return ok(types::ChatInviteAlready {
                         chat: world::chat(g, me),
@@ -57,7 +84,7 @@ impl ApiState {
                     fake: false,
                     can_refulfill_subscription: false,
                     title: g.title.clone(),
-                    about: None,
+                    about: Some(g.moderation.about.clone()).filter(|a| !a.is_empty()),
                     photo: enums::Photo::Empty(types::PhotoEmpty { id: 0 }),
                     participants_count: g.members.len() as i32,
                     participants: None,
@@ -79,6 +106,12 @@ impl ApiState {
                 if g.members.contains(&me) {
                     return error(400, "USER_ALREADY_PARTICIPANT");
                 }
+                if !invite.usable(now) {
+                    return error(400, "INVITE_HASH_EXPIRED");
+                }
+                if self.is_banned(invite.group, me, now) {
+                    return error(400, "USER_BANNED_IN_CHANNEL");
+                }
                 if invite.request_needed {
                     if !self.world.request_join(&invite, me, now) {
                         return error(400, "INVITE_REQUEST_SENT");
@@ -94,6 +127,9 @@ impl ApiState {
                     enums::MessageAction::ChatJoinedByLink(types::MessageActionChatJoinedByLink {
                         inviter_id: invite.admin,
                     });
+                if let Some(used) = self.world.invite_mut(&invite.hash) {
+                    used.usage += 1;
+                }
                 let (updates, pushes) = self.join(me, invite.group, &[me], action, now);
                 Reply::pushing(
                     Ok(types::messages::ChatInviteJoinResultOk {
@@ -159,6 +195,7 @@ impl ApiState {
     pub(super) fn is_admin(&self, id: i64, user: i64) -> bool {
         self.world.group(id).is_some_and(|g| {
             g.creator == user
+                || (g.members.contains(&user) && g.moderation.admins.contains_key(&user))
                 || (g.members.contains(&user)
                     && self.world.account(user).is_some_and(|a| a.is_bot()))
         })
@@ -239,21 +276,21 @@ fn invite_hash(link: &str) -> &str {
 }
 
 /// The TL invite.
-fn exported(invite: &Invite) -> types::ChatInviteExported {
+pub(super) fn exported(invite: &Invite) -> types::ChatInviteExported {
     types::ChatInviteExported {
-        revoked: false,
-        permanent: false,
+        revoked: invite.revoked,
+        permanent: invite.permanent,
         request_needed: invite.request_needed,
         link: format!("https://t.me/+{}", invite.hash),
         admin_id: invite.admin,
         date: invite.date,
         start_date: None,
-        expire_date: None,
-        usage_limit: None,
-        usage: None,
+        expire_date: invite.expire_date,
+        usage_limit: invite.usage_limit,
+        usage: Some(invite.usage).filter(|&u| u > 0),
         requested: None,
         subscription_expired: None,
-        title: None,
+        title: invite.title.clone(),
         subscription_pricing: None,
     }
 }

@@ -1,6 +1,6 @@
 //! Members joining, leaving and being removed: `messages.addChatUser` /
 //! `deleteChatUser` (basic groups) and `channels.inviteToChannel` / `joinChannel` /
-//! `leaveChannel` / `editBanned`. Each posts the service message Telegram posts (none in
+//! `leaveChannel` (bans: `chat_admin`). Each posts the service message Telegram posts (none in
 //! broadcast channels) and tells the bots in the group with `updateChatParticipant` /
 //! `updateChannelParticipant`, which advance their qts.
 
@@ -121,6 +121,9 @@ impl ApiState {
                 {
                     return error(400, "USER_ALREADY_PARTICIPANT");
                 }
+                if self.is_banned(id, me, now) {
+                    return error(400, "USER_BANNED_IN_CHANNEL");
+                }
                 let action = enums::MessageAction::ChatAddUser(types::MessageActionChatAddUser {
                     users: vec![me],
                 });
@@ -152,38 +155,6 @@ impl ApiState {
                     });
                 self.leave(me, id, me, action, now)
             }
-            functions::channels::EditBanned::CONSTRUCTOR_ID => {
-                let me = me!(self, req);
-                let r = decode!(req, functions::channels::EditBanned);
-                let Some(id) = self.input_channel(&r.channel) else {
-                    return error(400, "CHANNEL_INVALID");
-                };
-                let Some(PeerRef::User(user)) = self.resolve_peer(me, &r.participant) else {
-                    return error(400, "PARTICIPANT_ID_INVALID");
-                };
-                let Some(g) = self.world.group(id) else {
-                    return error(400, "CHANNEL_INVALID");
-                };
-                if g.creator != me {
-                    return error(403, "CHAT_ADMIN_REQUIRED");
-                }
-                if user == me {
-                    return error(400, "USER_ADMIN_INVALID");
-                }
-                let enums::ChatBannedRights::ChatBannedRights(rights) = &r.banned_rights;
-                if !rights.view_messages {
-                    // Restrictions short of a ban are not modelled: nothing changes.
-                    return super::ok(self.chat_only(me, PeerRef::Channel(id), now));
-                }
-                if !g.members.contains(&user) {
-                    return error(400, "USER_NOT_PARTICIPANT");
-                }
-                let action =
-                    enums::MessageAction::ChatDeleteUser(types::MessageActionChatDeleteUser {
-                        user_id: user,
-                    });
-                self.leave(me, id, user, action, now)
-            }
             _ => super::not_implemented(req.id),
         }
     }
@@ -200,6 +171,7 @@ impl ApiState {
         now: i32,
     ) -> (types::Updates, Vec<(i64, Vec<u8>)>) {
         let added = self.world.add_members(id, users);
+        self.world.note_joined(id, &added, actor, now);
         let peer = self.group_peer(id);
         let mut pushes = Vec::new();
         let mut updates = Vec::new();
@@ -261,6 +233,7 @@ impl ApiState {
             pushes.extend(service);
         }
         self.world.remove_member(id, user);
+        self.world.note_left(id, user);
         let change = MemberChange {
             group: id,
             actor,

@@ -3,7 +3,6 @@
 
 use oxigram_tl::{Deserialize, Identifiable, Serialize, enums, functions, types};
 
-use super::profiles::notify_settings;
 use super::unique;
 use super::{ApiState, Reply, Request, decode, error, me, ok};
 use crate::world::{self, Changed, Edit, PeerRef, Post};
@@ -47,46 +46,8 @@ impl ApiState {
             functions::messages::EditInlineBotMessage::CONSTRUCTOR_ID => {
                 self.edit_inline_message(req)
             }
-            functions::messages::GetDialogs::CONSTRUCTOR_ID => {
-                let me = me!(self, req);
-                let r = decode!(req, functions::messages::GetDialogs);
-                let tops: Vec<_> = self
-                    .world
-                    .dialogs(me)
-                    .into_iter()
-                    .take(r.limit.clamp(1, 100) as usize)
-                    .collect();
-                let dialogs = tops
-                    .iter()
-                    .map(|m| {
-                        enums::Dialog::Dialog(types::Dialog {
-                            pinned: false,
-                            unread_mark: false,
-                            view_forum_as_messages: false,
-                            peer: m.peer.tl(),
-                            top_message: m.id,
-                            read_inbox_max_id: m.id,
-                            read_outbox_max_id: m.id,
-                            unread_count: 0,
-                            unread_mentions_count: 0,
-                            unread_reactions_count: 0,
-                            unread_poll_votes_count: 0,
-                            notify_settings: notify_settings(),
-                            pts: None,
-                            draft: None,
-                            folder_id: None,
-                            ttl_period: None,
-                        })
-                    })
-                    .collect();
-                let (users, chats) = self.involved(me, tops.iter(), None);
-                ok(types::messages::Dialogs {
-                    dialogs,
-                    messages: tops.iter().map(|m| self.world.message(m, me)).collect(),
-                    chats,
-                    users,
-                })
-            }
+            functions::messages::GetDialogs::CONSTRUCTOR_ID => self.get_dialogs(req),
+            functions::messages::ToggleDialogPin::CONSTRUCTOR_ID => self.toggle_dialog_pin(req),
             functions::messages::EditMessage::CONSTRUCTOR_ID => {
                 let me = me!(self, req);
                 let r = decode!(req, functions::messages::EditMessage);
@@ -309,6 +270,7 @@ impl ApiState {
             }
             id if Self::is_media_method(id) => self.media(req),
             functions::messages::EditChatPhoto::CONSTRUCTOR_ID => self.edit_group_photo(req),
+            id if Self::is_chat_admin_method(id) => self.chat_admin(req),
             _ => self.bots(req),
         }
     }

@@ -16,8 +16,10 @@ mod authorizations;
 mod bots;
 mod bounded;
 mod channels;
+mod chat_admin;
 mod commands;
 mod contacts;
+mod dialogs;
 mod help;
 mod history;
 mod inline_edits;
@@ -365,6 +367,7 @@ impl ApiState {
             Some("bots") => self.bot_commands(req),
             Some("channels") => self.channels(req),
             Some("contacts") => self.contacts(req),
+            Some("folders") => self.folders(req),
             Some("help") => self.help(req),
             Some("messages") => self.messages(req),
             Some("photos") => self.photos(req),

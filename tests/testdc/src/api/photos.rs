@@ -130,9 +130,9 @@ impl ApiState {
         if !g.members.contains(&me) {
             return error(403, "CHAT_WRITE_FORBIDDEN");
         }
-        // In a channel or supergroup only its owner changes its info here; in a basic
-        // group any member may.
-        if g.channel.is_some() && g.creator != me {
+        // The owner, an admin with the right to change the chat's info, or (in a basic
+        // group) a member the permissions let.
+        if !self.may_change_info(id, me) {
             return error(403, "CHAT_ADMIN_REQUIRED");
         }
         let photo = match &input {

@@ -94,8 +94,13 @@ impl ApiState {
             if !g.members.contains(&me) {
                 return error(403, "CHAT_WRITE_FORBIDDEN");
             }
-            if g.channel.is_some_and(|(_, broadcast)| broadcast) && g.creator != me {
+            if g.channel.is_some_and(|(_, broadcast)| broadcast)
+                && self.rights(g, me).is_none_or(|r| !r.post_messages)
+            {
                 return error(403, "CHAT_ADMIN_REQUIRED");
+            }
+            if let Some(refused) = self.write_forbidden(id, me, post.date) {
+                return error(403, refused);
             }
         }
         let delivered = self.world.post(to, post);

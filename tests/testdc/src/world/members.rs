@@ -25,6 +25,27 @@ pub struct Invite {
     pub date: i32,
     /// Whether joining needs an admin's approval.
     pub request_needed: bool,
+    /// When it stops working, if ever.
+    pub expire_date: Option<i32>,
+    /// How many may join through it, if limited.
+    pub usage_limit: Option<i32>,
+    /// How many joined through it.
+    pub usage: i32,
+    /// Its name, as admins see it.
+    pub title: Option<String>,
+    /// The group's primary link.
+    pub permanent: bool,
+    /// Revoked: it no longer lets anyone in.
+    pub revoked: bool,
+}
+
+impl Invite {
+    /// Whether it still lets users in at `now`.
+    pub fn usable(&self, now: i32) -> bool {
+        !self.revoked
+            && self.expire_date.is_none_or(|e| e > now)
+            && self.usage_limit.is_none_or(|l| self.usage < l)
+    }
 }
 
 /// A user waiting for an admin to let them into a group.
@@ -131,6 +152,12 @@ impl World {
             admin,
             date,
             request_needed,
+            expire_date: None,
+            usage_limit: None,
+            usage: 0,
+            title: None,
+            permanent: false,
+            revoked: false,
         };
         self.invites.insert(hash, invite.clone());
         invite
@@ -139,6 +166,11 @@ impl World {
     /// An invite by hash.
     pub fn invite(&self, hash: &str) -> Option<&Invite> {
         self.invites.get(hash)
+    }
+
+    /// An invite by hash, to change.
+    pub fn invite_mut(&mut self, hash: &str) -> Option<&mut Invite> {
+        self.invites.get_mut(hash)
     }
 
     /// Records `user`'s request to join through `invite` (once per user and group).

@@ -8,6 +8,7 @@ mod changes;
 mod commands;
 mod history;
 mod members;
+mod moderation;
 mod photos;
 mod places_polls;
 mod qts;
@@ -21,6 +22,8 @@ pub use self::changes::{ChangeError, Changed, Edit};
 pub use self::commands::{Command, CommandScope, MAX_COMMAND_LISTS, MAX_COMMANDS};
 pub use self::history::{PageQuery, Paged};
 pub use self::members::{Invite, JoinRequest, MAX_INVITES, MAX_JOIN_REQUESTS};
+pub use self::moderation::{Admin, Ban, ChatLists, MAX_ADMINS, MAX_BANS, MAX_PINNED, Moderation};
+pub use self::moderation::{all_admin_rights, banned_rights, no_admin_rights, nothing_banned};
 pub use self::places_polls::{
     MAX_POLL_OPTIONS, StoredMedia, StoredPoll, VoteError, option_bytes, poll_results, poll_tl,
 };
@@ -143,6 +146,8 @@ pub struct Group {
     pub username: Option<String>,
     /// Its photo (a document id), if it has one.
     pub photo: Option<i64>,
+    /// Its description, admins, restrictions and permissions.
+    pub moderation: Moderation,
 }
 
 /// Why a username cannot be taken, as Telegram names it.
@@ -366,6 +371,8 @@ pub struct World {
     social: social::Social,
     /// Bots' command lists.
     commands: commands::BotCommands,
+    /// Each account's archive.
+    chat_lists: ChatLists,
 }
 
 impl World {
@@ -390,6 +397,7 @@ impl World {
             polls: places_polls::Polls::default(),
             social: social::Social::default(),
             commands: commands::BotCommands::default(),
+            chat_lists: ChatLists::default(),
         }
     }
 
@@ -588,7 +596,8 @@ impl World {
 
     /// Stores a message sent to `to`: a private chat (both boxes), a basic group (every
     /// member's box) or a channel (its own box). The caller checked that `from` may post.
-    pub fn post(&mut self, to: PeerRef, post: &Post<'_>) -> Delivered {
+    /// ([`World::post`] also notes the order messages came in.)
+    fn store_post(&mut self, to: PeerRef, post: &Post<'_>) -> Delivered {
         let template = StoredMessage {
             id: 0,
             out: false,
@@ -738,6 +747,7 @@ impl World {
                 channel,
                 username: None,
                 photo: None,
+                moderation: Moderation::default(),
             },
         );
         if channel.is_some() {
