@@ -270,6 +270,18 @@ fn an_album_arrives_grouped_and_media_is_replaced_by_an_edit() {
                 .all(|m| group(m).is_some() && group(m) == group(&received[0]))
         );
         assert_eq!(download(&bot, &received[1]).await, content(1_000, 5));
+        // The whole album from any of its messages, on either side.
+        let group_of_middle = user
+            .get_media_group("@conformance_bot", album[1].id())
+            .await
+            .unwrap();
+        let ids: Vec<i32> = group_of_middle.iter().map(Message::id).collect();
+        assert_eq!(ids, album.iter().map(Message::id).collect::<Vec<_>>());
+        let seen = bot
+            .get_media_group(env.user, received[2].id())
+            .await
+            .unwrap();
+        assert_eq!(seen.len(), 3);
 
         // One photo alone is no album; a photo with a document neither.
         let one = user
