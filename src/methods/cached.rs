@@ -4,13 +4,11 @@ use std::future::IntoFuture;
 
 use oxigram_runtime::BoxFuture;
 
-use super::messages::awaitable;
-use super::random_id;
+use super::outgoing::{Outgoing, send_options};
 use super::resend::input_media;
-use super::sent::one_message;
 use super::target::Target;
 use crate::peers::PeerRef;
-use crate::tl::{enums, functions, types};
+use crate::tl::{enums, types};
 use crate::types::{Animation, Audio, Document, Photo, Sticker, Video, VideoNote, Voice};
 use crate::{Client, Error, Message};
 
@@ -122,94 +120,24 @@ cached_document!(Video, Audio, Voice, Animation, Sticker, VideoNote);
 #[derive(Debug, Clone)]
 #[must_use = "a request is sent when it is awaited"]
 pub struct SendCachedMedia {
-    client: Client,
-    chat: Target,
+    out: Outgoing,
     media: CachedMedia,
-    caption: String,
-    reply_to: Option<i32>,
-    reply_markup: Option<enums::ReplyMarkup>,
-    silent: bool,
 }
 
 impl SendCachedMedia {
     /// Adds a caption.
     pub fn caption(mut self, text: impl Into<String>) -> Self {
-        self.caption = text.into();
-        self
-    }
-
-    /// Replies to message `id` of the same chat.
-    pub fn reply_to(mut self, id: i32) -> Self {
-        self.reply_to = Some(id);
-        self
-    }
-
-    /// Attaches a keyboard.
-    pub fn reply_markup(mut self, markup: impl Into<enums::ReplyMarkup>) -> Self {
-        self.reply_markup = Some(markup.into());
-        self
-    }
-
-    /// Sends without a notification sound.
-    pub fn silent(mut self) -> Self {
-        self.silent = true;
+        self.out.caption.text = text.into();
         self
     }
 
     async fn send(self) -> crate::Result<Message> {
         let media = self.media.input()?;
-        let peer = self.chat.resolve(&self.client).await?;
-        let random_id = random_id()?;
-        let reply_to = self.reply_to.map(|reply_to_msg_id| {
-            enums::InputReplyTo::Message(Box::new(types::InputReplyToMessage {
-                reply_to_msg_id,
-                top_msg_id: None,
-                reply_to_peer_id: None,
-                quote_text: None,
-                quote_entities: None,
-                quote_offset: None,
-                monoforum_peer_id: None,
-                todo_item_id: None,
-                poll_option: None,
-            }))
-        });
-        let updates = self
-            .client
-            .invoke(functions::messages::SendMedia {
-                silent: self.silent,
-                background: false,
-                clear_draft: false,
-                noforwards: false,
-                update_stickersets_order: false,
-                invert_media: false,
-                allow_paid_floodskip: false,
-                peer,
-                reply_to,
-                media,
-                message: self.caption,
-                random_id,
-                reply_markup: self.reply_markup,
-                entities: None,
-                schedule_date: None,
-                schedule_repeat_period: None,
-                send_as: None,
-                quick_reply_shortcut: None,
-                effect: None,
-                allow_paid_stars: None,
-                suggested_post: None,
-            })
-            .await?;
-        one_message(
-            &self.client,
-            &updates,
-            Some(random_id),
-            None,
-            "messages.sendMedia",
-        )
+        self.out.send(media).await
     }
 }
 
-awaitable!(SendCachedMedia => Message);
+send_options!(SendCachedMedia);
 
 impl Message {
     /// Replies to this message, in its chat, with media already on the server (see
@@ -222,14 +150,11 @@ impl Message {
     /// # }
     /// ```
     pub fn reply_cached_media(&self, media: impl Into<CachedMedia>) -> SendCachedMedia {
+        let mut out = Outgoing::new(self.client().clone(), Target::Known(self.chat().clone()));
+        out.reply_to = Some(self.id());
         SendCachedMedia {
-            client: self.client().clone(),
-            chat: Target::Known(self.chat().clone()),
+            out,
             media: media.into(),
-            caption: String::new(),
-            reply_to: Some(self.id()),
-            reply_markup: None,
-            silent: false,
         }
     }
 }
@@ -253,13 +178,8 @@ impl Client {
         media: impl Into<CachedMedia>,
     ) -> SendCachedMedia {
         SendCachedMedia {
-            client: self.clone(),
-            chat: Target::named(chat),
+            out: Outgoing::new(self.clone(), Target::named(chat)),
             media: media.into(),
-            caption: String::new(),
-            reply_to: None,
-            reply_markup: None,
-            silent: false,
         }
     }
 }

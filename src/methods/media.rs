@@ -7,6 +7,7 @@ use std::future::IntoFuture;
 use oxigram_runtime::BoxFuture;
 
 use super::messages::{Text, awaitable, reply_to};
+use super::outgoing::{Outgoing, send_options};
 use super::random_id;
 use super::sent::{messages_in, one_message};
 use super::target::Target;
@@ -50,12 +51,8 @@ async fn prepare(
 #[derive(Debug)]
 #[must_use = "a request is sent when it is awaited"]
 pub struct SendMedia {
-    client: Client,
-    chat: Target,
+    out: Outgoing,
     media: InputMedia,
-    reply_to: Option<i32>,
-    reply_markup: Option<enums::ReplyMarkup>,
-    silent: bool,
     parallel: Option<usize>,
 }
 
@@ -73,12 +70,8 @@ macro_rules! media_setters {
 impl SendMedia {
     pub(crate) fn new(client: Client, chat: Target, media: InputMedia) -> Self {
         SendMedia {
-            client,
-            chat,
+            out: Outgoing::new(client, chat),
             media,
-            reply_to: None,
-            reply_markup: None,
-            silent: false,
             parallel: None,
         }
     }
@@ -108,78 +101,20 @@ impl SendMedia {
         emoji(emoji: impl Into<String>);
     }
 
-    /// Replies to message `id` of the same chat.
-    pub fn reply_to(mut self, id: i32) -> Self {
-        self.reply_to = Some(id);
-        self
-    }
-
-    /// Attaches a keyboard.
-    pub fn reply_markup(mut self, markup: impl Into<enums::ReplyMarkup>) -> Self {
-        self.reply_markup = Some(markup.into());
-        self
-    }
-
-    /// Sends without a notification sound.
-    pub fn silent(mut self) -> Self {
-        self.silent = true;
-        self
-    }
-
     /// Uploads up to `n` parts of the file at once.
     pub fn parallel(mut self, n: usize) -> Self {
         self.parallel = Some(n);
         self
     }
 
-    async fn send(self) -> crate::Result<Message> {
-        let peer = self.chat.resolve(&self.client).await?;
-        let (media, caption) = prepare(&self.client, self.media, self.parallel).await?;
-        let random_id = random_id()?;
-        let updates = self
-            .client
-            .invoke(functions::messages::SendMedia {
-                silent: self.silent,
-                background: false,
-                clear_draft: false,
-                noforwards: false,
-                update_stickersets_order: false,
-                invert_media: false,
-                allow_paid_floodskip: false,
-                peer,
-                reply_to: reply_to(self.reply_to),
-                media,
-                message: caption.text,
-                random_id,
-                reply_markup: self.reply_markup,
-                entities: caption.entities,
-                schedule_date: None,
-                schedule_repeat_period: None,
-                send_as: None,
-                quick_reply_shortcut: None,
-                effect: None,
-                allow_paid_stars: None,
-                suggested_post: None,
-            })
-            .await?;
-        one_message(
-            &self.client,
-            &updates,
-            Some(random_id),
-            None,
-            "messages.sendMedia",
-        )
+    async fn send(mut self) -> crate::Result<Message> {
+        let (media, caption) = prepare(&self.out.client, self.media, self.parallel).await?;
+        self.out.caption = caption;
+        self.out.send(media).await
     }
 }
 
-impl IntoFuture for SendMedia {
-    type Output = crate::Result<Message>;
-    type IntoFuture = BoxFuture<'static, crate::Result<Message>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+send_options!(SendMedia);
 
 /// Sends an album: [`Client::send_media_group`]. Returns its messages in the order
 /// given.

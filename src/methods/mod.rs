@@ -40,6 +40,7 @@ pub mod inline;
 pub mod media;
 pub mod members;
 pub mod messages;
+mod outgoing;
 pub(crate) mod pages;
 pub mod photos;
 mod resend;

@@ -6,113 +6,14 @@ use std::future::IntoFuture;
 
 use oxigram_runtime::BoxFuture;
 
-use super::messages::{Text, awaitable, reply_to};
-use super::random_id;
+use super::messages::awaitable;
+use super::outgoing::{Outgoing, send_options};
 use super::sent::one_message;
 use super::target::Target;
 use crate::peers::PeerRef;
 use crate::tl::{enums, functions, types};
 use crate::types::{InlineKeyboard, Poll};
 use crate::{Client, Error, Message};
-
-/// What every media send carries besides the media.
-#[derive(Debug, Clone)]
-struct Outgoing {
-    client: Client,
-    chat: Target,
-    caption: Text,
-    reply_to: Option<i32>,
-    reply_markup: Option<enums::ReplyMarkup>,
-    silent: bool,
-}
-
-impl Outgoing {
-    fn new(client: Client, chat: Target) -> Self {
-        Outgoing {
-            client,
-            chat,
-            caption: Text::default(),
-            reply_to: None,
-            reply_markup: None,
-            silent: false,
-        }
-    }
-
-    fn request(
-        &self,
-        peer: enums::InputPeer,
-        media: enums::InputMedia,
-        random_id: i64,
-    ) -> functions::messages::SendMedia {
-        functions::messages::SendMedia {
-            silent: self.silent,
-            background: false,
-            clear_draft: false,
-            noforwards: false,
-            update_stickersets_order: false,
-            invert_media: false,
-            allow_paid_floodskip: false,
-            peer,
-            reply_to: reply_to(self.reply_to),
-            media,
-            message: self.caption.text.clone(),
-            random_id,
-            reply_markup: self.reply_markup.clone(),
-            entities: self.caption.entities.clone(),
-            schedule_date: None,
-            schedule_repeat_period: None,
-            send_as: None,
-            quick_reply_shortcut: None,
-            effect: None,
-            allow_paid_stars: None,
-            suggested_post: None,
-        }
-    }
-
-    async fn send(self, media: enums::InputMedia) -> crate::Result<Message> {
-        let peer = self.chat.resolve(&self.client).await?;
-        let random_id = random_id()?;
-        let updates = self
-            .client
-            .invoke(self.request(peer, media, random_id))
-            .await?;
-        one_message(
-            &self.client,
-            &updates,
-            Some(random_id),
-            None,
-            "messages.sendMedia",
-        )
-    }
-}
-
-/// The options every media send has, as builder methods.
-macro_rules! send_options {
-    ($builder:ty) => {
-        impl $builder {
-            /// Replies to message `id` of the same chat.
-            pub fn reply_to(mut self, id: i32) -> Self {
-                self.out.reply_to = Some(id);
-                self
-            }
-
-            /// Attaches a keyboard ([`InlineKeyboard`](crate::types::InlineKeyboard),
-            /// [`ReplyKeyboard`](crate::types::ReplyKeyboard), ...).
-            pub fn reply_markup(mut self, markup: impl Into<enums::ReplyMarkup>) -> Self {
-                self.out.reply_markup = Some(markup.into());
-                self
-            }
-
-            /// Sends without a notification sound.
-            pub fn silent(mut self) -> Self {
-                self.out.silent = true;
-                self
-            }
-        }
-
-        awaitable!($builder => Message);
-    };
-}
 
 fn geo_point(latitude: f64, longitude: f64) -> enums::InputGeoPoint {
     enums::InputGeoPoint::InputGeoPoint(types::InputGeoPoint {

@@ -322,7 +322,7 @@ impl ApiState {
                         banned_rights: enums::ChatBannedRights::ChatBannedRights(
                             types::ChatBannedRights {
                                 view_messages: true,
-                                ..banned_nothing()
+                                ..crate::world::nothing_banned()
                             },
                         ),
                         rank: None,
@@ -387,34 +387,4 @@ fn invited((updates, pushes): (types::Updates, Vec<(i64, Vec<u8>)>)) -> Reply {
         missing_invitees: vec![],
     };
     Reply::pushing(Ok(answer.to_bytes()), pushes)
-}
-
-/// Banned rights with nothing banned, forever.
-pub(super) fn banned_nothing() -> types::ChatBannedRights {
-    types::ChatBannedRights {
-        view_messages: false,
-        send_messages: false,
-        send_media: false,
-        send_stickers: false,
-        send_gifs: false,
-        send_games: false,
-        send_inline: false,
-        embed_links: false,
-        send_polls: false,
-        change_info: false,
-        invite_users: false,
-        pin_messages: false,
-        manage_topics: false,
-        send_photos: false,
-        send_videos: false,
-        send_roundvideos: false,
-        send_audios: false,
-        send_voices: false,
-        send_docs: false,
-        send_plain: false,
-        edit_rank: false,
-        send_reactions: false,
-        manage_linked_peers: false,
-        until_date: 0,
-    }
 }

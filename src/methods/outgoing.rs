@@ -1,0 +1,112 @@
+//! What every media send carries besides the media (chat, caption, reply, keyboard,
+//! silence), sent in one place, and the builder methods for those options.
+
+use super::messages::{Text, reply_to};
+use super::random_id;
+use super::sent::one_message;
+use super::target::Target;
+use crate::tl::{enums, functions};
+use crate::{Client, Message};
+
+/// What every media send carries besides the media.
+#[derive(Debug, Clone)]
+pub(crate) struct Outgoing {
+    pub(crate) client: Client,
+    pub(crate) chat: Target,
+    pub(crate) caption: Text,
+    pub(crate) reply_to: Option<i32>,
+    pub(crate) reply_markup: Option<enums::ReplyMarkup>,
+    pub(crate) silent: bool,
+}
+
+impl Outgoing {
+    pub(crate) fn new(client: Client, chat: Target) -> Self {
+        Outgoing {
+            client,
+            chat,
+            caption: Text::default(),
+            reply_to: None,
+            reply_markup: None,
+            silent: false,
+        }
+    }
+
+    pub(crate) fn request(
+        &self,
+        peer: enums::InputPeer,
+        media: enums::InputMedia,
+        random_id: i64,
+    ) -> functions::messages::SendMedia {
+        functions::messages::SendMedia {
+            silent: self.silent,
+            background: false,
+            clear_draft: false,
+            noforwards: false,
+            update_stickersets_order: false,
+            invert_media: false,
+            allow_paid_floodskip: false,
+            peer,
+            reply_to: reply_to(self.reply_to),
+            media,
+            message: self.caption.text.clone(),
+            random_id,
+            reply_markup: self.reply_markup.clone(),
+            entities: self.caption.entities.clone(),
+            schedule_date: None,
+            schedule_repeat_period: None,
+            send_as: None,
+            quick_reply_shortcut: None,
+            effect: None,
+            allow_paid_stars: None,
+            suggested_post: None,
+        }
+    }
+
+    pub(crate) async fn send(self, media: enums::InputMedia) -> crate::Result<Message> {
+        let peer = self.chat.resolve(&self.client).await?;
+        let random_id = random_id()?;
+        let updates = self
+            .client
+            .invoke(self.request(peer, media, random_id))
+            .await?;
+        one_message(
+            &self.client,
+            &updates,
+            Some(random_id),
+            None,
+            "messages.sendMedia",
+        )
+    }
+}
+
+/// The options every media send has, as builder methods.
+macro_rules! send_options {
+    ($builder:ty) => {
+        impl $builder {
+            /// Replies to message `id` of the same chat.
+            pub fn reply_to(mut self, id: i32) -> Self {
+                self.out.reply_to = Some(id);
+                self
+            }
+
+            /// Attaches a keyboard ([`InlineKeyboard`](crate::types::InlineKeyboard),
+            /// [`ReplyKeyboard`](crate::types::ReplyKeyboard), ...).
+            pub fn reply_markup(
+                mut self,
+                markup: impl Into<$crate::tl::enums::ReplyMarkup>,
+            ) -> Self {
+                self.out.reply_markup = Some(markup.into());
+                self
+            }
+
+            /// Sends without a notification sound.
+            pub fn silent(mut self) -> Self {
+                self.out.silent = true;
+                self
+            }
+        }
+
+        $crate::methods::messages::awaitable!($builder => $crate::Message);
+    };
+}
+pub(crate) use send_options;
