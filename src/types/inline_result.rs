@@ -24,6 +24,15 @@ pub struct InlineQueryResult {
     entities: Option<Vec<enums::MessageEntity>>,
     no_webpage: bool,
     reply_markup: Option<enums::ReplyMarkup>,
+    /// A photo or document already on the server, sent with `text` as its caption.
+    file: Option<CachedFile>,
+}
+
+/// The file of a cached result.
+#[derive(Debug, Clone, PartialEq)]
+enum CachedFile {
+    Photo(enums::InputPhoto),
+    Document(enums::InputDocument),
 }
 
 impl InlineQueryResult {
@@ -43,7 +52,64 @@ impl InlineQueryResult {
             entities: None,
             no_webpage: false,
             reply_markup: None,
+            file: None,
         }
+    }
+
+    /// A photo already on the server (one a message holds), sent when picked; its
+    /// caption from [`caption`](Self::caption).
+    ///
+    /// ```no_run
+    /// # fn demo(message: oxigram::Message) {
+    /// use oxigram::types::InlineQueryResult;
+    /// if let Some(photo) = message.photo() {
+    ///     let result = InlineQueryResult::cached_photo("p1", &photo).caption("this one");
+    ///     # let _ = result;
+    /// }
+    /// # }
+    /// ```
+    pub fn cached_photo(id: impl Into<String>, photo: &super::Photo) -> Self {
+        let raw = photo.raw();
+        InlineQueryResult {
+            kind: "photo",
+            title: None,
+            file: Some(CachedFile::Photo(enums::InputPhoto::InputPhoto(
+                types::InputPhoto {
+                    id: raw.id,
+                    access_hash: raw.access_hash,
+                    file_reference: raw.file_reference.clone(),
+                },
+            ))),
+            ..InlineQueryResult::article(id, "", "")
+        }
+    }
+
+    /// A file already on the server (a document, video, audio... a message holds),
+    /// listed under `title` and sent when picked.
+    pub fn cached_document(
+        id: impl Into<String>,
+        title: impl Into<String>,
+        document: &super::Document,
+    ) -> Self {
+        let raw = document.raw();
+        InlineQueryResult {
+            kind: "file",
+            title: Some(title.into()),
+            file: Some(CachedFile::Document(enums::InputDocument::InputDocument(
+                types::InputDocument {
+                    id: raw.id,
+                    access_hash: raw.access_hash,
+                    file_reference: raw.file_reference.clone(),
+                },
+            ))),
+            ..InlineQueryResult::article(id, "", "")
+        }
+    }
+
+    /// The caption of a cached photo or document (the text of an article).
+    pub fn caption(mut self, caption: impl Into<String>) -> Self {
+        self.text = caption.into();
+        self
     }
 
     /// The line under the title.
@@ -84,6 +150,36 @@ impl InlineQueryResult {
 
 impl From<InlineQueryResult> for enums::InputBotInlineResult {
     fn from(result: InlineQueryResult) -> Self {
+        if let Some(file) = result.file {
+            let send_message = enums::InputBotInlineMessage::MediaAuto(Box::new(
+                types::InputBotInlineMessageMediaAuto {
+                    invert_media: false,
+                    message: result.text,
+                    entities: result.entities,
+                    reply_markup: result.reply_markup,
+                },
+            ));
+            return match file {
+                CachedFile::Photo(photo) => {
+                    enums::InputBotInlineResult::Photo(Box::new(types::InputBotInlineResultPhoto {
+                        id: result.id,
+                        r#type: result.kind.into(),
+                        photo,
+                        send_message,
+                    }))
+                }
+                CachedFile::Document(document) => enums::InputBotInlineResult::Document(Box::new(
+                    types::InputBotInlineResultDocument {
+                        id: result.id,
+                        r#type: result.kind.into(),
+                        title: result.title,
+                        description: result.description,
+                        document,
+                        send_message,
+                    },
+                )),
+            };
+        }
         enums::InputBotInlineResult::InputBotInlineResult(Box::new(types::InputBotInlineResult {
             id: result.id,
             r#type: result.kind.into(),

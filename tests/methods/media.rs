@@ -5,7 +5,7 @@
 use futures_util::io::Cursor;
 use oxigram::files::FileSource;
 use oxigram::tl::{enums, functions, types};
-use oxigram::types::InputMedia;
+use oxigram::types::{InlineQueryResult, InputMedia};
 use oxigram::{Client, Error, MediaKind, Message};
 use oxigram_conformance::Env;
 
@@ -454,6 +454,100 @@ fn files_come_back_whole_by_range_and_to_disk() {
         assert!(matches!(none, Err(Error::Config(_))), "{none:?}");
         let past = got.download().range(data.len() as u64 + 1..).await;
         assert!(matches!(past, Err(Error::Config(_))), "{past:?}");
+        user.stop().await.unwrap();
+        bot.stop().await.unwrap();
+    });
+}
+
+#[test]
+fn a_bot_answers_inline_with_files_it_sent_before_and_one_is_sent() {
+    let env = Env::new();
+    run(async {
+        let (bot, user) = bot_and_user(&env).await;
+        let (mut bot_in, mut user_in) = (Inbox::new(&bot), Inbox::new(&user));
+        assert!(env.dc.set_bot_inline(env.bot, Some("Search…")));
+        // The bot meets the user, then sends them a photo and a document: its files on
+        // the server.
+        user.send_message("@conformance_bot", "hi").await.unwrap();
+        next_message(&mut bot_in).await;
+        let photo = bot
+            .send_photo(env.user, FileSource::bytes("p.jpg", content(2_000, 10)))
+            .await
+            .unwrap();
+        let document = bot
+            .send_document(env.user, FileSource::bytes("d.pdf", content(3_000, 11)))
+            .await
+            .unwrap();
+        next_message(&mut user_in).await;
+        next_message(&mut user_in).await;
+
+        let asker = user.clone();
+        let asking = tokio::spawn(async move {
+            asker
+                .get_inline_bot_results("@conformance_bot", "files")
+                .await
+        });
+        let query = super::until(&mut bot_in, |u| match u {
+            oxigram::Update::InlineQuery(q) => Some(q),
+            _ => None,
+        })
+        .await;
+        query
+            .answer([
+                InlineQueryResult::cached_photo("p", &photo.photo().unwrap()).caption("a photo"),
+                InlineQueryResult::cached_document("d", "The PDF", &document.document().unwrap()),
+            ])
+            .cache_time(0)
+            .await
+            .unwrap();
+        let results = asking.await.unwrap().unwrap();
+        let kinds: Vec<(&str, &str)> = results
+            .results()
+            .iter()
+            .map(|r| (r.id(), r.kind()))
+            .collect();
+        assert_eq!(kinds, [("p", "photo"), ("d", "file")]);
+        assert!(results.result("p").and_then(|r| r.photo()).is_some());
+        assert_eq!(results.result("d").and_then(|r| r.title()), Some("The PDF"));
+        assert!(results.result("d").and_then(|r| r.document()).is_some());
+
+        let sent = user
+            .send_inline_bot_result("@conformance_bot", results.query_id(), "p")
+            .await
+            .unwrap();
+        assert_eq!(
+            (sent.media(), sent.caption()),
+            (Some(MediaKind::Photo), Some("a photo"))
+        );
+        assert_eq!(download(&user, &sent).await, content(2_000, 10));
+        let got = next_message(&mut bot_in).await;
+        assert_eq!(got.media(), Some(MediaKind::Photo));
+
+        // A forged file is refused when the bot answers.
+        let asker = user.clone();
+        let asking = tokio::spawn(async move {
+            asker
+                .get_inline_bot_results("@conformance_bot", "more")
+                .await
+        });
+        let query = super::until(&mut bot_in, |u| match u {
+            oxigram::Update::InlineQuery(q) => Some(q),
+            _ => None,
+        })
+        .await;
+        let mut forged = document.raw_media().unwrap().clone();
+        if let enums::MessageMedia::Document(d) = &mut forged
+            && let Some(enums::Document::Document(doc)) = &mut d.document
+        {
+            doc.access_hash ^= 1;
+        }
+        let forged = oxigram::types::Document::from_media(&forged).unwrap();
+        let refused = query
+            .answer([InlineQueryResult::cached_document("x", "x", &forged)])
+            .await
+            .unwrap_err();
+        assert!(refused.is("MEDIA_INVALID"), "{refused}");
+        asking.abort();
         user.stop().await.unwrap();
         bot.stop().await.unwrap();
     });

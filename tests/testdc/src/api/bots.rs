@@ -23,7 +23,15 @@ pub(crate) struct InlineAnswer {
     pub(crate) asker: i64,
     pub(crate) bot: i64,
     pub(crate) query: String,
-    pub(crate) results: Vec<types::BotInlineResult>,
+    pub(crate) results: Vec<InlineResult>,
+}
+
+/// One result of an answer: as users see it, and the stored file it sends, if any
+/// (results made of a photo or document already on the server).
+#[derive(Debug, Clone)]
+pub(crate) struct InlineResult {
+    pub(crate) result: types::BotInlineResult,
+    pub(crate) document: Option<i64>,
 }
 
 /// An `updates` object carrying one update (and who it names), as pushed to a client.
@@ -153,13 +161,13 @@ impl ApiState {
                 if r.results.len() > MAX_INLINE_RESULTS {
                     return error(400, "RESULTS_TOO_MUCH");
                 }
-                let mut results: Vec<types::BotInlineResult> = Vec::new();
+                let mut results: Vec<InlineResult> = Vec::new();
                 for input in &r.results {
                     let result = match self.inline_result(me, input) {
                         Ok(result) => result,
                         Err(e) => return error(400, e),
                     };
-                    if results.iter().any(|o| o.id == result.id) {
+                    if results.iter().any(|o| o.result.id == result.result.id) {
                         return error(400, "RESULT_ID_DUPLICATE");
                     }
                     results.push(result);
@@ -176,10 +184,7 @@ impl ApiState {
                     next_offset: r.next_offset.filter(|o| !o.is_empty()),
                     switch_pm: None,
                     switch_webview: None,
-                    results: results
-                        .iter()
-                        .map(|r| enums::BotInlineResult::BotInlineResult(Box::new(r.clone())))
-                        .collect(),
+                    results: results.iter().map(|r| self.shown_result(r)).collect(),
                     cache_time: r.cache_time.max(0),
                     users: self.world.user(me, q.asker).into_iter().collect(),
                 };
@@ -210,7 +215,9 @@ impl ApiState {
                 else {
                     return error(400, "QUERY_ID_INVALID");
                 };
-                let Some(result) = answer.results.iter().find(|x| x.id == r.id) else {
+                let Some(InlineResult { result, document }) =
+                    answer.results.iter().find(|x| x.result.id == r.id)
+                else {
                     return error(400, "RESULT_ID_INVALID");
                 };
                 let (text, reply_markup) = match &result.send_message {
@@ -224,6 +231,7 @@ impl ApiState {
                     from: me,
                     text: &text,
                     date: now,
+                    document: *document,
                     reply_markup,
                     via_bot: (!r.hide_via).then_some(answer.bot),
                     ..Post::default()
@@ -302,15 +310,45 @@ impl ApiState {
         }
     }
 
-    /// A bot's inline result as users see it: text results (and media-less "auto"
-    /// ones); the test DC keeps no web documents.
+    /// A bot's inline result as users see it: text results, media-less "auto" ones,
+    /// and photos or documents already on the server (the test DC keeps no web
+    /// documents).
     fn inline_result(
         &self,
         bot: i64,
         input: &enums::InputBotInlineResult,
-    ) -> Result<types::BotInlineResult, &'static str> {
-        let enums::InputBotInlineResult::InputBotInlineResult(r) = input else {
-            return Err("RESULT_TYPE_INVALID");
+    ) -> Result<InlineResult, &'static str> {
+        let r = match input {
+            enums::InputBotInlineResult::InputBotInlineResult(r) => r,
+            enums::InputBotInlineResult::Photo(p) => {
+                let enums::InputPhoto::InputPhoto(photo) = &p.photo else {
+                    return Err("PHOTO_INVALID");
+                };
+                return self.cached_result(
+                    bot,
+                    &p.id,
+                    &p.r#type,
+                    (photo.id, photo.access_hash, true),
+                    None,
+                    None,
+                    &p.send_message,
+                );
+            }
+            enums::InputBotInlineResult::Document(d) => {
+                let enums::InputDocument::InputDocument(document) = &d.document else {
+                    return Err("MEDIA_INVALID");
+                };
+                return self.cached_result(
+                    bot,
+                    &d.id,
+                    &d.r#type,
+                    (document.id, document.access_hash, false),
+                    d.title.clone(),
+                    d.description.clone(),
+                    &d.send_message,
+                );
+            }
+            _ => return Err("RESULT_TYPE_INVALID"),
         };
         if r.id.is_empty() || r.id.len() > 64 {
             return Err("RESULT_ID_INVALID");
@@ -340,16 +378,94 @@ impl ApiState {
         {
             return Err("MESSAGE_EMPTY");
         }
-        Ok(types::BotInlineResult {
-            id: r.id.clone(),
-            r#type: r.r#type.clone(),
-            title: r.title.clone(),
-            description: r.description.clone(),
-            url: r.url.clone(),
-            thumb: None,
-            content: None,
-            send_message,
+        Ok(InlineResult {
+            result: types::BotInlineResult {
+                id: r.id.clone(),
+                r#type: r.r#type.clone(),
+                title: r.title.clone(),
+                description: r.description.clone(),
+                url: r.url.clone(),
+                thumb: None,
+                content: None,
+                send_message,
+            },
+            document: None,
         })
+    }
+
+    /// A result made of a stored photo or document (`file`: id, access hash, photo),
+    /// sent with its caption ("auto" media messages only).
+    #[allow(clippy::too_many_arguments)]
+    fn cached_result(
+        &self,
+        bot: i64,
+        id: &str,
+        kind: &str,
+        file: (i64, i64, bool),
+        title: Option<String>,
+        description: Option<String>,
+        send_message: &enums::InputBotInlineMessage,
+    ) -> Result<InlineResult, &'static str> {
+        if id.is_empty() || id.len() > 64 {
+            return Err("RESULT_ID_INVALID");
+        }
+        let (file_id, access_hash, photo) = file;
+        if self
+            .world
+            .document(file_id, access_hash)
+            .is_none_or(|d| d.photo != photo)
+        {
+            return Err(if photo {
+                "PHOTO_INVALID"
+            } else {
+                "MEDIA_INVALID"
+            });
+        }
+        let enums::InputBotInlineMessage::MediaAuto(t) = send_message else {
+            return Err("RESULT_TYPE_INVALID");
+        };
+        let send_message =
+            enums::BotInlineMessage::MediaAuto(Box::new(types::BotInlineMessageMediaAuto {
+                invert_media: t.invert_media,
+                message: t.message.clone(),
+                entities: t.entities.clone(),
+                reply_markup: self.stored_markup(bot, t.reply_markup.as_ref())?,
+            }));
+        Ok(InlineResult {
+            result: types::BotInlineResult {
+                id: id.to_owned(),
+                r#type: kind.to_owned(),
+                title,
+                description,
+                url: None,
+                thumb: None,
+                content: None,
+                send_message,
+            },
+            document: Some(file_id),
+        })
+    }
+
+    /// A result as the asker sees it: with its photo or document, if it has one.
+    fn shown_result(&self, r: &InlineResult) -> enums::BotInlineResult {
+        let stored = r.document.and_then(|id| self.world.document_by_id(id));
+        let Some(stored) = stored else {
+            return enums::BotInlineResult::BotInlineResult(Box::new(r.result.clone()));
+        };
+        let (photo, document) = match crate::world::document_media(stored) {
+            enums::MessageMedia::Photo(p) => (p.photo, None),
+            enums::MessageMedia::Document(d) => (None, d.document),
+            _ => (None, None),
+        };
+        enums::BotInlineResult::BotInlineMediaResult(Box::new(types::BotInlineMediaResult {
+            id: r.result.id.clone(),
+            r#type: r.result.r#type.clone(),
+            photo,
+            document,
+            title: r.result.title.clone(),
+            description: r.result.description.clone(),
+            send_message: r.result.send_message.clone(),
+        }))
     }
 }
 
