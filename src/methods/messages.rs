@@ -70,6 +70,8 @@ pub struct SendMessage {
     chat: Target,
     text: Text,
     reply_to: Option<i32>,
+    /// A reply with more than an id (a quote, another chat).
+    reply: Option<crate::types::ReplyParameters>,
     reply_markup: Option<enums::ReplyMarkup>,
     silent: bool,
     no_webpage: bool,
@@ -82,6 +84,7 @@ impl SendMessage {
             chat,
             text: Text::plain(text),
             reply_to: None,
+            reply: None,
             reply_markup: None,
             silent: false,
             no_webpage: false,
@@ -91,6 +94,15 @@ impl SendMessage {
     /// Replies to message `id` of the same chat.
     pub fn reply_to(mut self, id: i32) -> Self {
         self.reply_to = Some(id);
+        self.reply = None;
+        self
+    }
+
+    /// Replies as `reply` says: quoting part of the message, or to a message of
+    /// another chat.
+    pub fn reply_parameters(mut self, reply: crate::types::ReplyParameters) -> Self {
+        self.reply_to = Some(reply.message_id());
+        self.reply = Some(reply);
         self
     }
 
@@ -149,7 +161,10 @@ impl SendMessage {
     async fn send(self) -> crate::Result<Message> {
         let peer = self.chat.resolve(&self.client).await?;
         let random_id = random_id()?;
-        let request = self.request(peer.clone(), random_id);
+        let mut request = self.request(peer.clone(), random_id);
+        if let Some(reply) = &self.reply {
+            request.reply_to = Some(reply.input(&self.client).await?);
+        }
         let updates = self.client.invoke(request).await?;
         let sent = Sent {
             peer: &peer,

@@ -15,6 +15,8 @@ pub(crate) struct Outgoing {
     pub(crate) chat: Target,
     pub(crate) caption: Text,
     pub(crate) reply_to: Option<i32>,
+    /// A reply with more than an id (a quote, another chat).
+    pub(crate) reply: Option<crate::types::ReplyParameters>,
     pub(crate) reply_markup: Option<enums::ReplyMarkup>,
     pub(crate) silent: bool,
 }
@@ -26,6 +28,7 @@ impl Outgoing {
             chat,
             caption: Text::default(),
             reply_to: None,
+            reply: None,
             reply_markup: None,
             silent: false,
         }
@@ -65,10 +68,11 @@ impl Outgoing {
     pub(crate) async fn send(self, media: enums::InputMedia) -> crate::Result<Message> {
         let peer = self.chat.resolve(&self.client).await?;
         let random_id = random_id()?;
-        let updates = self
-            .client
-            .invoke(self.request(peer, media, random_id))
-            .await?;
+        let mut request = self.request(peer, media, random_id);
+        if let Some(reply) = &self.reply {
+            request.reply_to = Some(reply.input(&self.client).await?);
+        }
+        let updates = self.client.invoke(request).await?;
         one_message(
             &self.client,
             &updates,
@@ -86,6 +90,15 @@ macro_rules! send_options {
             /// Replies to message `id` of the same chat.
             pub fn reply_to(mut self, id: i32) -> Self {
                 self.out.reply_to = Some(id);
+                self.out.reply = None;
+                self
+            }
+
+            /// Replies as `reply` says: quoting part of the message, or to a
+            /// message of another chat.
+            pub fn reply_parameters(mut self, reply: $crate::types::ReplyParameters) -> Self {
+                self.out.reply_to = Some(reply.message_id());
+                self.out.reply = Some(reply);
                 self
             }
 

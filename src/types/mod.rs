@@ -27,6 +27,7 @@ mod message_info;
 mod message_media;
 mod permissions;
 pub(crate) mod places;
+mod reply;
 mod status;
 #[cfg(test)]
 pub(crate) mod testing;
@@ -56,6 +57,7 @@ pub use message_media::{
 };
 pub use permissions::{ChatPermissions, ChatPrivileges};
 pub use places::{Contact, Dice, Location, Poll, PollOption, Venue};
+pub use reply::ReplyParameters;
 pub use status::{Status, UserStatus};
 pub use update::{RawUpdate, Update};
 pub use user::User;

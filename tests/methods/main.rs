@@ -15,6 +15,7 @@ mod index;
 mod media;
 mod messages;
 mod photos;
+mod replies;
 mod users;
 
 const USER_PHONE: &str = "9996621212"; // the suite's user: DC 2, code 22222

@@ -28,12 +28,17 @@ impl ApiState {
                     Ok(markup) => markup,
                     Err(e) => return error(400, e),
                 };
+                let quote = match self.reply_quote(me, to, r.reply_to.as_ref()) {
+                    Ok(quote) => quote,
+                    Err(reply) => return *reply,
+                };
                 let post = Post {
                     from: me,
                     text: &r.message,
                     date: now,
                     reply_markup,
                     reply_to: reply_to_id(r.reply_to.as_ref()),
+                    quote,
                     ..Post::default()
                 };
                 self.post_message(me, to, &post, r.random_id, true)
@@ -257,6 +262,10 @@ impl ApiState {
                     Ok(None) => return self.send_other_media(me, to, &r, reply_markup, now),
                     Err(reply) => return *reply,
                 };
+                let quote = match self.reply_quote(me, to, r.reply_to.as_ref()) {
+                    Ok(quote) => quote,
+                    Err(reply) => return *reply,
+                };
                 let post = Post {
                     from: me,
                     text: &r.message,
@@ -264,6 +273,7 @@ impl ApiState {
                     document: Some(document),
                     reply_markup,
                     reply_to: reply_to_id(r.reply_to.as_ref()),
+                    quote,
                     ..Post::default()
                 };
                 self.post_message(me, to, &post, r.random_id, false)

@@ -35,6 +35,7 @@ mod posting;
 mod profiles;
 mod qr_login;
 mod queries;
+mod quotes;
 mod social;
 mod updates;
 mod upload;

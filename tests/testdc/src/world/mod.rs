@@ -200,6 +200,8 @@ pub struct Post<'a> {
     pub reply_to: Option<i32>,
     /// The album it belongs to.
     pub grouped_id: Option<i64>,
+    /// The part of the replied message quoted: its text and UTF-16 offset.
+    pub quote: Option<(String, i32)>,
     /// Media other than a file (a place, a contact, a poll, ...).
     pub media: Option<StoredMedia>,
 }
@@ -288,6 +290,8 @@ pub struct StoredMessage {
     pub reactions: Vec<(i64, String)>,
     /// The album it belongs to.
     pub grouped_id: Option<i64>,
+    /// The part of the replied message quoted: its text and UTF-16 offset.
+    pub quote: Option<(String, i32)>,
     /// Media other than a file (a place, a contact, a poll, ...).
     pub media: Option<StoredMedia>,
 }
@@ -617,6 +621,7 @@ impl World {
             pinned: false,
             reactions: Vec::new(),
             grouped_id: post.grouped_id,
+            quote: post.quote.clone(),
             media: post.media.clone(),
         };
         let next_id = |b: Option<&MessageBox>| b.map_or(1, |b| b.last_id + 1);
