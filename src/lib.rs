@@ -62,6 +62,7 @@ pub mod errors;
 pub mod methods;
 pub mod peers;
 pub mod storage;
+pub mod text;
 pub mod types;
 
 pub use client::{Client, ClientBuilder};
