@@ -335,10 +335,21 @@ pub(crate) fn unparse(text: &str, entities: &[enums::MessageEntity]) -> String {
         .collect();
     spans.retain(|s| !(s.kind == Kind::Code && pre_starts.contains(&s.start)));
     let mut out = String::with_capacity(text.len() + text.len() / 8 + 16);
+    let mut points: Vec<usize> = spans.iter().flat_map(|s| [s.start, s.end]).collect();
+    points.push(index.len());
+    points.sort_unstable();
+    points.dedup();
+    let bounds = index.boundaries();
     let mut stack: Vec<usize> = Vec::new();
     let mut next = 0;
-    let bounds = index.boundaries();
-    for (k, &(p, byte)) in bounds.iter().enumerate() {
+    let mut byte = 0;
+    for p in points {
+        // The text up to here (spans start and end on character boundaries).
+        let to = bounds
+            .binary_search_by_key(&p, |&(u, _)| u)
+            .map_or(text.len(), |i| bounds[i].1);
+        escape(&mut out, &text[byte..to], false);
+        byte = to;
         // Close what ends here; what was opened inside it and goes on is reopened.
         let ending = stack.iter().filter(|&&s| spans[s].end == p).count();
         if ending > 0 {
@@ -363,12 +374,8 @@ pub(crate) fn unparse(text: &str, entities: &[enums::MessageEntity]) -> String {
             stack.push(next);
             next += 1;
         }
-        if k + 1 == bounds.len() {
-            break;
-        }
-        let to = bounds[k + 1].1;
-        escape(&mut out, &text[byte..to], false);
     }
+    escape(&mut out, &text[byte..], false);
     while let Some(s) = stack.pop() {
         close_tag(&mut out, &spans[s].kind);
     }

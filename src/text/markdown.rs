@@ -358,9 +358,12 @@ impl Parser<'_> {
         let at = self.pos;
         if self.b[at..limit].starts_with(b"```") && self.closes(at + 3, true) {
             // The rest of the fence's line is the language, if it is one.
-            let line_end = self.line_end(at + 3);
-            let (language, content) = if line_end < limit && is_language(&self.b[at + 3..line_end])
-            {
+            let name = self.b[at + 3..limit]
+                .iter()
+                .take_while(|&&c| is_language(&[c]))
+                .count();
+            let line_end = at + 3 + name;
+            let (language, content) = if line_end < limit && self.b[line_end] == b'\n' {
                 ((at + 3, line_end), line_end + 1)
             } else {
                 ((at, at), at + 3)
