@@ -71,6 +71,7 @@ pub use error::{Error, Result};
 pub use errors::RpcError;
 pub use methods::ChatAction;
 pub use oxigram_runtime::{BoxFuture, Bytes};
+pub use text::ParseMode;
 pub use types::{
     CallbackQuery, Chat, ChatJoinRequest, ChatKind, ChatMemberUpdated, ChosenInlineResult,
     DeletedMessages, InlineButton, InlineKeyboard, InlineQuery, InlineQueryResult, MediaKind,
@@ -81,6 +82,7 @@ pub use types::{
 pub mod prelude {
     pub use crate::dispatch::{Continue, Flow, HandlerResult, Router, Stop};
     pub use crate::methods::ChatAction;
+    pub use crate::text::ParseMode;
     pub use crate::types::{
         CallbackQuery, Chat, ChatJoinRequest, ChatKind, ChatMemberUpdated, ChosenInlineResult,
         Command, DeletedMessages, InlineButton, InlineKeyboard, InlineQuery, InlineQueryResult,

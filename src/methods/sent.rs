@@ -193,7 +193,7 @@ mod tests {
         )
         .unwrap();
         assert_eq!(
-            (message.id(), message.date(), message.text()),
+            (message.id(), message.date(), message.text().as_str()),
             (99, 1234, "hello")
         );
         assert_eq!(message.chat().id(), 5);

@@ -23,6 +23,7 @@ pub(crate) mod testing;
 mod update;
 mod user;
 
+pub use crate::text::MessageText;
 pub use callback::CallbackQuery;
 pub use chat::{Chat, ChatKind};
 pub use command::{Command, Matches};

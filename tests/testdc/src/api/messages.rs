@@ -30,12 +30,17 @@ impl ApiState {
                     Ok(markup) => markup,
                     Err(e) => return error(400, e),
                 };
+                let entities = match self.stored_entities(me, &r.message, r.entities.as_deref()) {
+                    Ok(entities) => entities,
+                    Err(e) => return error(400, e),
+                };
                 let post = Post {
                     from: me,
                     text: &r.message,
                     date: now,
                     reply_markup,
                     reply_to: reply_to_id(r.reply_to.as_ref()),
+                    entities,
                     ..Post::default()
                 };
                 self.post_message(me, to, &post, r.random_id, true)
@@ -150,9 +155,17 @@ impl ApiState {
                     Ok(markup) => is_bot.then_some(markup),
                     Err(e) => return error(400, e),
                 };
+                let entities = match &r.message {
+                    Some(text) => match self.stored_entities(me, text, r.entities.as_deref()) {
+                        Ok(entities) => entities,
+                        Err(e) => return error(400, e),
+                    },
+                    None => None,
+                };
                 let edit = Edit {
                     text: r.message.as_deref(),
                     reply_markup,
+                    entities,
                 };
                 let changed = match self.world.edit(me, peer, r.id, &edit, now) {
                     Ok(changed) => changed,

@@ -17,6 +17,7 @@ mod bots;
 mod bounded;
 mod channels;
 mod contacts;
+mod entities;
 mod help;
 mod invites;
 mod markup;

@@ -34,6 +34,8 @@ pub struct Edit<'a> {
     pub text: Option<&'a str>,
     /// The new keyboard (`Some(None)` removes it).
     pub reply_markup: Option<Option<enums::ReplyMarkup>>,
+    /// The new text's formatting (replaced with the text).
+    pub entities: Option<Vec<enums::MessageEntity>>,
 }
 
 /// The copies a reaction changed (each with its owner) and the reactor's reaction
@@ -105,7 +107,9 @@ impl World {
         if mine.from != editor {
             return Err(ChangeError::NotAuthor);
         }
-        let text_same = edit.text.is_none_or(|t| t == mine.text);
+        let text_same = edit
+            .text
+            .is_none_or(|t| t == mine.text && edit.entities == mine.entities);
         let markup_same = edit
             .reply_markup
             .as_ref()
@@ -124,6 +128,7 @@ impl World {
             };
             if let Some(text) = edit.text {
                 m.text = text.to_owned();
+                m.entities = edit.entities.clone();
             }
             if let Some(markup) = &edit.reply_markup {
                 m.reply_markup = markup.clone();

@@ -171,6 +171,8 @@ pub struct Post<'a> {
     /// The id of the message it replies to, in the sender's box (a pin's service message
     /// names the pinned message so).
     pub reply_to: Option<i32>,
+    /// The text's formatting, as stored (mentions by user id).
+    pub entities: Option<Vec<enums::MessageEntity>>,
 }
 
 /// Where a message went: the sender's copy, and the copies (or, in a channel, the one
@@ -255,6 +257,8 @@ pub struct StoredMessage {
     pub pinned: bool,
     /// Reactions: who reacted with which emoji, oldest first (one per user).
     pub reactions: Vec<(i64, String)>,
+    /// The text's formatting.
+    pub entities: Option<Vec<enums::MessageEntity>>,
 }
 
 #[derive(Debug, Default)]
@@ -566,6 +570,7 @@ impl World {
             reply_to: post.reply_to,
             pinned: false,
             reactions: Vec::new(),
+            entities: post.entities.clone(),
         };
         let next_id = |b: Option<&MessageBox>| b.map_or(1, |b| b.last_id + 1);
         match to {
@@ -975,7 +980,7 @@ mod tests {
         assert_eq!(changes.new, vec![got.clone()]);
         let edit = |text| Edit {
             text: Some(text),
-            reply_markup: None,
+            ..Edit::default()
         };
         let to_alice = PeerRef::User(alice);
         let edited = world
