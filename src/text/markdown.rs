@@ -436,7 +436,9 @@ impl Parser<'_> {
     fn drop_newline(&mut self) {
         for tok in self.toks.iter_mut().rev() {
             match tok {
-                Tok::QuoteOpen { .. } | Tok::QuoteClose => {}
+                // A quote starting on the fence's line starts a line of the text.
+                Tok::QuoteOpen { .. } => return,
+                Tok::QuoteClose => {}
                 Tok::Text { from, to } => {
                     if *to > *from && self.b[*to - 1] == b'\n' {
                         *to -= 1;
@@ -585,13 +587,9 @@ fn char_before(text: &str, index: &Utf16, unit: usize) -> Option<char> {
 fn writable(text: &str, index: &Utf16, spans: Vec<Span>) -> Vec<Span> {
     // Code and pre: the first of overlapping ones is kept.
     let mut verbatim: Vec<(usize, usize)> = Vec::new();
-    let mut pre_ends: Vec<usize> = Vec::new();
     for s in spans.iter().filter(|s| s.kind.is_verbatim()) {
         if verbatim.last().is_none_or(|&(_, end)| s.start >= end) {
             verbatim.push((s.start, s.end));
-            if matches!(s.kind, Kind::Pre(_)) {
-                pre_ends.push(s.end);
-            }
         }
     }
     let inside = |p: usize| {
@@ -620,9 +618,7 @@ fn writable(text: &str, index: &Utf16, spans: Vec<Span>) -> Vec<Span> {
                 // read as more of the one before.
                 let touches =
                     quote.is_some_and(|end| s.start <= end || (s.start == end + 1 && !collapsed));
-                // A quote can not start on the line a pre block's fence closes.
-                let after_pre = pre_ends.contains(&s.start);
-                if touches || after_pre || !line_start(s.start) || !line_end(s.end) {
+                if touches || !line_start(s.start) || !line_end(s.end) {
                     continue;
                 }
                 quote = Some(s.end);
