@@ -434,14 +434,17 @@ impl Parser<'_> {
     /// A closing fence stands on a line of its own: the newline before it is not the
     /// block's.
     fn drop_newline(&mut self) {
-        for tok in self.toks.iter_mut().rev() {
-            match tok {
+        for i in (0..self.toks.len()).rev() {
+            match self.toks[i] {
                 // A quote starting on the fence's line starts a line of the text.
                 Tok::QuoteOpen { .. } => return,
                 Tok::QuoteClose => {}
                 Tok::Text { from, to } => {
-                    if *to > *from && self.b[*to - 1] == b'\n' {
-                        *to -= 1;
+                    // A quote ending on the line before ends a line of the text.
+                    let ends_quote =
+                        to == from + 1 && i > 0 && matches!(self.toks[i - 1], Tok::QuoteClose);
+                    if to > from && self.b[to - 1] == b'\n' && !ends_quote {
+                        self.toks[i] = Tok::Text { from, to: to - 1 };
                     }
                     return;
                 }
@@ -727,21 +730,15 @@ impl<'t> Writer<'t> {
                 self.out
                     .push_str(if collapsed && p == start { "**>" } else { ">" });
             }
-            let mut bars = quote.is_some_and(|(_, end, collapsed)| collapsed && end == p);
-            let pre_closes = self.closing[close_i..]
-                .iter()
-                .take_while(|s| s.end == p)
-                .any(|s| matches!(s.kind, Kind::Pre(_)));
-            if bars && pre_closes {
-                self.out.push_str("||");
-                bars = false;
-            }
-            // Inside the quote after this point: the lines a fence starts need its `>`.
+            let bars = quote.is_some_and(|(_, end, collapsed)| collapsed && end == p);
+            // The line a closing fence stands on is the quote's if the quote goes on to
+            // here; the line after an opening fence, if it goes on after here.
+            let quoted_close = quote.is_some_and(|(start, end, _)| start <= p && p <= end);
             let quoted_on = quote.is_some_and(|(start, end, _)| start <= p && p < end);
             while let Some(s) = self.closing.get(close_i).filter(|s| s.end == p) {
                 let s = s.clone();
                 close_i += 1;
-                self.close(&s, quoted_on);
+                self.close(&s, quoted_close);
                 if s.kind.is_verbatim() {
                     verbatim = false;
                 }

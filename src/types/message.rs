@@ -206,24 +206,6 @@ impl Message {
         }
     }
 
-    /// The messages of a `messages.Messages` answer (history, search, `getMessages`),
-    /// each with its chat and sender found from the answer's users and chats or the
-    /// peer cache; empty messages are left out.
-    #[doc(hidden)]
-    pub fn from_answer(client: &Client, answer: &enums::messages::Messages) -> Vec<Message> {
-        let (messages, users, chats) = match answer {
-            enums::messages::Messages::Messages(m) => (&m.messages, &m.users, &m.chats),
-            enums::messages::Messages::Slice(m) => (&m.messages, &m.users, &m.chats),
-            enums::messages::Messages::ChannelMessages(m) => (&m.messages, &m.users, &m.chats),
-            enums::messages::Messages::NotModified(_) => return Vec::new(),
-        };
-        let carried = Carried::new(client, users, chats);
-        messages
-            .iter()
-            .filter_map(|m| Message::new(&carried, m.clone()))
-            .collect()
-    }
-
     /// The id of the message this one replies to, if it replies to one.
     pub fn reply_to_message_id(&self) -> Option<i32> {
         let reply_to = match &self.parts.raw {
