@@ -363,12 +363,22 @@ impl Parser<'_> {
                 .take_while(|&&c| is_language(&[c]))
                 .count();
             let line_end = at + 3 + name;
-            let (language, content) = if line_end < limit && self.b[line_end] == b'\n' {
-                ((at + 3, line_end), line_end + 1)
-            } else {
-                ((at, at), at + 3)
-            };
-            self.token(Tok::PreOpen { language }, content - at);
+            // A plain quote's last line may end with the fence: the quote ends there.
+            let ends_quote = line_end == limit
+                && self.run.is_some_and(|r| r.strip == 0)
+                && self.b.get(line_end) == Some(&b'\n');
+            let (language, content) =
+                if (line_end < limit || ends_quote) && self.b[line_end] == b'\n' {
+                    ((at + 3, line_end), line_end + 1)
+                } else {
+                    ((at, at), at + 3)
+                };
+            self.token(Tok::PreOpen { language }, 0);
+            if ends_quote && content == line_end + 1 {
+                self.toks.push(Tok::QuoteClose);
+                self.run = None;
+            }
+            self.skip(content - at);
             self.mode = Mode::Pre;
         } else if self.b[at..limit].starts_with(b"```") {
             // A fence that never closes is text, all three backticks.
@@ -590,9 +600,13 @@ fn char_before(text: &str, index: &Utf16, unit: usize) -> Option<char> {
 fn writable(text: &str, index: &Utf16, spans: Vec<Span>) -> Vec<Span> {
     // Code and pre: the first of overlapping ones is kept.
     let mut verbatim: Vec<(usize, usize)> = Vec::new();
+    let mut pre_starts: Vec<usize> = Vec::new();
     for s in spans.iter().filter(|s| s.kind.is_verbatim()) {
         if verbatim.last().is_none_or(|&(_, end)| s.start >= end) {
             verbatim.push((s.start, s.end));
+            if matches!(s.kind, Kind::Pre(_)) {
+                pre_starts.push(s.start);
+            }
         }
     }
     let inside = |p: usize| {
@@ -621,7 +635,11 @@ fn writable(text: &str, index: &Utf16, spans: Vec<Span>) -> Vec<Span> {
                 // read as more of the one before.
                 let touches =
                     quote.is_some_and(|end| s.start <= end || (s.start == end + 1 && !collapsed));
-                if touches || !line_start(s.start) || !line_end(s.end) {
+                // A pre block's content starts a line of the source, as its opening
+                // fence ends one (but an expandable quote's `||` must end its line).
+                let starts = line_start(s.start) || pre_starts.contains(&s.start);
+                let ends = line_end(s.end) || (!collapsed && pre_starts.contains(&s.end));
+                if touches || !starts || !ends {
                     continue;
                 }
                 quote = Some(s.end);
@@ -734,7 +752,15 @@ impl<'t> Writer<'t> {
             // The line a closing fence stands on is the quote's if the quote goes on to
             // here; the line after an opening fence, if it goes on after here.
             let quoted_close = quote.is_some_and(|(start, end, _)| start <= p && p <= end);
-            let quoted_on = quote.is_some_and(|(start, end, _)| start <= p && p < end);
+            let quoted_on = quote.filter(|&(start, end, _)| start <= p && p < end).map(
+                |(start, _, collapsed)| {
+                    if collapsed && start == p && !line_start {
+                        "**>"
+                    } else {
+                        ">"
+                    }
+                },
+            );
             while let Some(s) = self.closing.get(close_i).filter(|s| s.end == p) {
                 let s = s.clone();
                 close_i += 1;
@@ -789,12 +815,9 @@ impl<'t> Writer<'t> {
                 '\\' | '`' | '[' | ']' => true,
                 '>' | '*' if line_start => true,
                 '*' | '_' | '-' | '~' | '|' => {
-                    let at_start = self.is_bound(p);
-                    let at_end = self.is_bound(end);
-                    at_start
-                        || at_end
-                        || (prev == Some(c) && !at_start)
-                        || (next == Some(c) && !at_end)
+                    // Beside a delimiter or the same character, it could be read as
+                    // one.
+                    self.is_bound(p) || self.is_bound(end) || prev == Some(c) || next == Some(c)
                 }
                 '!' => self.is_bound(end),
                 _ => false,
@@ -806,7 +829,7 @@ impl<'t> Writer<'t> {
         self.out.push(c);
     }
 
-    fn open(&mut self, s: &Span, quoted: bool) {
+    fn open(&mut self, s: &Span, quoted: Option<&str>) {
         if let Some(d) = delimiter(&s.kind) {
             self.out.push_str(d);
             return;
@@ -819,8 +842,8 @@ impl<'t> Writer<'t> {
                     self.out.push_str(language);
                 }
                 self.out.push('\n');
-                if quoted {
-                    self.out.push('>');
+                if let Some(prefix) = quoted {
+                    self.out.push_str(prefix);
                 }
             }
             Kind::CustomEmoji(_) => self.out.push_str("!["),
