@@ -568,8 +568,38 @@ fn emit(src: &str, toks: &[Tok]) -> (String, Vec<Span>) {
         }
     }
     spans.retain(|s| s.end > s.start);
+    anchor_quotes(&out, &mut spans);
     span::sort(&mut spans);
     (out, spans)
+}
+
+/// Leaves out quotes that do not hold whole lines of the text: a quote starts on a line
+/// of the source, which may not be one of the text (after an empty pre block's fence).
+fn anchor_quotes(text: &str, spans: &mut Vec<Span>) {
+    if !spans
+        .iter()
+        .any(|s| matches!(s.kind, Kind::Blockquote { .. }))
+    {
+        return;
+    }
+    let index = Utf16::new(text);
+    let pre_starts: Vec<usize> = spans
+        .iter()
+        .filter(|s| matches!(s.kind, Kind::Pre(_)))
+        .map(|s| s.start)
+        .collect();
+    spans.retain(|s| match s.kind {
+        Kind::Blockquote { collapsed } => {
+            let starts = s.start == 0
+                || char_before(text, &index, s.start) == Some('\n')
+                || pre_starts.contains(&s.start);
+            let ends = s.end == index.len()
+                || char_at(text, &index, s.end) == Some('\n')
+                || (!collapsed && pre_starts.contains(&s.end));
+            starts && ends
+        }
+        _ => true,
+    });
 }
 
 /// Text and entities → Markdown.
