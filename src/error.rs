@@ -42,6 +42,9 @@ pub enum Error {
     /// A conversation ended without an answer: timed out, cancelled, or stopped.
     #[error(transparent)]
     Listen(#[from] crate::dispatch::ListenError),
+    /// Text could not be read in its parse mode (HTML not well formed).
+    #[error(transparent)]
+    Format(#[from] crate::text::ParseError),
     /// The server answered with something the protocol does not allow here.
     #[error("unexpected answer: {0}")]
     Unexpected(String),

@@ -63,6 +63,7 @@ pub mod files;
 pub mod methods;
 pub mod peers;
 pub mod storage;
+pub mod text;
 pub mod types;
 
 pub use client::{Client, ClientBuilder};
@@ -71,6 +72,7 @@ pub use error::{Error, Result};
 pub use errors::RpcError;
 pub use methods::ChatAction;
 pub use oxigram_runtime::{BoxFuture, Bytes};
+pub use text::ParseMode;
 pub use types::{
     CallbackQuery, Chat, ChatJoinRequest, ChatKind, ChatMemberUpdated, ChosenInlineResult,
     DeletedMessages, InlineButton, InlineKeyboard, InlineQuery, InlineQueryResult, MediaKind,
@@ -82,6 +84,7 @@ pub use types::{ChatInfo, ChatMember, ChatPermissions, ChatPrivileges, Dialog, M
 pub mod prelude {
     pub use crate::dispatch::{Continue, Flow, HandlerResult, Router, Stop};
     pub use crate::methods::ChatAction;
+    pub use crate::text::ParseMode;
     pub use crate::types::{
         CallbackQuery, Chat, ChatJoinRequest, ChatKind, ChatMemberUpdated, ChosenInlineResult,
         Command, DeletedMessages, InlineButton, InlineKeyboard, InlineQuery, InlineQueryResult,

@@ -53,6 +53,7 @@ pub struct ClientBuilder {
     request_timeout: Option<Duration>,
     layers: Vec<Arc<dyn Middleware>>,
     net: Option<Arc<dyn Net>>,
+    parse_mode: crate::text::ParseMode,
 }
 
 impl std::fmt::Debug for ClientBuilder {
@@ -99,6 +100,7 @@ impl ClientBuilder {
             request_timeout: None,
             layers: Vec::new(),
             net: None,
+            parse_mode: crate::text::ParseMode::default(),
         }
     }
 
@@ -131,6 +133,26 @@ impl ClientBuilder {
     /// [`Client::export_session_string`] to keep it).
     pub fn in_memory(mut self) -> Self {
         self.in_memory = true;
+        self
+    }
+
+    /// How the texts of messages sent are read: Markdown by default (see
+    /// [`text`](crate::text)); a request's own `.parse_mode(...)` wins.
+    ///
+    /// ```no_run
+    /// use oxigram::text::ParseMode;
+    ///
+    /// # async fn demo() -> oxigram::Result<()> {
+    /// let app = oxigram::Client::builder("bot")
+    ///     .parse_mode(ParseMode::Html)
+    ///     .build()
+    ///     .await?;
+    /// app.send_message("me", "<b>bold</b> by default").await?;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn parse_mode(mut self, mode: crate::text::ParseMode) -> Self {
+        self.parse_mode = mode;
         self
     }
 
@@ -394,6 +416,7 @@ impl ClientBuilder {
                 keys,
                 reconnect: self.reconnect.clone(),
                 request_timeout: self.request_timeout,
+                parse_mode: self.parse_mode,
             },
             dispatcher: crate::dispatch::Dispatcher::new(net.clone()),
             net,

@@ -77,6 +77,8 @@ pub(crate) struct Settings {
     pub(crate) keys: Vec<RsaPublicKey>,
     pub(crate) reconnect: ReconnectPolicy,
     pub(crate) request_timeout: Option<Duration>,
+    /// How request texts are read unless a request says otherwise.
+    pub(crate) parse_mode: crate::text::ParseMode,
 }
 
 /// What changes while the client runs.

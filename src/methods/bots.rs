@@ -5,9 +5,10 @@ use std::future::IntoFuture;
 use bytes::Bytes;
 use oxigram_runtime::BoxFuture;
 
-use super::messages::{EditMessageText, awaitable};
+use super::messages::{EditMessageText, Text, awaitable, input_entities};
 use super::target::Target;
 use crate::peers::PeerRef;
+use crate::text::ParseMode;
 use crate::tl::{enums, functions};
 use crate::types::InlineQueryResult;
 use crate::{Client, Message};
@@ -195,7 +196,7 @@ enum EditTarget {
     Inline {
         client: Client,
         id: enums::InputBotInlineMessageID,
-        text: String,
+        text: Text,
         reply_markup: Option<enums::ReplyMarkup>,
         no_webpage: bool,
     },
@@ -221,7 +222,7 @@ impl EditQueryMessage {
             target: EditTarget::Inline {
                 client,
                 id,
-                text,
+                text: Text::plain(text),
                 reply_markup: None,
                 no_webpage: false,
             },
@@ -246,6 +247,31 @@ impl EditQueryMessage {
                 reply_markup: Some(markup),
                 no_webpage,
             },
+            EditTarget::Missing => EditTarget::Missing,
+        };
+        self
+    }
+
+    /// Reads the text in this mode instead of the client's.
+    pub fn parse_mode(mut self, mode: ParseMode) -> Self {
+        self.target = match self.target {
+            EditTarget::Chat(edit) => EditTarget::Chat(edit.parse_mode(mode)),
+            EditTarget::Inline {
+                client,
+                id,
+                mut text,
+                reply_markup,
+                no_webpage,
+            } => {
+                text.parse_mode = Some(mode);
+                EditTarget::Inline {
+                    client,
+                    id,
+                    text,
+                    reply_markup,
+                    no_webpage,
+                }
+            }
             EditTarget::Missing => EditTarget::Missing,
         };
         self
@@ -288,6 +314,8 @@ impl EditQueryMessage {
                     enums::InputBotInlineMessageID::InputBotInlineMessageID(i) => i.dc_id,
                     enums::InputBotInlineMessageID::InputBotInlineMessageID64(i) => i.dc_id,
                 };
+                let (text, entities) = text.resolve(&client)?;
+                let entities = input_entities(&client, entities.as_deref()).await?;
                 let request = functions::messages::EditInlineBotMessage {
                     no_webpage,
                     invert_media: false,
@@ -295,7 +323,7 @@ impl EditQueryMessage {
                     message: Some(text),
                     media: None,
                     reply_markup,
-                    entities: None,
+                    entities,
                     rich_message: None,
                 };
                 let mut call = client.invoke(request);

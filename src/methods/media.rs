@@ -108,7 +108,9 @@ impl SendMedia {
     }
 
     async fn send(mut self) -> crate::Result<Message> {
-        let (media, caption) = prepare(&self.out.client, self.media, self.parallel).await?;
+        let (media, mut caption) = prepare(&self.out.client, self.media, self.parallel).await?;
+        // A parse mode set on this builder reads the media's caption.
+        caption.parse_mode = caption.parse_mode.or(self.out.caption.parse_mode);
         self.out.caption = caption;
         self.out.send(media).await
     }
@@ -148,6 +150,7 @@ impl SendMediaGroup {
         let mut random_ids = Vec::with_capacity(self.media.len());
         for media in self.media {
             let (input, caption) = prepare(&self.client, media, None).await?;
+            let caption = caption.for_request(&self.client).await?;
             // An album takes media already on the server: each upload becomes a
             // photo or document by id first.
             let uploaded = self
@@ -245,6 +248,7 @@ impl EditMessageMedia {
     async fn send(self) -> crate::Result<Message> {
         let peer = self.chat.resolve(&self.client).await?;
         let (media, caption) = prepare(&self.client, self.media, None).await?;
+        let caption = caption.for_request(&self.client).await?;
         let updates = self
             .client
             .invoke(functions::messages::EditMessage {

@@ -9,6 +9,7 @@ use super::resend::input_media;
 use super::sent::{Sent, messages_in, one_message};
 use super::target::{Target, input_channel};
 use crate::peers::PeerRef;
+use crate::text::ParseMode;
 use crate::tl::{enums, functions, types};
 use crate::{Client, Error, Message};
 
@@ -29,21 +30,100 @@ pub(crate) use awaitable;
 
 /// Text and its formatting, as a message or caption is sent.
 ///
-/// Entities given are sent as they are; a parse mode will fill them from Markdown or
-/// HTML here.
+/// Entities given are sent as they are; otherwise the parse mode reads them from the
+/// text when the request is sent ([`Text::resolve`]).
 #[derive(Debug, Clone, Default)]
 pub(crate) struct Text {
     pub(crate) text: String,
     pub(crate) entities: Option<Vec<enums::MessageEntity>>,
+    /// How the text is read; the client's mode if `None`.
+    pub(crate) parse_mode: Option<ParseMode>,
 }
 
 impl Text {
-    fn plain(text: String) -> Self {
+    pub(crate) fn plain(text: String) -> Self {
         Text {
             text,
             entities: None,
+            parse_mode: None,
         }
     }
+
+    /// The text to send and its entities: those given explicitly as they are, or else
+    /// what the request's parse mode (the client's, [`ClientBuilder::parse_mode`], if
+    /// the request set none) reads from the text. Mentions come out by user id, as a
+    /// message shows them; [`input_entities`] makes them what a request sends. Every
+    /// method that sends text calls both when it is sent.
+    ///
+    /// [`ClientBuilder::parse_mode`]: crate::ClientBuilder::parse_mode
+    pub(crate) fn resolve(
+        &self,
+        client: &Client,
+    ) -> crate::Result<(String, Option<Vec<enums::MessageEntity>>)> {
+        if self.entities.is_some() {
+            return Ok((self.text.clone(), self.entities.clone()));
+        }
+        let mode = self.parse_mode.unwrap_or(client.inner.settings.parse_mode);
+        let (text, entities) = mode.parse(&self.text)?;
+        Ok((text, (!entities.is_empty()).then_some(entities)))
+    }
+
+    /// The text as a request sends it: [`Text::resolve`], then [`input_entities`].
+    pub(crate) async fn for_request(&self, client: &Client) -> crate::Result<Text> {
+        let (text, entities) = self.resolve(client)?;
+        Ok(Text {
+            text,
+            entities: input_entities(client, entities.as_deref()).await?,
+            parse_mode: None,
+        })
+    }
+}
+
+/// Entities as a request sends them: a mention by user id becomes
+/// `inputMessageEntityMentionName`, the user found as [`Client::resolve_peer`] finds
+/// them (an unknown user is an error, as for any peer).
+pub(crate) async fn input_entities(
+    client: &Client,
+    entities: Option<&[enums::MessageEntity]>,
+) -> crate::Result<Option<Vec<enums::MessageEntity>>> {
+    let Some(entities) = entities else {
+        return Ok(None);
+    };
+    let mut input = Vec::with_capacity(entities.len());
+    for entity in entities {
+        let enums::MessageEntity::MentionName(m) = entity else {
+            input.push(entity.clone());
+            continue;
+        };
+        let user_id = match client.resolve_peer(m.user_id).await? {
+            enums::InputPeer::User(u) => enums::InputUser::InputUser(types::InputUser {
+                user_id: u.user_id,
+                access_hash: u.access_hash,
+            }),
+            enums::InputPeer::InputPeerSelf => enums::InputUser::InputUserSelf,
+            enums::InputPeer::UserFromMessage(u) => {
+                enums::InputUser::FromMessage(types::InputUserFromMessage {
+                    peer: u.peer,
+                    msg_id: u.msg_id,
+                    user_id: u.user_id,
+                })
+            }
+            _ => {
+                return Err(Error::Unsupported(format!(
+                    "a mention names {}, which is not a user",
+                    m.user_id
+                )));
+            }
+        };
+        input.push(enums::MessageEntity::InputMessageEntityMentionName(
+            types::InputMessageEntityMentionName {
+                offset: m.offset,
+                length: m.length,
+                user_id,
+            },
+        ));
+    }
+    Ok(Some(input))
 }
 
 pub(crate) fn reply_to(id: Option<i32>) -> Option<enums::InputReplyTo> {
@@ -125,9 +205,28 @@ impl SendMessage {
         self
     }
 
-    /// Formats the text with these entities (UTF-16 offsets).
+    /// Formats the text with these entities (UTF-16 offsets); the parse mode then does
+    /// not read the text.
     pub fn entities(mut self, entities: Vec<enums::MessageEntity>) -> Self {
         self.text.entities = Some(entities);
+        self
+    }
+
+    /// Reads the text in this mode instead of the client's
+    /// ([`ClientBuilder::parse_mode`](crate::ClientBuilder::parse_mode), Markdown by
+    /// default).
+    ///
+    /// ```no_run
+    /// use oxigram::text::ParseMode;
+    ///
+    /// # async fn demo(app: oxigram::Client) -> oxigram::Result<()> {
+    /// app.send_message("me", "<b>bold</b>").parse_mode(ParseMode::Html).await?;
+    /// app.send_message("me", "**as typed**").parse_mode(ParseMode::Disabled).await?;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn parse_mode(mut self, mode: ParseMode) -> Self {
+        self.text.parse_mode = Some(mode);
         self
     }
 
@@ -158,7 +257,14 @@ impl SendMessage {
         }
     }
 
-    async fn send(self) -> crate::Result<Message> {
+    async fn send(mut self) -> crate::Result<Message> {
+        let (text, entities) = self.text.resolve(&self.client)?;
+        let input = input_entities(&self.client, entities.as_deref()).await?;
+        self.text = Text {
+            text,
+            entities: input,
+            parse_mode: None,
+        };
         let peer = self.chat.resolve(&self.client).await?;
         let random_id = random_id()?;
         let mut request = self.request(peer.clone(), random_id);
@@ -169,7 +275,7 @@ impl SendMessage {
         let sent = Sent {
             peer: &peer,
             text: &self.text.text,
-            entities: self.text.entities.as_deref(),
+            entities: entities.as_deref(),
             reply_to: self.reply_to,
             reply_markup: self.reply_markup.as_ref(),
             silent: self.silent,
@@ -222,9 +328,16 @@ impl EditMessageText {
         self
     }
 
-    /// Formats the text with these entities (UTF-16 offsets).
+    /// Formats the text with these entities (UTF-16 offsets); the parse mode then does
+    /// not read the text.
     pub fn entities(mut self, entities: Vec<enums::MessageEntity>) -> Self {
         self.text.entities = Some(entities);
+        self
+    }
+
+    /// Reads the text in this mode instead of the client's.
+    pub fn parse_mode(mut self, mode: ParseMode) -> Self {
+        self.text.parse_mode = Some(mode);
         self
     }
 
@@ -245,7 +358,13 @@ impl EditMessageText {
         }
     }
 
-    async fn send(self) -> crate::Result<Message> {
+    async fn send(mut self) -> crate::Result<Message> {
+        let (text, entities) = self.text.resolve(&self.client)?;
+        self.text = Text {
+            text,
+            entities: input_entities(&self.client, entities.as_deref()).await?,
+            parse_mode: None,
+        };
         let peer = self.chat.resolve(&self.client).await?;
         let updates = self.client.invoke(self.request(peer)).await?;
         one_message(&self.client, &updates, None, None, "messages.editMessage")
@@ -417,6 +536,7 @@ pub struct CopyMessage {
     to: Target,
     source: Source,
     caption: Option<Text>,
+    parse_mode: Option<ParseMode>,
     reply_to: Option<i32>,
     reply_markup: Option<enums::ReplyMarkup>,
     silent: bool,
@@ -437,15 +557,23 @@ impl CopyMessage {
             to,
             source,
             caption: None,
+            parse_mode: None,
             reply_to: None,
             reply_markup: None,
             silent: false,
         }
     }
 
-    /// Replaces the text (or caption).
+    /// Replaces the text (or caption), read in the parse mode.
     pub fn caption(mut self, text: impl Into<String>) -> Self {
         self.caption = Some(Text::plain(text.into()));
+        self
+    }
+
+    /// Reads the new caption in this mode instead of the client's (the original's
+    /// text keeps its own formatting).
+    pub fn parse_mode(mut self, mode: ParseMode) -> Self {
+        self.parse_mode = Some(mode);
         self
     }
 
@@ -478,23 +606,33 @@ impl CopyMessage {
                 original.id()
             )));
         };
-        let text = self.caption.unwrap_or_else(|| Text {
-            text: raw.message.clone(),
-            entities: raw.entities.clone(),
-        });
+        let text = match self.caption {
+            Some(caption) => Text {
+                parse_mode: self.parse_mode,
+                ..caption
+            },
+            // The original's formatting is its entities, whatever its text reads as.
+            None => Text {
+                text: raw.message.clone(),
+                entities: raw.entities.clone(),
+                parse_mode: Some(ParseMode::Disabled),
+            },
+        };
         let reply_markup = self.reply_markup.or_else(|| raw.reply_markup.clone());
         let media = match &raw.media {
             None | Some(enums::MessageMedia::Empty | enums::MessageMedia::WebPage(_)) => None,
             Some(media) => Some(input_media(media)?),
         };
         let Some(media) = media else {
-            let mut send = SendMessage::new(self.client, self.to, text.text);
-            send.text.entities = text.entities;
+            let mut send = SendMessage::new(self.client, self.to, String::new());
+            send.text = text;
             send.reply_to = self.reply_to;
             send.reply_markup = reply_markup;
             send.silent = self.silent;
             return send.send().await;
         };
+        let (message, entities) = text.resolve(&self.client)?;
+        let entities = input_entities(&self.client, entities.as_deref()).await?;
         let peer = self.to.resolve(&self.client).await?;
         let random_id = random_id()?;
         let request = functions::messages::SendMedia {
@@ -508,10 +646,10 @@ impl CopyMessage {
             peer,
             reply_to: reply_to(self.reply_to),
             media,
-            message: text.text,
+            message,
             random_id,
             reply_markup,
-            entities: text.entities,
+            entities,
             schedule_date: None,
             schedule_repeat_period: None,
             send_as: None,
@@ -748,7 +886,8 @@ impl From<ChatAction> for enums::SendMessageAction {
 
 impl Client {
     /// Sends `text` to `chat` (named as [`Client::resolve_peer`] reads it) and returns
-    /// the new message. The text is sent as it is, without formatting.
+    /// the new message. The text is read as Markdown unless the client or the request
+    /// sets another [`ParseMode`].
     ///
     /// ```no_run
     /// # async fn demo(app: oxigram::Client) -> oxigram::Result<()> {
@@ -761,7 +900,8 @@ impl Client {
         SendMessage::new(self.clone(), Target::named(chat), text.into())
     }
 
-    /// Replaces the text of message `id` in `chat`; returns the edited message.
+    /// Replaces the text of message `id` in `chat` (read in the parse mode, as for
+    /// [`send_message`](Client::send_message)); returns the edited message.
     pub fn edit_message_text(
         &self,
         chat: impl Into<PeerRef>,

@@ -65,7 +65,8 @@ impl Outgoing {
         }
     }
 
-    pub(crate) async fn send(self, media: enums::InputMedia) -> crate::Result<Message> {
+    pub(crate) async fn send(mut self, media: enums::InputMedia) -> crate::Result<Message> {
+        self.caption = self.caption.for_request(&self.client).await?;
         let peer = self.chat.resolve(&self.client).await?;
         let random_id = random_id()?;
         let mut request = self.request(peer, media, random_id);
@@ -115,6 +116,12 @@ macro_rules! send_options {
             /// Sends without a notification sound.
             pub fn silent(mut self) -> Self {
                 self.out.silent = true;
+                self
+            }
+
+            /// How the caption is read (the client's parse mode otherwise).
+            pub fn parse_mode(mut self, mode: $crate::text::ParseMode) -> Self {
+                self.out.caption.parse_mode = Some(mode);
                 self
             }
         }

@@ -150,7 +150,7 @@ mod tests {
             seq: 0,
         });
         let messages = messages_in(&client, &updates, &[111, 222]);
-        let texts: Vec<&str> = messages.iter().map(Message::text).collect();
+        let texts: Vec<&str> = messages.iter().map(|m| m.text().as_str()).collect();
         assert_eq!(texts, ["first asked", "second asked"]);
         assert_eq!(messages[0].chat().first_name(), Some("Eve"));
     }
@@ -193,7 +193,7 @@ mod tests {
         )
         .unwrap();
         assert_eq!(
-            (message.id(), message.date(), message.text()),
+            (message.id(), message.date(), message.text().as_str()),
             (99, 1234, "hello")
         );
         assert_eq!(message.chat().id(), 5);

@@ -160,6 +160,12 @@ impl InputMedia {
         self
     }
 
+    /// How the caption is read (the client's parse mode otherwise).
+    pub fn parse_mode(mut self, mode: crate::text::ParseMode) -> Self {
+        self.caption.parse_mode = Some(mode);
+        self
+    }
+
     /// Formats the caption with these entities (UTF-16 offsets).
     pub fn caption_entities(mut self, entities: Vec<enums::MessageEntity>) -> Self {
         self.caption.entities = Some(entities);

@@ -8,6 +8,7 @@ use super::command::{Command, Matches};
 use super::media::MediaKind;
 use super::user::User;
 use crate::Client;
+use crate::text::MessageText;
 use crate::tl::{enums, types};
 
 /// A message (or a service message: someone joined, the title changed, ...).
@@ -116,23 +117,34 @@ impl Message {
     }
 
     /// The text, or the caption of a media message; `""` if there is none (service
-    /// messages, media without a caption).
-    pub fn text(&self) -> &str {
+    /// messages, media without a caption). It reads as a `&str` and writes its
+    /// formatting back as markup:
+    ///
+    /// ```no_run
+    /// # fn demo(message: oxigram::Message) {
+    /// if message.text() == "hi" {
+    ///     println!("{}", message.text().html()); // <b>hi</b> if it came in bold
+    /// }
+    /// # }
+    /// ```
+    pub fn text(&self) -> MessageText<'_> {
         match &self.parts.raw {
-            enums::Message::Message(m) => &m.message,
-            _ => "",
+            enums::Message::Message(m) => {
+                MessageText::new(&m.message, m.entities.as_deref().unwrap_or_default())
+            }
+            _ => MessageText::default(),
         }
     }
 
     /// The caption of a media message, if it has a non-empty one (a link preview is
-    /// not media with a caption: its text is the message).
-    pub fn caption(&self) -> Option<&str> {
+    /// not media with a caption: its text is the message), with its formatting.
+    pub fn caption(&self) -> Option<MessageText<'_>> {
         match &self.parts.raw {
             enums::Message::Message(m)
                 if !m.message.is_empty()
                     && self.media().is_some_and(|kind| kind != MediaKind::WebPage) =>
             {
-                Some(&m.message)
+                Some(self.text())
             }
             _ => None,
         }
@@ -508,7 +520,7 @@ mod tests {
         }
         let message = Message::new(&Carried::new(&client, &[], &[]), raw).unwrap();
         assert_eq!(message.text(), "a cat");
-        assert_eq!(message.caption(), Some("a cat"));
+        assert_eq!(message.caption().as_deref(), Some("a cat"));
         assert_eq!(message.media(), Some(MediaKind::Document));
 
         let mut raw = testing::raw_message(2, peer, None, "https://example.com");

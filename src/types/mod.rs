@@ -34,6 +34,7 @@ pub(crate) mod testing;
 mod update;
 mod user;
 
+pub use crate::text::MessageText;
 pub use bot_commands::{BotCommand, BotCommandScope};
 pub use bot_results::{BotResult, BotResults};
 pub use callback::CallbackQuery;

@@ -152,7 +152,7 @@ mod tests {
         let Some(Update::Message(m)) = Update::from_raw(&client, &new, &users, &chats) else {
             panic!("a new message makes Update::Message");
         };
-        assert_eq!((m.id(), m.text(), m.chat().id()), (5, "hello", 42));
+        assert_eq!((m.id(), m.text().as_str(), m.chat().id()), (5, "hello", 42));
         let edit = enums::Update::EditChannelMessage(types::UpdateEditChannelMessage {
             message: testing::raw_message(
                 6,

@@ -16,6 +16,7 @@ mod media;
 mod messages;
 mod photos;
 mod replies;
+mod text;
 mod users;
 
 const USER_PHONE: &str = "9996621212"; // the suite's user: DC 2, code 22222
@@ -136,7 +137,10 @@ fn a_sent_message_comes_back_high_level_and_the_other_side_replies() {
         assert!(!got.outgoing() && got.chat().is_private());
 
         let reply = got.reply("hello human").silent().await.unwrap();
-        assert_eq!((reply.text(), reply.chat().id()), ("hello human", env.user));
+        assert_eq!(
+            (reply.text().as_str(), reply.chat().id()),
+            ("hello human", env.user)
+        );
         let seen = next_message(&mut user_in).await;
         assert_eq!(seen.text(), "hello human");
         assert_eq!(
@@ -169,12 +173,12 @@ fn a_message_is_edited_with_a_keyboard_then_deleted() {
             .reply_markup(keyboard)
             .await
             .unwrap();
-        assert_eq!((edited.id(), edited.text()), (menu.id(), "picked"));
+        assert_eq!((edited.id(), edited.text().as_str()), (menu.id(), "picked"));
         assert!(edited.edit_date().is_some());
         let Update::EditedMessage(seen) = next_update(&mut user_in).await else {
             panic!("the user sees the edit");
         };
-        assert_eq!((seen.id(), seen.text()), (shown.id(), "picked"));
+        assert_eq!((seen.id(), seen.text().as_str()), (shown.id(), "picked"));
         let buttons = seen
             .inline_keyboard()
             .expect("the keyboard came with the edit");
@@ -221,7 +225,7 @@ fn messages_are_forwarded_with_the_header_and_copied_without() {
             .forward_messages(env.user, env.user, [two.id(), one.id()])
             .await
             .unwrap();
-        let texts: Vec<&str> = forwarded.iter().map(Message::text).collect();
+        let texts: Vec<&str> = forwarded.iter().map(|m| m.text().as_str()).collect();
         assert_eq!(texts, ["two", "one"]);
         assert!(forwarded.iter().all(Message::is_forwarded));
         for expected in ["two", "one"] {
@@ -234,7 +238,7 @@ fn messages_are_forwarded_with_the_header_and_copied_without() {
         assert_eq!(copy.text(), "one");
         assert!(!copy.is_forwarded());
         let seen = next_message(&mut user_in).await;
-        assert_eq!((seen.text(), seen.is_forwarded()), ("one", false));
+        assert_eq!((seen.text().as_str(), seen.is_forwarded()), ("one", false));
 
         // By id: the message is fetched first, and a new caption replaces its text.
         let by_id = bot
@@ -335,7 +339,7 @@ fn a_button_press_is_answered_and_its_message_edited() {
         let Update::EditedMessage(seen) = next_update(&mut user_in).await else {
             panic!("the user sees the edit");
         };
-        assert_eq!((seen.id(), seen.text()), (shown.id(), "Voted: no"));
+        assert_eq!((seen.id(), seen.text().as_str()), (shown.id(), "Voted: no"));
         // Its buttons are gone: pressing by data is refused by the server.
         let gone = seen.click_data("vote:no").await.unwrap_err();
         assert!(gone.is("DATA_INVALID"), "{gone}");
@@ -572,7 +576,7 @@ fn a_channel_post_comes_back_with_its_channel_and_is_deleted_by_channel() {
         let mut user_in = Inbox::new(&user);
         let post = bot.send_message("@daily_news", "first post").await.unwrap();
         let id = -1_000_000_000_000 - channel;
-        assert_eq!((post.text(), post.chat().id()), ("first post", id));
+        assert_eq!((post.text().as_str(), post.chat().id()), ("first post", id));
         assert_eq!(post.chat().kind(), ChatKind::Channel);
         assert_eq!(post.chat().title(), Some("news"));
         let seen = until(&mut user_in, |u| match u {
@@ -580,7 +584,7 @@ fn a_channel_post_comes_back_with_its_channel_and_is_deleted_by_channel() {
             _ => None,
         })
         .await;
-        assert_eq!((seen.id(), seen.text()), (post.id(), "first post"));
+        assert_eq!((seen.id(), seen.text().as_str()), (post.id(), "first post"));
         assert_eq!(seen.chat().kind(), ChatKind::Channel);
 
         // The user may not post there.

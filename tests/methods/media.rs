@@ -110,7 +110,7 @@ fn a_photo_and_a_big_document_arrive_byte_for_byte() {
         assert_eq!(sent.media(), Some(MediaKind::Photo));
         let got = next_message(&mut bot_in).await;
         assert_eq!(
-            (got.media(), got.caption()),
+            (got.media(), got.caption().as_deref()),
             (Some(MediaKind::Photo), Some("a cat"))
         );
         assert_eq!(download(&bot, &got).await, photo);
@@ -253,7 +253,7 @@ fn an_album_arrives_grouped_and_media_is_replaced_by_an_edit() {
                 Some(MediaKind::Video)
             ]
         );
-        assert_eq!(album[0].caption(), Some("one"));
+        assert_eq!(album[0].caption().as_deref(), Some("one"));
         let group = |m: &Message| match m.raw() {
             enums::Message::Message(m) => m.grouped_id,
             _ => None,
@@ -307,7 +307,7 @@ fn an_album_arrives_grouped_and_media_is_replaced_by_an_edit() {
             .await
             .unwrap();
         assert_eq!(
-            (edited.media(), edited.caption()),
+            (edited.media(), edited.caption().as_deref()),
             (Some(MediaKind::Photo), Some("new"))
         );
         assert_eq!(download(&user, &edited).await, content(5_000, 7));
@@ -334,7 +334,7 @@ fn a_bot_replies_with_a_photo_and_wrong_requests_fail_typed() {
         assert_eq!(reply.media(), Some(MediaKind::Photo));
         let got = next_message(&mut user_in).await;
         assert_eq!(
-            (got.media(), got.caption()),
+            (got.media(), got.caption().as_deref()),
             (Some(MediaKind::Photo), Some("here"))
         );
         let enums::Message::Message(raw) = got.raw() else {
@@ -342,6 +342,26 @@ fn a_bot_replies_with_a_photo_and_wrong_requests_fail_typed() {
         };
         assert!(raw.reply_to.is_some(), "sent as a reply");
         assert_eq!(download(&user, &got).await, content(70_000, 8));
+
+        // Captions are read with the client's parse mode (Markdown), or the request's.
+        bot.send_photo(env.user, FileSource::bytes("f.jpg", vec![1; 100]))
+            .caption("**bold** cat")
+            .await
+            .unwrap();
+        let got = next_message(&mut user_in).await;
+        let caption = got.caption().expect("a caption");
+        assert_eq!(
+            (caption.as_str(), caption.html()),
+            ("bold cat", "<b>bold</b> cat".to_string())
+        );
+        bot.send_document(env.user, FileSource::bytes("f.txt", vec![1; 100]))
+            .caption("<i>as</i> typed")
+            .parse_mode(oxigram::ParseMode::Disabled)
+            .await
+            .unwrap();
+        let got = next_message(&mut user_in).await;
+        assert_eq!(got.caption().as_deref(), Some("<i>as</i> typed"));
+        assert!(got.entities().is_empty());
 
         // A setter that does not fit the kind, an empty file, a URL the server cannot
         // reach (the test DC reaches none): each a typed error.
@@ -516,7 +536,7 @@ fn a_bot_answers_inline_with_files_it_sent_before_and_one_is_sent() {
             .await
             .unwrap();
         assert_eq!(
-            (sent.media(), sent.caption()),
+            (sent.media(), sent.caption().as_deref()),
             (Some(MediaKind::Photo), Some("a photo"))
         );
         assert_eq!(download(&user, &sent).await, content(2_000, 10));

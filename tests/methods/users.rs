@@ -541,7 +541,10 @@ fn an_inline_bots_results_are_fetched_and_one_is_sent_via_the_bot() {
         assert_eq!(sent.via_bot_id(), Some(env.bot));
         assert_eq!(sent.chat().id(), env.bot);
         let got = next_message(&mut bot_in).await;
-        assert_eq!((got.text(), got.via_bot_id()), ("two cats", Some(env.bot)));
+        assert_eq!(
+            (got.text().as_str(), got.via_bot_id()),
+            ("two cats", Some(env.bot))
+        );
         let chosen = super::until(&mut bot_in, |u| match u {
             oxigram::Update::ChosenInlineResult(c) => Some(c),
             _ => None,
@@ -556,7 +559,10 @@ fn an_inline_bots_results_are_fetched_and_one_is_sent_via_the_bot() {
         assert!(unknown.is("RESULT_ID_INVALID"), "{unknown}");
         // Bound to the answer: the query id goes without saying.
         let saved = results.send("me", "a").silent().await.unwrap();
-        assert_eq!((saved.text(), saved.chat().id()), ("a cat", env.user));
+        assert_eq!(
+            (saved.text().as_str(), saved.chat().id()),
+            ("a cat", env.user)
+        );
         let stale = user
             .send_inline_bot_result("me", results.query_id() ^ 1, "a")
             .reply_to(sent.id())
@@ -663,7 +669,7 @@ fn media_on_the_server_is_sent_again_by_id_from_a_message_or_its_typed_media() {
             .await
             .unwrap();
         assert_eq!(again.document().map(|d| d.id()), Some(file.id()));
-        assert_eq!(again.caption(), Some("your report"));
+        assert_eq!(again.caption().as_deref(), Some("your report"));
         let seen = next_message(&mut user_in).await;
         let seen_file = seen.document().expect("the user gets the same file");
         assert_eq!(

@@ -107,7 +107,7 @@ fn own_usernames(client: &Client) -> Vec<String> {
 
 impl Filter<Message> for Commands {
     fn check<'a>(&'a self, m: &'a Message) -> Check<'a> {
-        let found = self.find(m.text(), m.client());
+        let found = self.find(&m.text(), m.client());
         Check::Ready(found.map(|command| m.set_command(command)).is_some())
     }
 }

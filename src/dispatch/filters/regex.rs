@@ -50,7 +50,7 @@ impl Regex {
 impl Filter<Message> for Regex {
     fn check<'a>(&'a self, m: &'a Message) -> Check<'a> {
         Check::Ready(
-            self.find(m.text())
+            self.find(&m.text())
                 .map(|found| m.set_matches(found))
                 .is_some(),
         )

@@ -78,10 +78,18 @@ impl ApiState {
             Ok(markup) => markup,
             Err(e) => return error(400, e),
         };
+        let entities = match r.message.as_deref() {
+            Some(text) => match self.stored_entities(me, text, r.entities.as_deref()) {
+                Ok(entities) => entities,
+                Err(e) => return error(400, e),
+            },
+            None => None,
+        };
         let edit = Edit {
             text: r.message.as_deref(),
             reply_markup: Some(reply_markup),
-            document: None,
+            entities,
+            ..Edit::default()
         };
         // The message is its sender's: the edit is made in their name, and what the
         // sender would have been answered is pushed to them instead.

@@ -144,6 +144,10 @@ impl ApiState {
         let mut pushes = Vec::new();
         for (item, document) in r.multi_media.iter().zip(documents) {
             let enums::InputSingleMedia::InputSingleMedia(item) = item;
+            let entities = match self.stored_entities(me, &item.message, item.entities.as_deref()) {
+                Ok(entities) => entities,
+                Err(e) => return error(400, e),
+            };
             let post = Post {
                 from: me,
                 text: &item.message,
@@ -151,6 +155,7 @@ impl ApiState {
                 document: Some(document),
                 reply_to: reply_to_id(r.reply_to.as_ref()),
                 grouped_id: Some(grouped_id),
+                entities,
                 ..Post::default()
             };
             // Each item is posted as one message would be (the same rights checked);

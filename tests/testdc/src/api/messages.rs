@@ -32,6 +32,10 @@ impl ApiState {
                     Ok(quote) => quote,
                     Err(reply) => return *reply,
                 };
+                let entities = match self.stored_entities(me, &r.message, r.entities.as_deref()) {
+                    Ok(entities) => entities,
+                    Err(e) => return error(400, e),
+                };
                 let post = Post {
                     from: me,
                     text: &r.message,
@@ -39,6 +43,7 @@ impl ApiState {
                     reply_markup,
                     reply_to: reply_to_id(r.reply_to.as_ref()),
                     quote,
+                    entities,
                     ..Post::default()
                 };
                 self.post_message(me, to, &post, r.random_id, true)
@@ -79,10 +84,18 @@ impl ApiState {
                     Ok(markup) => is_bot.then_some(markup),
                     Err(e) => return error(400, e),
                 };
+                let entities = match &r.message {
+                    Some(text) => match self.stored_entities(me, text, r.entities.as_deref()) {
+                        Ok(entities) => entities,
+                        Err(e) => return error(400, e),
+                    },
+                    None => None,
+                };
                 let edit = Edit {
                     text: r.message.as_deref(),
                     reply_markup,
                     document,
+                    entities,
                 };
                 let changed = match self.world.edit(me, peer, r.id, &edit, now) {
                     Ok(changed) => changed,
@@ -262,6 +275,10 @@ impl ApiState {
                     Ok(None) => return self.send_other_media(me, to, &r, reply_markup, now),
                     Err(reply) => return *reply,
                 };
+                let entities = match self.stored_entities(me, &r.message, r.entities.as_deref()) {
+                    Ok(entities) => entities,
+                    Err(e) => return error(400, e),
+                };
                 let quote = match self.reply_quote(me, to, r.reply_to.as_ref()) {
                     Ok(quote) => quote,
                     Err(reply) => return *reply,
@@ -271,6 +288,7 @@ impl ApiState {
                     text: &r.message,
                     date: now,
                     document: Some(document),
+                    entities,
                     reply_markup,
                     reply_to: reply_to_id(r.reply_to.as_ref()),
                     quote,

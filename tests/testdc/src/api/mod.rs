@@ -20,6 +20,7 @@ mod chat_admin;
 mod commands;
 mod contacts;
 mod dialogs;
+mod entities;
 mod help;
 mod history;
 mod inline_edits;

@@ -36,6 +36,8 @@ pub struct Edit<'a> {
     pub reply_markup: Option<Option<enums::ReplyMarkup>>,
     /// A new file in place of the message's.
     pub document: Option<i64>,
+    /// The new text's formatting (replaced with the text).
+    pub entities: Option<Vec<enums::MessageEntity>>,
 }
 
 /// The copies a reaction changed (each with its owner) and the reactor's reaction
@@ -107,7 +109,9 @@ impl World {
         if mine.from != editor {
             return Err(ChangeError::NotAuthor);
         }
-        let text_same = edit.text.is_none_or(|t| t == mine.text);
+        let text_same = edit
+            .text
+            .is_none_or(|t| t == mine.text && edit.entities == mine.entities);
         let markup_same = edit
             .reply_markup
             .as_ref()
@@ -127,6 +131,7 @@ impl World {
             };
             if let Some(text) = edit.text {
                 m.text = text.to_owned();
+                m.entities = edit.entities.clone();
             }
             if let Some(markup) = &edit.reply_markup {
                 m.reply_markup = markup.clone();

@@ -204,6 +204,8 @@ pub struct Post<'a> {
     pub quote: Option<(String, i32)>,
     /// Media other than a file (a place, a contact, a poll, ...).
     pub media: Option<StoredMedia>,
+    /// The text's formatting, as stored (mentions by user id).
+    pub entities: Option<Vec<enums::MessageEntity>>,
 }
 
 /// Where a message went: the sender's copy, and the copies (or, in a channel, the one
@@ -294,6 +296,8 @@ pub struct StoredMessage {
     pub quote: Option<(String, i32)>,
     /// Media other than a file (a place, a contact, a poll, ...).
     pub media: Option<StoredMedia>,
+    /// The text's formatting.
+    pub entities: Option<Vec<enums::MessageEntity>>,
 }
 
 #[derive(Debug, Default)]
@@ -623,6 +627,7 @@ impl World {
             grouped_id: post.grouped_id,
             quote: post.quote.clone(),
             media: post.media.clone(),
+            entities: post.entities.clone(),
         };
         let next_id = |b: Option<&MessageBox>| b.map_or(1, |b| b.last_id + 1);
         match to {
@@ -1084,8 +1089,8 @@ mod tests {
         assert_eq!(changes.new, vec![got.clone()]);
         let edit = |text| Edit {
             text: Some(text),
-            reply_markup: None,
             document: None,
+            ..Edit::default()
         };
         let to_alice = PeerRef::User(alice);
         let edited = world

@@ -323,7 +323,7 @@ pub(super) fn message(
         message: m.text.clone(),
         media,
         reply_markup: m.reply_markup.clone(),
-        entities: None,
+        entities: m.entities.clone(),
         views_and_forwards: None,
         replies: None,
         edit_date: m.edit_date,

@@ -1,0 +1,445 @@
+//! HTML as Telegram reads it, both ways.
+//!
+//! Known tags make entities; an unknown tag, and a `<` or `&` that starts no tag or
+//! character reference, is text. A known tag left open, or closed out of order, is an
+//! error.
+
+use super::span::{self, Kind, Span, Utf16, link_kind, utf16_len};
+use super::{ParseError, ParseErrorKind};
+use crate::tl::enums;
+
+/// An element left open.
+struct Open {
+    /// The tag name as written, lowercased.
+    name: String,
+    /// Byte offset of its `<`.
+    at: usize,
+    /// Where its text starts, in UTF-16 code units.
+    start: usize,
+    /// The formatting it makes (`None`: a tag that only groups, as a pre block's
+    /// `<code>`).
+    kind: Option<Kind>,
+}
+
+/// A tag as written.
+struct Tag<'a> {
+    closing: bool,
+    name: String,
+    attrs: Vec<(String, String)>,
+    self_closing: bool,
+    /// The whole tag in the source.
+    source: &'a str,
+}
+
+impl Tag<'_> {
+    fn attr(&self, name: &str) -> Option<&str> {
+        self.attrs
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, v)| v.as_str())
+    }
+}
+
+/// Tags that make formatting.
+fn known(name: &str) -> bool {
+    matches!(
+        name,
+        "b" | "strong"
+            | "i"
+            | "em"
+            | "u"
+            | "ins"
+            | "s"
+            | "strike"
+            | "del"
+            | "tg-spoiler"
+            | "spoiler"
+            | "span"
+            | "code"
+            | "pre"
+            | "a"
+            | "tg-emoji"
+            | "blockquote"
+    )
+}
+
+/// HTML → text and spans.
+pub(crate) fn parse(src: &str) -> Result<(String, Vec<Span>), ParseError> {
+    let b = src.as_bytes();
+    let mut out = String::with_capacity(src.len());
+    let mut units = 0;
+    let mut stack: Vec<Open> = Vec::new();
+    let mut spans = Vec::new();
+    let mut text_from = 0;
+    let mut i = 0;
+    let flush = |out: &mut String, units: &mut usize, from: usize, to: usize| {
+        if to > from {
+            let s = &src[from..to];
+            out.push_str(s);
+            *units += utf16_len(s);
+        }
+    };
+    while i < b.len() {
+        match b[i] {
+            b'<' => {
+                let Some(tag) = read_tag(src, i) else {
+                    i += 1;
+                    continue;
+                };
+                if !known(&tag.name) {
+                    // Text, as written.
+                    i += tag.source.len();
+                    continue;
+                }
+                flush(&mut out, &mut units, text_from, i);
+                let at = i;
+                i += tag.source.len();
+                text_from = i;
+                if tag.closing {
+                    let Some(open) = stack.pop() else {
+                        return Err(ParseError {
+                            position: at,
+                            kind: ParseErrorKind::UnexpectedClose(tag.name),
+                        });
+                    };
+                    if open.name != tag.name {
+                        return Err(ParseError {
+                            position: at,
+                            kind: ParseErrorKind::Mismatched {
+                                open: open.name,
+                                close: tag.name,
+                            },
+                        });
+                    }
+                    if let Some(kind) = open.kind {
+                        spans.push(Span {
+                            start: open.start,
+                            end: units,
+                            kind,
+                        });
+                    }
+                } else if !tag.self_closing {
+                    let kind = opening_kind(&tag, &mut stack, units);
+                    stack.push(Open {
+                        name: tag.name,
+                        at,
+                        start: units,
+                        kind,
+                    });
+                }
+            }
+            b'&' => {
+                let Some((c, len)) = reference(&src[i..]) else {
+                    i += 1;
+                    continue;
+                };
+                flush(&mut out, &mut units, text_from, i);
+                out.push(c);
+                units += c.len_utf16();
+                i += len;
+                text_from = i;
+            }
+            _ => i += 1,
+        }
+    }
+    flush(&mut out, &mut units, text_from, b.len());
+    if let Some(open) = stack.pop() {
+        return Err(ParseError {
+            position: open.at,
+            kind: ParseErrorKind::Unclosed(open.name),
+        });
+    }
+    spans.retain(|s| s.end > s.start);
+    span::sort(&mut spans);
+    Ok((out, spans))
+}
+
+/// The formatting an opening tag makes; a `<code>` opening a pre block gives the block
+/// its language instead.
+fn opening_kind(tag: &Tag<'_>, stack: &mut [Open], units: usize) -> Option<Kind> {
+    Some(match tag.name.as_str() {
+        "b" | "strong" => Kind::Bold,
+        "i" | "em" => Kind::Italic,
+        "u" | "ins" => Kind::Underline,
+        "s" | "strike" | "del" => Kind::Strike,
+        "tg-spoiler" | "spoiler" => Kind::Spoiler,
+        "span" => match tag.attr("class") {
+            Some("tg-spoiler") => Kind::Spoiler,
+            _ => return None,
+        },
+        "code" => {
+            if let Some(Open {
+                kind: Some(Kind::Pre(language)),
+                start,
+                ..
+            }) = stack.last_mut()
+                && *start == units
+            {
+                if let Some(class) = tag.attr("class")
+                    && let Some(l) = class.strip_prefix("language-")
+                {
+                    *language = l.to_owned();
+                }
+                return None;
+            }
+            Kind::Code
+        }
+        "pre" => Kind::Pre(tag.attr("language").unwrap_or_default().to_owned()),
+        "a" => link_kind(tag.attr("href").filter(|h| !h.is_empty())?),
+        "tg-emoji" => Kind::CustomEmoji(tag.attr("emoji-id")?.trim().parse().ok()?),
+        "blockquote" => Kind::Blockquote {
+            collapsed: tag.attr("expandable").is_some(),
+        },
+        _ => return None,
+    })
+}
+
+/// The tag starting at byte `at` (a `<`), if one does.
+fn read_tag(src: &str, at: usize) -> Option<Tag<'_>> {
+    let b = src.as_bytes();
+    let mut i = at + 1;
+    let closing = b.get(i) == Some(&b'/');
+    if closing {
+        i += 1;
+    }
+    let name_from = i;
+    while i < b.len() && (b[i].is_ascii_alphanumeric() || b[i] == b'-') {
+        i += 1;
+    }
+    if i == name_from || !b[name_from].is_ascii_alphabetic() {
+        return None;
+    }
+    let name = src[name_from..i].to_ascii_lowercase();
+    let mut attrs = Vec::new();
+    let mut self_closing = false;
+    loop {
+        while i < b.len() && b[i].is_ascii_whitespace() {
+            i += 1;
+        }
+        match b.get(i)? {
+            b'>' => {
+                i += 1;
+                break;
+            }
+            b'/' if b.get(i + 1) == Some(&b'>') && !closing => {
+                self_closing = true;
+                i += 2;
+                break;
+            }
+            _ if closing => return None,
+            _ => {}
+        }
+        let attr_from = i;
+        while i < b.len()
+            && !matches!(b[i], b'=' | b'>' | b'/' | b'"' | b'\'')
+            && !b[i].is_ascii_whitespace()
+        {
+            i += 1;
+        }
+        if i == attr_from {
+            return None;
+        }
+        let attr = src[attr_from..i].to_ascii_lowercase();
+        while i < b.len() && b[i].is_ascii_whitespace() {
+            i += 1;
+        }
+        let value = if b.get(i) == Some(&b'=') {
+            i += 1;
+            while i < b.len() && b[i].is_ascii_whitespace() {
+                i += 1;
+            }
+            match *b.get(i)? {
+                q @ (b'"' | b'\'') => {
+                    let from = i + 1;
+                    let len = b[from..].iter().position(|&c| c == q)?;
+                    i = from + len + 1;
+                    unescape(&src[from..from + len])
+                }
+                _ => {
+                    let from = i;
+                    while i < b.len() && !b[i].is_ascii_whitespace() && b[i] != b'>' {
+                        i += 1;
+                    }
+                    unescape(&src[from..i])
+                }
+            }
+        } else {
+            String::new()
+        };
+        attrs.push((attr, value));
+    }
+    Some(Tag {
+        closing,
+        name,
+        attrs,
+        self_closing,
+        source: &src[at..i],
+    })
+}
+
+/// An attribute value with its character references read.
+fn unescape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut rest = s;
+    while let Some(amp) = rest.find('&') {
+        out.push_str(&rest[..amp]);
+        match reference(&rest[amp..]) {
+            Some((c, len)) => {
+                out.push(c);
+                rest = &rest[amp + len..];
+            }
+            None => {
+                out.push('&');
+                rest = &rest[amp + 1..];
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+/// The character reference at the start of `s` (`&lt;`, `&#60;`, `&#x3c;`) and its
+/// length; `None` if it is not one this reads.
+fn reference(s: &str) -> Option<(char, usize)> {
+    let end = s.as_bytes().iter().take(12).position(|&c| c == b';')?;
+    let body = &s[1..end];
+    let c = match body {
+        "lt" => '<',
+        "gt" => '>',
+        "amp" => '&',
+        "quot" => '"',
+        "apos" => '\'',
+        "nbsp" => '\u{a0}',
+        _ => {
+            let number = body.strip_prefix('#')?;
+            let code = match number.strip_prefix(['x', 'X']) {
+                Some(hex) => u32::from_str_radix(hex, 16).ok()?,
+                None => number.parse().ok()?,
+            };
+            char::from_u32(code).filter(|&c| c != '\0')?
+        }
+    };
+    Some((c, end + 1))
+}
+
+/// Text and entities → HTML. Overlapping entities are closed and opened again where
+/// they cross, so the tags nest.
+pub(crate) fn unparse(text: &str, entities: &[enums::MessageEntity]) -> String {
+    let index = Utf16::new(text);
+    let mut spans = span::spans_of(&index, entities);
+    // A code opening where a pre block opens would read as the block's own tag.
+    let pre_starts: Vec<usize> = spans
+        .iter()
+        .filter(|s| matches!(s.kind, Kind::Pre(_)))
+        .map(|s| s.start)
+        .collect();
+    spans.retain(|s| !(s.kind == Kind::Code && pre_starts.contains(&s.start)));
+    let mut out = String::with_capacity(text.len() + text.len() / 8 + 16);
+    let mut points: Vec<usize> = spans.iter().flat_map(|s| [s.start, s.end]).collect();
+    points.push(index.len());
+    points.sort_unstable();
+    points.dedup();
+    let bounds = index.boundaries();
+    let mut stack: Vec<usize> = Vec::new();
+    let mut next = 0;
+    let mut byte = 0;
+    for p in points {
+        // The text up to here (spans start and end on character boundaries).
+        let to = bounds
+            .binary_search_by_key(&p, |&(u, _)| u)
+            .map_or(text.len(), |i| bounds[i].1);
+        escape(&mut out, &text[byte..to], false);
+        byte = to;
+        // Close what ends here; what was opened inside it and goes on is reopened.
+        let ending = stack.iter().filter(|&&s| spans[s].end == p).count();
+        if ending > 0 {
+            let mut reopen = Vec::new();
+            let mut closed = 0;
+            while closed < ending {
+                let Some(s) = stack.pop() else { break };
+                close_tag(&mut out, &spans[s].kind);
+                if spans[s].end == p {
+                    closed += 1;
+                } else {
+                    reopen.push(s);
+                }
+            }
+            for s in reopen.into_iter().rev() {
+                open_tag(&mut out, &spans[s].kind);
+                stack.push(s);
+            }
+        }
+        while spans.get(next).is_some_and(|s| s.start == p) {
+            open_tag(&mut out, &spans[next].kind);
+            stack.push(next);
+            next += 1;
+        }
+    }
+    escape(&mut out, &text[byte..], false);
+    while let Some(s) = stack.pop() {
+        close_tag(&mut out, &spans[s].kind);
+    }
+    out
+}
+
+fn escape(out: &mut String, s: &str, attribute: bool) {
+    for c in s.chars() {
+        match c {
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '&' => out.push_str("&amp;"),
+            '"' if attribute => out.push_str("&quot;"),
+            c => out.push(c),
+        }
+    }
+}
+
+fn open_tag(out: &mut String, kind: &Kind) {
+    match kind {
+        Kind::Bold => out.push_str("<b>"),
+        Kind::Italic => out.push_str("<i>"),
+        Kind::Underline => out.push_str("<u>"),
+        Kind::Strike => out.push_str("<s>"),
+        Kind::Spoiler => out.push_str("<tg-spoiler>"),
+        Kind::Code => out.push_str("<code>"),
+        Kind::Pre(language) if language.is_empty() => out.push_str("<pre>"),
+        Kind::Pre(language) => {
+            out.push_str("<pre><code class=\"language-");
+            escape(out, language, true);
+            out.push_str("\">");
+        }
+        Kind::TextUrl(url) => {
+            out.push_str("<a href=\"");
+            escape(out, url, true);
+            out.push_str("\">");
+        }
+        Kind::MentionName(id) => {
+            out.push_str("<a href=\"tg://user?id=");
+            out.push_str(&id.to_string());
+            out.push_str("\">");
+        }
+        Kind::CustomEmoji(id) => {
+            out.push_str("<tg-emoji emoji-id=\"");
+            out.push_str(&id.to_string());
+            out.push_str("\">");
+        }
+        Kind::Blockquote { collapsed: false } => out.push_str("<blockquote>"),
+        Kind::Blockquote { collapsed: true } => out.push_str("<blockquote expandable>"),
+    }
+}
+
+fn close_tag(out: &mut String, kind: &Kind) {
+    out.push_str(match kind {
+        Kind::Bold => "</b>",
+        Kind::Italic => "</i>",
+        Kind::Underline => "</u>",
+        Kind::Strike => "</s>",
+        Kind::Spoiler => "</tg-spoiler>",
+        Kind::Code => "</code>",
+        Kind::Pre(language) if language.is_empty() => "</pre>",
+        Kind::Pre(_) => "</code></pre>",
+        Kind::TextUrl(_) | Kind::MentionName(_) => "</a>",
+        Kind::CustomEmoji(_) => "</tg-emoji>",
+        Kind::Blockquote { .. } => "</blockquote>",
+    });
+}
