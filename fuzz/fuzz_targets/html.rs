@@ -22,7 +22,11 @@ fuzz_target!(|input: &str| {
     check_bounds(&again, &again_entities);
     // Markdown writes what it can of it, without losing text.
     let markdown = to_markdown(&text, &entities);
-    assert_eq!(oxigram::text::parse_markdown(&markdown).0, text, "{input:?} as {markdown:?}");
+    assert_eq!(
+        oxigram::text::parse_markdown(&markdown).0,
+        text,
+        "{input:?} as {markdown:?}"
+    );
 });
 
 /// Each entity's range must be non-empty and within the text, in UTF-16 code units.
@@ -45,6 +49,9 @@ fn check_bounds(text: &str, entities: &[enums::MessageEntity]) {
         };
         let start = usize::try_from(offset).expect("offset >= 0");
         let length = usize::try_from(length).expect("length >= 0");
-        assert!(length > 0 && start + length <= len, "{entity:?} out of {text:?}");
+        assert!(
+            length > 0 && start + length <= len,
+            "{entity:?} out of {text:?}"
+        );
     }
 }

@@ -29,7 +29,10 @@ fuzz_target!(|input: &str| {
         // Quotes Markdown can not write (one right after another, one not holding
         // whole lines) are left out; nothing is made up.
         for e in &again_entities {
-            assert!(entities.contains(e), "{input:?} wrote {written:?}: {e:?} made up");
+            assert!(
+                entities.contains(e),
+                "{input:?} wrote {written:?}: {e:?} made up"
+            );
         }
     }
     // HTML writes whatever Markdown reads.
@@ -58,6 +61,9 @@ fn check_bounds(text: &str, entities: &[enums::MessageEntity]) {
         };
         let start = usize::try_from(offset).expect("offset >= 0");
         let length = usize::try_from(length).expect("length >= 0");
-        assert!(length > 0 && start + length <= len, "{entity:?} out of {text:?}");
+        assert!(
+            length > 0 && start + length <= len,
+            "{entity:?} out of {text:?}"
+        );
     }
 }
