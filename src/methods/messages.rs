@@ -276,7 +276,11 @@ impl SendMessage {
             peer: &peer,
             text: &self.text.text,
             entities: entities.as_deref(),
-            reply_to: self.reply_to,
+            // A short answer says nothing of a reply to another chat: the header made
+            // from it would name the wrong chat, so there is none.
+            reply_to: self
+                .reply_to
+                .filter(|_| !self.reply.as_ref().is_some_and(|r| r.in_other_chat())),
             reply_markup: self.reply_markup.as_ref(),
             silent: self.silent,
         };

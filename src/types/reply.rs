@@ -67,6 +67,11 @@ impl ReplyParameters {
         self.message_id
     }
 
+    /// Whether the message replied to is in another chat.
+    pub(crate) fn in_other_chat(&self) -> bool {
+        self.chat.is_some()
+    }
+
     /// The reply as requests take it, the other chat resolved.
     pub(crate) async fn input(&self, client: &Client) -> crate::Result<enums::InputReplyTo> {
         let reply_to_peer_id = match &self.chat {
