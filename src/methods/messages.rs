@@ -155,6 +155,7 @@ pub struct SendMessage {
     reply_markup: Option<enums::ReplyMarkup>,
     silent: bool,
     no_webpage: bool,
+    preview: crate::types::LinkPreviewOptions,
 }
 
 impl SendMessage {
@@ -168,7 +169,15 @@ impl SendMessage {
             reply_markup: None,
             silent: false,
             no_webpage: false,
+            preview: crate::types::LinkPreviewOptions::default(),
         }
+    }
+
+    /// How the link preview is shown: none, of which URL, how large, above the text.
+    pub fn link_preview_options(mut self, options: crate::types::LinkPreviewOptions) -> Self {
+        self.no_webpage = options.is_disabled;
+        self.preview = options;
+        self
     }
 
     /// Replies to message `id` of the same chat.
@@ -238,7 +247,7 @@ impl SendMessage {
             clear_draft: false,
             noforwards: false,
             update_stickersets_order: false,
-            invert_media: false,
+            invert_media: self.preview.show_above_text,
             allow_paid_floodskip: false,
             peer,
             reply_to: reply_to(self.reply_to),
@@ -265,6 +274,9 @@ impl SendMessage {
             entities: input,
             parse_mode: None,
         };
+        if let Some(url) = self.preview.requested_url(&self.text.text) {
+            return self.send_with_preview(url).await;
+        }
         let peer = self.chat.resolve(&self.client).await?;
         let random_id = random_id()?;
         let mut request = self.request(peer.clone(), random_id);
@@ -291,6 +303,31 @@ impl SendMessage {
             Some(&sent),
             "messages.sendMessage",
         )
+    }
+}
+
+impl SendMessage {
+    /// Sends the text (already read) with the preview of `url` asked for as its media,
+    /// the only way to choose the page or its size.
+    async fn send_with_preview(self, url: String) -> crate::Result<Message> {
+        let mut out = super::outgoing::Outgoing::new(self.client, self.chat);
+        out.caption = Text {
+            // Read once already: sent as it is now.
+            parse_mode: Some(ParseMode::Disabled),
+            ..self.text
+        };
+        out.reply_to = self.reply_to;
+        out.reply = self.reply;
+        out.reply_markup = self.reply_markup;
+        out.silent = self.silent;
+        out.invert_media = self.preview.show_above_text;
+        let media = enums::InputMedia::WebPage(types::InputMediaWebPage {
+            force_large_media: self.preview.prefer_large_media,
+            force_small_media: self.preview.prefer_small_media,
+            optional: self.preview.url.is_none(),
+            url,
+        });
+        out.send(media).await
     }
 }
 

@@ -19,6 +19,8 @@ pub(crate) struct Outgoing {
     pub(crate) reply: Option<crate::types::ReplyParameters>,
     pub(crate) reply_markup: Option<enums::ReplyMarkup>,
     pub(crate) silent: bool,
+    /// The media shown above the caption.
+    pub(crate) invert_media: bool,
 }
 
 impl Outgoing {
@@ -31,6 +33,7 @@ impl Outgoing {
             reply: None,
             reply_markup: None,
             silent: false,
+            invert_media: false,
         }
     }
 
@@ -46,7 +49,7 @@ impl Outgoing {
             clear_draft: false,
             noforwards: false,
             update_stickersets_order: false,
-            invert_media: false,
+            invert_media: self.invert_media,
             allow_paid_floodskip: false,
             peer,
             reply_to: reply_to(self.reply_to),

@@ -20,6 +20,7 @@ mod inline;
 mod inline_result;
 mod input_media;
 mod keyboard;
+mod link_preview;
 pub(crate) mod media;
 mod members;
 pub(crate) mod message;
@@ -50,6 +51,7 @@ pub use input_media::{InputMedia, SendKind};
 pub use keyboard::{
     ForceReply, InlineButton, InlineKeyboard, RemoveKeyboard, ReplyButton, ReplyKeyboard,
 };
+pub use link_preview::LinkPreviewOptions;
 pub use media::MediaKind;
 pub use members::{ChatJoinRequest, ChatMemberUpdated, DeletedMessages, MemberStatus};
 pub use message::Message;

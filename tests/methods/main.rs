@@ -15,6 +15,7 @@ mod index;
 mod media;
 mod messages;
 mod photos;
+mod previews;
 mod replies;
 mod text;
 mod users;

@@ -44,6 +44,7 @@ impl ApiState {
                     reply_to: reply_to_id(r.reply_to.as_ref()),
                     quote,
                     entities,
+                    invert_media: r.invert_media,
                     ..Post::default()
                 };
                 self.post_message(me, to, &post, r.random_id, true)

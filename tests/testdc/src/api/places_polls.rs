@@ -51,6 +51,10 @@ impl ApiState {
             Ok(media) => media,
             Err(e) => return error(400, e),
         };
+        let entities = match self.stored_entities(me, &r.message, r.entities.as_deref()) {
+            Ok(entities) => entities,
+            Err(e) => return error(400, e),
+        };
         let post = Post {
             from: me,
             text: &r.message,
@@ -58,6 +62,8 @@ impl ApiState {
             reply_markup,
             reply_to: super::messages::reply_to_id(r.reply_to.as_ref()),
             media: Some(media),
+            entities,
+            invert_media: r.invert_media,
             ..Post::default()
         };
         self.post_message(me, to, &post, r.random_id, false)
@@ -117,6 +123,20 @@ impl ApiState {
                 }
             }
             enums::InputMedia::Poll(m) => StoredMedia::Poll(self.new_poll(me, m)?),
+            enums::InputMedia::WebPage(m) => {
+                let url = m.url.trim();
+                if !(url.starts_with("http://") || url.starts_with("https://")) {
+                    return Err("WEBPAGE_URL_INVALID");
+                }
+                if m.force_large_media && m.force_small_media {
+                    return Err("MEDIA_INVALID");
+                }
+                StoredMedia::WebPage {
+                    url: url.to_owned(),
+                    force_large: m.force_large_media,
+                    force_small: m.force_small_media,
+                }
+            }
             _ => return Err("MEDIA_INVALID"),
         })
     }

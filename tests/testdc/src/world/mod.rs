@@ -202,6 +202,8 @@ pub struct Post<'a> {
     pub grouped_id: Option<i64>,
     /// The part of the replied message quoted: its text and UTF-16 offset.
     pub quote: Option<(String, i32)>,
+    /// Its media (a link preview) shown above its text.
+    pub invert_media: bool,
     /// Media other than a file (a place, a contact, a poll, ...).
     pub media: Option<StoredMedia>,
     /// The text's formatting, as stored (mentions by user id).
@@ -294,6 +296,8 @@ pub struct StoredMessage {
     pub grouped_id: Option<i64>,
     /// The part of the replied message quoted: its text and UTF-16 offset.
     pub quote: Option<(String, i32)>,
+    /// Its media (a link preview) shown above its text.
+    pub invert_media: bool,
     /// Media other than a file (a place, a contact, a poll, ...).
     pub media: Option<StoredMedia>,
     /// The text's formatting.
@@ -626,6 +630,7 @@ impl World {
             reactions: Vec::new(),
             grouped_id: post.grouped_id,
             quote: post.quote.clone(),
+            invert_media: post.invert_media,
             media: post.media.clone(),
             entities: post.entities.clone(),
         };

@@ -286,7 +286,7 @@ pub(super) fn message(
         edit_hide: false,
         pinned: m.pinned,
         noforwards: false,
-        invert_media: false,
+        invert_media: m.invert_media,
         offline: false,
         video_processing_pending: false,
         paid_suggested_post_stars: false,
