@@ -66,6 +66,36 @@ fn read_messages(
     })
 }
 
+impl Message {
+    /// The high-level messages of a raw `messages.Messages` answer (a `messages.getHistory`
+    /// or `messages.search` called through [`Client::invoke`]), its users and chats
+    /// remembered in the peer cache as any answer's are:
+    ///
+    /// ```no_run
+    /// # async fn demo(app: oxigram::Client) -> oxigram::Result<()> {
+    /// use oxigram::tl::{enums, functions};
+    /// let peer = app.resolve_peer("@durov").await?;
+    /// let answer = app
+    ///     .invoke(functions::messages::GetHistory {
+    ///         peer, offset_id: 0, offset_date: 0, add_offset: 0, limit: 10, max_id: 0,
+    ///         min_id: 0, hash: 0,
+    ///     })
+    ///     .await?;
+    /// for message in oxigram::Message::from_answer(&app, answer)? {
+    ///     println!("{}", message.text().html());
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn from_answer(
+        client: &Client,
+        answer: enums::messages::Messages,
+    ) -> crate::Result<Vec<Message>> {
+        client.remember(&answer);
+        Ok(read_messages(client, answer, "messages.Messages")?.messages)
+    }
+}
+
 fn input_ids(ids: &[i32]) -> Vec<enums::InputMessage> {
     ids.iter()
         .map(|&id| enums::InputMessage::ID(types::InputMessageID { id }))
