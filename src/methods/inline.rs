@@ -10,7 +10,7 @@ use super::sent::one_message;
 use super::target::Target;
 use super::users::resolve_user;
 use crate::peers::PeerRef;
-use crate::tl::{enums, functions, types};
+use crate::tl::functions;
 use crate::types::BotResults;
 use crate::{Client, Message};
 
@@ -94,19 +94,7 @@ impl SendInlineBotResult {
     async fn send(self) -> crate::Result<Message> {
         let peer = self.chat.resolve(&self.client).await?;
         let random_id = random_id()?;
-        let reply_to = self.reply_to.map(|reply_to_msg_id| {
-            enums::InputReplyTo::Message(Box::new(types::InputReplyToMessage {
-                reply_to_msg_id,
-                top_msg_id: None,
-                reply_to_peer_id: None,
-                quote_text: None,
-                quote_entities: None,
-                quote_offset: None,
-                monoforum_peer_id: None,
-                todo_item_id: None,
-                poll_option: None,
-            }))
-        });
+        let reply_to = super::messages::reply_to(self.reply_to);
         let updates = self
             .client
             .invoke(functions::messages::SendInlineBotResult {
