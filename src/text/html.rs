@@ -4,7 +4,10 @@
 //! character reference, is text. A known tag left open, or closed out of order, is an
 //! error.
 
-use super::span::{self, Kind, Span, Utf16, link_kind, utf16_len};
+use smallvec::SmallVec;
+
+use super::located::Located;
+use super::span::{self, Kind, Span, link_kind, utf16_len};
 use super::{ParseError, ParseErrorKind};
 use crate::tl::enums;
 
@@ -325,8 +328,7 @@ fn reference(s: &str) -> Option<(char, usize)> {
 /// Text and entities → HTML. Overlapping entities are closed and opened again where
 /// they cross, so the tags nest.
 pub(crate) fn unparse(text: &str, entities: &[enums::MessageEntity]) -> String {
-    let index = Utf16::new(text);
-    let mut spans = span::spans_of(&index, entities);
+    let Located { mut spans, wide } = Located::new(text, entities);
     // A code opening where a pre block opens would read as the block's own tag.
     let pre_starts: Vec<usize> = spans
         .iter()
@@ -334,26 +336,34 @@ pub(crate) fn unparse(text: &str, entities: &[enums::MessageEntity]) -> String {
         .map(|s| s.start)
         .collect();
     spans.retain(|s| !(s.kind == Kind::Code && pre_starts.contains(&s.start)));
-    let mut out = String::with_capacity(text.len() + text.len() / 8 + 16);
-    let mut points: Vec<usize> = spans.iter().flat_map(|s| [s.start, s.end]).collect();
-    points.push(index.len());
-    points.sort_unstable();
-    points.dedup();
-    let bounds = index.boundaries();
-    let mut stack: Vec<usize> = Vec::new();
+    // The text, a few escapes, and the tags with their addresses: one allocation.
+    let tags: usize = spans
+        .iter()
+        .map(|s| match &s.kind {
+            Kind::TextUrl(url) => 16 + url.len(),
+            Kind::Pre(language) => 40 + language.len(),
+            _ => 32,
+        })
+        .sum();
+    let mut out = String::with_capacity(text.len() + text.len() / 8 + tags);
+    let mut stack: SmallVec<[usize; 8]> = SmallVec::new();
     let mut next = 0;
     let mut byte = 0;
-    for p in points {
+    // The next place a span starts or an open one ends, in order.
+    loop {
+        let start = spans.get(next).map(|s| s.start);
+        let end = stack.iter().map(|&s| spans[s].end).min();
+        let Some(p) = start.into_iter().chain(end).min() else {
+            break;
+        };
         // The text up to here (spans start and end on character boundaries).
-        let to = bounds
-            .binary_search_by_key(&p, |&(u, _)| u)
-            .map_or(text.len(), |i| bounds[i].1);
+        let to = wide.byte(p);
         escape(&mut out, &text[byte..to], false);
         byte = to;
         // Close what ends here; what was opened inside it and goes on is reopened.
         let ending = stack.iter().filter(|&&s| spans[s].end == p).count();
         if ending > 0 {
-            let mut reopen = Vec::new();
+            let mut reopen: SmallVec<[usize; 8]> = SmallVec::new();
             let mut closed = 0;
             while closed < ending {
                 let Some(s) = stack.pop() else { break };
@@ -383,18 +393,34 @@ pub(crate) fn unparse(text: &str, entities: &[enums::MessageEntity]) -> String {
 }
 
 fn escape(out: &mut String, s: &str, attribute: bool) {
-    for c in s.chars() {
-        match c {
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '&' => out.push_str("&amp;"),
-            '"' if attribute => out.push_str("&quot;"),
-            c => out.push(c),
-        }
+    // The characters to escape are ASCII, so each is a character boundary: the text
+    // between them is copied a run at a time.
+    let mut from = 0;
+    let bytes = s.as_bytes();
+    loop {
+        let next = if attribute {
+            bytes[from..]
+                .iter()
+                .position(|b| matches!(b, b'<' | b'>' | b'&' | b'"'))
+        } else {
+            memchr::memchr3(b'<', b'>', b'&', &bytes[from..])
+        };
+        let Some(at) = next.map(|i| from + i) else {
+            break;
+        };
+        out.push_str(&s[from..at]);
+        out.push_str(match bytes[at] {
+            b'<' => "&lt;",
+            b'>' => "&gt;",
+            b'&' => "&amp;",
+            _ => "&quot;",
+        });
+        from = at + 1;
     }
+    out.push_str(&s[from..]);
 }
 
-fn open_tag(out: &mut String, kind: &Kind) {
+fn open_tag<S: AsRef<str>>(out: &mut String, kind: &Kind<S>) {
     match kind {
         Kind::Bold => out.push_str("<b>"),
         Kind::Italic => out.push_str("<i>"),
@@ -402,15 +428,15 @@ fn open_tag(out: &mut String, kind: &Kind) {
         Kind::Strike => out.push_str("<s>"),
         Kind::Spoiler => out.push_str("<tg-spoiler>"),
         Kind::Code => out.push_str("<code>"),
-        Kind::Pre(language) if language.is_empty() => out.push_str("<pre>"),
+        Kind::Pre(language) if language.as_ref().is_empty() => out.push_str("<pre>"),
         Kind::Pre(language) => {
             out.push_str("<pre><code class=\"language-");
-            escape(out, language, true);
+            escape(out, language.as_ref(), true);
             out.push_str("\">");
         }
         Kind::TextUrl(url) => {
             out.push_str("<a href=\"");
-            escape(out, url, true);
+            escape(out, url.as_ref(), true);
             out.push_str("\">");
         }
         Kind::MentionName(id) => {
@@ -428,7 +454,7 @@ fn open_tag(out: &mut String, kind: &Kind) {
     }
 }
 
-fn close_tag(out: &mut String, kind: &Kind) {
+fn close_tag<S: AsRef<str>>(out: &mut String, kind: &Kind<S>) {
     out.push_str(match kind {
         Kind::Bold => "</b>",
         Kind::Italic => "</i>",
@@ -436,7 +462,7 @@ fn close_tag(out: &mut String, kind: &Kind) {
         Kind::Strike => "</s>",
         Kind::Spoiler => "</tg-spoiler>",
         Kind::Code => "</code>",
-        Kind::Pre(language) if language.is_empty() => "</pre>",
+        Kind::Pre(language) if language.as_ref().is_empty() => "</pre>",
         Kind::Pre(_) => "</code></pre>",
         Kind::TextUrl(_) | Kind::MentionName(_) => "</a>",
         Kind::CustomEmoji(_) => "</tg-emoji>",

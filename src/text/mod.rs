@@ -56,6 +56,7 @@
 //! ```
 
 mod html;
+mod located;
 mod markdown;
 mod span;
 mod view;

@@ -3,13 +3,14 @@
 
 use crate::tl::{enums, types};
 
-/// What a range of text is formatted as.
+/// What a range of text is formatted as (a link's address and a block's language as
+/// `S`: owned, or borrowed from the entities when only writing markup).
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub(crate) enum Kind {
+pub(crate) enum Kind<S = String> {
     // The order is the nesting order among ranges that start and end together: a
     // quote outside, code and pre innermost.
     Blockquote { collapsed: bool },
-    TextUrl(String),
+    TextUrl(S),
     MentionName(i64),
     CustomEmoji(i64),
     Bold,
@@ -18,10 +19,10 @@ pub(crate) enum Kind {
     Strike,
     Spoiler,
     Code,
-    Pre(String),
+    Pre(S),
 }
 
-impl Kind {
+impl<S> Kind<S> {
     /// Whether nothing can be formatted inside it (in Markdown, where it is verbatim).
     pub(crate) fn is_verbatim(&self) -> bool {
         matches!(self, Kind::Code | Kind::Pre(_))
@@ -38,10 +39,10 @@ impl Kind {
 
 /// A formatted range: `[start, end)` in UTF-16 code units.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) struct Span {
+pub(crate) struct Span<S = String> {
     pub(crate) start: usize,
     pub(crate) end: usize,
-    pub(crate) kind: Kind,
+    pub(crate) kind: Kind<S>,
 }
 
 /// The user id of a mention written as a link (`tg://user?id=123`).
@@ -73,6 +74,27 @@ impl Span {
     /// username, hashtags, URLs and the other kinds Telegram finds by itself) and for
     /// negative offsets or lengths.
     pub(crate) fn of(entity: &enums::MessageEntity) -> Option<Span> {
+        let Span { start, end, kind } = Span::borrowed(entity)?;
+        let kind = match kind {
+            Kind::Blockquote { collapsed } => Kind::Blockquote { collapsed },
+            Kind::TextUrl(url) => Kind::TextUrl(url.to_owned()),
+            Kind::MentionName(id) => Kind::MentionName(id),
+            Kind::CustomEmoji(id) => Kind::CustomEmoji(id),
+            Kind::Bold => Kind::Bold,
+            Kind::Italic => Kind::Italic,
+            Kind::Underline => Kind::Underline,
+            Kind::Strike => Kind::Strike,
+            Kind::Spoiler => Kind::Spoiler,
+            Kind::Code => Kind::Code,
+            Kind::Pre(language) => Kind::Pre(language.to_owned()),
+        };
+        Some(Span { start, end, kind })
+    }
+}
+
+impl<'a> Span<&'a str> {
+    /// [`Span::of`] borrowing the entity's address or language.
+    pub(crate) fn borrowed(entity: &'a enums::MessageEntity) -> Option<Span<&'a str>> {
         use enums::MessageEntity as E;
         let (offset, length, kind) = match entity {
             E::Bold(e) => (e.offset, e.length, Kind::Bold),
@@ -81,8 +103,8 @@ impl Span {
             E::Strike(e) => (e.offset, e.length, Kind::Strike),
             E::Spoiler(e) => (e.offset, e.length, Kind::Spoiler),
             E::Code(e) => (e.offset, e.length, Kind::Code),
-            E::Pre(e) => (e.offset, e.length, Kind::Pre(e.language.clone())),
-            E::TextUrl(e) => (e.offset, e.length, Kind::TextUrl(e.url.clone())),
+            E::Pre(e) => (e.offset, e.length, Kind::Pre(e.language.as_str())),
+            E::TextUrl(e) => (e.offset, e.length, Kind::TextUrl(e.url.as_str())),
             E::MentionName(e) => (e.offset, e.length, Kind::MentionName(e.user_id)),
             E::InputMessageEntityMentionName(e) => match &e.user_id {
                 enums::InputUser::InputUser(u) => {
@@ -107,6 +129,9 @@ impl Span {
         Some(Span { start, end, kind })
     }
 
+}
+
+impl Span {
     /// The API entity (a mention names the user by id; a request needs the input
     /// form, which the send path makes).
     pub(crate) fn entity(&self) -> enums::MessageEntity {
@@ -157,13 +182,17 @@ pub(crate) fn entities(mut spans: Vec<Span>) -> Vec<enums::MessageEntity> {
 }
 
 /// Sorts spans outer first: by start, longer first, then by kind.
-pub(crate) fn sort(spans: &mut [Span]) {
-    spans.sort_by(|a, b| {
+pub(crate) fn sort<S: Ord>(spans: &mut [Span<S>]) {
+    let order = |a: &Span<S>, b: &Span<S>| {
         a.start
             .cmp(&b.start)
             .then(b.end.cmp(&a.end))
             .then_with(|| a.kind.cmp(&b.kind))
-    });
+    };
+    // Telegram sends entities in this order already: checking is cheaper than sorting.
+    if !spans.is_sorted_by(|a, b| order(a, b).is_le()) {
+        spans.sort_by(order);
+    }
 }
 
 /// UTF-16 positions of a text: where each character starts, in bytes and code units.

@@ -1,6 +1,9 @@
 //! The users and chats an update came with, with the peer cache behind them: how a
 //! high-level value finds the peers its raw update only names by id.
 
+use std::cell::RefCell;
+use std::sync::Arc;
+
 use super::chat::{self, Chat};
 use super::user::User;
 use crate::Client;
@@ -16,6 +19,16 @@ pub(crate) struct Carried<'a> {
     users: &'a [enums::User],
     chats: &'a [enums::Chat],
     pub(crate) self_id: Option<i64>,
+    /// The users and chats made so far, shared by the values made from this update or
+    /// answer (a history page names the same few peers on every message). It lives as
+    /// long as the `Carried`, and holds at most one entry per peer the update names.
+    made: RefCell<Made>,
+}
+
+#[derive(Default)]
+struct Made {
+    users: Vec<(i64, Arc<User>)>,
+    chats: Vec<(BareId, Arc<Chat>)>,
 }
 
 impl<'a> Carried<'a> {
@@ -29,7 +42,29 @@ impl<'a> Carried<'a> {
             users,
             chats,
             self_id: client.user_id(),
+            made: RefCell::default(),
         }
+    }
+
+    /// The user with this id, made once per `Carried` and shared.
+    pub(crate) fn shared_user(&self, id: i64) -> Arc<User> {
+        if let Some((_, user)) = self.made.borrow().users.iter().find(|(u, _)| *u == id) {
+            return user.clone();
+        }
+        let user = Arc::new(self.user(id));
+        self.made.borrow_mut().users.push((id, user.clone()));
+        user
+    }
+
+    /// The chat `peer` names, made once per `Carried` and shared.
+    pub(crate) fn shared_chat(&self, peer: &enums::Peer) -> Arc<Chat> {
+        let bare = BareId::from(peer);
+        if let Some((_, chat)) = self.made.borrow().chats.iter().find(|(c, _)| *c == bare) {
+            return chat.clone();
+        }
+        let chat = Arc::new(self.chat_of(bare));
+        self.made.borrow_mut().chats.push((bare, chat.clone()));
+        chat
     }
 
     /// The user with this id.

@@ -29,9 +29,11 @@ pub struct Message {
 #[derive(Debug)]
 struct Parts {
     raw: enums::Message,
-    chat: Chat,
-    from_user: Option<User>,
-    sender_chat: Option<Chat>,
+    // Shared with the other messages of the same answer: a page of history names the
+    // same chat and a few senders over and over.
+    chat: Arc<Chat>,
+    from_user: Option<Arc<User>>,
+    sender_chat: Option<Arc<Chat>>,
 }
 
 impl Message {
@@ -43,18 +45,18 @@ impl Message {
             enums::Message::Service(m) => (&m.peer_id, m.from_id.as_ref(), m.out, m.post),
             enums::Message::Empty(_) => return None,
         };
-        let chat = carried.chat(peer_id);
+        let chat = carried.shared_chat(peer_id);
         let (from_user, sender_chat) = match (from_id, peer_id) {
             // A channel post is the channel's, whoever wrote it (their name, if shown,
             // is the post's signature).
             (Some(enums::Peer::User(u)), enums::Peer::Channel(_)) if post => {
-                (Some(carried.user(u.user_id)), Some(chat.clone()))
+                (Some(carried.shared_user(u.user_id)), Some(chat.clone()))
             }
-            (Some(enums::Peer::User(u)), _) => (Some(carried.user(u.user_id)), None),
-            (Some(other), _) => (None, Some(carried.chat(other))),
+            (Some(enums::Peer::User(u)), _) => (Some(carried.shared_user(u.user_id)), None),
+            (Some(other), _) => (None, Some(carried.shared_chat(other))),
             // In a private chat the sender goes without saying: the other side, or us.
-            (None, enums::Peer::User(u)) if !out => (Some(carried.user(u.user_id)), None),
-            (None, enums::Peer::User(_)) => (carried.self_id.map(|id| carried.user(id)), None),
+            (None, enums::Peer::User(u)) if !out => (Some(carried.shared_user(u.user_id)), None),
+            (None, enums::Peer::User(_)) => (carried.self_id.map(|id| carried.shared_user(id)), None),
             // A channel post is sent by the channel itself.
             (None, enums::Peer::Channel(_)) => (None, Some(chat.clone())),
             (None, enums::Peer::Chat(_)) => (None, None),
@@ -90,13 +92,13 @@ impl Message {
     /// The user who sent it: `None` for messages sent on behalf of a chat (see
     /// [`sender_chat`](Message::sender_chat)).
     pub fn from_user(&self) -> Option<&User> {
-        self.parts.from_user.as_ref()
+        self.parts.from_user.as_deref()
     }
 
     /// The chat the message was sent on behalf of: a channel's own posts, anonymous
     /// group admins, messages sent as a channel.
     pub fn sender_chat(&self) -> Option<&Chat> {
-        self.parts.sender_chat.as_ref()
+        self.parts.sender_chat.as_deref()
     }
 
     /// When it was sent (unix time).
