@@ -347,11 +347,36 @@ awaitable!(EditQueryMessage => Option<Message>);
 
 impl Client {
     /// Answers callback query `query_id`.
+    ///
+    /// ```no_run
+    /// # async fn demo(app: oxigram::Client, query_id: i64) -> oxigram::Result<()> {
+    /// app.answer_callback_query(query_id)
+    ///     .text("Only admins can do that")
+    ///     .show_alert()
+    ///     .cache_time(60)
+    ///     .await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn answer_callback_query(&self, query_id: i64) -> AnswerCallbackQuery {
         AnswerCallbackQuery::new(self.clone(), query_id)
     }
 
     /// Answers inline query `query_id` with `results`.
+    ///
+    /// ```no_run
+    /// # use oxigram::InlineQueryResult;
+    /// # async fn demo(app: oxigram::Client, query_id: i64) -> oxigram::Result<()> {
+    /// let results = (1..=3).map(|n| {
+    ///     InlineQueryResult::article(n.to_string(), format!("Option {n}"), format!("I pick {n}"))
+    /// });
+    /// app.answer_inline_query(query_id, results)
+    ///     .cache_time(0)
+    ///     .next_offset("3")
+    ///     .await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn answer_inline_query(
         &self,
         query_id: i64,
@@ -362,6 +387,14 @@ impl Client {
 
     /// Presses the callback button with `data` under message `id` of `chat`, and
     /// returns the bot's answer (user accounts; bots can not press buttons).
+    ///
+    /// ```no_run
+    /// # async fn demo(app: oxigram::Client) -> oxigram::Result<()> {
+    /// let answer = app.request_callback_answer("@some_bot", 42, "vote:yes").await?;
+    /// println!("{:?}", answer.text);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn request_callback_answer(
         &self,
         chat: impl Into<PeerRef>,
