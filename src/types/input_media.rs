@@ -8,6 +8,19 @@ use crate::methods::messages::Text;
 use crate::tl::{enums, types};
 
 /// The kinds of media a file is sent as.
+///
+/// ```no_run
+/// # async fn demo(app: oxigram::Client) -> oxigram::Result<()> {
+/// use oxigram::types::{InputMedia, SendKind};
+///
+/// // The kind chosen at run time (`InputMedia::voice` and the others fix it).
+/// let name = "greeting.ogg";
+/// let kind = if name.ends_with(".ogg") { SendKind::Voice } else { SendKind::Audio };
+/// let media = InputMedia::new(kind, name.into());
+/// app.send_media_group("me", [media, InputMedia::audio("b.mp3")]).await?;
+/// # Ok(())
+/// # }
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum SendKind {

@@ -14,6 +14,16 @@ use super::message::Message;
 use crate::tl::{enums, types};
 
 /// One size a photo is stored in.
+///
+/// ```no_run
+/// # fn demo(message: &oxigram::Message) {
+/// if let Some(photo) = message.photo() {
+///     for size in photo.sizes() {
+///         println!("{}: {}x{}, {:?} bytes", size.kind(), size.width(), size.height(), size.size());
+///     }
+/// }
+/// # }
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PhotoSize {
     kind: String,
@@ -67,6 +77,17 @@ impl PhotoSize {
 }
 
 /// A photo, in the sizes the server keeps of it.
+///
+/// ```no_run
+/// # async fn demo(message: oxigram::Message) -> oxigram::Result<()> {
+/// if let Some(photo) = message.photo() {
+///     println!("photo {} on DC {}, spoiler: {}", photo.id(), photo.dc_id(), photo.has_spoiler());
+///     // The same photo, sent again without uploading it:
+///     message.client().send_cached_media("me", photo).await?;
+/// }
+/// # Ok(())
+/// # }
+/// ```
 #[derive(Debug, Clone, PartialEq)]
 pub struct Photo {
     raw: types::Photo,
@@ -145,6 +166,15 @@ impl Photo {
 
 /// A file sent as a document: what every other file kind ([`Video`], [`Audio`], ...)
 /// also is underneath.
+///
+/// ```no_run
+/// # fn demo(message: &oxigram::Message) {
+/// if let Some(video) = message.video() {
+///     let file = video.document();
+///     println!("{:?}: {} ({} bytes)", file.file_name(), file.mime_type(), file.size());
+/// }
+/// # }
+/// ```
 #[derive(Debug, Clone, PartialEq)]
 pub struct Document {
     raw: types::Document,
