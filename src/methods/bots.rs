@@ -156,6 +156,18 @@ impl AnswerInlineQuery {
 awaitable!(AnswerInlineQuery => ());
 
 /// What a bot answered to a button press ([`Client::request_callback_answer`]).
+///
+/// ```no_run
+/// # async fn demo(msg: oxigram::Message) -> oxigram::Result<()> {
+/// let answer = msg.click(0, 0).await?;
+/// match (answer.text, answer.alert) {
+///     (Some(text), true) => println!("alert: {text}"),
+///     (Some(text), false) => println!("notification: {text}"),
+///     (None, _) => println!("no text; url: {:?}", answer.url),
+/// }
+/// # Ok(())
+/// # }
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CallbackAnswer {
     /// The notification or alert text, if any.

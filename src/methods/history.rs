@@ -338,6 +338,18 @@ macro_rules! paging_options {
 paging_options!(ChatHistory);
 
 /// What a search looks for: [`SearchMessages::filter`].
+///
+/// ```no_run
+/// use futures_util::TryStreamExt;
+/// use oxigram::methods::MessagesFilter;
+/// # async fn demo(app: oxigram::Client) -> oxigram::Result<()> {
+/// let mut photos = app.search_messages("@durov").filter(MessagesFilter::Photo).limit(10);
+/// while let Some(message) = photos.try_next().await? {
+///     println!("{}: {:?}", message.id(), message.caption().map(|c| c.to_string()));
+/// }
+/// # Ok(())
+/// # }
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 #[non_exhaustive]
 pub enum MessagesFilter {

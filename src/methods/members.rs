@@ -22,6 +22,24 @@ use crate::{Client, Error};
 const PAGE_SIZE: usize = 200;
 
 /// Which members [`Client::get_chat_members`] lists.
+///
+/// ```no_run
+/// use futures_util::TryStreamExt;
+/// use oxigram::methods::ChatMembersFilter;
+/// # async fn demo(app: oxigram::Client) -> oxigram::Result<()> {
+/// let admins: Vec<_> = app
+///     .get_chat_members("@my_group")
+///     .filter(ChatMembersFilter::Administrators)
+///     .try_collect()
+///     .await?;
+/// let bots = app.get_chat_members("@my_group").filter(ChatMembersFilter::Bots);
+/// let named_ada = app
+///     .get_chat_members("@my_group")
+///     .filter(ChatMembersFilter::Search("ada".into()));
+/// # let _ = (admins, bots, named_ada);
+/// # Ok(())
+/// # }
+/// ```
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum ChatMembersFilter {

@@ -857,6 +857,17 @@ impl PinMessage {
 awaitable!(PinMessage => ());
 
 /// What a chat shows this account doing ("typing...").
+///
+/// ```no_run
+/// # async fn demo(msg: oxigram::Message) -> oxigram::Result<()> {
+/// use oxigram::ChatAction;
+///
+/// let client = msg.client();
+/// client.send_chat_action(msg.chat(), ChatAction::Typing).await?;
+/// msg.reply("thought about it").await?; // sending ends the action
+/// # Ok(())
+/// # }
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ChatAction {
