@@ -5,7 +5,8 @@
 //! `Message`, `Chat`, the query types), and the entries of the macros that write them
 //! (`send_photo => photo;`). The options of a request builder (the types defined in
 //! `src/methods/`) are shown by the example of the method that makes it, so they are
-//! not counted one by one.
+//! not counted one by one; the other public types of `src/methods/` (filters, actions,
+//! answers) are counted as types.
 
 use std::collections::HashSet;
 use std::path::Path;
@@ -131,18 +132,51 @@ fn methods() -> Vec<(String, bool)> {
     found
 }
 
-/// The public types of `src/types/`, as `path:line: Name`, each with its doc.
+/// The request builders of `src/methods/`: the types made awaitable or streams by the
+/// macros that do it, or by hand.
+fn builders(files: &[Source]) -> HashSet<String> {
+    let mut found = HashSet::new();
+    for file in files {
+        for line in file.text.lines() {
+            let macros = [
+                "awaitable!(",
+                "send_options!(",
+                "paging_options!(",
+                "list_options!(",
+            ];
+            let made = macros
+                .iter()
+                .find_map(|m| line.strip_prefix(m))
+                .or_else(|| {
+                    ["impl Stream for ", "impl IntoFuture for "]
+                        .iter()
+                        .find_map(|p| line.strip_prefix(p))
+                });
+            if let Some(rest) = made {
+                found.insert(ident(rest).to_owned());
+            }
+        }
+    }
+    found
+}
+
+/// The public types of `src/types/`, and those of `src/methods/` that are not request
+/// builders (filters, actions, answers), as `path:line: Name`, each with its doc.
 fn types() -> Vec<(String, bool)> {
+    let methods = sources("src/methods");
+    let builders = builders(&methods);
     let mut found = Vec::new();
-    for file in sources("src/types") {
+    for file in sources("src/types").iter().chain(&methods) {
         let lines: Vec<&str> = file.text.lines().collect();
         for (at, line) in lines.iter().enumerate() {
-            if let Some(name) = declared(line) {
-                found.push((
-                    format!("{}:{}: {name}", file.path, at + 1),
-                    has_example(&doc_of(&lines, at)),
-                ));
+            let Some(name) = declared(line) else { continue };
+            if file.path.starts_with("src/methods/") && builders.contains(name) {
+                continue;
             }
+            found.push((
+                format!("{}:{}: {name}", file.path, at + 1),
+                has_example(&doc_of(&lines, at)),
+            ));
         }
     }
     found
@@ -161,17 +195,25 @@ fn every_public_method_and_type_shows_an_example() {
             items.iter().map(|(name, _)| name).collect::<Vec<_>>()
         );
     }
-    for expected in [
-        ": Client::send_message",
-        ": send_video",
-        ": Message::reply",
-        ": Chat::ban_member",
+    for (expected, items) in [
+        (": Client::send_message", &methods),
+        (": send_video", &methods),
+        (": Message::reply", &methods),
+        (": Chat::ban_member", &methods),
+        (": Message", &types),
+        (": ChatAction", &types),
     ] {
         assert!(
-            methods.iter().any(|(name, _)| name.ends_with(expected)),
-            "{expected} is not among the methods found"
+            items.iter().any(|(name, _)| name.ends_with(expected)),
+            "{expected} is not among the items found"
         );
     }
+    // Builders are shown by the method that makes them, not counted as types.
+    assert!(
+        !types
+            .iter()
+            .any(|(name, _)| name.ends_with(": SendMessage"))
+    );
     let missing: Vec<&str> = methods
         .iter()
         .chain(&types)
