@@ -352,31 +352,89 @@ macro_rules! document_kind {
 
 document_kind!(
     /// A video file.
+    ///
+    /// ```no_run
+    /// # fn demo(message: &oxigram::Message) {
+    /// if let Some(video) = message.video() {
+    ///     println!(
+    ///         "{}x{}, {:?}, streamable: {}",
+    ///         video.width(),
+    ///         video.height(),
+    ///         video.duration(),
+    ///         video.supports_streaming()
+    ///     );
+    /// }
+    /// # }
+    /// ```
     Video,
     MediaKind::Video
 );
 document_kind!(
     /// A music file, with its title and performer when the sender gave them.
+    ///
+    /// ```no_run
+    /// # fn demo(message: &oxigram::Message) {
+    /// if let Some(song) = message.audio() {
+    ///     let title = song.title().or(song.file_name()).unwrap_or("untitled");
+    ///     println!("{title} by {:?} ({} bytes)", song.performer(), song.size());
+    /// }
+    /// # }
+    /// ```
     Audio,
     MediaKind::Audio
 );
 document_kind!(
     /// A voice note.
+    ///
+    /// ```no_run
+    /// # fn demo(message: &oxigram::Message) {
+    /// if let Some(voice) = message.voice() {
+    ///     println!("a voice note of {:?}", voice.duration());
+    /// }
+    /// # }
+    /// ```
     Voice,
     MediaKind::Voice
 );
 document_kind!(
     /// A GIF, or a silent looping video shown as one.
+    ///
+    /// ```no_run
+    /// # fn demo(message: &oxigram::Message) {
+    /// if let Some(gif) = message.animation() {
+    ///     println!("{:?}: {}x{}", gif.file_name(), gif.width(), gif.height());
+    /// }
+    /// # }
+    /// ```
     Animation,
     MediaKind::Animation
 );
 document_kind!(
     /// A sticker: a still image, an animation (`.tgs`) or a video (`.webm`).
+    ///
+    /// ```no_run
+    /// # async fn demo(message: oxigram::Message) -> oxigram::Result<()> {
+    /// if let Some(sticker) = message.sticker() {
+    ///     println!("{:?}, animated: {}", sticker.emoji(), sticker.is_animated());
+    ///     // The same sticker back, without uploading it:
+    ///     message.reply_cached_media(sticker).await?;
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     Sticker,
     MediaKind::Sticker
 );
 document_kind!(
     /// A round video message.
+    ///
+    /// ```no_run
+    /// # fn demo(message: &oxigram::Message) {
+    /// if let Some(note) = message.video_note() {
+    ///     println!("a round video, {} px across, {:?}", note.length(), note.duration());
+    /// }
+    /// # }
+    /// ```
     VideoNote,
     MediaKind::VideoNote
 );
