@@ -983,7 +983,7 @@ impl Client {
     /// # async fn demo(app: oxigram::Client) -> oxigram::Result<()> {
     /// let deleted = app.delete_messages("@some_group", [101, 102, 103]).await?;
     /// println!("{deleted} deleted for everyone");
-    /// app.delete_messages("me", [7]).only_for_me().await?;
+    /// app.delete_messages("@alice", [7]).only_for_me().await?;
     /// # Ok(())
     /// # }
     /// ```

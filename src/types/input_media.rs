@@ -13,11 +13,12 @@ use crate::tl::{enums, types};
 /// # async fn demo(app: oxigram::Client) -> oxigram::Result<()> {
 /// use oxigram::types::{InputMedia, SendKind};
 ///
-/// // The kind chosen at run time (`InputMedia::voice` and the others fix it).
-/// let name = "greeting.ogg";
-/// let kind = if name.ends_with(".ogg") { SendKind::Voice } else { SendKind::Audio };
-/// let media = InputMedia::new(kind, name.into());
-/// app.send_media_group("me", [media, InputMedia::audio("b.mp3")]).await?;
+/// // The kind chosen at run time (`InputMedia::photo` and the others fix it).
+/// let album = ["beach.jpg", "waves.mp4"].map(|name| {
+///     let kind = if name.ends_with(".mp4") { SendKind::Video } else { SendKind::Photo };
+///     InputMedia::new(kind, name.into())
+/// });
+/// app.send_media_group("me", album).await?;
 /// # Ok(())
 /// # }
 /// ```
