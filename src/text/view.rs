@@ -33,7 +33,7 @@ pub struct MessageText<'a> {
 impl<'a> MessageText<'a> {
     /// The view of `text` formatted by `entities` (UTF-16 offsets).
     ///
-    /// ```no_run
+    /// ```
     /// use oxigram::text::{MessageText, parse_html};
     ///
     /// let (text, entities) = parse_html("<i>hello</i> world")?;
@@ -92,7 +92,7 @@ impl<'a> MessageText<'a> {
 
     /// The text as Markdown ([`to_markdown`](super::to_markdown)).
     ///
-    /// ```no_run
+    /// ```
     /// use oxigram::text::{MessageText, parse_html};
     ///
     /// let (text, entities) = parse_html("<b>hi</b> there")?;

@@ -5,7 +5,7 @@ use crate::tl::{enums, types};
 
 /// A command a bot lists for its users: `/start`, with what it does.
 ///
-/// ```no_run
+/// ```
 /// use oxigram::types::BotCommand;
 ///
 /// let help = BotCommand::new("help", "What this bot can do");

@@ -7,7 +7,7 @@ use crate::tl::{enums, types};
 
 /// A button of an inline keyboard.
 ///
-/// ```no_run
+/// ```
 /// use oxigram::types::{InlineButton, InlineKeyboard};
 ///
 /// let keyboard = InlineKeyboard::new()
@@ -221,7 +221,7 @@ impl From<InlineKeyboard> for enums::ReplyMarkup {
 /// A button of a reply keyboard: pressing it sends its text (or the user's phone
 /// number or location, for those buttons).
 ///
-/// ```no_run
+/// ```
 /// use oxigram::types::{ReplyButton, ReplyKeyboard};
 ///
 /// let keyboard = ReplyKeyboard::new()
