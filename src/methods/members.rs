@@ -32,11 +32,13 @@ const PAGE_SIZE: usize = 200;
 ///     .filter(ChatMembersFilter::Administrators)
 ///     .try_collect()
 ///     .await?;
-/// let bots = app.get_chat_members("@my_group").filter(ChatMembersFilter::Bots);
-/// let named_ada = app
+/// println!("{} admins", admins.len());
+/// let mut named_ada = app
 ///     .get_chat_members("@my_group")
 ///     .filter(ChatMembersFilter::Search("ada".into()));
-/// # let _ = (admins, bots, named_ada);
+/// while let Some(member) = named_ada.try_next().await? {
+///     println!("{} ({:?})", member.user().full_name(), member.status());
+/// }
 /// # Ok(())
 /// # }
 /// ```
