@@ -83,6 +83,21 @@ impl DownloadMedia {
     }
 
     /// The bytes, as a stream of chunks in order (each at most 1 MiB).
+    ///
+    /// ```no_run
+    /// # async fn demo(app: oxigram::Client, msg: oxigram::Message) -> oxigram::Result<()> {
+    /// use futures_util::TryStreamExt;
+    ///
+    /// // The first megabyte only, two parts at a time, handed on as it comes.
+    /// let mut chunks = app.download_media(&msg).range(..1 << 20).parallel(2).stream()?;
+    /// let mut received = 0;
+    /// while let Some(chunk) = chunks.try_next().await? {
+    ///     received += chunk.len();
+    /// }
+    /// println!("{received} bytes");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn stream(self) -> crate::Result<Chunks> {
         let file = self.file?;
         let end = self.end.map_or(file.size, |e| e.min(file.size));
@@ -330,6 +345,20 @@ impl Client {
 }
 
 /// What [`Client::download_media`] takes: a message with a file, or a file's location.
+///
+/// ```no_run
+/// # async fn demo(app: oxigram::Client, msg: oxigram::Message) -> oxigram::Result<()> {
+/// use oxigram::files::FileLocation;
+///
+/// // A message with a file, or a file's location kept from one.
+/// let bytes = app.download_media(&msg).await?;
+/// if let Some(file) = msg.raw_media().and_then(FileLocation::of_media) {
+///     let again = app.download_media(file).await?;
+///     assert_eq!(again.len(), bytes.len());
+/// }
+/// # Ok(())
+/// # }
+/// ```
 pub trait Downloadable {
     /// Where the file is; an error for a message without one.
     fn file_location(self) -> crate::Result<FileLocation>;
@@ -357,6 +386,18 @@ impl Downloadable for &FileLocation {
 
 impl Message {
     /// Downloads this message's photo or document: see [`Client::download_media`].
+    ///
+    /// ```no_run
+    /// use oxigram::prelude::*;
+    ///
+    /// # fn demo(app: Client) {
+    /// app.on_message(filters::document, |msg: Message| async move {
+    ///     let saved = msg.download().to_path("inbox/").await?;
+    ///     msg.reply(format!("saved as {}", saved.display())).await?;
+    ///     Ok(())
+    /// });
+    /// # }
+    /// ```
     pub fn download(&self) -> DownloadMedia {
         self.client().download_media(self)
     }

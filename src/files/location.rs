@@ -4,6 +4,16 @@
 use crate::tl::{enums, types};
 
 /// A file on Telegram's servers, ready to download.
+///
+/// ```no_run
+/// # fn demo(message: &oxigram::Message) {
+/// use oxigram::files::FileLocation;
+///
+/// if let Some(file) = message.raw_media().and_then(FileLocation::of_media) {
+///     println!("{:?}: {} bytes on DC {}", file.name, file.size, file.dc_id);
+/// }
+/// # }
+/// ```
 #[derive(Debug, Clone, PartialEq)]
 pub struct FileLocation {
     /// The location `upload.getFile` takes.

@@ -22,6 +22,20 @@ pub use upload::{SaveFile, UploadedFile};
 use std::path::Path;
 
 /// Why a file could not be read or sent.
+///
+/// ```no_run
+/// # async fn demo(app: oxigram::Client) -> oxigram::Result<()> {
+/// use oxigram::Error;
+/// use oxigram::files::FileError;
+///
+/// match app.send_document("me", "missing.pdf").await {
+///     Err(Error::File(FileError::Io { path, message })) => println!("{path}: {message}"),
+///     Err(Error::File(FileError::TooBig { size, max })) => println!("{size} > {max} bytes"),
+///     other => println!("sent: {:?}", other?.id()),
+/// }
+/// # Ok(())
+/// # }
+/// ```
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum FileError {

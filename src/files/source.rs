@@ -62,6 +62,18 @@ impl FileSource {
     }
 
     /// `size` bytes from an async reader, named `name`.
+    ///
+    /// ```no_run
+    /// # async fn demo(app: oxigram::Client) -> oxigram::Result<()> {
+    /// use oxigram::files::FileSource;
+    ///
+    /// let csv = b"name,score\nada,10\n";
+    /// let reader = futures_util::io::Cursor::new(csv);
+    /// let source = FileSource::reader("scores.csv", csv.len() as u64, reader);
+    /// app.send_document("me", source).await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn reader(
         name: impl Into<String>,
         size: u64,

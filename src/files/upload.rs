@@ -26,6 +26,14 @@ const ATTEMPTS: usize = 3;
 type Progress = Arc<dyn Fn(u64, u64) + Send + Sync>;
 
 /// A file uploaded and not yet sent: [`Client::save_file`].
+///
+/// ```no_run
+/// # async fn demo(app: oxigram::Client) -> oxigram::Result<()> {
+/// let file = app.save_file("backup.tar").await?;
+/// println!("{} ({} bytes) uploaded, not sent", file.name, file.size);
+/// # Ok(())
+/// # }
+/// ```
 #[derive(Debug, Clone)]
 pub struct UploadedFile {
     /// The file as raw methods take it (`inputMediaUploadedDocument` and the others).

@@ -191,6 +191,19 @@ impl Client {
 
     /// Deletes this bot's commands for one scope and language (the default scope in
     /// any language unless set).
+    ///
+    /// ```no_run
+    /// # async fn demo(bot: oxigram::Client) -> oxigram::Result<()> {
+    /// use oxigram::types::BotCommandScope;
+    ///
+    /// bot.delete_bot_commands().await?;
+    /// bot.delete_bot_commands()
+    ///     .scope(BotCommandScope::AllPrivateChats)
+    ///     .language_code("de")
+    ///     .await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn delete_bot_commands(&self) -> DeleteBotCommands {
         DeleteBotCommands {
             client: self.clone(),

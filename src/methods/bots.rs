@@ -156,6 +156,18 @@ impl AnswerInlineQuery {
 awaitable!(AnswerInlineQuery => ());
 
 /// What a bot answered to a button press ([`Client::request_callback_answer`]).
+///
+/// ```no_run
+/// # async fn demo(msg: oxigram::Message) -> oxigram::Result<()> {
+/// let answer = msg.click(0, 0).await?;
+/// match (answer.text, answer.alert) {
+///     (Some(text), true) => println!("alert: {text}"),
+///     (Some(text), false) => println!("notification: {text}"),
+///     (None, _) => println!("no text; url: {:?}", answer.url),
+/// }
+/// # Ok(())
+/// # }
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CallbackAnswer {
     /// The notification or alert text, if any.
@@ -347,11 +359,36 @@ awaitable!(EditQueryMessage => Option<Message>);
 
 impl Client {
     /// Answers callback query `query_id`.
+    ///
+    /// ```no_run
+    /// # async fn demo(app: oxigram::Client, query_id: i64) -> oxigram::Result<()> {
+    /// app.answer_callback_query(query_id)
+    ///     .text("Only admins can do that")
+    ///     .show_alert()
+    ///     .cache_time(60)
+    ///     .await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn answer_callback_query(&self, query_id: i64) -> AnswerCallbackQuery {
         AnswerCallbackQuery::new(self.clone(), query_id)
     }
 
     /// Answers inline query `query_id` with `results`.
+    ///
+    /// ```no_run
+    /// # use oxigram::InlineQueryResult;
+    /// # async fn demo(app: oxigram::Client, query_id: i64) -> oxigram::Result<()> {
+    /// let results = (1..=3).map(|n| {
+    ///     InlineQueryResult::article(n.to_string(), format!("Option {n}"), format!("I pick {n}"))
+    /// });
+    /// app.answer_inline_query(query_id, results)
+    ///     .cache_time(0)
+    ///     .next_offset("3")
+    ///     .await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn answer_inline_query(
         &self,
         query_id: i64,
@@ -362,6 +399,14 @@ impl Client {
 
     /// Presses the callback button with `data` under message `id` of `chat`, and
     /// returns the bot's answer (user accounts; bots can not press buttons).
+    ///
+    /// ```no_run
+    /// # async fn demo(app: oxigram::Client) -> oxigram::Result<()> {
+    /// let answer = app.request_callback_answer("@some_bot", 42, "vote:yes").await?;
+    /// println!("{:?}", answer.text);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn request_callback_answer(
         &self,
         chat: impl Into<PeerRef>,

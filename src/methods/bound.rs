@@ -32,22 +32,53 @@ impl Message {
     }
 
     /// Sends `text` to this message's chat, not as a reply.
+    ///
+    /// ```no_run
+    /// # async fn demo(msg: oxigram::Message) -> oxigram::Result<()> {
+    /// msg.answer("Noted, thanks.").await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn answer(&self, text: impl Into<String>) -> SendMessage {
         SendMessage::new(self.client().clone(), self.here(), text.into())
     }
 
     /// Replaces this message's text (this account's messages, or a bot's own).
+    ///
+    /// ```no_run
+    /// # async fn demo(msg: oxigram::Message) -> oxigram::Result<()> {
+    /// let status = msg.reply("Working…").await?;
+    /// status.edit_text("Done ✅").await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn edit_text(&self, text: impl Into<String>) -> EditMessageText {
         EditMessageText::new(self.client().clone(), self.here(), self.id(), text.into())
     }
 
     /// Deletes this message (for everyone, unless
     /// [`only_for_me`](DeleteMessages::only_for_me)).
+    ///
+    /// ```no_run
+    /// # async fn demo(msg: oxigram::Message) -> oxigram::Result<()> {
+    /// if msg.text().contains("spam") {
+    ///     msg.delete().await?;
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn delete(&self) -> DeleteMessages {
         DeleteMessages::new(self.client().clone(), self.here(), vec![self.id()])
     }
 
     /// Forwards this message to `chat`.
+    ///
+    /// ```no_run
+    /// # async fn demo(msg: oxigram::Message) -> oxigram::Result<()> {
+    /// msg.forward_to("me").silent().await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn forward_to(&self, chat: impl Into<PeerRef>) -> ForwardMessages {
         ForwardMessages::new(
             self.client().clone(),
@@ -58,27 +89,65 @@ impl Message {
     }
 
     /// Sends this message to `chat` again, without the forward header.
+    ///
+    /// ```no_run
+    /// # async fn demo(msg: oxigram::Message) -> oxigram::Result<()> {
+    /// msg.copy_to("@my_channel").caption("Reposted").await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn copy_to(&self, chat: impl Into<PeerRef>) -> CopyMessage {
         CopyMessage::of_message(self.client().clone(), Target::named(chat), self.clone())
     }
 
     /// Reacts with `emoji` (`""` removes this account's reaction).
+    ///
+    /// ```no_run
+    /// # async fn demo(msg: oxigram::Message) -> oxigram::Result<()> {
+    /// msg.react("🔥").await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn react(&self, emoji: &str) -> SendReaction {
         SendReaction::new(self.client().clone(), self.here(), self.id(), emoji)
     }
 
     /// Pins this message.
+    ///
+    /// ```no_run
+    /// # async fn demo(msg: oxigram::Message) -> oxigram::Result<()> {
+    /// msg.pin().silent().await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn pin(&self) -> PinMessage {
         PinMessage::new(self.client().clone(), self.here(), self.id(), false)
     }
 
     /// Unpins this message.
+    ///
+    /// ```no_run
+    /// # async fn demo(msg: oxigram::Message) -> oxigram::Result<()> {
+    /// msg.unpin().await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn unpin(&self) -> PinMessage {
         PinMessage::new(self.client().clone(), self.here(), self.id(), true)
     }
 
     /// Presses the callback button at `row`, `column` (from 0) of this message's
     /// inline keyboard, and returns the bot's answer.
+    ///
+    /// ```no_run
+    /// # async fn demo(msg: oxigram::Message) -> oxigram::Result<()> {
+    /// let answer = msg.click(0, 1).await?;
+    /// if let Some(text) = answer.text {
+    ///     println!("the bot says: {text}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn click(&self, row: usize, column: usize) -> crate::Result<CallbackAnswer> {
         let keyboard = self.inline_keyboard().ok_or_else(|| {
             Error::Unsupported(format!("message {} has no inline keyboard", self.id()))
@@ -100,6 +169,14 @@ impl Message {
 
     /// Presses the callback button with `data` under this message, and returns the
     /// bot's answer.
+    ///
+    /// ```no_run
+    /// # async fn demo(msg: oxigram::Message) -> oxigram::Result<()> {
+    /// let answer = msg.click_data("vote:yes").await?;
+    /// println!("alert: {}, text: {:?}", answer.alert, answer.text);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn click_data(&self, data: impl Into<Vec<u8>>) -> crate::Result<CallbackAnswer> {
         let client = self.client();
         let peer = self.here().resolve(client).await?;
@@ -132,6 +209,16 @@ impl CallbackQuery {
 
     /// Replaces the text of the message whose button was pressed (in a chat or
     /// inline).
+    ///
+    /// ```no_run
+    /// # async fn demo(query: oxigram::CallbackQuery) -> oxigram::Result<()> {
+    /// if query.data_str() == Some("confirm") {
+    ///     query.edit_message_text("Confirmed ✅").await?;
+    ///     query.answer().await?;
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn edit_message_text(&self, text: impl Into<String>) -> EditQueryMessage {
         let client = self.client().clone();
         match (self.chat(), self.message_id(), self.inline_message_id()) {
@@ -149,6 +236,15 @@ impl CallbackQuery {
 
 impl InlineQuery {
     /// Answers the query with `results`.
+    ///
+    /// ```no_run
+    /// # use oxigram::InlineQueryResult;
+    /// # async fn demo(query: oxigram::InlineQuery) -> oxigram::Result<()> {
+    /// let echo = InlineQueryResult::article("echo", "Send as is", query.query());
+    /// query.answer([echo]).cache_time(10).is_personal().await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn answer(
         &self,
         results: impl IntoIterator<Item = InlineQueryResult>,
@@ -172,11 +268,29 @@ impl ChatJoinRequest {
     }
 
     /// Lets the user in.
+    ///
+    /// ```no_run
+    /// # async fn demo(request: oxigram::ChatJoinRequest) -> oxigram::Result<()> {
+    /// if !request.from_user().is_bot() {
+    ///     request.approve().await?;
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn approve(&self) -> HideJoinRequest {
         self.hide(true)
     }
 
     /// Turns the request down.
+    ///
+    /// ```no_run
+    /// # async fn demo(request: oxigram::ChatJoinRequest) -> oxigram::Result<()> {
+    /// if request.bio().contains("http") {
+    ///     request.decline().await?;
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn decline(&self) -> HideJoinRequest {
         self.hide(false)
     }

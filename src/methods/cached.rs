@@ -15,6 +15,20 @@ use crate::{Client, Error, Message};
 /// Media already on the server: the media of a message, or a photo or file read from
 /// one ([`Message::photo`], [`Message::document`], [`Message::video`], ...). Bot API
 /// file id strings are not read here.
+///
+/// ```no_run
+/// # async fn demo(app: oxigram::Client, msg: oxigram::Message) -> oxigram::Result<()> {
+/// use oxigram::methods::CachedMedia;
+///
+/// // A message's media, or the typed media read from it.
+/// let media: CachedMedia = match msg.video() {
+///     Some(video) => video.into(),
+///     None => (&msg).into(),
+/// };
+/// app.send_cached_media("@archive", media).await?;
+/// # Ok(())
+/// # }
+/// ```
 #[derive(Debug, Clone)]
 pub struct CachedMedia(Source);
 

@@ -382,6 +382,20 @@ impl Client {
 
     /// What an invite link leads to: the chat, if this account is in it, or else a
     /// [`ChatPreview`] (title, kind, member count) without joining.
+    ///
+    /// ```no_run
+    /// # use oxigram::types::InviteLinkTarget;
+    /// # async fn demo(app: oxigram::Client) -> oxigram::Result<()> {
+    /// match app.check_chat_invite_link("https://t.me/+AbCdEf123").await? {
+    ///     InviteLinkTarget::Member(chat) => println!("already in {:?}", chat.title()),
+    ///     InviteLinkTarget::Preview(preview) => {
+    ///         println!("{}: {} members", preview.title(), preview.members_count());
+    ///     }
+    ///     _ => {}
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn check_chat_invite_link(
         &self,
         link: impl Into<String>,
@@ -475,6 +489,13 @@ impl Client {
     }
 
     /// Leaves a group, supergroup or channel.
+    ///
+    /// ```no_run
+    /// # async fn demo(app: oxigram::Client) -> oxigram::Result<()> {
+    /// app.leave_chat("@some_group").await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn leave_chat(&self, chat: impl Into<PeerRef>) -> BoxFuture<'static, crate::Result<()>> {
         leave(self.clone(), Target::named(chat))
     }
@@ -536,6 +557,14 @@ impl Client {
     }
 
     /// Creates a broadcast channel (only admins post).
+    ///
+    /// ```no_run
+    /// # async fn demo(app: oxigram::Client) -> oxigram::Result<()> {
+    /// let channel = app.create_channel("Release notes").description("One post per release").await?;
+    /// app.send_message(&channel, "v0.1 is out").await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn create_channel(&self, title: impl Into<String>) -> CreateChannel {
         CreateChannel {
             broadcast: true,
@@ -563,6 +592,13 @@ impl Client {
 
     /// Lifts a ban or restriction in a supergroup or channel (the user may join again;
     /// they are not added back). Basic groups keep no bans: nothing to do there.
+    ///
+    /// ```no_run
+    /// # async fn demo(app: oxigram::Client) -> oxigram::Result<()> {
+    /// app.unban_chat_member("@my_group", "@forgiven").await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn unban_chat_member(
         &self,
         chat: impl Into<PeerRef>,
@@ -621,6 +657,19 @@ impl Client {
     }
 
     /// Sets what members of a group may do (admins are not bound by it).
+    ///
+    /// ```no_run
+    /// # use oxigram::types::ChatPermissions;
+    /// # async fn demo(app: oxigram::Client) -> oxigram::Result<()> {
+    /// // Text only: no media, polls, stickers or previews.
+    /// let text_only = ChatPermissions {
+    ///     can_send_messages: true,
+    ///     ..ChatPermissions::none()
+    /// };
+    /// app.set_chat_permissions("@my_group", text_only).await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn set_chat_permissions(
         &self,
         chat: impl Into<PeerRef>,
@@ -630,6 +679,13 @@ impl Client {
     }
 
     /// Renames a group or channel (members see a service message).
+    ///
+    /// ```no_run
+    /// # async fn demo(app: oxigram::Client) -> oxigram::Result<()> {
+    /// app.set_chat_title("@my_group", "Rust users (EU)").await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn set_chat_title(
         &self,
         chat: impl Into<PeerRef>,
@@ -639,6 +695,13 @@ impl Client {
     }
 
     /// Sets a group's or channel's description (`""` removes it).
+    ///
+    /// ```no_run
+    /// # async fn demo(app: oxigram::Client) -> oxigram::Result<()> {
+    /// app.set_chat_description("@my_group", "Be kind. English only.").await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn set_chat_description(
         &self,
         chat: impl Into<PeerRef>,
@@ -648,6 +711,14 @@ impl Client {
     }
 
     /// Makes a new primary invite link, revoking the one before, and returns it.
+    ///
+    /// ```no_run
+    /// # async fn demo(app: oxigram::Client) -> oxigram::Result<()> {
+    /// let link = app.export_chat_invite_link("@my_group").await?;
+    /// println!("the old link is revoked; join with {link}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn export_chat_invite_link(
         &self,
         chat: impl Into<PeerRef>,
@@ -682,6 +753,13 @@ impl Client {
     }
 
     /// Moves chats to the archive (folder 1).
+    ///
+    /// ```no_run
+    /// # async fn demo(app: oxigram::Client) -> oxigram::Result<()> {
+    /// app.archive_chats(["@noisy_channel", "@old_group"]).await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn archive_chats<C: Into<PeerRef>>(
         &self,
         chats: impl IntoIterator<Item = C>,
@@ -690,6 +768,13 @@ impl Client {
     }
 
     /// Moves chats out of the archive, back to the main list.
+    ///
+    /// ```no_run
+    /// # async fn demo(app: oxigram::Client) -> oxigram::Result<()> {
+    /// app.unarchive_chats(["@old_group"]).await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn unarchive_chats<C: Into<PeerRef>>(
         &self,
         chats: impl IntoIterator<Item = C>,

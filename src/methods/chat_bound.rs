@@ -58,12 +58,29 @@ impl Chat {
     }
 
     /// Lifts a ban or restriction ([`Client::unban_chat_member`]).
+    ///
+    /// ```no_run
+    /// # async fn demo(msg: oxigram::Message) -> oxigram::Result<()> {
+    /// msg.chat().unban_member("@forgiven").await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn unban_member(&self, user: impl Into<PeerRef>) -> BoxFuture<'static, crate::Result<()>> {
         let user = Target::named(user);
         self.with_client(|client, chat| unban(client, chat, user))
     }
 
     /// Leaves `user` only `permissions` ([`Client::restrict_chat_member`]).
+    ///
+    /// ```no_run
+    /// # use oxigram::types::ChatPermissions;
+    /// # async fn demo(msg: oxigram::Message) -> oxigram::Result<()> {
+    /// if let Some(user) = msg.from_user() {
+    ///     msg.chat().restrict_member(user, ChatPermissions::none()).await?;
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn restrict_member(
         &self,
         user: impl Into<PeerRef>,
@@ -76,6 +93,18 @@ impl Chat {
     }
 
     /// Makes `user` an admin with `privileges` ([`Client::promote_chat_member`]).
+    ///
+    /// ```no_run
+    /// # use oxigram::types::ChatPrivileges;
+    /// # async fn demo(msg: oxigram::Message) -> oxigram::Result<()> {
+    /// let pins = ChatPrivileges {
+    ///     can_pin_messages: true,
+    ///     ..ChatPrivileges::none()
+    /// };
+    /// msg.chat().promote_member("@alice", pins).await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn promote_member(
         &self,
         user: impl Into<PeerRef>,
@@ -88,6 +117,16 @@ impl Chat {
     }
 
     /// One member of this chat ([`Client::get_chat_member`]).
+    ///
+    /// ```no_run
+    /// # async fn demo(msg: oxigram::Message) -> oxigram::Result<()> {
+    /// if let Some(user) = msg.from_user() {
+    ///     let member = msg.chat().get_member(user).await?;
+    ///     println!("{} is {:?}", user.first_name(), member.status());
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_member(
         &self,
         user: impl Into<PeerRef>,
@@ -97,17 +136,42 @@ impl Chat {
     }
 
     /// Leaves this group or channel ([`Client::leave_chat`]).
+    ///
+    /// ```no_run
+    /// # async fn demo(msg: oxigram::Message) -> oxigram::Result<()> {
+    /// if msg.text() == "/leave" {
+    ///     msg.chat().leave().await?;
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn leave(&self) -> BoxFuture<'static, crate::Result<()>> {
         self.with_client(leave)
     }
 
     /// Renames this group or channel ([`Client::set_chat_title`]).
+    ///
+    /// ```no_run
+    /// # async fn demo(msg: oxigram::Message) -> oxigram::Result<()> {
+    /// if let Some(title) = msg.text().strip_prefix("/title ") {
+    ///     msg.chat().set_title(title).await?;
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn set_title(&self, title: impl Into<String>) -> BoxFuture<'static, crate::Result<()>> {
         let title = title.into();
         self.with_client(|client, chat| set_title(client, chat, title))
     }
 
     /// Sets this chat's description ([`Client::set_chat_description`]).
+    ///
+    /// ```no_run
+    /// # async fn demo(msg: oxigram::Message) -> oxigram::Result<()> {
+    /// msg.chat().set_description("Rules: be kind.").await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn set_description(
         &self,
         description: impl Into<String>,
@@ -117,6 +181,15 @@ impl Chat {
     }
 
     /// Sets what members may do ([`Client::set_chat_permissions`]).
+    ///
+    /// ```no_run
+    /// # use oxigram::types::ChatPermissions;
+    /// # async fn demo(msg: oxigram::Message) -> oxigram::Result<()> {
+    /// // Everyone may talk again.
+    /// msg.chat().set_permissions(ChatPermissions::all()).await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn set_permissions(
         &self,
         permissions: ChatPermissions,
@@ -126,6 +199,14 @@ impl Chat {
 
     /// Makes a new primary invite link, revoking the old one
     /// ([`Client::export_chat_invite_link`]).
+    ///
+    /// ```no_run
+    /// # async fn demo(msg: oxigram::Message) -> oxigram::Result<()> {
+    /// let link = msg.chat().export_invite_link().await?;
+    /// msg.reply(format!("New link: {link}")).await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn export_invite_link(&self) -> BoxFuture<'static, crate::Result<String>> {
         self.with_client(export_link)
     }

@@ -49,6 +49,13 @@ awaitable!(HideJoinRequest => ());
 
 impl Client {
     /// Lets `user` into `chat`, which they asked to join.
+    ///
+    /// ```no_run
+    /// # async fn demo(app: oxigram::Client) -> oxigram::Result<()> {
+    /// app.approve_chat_join_request("@my_group", "@alice").await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn approve_chat_join_request(
         &self,
         chat: impl Into<PeerRef>,
@@ -58,6 +65,13 @@ impl Client {
     }
 
     /// Turns down `user`'s request to join `chat`.
+    ///
+    /// ```no_run
+    /// # async fn demo(app: oxigram::Client) -> oxigram::Result<()> {
+    /// app.decline_chat_join_request("@my_group", "@spammer").await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn decline_chat_join_request(
         &self,
         chat: impl Into<PeerRef>,

@@ -215,6 +215,16 @@ impl Client {
     }
 
     /// Removes users from this account's contacts; returns those removed, as now seen.
+    ///
+    /// ```no_run
+    /// # async fn demo(app: oxigram::Client) -> oxigram::Result<()> {
+    /// let removed = app.delete_contacts(["@old_friend", "+15551234567"]).await?;
+    /// for user in &removed {
+    ///     println!("removed {} (contact now: {})", user.full_name(), user.is_contact());
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn delete_contacts<P: Into<PeerRef>>(
         &self,
         users: impl IntoIterator<Item = P>,

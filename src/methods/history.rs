@@ -338,6 +338,18 @@ macro_rules! paging_options {
 paging_options!(ChatHistory);
 
 /// What a search looks for: [`SearchMessages::filter`].
+///
+/// ```no_run
+/// use futures_util::TryStreamExt;
+/// use oxigram::methods::MessagesFilter;
+/// # async fn demo(app: oxigram::Client) -> oxigram::Result<()> {
+/// let mut photos = app.search_messages("@durov").filter(MessagesFilter::Photo).limit(10);
+/// while let Some(message) = photos.try_next().await? {
+///     println!("{}: {:?}", message.id(), message.caption().map(|c| c.to_string()));
+/// }
+/// # Ok(())
+/// # }
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 #[non_exhaustive]
 pub enum MessagesFilter {
@@ -516,6 +528,16 @@ impl Client {
 
     /// The messages sent together with message `id` of `chat` as one album, in order
     /// (the message itself among them). An error if it belongs to no album.
+    ///
+    /// ```no_run
+    /// # async fn demo(app: oxigram::Client, id: i32) -> oxigram::Result<()> {
+    /// let album = app.get_media_group("@durov", id).await?;
+    /// for message in &album {
+    ///     println!("{} {:?}", message.id(), message.media());
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn get_media_group(
         &self,
         chat: impl Into<PeerRef>,
@@ -586,6 +608,15 @@ impl Client {
 
     /// Marks the messages of `chat` read (all of them, or up to
     /// [`max_id`](ReadChatHistory::max_id)); their senders see them read.
+    ///
+    /// ```no_run
+    /// # async fn demo(app: oxigram::Client) -> oxigram::Result<()> {
+    /// app.read_chat_history("@durov").await?;
+    /// // Or only up to a message:
+    /// app.read_chat_history("@some_group").max_id(1200).await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn read_chat_history(&self, chat: impl Into<PeerRef>) -> ReadChatHistory {
         ReadChatHistory {
             client: self.clone(),

@@ -158,6 +158,19 @@ impl Client {
 
     /// Sends result `result_id` of the answer to inline query `query_id` (from
     /// [`get_inline_bot_results`](Client::get_inline_bot_results)) to `chat`.
+    ///
+    /// ```no_run
+    /// # async fn demo(app: oxigram::Client) -> oxigram::Result<()> {
+    /// let results = app.get_inline_bot_results("@gif", "cats").await?;
+    /// if let Some(first) = results.results().first() {
+    ///     app.send_inline_bot_result("@alice", results.query_id(), first.id())
+    ///         .hide_via()
+    ///         .silent()
+    ///         .await?;
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn send_inline_bot_result(
         &self,
         chat: impl Into<PeerRef>,

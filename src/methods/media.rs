@@ -295,6 +295,18 @@ send_kinds! {
     /// ```
     send_photo => photo;
     /// Sends a video (`.duration()`, `.size()`, `.supports_streaming()`).
+    ///
+    /// ```no_run
+    /// # async fn demo(app: oxigram::Client) -> oxigram::Result<()> {
+    /// app.send_video("me", "clip.mp4")
+    ///     .caption("the launch")
+    ///     .duration(42.0)
+    ///     .size(1920, 1080)
+    ///     .supports_streaming()
+    ///     .await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     send_video => video;
     /// Sends a file as a file, whatever it holds.
     ///
@@ -307,14 +319,53 @@ send_kinds! {
     /// ```
     send_document => document;
     /// Sends music (`.title()`, `.performer()`, `.duration()`).
+    ///
+    /// ```no_run
+    /// # async fn demo(app: oxigram::Client) -> oxigram::Result<()> {
+    /// app.send_audio("me", "song.mp3")
+    ///     .title("Song")
+    ///     .performer("Band")
+    ///     .duration(215.0)
+    ///     .await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     send_audio => audio;
     /// Sends a voice note (OGG/Opus).
+    ///
+    /// ```no_run
+    /// # async fn demo(app: oxigram::Client) -> oxigram::Result<()> {
+    /// app.send_voice("@alice", "note.ogg").duration(7.0).await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     send_voice => voice;
     /// Sends an animation (a silent looping video, or a GIF).
+    ///
+    /// ```no_run
+    /// # async fn demo(app: oxigram::Client) -> oxigram::Result<()> {
+    /// app.send_animation("me", "dance.gif").spoiler().await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     send_animation => animation;
     /// Sends a sticker (`.emoji()`).
+    ///
+    /// ```no_run
+    /// # async fn demo(app: oxigram::Client) -> oxigram::Result<()> {
+    /// app.send_sticker("me", "wave.webp").emoji("👋").await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     send_sticker => sticker;
     /// Sends a round video message (`.size(side, side)`, `.duration()`).
+    ///
+    /// ```no_run
+    /// # async fn demo(app: oxigram::Client) -> oxigram::Result<()> {
+    /// app.send_video_note("@alice", "round.mp4").size(384, 384).duration(9.0).await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     send_video_note => video_note;
 }
 
@@ -347,6 +398,17 @@ impl Client {
 
     /// Replaces the media (and caption) of message `id` in `chat`; returns the edited
     /// message.
+    ///
+    /// ```no_run
+    /// # use oxigram::types::InputMedia;
+    /// # async fn demo(app: oxigram::Client, id: i32) -> oxigram::Result<()> {
+    /// let edited = app
+    ///     .edit_message_media("me", id, InputMedia::photo("new.jpg").caption("updated"))
+    ///     .await?;
+    /// assert!(edited.photo().is_some());
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn edit_message_media(
         &self,
         chat: impl Into<PeerRef>,
@@ -382,25 +444,90 @@ macro_rules! reply_kinds {
 
 reply_kinds! {
     /// Replies with a photo.
+    ///
+    /// ```no_run
+    /// # async fn demo(msg: oxigram::Message) -> oxigram::Result<()> {
+    /// msg.reply_photo("chart.png").caption("this week").await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     reply_photo => photo;
     /// Replies with a video.
+    ///
+    /// ```no_run
+    /// # async fn demo(msg: oxigram::Message) -> oxigram::Result<()> {
+    /// msg.reply_video("how-to.mp4").supports_streaming().await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     reply_video => video;
     /// Replies with a file.
+    ///
+    /// ```no_run
+    /// # async fn demo(msg: oxigram::Message) -> oxigram::Result<()> {
+    /// msg.reply_document("report.pdf").file_name("Q3 report.pdf").await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     reply_document => document;
     /// Replies with music.
+    ///
+    /// ```no_run
+    /// # async fn demo(msg: oxigram::Message) -> oxigram::Result<()> {
+    /// msg.reply_audio("song.mp3").title("Song").performer("Band").await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     reply_audio => audio;
     /// Replies with a voice note.
+    ///
+    /// ```no_run
+    /// # async fn demo(msg: oxigram::Message) -> oxigram::Result<()> {
+    /// msg.reply_voice("answer.ogg").await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     reply_voice => voice;
     /// Replies with an animation.
+    ///
+    /// ```no_run
+    /// # async fn demo(msg: oxigram::Message) -> oxigram::Result<()> {
+    /// msg.reply_animation("applause.mp4").await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     reply_animation => animation;
     /// Replies with a sticker.
+    ///
+    /// ```no_run
+    /// # async fn demo(msg: oxigram::Message) -> oxigram::Result<()> {
+    /// msg.reply_sticker("thumbs_up.webp").await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     reply_sticker => sticker;
     /// Replies with a round video message.
+    ///
+    /// ```no_run
+    /// # async fn demo(msg: oxigram::Message) -> oxigram::Result<()> {
+    /// msg.reply_video_note("round.mp4").size(384, 384).await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     reply_video_note => video_note;
 }
 
 impl Message {
     /// Replaces this message's media (this account's messages, or a bot's own).
+    ///
+    /// ```no_run
+    /// # use oxigram::types::InputMedia;
+    /// # async fn demo(msg: oxigram::Message) -> oxigram::Result<()> {
+    /// let chart = msg.reply_photo("chart-v1.png").await?;
+    /// chart.edit_media(InputMedia::photo("chart-v2.png")).await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn edit_media(&self, media: InputMedia) -> EditMessageMedia {
         EditMessageMedia {
             client: self.client().clone(),

@@ -22,6 +22,26 @@ use crate::{Client, Error};
 const PAGE_SIZE: usize = 200;
 
 /// Which members [`Client::get_chat_members`] lists.
+///
+/// ```no_run
+/// use futures_util::TryStreamExt;
+/// use oxigram::methods::ChatMembersFilter;
+/// # async fn demo(app: oxigram::Client) -> oxigram::Result<()> {
+/// let admins: Vec<_> = app
+///     .get_chat_members("@my_group")
+///     .filter(ChatMembersFilter::Administrators)
+///     .try_collect()
+///     .await?;
+/// println!("{} admins", admins.len());
+/// let mut named_ada = app
+///     .get_chat_members("@my_group")
+///     .filter(ChatMembersFilter::Search("ada".into()));
+/// while let Some(member) = named_ada.try_next().await? {
+///     println!("{} ({:?})", member.user().full_name(), member.status());
+/// }
+/// # Ok(())
+/// # }
+/// ```
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum ChatMembersFilter {

@@ -857,6 +857,17 @@ impl PinMessage {
 awaitable!(PinMessage => ());
 
 /// What a chat shows this account doing ("typing...").
+///
+/// ```no_run
+/// # async fn demo(msg: oxigram::Message) -> oxigram::Result<()> {
+/// use oxigram::ChatAction;
+///
+/// let client = msg.client();
+/// client.send_chat_action(msg.chat(), ChatAction::Typing).await?;
+/// msg.reply("thought about it").await?; // sending ends the action
+/// # Ok(())
+/// # }
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ChatAction {
@@ -943,6 +954,19 @@ impl Client {
 
     /// Replaces the text of message `id` in `chat` (read in the parse mode, as for
     /// [`send_message`](Client::send_message)); returns the edited message.
+    ///
+    /// ```no_run
+    /// # use oxigram::types::{InlineButton, InlineKeyboard};
+    /// # async fn demo(app: oxigram::Client) -> oxigram::Result<()> {
+    /// let sent = app.send_message("me", "Working…").await?;
+    /// let done = InlineKeyboard::new().row([InlineButton::callback("Again", "again")]);
+    /// app.edit_message_text("me", sent.id(), "**Done**: see https://example.com")
+    ///     .reply_markup(done)
+    ///     .no_webpage()
+    ///     .await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn edit_message_text(
         &self,
         chat: impl Into<PeerRef>,
@@ -954,6 +978,15 @@ impl Client {
 
     /// Deletes messages `ids` of `chat` (for everyone, unless
     /// [`only_for_me`](DeleteMessages::only_for_me)); returns how many were deleted.
+    ///
+    /// ```no_run
+    /// # async fn demo(app: oxigram::Client) -> oxigram::Result<()> {
+    /// let deleted = app.delete_messages("@some_group", [101, 102, 103]).await?;
+    /// println!("{deleted} deleted for everyone");
+    /// app.delete_messages("@alice", [7]).only_for_me().await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn delete_messages(
         &self,
         chat: impl Into<PeerRef>,
@@ -963,6 +996,16 @@ impl Client {
     }
 
     /// Forwards messages `ids` of `from` to `to`; returns the new messages.
+    ///
+    /// ```no_run
+    /// # async fn demo(app: oxigram::Client) -> oxigram::Result<()> {
+    /// let copies = app.forward_messages("me", "@durov", [10, 11]).silent().await?;
+    /// println!("{} forwarded", copies.len());
+    /// // Without the "Forwarded from" header:
+    /// app.forward_messages("me", "@durov", [12]).drop_author().await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn forward_messages(
         &self,
         to: impl Into<PeerRef>,
@@ -979,6 +1022,19 @@ impl Client {
 
     /// Sends message `id` of `from` to `to` again, as this account's own (no forward
     /// header); returns the new message.
+    ///
+    /// ```no_run
+    /// # use oxigram::ParseMode;
+    /// # async fn demo(app: oxigram::Client) -> oxigram::Result<()> {
+    /// let copy = app.copy_message("me", "@durov", 42)
+    ///     .caption("<i>saved for later</i>")
+    ///     .parse_mode(ParseMode::Html)
+    ///     .silent()
+    ///     .await?;
+    /// println!("copied as message {}", copy.id());
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn copy_message(
         &self,
         to: impl Into<PeerRef>,
@@ -989,21 +1045,53 @@ impl Client {
     }
 
     /// Reacts to message `id` of `chat` with `emoji` (`""` removes the reaction).
+    ///
+    /// ```no_run
+    /// # async fn demo(app: oxigram::Client) -> oxigram::Result<()> {
+    /// app.send_reaction("@some_group", 42, "👍").big().await?;
+    /// app.send_reaction("@some_group", 42, "").await?; // takes it back
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn send_reaction(&self, chat: impl Into<PeerRef>, id: i32, emoji: &str) -> SendReaction {
         SendReaction::new(self.clone(), Target::named(chat), id, emoji)
     }
 
     /// Pins message `id` of `chat`.
+    ///
+    /// ```no_run
+    /// # async fn demo(app: oxigram::Client) -> oxigram::Result<()> {
+    /// app.pin_chat_message("@some_group", 42).silent().await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn pin_chat_message(&self, chat: impl Into<PeerRef>, id: i32) -> PinMessage {
         PinMessage::new(self.clone(), Target::named(chat), id, false)
     }
 
     /// Unpins message `id` of `chat`.
+    ///
+    /// ```no_run
+    /// # async fn demo(app: oxigram::Client) -> oxigram::Result<()> {
+    /// app.unpin_chat_message("@some_group", 42).await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn unpin_chat_message(&self, chat: impl Into<PeerRef>, id: i32) -> PinMessage {
         PinMessage::new(self.clone(), Target::named(chat), id, true)
     }
 
     /// Shows `action` in `chat` (for about five seconds, or until a message is sent).
+    ///
+    /// ```no_run
+    /// # use oxigram::ChatAction;
+    /// # async fn demo(app: oxigram::Client) -> oxigram::Result<()> {
+    /// app.send_chat_action("@durov", ChatAction::UploadPhoto).await?;
+    /// // ... upload and send the photo, or stop showing it:
+    /// app.send_chat_action("@durov", ChatAction::Cancel).await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn send_chat_action(
         &self,
         chat: impl Into<PeerRef>,

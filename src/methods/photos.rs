@@ -235,6 +235,14 @@ impl Client {
     }
 
     /// Sets a group's or channel's photo from a file; `None` removes it.
+    ///
+    /// ```no_run
+    /// # async fn demo(app: oxigram::Client) -> oxigram::Result<()> {
+    /// app.set_chat_photo("@my_group", Some("logo.png".into())).await?;
+    /// app.set_chat_photo("@my_group", None).await?; // removes it
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn set_chat_photo(
         &self,
         chat: impl Into<PeerRef>,

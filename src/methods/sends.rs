@@ -312,6 +312,17 @@ impl Client {
     }
 
     /// Sends the place `title` at `address` (at `latitude`, `longitude`) to `chat`.
+    ///
+    /// ```no_run
+    /// # async fn demo(app: oxigram::Client) -> oxigram::Result<()> {
+    /// let sent = app
+    ///     .send_venue("me", 48.8584, 2.2945, "Eiffel Tower", "Champ de Mars, Paris")
+    ///     .provider("foursquare", "4adcda09f964a520dd3321e3", "arts_entertainment/default")
+    ///     .await?;
+    /// println!("{:?}", sent.venue().map(|v| v.title));
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn send_venue(
         &self,
         chat: impl Into<PeerRef>,
@@ -334,6 +345,16 @@ impl Client {
     }
 
     /// Shares the contact `first_name` at `phone_number` in `chat`.
+    ///
+    /// ```no_run
+    /// # async fn demo(app: oxigram::Client) -> oxigram::Result<()> {
+    /// app.send_contact("@alice", "+15551234567", "Bob")
+    ///     .last_name("Builder")
+    ///     .silent()
+    ///     .await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn send_contact(
         &self,
         chat: impl Into<PeerRef>,
@@ -455,6 +476,16 @@ impl Client {
 
     /// Closes the poll of message `id` of `chat` (its author only); returns the final
     /// poll.
+    ///
+    /// ```no_run
+    /// # async fn demo(app: oxigram::Client, id: i32) -> oxigram::Result<()> {
+    /// let poll = app.stop_poll("@group", id).await?;
+    /// for option in &poll.options {
+    ///     println!("{}: {} votes", option.text, option.voter_count);
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn stop_poll(&self, chat: impl Into<PeerRef>, id: i32) -> crate::Result<Poll> {
         let peer = Target::named(chat).resolve(self).await?;
         let (message, _) = poll_of(self, &peer, id).await?;
@@ -495,6 +526,17 @@ impl Client {
     /// Replaces the caption of media message `id` of `chat`; returns the edited
     /// message. (A caption is the text of a media message: this is
     /// [`edit_message_text`](Client::edit_message_text) by its Pyrogram name.)
+    ///
+    /// ```no_run
+    /// # use oxigram::ParseMode;
+    /// # async fn demo(app: oxigram::Client) -> oxigram::Result<()> {
+    /// let photo = app.send_photo("me", "cat.jpg").caption("a cat").await?;
+    /// app.edit_message_caption("me", photo.id(), "<b>the</b> cat")
+    ///     .parse_mode(ParseMode::Html)
+    ///     .await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn edit_message_caption(
         &self,
         chat: impl Into<PeerRef>,
@@ -573,6 +615,15 @@ impl Message {
     }
 
     /// Replies with the point at `latitude`, `longitude`.
+    ///
+    /// ```no_run
+    /// # async fn demo(msg: oxigram::Message) -> oxigram::Result<()> {
+    /// if msg.text() == "/where" {
+    ///     msg.reply_location(51.5007, -0.1246).await?;
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn reply_location(&self, latitude: f64, longitude: f64) -> SendLocation {
         SendLocation {
             out: self.replying(),
@@ -597,6 +648,16 @@ impl Message {
     }
 
     /// Replies with a poll asking `question` with `options`.
+    ///
+    /// ```no_run
+    /// # async fn demo(msg: oxigram::Message) -> oxigram::Result<()> {
+    /// msg.reply_poll("Lunch?", ["Pizza", "Sushi", "Salad"])
+    ///     .anonymous(false)
+    ///     .multiple_answers()
+    ///     .await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn reply_poll(
         &self,
         question: impl Into<String>,

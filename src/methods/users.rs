@@ -135,6 +135,15 @@ impl Client {
 
     /// Unblocks a user blocked with [`block_user`](Client::block_user). Returns whether
     /// the user was blocked.
+    ///
+    /// ```no_run
+    /// # async fn demo(app: oxigram::Client) -> oxigram::Result<()> {
+    /// if app.unblock_user("@spammer").await? {
+    ///     println!("unblocked");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn unblock_user(&self, user: impl Into<PeerRef>) -> crate::Result<bool> {
         let id = Target::named(user).resolve(self).await?;
         self.invoke(functions::contacts::Unblock {

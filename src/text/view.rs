@@ -32,16 +32,48 @@ pub struct MessageText<'a> {
 
 impl<'a> MessageText<'a> {
     /// The view of `text` formatted by `entities` (UTF-16 offsets).
+    ///
+    /// ```
+    /// use oxigram::text::{MessageText, parse_html};
+    ///
+    /// let (text, entities) = parse_html("<i>hello</i> world")?;
+    /// let view = MessageText::new(&text, &entities);
+    /// assert_eq!(view, "hello world");
+    /// assert_eq!(view.entities().len(), 1);
+    /// # Ok::<(), oxigram::text::ParseError>(())
+    /// ```
     pub fn new(text: &'a str, entities: &'a [enums::MessageEntity]) -> Self {
         MessageText { text, entities }
     }
 
     /// The plain text, borrowed from the message.
+    ///
+    /// ```no_run
+    /// # fn demo(message: &oxigram::Message) -> Option<&str> {
+    /// // The `&str` lives as long as the message, not as long as the view.
+    /// let first_word = message.text().as_str().split_whitespace().next();
+    /// first_word
+    /// # }
+    /// ```
     pub fn as_str(&self) -> &'a str {
         self.text
     }
 
     /// The entities of the text, as the API sent them.
+    ///
+    /// ```no_run
+    /// # fn demo(message: &oxigram::Message) {
+    /// use oxigram::tl::enums::MessageEntity;
+    ///
+    /// let links = message
+    ///     .text()
+    ///     .entities()
+    ///     .iter()
+    ///     .filter(|e| matches!(e, MessageEntity::Url(_) | MessageEntity::TextUrl(_)))
+    ///     .count();
+    /// println!("{links} links");
+    /// # }
+    /// ```
     pub fn entities(&self) -> &'a [enums::MessageEntity] {
         self.entities
     }
@@ -59,6 +91,14 @@ impl<'a> MessageText<'a> {
     }
 
     /// The text as Markdown ([`to_markdown`](super::to_markdown)).
+    ///
+    /// ```
+    /// use oxigram::text::{MessageText, parse_html};
+    ///
+    /// let (text, entities) = parse_html("<b>hi</b> there")?;
+    /// assert_eq!(MessageText::new(&text, &entities).markdown(), "**hi** there");
+    /// # Ok::<(), oxigram::text::ParseError>(())
+    /// ```
     pub fn markdown(&self) -> String {
         super::to_markdown(self.text, self.entities)
     }

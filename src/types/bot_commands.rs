@@ -4,6 +4,17 @@ use crate::peers::PeerRef;
 use crate::tl::{enums, types};
 
 /// A command a bot lists for its users: `/start`, with what it does.
+///
+/// ```
+/// use oxigram::types::BotCommand;
+///
+/// let help = BotCommand::new("help", "What this bot can do");
+/// assert_eq!((help.command(), help.description()), ("help", "What this bot can do"));
+/// # async fn demo(bot: oxigram::Client, help: BotCommand) -> oxigram::Result<()> {
+/// bot.set_bot_commands([BotCommand::new("start", "Say hello"), help]).await?;
+/// # Ok(())
+/// # }
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct BotCommand {
     command: String,
@@ -56,6 +67,17 @@ impl From<BotCommand> for enums::BotCommand {
 /// Whom a list of commands is for. Telegram shows a user the narrowest list set
 /// (one member of a chat, the chat's administrators, the chat, all chats of its kind,
 /// then the default) in the user's language, else in no particular language.
+///
+/// ```no_run
+/// # use oxigram::types::{BotCommand, BotCommandScope};
+/// # async fn demo(bot: oxigram::Client) -> oxigram::Result<()> {
+/// // Admins of one group see /ban besides the commands everyone sees.
+/// bot.set_bot_commands([BotCommand::new("ban", "Ban the user replied to")])
+///     .scope(BotCommandScope::ChatAdministrators("@my_group".into()))
+///     .await?;
+/// # Ok(())
+/// # }
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub enum BotCommandScope {

@@ -10,6 +10,17 @@ use crate::tl::{enums, types};
 /// A bot's answer to an inline query:
 /// [`Client::get_inline_bot_results`](crate::Client::get_inline_bot_results). Send one
 /// of its results with [`BotResults::send`].
+///
+/// ```no_run
+/// # async fn demo(app: oxigram::Client) -> oxigram::Result<()> {
+/// let answer = app.get_inline_bot_results("@wiki", "Rust").await?;
+/// println!("{} results, more: {:?}", answer.results().len(), answer.next_offset());
+/// if let Some(result) = answer.result("1") {
+///     answer.send("me", result.id()).await?;
+/// }
+/// # Ok(())
+/// # }
+/// ```
 #[derive(Debug, Clone)]
 pub struct BotResults {
     raw: types::messages::BotResults,
@@ -92,6 +103,16 @@ impl BotResults {
 }
 
 /// One result of an inline bot's answer.
+///
+/// ```no_run
+/// # async fn demo(app: oxigram::Client) -> oxigram::Result<()> {
+/// let answer = app.get_inline_bot_results("@wiki", "Rust").await?;
+/// for result in answer.results() {
+///     println!("[{}] {:?}: {:?}", result.kind(), result.title(), result.description());
+/// }
+/// # Ok(())
+/// # }
+/// ```
 #[derive(Debug, Clone, PartialEq)]
 pub struct BotResult {
     raw: enums::BotInlineResult,

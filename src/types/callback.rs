@@ -14,6 +14,19 @@ use crate::tl::{enums, types};
 /// Someone pressed a callback button of a message the bot sent (or of an inline
 /// message sent through it). Answer it with [`CallbackQuery::answer`], even with
 /// nothing to say: the client shows a progress bar until then.
+///
+/// ```no_run
+/// use oxigram::prelude::*;
+///
+/// # fn demo(app: Client) {
+/// app.on_callback_query(filters::regex(r"^vote:(\w+)$"), |query: CallbackQuery| async move {
+///     let choice = query.matches().and_then(|m| m.get(1)).unwrap_or("?").to_owned();
+///     println!("{} voted {choice}", query.from_user().first_name());
+///     query.answer().text(format!("You voted {choice}")).await?;
+///     Ok(())
+/// });
+/// # }
+/// ```
 #[derive(Debug, Clone)]
 pub struct CallbackQuery {
     id: i64,

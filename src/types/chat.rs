@@ -7,6 +7,19 @@ use crate::storage::{PeerKind, PeerRecord};
 use crate::tl::enums;
 
 /// What kind of chat a [`Chat`] is.
+///
+/// ```no_run
+/// # fn demo(message: &oxigram::Message) {
+/// use oxigram::ChatKind;
+///
+/// let place = match message.chat().kind() {
+///     ChatKind::Private | ChatKind::Bot => "in private",
+///     ChatKind::Group | ChatKind::Supergroup => "in a group",
+///     ChatKind::Channel => "in a channel",
+/// };
+/// println!("message {} {place}", message.id());
+/// # }
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum ChatKind {
     /// A private chat with a user.
@@ -38,6 +51,17 @@ impl From<PeerKind> for ChatKind {
 /// Built from what an update carries, or else the peer cache, or else the id alone (a
 /// channel known by id alone reads as [`ChatKind::Channel`]: nothing says whether it is a
 /// supergroup).
+///
+/// ```no_run
+/// # fn demo(message: &oxigram::Message) {
+/// let chat = message.chat();
+/// let name = chat.title().or(chat.first_name()).unwrap_or("?");
+/// match chat.username() {
+///     Some(username) => println!("{name} (@{username}, id {})", chat.id()),
+///     None => println!("{name} (id {})", chat.id()),
+/// }
+/// # }
+/// ```
 #[derive(Debug, Clone)]
 pub struct Chat {
     id: i64,

@@ -12,6 +12,17 @@ use crate::tl::{enums, types};
 /// A chat with what only its full form tells: a group's or channel's description,
 /// member count, primary invite link, default permissions and the rest, a user's bio
 /// ([`Client::get_chat`](crate::Client::get_chat)).
+///
+/// ```no_run
+/// # async fn demo(app: oxigram::Client) -> oxigram::Result<()> {
+/// let info = app.get_chat("@rustlang").await?;
+/// println!("{:?} ({:?}): {}", info.title(), info.kind(), info.description());
+/// if let Some(link) = info.invite_link() {
+///     println!("join with {}", link.link());
+/// }
+/// # Ok(())
+/// # }
+/// ```
 #[derive(Debug, Clone)]
 pub struct ChatInfo {
     chat: Chat,
@@ -192,6 +203,21 @@ impl ChatInfo {
 
 /// A chat seen through an invite link by someone not in it
 /// ([`Client::check_chat_invite_link`](crate::Client::check_chat_invite_link)).
+///
+/// ```no_run
+/// # use oxigram::types::InviteLinkTarget;
+/// # async fn demo(app: oxigram::Client) -> oxigram::Result<()> {
+/// if let InviteLinkTarget::Preview(preview) =
+///     app.check_chat_invite_link("https://t.me/+AbCdEf123").await?
+/// {
+///     println!("{} ({:?}), {} members", preview.title(), preview.kind(), preview.members_count());
+///     if preview.request_needed() {
+///         println!("an admin approves new members");
+///     }
+/// }
+/// # Ok(())
+/// # }
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ChatPreview {
     title: String,
@@ -251,6 +277,19 @@ impl ChatPreview {
 
 /// What an invite link leads to: a chat this account is already in, or a preview of
 /// one it is not.
+///
+/// ```no_run
+/// # use oxigram::types::InviteLinkTarget;
+/// # async fn demo(app: oxigram::Client, link: &str) -> oxigram::Result<()> {
+/// let chat = match app.check_chat_invite_link(link).await? {
+///     InviteLinkTarget::Member(chat) => chat,
+///     InviteLinkTarget::Preview(_) => app.join_chat(link).await?,
+///     _ => return Ok(()),
+/// };
+/// app.send_message(&chat, "hello").await?;
+/// # Ok(())
+/// # }
+/// ```
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub enum InviteLinkTarget {
@@ -261,6 +300,20 @@ pub enum InviteLinkTarget {
 }
 
 /// An invite link to a group or channel.
+///
+/// ```no_run
+/// # async fn demo(app: oxigram::Client) -> oxigram::Result<()> {
+/// let link = app.create_chat_invite_link("@my_group").creates_join_request().await?;
+/// println!(
+///     "{} by {}: {} joined, {} waiting",
+///     link.link(),
+///     link.creator_id(),
+///     link.member_count(),
+///     link.pending_join_request_count(),
+/// );
+/// # Ok(())
+/// # }
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ChatInviteLink {
     link: String,

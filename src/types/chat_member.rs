@@ -9,6 +9,19 @@ use crate::tl::enums;
 /// A member of a group or channel, or a user banned or restricted there
 /// ([`Client::get_chat_member`](crate::Client::get_chat_member),
 /// [`Client::get_chat_members`](crate::Client::get_chat_members)).
+///
+/// ```no_run
+/// # use oxigram::MemberStatus;
+/// # async fn demo(app: oxigram::Client) -> oxigram::Result<()> {
+/// let member = app.get_chat_member("@my_group", "@alice").await?;
+/// match member.status() {
+///     MemberStatus::Administrator => println!("admin titled {:?}", member.custom_title()),
+///     MemberStatus::Restricted => println!("restricted until {:?}", member.until_date()),
+///     status => println!("{} is {status:?}", member.user().full_name()),
+/// }
+/// # Ok(())
+/// # }
+/// ```
 #[derive(Debug, Clone)]
 pub struct ChatMember {
     user: User,

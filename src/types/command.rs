@@ -3,6 +3,20 @@
 
 /// A command as the command filter read it: `/start@my_bot a "b c"` has the name
 /// `start`, the bot `my_bot`, the arguments `a` and `b c`, and the prefix `/`.
+///
+/// ```no_run
+/// use oxigram::prelude::*;
+///
+/// # fn demo(app: Client) {
+/// app.on_message(filters::command("ban"), |msg: Message| async move {
+///     if let Some(command) = msg.command() {
+///         let reason = command.args.join(" ");
+///         msg.reply(format!("banning for: {reason}")).await?;
+///     }
+///     Ok(())
+/// });
+/// # }
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Command {
     /// The command's name, without prefix or bot (as written: not lower-cased).
@@ -87,6 +101,18 @@ impl<'t> Head<'t> {
 
 /// The capture groups of the regex a filter matched: group 0 is the whole match, a
 /// group that took no part in the match is `None`.
+///
+/// ```no_run
+/// use oxigram::prelude::*;
+///
+/// # fn demo(app: Client) {
+/// app.on_message(filters::regex(r"^roll (\d+)d(\d+)$"), |msg: Message| async move {
+///     if let Some(m) = msg.matches() {
+///         println!("{:?} dice of {:?} sides", m.get(1), m.get(2));
+///     }
+/// });
+/// # }
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Matches(pub Vec<Option<String>>);
 

@@ -6,6 +6,19 @@ use crate::Message;
 use crate::tl::types;
 
 /// One chat of the chat list ([`Client::get_dialogs`](crate::Client::get_dialogs)).
+///
+/// ```no_run
+/// use futures_util::TryStreamExt;
+/// # async fn demo(app: oxigram::Client) -> oxigram::Result<()> {
+/// let mut dialogs = app.get_dialogs().limit(20);
+/// while let Some(dialog) = dialogs.try_next().await? {
+///     if dialog.unread_count() > 0 {
+///         println!("{:?}: {} unread", dialog.chat().title(), dialog.unread_count());
+///     }
+/// }
+/// # Ok(())
+/// # }
+/// ```
 #[derive(Debug, Clone)]
 pub struct Dialog {
     chat: Chat,

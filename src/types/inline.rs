@@ -9,6 +9,19 @@ use crate::Client;
 use crate::tl::{enums, types};
 
 /// Someone typed `@bot query` in a chat; answer with [`InlineQuery::answer`].
+///
+/// ```no_run
+/// use oxigram::prelude::*;
+///
+/// # fn demo(app: Client) {
+/// app.on_inline_query(filters::all, |query: InlineQuery| async move {
+///     let text = query.query().to_uppercase();
+///     let loud = InlineQueryResult::article("loud", "Shout it", text);
+///     query.answer([loud]).await?;
+///     Ok(())
+/// });
+/// # }
+/// ```
 #[derive(Debug, Clone)]
 pub struct InlineQuery {
     id: i64,
@@ -93,6 +106,21 @@ impl InlineQuery {
 
 /// Someone sent one of the bot's inline results (sent only to bots with inline
 /// feedback enabled in @BotFather).
+///
+/// ```no_run
+/// use oxigram::prelude::*;
+///
+/// # fn demo(app: Client) {
+/// app.on_chosen_inline_result(filters::all, |chosen: ChosenInlineResult| async move {
+///     println!(
+///         "{} sent result {} for {:?}",
+///         chosen.from_user().id(),
+///         chosen.result_id(),
+///         chosen.query()
+///     );
+/// });
+/// # }
+/// ```
 #[derive(Debug, Clone)]
 pub struct ChosenInlineResult {
     result_id: String,

@@ -8,6 +8,20 @@ use crate::methods::messages::Text;
 use crate::tl::{enums, types};
 
 /// The kinds of media a file is sent as.
+///
+/// ```no_run
+/// # async fn demo(app: oxigram::Client) -> oxigram::Result<()> {
+/// use oxigram::types::{InputMedia, SendKind};
+///
+/// // The kind chosen at run time (`InputMedia::photo` and the others fix it).
+/// let album = ["beach.jpg", "waves.mp4"].map(|name| {
+///     let kind = if name.ends_with(".mp4") { SendKind::Video } else { SendKind::Photo };
+///     InputMedia::new(kind, name.into())
+/// });
+/// app.send_media_group("me", album).await?;
+/// # Ok(())
+/// # }
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum SendKind {

@@ -6,6 +6,18 @@ use bytes::Bytes;
 use crate::tl::{enums, types};
 
 /// A button of an inline keyboard.
+///
+/// ```
+/// use oxigram::types::{InlineButton, InlineKeyboard};
+///
+/// let keyboard = InlineKeyboard::new()
+///     .row([InlineButton::callback("👍", "like"), InlineButton::callback("👎", "dislike")])
+///     .row([InlineButton::url("Source", "https://github.com/oxigram/oxigram")])
+///     .row([InlineButton::switch_inline("Share", "oxigram")]);
+/// for button in keyboard.buttons() {
+///     println!("{}: {:?} {:?}", button.text(), button.data(), button.url_target());
+/// }
+/// ```
 #[derive(Debug, Clone, PartialEq)]
 pub struct InlineButton {
     text: String,
@@ -208,6 +220,15 @@ impl From<InlineKeyboard> for enums::ReplyMarkup {
 
 /// A button of a reply keyboard: pressing it sends its text (or the user's phone
 /// number or location, for those buttons).
+///
+/// ```
+/// use oxigram::types::{ReplyButton, ReplyKeyboard};
+///
+/// let keyboard = ReplyKeyboard::new()
+///     .row([ReplyButton::request_phone("Share my number")])
+///     .row([ReplyButton::request_location("Share my location"), ReplyButton::text("Skip")]);
+/// assert_eq!(keyboard.rows()[1][1].label(), "Skip");
+/// ```
 #[derive(Debug, Clone, PartialEq)]
 pub struct ReplyButton {
     text: String,
@@ -250,6 +271,20 @@ impl ReplyButton {
 }
 
 /// A reply keyboard, shown in place of the user's own.
+///
+/// ```no_run
+/// # async fn demo(app: oxigram::Client) -> oxigram::Result<()> {
+/// use oxigram::types::{ReplyButton, ReplyKeyboard};
+///
+/// let menu = ReplyKeyboard::new()
+///     .row([ReplyButton::text("Menu"), ReplyButton::text("Help")])
+///     .resize()
+///     .one_time()
+///     .placeholder("Pick one");
+/// app.send_message("@alice", "What next?").reply_markup(menu).await?;
+/// # Ok(())
+/// # }
+/// ```
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ReplyKeyboard {
     rows: Vec<Vec<ReplyButton>>,
@@ -371,6 +406,17 @@ impl From<ReplyKeyboard> for enums::ReplyMarkup {
 }
 
 /// Removes the reply keyboard shown.
+///
+/// ```no_run
+/// # async fn demo(app: oxigram::Client) -> oxigram::Result<()> {
+/// use oxigram::types::RemoveKeyboard;
+///
+/// app.send_message("@alice", "Thanks!")
+///     .reply_markup(RemoveKeyboard::default())
+///     .await?;
+/// # Ok(())
+/// # }
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct RemoveKeyboard {
     /// Only for the users mentioned or replied to.
@@ -386,6 +432,19 @@ impl From<RemoveKeyboard> for enums::ReplyMarkup {
 }
 
 /// Opens a reply to the message in the user's client, as if they had pressed Reply.
+///
+/// ```no_run
+/// # async fn demo(app: oxigram::Client) -> oxigram::Result<()> {
+/// use oxigram::types::ForceReply;
+///
+/// let ask = ForceReply {
+///     placeholder: Some("Your name".into()),
+///     ..ForceReply::default()
+/// };
+/// app.send_message("@alice", "What should I call you?").reply_markup(ask).await?;
+/// # Ok(())
+/// # }
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct ForceReply {
     /// Only for the users mentioned or replied to.

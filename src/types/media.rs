@@ -4,6 +4,19 @@
 use crate::tl::enums;
 
 /// The kind of media attached to a message.
+///
+/// ```no_run
+/// # fn demo(message: &oxigram::Message) {
+/// use oxigram::MediaKind;
+///
+/// match message.media() {
+///     Some(MediaKind::Photo | MediaKind::Video) => println!("something to look at"),
+///     Some(MediaKind::Poll) => println!("a poll: {:?}", message.poll().map(|p| p.question)),
+///     Some(other) => println!("{other:?}"),
+///     None => println!("text only"),
+/// }
+/// # }
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum MediaKind {

@@ -9,6 +9,17 @@ use crate::peers::BareId;
 use crate::tl::{enums, types};
 
 /// A member's standing in a chat.
+///
+/// ```no_run
+/// # use oxigram::MemberStatus;
+/// # async fn demo(app: oxigram::Client) -> oxigram::Result<()> {
+/// let status = app.get_chat_member("@my_group", "@alice").await?.status();
+/// if status.is_member() && status != MemberStatus::Restricted {
+///     println!("alice may talk ({status:?})");
+/// }
+/// # Ok(())
+/// # }
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum MemberStatus {
@@ -70,6 +81,20 @@ impl MemberStatus {
 
 /// Someone's membership of a chat changed (`updateChatParticipant`,
 /// `updateChannelParticipant`; bots get these for chats they administer).
+///
+/// ```no_run
+/// use oxigram::prelude::*;
+///
+/// # fn demo(app: Client) {
+/// app.on_chat_member(filters::all, |update: ChatMemberUpdated| async move {
+///     if !update.old_status().is_member() && update.new_status().is_member() {
+///         let welcome = format!("Welcome, {}!", update.user().first_name());
+///         update.client().send_message(update.chat(), welcome).await?;
+///     }
+///     Ok(())
+/// });
+/// # }
+/// ```
 #[derive(Debug, Clone)]
 pub struct ChatMemberUpdated {
     chat: Chat,
@@ -155,6 +180,18 @@ impl ChatMemberUpdated {
 
 /// Someone asked to join a chat that approves members (`updateBotChatInviteRequester`);
 /// answer with [`ChatJoinRequest::approve`] or [`ChatJoinRequest::decline`].
+///
+/// ```no_run
+/// use oxigram::prelude::*;
+///
+/// # fn demo(app: Client) {
+/// app.on_chat_join_request(filters::all, |request: ChatJoinRequest| async move {
+///     println!("{} asks to join {:?}", request.from_user().full_name(), request.chat().title());
+///     request.approve().await?;
+///     Ok(())
+/// });
+/// # }
+/// ```
 #[derive(Debug, Clone)]
 pub struct ChatJoinRequest {
     chat: Chat,
@@ -209,6 +246,17 @@ impl ChatJoinRequest {
 }
 
 /// Messages were deleted (`updateDeleteMessages`, `updateDeleteChannelMessages`).
+///
+/// ```no_run
+/// use oxigram::prelude::*;
+///
+/// # fn demo(app: Client) {
+/// app.on_deleted_messages(filters::all, |deleted: DeletedMessages| async move {
+///     let chat = deleted.chat().map(|c| c.id());
+///     println!("{} messages deleted in {chat:?}", deleted.ids().len());
+/// });
+/// # }
+/// ```
 #[derive(Debug, Clone)]
 pub struct DeletedMessages {
     chat: Option<Chat>,

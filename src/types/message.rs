@@ -16,6 +16,22 @@ use crate::tl::{enums, types};
 /// Reading it costs nothing: the chat and sender were found when it was made, from the
 /// update's users and chats or the peer cache. Bound methods ([`Message::reply`] and
 /// the others) go through the client it came from.
+///
+/// ```no_run
+/// use oxigram::prelude::*;
+///
+/// # fn demo(app: Client) {
+/// app.on_message(filters::private, |msg: Message| async move {
+///     let who = msg.from_user().map(|u| u.full_name()).unwrap_or_default();
+///     println!("#{} from {who} at {}: {}", msg.id(), msg.date(), msg.text());
+///     if let Some(replied) = msg.reply_to_message_id() {
+///         println!("(a reply to #{replied})");
+///     }
+///     msg.reply("got it").await?;
+///     Ok(())
+/// });
+/// # }
+/// ```
 #[derive(Debug, Clone)]
 pub struct Message {
     /// Shared by the clones: each handler gets a clone, which must not copy the message.

@@ -14,6 +14,16 @@ use super::message::Message;
 use crate::tl::{enums, types};
 
 /// One size a photo is stored in.
+///
+/// ```no_run
+/// # fn demo(message: &oxigram::Message) {
+/// if let Some(photo) = message.photo() {
+///     for size in photo.sizes() {
+///         println!("{}: {}x{}, {:?} bytes", size.kind(), size.width(), size.height(), size.size());
+///     }
+/// }
+/// # }
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PhotoSize {
     kind: String,
@@ -67,6 +77,17 @@ impl PhotoSize {
 }
 
 /// A photo, in the sizes the server keeps of it.
+///
+/// ```no_run
+/// # async fn demo(message: oxigram::Message) -> oxigram::Result<()> {
+/// if let Some(photo) = message.photo() {
+///     println!("photo {} on DC {}, spoiler: {}", photo.id(), photo.dc_id(), photo.has_spoiler());
+///     // The same photo, sent again without uploading it:
+///     message.client().send_cached_media("me", photo).await?;
+/// }
+/// # Ok(())
+/// # }
+/// ```
 #[derive(Debug, Clone, PartialEq)]
 pub struct Photo {
     raw: types::Photo,
@@ -145,6 +166,15 @@ impl Photo {
 
 /// A file sent as a document: what every other file kind ([`Video`], [`Audio`], ...)
 /// also is underneath.
+///
+/// ```no_run
+/// # fn demo(message: &oxigram::Message) {
+/// if let Some(video) = message.video() {
+///     let file = video.document();
+///     println!("{:?}: {} ({} bytes)", file.file_name(), file.mime_type(), file.size());
+/// }
+/// # }
+/// ```
 #[derive(Debug, Clone, PartialEq)]
 pub struct Document {
     raw: types::Document,
@@ -322,31 +352,89 @@ macro_rules! document_kind {
 
 document_kind!(
     /// A video file.
+    ///
+    /// ```no_run
+    /// # fn demo(message: &oxigram::Message) {
+    /// if let Some(video) = message.video() {
+    ///     println!(
+    ///         "{}x{}, {:?}, streamable: {}",
+    ///         video.width(),
+    ///         video.height(),
+    ///         video.duration(),
+    ///         video.supports_streaming()
+    ///     );
+    /// }
+    /// # }
+    /// ```
     Video,
     MediaKind::Video
 );
 document_kind!(
     /// A music file, with its title and performer when the sender gave them.
+    ///
+    /// ```no_run
+    /// # fn demo(message: &oxigram::Message) {
+    /// if let Some(song) = message.audio() {
+    ///     let title = song.title().or(song.file_name()).unwrap_or("untitled");
+    ///     println!("{title} by {:?} ({} bytes)", song.performer(), song.size());
+    /// }
+    /// # }
+    /// ```
     Audio,
     MediaKind::Audio
 );
 document_kind!(
     /// A voice note.
+    ///
+    /// ```no_run
+    /// # fn demo(message: &oxigram::Message) {
+    /// if let Some(voice) = message.voice() {
+    ///     println!("a voice note of {:?}", voice.duration());
+    /// }
+    /// # }
+    /// ```
     Voice,
     MediaKind::Voice
 );
 document_kind!(
     /// A GIF, or a silent looping video shown as one.
+    ///
+    /// ```no_run
+    /// # fn demo(message: &oxigram::Message) {
+    /// if let Some(gif) = message.animation() {
+    ///     println!("{:?}: {}x{}", gif.file_name(), gif.width(), gif.height());
+    /// }
+    /// # }
+    /// ```
     Animation,
     MediaKind::Animation
 );
 document_kind!(
     /// A sticker: a still image, an animation (`.tgs`) or a video (`.webm`).
+    ///
+    /// ```no_run
+    /// # async fn demo(message: oxigram::Message) -> oxigram::Result<()> {
+    /// if let Some(sticker) = message.sticker() {
+    ///     println!("{:?}, animated: {}", sticker.emoji(), sticker.is_animated());
+    ///     // The same sticker back, without uploading it:
+    ///     message.reply_cached_media(sticker).await?;
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     Sticker,
     MediaKind::Sticker
 );
 document_kind!(
     /// A round video message.
+    ///
+    /// ```no_run
+    /// # fn demo(message: &oxigram::Message) {
+    /// if let Some(note) = message.video_note() {
+    ///     println!("a round video, {} px across, {:?}", note.length(), note.duration());
+    /// }
+    /// # }
+    /// ```
     VideoNote,
     MediaKind::VideoNote
 );

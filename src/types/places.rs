@@ -6,6 +6,14 @@ use bytes::Bytes;
 use crate::tl::enums;
 
 /// A point on the map.
+///
+/// ```no_run
+/// # fn demo(message: &oxigram::Message) {
+/// if let Some(at) = message.location() {
+///     println!("{:.5}, {:.5} (±{:?} m)", at.latitude, at.longitude, at.accuracy_radius);
+/// }
+/// # }
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq)]
 #[non_exhaustive]
 pub struct Location {
@@ -32,6 +40,14 @@ impl Location {
 }
 
 /// A place with a name and an address.
+///
+/// ```no_run
+/// # fn demo(message: &oxigram::Message) {
+/// if let Some(venue) = message.venue() {
+///     println!("{}, {}", venue.title, venue.address);
+/// }
+/// # }
+/// ```
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Venue {
@@ -50,6 +66,17 @@ pub struct Venue {
 }
 
 /// A shared phone contact.
+///
+/// ```no_run
+/// # fn demo(message: &oxigram::Message) {
+/// if let Some(contact) = message.contact() {
+///     println!("{} {}: {}", contact.first_name, contact.last_name, contact.phone_number);
+///     if let Some(id) = contact.user_id {
+///         println!("on Telegram as {id}");
+///     }
+/// }
+/// # }
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct Contact {
@@ -67,6 +94,16 @@ pub struct Contact {
 
 /// An animated emoji thrown with a random value (🎲 1–6, 🎯 1–6, 🏀 1–5, ⚽ 1–5, 🎳
 /// 1–6, 🎰 1–64).
+///
+/// ```no_run
+/// # fn demo(message: &oxigram::Message) {
+/// if let Some(dice) = message.dice() {
+///     if dice.emoji == "🎲" && dice.value == 6 {
+///         println!("a six!");
+///     }
+/// }
+/// # }
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct Dice {
@@ -77,6 +114,17 @@ pub struct Dice {
 }
 
 /// A poll, with the votes as the viewing account sees them.
+///
+/// ```no_run
+/// # fn demo(message: &oxigram::Message) {
+/// if let Some(poll) = message.poll() {
+///     println!("{} ({} voters, closed: {})", poll.question, poll.total_voters, poll.closed);
+///     if poll.quiz {
+///         println!("right answer: {:?}", poll.correct_option());
+///     }
+/// }
+/// # }
+/// ```
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Poll {
@@ -101,6 +149,17 @@ pub struct Poll {
 }
 
 /// One option of a [`Poll`].
+///
+/// ```no_run
+/// # fn demo(message: &oxigram::Message) {
+/// if let Some(poll) = message.poll() {
+///     for option in &poll.options {
+///         let mark = if option.chosen { "✓" } else { " " };
+///         println!("{mark} {}: {}", option.text, option.voter_count);
+///     }
+/// }
+/// # }
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct PollOption {

@@ -3,6 +3,21 @@
 use crate::tl::enums;
 
 /// A user's online status (`UserStatus` in the API).
+///
+/// ```no_run
+/// # async fn demo(app: oxigram::Client) -> oxigram::Result<()> {
+/// use oxigram::types::Status;
+///
+/// let alice = app.get_users(["@alice"]).await?;
+/// match alice.first().and_then(|u| u.status()) {
+///     Some(Status::Online { .. }) => println!("online"),
+///     Some(Status::Offline { was_online }) => println!("last seen at {was_online}"),
+///     Some(Status::Recently) => println!("seen recently"),
+///     _ => println!("not seen lately"),
+/// }
+/// # Ok(())
+/// # }
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum Status {
@@ -42,6 +57,19 @@ impl From<&enums::UserStatus> for Status {
 }
 
 /// A user's status changed (`updateUserStatus`).
+///
+/// ```no_run
+/// use oxigram::prelude::*;
+/// use oxigram::types::{Status, UserStatus};
+///
+/// # fn demo(app: Client) {
+/// app.on_user_status(filters::all, |update: UserStatus| async move {
+///     if let Status::Online { .. } = update.status() {
+///         println!("{} came online", update.user_id());
+///     }
+/// });
+/// # }
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct UserStatus {
     user_id: i64,

@@ -11,6 +11,22 @@ use crate::tl::enums;
 
 /// Something that happened, for handlers: a new message, an edit, a button press, ...
 /// Every update without a high-level form is [`Update::Raw`].
+///
+/// ```no_run
+/// # async fn demo(app: oxigram::Client) -> oxigram::Result<()> {
+/// use oxigram::Update;
+///
+/// // Without handlers: the updates one by one.
+/// while let Some(update) = app.next_update().await? {
+///     match update {
+///         Update::Message(msg) => println!("{}: {}", msg.chat().id(), msg.text()),
+///         Update::CallbackQuery(query) => query.answer().await?,
+///         other => println!("something else, in chat {:?}", other.chat_id()),
+///     }
+/// }
+/// # Ok(())
+/// # }
+/// ```
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub enum Update {
@@ -37,6 +53,20 @@ pub enum Update {
 }
 
 /// An update without a high-level form, with the users and chats it came with.
+///
+/// ```no_run
+/// use oxigram::prelude::*;
+/// use oxigram::RawUpdate;
+/// use oxigram::tl::enums;
+///
+/// # fn demo(app: Client) {
+/// app.on_raw(filters::all, |raw: RawUpdate| async move {
+///     if let enums::Update::UserTyping(typing) = &raw.update {
+///         println!("user {} is typing", typing.user_id);
+///     }
+/// });
+/// # }
+/// ```
 #[derive(Debug, Clone)]
 pub struct RawUpdate {
     /// The update.

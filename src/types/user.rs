@@ -9,6 +9,18 @@ use crate::tl::enums;
 /// Built from the `user` an update carries, or else from the peer cache (which keeps no
 /// names: [`first_name`](User::first_name) is then empty), or else from the id alone:
 /// a user the client knows nothing about still has its id.
+///
+/// ```no_run
+/// # async fn demo(app: oxigram::Client) -> oxigram::Result<()> {
+/// for user in app.get_users(["@durov", "@botfather"]).await? {
+///     println!("{} (id {}, bot: {})", user.full_name(), user.id(), user.is_bot());
+///     if let Some(username) = user.username() {
+///         println!("https://t.me/{username}");
+///     }
+/// }
+/// # Ok(())
+/// # }
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct User {
     id: i64,
