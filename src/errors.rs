@@ -234,6 +234,8 @@ catalogue! {
         USERNAME_NOT_OCCUPIED, 400, -, "No one uses this username";
         USERNAME_OCCUPIED, 400, -, "Someone uses this username already";
         USERS_TOO_MUCH, 400, -, "The chat has as many members as it may";
+        WEBDOCUMENT_URL_INVALID, 400, -, "A file given by URL has an address Telegram does not accept";
+        WEBPAGE_CURL_FAILED, 400, -, "Telegram failed to fetch a file or page given by URL";
         YOU_BLOCKED_USER, 400, -, "The account blocked this user; unblock them to write to them";
 
         // 401 UNAUTHORIZED: the key is not (or no longer) signed in.

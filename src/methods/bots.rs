@@ -134,21 +134,27 @@ impl AnswerInlineQuery {
         self
     }
 
-    fn request(&self) -> functions::messages::SetInlineBotResults {
-        functions::messages::SetInlineBotResults {
+    /// The request, each result's text read in its parse mode.
+    async fn request(&self) -> crate::Result<functions::messages::SetInlineBotResults> {
+        let mut results = Vec::with_capacity(self.results.len());
+        for result in &self.results {
+            results.push(result.to_input(&self.client).await?);
+        }
+        Ok(functions::messages::SetInlineBotResults {
             gallery: self.gallery,
             private: self.is_personal,
             query_id: self.query_id,
-            results: self.results.iter().cloned().map(Into::into).collect(),
+            results,
             cache_time: self.cache_time,
             next_offset: self.next_offset.clone(),
             switch_pm: None,
             switch_webview: None,
-        }
+        })
     }
 
     async fn send(self) -> crate::Result<()> {
-        self.client.invoke(self.request()).await?;
+        let request = self.request().await?;
+        self.client.invoke(request).await?;
         Ok(())
     }
 }
@@ -374,7 +380,9 @@ impl Client {
         AnswerCallbackQuery::new(self.clone(), query_id)
     }
 
-    /// Answers inline query `query_id` with `results`.
+    /// Answers inline query `query_id` with `results`. Their texts and captions are
+    /// read in the client's parse mode unless a result sets another
+    /// ([`InlineQueryResult::parse_mode`]) or gives its entities.
     ///
     /// ```no_run
     /// # use oxigram::InlineQueryResult;
@@ -458,12 +466,15 @@ mod tests {
             InlineQueryResult::article("1", "One", "first"),
             InlineQueryResult::article("2", "Two", "second"),
         ];
-        let request = client
-            .answer_inline_query(9, results)
-            .cache_time(0)
-            .is_personal()
-            .next_offset("2")
-            .request();
+        let request = futures_executor::block_on(
+            client
+                .answer_inline_query(9, results)
+                .cache_time(0)
+                .is_personal()
+                .next_offset("2")
+                .request(),
+        )
+        .unwrap();
         assert_eq!((request.query_id, request.cache_time), (9, 0));
         assert!(request.private && !request.gallery);
         assert_eq!(request.next_offset.as_deref(), Some("2"));
@@ -476,6 +487,7 @@ mod tests {
             })
             .collect();
         assert_eq!(ids, ["1", "2"]);
-        assert_eq!(client.answer_inline_query(9, []).request().cache_time, 300);
+        let bare = futures_executor::block_on(client.answer_inline_query(9, []).request());
+        assert_eq!(bare.unwrap().cache_time, 300);
     }
 }

@@ -163,6 +163,35 @@ impl BotResult {
         }
     }
 
+    /// The file on the web it sends (a photo, a file, a video... given by URL, which
+    /// Telegram fetches when the result is sent).
+    ///
+    /// ```no_run
+    /// # async fn demo(client: oxigram::Client) -> oxigram::Result<()> {
+    /// let results = client.get_inline_bot_results("@pic", "cats").await?;
+    /// for result in results.results() {
+    ///     if let Some(content) = result.content() {
+    ///         println!("{} ({})", content.url(), content.mime_type());
+    ///     }
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn content(&self) -> Option<WebDocument> {
+        match &self.raw {
+            enums::BotInlineResult::BotInlineResult(r) => r.content.clone().map(WebDocument),
+            enums::BotInlineResult::BotInlineMediaResult(_) => None,
+        }
+    }
+
+    /// The thumbnail on the web shown for it in the list of results.
+    pub fn thumb(&self) -> Option<WebDocument> {
+        match &self.raw {
+            enums::BotInlineResult::BotInlineResult(r) => r.thumb.clone().map(WebDocument),
+            enums::BotInlineResult::BotInlineMediaResult(_) => None,
+        }
+    }
+
     /// The text (or caption) sending it posts, where the result says.
     pub fn text(&self) -> Option<&str> {
         let send = match &self.raw {
@@ -216,6 +245,59 @@ impl BotResult {
     }
 }
 
+/// A file on the web an inline result shows or sends: [`BotResult::content`],
+/// [`BotResult::thumb`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct WebDocument(enums::WebDocument);
+
+impl WebDocument {
+    /// Its address.
+    pub fn url(&self) -> &str {
+        match &self.0 {
+            enums::WebDocument::WebDocument(d) => &d.url,
+            enums::WebDocument::NoProxy(d) => &d.url,
+        }
+    }
+
+    /// Its MIME type (`image/jpeg`, `application/pdf`, ...).
+    pub fn mime_type(&self) -> &str {
+        match &self.0 {
+            enums::WebDocument::WebDocument(d) => &d.mime_type,
+            enums::WebDocument::NoProxy(d) => &d.mime_type,
+        }
+    }
+
+    /// Its size in bytes, if the bot said.
+    pub fn size(&self) -> Option<i32> {
+        let size = match &self.0 {
+            enums::WebDocument::WebDocument(d) => d.size,
+            enums::WebDocument::NoProxy(d) => d.size,
+        };
+        (size > 0).then_some(size)
+    }
+
+    /// Its width and height, for a picture or video whose bot said.
+    pub fn dimensions(&self) -> Option<(i32, i32)> {
+        self.attributes().iter().find_map(|a| match a {
+            enums::DocumentAttribute::ImageSize(s) => Some((s.w, s.h)),
+            enums::DocumentAttribute::Video(v) => Some((v.w, v.h)),
+            _ => None,
+        })
+    }
+
+    fn attributes(&self) -> &[enums::DocumentAttribute] {
+        match &self.0 {
+            enums::WebDocument::WebDocument(d) => &d.attributes,
+            enums::WebDocument::NoProxy(d) => &d.attributes,
+        }
+    }
+
+    /// The file as the API sent it.
+    pub fn raw(&self) -> &enums::WebDocument {
+        &self.0
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -243,6 +325,57 @@ mod tests {
                 },
             )),
         }))
+    }
+
+    #[test]
+    fn a_result_by_url_shows_its_content_and_thumbnail() {
+        let content = enums::WebDocument::WebDocument(types::WebDocument {
+            url: "https://e.com/p.jpg".into(),
+            access_hash: 5,
+            size: 0,
+            mime_type: "image/jpeg".into(),
+            attributes: vec![enums::DocumentAttribute::ImageSize(
+                types::DocumentAttributeImageSize { w: 4, h: 3 },
+            )],
+        });
+        let thumb = enums::WebDocument::NoProxy(types::WebDocumentNoProxy {
+            url: "https://e.com/t.jpg".into(),
+            size: 99,
+            mime_type: "image/jpeg".into(),
+            attributes: vec![],
+        });
+        let result = BotResult::from_raw(enums::BotInlineResult::BotInlineResult(Box::new(
+            types::BotInlineResult {
+                id: "p".into(),
+                r#type: "photo".into(),
+                title: None,
+                description: None,
+                url: None,
+                thumb: Some(thumb),
+                content: Some(content),
+                send_message: enums::BotInlineMessage::MediaAuto(Box::new(
+                    types::BotInlineMessageMediaAuto {
+                        invert_media: false,
+                        message: "cap".into(),
+                        entities: None,
+                        reply_markup: None,
+                    },
+                )),
+            },
+        )));
+        let content = result.content().expect("a content");
+        assert_eq!(
+            (content.url(), content.mime_type()),
+            ("https://e.com/p.jpg", "image/jpeg")
+        );
+        assert_eq!((content.size(), content.dimensions()), (None, Some((4, 3))));
+        let thumb = result.thumb().expect("a thumbnail");
+        assert_eq!(
+            (thumb.url(), thumb.size(), thumb.dimensions()),
+            ("https://e.com/t.jpg", Some(99), None)
+        );
+        assert!(result.photo().is_none() && result.document().is_none());
+        assert_eq!(result.text(), Some("cap"));
     }
 
     #[test]

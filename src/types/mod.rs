@@ -37,7 +37,7 @@ mod user;
 
 pub use crate::text::MessageText;
 pub use bot_commands::{BotCommand, BotCommandScope};
-pub use bot_results::{BotResult, BotResults};
+pub use bot_results::{BotResult, BotResults, WebDocument};
 pub use callback::CallbackQuery;
 pub(crate) use chat::is_peer;
 pub use chat::{Chat, ChatKind};

@@ -12,6 +12,7 @@ use oxigram_conformance::{BOT_TOKEN, Env};
 
 mod chats;
 mod index;
+mod inline_urls;
 mod media;
 mod messages;
 mod photos;

@@ -428,3 +428,156 @@ async fn inline_queries_are_answered_by_the_bot_and_chosen_results_sent() {
     let stray = bot.invoke(&set(vec![], 12345)).await;
     assert_eq!(stray.unwrap_err(), RpcError::new(400, "QUERY_ID_INVALID"));
 }
+
+/// A photo result by URL, shown by a thumbnail, sending `caption` (with `entities`).
+fn photo_by_url(
+    id: &str,
+    url: &str,
+    mime_type: &str,
+    caption: &str,
+    entities: Option<Vec<enums::MessageEntity>>,
+) -> enums::InputBotInlineResult {
+    let web = |url: &str, mime_type: &str, attributes| {
+        enums::InputWebDocument::InputWebDocument(types::InputWebDocument {
+            url: url.into(),
+            size: 0,
+            mime_type: mime_type.into(),
+            attributes,
+        })
+    };
+    let size =
+        enums::DocumentAttribute::ImageSize(types::DocumentAttributeImageSize { w: 64, h: 48 });
+    enums::InputBotInlineResult::InputBotInlineResult(Box::new(types::InputBotInlineResult {
+        id: id.into(),
+        r#type: "photo".into(),
+        title: None,
+        description: None,
+        url: None,
+        thumb: Some(web("https://example.com/t.jpg", "image/jpeg", vec![])),
+        content: Some(web(url, mime_type, vec![size])),
+        send_message: enums::InputBotInlineMessage::MediaAuto(Box::new(
+            types::InputBotInlineMessageMediaAuto {
+                invert_media: false,
+                message: caption.into(),
+                entities,
+                reply_markup: None,
+            },
+        )),
+    }))
+}
+
+#[tokio::test]
+async fn inline_results_by_url_are_shown_as_web_documents_and_not_fetched() {
+    let (dc, mut bot, bot_id, mut alice) = start().await;
+    assert!(dc.set_bot_inline(bot_id, Some("Search…")));
+    let (bot_user, to_bot) = resolve_bot(&mut alice).await;
+    let asked = alice
+        .start(&inline_query(&bot_user, to_bot.clone(), "pics"))
+        .await;
+    let enums::Update::BotInlineQuery(query) = bot.next_one().await else {
+        panic!("not an inline query");
+    };
+    let set = |results| functions::messages::SetInlineBotResults {
+        gallery: true,
+        private: false,
+        query_id: query.query_id,
+        results,
+        cache_time: 0,
+        next_offset: None,
+        switch_pm: None,
+        switch_webview: None,
+    };
+    let bold =
+        |offset, length| enums::MessageEntity::Bold(types::MessageEntityBold { offset, length });
+    // Refused answers leave the query open.
+    for (result, refused) in [
+        (
+            photo_by_url("p", "file:///etc/passwd", "image/jpeg", "", None),
+            "WEBDOCUMENT_URL_INVALID",
+        ),
+        (
+            photo_by_url("p", "https:///p.jpg", "image/jpeg", "", None),
+            "WEBDOCUMENT_URL_INVALID",
+        ),
+        (
+            photo_by_url("p", "https://example.com/p.jpg", "jpeg", "", None),
+            "WEBDOCUMENT_MIME_INVALID",
+        ),
+        (
+            photo_by_url(
+                "p",
+                "https://example.com/p.jpg",
+                "image/jpeg",
+                "ab",
+                Some(vec![bold(1, 5)]),
+            ),
+            "ENTITY_BOUNDS_INVALID",
+        ),
+    ] {
+        let answer = bot.invoke(&set(vec![result])).await;
+        assert_eq!(answer.unwrap_err(), RpcError::new(400, refused));
+    }
+    let mut article = article("a", "so bold");
+    if let enums::InputBotInlineResult::InputBotInlineResult(a) = &mut article
+        && let enums::InputBotInlineMessage::Text(t) = &mut a.send_message
+    {
+        t.entities = Some(vec![bold(3, 4)]);
+    }
+    let photo = photo_by_url(
+        "p",
+        "https://example.com/p.jpg",
+        "image/jpeg",
+        "a cat",
+        Some(vec![bold(2, 3)]),
+    );
+    assert!(bot.invoke(&set(vec![photo, article])).await.unwrap());
+    let enums::messages::BotResults::BotResults(got) = alice
+        .answer::<functions::messages::GetInlineBotResults>(asked)
+        .await
+        .unwrap();
+    let enums::BotInlineResult::BotInlineResult(shown) = &got.results[0] else {
+        panic!("{:?}", got.results[0]);
+    };
+    let Some(enums::WebDocument::NoProxy(content)) = &shown.content else {
+        panic!("{:?}", shown.content);
+    };
+    assert_eq!(
+        (content.url.as_str(), content.mime_type.as_str()),
+        ("https://example.com/p.jpg", "image/jpeg")
+    );
+    assert_eq!(content.attributes.len(), 1);
+    let Some(enums::WebDocument::NoProxy(thumb)) = &shown.thumb else {
+        panic!("{:?}", shown.thumb);
+    };
+    assert_eq!(thumb.url, "https://example.com/t.jpg");
+
+    let send = |id: &str, random_id| functions::messages::SendInlineBotResult {
+        silent: false,
+        background: false,
+        clear_draft: false,
+        hide_via: false,
+        peer: enums::InputPeer::InputPeerSelf,
+        reply_to: None,
+        random_id,
+        query_id: query.query_id,
+        id: id.into(),
+        schedule_date: None,
+        send_as: None,
+        quick_reply_shortcut: None,
+        allow_paid_stars: None,
+    };
+    // Telegram would fetch the photo now; the test DC has no network.
+    let fetched = alice.invoke(&send("p", 1)).await;
+    assert_eq!(
+        fetched.unwrap_err(),
+        RpcError::new(400, "WEBPAGE_CURL_FAILED")
+    );
+    let enums::Updates::Updates(sent) = alice.invoke(&send("a", 2)).await.unwrap() else {
+        panic!("another Updates");
+    };
+    let m = message_of(&sent.updates[1]);
+    assert_eq!(
+        (m.message.as_str(), m.entities.as_deref()),
+        ("so bold", Some(&[bold(3, 4)][..]))
+    );
+}

@@ -220,11 +220,22 @@ impl ApiState {
                 else {
                     return error(400, "RESULT_ID_INVALID");
                 };
-                let (text, reply_markup) = match &result.send_message {
-                    enums::BotInlineMessage::Text(t) => (t.message.clone(), t.reply_markup.clone()),
-                    enums::BotInlineMessage::MediaAuto(t) => {
-                        (t.message.clone(), t.reply_markup.clone())
+                let (text, entities, reply_markup) = match &result.send_message {
+                    enums::BotInlineMessage::Text(t) => (
+                        t.message.clone(),
+                        t.entities.clone(),
+                        t.reply_markup.clone(),
+                    ),
+                    // A file on the web is fetched when it is sent, and the test DC has
+                    // no network: it answers as Telegram does when the fetch fails.
+                    enums::BotInlineMessage::MediaAuto(_) if result.content.is_some() => {
+                        return error(400, "WEBPAGE_CURL_FAILED");
                     }
+                    enums::BotInlineMessage::MediaAuto(t) => (
+                        t.message.clone(),
+                        t.entities.clone(),
+                        t.reply_markup.clone(),
+                    ),
                     _ => return error(400, "RESULT_TYPE_INVALID"),
                 };
                 let post = Post {
@@ -234,6 +245,7 @@ impl ApiState {
                     document: *document,
                     reply_markup,
                     via_bot: (!r.hide_via).then_some(answer.bot),
+                    entities,
                     ..Post::default()
                 };
                 let mut reply = self.post_message(me, to, &post, r.random_id, false);
@@ -310,9 +322,9 @@ impl ApiState {
         }
     }
 
-    /// A bot's inline result as users see it: text results, media-less "auto" ones,
-    /// and photos or documents already on the server (the test DC keeps no web
-    /// documents).
+    /// A bot's inline result as users see it: text results, "auto" ones (a file on the
+    /// web as `content`, sent with its caption, or no file), thumbnails on the web, and
+    /// photos or documents already on the server.
     fn inline_result(
         &self,
         bot: i64,
@@ -359,18 +371,11 @@ impl ApiState {
                     no_webpage: t.no_webpage,
                     invert_media: t.invert_media,
                     message: t.message.clone(),
-                    entities: t.entities.clone(),
+                    entities: self.stored_entities(bot, &t.message, t.entities.as_deref())?,
                     reply_markup: self.stored_markup(bot, t.reply_markup.as_ref())?,
                 }))
             }
-            enums::InputBotInlineMessage::MediaAuto(t) => {
-                enums::BotInlineMessage::MediaAuto(Box::new(types::BotInlineMessageMediaAuto {
-                    invert_media: t.invert_media,
-                    message: t.message.clone(),
-                    entities: t.entities.clone(),
-                    reply_markup: self.stored_markup(bot, t.reply_markup.as_ref())?,
-                }))
-            }
+            enums::InputBotInlineMessage::MediaAuto(t) => self.stored_media_auto(bot, t)?,
             _ => return Err("RESULT_TYPE_INVALID"),
         };
         if let enums::BotInlineMessage::Text(t) = &send_message
@@ -385,12 +390,28 @@ impl ApiState {
                 title: r.title.clone(),
                 description: r.description.clone(),
                 url: r.url.clone(),
-                thumb: None,
-                content: None,
+                thumb: r.thumb.as_ref().map(web_document).transpose()?,
+                content: r.content.as_ref().map(web_document).transpose()?,
                 send_message,
             },
             document: None,
         })
+    }
+
+    /// The caption of a media result as kept: its entities checked and stored.
+    fn stored_media_auto(
+        &self,
+        bot: i64,
+        t: &types::InputBotInlineMessageMediaAuto,
+    ) -> Result<enums::BotInlineMessage, &'static str> {
+        Ok(enums::BotInlineMessage::MediaAuto(Box::new(
+            types::BotInlineMessageMediaAuto {
+                invert_media: t.invert_media,
+                message: t.message.clone(),
+                entities: self.stored_entities(bot, &t.message, t.entities.as_deref())?,
+                reply_markup: self.stored_markup(bot, t.reply_markup.as_ref())?,
+            },
+        )))
     }
 
     /// A result made of a stored photo or document (`file`: id, access hash, photo),
@@ -424,13 +445,7 @@ impl ApiState {
         let enums::InputBotInlineMessage::MediaAuto(t) = send_message else {
             return Err("RESULT_TYPE_INVALID");
         };
-        let send_message =
-            enums::BotInlineMessage::MediaAuto(Box::new(types::BotInlineMessageMediaAuto {
-                invert_media: t.invert_media,
-                message: t.message.clone(),
-                entities: t.entities.clone(),
-                reply_markup: self.stored_markup(bot, t.reply_markup.as_ref())?,
-            }));
+        let send_message = self.stored_media_auto(bot, t)?;
         Ok(InlineResult {
             result: types::BotInlineResult {
                 id: id.to_owned(),
@@ -467,6 +482,33 @@ impl ApiState {
             send_message: r.result.send_message.clone(),
         }))
     }
+}
+
+/// A file on the web as users see it in a result. Only its address is checked (an
+/// `http` or `https` URL with a host: `WEBDOCUMENT_URL_INVALID`) and that it names a MIME
+/// type (`WEBDOCUMENT_MIME_INVALID`); nothing is fetched, and it is shown as
+/// `webDocumentNoProxy` (the test DC serves no `upload.getWebFile`).
+fn web_document(input: &enums::InputWebDocument) -> Result<enums::WebDocument, &'static str> {
+    let enums::InputWebDocument::InputWebDocument(d) = input;
+    let host = d
+        .url
+        .strip_prefix("https://")
+        .or_else(|| d.url.strip_prefix("http://"))
+        .and_then(|rest| rest.split(['/', '?', '#']).next())
+        .filter(|host| !host.is_empty());
+    if host.is_none() || d.url.chars().any(char::is_whitespace) {
+        return Err("WEBDOCUMENT_URL_INVALID");
+    }
+    match d.mime_type.split_once('/') {
+        Some((kind, sub)) if !kind.is_empty() && !sub.is_empty() => {}
+        _ => return Err("WEBDOCUMENT_MIME_INVALID"),
+    }
+    Ok(enums::WebDocument::NoProxy(types::WebDocumentNoProxy {
+        url: d.url.clone(),
+        size: d.size.max(0),
+        mime_type: d.mime_type.clone(),
+        attributes: d.attributes.clone(),
+    }))
 }
 
 /// `BOT_RESPONSE_TIMEOUT`: the bot did not answer in time.
