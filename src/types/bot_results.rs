@@ -247,6 +247,16 @@ impl BotResult {
 
 /// A file on the web an inline result shows or sends: [`BotResult::content`],
 /// [`BotResult::thumb`].
+///
+/// ```no_run
+/// # async fn demo(client: oxigram::Client) -> oxigram::Result<()> {
+/// let results = client.get_inline_bot_results("@pic", "cats").await?;
+/// for thumb in results.results().iter().filter_map(|r| r.thumb()) {
+///     println!("{} {:?} {:?}", thumb.url(), thumb.size(), thumb.dimensions());
+/// }
+/// # Ok(())
+/// # }
+/// ```
 #[derive(Debug, Clone, PartialEq)]
 pub struct WebDocument(enums::WebDocument);
 
