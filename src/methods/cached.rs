@@ -7,14 +7,15 @@ use oxigram_runtime::BoxFuture;
 use super::outgoing::{Outgoing, send_options};
 use super::resend::input_media;
 use super::target::Target;
+use crate::files::FileId;
 use crate::peers::PeerRef;
 use crate::tl::{enums, types};
 use crate::types::{Animation, Audio, Document, Photo, Sticker, Video, VideoNote, Voice};
 use crate::{Client, Error, Message};
 
-/// Media already on the server: the media of a message, or a photo or file read from
-/// one ([`Message::photo`], [`Message::document`], [`Message::video`], ...). Bot API
-/// file id strings are not read here.
+/// Media already on the server: the media of a message, a photo or file read from one
+/// ([`Message::photo`], [`Message::document`], [`Message::video`], ...), or a Bot API
+/// file id (a [`FileId`] or its string).
 #[derive(Debug, Clone)]
 pub struct CachedMedia(Source);
 
@@ -22,12 +23,17 @@ pub struct CachedMedia(Source);
 enum Source {
     Message(Box<Message>),
     Input(enums::InputMedia),
+    FileId(Box<FileId>),
+    /// A file id string, read when sent (a bad one is the send's error).
+    Text(String),
 }
 
 impl CachedMedia {
     fn input(self) -> crate::Result<enums::InputMedia> {
         match self.0 {
             Source::Input(input) => Ok(input),
+            Source::FileId(id) => id.input_media(),
+            Source::Text(text) => FileId::decode(&text)?.input_media(),
             Source::Message(message) => match message.raw_media() {
                 None | Some(enums::MessageMedia::Empty) => Err(Error::Unsupported(format!(
                     "message {} has no media to send",
@@ -86,6 +92,36 @@ impl From<Document> for CachedMedia {
                 query: None,
             },
         ))))
+    }
+}
+
+impl From<FileId> for CachedMedia {
+    fn from(id: FileId) -> Self {
+        CachedMedia(Source::FileId(Box::new(id)))
+    }
+}
+
+impl From<&FileId> for CachedMedia {
+    fn from(id: &FileId) -> Self {
+        id.clone().into()
+    }
+}
+
+impl From<&str> for CachedMedia {
+    fn from(file_id: &str) -> Self {
+        CachedMedia(Source::Text(file_id.to_owned()))
+    }
+}
+
+impl From<String> for CachedMedia {
+    fn from(file_id: String) -> Self {
+        CachedMedia(Source::Text(file_id))
+    }
+}
+
+impl From<&String> for CachedMedia {
+    fn from(file_id: &String) -> Self {
+        file_id.as_str().into()
     }
 }
 
@@ -161,13 +197,16 @@ impl Message {
 
 impl Client {
     /// Sends media already on the server to `chat` again, by its id (no upload): a
-    /// message's media, or a photo or file read from a message.
+    /// message's media, a photo or file read from a message, or a Bot API file id.
     ///
     /// ```no_run
     /// # async fn demo(client: oxigram::Client, message: oxigram::Message) -> oxigram::Result<()> {
     /// if let Some(photo) = message.photo() {
     ///     client.send_cached_media("me", photo).caption("again").await?;
     /// }
+    /// client
+    ///     .send_cached_media("me", "CAACAgQAAxkBAAIFDF6YtEvR0cUHdlqq6W9IN3pDroKzAAKIAAOI_8AV6TJIsFy4Oc8YBA")
+    ///     .await?;
     /// client.send_cached_media("@archive", &message).silent().await?;
     /// # Ok(())
     /// # }

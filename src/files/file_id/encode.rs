@@ -1,9 +1,7 @@
 //! Writing file ids: the fields, the zero runs coded, the version bytes, base64.
 
 use super::decode::{FILE_REFERENCE_FLAG, WEB_LOCATION_FLAG};
-use super::{
-    BASE64, FileId, FileIdError, FileIdLocation, PhotoLayout, PhotoSizeSource, photo_layout, rle,
-};
+use super::{BASE64, FileId, FileIdLocation, PhotoLayout, PhotoSizeSource, photo_layout, rle};
 use base64::Engine as _;
 
 /// Writes little-endian TL values.
@@ -21,23 +19,21 @@ impl Writer {
         self.bytes.extend(v.to_le_bytes());
     }
 
-    /// A TL `bytes`; longer than TL can say (16 MiB) is an error.
-    pub(super) fn tl_bytes(&mut self, data: &[u8]) -> Result<(), FileIdError> {
+    /// A TL `bytes` (of at most 16 MiB: [`FileId::encode`](super::FileId::encode)
+    /// refuses longer fields).
+    pub(super) fn tl_bytes(&mut self, data: &[u8]) {
         let len = data.len();
         let header = if len < 254 {
             self.bytes.push(len as u8);
             1
-        } else if len < 1 << 24 {
+        } else {
             self.bytes.push(254);
             self.bytes.extend(&(len as u32).to_le_bytes()[..3]);
             4
-        } else {
-            return Err(FileIdError::Inconsistent("a field longer than 16 MiB"));
         };
         self.bytes.extend(data);
         let padding = (4 - (header + len) % 4) % 4;
         self.bytes.extend(std::iter::repeat_n(0, padding));
-        Ok(())
     }
 }
 
@@ -46,10 +42,9 @@ pub(super) fn base64(bytes: &[u8]) -> String {
     BASE64.encode(bytes)
 }
 
-pub(super) fn file_id(id: &FileId) -> Result<String, FileIdError> {
-    if !matches!(id.major, 2..=4) {
-        return Err(FileIdError::Version(id.major));
-    }
+/// The id's text; fields its version cannot hold are written as best they can be, and
+/// [`FileId::encode`](super::FileId::encode) tells by reading the text back.
+pub(super) fn file_id(id: &FileId) -> String {
     let mut w = Writer::default();
     let mut raw_type = id.file_type.number();
     if matches!(id.location, FileIdLocation::Web { .. }) {
@@ -61,11 +56,11 @@ pub(super) fn file_id(id: &FileId) -> Result<String, FileIdError> {
     w.i32(raw_type);
     w.i32(id.dc_id);
     if !id.file_reference.is_empty() {
-        w.tl_bytes(&id.file_reference)?;
+        w.tl_bytes(&id.file_reference);
     }
     match &id.location {
         FileIdLocation::Web { url, access_hash } => {
-            w.tl_bytes(url.as_bytes())?;
+            w.tl_bytes(url.as_bytes());
             w.i64(*access_hash);
         }
         FileIdLocation::Common { id, access_hash } => {
@@ -83,13 +78,13 @@ pub(super) fn file_id(id: &FileId) -> Result<String, FileIdError> {
             let volume = volume.unwrap_or_default();
             match photo_layout(id.major, id.sub_version) {
                 PhotoLayout::Old => {
-                    let PhotoSizeSource::Legacy { secret } = source else {
-                        return Err(FileIdError::Inconsistent(
-                            "versions before 4.22 have no photo size source",
-                        ));
+                    let secret = match source {
+                        PhotoSizeSource::Legacy { secret } => *secret,
+                        // Read back, this is a legacy source: not what was written.
+                        _ => 0,
                     };
                     w.i64(volume.volume_id);
-                    w.i64(*secret);
+                    w.i64(secret);
                     w.i32(volume.local_id);
                 }
                 PhotoLayout::Sourced => {
@@ -106,7 +101,7 @@ pub(super) fn file_id(id: &FileId) -> Result<String, FileIdError> {
         bytes.push(id.sub_version);
     }
     bytes.push(id.major);
-    Ok(base64(&bytes))
+    base64(&bytes)
 }
 
 fn write_source(w: &mut Writer, source: &PhotoSizeSource) {

@@ -455,7 +455,17 @@ impl FileId {
     /// (a volume where 4.32 and later have none, none where earlier versions need one, a
     /// source an old version does not have...).
     pub fn encode(&self) -> Result<String, FileIdError> {
-        let text = encode::file_id(self)?;
+        if !matches!(self.major, 2..=MAJOR_VERSION) {
+            return Err(FileIdError::Version(self.major));
+        }
+        let longest = match &self.location {
+            FileIdLocation::Web { url, .. } => url.len().max(self.file_reference.len()),
+            _ => self.file_reference.len(),
+        };
+        if longest >= 1 << 24 {
+            return Err(FileIdError::Inconsistent("a field longer than 16 MiB"));
+        }
+        let text = encode::file_id(self);
         // What cannot be written faithfully reads back as something else.
         if decode::file_id(&text).as_ref() != Ok(self) {
             return Err(FileIdError::Inconsistent(
@@ -463,6 +473,12 @@ impl FileId {
             ));
         }
         Ok(text)
+    }
+
+    /// The text of an id made from what the server sent (its fields fit their
+    /// version, and TL fields are shorter than 16 MiB).
+    pub(crate) fn encode_known(&self) -> String {
+        encode::file_id(self)
     }
 
     /// The unique id of the file this id names.

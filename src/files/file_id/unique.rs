@@ -127,21 +127,12 @@ impl FileUniqueId {
         }
     }
 
-    /// Writes the unique id (a URL longer than 16 MiB is cut to its first 16 MiB).
+    /// Writes the unique id (a web URL is taken to be under TL's 16 MiB).
     pub fn encode(&self) -> String {
         let mut w = Writer::default();
         w.i32(self.type_number());
         match self {
-            FileUniqueId::Web { url } => {
-                // No URL comes near TL's 16 MiB limit; cut on a character boundary if one did.
-                let mut end = url.len().min((1 << 24) - 1);
-                while !url.is_char_boundary(end) {
-                    end -= 1;
-                }
-                if let Err(e) = w.tl_bytes(&url.as_bytes()[..end]) {
-                    tracing::debug!(error = %e, "unique id URL not written");
-                }
-            }
+            FileUniqueId::Web { url } => w.tl_bytes(url.as_bytes()),
             FileUniqueId::Photo {
                 volume_id,
                 local_id,
