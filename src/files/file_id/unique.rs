@@ -11,7 +11,7 @@ use super::{FileId, FileIdError, FileIdLocation, FileType, PhotoSizeSource, rle}
 /// use oxigram::files::FileUniqueId;
 ///
 /// let unique = FileUniqueId::decode("AgADiAADiP_AFQ")?;
-/// assert_eq!(unique, FileUniqueId::Document { id: 1567649071405187208 });
+/// assert_eq!(unique, FileUniqueId::Document { id: 1567533629905567880 });
 /// assert_eq!(unique.encode(), "AgADiAADiP_AFQ");
 /// # Ok::<(), oxigram::files::FileIdError>(())
 /// ```
