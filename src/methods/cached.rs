@@ -256,4 +256,39 @@ mod tests {
         let refused = CachedMedia::from(&text).input().unwrap_err();
         assert!(matches!(refused, Error::Unsupported(_)), "{refused}");
     }
+
+    #[test]
+    fn file_ids_are_sent_as_the_photo_or_document_they_name() {
+        use crate::files::{FileError, FileIdError, FileType};
+        let sticker = FileId::document(FileType::Sticker, 2, 7, 8, vec![1]);
+        let Ok(enums::InputMedia::Document(input)) =
+            CachedMedia::from(sticker.encode().unwrap()).input()
+        else {
+            panic!("a sticker is sent as its document");
+        };
+        assert!(matches!(
+            input.id,
+            enums::InputDocument::InputDocument(types::InputDocument {
+                id: 7,
+                access_hash: 8,
+                ..
+            })
+        ));
+        let photo = FileId::photo(2, 9, 10, vec![2], 'y');
+        assert!(matches!(
+            CachedMedia::from(&photo).input(),
+            Ok(enums::InputMedia::Photo(p)) if matches!(
+                p.id,
+                enums::InputPhoto::InputPhoto(types::InputPhoto { id: 9, access_hash: 10, .. })
+            )
+        ));
+        let bad = CachedMedia::from("no id").input().unwrap_err();
+        assert!(
+            matches!(bad, Error::File(FileError::FileId(FileIdError::Base64))),
+            "{bad}"
+        );
+        let secret = FileId::document(FileType::Encrypted, 2, 1, 1, Vec::new());
+        let refused = CachedMedia::from(secret).input().unwrap_err();
+        assert!(matches!(refused, Error::Unsupported(_)), "{refused}");
+    }
 }

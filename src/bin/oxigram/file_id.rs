@@ -557,7 +557,7 @@ fn to_hex(bytes: &[u8]) -> String {
 fn hex(text: &str, key: &str) -> Result<Vec<u8>, CliError> {
     let digits = text.trim();
     let invalid = || CliError::Input(format!("`{key}` is not hex"));
-    if digits.len() % 2 != 0 {
+    if !digits.len().is_multiple_of(2) {
         return Err(invalid());
     }
     (0..digits.len())

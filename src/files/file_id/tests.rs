@@ -391,10 +391,10 @@ proptest! {
     #[test]
     fn decoding_any_bytes_never_panics(bytes in proptest::collection::vec(any::<u8>(), 0..200)) {
         let text = encode::base64(&bytes);
-        if let Ok(id) = FileId::decode(&text) {
-            if let Ok(again) = id.encode() {
-                prop_assert_eq!(FileId::decode(&again), Ok(id));
-            }
+        if let Ok(id) = FileId::decode(&text)
+            && let Ok(again) = id.encode()
+        {
+            prop_assert_eq!(FileId::decode(&again), Ok(id));
         }
         if let Err(e) = FileUniqueId::decode(&text) {
             prop_assert!(!e.to_string().is_empty());
