@@ -487,7 +487,8 @@ impl FileId {
     }
 
     /// The location `upload.getFile` takes for this file; an error for web files and
-    /// the few sources that need more than the id holds.
+    /// the legacy chat photo and sticker set thumbnail sources, whose locations the API
+    /// no longer has.
     pub(crate) fn input_location(&self) -> crate::Result<enums::InputFileLocation> {
         let unsupported = |what: &str| crate::Error::Unsupported(format!("{what} by file id"));
         let file_reference = bytes::Bytes::from(self.file_reference.clone());
@@ -573,10 +574,36 @@ impl FileId {
                     *local_id,
                     *secret,
                 )),
-                // Chat photos need the chat's input peer, sticker set thumbnails the
-                // set: the kind of peer is not in the id.
+                PhotoSizeSource::ChatPhotoSmall {
+                    chat_id,
+                    chat_access_hash,
+                }
+                | PhotoSizeSource::ChatPhotoBig {
+                    chat_id,
+                    chat_access_hash,
+                } => Ok(enums::InputFileLocation::InputPeerPhotoFileLocation(
+                    types::InputPeerPhotoFileLocation {
+                        big: matches!(source, PhotoSizeSource::ChatPhotoBig { .. }),
+                        peer: chat_peer(*chat_id, *chat_access_hash)?,
+                        photo_id: *id,
+                    },
+                )),
+                PhotoSizeSource::StickerSetThumbnailVersion {
+                    sticker_set_id,
+                    sticker_set_access_hash,
+                    version,
+                } => Ok(enums::InputFileLocation::InputStickerSetThumb(
+                    types::InputStickerSetThumb {
+                        stickerset: enums::InputStickerSet::ID(types::InputStickerSetID {
+                            id: *sticker_set_id,
+                            access_hash: *sticker_set_access_hash,
+                        }),
+                        thumb_version: *version,
+                    },
+                )),
+                // The locations of the legacy sources left the API.
                 _ => Err(unsupported(
-                    "downloading chat photos and sticker set thumbnails",
+                    "downloading legacy chat photos and sticker set thumbnails",
                 )),
             },
         }
@@ -628,6 +655,25 @@ impl FileId {
             ))),
         }
     }
+}
+
+/// The input peer of a chat as the Bot API numbers chats.
+fn chat_peer(chat_id: i64, access_hash: i64) -> crate::Result<enums::InputPeer> {
+    use crate::peers::BareId;
+    let bare = BareId::from_bot_api(chat_id).ok_or(FileIdError::Inconsistent(
+        "a chat photo of chat 0, which names no chat",
+    ))?;
+    Ok(match bare {
+        BareId::User(user_id) => enums::InputPeer::User(types::InputPeerUser {
+            user_id,
+            access_hash,
+        }),
+        BareId::Chat(chat_id) => enums::InputPeer::Chat(types::InputPeerChat { chat_id }),
+        BareId::Channel(channel_id) => enums::InputPeer::Channel(types::InputPeerChannel {
+            channel_id,
+            access_hash,
+        }),
+    })
 }
 
 /// The location of an old photo size.

@@ -2,6 +2,7 @@
 //! tests of the coding.
 
 use super::*;
+use crate::tl::{enums, types};
 use proptest::prelude::*;
 
 /// Real ids as bots received them, with their unique ids.
@@ -227,6 +228,77 @@ fn web_ids_carry_the_url() {
     assert_eq!(FileId::decode(&id.encode().unwrap()), Ok(id.clone()));
     let unique = id.unique_id().unwrap();
     assert_eq!(FileUniqueId::decode(&unique.encode()), Ok(unique));
+}
+
+#[test]
+fn chat_photos_and_sticker_set_thumbnails_download_by_their_own_locations() {
+    let chat_photo = |chat_id, big: bool| {
+        let source = if big {
+            PhotoSizeSource::ChatPhotoBig {
+                chat_id,
+                chat_access_hash: 77,
+            }
+        } else {
+            PhotoSizeSource::ChatPhotoSmall {
+                chat_id,
+                chat_access_hash: 77,
+            }
+        };
+        FileId {
+            file_type: FileType::ChatPhoto,
+            sub_version: 54,
+            location: FileIdLocation::Photo {
+                id: 5,
+                access_hash: 0,
+                volume: None,
+                source,
+            },
+            ..FileId::photo(2, 5, 0, Vec::new(), 'a')
+        }
+    };
+    let Ok(enums::InputFileLocation::InputPeerPhotoFileLocation(l)) =
+        chat_photo(-1_000_000_000_123, true).input_location()
+    else {
+        panic!("a chat photo location");
+    };
+    assert!(l.big && l.photo_id == 5);
+    assert!(matches!(
+        l.peer,
+        enums::InputPeer::Channel(types::InputPeerChannel {
+            channel_id: 123,
+            access_hash: 77
+        })
+    ));
+    let Ok(enums::InputFileLocation::InputPeerPhotoFileLocation(l)) =
+        chat_photo(-42, false).input_location()
+    else {
+        panic!("a chat photo location");
+    };
+    assert!(!l.big);
+    assert!(matches!(
+        l.peer,
+        enums::InputPeer::Chat(types::InputPeerChat { chat_id: 42 })
+    ));
+    assert!(chat_photo(0, false).input_location().is_err());
+    let set = FileId {
+        file_type: FileType::Thumbnail,
+        sub_version: 54,
+        location: FileIdLocation::Photo {
+            id: 0,
+            access_hash: 0,
+            volume: None,
+            source: PhotoSizeSource::StickerSetThumbnailVersion {
+                sticker_set_id: 3,
+                sticker_set_access_hash: 4,
+                version: 9,
+            },
+        },
+        ..FileId::photo(2, 0, 0, Vec::new(), 'a')
+    };
+    assert!(matches!(
+        set.input_location(),
+        Ok(enums::InputFileLocation::InputStickerSetThumb(t)) if t.thumb_version == 9
+    ));
 }
 
 fn file_type() -> impl Strategy<Value = FileType> {
