@@ -43,6 +43,46 @@ fn bot_api_ids_read_and_write_back_unchanged() {
 }
 
 #[test]
+fn a_sticker_thumbnail_of_4_24_carries_its_volume_and_is_named_by_it() {
+    // The thumbnail of the first sticker above, as the Bot API gave it in 2020.
+    let text = "AAMCBAADGQEAAgUMXpi0S9HRxQd2Wqrpb0g3ekOugrMAAogAA4j_wBXpMkiwXLg5zwABbeAZAAQBAAdtAAM3NQACGAQ";
+    let id = FileId::decode(text).unwrap();
+    assert_eq!((id.file_type, id.sub_version), (FileType::Thumbnail, 24));
+    let sticker = FileId::decode(BOT_API[0].0).unwrap();
+    let (
+        FileIdLocation::Photo {
+            id: thumb_of,
+            volume,
+            source,
+            ..
+        },
+        FileIdLocation::Common { id: sticker_id, .. },
+    ) = (&id.location, &sticker.location)
+    else {
+        panic!("a thumbnail of a document: {id:?}");
+    };
+    assert_eq!(thumb_of, sticker_id);
+    assert_eq!(
+        *source,
+        PhotoSizeSource::Thumbnail {
+            file_type: FileType::Thumbnail,
+            thumbnail_type: 'm'
+        }
+    );
+    assert!(volume.is_some_and(|v| v.volume_id != 0));
+    assert_eq!(id.encode().as_deref(), Ok(text));
+    assert_eq!(
+        id.unique_id().map(|u| u.encode()).as_deref(),
+        Ok("AQAEbeAZAAQ3NQAC")
+    );
+    // Downloaded as the document's thumbnail.
+    assert!(matches!(
+        id.input_location(),
+        Ok(enums::InputFileLocation::InputDocumentFileLocation(l)) if l.thumb_size == "m"
+    ));
+}
+
+#[test]
 fn a_current_photo_id_has_no_volume() {
     // A photo's size `m` (4.54), as the Bot API writes photos since 4.32.
     let text =

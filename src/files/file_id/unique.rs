@@ -3,7 +3,7 @@
 
 use super::decode::{Reader, base64 as from_base64};
 use super::encode::{Writer, base64 as to_base64};
-use super::{FileId, FileIdError, FileIdLocation, FileType, PhotoSizeSource, rle};
+use super::{FileId, FileIdError, FileIdLocation, FileType, PhotoSizeSource, Volume, rle};
 
 /// A decoded Bot API `file_unique_id`.
 ///
@@ -23,7 +23,8 @@ pub enum FileUniqueId {
         /// The URL.
         url: String,
     },
-    /// Type 1, the legacy form: a photo size by its volume and local id.
+    /// Type 1: a photo size by its volume and local id (every size named in ids before
+    /// 4.32, and the legacy sources).
     Photo {
         /// The volume id.
         volume_id: i64,
@@ -207,6 +208,14 @@ pub(super) fn of(id: &FileId) -> Result<FileUniqueId, FileIdError> {
                 "this photo size source has no unique id without a volume",
             ))
     };
+    // Ids written before 4.32 named every size by its volume, and so did their unique
+    // ids; a zero volume is none (Pyrogram writes zeros).
+    if let Some(v) = volume.filter(|v| *v != Volume::default()) {
+        return Ok(FileUniqueId::Photo {
+            volume_id: v.volume_id,
+            local_id: v.local_id,
+        });
+    }
     match *source {
         PhotoSizeSource::Thumbnail { thumbnail_type, .. } => Ok(FileUniqueId::PhotoSize {
             id: photo_id,
