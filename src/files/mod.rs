@@ -17,8 +17,8 @@ mod upload;
 
 pub use download::{Chunks, DOWNLOAD_PART, DownloadMedia, Downloadable};
 pub use file_id::{
-    FileId, FileIdError, FileIdLocation, FileType, FileUniqueId, MAJOR_VERSION, PhotoSizeSource,
-    SUB_VERSION, Volume,
+    FileId, FileIdError, FileIdLocation, FileType, FileUniqueId, MAJOR_VERSION, MAX_ID_LEN,
+    PhotoSizeSource, SUB_VERSION, Volume,
 };
 pub use location::FileLocation;
 pub use plan::{BIG_FILE, MAX_PARTS, PART_SIZE};

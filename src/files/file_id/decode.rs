@@ -1,8 +1,8 @@
 //! Reading file ids: base64, the version bytes, the zero runs, then the fields.
 
 use super::{
-    BASE64, FileId, FileIdError, FileIdLocation, FileType, PhotoLayout, PhotoSizeSource, Volume,
-    photo_layout, rle,
+    BASE64, FileId, FileIdError, FileIdLocation, FileType, MAX_ID_LEN, PhotoLayout,
+    PhotoSizeSource, Volume, photo_layout, rle,
 };
 use base64::Engine as _;
 
@@ -73,6 +73,9 @@ impl<'a> Reader<'a> {
 pub(super) fn base64(text: &str) -> Result<Vec<u8>, FileIdError> {
     if text.is_empty() {
         return Err(FileIdError::Empty);
+    }
+    if text.len() > MAX_ID_LEN {
+        return Err(FileIdError::TooLong(text.len()));
     }
     BASE64.decode(text).map_err(|_| FileIdError::Base64)
 }

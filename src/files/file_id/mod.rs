@@ -34,6 +34,10 @@ pub const MAJOR_VERSION: u8 = 4;
 /// Pyrogram writes, whose photo ids still carry a volume and local id (zeros).
 pub const SUB_VERSION: u8 = 30;
 
+/// The longest id text read: far above real ids (a web file's URL is the longest part),
+/// and a bound on what the zero runs of a hostile one expand to.
+pub const MAX_ID_LEN: usize = 16 * 1024;
+
 /// The sub-version from which photo ids carry a photo-size source.
 const SOURCE_SUB_VERSION: u8 = 22;
 
@@ -47,6 +51,9 @@ pub enum FileIdError {
     /// Nothing to read.
     #[error("the file id is empty")]
     Empty,
+    /// Longer than any id (zero runs could make it hundreds of times longer still).
+    #[error("the file id is {0} characters long, more than the {MAX_ID_LEN} any id is")]
+    TooLong(usize),
     /// Not URL-safe base64.
     #[error("the file id is not URL-safe base64")]
     Base64,

@@ -165,6 +165,10 @@ fn malformed_ids_are_typed_errors() {
     let cases: &[(&str, FileIdError)] = &[
         ("", FileIdError::Empty),
         ("not base64!", FileIdError::Base64),
+        (
+            &"A".repeat(MAX_ID_LEN + 1),
+            FileIdError::TooLong(MAX_ID_LEN + 1),
+        ),
         // A zero byte, then the versions: the run's length is missing.
         ("AB4E", FileIdError::ZeroRun),
         ("CAADAgADOwADPPEcAXkko5EB3YGYBQ", FileIdError::Version(5)),
