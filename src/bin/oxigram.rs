@@ -2,6 +2,8 @@
 //!
 //! ```text
 //! oxigram tl decode <HEX-OR-BASE64 | -> [--json]
+//! oxigram file-id decode <ID | -> [--unique] [--json]
+//! oxigram file-id encode [JSON | -] | --type TYPE --dc N --id N --access-hash N [--file-reference HEX] [--thumbnail-size C]
 //! oxigram session show <STRING-OR-FILE | -> [--show-key] [--json]
 //! oxigram session convert <STRING-OR-FILE | -> --to FORMAT [--out FILE] [--user-id N] ...
 //! oxigram testdc [--port P] [--dcs N] [--bot TOKEN]... [--user PHONE]... [--json]
@@ -17,6 +19,8 @@ use clap::{Parser, Subcommand};
 
 #[path = "oxigram/error.rs"]
 mod error;
+#[path = "oxigram/file_id.rs"]
+mod file_id;
 #[path = "oxigram/input.rs"]
 mod input;
 #[path = "oxigram/login.rs"]
@@ -30,8 +34,8 @@ mod tl;
 
 use error::CliError;
 
-/// Tools for Telegram's MTProto: sign in and save a session, decode TL values, read and
-/// convert session strings and files, run the offline test DC.
+/// Tools for Telegram's MTProto: sign in and save a session, decode TL values and Bot
+/// API file ids, read and convert session strings and files, run the offline test DC.
 #[derive(Debug, Parser)]
 #[command(name = "oxigram", version)]
 struct Cli {
@@ -44,6 +48,9 @@ enum Command {
     /// TL values: decode bytes into named fields.
     #[command(subcommand)]
     Tl(tl::TlCommand),
+    /// Bot API file ids: read one into its fields, write one from them.
+    #[command(subcommand)]
+    FileId(file_id::FileIdCommand),
     /// Session strings: show what one holds, convert between libraries' formats.
     #[command(subcommand)]
     Session(session::SessionCommand),
@@ -57,6 +64,7 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Tl(command) => tl::run(command),
+        Command::FileId(command) => file_id::run(command),
         Command::Session(command) => session::run(command),
         Command::Testdc(args) => testdc::run(args),
         Command::Login(args) => login::run(args),

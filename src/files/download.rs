@@ -13,7 +13,7 @@ use bytes::Bytes;
 use futures_util::{Stream, StreamExt, TryStreamExt, stream};
 use oxigram_runtime::BoxFuture;
 
-use super::{FileError, FileLocation};
+use super::{FileError, FileId, FileLocation};
 use crate::tl::{enums, functions};
 use crate::{Client, Error, Message};
 
@@ -76,7 +76,8 @@ impl DownloadMedia {
         self
     }
 
-    /// Calls `report(received, wanted)` after each part.
+    /// Calls `report(received, wanted)` after each part (`wanted` is 0 when the size is
+    /// not known, as for a download by file id without a range).
     pub fn progress(mut self, report: impl Fn(u64, u64) + Send + Sync + 'static) -> Self {
         self.progress = Some(Arc::new(report));
         self
@@ -100,14 +101,25 @@ impl DownloadMedia {
     /// ```
     pub fn stream(self) -> crate::Result<Chunks> {
         let file = self.file?;
-        let end = self.end.map_or(file.size, |e| e.min(file.size));
+        // A size of 0 is unknown (a file id carries none): read until a part comes short.
+        let known = file.size > 0;
+        let end = match (self.end, known) {
+            (Some(e), true) => e.min(file.size),
+            (None, true) => file.size,
+            (Some(e), false) => e,
+            (None, false) => u64::MAX,
+        };
         if self.start > end {
             return Err(Error::Config(format!(
                 "the range starts at {} past the file's {end} bytes",
                 self.start
             )));
         }
-        let wanted = end - self.start;
+        let wanted = if known || self.end.is_some() {
+            end - self.start
+        } else {
+            0
+        };
         let first = self.start / DOWNLOAD_PART;
         let last = end.div_ceil(DOWNLOAD_PART);
         let (start, client) = (self.start, self.client);
@@ -119,13 +131,22 @@ impl DownloadMedia {
                 async move {
                     let offset = part * DOWNLOAD_PART;
                     let bytes = fetch(&client, &location, dc, offset).await?;
+                    let whole = bytes.len() as u64 == DOWNLOAD_PART;
                     // Trim the part to the range asked for.
                     let from = start.saturating_sub(offset).min(bytes.len() as u64) as usize;
                     let to = (end - offset).min(bytes.len() as u64) as usize;
-                    Ok::<_, Error>(bytes.slice(from..to.max(from)))
+                    Ok::<_, Error>((bytes.slice(from..to.max(from)), whole))
                 }
             })
-            .buffered(self.parallel);
+            .buffered(self.parallel)
+            // A part shorter than asked for is the file's last (and so is an error).
+            .scan(false, |ended, part| {
+                if *ended {
+                    return std::future::ready(None);
+                }
+                *ended = !matches!(part, Ok((_, true)));
+                std::future::ready(Some(part.map(|(chunk, _)| chunk)))
+            });
         let progress = self.progress;
         let mut received = 0u64;
         let chunks = parts.inspect_ok(move |chunk| {
@@ -317,8 +338,8 @@ impl Writer {
 }
 
 impl Client {
-    /// Downloads the photo or document of a message (or any file by its
-    /// [`FileLocation`]):
+    /// Downloads the photo or document of a message, or any file by its
+    /// [`FileLocation`] or its Bot API file id (a [`FileId`] or its string):
     ///
     /// ```no_run
     /// # async fn demo(app: oxigram::Client, msg: oxigram::Message) -> oxigram::Result<()> {
@@ -328,7 +349,10 @@ impl Client {
     ///     .progress(|done, total| println!("{done}/{total}"))
     ///     .to_path("downloads/")
     ///     .await?;
-    /// # let _ = (bytes, path);
+    /// let by_id = app
+    ///     .download_media("CAACAgQAAxkBAAIFDF6YtEvR0cUHdlqq6W9IN3pDroKzAAKIAAOI_8AV6TJIsFy4Oc8YBA")
+    ///     .await?;
+    /// # let _ = (bytes, path, by_id);
     /// # Ok(())
     /// # }
     /// ```
@@ -344,7 +368,8 @@ impl Client {
     }
 }
 
-/// What [`Client::download_media`] takes: a message with a file, or a file's location.
+/// What [`Client::download_media`] takes: a message with a file, a file's location, or
+/// a Bot API file id.
 ///
 /// ```no_run
 /// # async fn demo(app: oxigram::Client, msg: oxigram::Message) -> oxigram::Result<()> {
@@ -356,6 +381,9 @@ impl Client {
 ///     let again = app.download_media(file).await?;
 ///     assert_eq!(again.len(), bytes.len());
 /// }
+/// // Or a Bot API file id kept from another time.
+/// let same = app.download_media("AgACAgIAAxkBAAIB...").await?;
+/// println!("{} bytes", same.len());
 /// # Ok(())
 /// # }
 /// ```
@@ -381,6 +409,39 @@ impl Downloadable for FileLocation {
 impl Downloadable for &FileLocation {
     fn file_location(self) -> crate::Result<FileLocation> {
         Ok(self.clone())
+    }
+}
+
+/// A Bot API file id: its size is not in it, so the download reads until the file ends
+/// and progress reports 0 bytes wanted.
+impl Downloadable for &FileId {
+    fn file_location(self) -> crate::Result<FileLocation> {
+        Ok(FileLocation {
+            location: self.input_location()?,
+            dc_id: self.dc_id,
+            size: 0,
+            name: None,
+            mime_type: None,
+        })
+    }
+}
+
+impl Downloadable for FileId {
+    fn file_location(self) -> crate::Result<FileLocation> {
+        (&self).file_location()
+    }
+}
+
+/// A Bot API file id string, read as a [`FileId`].
+impl Downloadable for &str {
+    fn file_location(self) -> crate::Result<FileLocation> {
+        FileId::decode(self)?.file_location()
+    }
+}
+
+impl Downloadable for &String {
+    fn file_location(self) -> crate::Result<FileLocation> {
+        self.as_str().file_location()
     }
 }
 

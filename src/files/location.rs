@@ -20,7 +20,8 @@ pub struct FileLocation {
     pub location: enums::InputFileLocation,
     /// The DC that keeps it.
     pub dc_id: i32,
-    /// Its size in bytes, as the server gave it.
+    /// Its size in bytes, as the server gave it; 0 when not known (a file id carries
+    /// none): a download then reads until the file ends.
     pub size: u64,
     /// Its file name, if it has one (documents).
     pub name: Option<String>,

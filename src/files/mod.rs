@@ -1,6 +1,7 @@
 //! Files: sending them (uploads in parts, several in flight) and fetching them
-//! (downloads in parts, in order, to memory, a file or a stream). Bot API file ids,
-//! CDNs and refreshed file references come with the files work.
+//! (downloads in parts, in order, to memory, a file or a stream), and naming them by Bot
+//! API file ids ([`FileId`], [`FileUniqueId`]). CDNs and refreshed file references come
+//! with the files work.
 //!
 //! Most programs never call this module: the media methods
 //! ([`Client::send_photo`](crate::Client::send_photo) and the others) take anything that
@@ -8,12 +9,17 @@
 //! uploads without sending, for raw calls.
 
 mod download;
+mod file_id;
 mod location;
 mod plan;
 mod source;
 mod upload;
 
 pub use download::{Chunks, DOWNLOAD_PART, DownloadMedia, Downloadable};
+pub use file_id::{
+    FileId, FileIdError, FileIdLocation, FileType, FileUniqueId, MAJOR_VERSION, MAX_ID_LEN,
+    PhotoSizeSource, SUB_VERSION, Volume,
+};
 pub use location::FileLocation;
 pub use plan::{BIG_FILE, MAX_PARTS, PART_SIZE};
 pub use source::FileSource;
@@ -67,6 +73,9 @@ pub enum FileError {
         /// The size announced.
         expected: u64,
     },
+    /// A Bot API file id that could not be read or written.
+    #[error("bad file id: {0}")]
+    FileId(#[from] FileIdError),
 }
 
 impl FileError {

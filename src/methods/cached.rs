@@ -7,14 +7,15 @@ use oxigram_runtime::BoxFuture;
 use super::outgoing::{Outgoing, send_options};
 use super::resend::input_media;
 use super::target::Target;
+use crate::files::FileId;
 use crate::peers::PeerRef;
 use crate::tl::{enums, types};
 use crate::types::{Animation, Audio, Document, Photo, Sticker, Video, VideoNote, Voice};
 use crate::{Client, Error, Message};
 
-/// Media already on the server: the media of a message, or a photo or file read from
-/// one ([`Message::photo`], [`Message::document`], [`Message::video`], ...). Bot API
-/// file id strings are not read here.
+/// Media already on the server: the media of a message, a photo or file read from one
+/// ([`Message::photo`], [`Message::document`], [`Message::video`], ...), or a Bot API
+/// file id (a [`FileId`] or its string).
 ///
 /// ```no_run
 /// # async fn demo(app: oxigram::Client, msg: oxigram::Message) -> oxigram::Result<()> {
@@ -26,6 +27,8 @@ use crate::{Client, Error, Message};
 ///     None => (&msg).into(),
 /// };
 /// app.send_cached_media("@archive", media).await?;
+/// // Or a Bot API file id.
+/// app.send_cached_media("@archive", "BQACAgIAAxkBAAIC...").await?;
 /// # Ok(())
 /// # }
 /// ```
@@ -36,12 +39,17 @@ pub struct CachedMedia(Source);
 enum Source {
     Message(Box<Message>),
     Input(enums::InputMedia),
+    FileId(Box<FileId>),
+    /// A file id string, read when sent (a bad one is the send's error).
+    Text(String),
 }
 
 impl CachedMedia {
     fn input(self) -> crate::Result<enums::InputMedia> {
         match self.0 {
             Source::Input(input) => Ok(input),
+            Source::FileId(id) => id.input_media(),
+            Source::Text(text) => FileId::decode(&text)?.input_media(),
             Source::Message(message) => match message.raw_media() {
                 None | Some(enums::MessageMedia::Empty) => Err(Error::Unsupported(format!(
                     "message {} has no media to send",
@@ -100,6 +108,36 @@ impl From<Document> for CachedMedia {
                 query: None,
             },
         ))))
+    }
+}
+
+impl From<FileId> for CachedMedia {
+    fn from(id: FileId) -> Self {
+        CachedMedia(Source::FileId(Box::new(id)))
+    }
+}
+
+impl From<&FileId> for CachedMedia {
+    fn from(id: &FileId) -> Self {
+        id.clone().into()
+    }
+}
+
+impl From<&str> for CachedMedia {
+    fn from(file_id: &str) -> Self {
+        CachedMedia(Source::Text(file_id.to_owned()))
+    }
+}
+
+impl From<String> for CachedMedia {
+    fn from(file_id: String) -> Self {
+        CachedMedia(Source::Text(file_id))
+    }
+}
+
+impl From<&String> for CachedMedia {
+    fn from(file_id: &String) -> Self {
+        file_id.as_str().into()
     }
 }
 
@@ -175,13 +213,16 @@ impl Message {
 
 impl Client {
     /// Sends media already on the server to `chat` again, by its id (no upload): a
-    /// message's media, or a photo or file read from a message.
+    /// message's media, a photo or file read from a message, or a Bot API file id.
     ///
     /// ```no_run
     /// # async fn demo(client: oxigram::Client, message: oxigram::Message) -> oxigram::Result<()> {
     /// if let Some(photo) = message.photo() {
     ///     client.send_cached_media("me", photo).caption("again").await?;
     /// }
+    /// client
+    ///     .send_cached_media("me", "CAACAgQAAxkBAAIFDF6YtEvR0cUHdlqq6W9IN3pDroKzAAKIAAOI_8AV6TJIsFy4Oc8YBA")
+    ///     .await?;
     /// client.send_cached_media("@archive", &message).silent().await?;
     /// # Ok(())
     /// # }
@@ -229,6 +270,41 @@ mod tests {
         let client = testing::client(Some(1));
         let text = testing::private_message(&client, 3, 5, "no media");
         let refused = CachedMedia::from(&text).input().unwrap_err();
+        assert!(matches!(refused, Error::Unsupported(_)), "{refused}");
+    }
+
+    #[test]
+    fn file_ids_are_sent_as_the_photo_or_document_they_name() {
+        use crate::files::{FileError, FileIdError, FileType};
+        let sticker = FileId::document(FileType::Sticker, 2, 7, 8, vec![1]);
+        let Ok(enums::InputMedia::Document(input)) =
+            CachedMedia::from(sticker.encode().unwrap()).input()
+        else {
+            panic!("a sticker is sent as its document");
+        };
+        assert!(matches!(
+            input.id,
+            enums::InputDocument::InputDocument(types::InputDocument {
+                id: 7,
+                access_hash: 8,
+                ..
+            })
+        ));
+        let photo = FileId::photo(2, 9, 10, vec![2], 'y');
+        assert!(matches!(
+            CachedMedia::from(&photo).input(),
+            Ok(enums::InputMedia::Photo(p)) if matches!(
+                p.id,
+                enums::InputPhoto::InputPhoto(types::InputPhoto { id: 9, access_hash: 10, .. })
+            )
+        ));
+        let bad = CachedMedia::from("no id").input().unwrap_err();
+        assert!(
+            matches!(bad, Error::File(FileError::FileId(FileIdError::Base64))),
+            "{bad}"
+        );
+        let secret = FileId::document(FileType::Encrypted, 2, 1, 1, Vec::new());
+        let refused = CachedMedia::from(secret).input().unwrap_err();
         assert!(matches!(refused, Error::Unsupported(_)), "{refused}");
     }
 }

@@ -11,6 +11,7 @@ use std::time::Duration;
 
 use super::media::MediaKind;
 use super::message::Message;
+use crate::files::{FileId, FileType, FileUniqueId};
 use crate::tl::{enums, types};
 
 /// One size a photo is stored in.
@@ -162,6 +163,52 @@ impl Photo {
     pub fn raw(&self) -> &types::Photo {
         &self.raw
     }
+
+    /// The Bot API file id of its largest size (as bots are given photos); `None` for a
+    /// photo without an image size, or with a size type that is not one ASCII letter.
+    ///
+    /// ```no_run
+    /// # async fn demo(client: oxigram::Client, message: oxigram::Message) -> oxigram::Result<()> {
+    /// if let Some(id) = message.photo().and_then(|p| p.file_id()) {
+    ///     let bytes = client.download_media(id.as_str()).await?;
+    ///     client.send_cached_media("me", id).await?;
+    /// #   let _ = bytes;
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn file_id(&self) -> Option<String> {
+        let kind = self.largest_letter()?;
+        let id = FileId::photo(
+            self.raw.dc_id,
+            self.raw.id,
+            self.raw.access_hash,
+            self.raw.file_reference.to_vec(),
+            kind,
+        );
+        Some(id.encode_known())
+    }
+
+    /// The Bot API unique file id of its largest size: the same whoever receives it.
+    pub fn file_unique_id(&self) -> Option<String> {
+        let size = FileUniqueId::size_byte(self.largest_letter()?)?;
+        Some(
+            FileUniqueId::PhotoSize {
+                id: self.raw.id,
+                size,
+            }
+            .encode(),
+        )
+    }
+
+    /// The type letter of the largest size, if it is one ASCII character.
+    fn largest_letter(&self) -> Option<char> {
+        let mut letters = self.largest()?.kind.chars();
+        match (letters.next(), letters.next()) {
+            (Some(c), None) if c.is_ascii() => Some(c),
+            _ => None,
+        }
+    }
 }
 
 /// A file sent as a document: what every other file kind ([`Video`], [`Audio`], ...)
@@ -249,6 +296,37 @@ impl Document {
         &self.raw
     }
 
+    /// Its Bot API file id, as a document ([`Video::file_id`] and the other kinds give
+    /// the id of their own type).
+    ///
+    /// ```no_run
+    /// # async fn demo(client: oxigram::Client, message: oxigram::Message) -> oxigram::Result<()> {
+    /// if let Some(document) = message.document() {
+    ///     client.send_cached_media("me", document.file_id()).await?;
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn file_id(&self) -> String {
+        self.file_id_as(FileType::Document)
+    }
+
+    /// Its Bot API unique file id: the same whoever receives it.
+    pub fn file_unique_id(&self) -> String {
+        FileUniqueId::Document { id: self.raw.id }.encode()
+    }
+
+    fn file_id_as(&self, file_type: FileType) -> String {
+        FileId::document(
+            file_type,
+            self.raw.dc_id,
+            self.raw.id,
+            self.raw.access_hash,
+            self.raw.file_reference.to_vec(),
+        )
+        .encode_known()
+    }
+
     fn video_attribute(&self) -> Option<&types::DocumentAttributeVideo> {
         self.raw.attributes.iter().find_map(|a| match a {
             enums::DocumentAttribute::Video(v) => Some(v),
@@ -300,7 +378,7 @@ impl Document {
 /// Defines a document kind: a [`Document`] of one [`MediaKind`], with the document's
 /// own accessors passed through.
 macro_rules! document_kind {
-    ($(#[$doc:meta])* $name:ident, $kind:expr) => {
+    ($(#[$doc:meta])* $name:ident, $kind:expr, $file_type:expr) => {
         $(#[$doc])*
         #[derive(Debug, Clone, PartialEq)]
         pub struct $name {
@@ -340,6 +418,16 @@ macro_rules! document_kind {
             pub fn size(&self) -> i64 {
                 self.document.size()
             }
+
+            #[doc = concat!("Its Bot API file id, of the ", stringify!($name), " type.")]
+            pub fn file_id(&self) -> String {
+                self.document.file_id_as($file_type)
+            }
+
+            /// Its Bot API unique file id: the same whoever receives it.
+            pub fn file_unique_id(&self) -> String {
+                self.document.file_unique_id()
+            }
         }
 
         impl From<$name> for Document {
@@ -367,7 +455,8 @@ document_kind!(
     /// # }
     /// ```
     Video,
-    MediaKind::Video
+    MediaKind::Video,
+    FileType::Video
 );
 document_kind!(
     /// A music file, with its title and performer when the sender gave them.
@@ -381,7 +470,8 @@ document_kind!(
     /// # }
     /// ```
     Audio,
-    MediaKind::Audio
+    MediaKind::Audio,
+    FileType::Audio
 );
 document_kind!(
     /// A voice note.
@@ -394,7 +484,8 @@ document_kind!(
     /// # }
     /// ```
     Voice,
-    MediaKind::Voice
+    MediaKind::Voice,
+    FileType::Voice
 );
 document_kind!(
     /// A GIF, or a silent looping video shown as one.
@@ -407,7 +498,8 @@ document_kind!(
     /// # }
     /// ```
     Animation,
-    MediaKind::Animation
+    MediaKind::Animation,
+    FileType::Animation
 );
 document_kind!(
     /// A sticker: a still image, an animation (`.tgs`) or a video (`.webm`).
@@ -423,7 +515,8 @@ document_kind!(
     /// # }
     /// ```
     Sticker,
-    MediaKind::Sticker
+    MediaKind::Sticker,
+    FileType::Sticker
 );
 document_kind!(
     /// A round video message.
@@ -436,7 +529,8 @@ document_kind!(
     /// # }
     /// ```
     VideoNote,
-    MediaKind::VideoNote
+    MediaKind::VideoNote,
+    FileType::VideoNote
 );
 
 impl Video {

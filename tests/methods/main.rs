@@ -11,6 +11,7 @@ use oxigram::{ChatAction, ChatKind, Client, ClientBuilder, Error, Message, Updat
 use oxigram_conformance::{BOT_TOKEN, Env};
 
 mod chats;
+mod file_ids;
 mod index;
 mod inline_urls;
 mod media;
