@@ -128,7 +128,6 @@ impl<'a> Span<&'a str> {
         let (start, end) = range(offset, length)?;
         Some(Span { start, end, kind })
     }
-
 }
 
 impl Span {

@@ -72,7 +72,9 @@ impl Message {
             (Some(other), _) => (None, Some(carried.shared_chat(other))),
             // In a private chat the sender goes without saying: the other side, or us.
             (None, enums::Peer::User(u)) if !out => (Some(carried.shared_user(u.user_id)), None),
-            (None, enums::Peer::User(_)) => (carried.self_id.map(|id| carried.shared_user(id)), None),
+            (None, enums::Peer::User(_)) => {
+                (carried.self_id.map(|id| carried.shared_user(id)), None)
+            }
             // A channel post is sent by the channel itself.
             (None, enums::Peer::Channel(_)) => (None, Some(chat.clone())),
             (None, enums::Peer::Chat(_)) => (None, None),
