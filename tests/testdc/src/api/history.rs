@@ -5,7 +5,7 @@
 use oxigram_tl::{Deserialize, Serialize, enums, functions, types};
 
 use super::{ApiState, Reply, Request, decode, error, me, ok};
-use crate::world::{PageQuery, Paged, PeerRef, StoredMedia, StoredMessage};
+use crate::world::{PageQuery, Paged, PeerRef, StoredMedia, StoredMessage, World};
 
 /// The most messages one page holds (Telegram's limit).
 pub const MAX_PAGE: i32 = 100;
@@ -67,42 +67,7 @@ impl ApiState {
             .iter()
             .map(|m| self.world.message(m, me))
             .collect();
-        let count = page.count as i32;
-        match peer {
-            PeerRef::Channel(id) => ok(enums::messages::Messages::ChannelMessages(
-                types::messages::ChannelMessages {
-                    inexact: false,
-                    pts: self.world.channel_pts(id),
-                    count,
-                    offset_id_offset: None,
-                    messages,
-                    topics: vec![],
-                    chats,
-                    users,
-                },
-            )),
-            _ if page.count > messages.len() => ok(enums::messages::Messages::Slice(Box::new(
-                types::messages::MessagesSlice {
-                    inexact: false,
-                    count,
-                    next_rate: None,
-                    offset_id_offset: None,
-                    search_flood: None,
-                    messages,
-                    topics: vec![],
-                    chats,
-                    users,
-                },
-            ))),
-            _ => ok(enums::messages::Messages::Messages(
-                types::messages::Messages {
-                    messages,
-                    topics: vec![],
-                    chats,
-                    users,
-                },
-            )),
-        }
+        messages_answer(&self.world, Some(peer), page.count, messages, users, chats)
     }
 
     /// `messages.getHistory`: a page of a chat, newest first.
@@ -242,28 +207,8 @@ impl ApiState {
             .collect();
         let (users, chats) =
             self.involved(me, found.iter().filter_map(|(_, m)| m.as_ref()), channel);
-        match channel {
-            Some(PeerRef::Channel(id)) => ok(enums::messages::Messages::ChannelMessages(
-                types::messages::ChannelMessages {
-                    inexact: false,
-                    pts: self.world.channel_pts(id),
-                    count: found.len() as i32,
-                    offset_id_offset: None,
-                    messages,
-                    topics: vec![],
-                    chats,
-                    users,
-                },
-            )),
-            _ => ok(enums::messages::Messages::Messages(
-                types::messages::Messages {
-                    messages,
-                    topics: vec![],
-                    chats,
-                    users,
-                },
-            )),
-        }
+        let count = found.len();
+        messages_answer(&self.world, channel, count, messages, users, chats)
     }
 
     /// `messages.readHistory`: marks the chat read up to `max_id` (0: all). The test DC
@@ -337,5 +282,54 @@ impl ApiState {
             return error(400, "CHANNEL_PRIVATE");
         }
         ok(true)
+    }
+}
+
+/// The `messages.Messages` answer a reader gets: `messages.channelMessages` in a channel
+/// (with its pts), `messages.messagesSlice` when `count` says there are more than these,
+/// else `messages.messages`.
+fn messages_answer(
+    world: &World,
+    peer: Option<PeerRef>,
+    count: usize,
+    messages: Vec<enums::Message>,
+    users: Vec<enums::User>,
+    chats: Vec<enums::Chat>,
+) -> Reply {
+    let total = i32::try_from(count).unwrap_or(i32::MAX);
+    match peer {
+        Some(PeerRef::Channel(id)) => ok(enums::messages::Messages::ChannelMessages(
+            types::messages::ChannelMessages {
+                inexact: false,
+                pts: world.channel_pts(id),
+                count: total,
+                offset_id_offset: None,
+                messages,
+                topics: vec![],
+                chats,
+                users,
+            },
+        )),
+        _ if count > messages.len() => ok(enums::messages::Messages::Slice(Box::new(
+            types::messages::MessagesSlice {
+                inexact: false,
+                count: total,
+                next_rate: None,
+                offset_id_offset: None,
+                search_flood: None,
+                messages,
+                topics: vec![],
+                chats,
+                users,
+            },
+        ))),
+        _ => ok(enums::messages::Messages::Messages(
+            types::messages::Messages {
+                messages,
+                topics: vec![],
+                chats,
+                users,
+            },
+        )),
     }
 }
