@@ -346,6 +346,16 @@ pub(crate) fn unparse(text: &str, entities: &[enums::MessageEntity]) -> String {
         })
         .sum();
     let mut out = String::with_capacity(text.len() + text.len() / 8 + tags);
+    // Most texts have nothing to escape: one search over the whole text then spares a
+    // search per piece.
+    let plain = memchr::memchr3(b'<', b'>', b'&', text.as_bytes()).is_none();
+    let piece = |out: &mut String, s: &str| {
+        if plain {
+            out.push_str(s);
+        } else {
+            escape(out, s, false);
+        }
+    };
     let mut stack: SmallVec<[usize; 8]> = SmallVec::new();
     let mut next = 0;
     let mut byte = 0;
@@ -358,7 +368,7 @@ pub(crate) fn unparse(text: &str, entities: &[enums::MessageEntity]) -> String {
         };
         // The text up to here (spans start and end on character boundaries).
         let to = wide.byte(p);
-        escape(&mut out, &text[byte..to], false);
+        piece(&mut out, &text[byte..to]);
         byte = to;
         // Close what ends here; what was opened inside it and goes on is reopened.
         let ending = stack.iter().filter(|&&s| spans[s].end == p).count();
@@ -385,7 +395,7 @@ pub(crate) fn unparse(text: &str, entities: &[enums::MessageEntity]) -> String {
             next += 1;
         }
     }
-    escape(&mut out, &text[byte..], false);
+    piece(&mut out, &text[byte..]);
     while let Some(s) = stack.pop() {
         close_tag(&mut out, &spans[s].kind);
     }
