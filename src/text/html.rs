@@ -328,18 +328,20 @@ fn reference(s: &str) -> Option<(char, usize)> {
 /// Text and entities → HTML. Overlapping entities are closed and opened again where
 /// they cross, so the tags nest.
 pub(crate) fn unparse(text: &str, entities: &[enums::MessageEntity]) -> String {
-    let Located { mut spans, wide } = Located::new(text, entities);
+    let Located { mut spans } = Located::new(text, entities);
     // A code opening where a pre block opens would read as the block's own tag.
-    let pre_starts: Vec<usize> = spans
+    let pre_starts: SmallVec<[usize; 4]> = spans
         .iter()
-        .filter(|s| matches!(s.kind, Kind::Pre(_)))
-        .map(|s| s.start)
+        .filter(|p| matches!(p.span.kind, Kind::Pre(_)))
+        .map(|p| p.span.start)
         .collect();
-    spans.retain(|s| !(s.kind == Kind::Code && pre_starts.contains(&s.start)));
+    if !pre_starts.is_empty() {
+        spans.retain(|p| !(p.span.kind == Kind::Code && pre_starts.contains(&p.span.start)));
+    }
     // The text, a few escapes, and the tags with their addresses: one allocation.
     let tags: usize = spans
         .iter()
-        .map(|s| match &s.kind {
+        .map(|p| match &p.span.kind {
             Kind::TextUrl(url) => 16 + url.len(),
             Kind::Pre(language) => 40 + language.len(),
             _ => 32,
@@ -359,45 +361,47 @@ pub(crate) fn unparse(text: &str, entities: &[enums::MessageEntity]) -> String {
     let mut stack: SmallVec<[usize; 8]> = SmallVec::new();
     let mut next = 0;
     let mut byte = 0;
-    // The next place a span starts or an open one ends, in order.
+    // The next place a span starts or an open one ends, in order, with its byte offset.
     loop {
-        let start = spans.get(next).map(|s| s.start);
-        let end = stack.iter().map(|&s| spans[s].end).min();
-        let Some(p) = start.into_iter().chain(end).min() else {
+        let start = spans.get(next).map(|p| (p.span.start, p.bytes.0));
+        let end = stack
+            .iter()
+            .map(|&s| (spans[s].span.end, spans[s].bytes.1))
+            .min();
+        let Some((at, to)) = start.into_iter().chain(end).min() else {
             break;
         };
         // The text up to here (spans start and end on character boundaries).
-        let to = wide.byte(p);
         piece(&mut out, &text[byte..to]);
         byte = to;
         // Close what ends here; what was opened inside it and goes on is reopened.
-        let ending = stack.iter().filter(|&&s| spans[s].end == p).count();
+        let ending = stack.iter().filter(|&&s| spans[s].span.end == at).count();
         if ending > 0 {
             let mut reopen: SmallVec<[usize; 8]> = SmallVec::new();
             let mut closed = 0;
             while closed < ending {
                 let Some(s) = stack.pop() else { break };
-                close_tag(&mut out, &spans[s].kind);
-                if spans[s].end == p {
+                close_tag(&mut out, &spans[s].span.kind);
+                if spans[s].span.end == at {
                     closed += 1;
                 } else {
                     reopen.push(s);
                 }
             }
             for s in reopen.into_iter().rev() {
-                open_tag(&mut out, &spans[s].kind);
+                open_tag(&mut out, &spans[s].span.kind);
                 stack.push(s);
             }
         }
-        while spans.get(next).is_some_and(|s| s.start == p) {
-            open_tag(&mut out, &spans[next].kind);
+        while spans.get(next).is_some_and(|p| p.span.start == at) {
+            open_tag(&mut out, &spans[next].span.kind);
             stack.push(next);
             next += 1;
         }
     }
     piece(&mut out, &text[byte..]);
     while let Some(s) = stack.pop() {
-        close_tag(&mut out, &spans[s].kind);
+        close_tag(&mut out, &spans[s].span.kind);
     }
     out
 }

@@ -12,16 +12,22 @@ use smallvec::SmallVec;
 use super::span::{self, Span};
 use crate::tl::enums;
 
-/// A message's spans, borrowing from its entities: most have a few, kept inline.
-pub(crate) type Spans<'a> = SmallVec<[Span<&'a str>; 8]>;
+/// A span borrowing from its entity, with its ends in bytes.
+#[derive(Debug, Clone)]
+pub(crate) struct Placed<'a> {
+    pub(crate) span: Span<&'a str>,
+    /// Byte offsets of `span.start` and `span.end`.
+    pub(crate) bytes: (usize, usize),
+}
+
+/// A message's spans: most have a few, kept inline.
+pub(crate) type Spans<'a> = SmallVec<[Placed<'a>; 8]>;
 
 /// The spans of some entities, and the byte offsets of their ends.
 pub(crate) struct Located<'a> {
     /// As [`span::spans_of`] makes them: clamped to the text, out of surrogate pairs,
     /// empty ones dropped, outer first.
     pub(crate) spans: Spans<'a>,
-    /// Where the spans' ends are in bytes ([`Wide::byte`]).
-    pub(crate) wide: Wide<'a>,
 }
 
 impl<'a> Located<'a> {
@@ -31,19 +37,28 @@ impl<'a> Located<'a> {
         let mut spans: Spans = entities
             .iter()
             .filter_map(Span::borrowed)
-            .filter_map(|mut s| {
-                s.start = wide.floor(s.start).0;
-                s.end = wide.ceil(s.end).0;
-                (s.end > s.start).then_some(s)
+            .filter_map(|mut span| {
+                let (start, _) = wide.place(span.start);
+                let (_, end) = wide.place(span.end);
+                span.start = start.0;
+                span.end = end.0;
+                (span.end > span.start).then_some(Placed {
+                    span,
+                    bytes: (start.1, end.1),
+                })
             })
             .collect();
-        span::sort(&mut spans);
-        Located { spans, wide }
+        let order = |a: &Placed, b: &Placed| span::order(&a.span, &b.span);
+        // Telegram sends entities in this order already: checking is cheaper than sorting.
+        if !spans.is_sorted_by(|a, b| order(a, b).is_le()) {
+            spans.sort_by(order);
+        }
+        Located { spans }
     }
 }
 
 /// The non-ASCII characters of a text.
-pub(crate) struct Wide<'a> {
+struct Wide<'a> {
     text: &'a [u8],
     /// `(utf16 offset, byte offset)` of each, in order.
     chars: SmallVec<[(usize, usize); 8]>,
@@ -86,24 +101,8 @@ impl<'a> Wide<'a> {
         }
     }
 
-    /// The byte offset of a character boundary given in code units (a span's start
-    /// or end).
-    pub(crate) fn byte(&self, unit: usize) -> usize {
-        self.floor(unit).1
-    }
-
-    /// `(utf16 offset, byte offset)` of the character boundary at or before `unit`
-    /// (clamped to the text).
-    fn floor(&self, unit: usize) -> (usize, usize) {
-        self.place(unit).0
-    }
-
-    /// `(utf16 offset, byte offset)` of the character boundary at or after `unit`
-    /// (clamped to the text).
-    fn ceil(&self, unit: usize) -> (usize, usize) {
-        self.place(unit).1
-    }
-
+    /// `(utf16 offset, byte offset)` of the character boundaries at or before and at
+    /// or after `unit` (clamped to the text): the same but inside a surrogate pair.
     fn place(&self, unit: usize) -> ((usize, usize), (usize, usize)) {
         let unit = unit.min(self.len);
         // The last non-ASCII character starting at or before `unit`.
@@ -159,8 +158,9 @@ mod tests {
         let entities = [bold(2, 2)];
         let located = Located::new("a🦊b", &entities);
         assert_eq!(located.spans.len(), 1);
-        assert_eq!((located.spans[0].start, located.spans[0].end), (1, 4));
-        assert_eq!((located.wide.byte(1), located.wide.byte(4)), (1, 6));
+        let placed = &located.spans[0];
+        assert_eq!((placed.span.start, placed.span.end), (1, 4));
+        assert_eq!(placed.bytes, (1, 6));
     }
 
     #[test]
@@ -168,8 +168,9 @@ mod tests {
         let entities = [bold(3, 100), bold(9, 2), bold(1, 0)];
         let located = Located::new("héllo", &entities);
         assert_eq!(located.spans.len(), 1);
-        assert_eq!((located.spans[0].start, located.spans[0].end), (3, 5));
-        assert_eq!((located.wide.byte(3), located.wide.byte(5)), (4, 6));
+        let placed = &located.spans[0];
+        assert_eq!((placed.span.start, placed.span.end), (3, 5));
+        assert_eq!(placed.bytes, (4, 6));
     }
 
     fn entity() -> impl Strategy<Value = enums::MessageEntity> {
@@ -199,10 +200,10 @@ mod tests {
             let owned: Vec<Span> = located
                 .spans
                 .iter()
-                .map(|s| Span {
-                    start: s.start,
-                    end: s.end,
-                    kind: match &s.kind {
+                .map(|p| Span {
+                    start: p.span.start,
+                    end: p.span.end,
+                    kind: match &p.span.kind {
                         Kind::TextUrl(url) => Kind::TextUrl(url.to_string()),
                         Kind::Bold => Kind::Bold,
                         other => panic!("the strategy makes no {other:?}"),
@@ -220,7 +221,7 @@ mod tests {
             let located_bytes: Vec<_> = located
                 .spans
                 .iter()
-                .map(|s| Some((located.wide.byte(s.start), located.wide.byte(s.end))))
+                .map(|p| Some(p.bytes))
                 .collect();
             prop_assert_eq!(located_bytes, bytes);
         }

@@ -182,16 +182,18 @@ pub(crate) fn entities(mut spans: Vec<Span>) -> Vec<enums::MessageEntity> {
 
 /// Sorts spans outer first: by start, longer first, then by kind.
 pub(crate) fn sort<S: Ord>(spans: &mut [Span<S>]) {
-    let order = |a: &Span<S>, b: &Span<S>| {
-        a.start
-            .cmp(&b.start)
-            .then(b.end.cmp(&a.end))
-            .then_with(|| a.kind.cmp(&b.kind))
-    };
     // Telegram sends entities in this order already: checking is cheaper than sorting.
     if !spans.is_sorted_by(|a, b| order(a, b).is_le()) {
         spans.sort_by(order);
     }
+}
+
+/// The order of [`sort`]: by start, longer first, then by kind.
+pub(crate) fn order<S: Ord>(a: &Span<S>, b: &Span<S>) -> std::cmp::Ordering {
+    a.start
+        .cmp(&b.start)
+        .then(b.end.cmp(&a.end))
+        .then_with(|| a.kind.cmp(&b.kind))
 }
 
 /// UTF-16 positions of a text: where each character starts, in bytes and code units.
