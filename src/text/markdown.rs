@@ -848,7 +848,7 @@ impl<'t> Writer<'t> {
                     }),
                 other => other,
             };
-            let on_starts_in_pre = on != quote && pre_opens_here || starts_in_pre;
+            let on_starts_in_pre = (on != quote && pre_opens_here) || starts_in_pre;
             let separate_before = self.separators.before.binary_search(&p).is_ok();
             let separate_after = self.separators.after.binary_search(&p).is_ok();
             if line_start
