@@ -605,8 +605,8 @@ fn anchor_quotes(text: &str, spans: &mut Vec<Span>) {
 /// Text and entities → Markdown.
 pub(crate) fn unparse(text: &str, entities: &[enums::MessageEntity]) -> String {
     let index = Utf16::new(text);
-    let spans = writable(text, &index, span::spans_of(&index, entities));
-    Writer::new(text, &index, spans).write()
+    let (spans, separators) = writable(text, &index, span::spans_of(&index, entities));
+    Writer::new(text, &index, spans, separators).write()
 }
 
 /// The char at code unit `unit` of `text` (a boundary).
@@ -623,11 +623,28 @@ fn char_before(text: &str, index: &Utf16, unit: usize) -> Option<char> {
     text[byte..].chars().next()
 }
 
+/// Where an empty pre block (`` ``` `` newline `` ``` ``) sets a quote apart from the one
+/// on the line before: its opening fence ends the first quote's last line, its closing
+/// one starts the next line (unquoted), or it stands on a line of its own before the
+/// second quote, whose `>` comes before the closing fence.
+#[derive(Debug, Default)]
+struct Separators {
+    /// Ends of quotes, sorted.
+    after: Vec<usize>,
+    /// Starts of quotes, sorted.
+    before: Vec<usize>,
+    /// Where a quote ends on an empty line and the next starts on it, sorted: the
+    /// first's last line ends with an opening fence, a line of its own closes that block
+    /// and opens another, the second's `>` comes before that block's closing fence.
+    between: Vec<usize>,
+}
+
 /// The spans Markdown can write, from sorted spans: code and pre do not overlap and hold
 /// nothing (what crosses into them is cut at their edges), links do not overlap, quotes
-/// hold whole lines and do not touch (but an expandable one may start on the line after
-/// another quote).
-fn writable(text: &str, index: &Utf16, spans: Vec<Span>) -> Vec<Span> {
+/// hold whole lines (or end on a pre block's opening fence, or start on its first line)
+/// and do not share a line; and the empty pre blocks that set quotes apart.
+fn writable(text: &str, index: &Utf16, spans: Vec<Span>) -> (Vec<Span>, Separators) {
+    let mut separators = Separators::default();
     // Code and pre: the first of overlapping ones is kept.
     let mut verbatim: Vec<(usize, usize)> = Vec::new();
     let mut pre_starts: Vec<usize> = Vec::new();
@@ -648,8 +665,8 @@ fn writable(text: &str, index: &Utf16, spans: Vec<Span>) -> Vec<Span> {
     let mut kept: Vec<Span> = Vec::with_capacity(spans.len());
     let mut link_end = 0;
     let mut last_verbatim = None;
-    let mut quote: Option<usize> = None;
-    let mut expandable_ends = Vec::new();
+    // The end of the last quote kept, and whether it is expandable.
+    let mut quote: Option<(usize, bool)> = None;
     for mut s in spans {
         match &s.kind {
             Kind::Code | Kind::Pre(_) => {
@@ -661,21 +678,46 @@ fn writable(text: &str, index: &Utf16, spans: Vec<Span>) -> Vec<Span> {
                 last_verbatim = Some(s.start);
             }
             Kind::Blockquote { collapsed } => {
-                // On the next line, only an expandable quote (starting `**>`) does not
-                // read as more of the one before.
-                let touches =
-                    quote.is_some_and(|end| s.start <= end || (s.start == end + 1 && !collapsed));
                 // A pre block's content starts a line of the source, as its opening
                 // fence ends one (but an expandable quote's `||` must end its line).
                 let starts = line_start(s.start) || pre_starts.contains(&s.start);
                 let ends = line_end(s.end) || (!collapsed && pre_starts.contains(&s.end));
-                if touches || !starts || !ends {
+                if !starts || !ends {
                     continue;
                 }
-                quote = Some(s.end);
-                if *collapsed {
-                    expandable_ends.push(s.end);
+                if let Some((end, expandable)) = quote {
+                    // Where the one before ends on a fence's line, one may start on the
+                    // block's first line.
+                    let after_fence = s.start == end && !expandable && pre_starts.contains(&end);
+                    if s.start < end {
+                        continue;
+                    }
+                    if s.start == end && !after_fence {
+                        // Both on the empty line at `end`: the first ends on it (before
+                        // a fence), the second starts there (before another).
+                        if expandable || inside(end) {
+                            continue;
+                        }
+                        separators.between.push(end);
+                    }
+                    // On the line after another quote, a quote reads as more of it
+                    // unless it is expandable (starting `**>`), starts a pre block (the
+                    // fence's line between is not quoted), or is set apart by an empty
+                    // pre block: at the end of a plain quote, or else at its own start
+                    // (neither inside code or a pre block).
+                    let next_line = s.start == end + 1 || after_fence;
+                    let fence_between = pre_starts.contains(&s.start) && s.start > end;
+                    if next_line && !collapsed && !fence_between {
+                        if !expandable && !inside(end) {
+                            separators.after.push(end);
+                        } else if s.start == end + 1 && !inside(s.start) {
+                            separators.before.push(s.start);
+                        } else {
+                            continue;
+                        }
+                    }
                 }
+                quote = Some((s.end, *collapsed));
             }
             kind => {
                 if let Some(v) = verbatim.iter().find(|&&(a, b)| a < s.start && s.start < b) {
@@ -702,11 +744,8 @@ fn writable(text: &str, index: &Utf16, spans: Vec<Span>) -> Vec<Span> {
         }
         kept.push(s);
     }
-    // A pre block's fence opens a line, which can not follow an expandable quote's end
-    // on the same line.
-    kept.retain(|s| !(matches!(s.kind, Kind::Pre(_)) && expandable_ends.contains(&s.start)));
     span::sort(&mut kept);
-    kept
+    (kept, separators)
 }
 
 struct Writer<'t> {
@@ -717,12 +756,13 @@ struct Writer<'t> {
     /// Sorted by end, inner first.
     closing: Vec<Span>,
     quotes: Vec<Span>,
+    separators: Separators,
     bounds: Vec<usize>,
     out: String,
 }
 
 impl<'t> Writer<'t> {
-    fn new(text: &'t str, index: &'t Utf16, spans: Vec<Span>) -> Self {
+    fn new(text: &'t str, index: &'t Utf16, spans: Vec<Span>, separators: Separators) -> Self {
         let (quotes, opening): (Vec<Span>, Vec<Span>) = spans
             .into_iter()
             .partition(|s| matches!(s.kind, Kind::Blockquote { .. }));
@@ -741,6 +781,7 @@ impl<'t> Writer<'t> {
         bounds.sort_unstable();
         bounds.dedup();
         Writer {
+            separators,
             text,
             index,
             opening,
@@ -774,23 +815,65 @@ impl<'t> Writer<'t> {
                 )
             });
             let line_start = p == 0 || prev == Some('\n');
-            if line_start && let Some((start, _, collapsed)) = quote {
+            // A quote starting where a pre block does starts on the line after the
+            // fence if the fence's line can not be its first: right after another
+            // quote (the unquoted fence line sets the two apart), or where another
+            // block closes (a quote starting on a closing fence's line keeps the
+            // newline before it).
+            let pre_opens_here = self.opening[open_i..]
+                .iter()
+                .take_while(|s| s.start == p)
+                .any(|s| matches!(s.kind, Kind::Pre(_)));
+            let pre_closes_here = self.closing[close_i..]
+                .iter()
+                .take_while(|s| s.end == p)
+                .any(|s| matches!(s.kind, Kind::Pre(_)));
+            let after_quote = quote_i > 0 && self.quotes[quote_i - 1].end + 1 >= p;
+            let starts_in_pre = quote.is_some_and(|(start, _, _)| {
+                start == p && pre_opens_here && (after_quote || pre_closes_here || !line_start)
+            });
+            // The quote going on after here: this one, or one starting here as the
+            // one before ends on a pre block's fence line.
+            let on = match quote {
+                Some((_, end, _)) if end == p => self
+                    .quotes
+                    .get(quote_i + 1)
+                    .filter(|q| q.start == p)
+                    .map(|q| {
+                        (
+                            q.start,
+                            q.end,
+                            matches!(q.kind, Kind::Blockquote { collapsed: true }),
+                        )
+                    }),
+                other => other,
+            };
+            let on_starts_in_pre = (on != quote && pre_opens_here) || starts_in_pre;
+            let separate_before = self.separators.before.binary_search(&p).is_ok();
+            let separate_after = self.separators.after.binary_search(&p).is_ok();
+            if line_start
+                && !starts_in_pre
+                && !separate_before
+                && let Some((start, _, collapsed)) = quote
+            {
                 self.out
                     .push_str(if collapsed && p == start { "**>" } else { ">" });
             }
             let bars = quote.is_some_and(|(_, end, collapsed)| collapsed && end == p);
             // The line a closing fence stands on is the quote's if the quote goes on to
             // here; the line after an opening fence, if it goes on after here.
-            let quoted_close = quote.is_some_and(|(start, end, _)| start <= p && p <= end);
-            let quoted_on = quote.filter(|&(start, end, _)| start <= p && p < end).map(
-                |(start, _, collapsed)| {
-                    if collapsed && start == p && !line_start {
-                        "**>"
-                    } else {
-                        ">"
-                    }
-                },
-            );
+            let quoted_close = quote.is_some_and(|(start, end, _)| start <= p && p <= end)
+                && !starts_in_pre
+                && !separate_before;
+            let quoted_on =
+                on.filter(|&(start, end, _)| start <= p && p < end)
+                    .map(|(start, _, collapsed)| {
+                        if collapsed && start == p && (on_starts_in_pre || !line_start) {
+                            "**>"
+                        } else {
+                            ">"
+                        }
+                    });
             while let Some(s) = self.closing.get(close_i).filter(|s| s.end == p) {
                 let s = s.clone();
                 close_i += 1;
@@ -799,11 +882,27 @@ impl<'t> Writer<'t> {
                     verbatim = false;
                 }
             }
+            if self.separators.between.binary_search(&p).is_ok() {
+                let next = self.quotes.get(quote_i + 1);
+                let collapsed =
+                    next.is_some_and(|q| matches!(q.kind, Kind::Blockquote { collapsed: true }));
+                self.out.push_str("```\n``````\n");
+                self.out.push_str(if collapsed { "**>" } else { ">" });
+                self.out.push_str("```");
+            }
+            if separate_after {
+                self.out.push_str("```\n```");
+            }
+            if separate_before {
+                self.out.push_str("```\n>```");
+            }
             let mut pre_opens = false;
             while let Some(s) = self.opening.get(open_i).filter(|s| s.start == p) {
                 let s = s.clone();
                 open_i += 1;
-                self.open(&s, quoted_on);
+                // An expandable quote ending where a pre block starts ends on the
+                // line after the fence, with the block's first character, a newline.
+                self.open(&s, if bars { Some(">") } else { quoted_on });
                 if s.kind.is_verbatim() {
                     verbatim = true;
                     pre_opens |= matches!(s.kind, Kind::Pre(_));

@@ -29,8 +29,11 @@
 //! overlap (`**a __b** c__`). A pre block's fence line holds its language; the newline
 //! before the closing fence is not the block's. A quote is a run of lines starting with
 //! `>` (the `>` is not text); it is expandable if its first line starts with `**>` and
-//! its last ends with `||`. Unlike Pyrogram's default mode, HTML tags in Markdown are
-//! text: pick [`ParseMode::Html`] for HTML.
+//! its last ends with `||`. Lines are the source's: a quote may end on a pre block's
+//! opening fence line or start on its first line, and an empty pre block (which reads
+//! as nothing) between two quotes on consecutive lines keeps them apart, as the
+//! writer does (`` >a``` ``, newline, `` ``` ``, newline, `>b`). Unlike Pyrogram's
+//! default mode, HTML tags in Markdown are text: pick [`ParseMode::Html`] for HTML.
 //!
 //! **HTML** reads the tags above, in any letter case; `&lt;`, `&gt;`, `&amp;`,
 //! `&quot;`, `&apos;`, `&nbsp;` and numeric references. An unknown tag, and a `<` or
@@ -170,8 +173,11 @@ pub fn parse_html(html: &str) -> Result<(String, Vec<enums::MessageEntity>), Par
 /// Entities found by Telegram itself (mentions by username, hashtags, URLs, ...) are
 /// text. What Markdown can not write is left out: formatting inside code or a pre
 /// block (cut at its edges), a link overlapping another, a quote that does not hold
-/// whole lines or starts on the line after another quote (an expandable one may), a pre block's language outside `[A-Za-z0-9_+#.-]`. Offsets out
-/// of the text are clamped, and those inside a surrogate pair moved out of it.
+/// whole lines, one on the line after another where nothing can set them apart (both
+/// inside one code span or pre block), a pre block's language outside
+/// `[A-Za-z0-9_+#.-]`. Elsewhere quotes on consecutive lines are kept apart by an empty
+/// pre block. Offsets out of the text are clamped, and those inside a surrogate pair
+/// moved out of it.
 ///
 /// ```
 /// use oxigram::text;

@@ -299,8 +299,8 @@ fn blocks() -> impl Strategy<Value = Vec<Block>> {
 }
 
 /// The text and well-formed entities of blocks: no formatting inside its own kind or
-/// a link inside a link (those are left out), quotes on whole lines, and a plain quote
-/// never on the line after another quote.
+/// a link inside a link (those are left out), quotes on whole lines (one on the line
+/// after another is written with an empty pre block between).
 fn flatten(blocks: &[Block]) -> (String, Vec<enums::MessageEntity>) {
     fn walk(nodes: &[Node], text: &mut String, spans: &mut Vec<Span>, active: &mut Vec<Kind>) {
         for node in nodes {
@@ -327,25 +327,19 @@ fn flatten(blocks: &[Block]) -> (String, Vec<enums::MessageEntity>) {
     }
     let mut text = String::new();
     let mut spans = Vec::new();
-    let mut previous_quote = false;
     for (i, block) in blocks.iter().enumerate() {
         if i > 0 {
             text.push('\n');
         }
         let start = utf16_len(&text);
         walk(&block.nodes, &mut text, &mut spans, &mut Vec::new());
-        let quote = match block.quote {
-            Some(false) if previous_quote => None,
-            q => q,
-        };
-        if let Some(collapsed) = quote {
+        if let Some(collapsed) = block.quote {
             spans.push(Span {
                 start,
                 end: utf16_len(&text),
                 kind: Kind::Blockquote { collapsed },
             });
         }
-        previous_quote = quote.is_some();
     }
     (text, span::entities(spans))
 }
@@ -445,6 +439,93 @@ fn what_markdown_can_not_write_is_left_out() {
     // A quote must hold whole lines.
     let (text, entities) = parse_html("a<blockquote>b</blockquote>").expect("well formed");
     assert_eq!(to_markdown(&text, &entities), "ab");
+}
+
+/// Inputs the `markdown` fuzz target found, where quotes meet pre blocks (or an empty
+/// one that reads as nothing sets two quotes apart): each reads, writes and reads back
+/// to the same text and entities.
+#[test]
+fn quotes_meeting_pre_blocks_round_trip() {
+    let inputs = [
+        // A newline lost where a quote starts on a closing fence's line.
+        "``>```\\^\\<`````\n`````\n``````\n>\0````````\n``````````\n>\0````````\n``````````>",
+        // Quotes read inside pre blocks and code spans.
+        "\n>>\u{e}\n\n[`\n\n>&>``_\n>\n[\n>>&>``_\n>\n[\n>`\u{1e}``[`>`\u{1e}``[`````````\n\n>&>```````````````````````",
+        // Two quotes on consecutive lines, an empty pre block between.
+        ">>\n```\n>````",
+        ">_```\n````\n>>`",
+        "`\n>```_```\n````\n>>`",
+        // A quote starting a pre block on the line after another.
+        ">|\n```\n>*```",
+        "_!`\n>`_\n```\n>` ```",
+        // One ending on a fence's line, the next on the block's first line.
+        ">>```\n``````\n>>```",
+        ">[```\n**>[```||",
+        // One ending on a fence's line, the next further into the block or after it.
+        "> ```\n\n>b```",
+        ">>```\n\n>```[",
+        ">``` \n``````\n>```>",
+        // An expandable quote ending where a pre block starts.
+        "**>y```||\n```",
+        "**>``````_```y\n>||\n```",
+        // Both on one empty line.
+        ">\n>```\n**>```\n>||",
+        "```\n>```\n>```\n```||```\n>```\n>||",
+    ];
+    for (case, input) in inputs.into_iter().enumerate() {
+        let (_, entities) = check_markdown_round_trip(input, case);
+        assert!(
+            entities
+                .iter()
+                .any(|e| matches!(e, enums::MessageEntity::Blockquote(_))),
+            "case {case}: a quote"
+        );
+    }
+    // The regressions kept for the fuzz target.
+    for input in [
+        include_str!("../../fuzz/regressions/markdown/quote-after-empty-pre"),
+        include_str!("../../fuzz/regressions/markdown/quote-after-pre"),
+        include_str!("../../fuzz/regressions/markdown/quote-from-fence"),
+        include_str!("../../fuzz/regressions/markdown/newline-lost-at-fence"),
+        include_str!("../../fuzz/regressions/markdown/quote-inside-pre"),
+        include_str!("../../fuzz/regressions/markdown/quotes-apart"),
+        include_str!("../../fuzz/regressions/markdown/quotes-on-an-empty-line"),
+    ] {
+        check_markdown_round_trip(input, 0);
+    }
+}
+
+#[test]
+fn quotes_on_consecutive_lines_are_set_apart_by_an_empty_pre_block() {
+    let quote = |offset, length, collapsed| {
+        enums::MessageEntity::Blockquote(crate::tl::types::MessageEntityBlockquote {
+            collapsed,
+            offset,
+            length,
+        })
+    };
+    let two = [quote(0, 1, false), quote(2, 1, false)];
+    assert_eq!(to_markdown("a\nb", &two), ">a```\n```\n>b");
+    assert_eq!(
+        parse_markdown(">a```\n```\n>b"),
+        ("a\nb".to_owned(), two.to_vec())
+    );
+    // After an expandable quote, whose line ends with `||`, the block stands alone.
+    let two = [quote(0, 1, true), quote(2, 1, false)];
+    assert_eq!(to_markdown("a\nb", &two), "**>a||\n```\n>```b");
+    assert_eq!(parse_markdown("**>a||\n```\n>```b").1, two.to_vec());
+    // Inside a pre block nothing sets them apart: the second is left out.
+    let pre = enums::MessageEntity::Pre(crate::tl::types::MessageEntityPre {
+        offset: 0,
+        length: 3,
+        language: String::new(),
+    });
+    let written = to_markdown(
+        "a\nb",
+        &[pre.clone(), quote(0, 1, false), quote(2, 1, false)],
+    );
+    assert_eq!(written, ">```\n>a\nb\n```");
+    assert_eq!(parse_markdown(&written).1, vec![pre, quote(0, 1, false)]);
 }
 
 #[test]
