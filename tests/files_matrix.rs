@@ -66,16 +66,28 @@ struct PatternReader {
     seed: u8,
     offset: u64,
     size: u64,
+    /// Where the reader stalls for good (a disk that stopped answering).
+    stall_at: Option<u64>,
     dropped: Arc<AtomicBool>,
 }
 
 impl PatternReader {
     fn source(name: &str, seed: u8, size: u64) -> (FileSource, Arc<AtomicBool>) {
+        PatternReader::stalling(name, seed, size, None)
+    }
+
+    fn stalling(
+        name: &str,
+        seed: u8,
+        size: u64,
+        stall_at: Option<u64>,
+    ) -> (FileSource, Arc<AtomicBool>) {
         let dropped = Arc::new(AtomicBool::new(false));
         let reader = PatternReader {
             seed,
             offset: 0,
             size,
+            stall_at,
             dropped: Arc::clone(&dropped),
         };
         (FileSource::reader(name, size, reader), dropped)
@@ -88,7 +100,12 @@ impl AsyncRead for PatternReader {
         _: &mut Context<'_>,
         buf: &mut [u8],
     ) -> Poll<std::io::Result<usize>> {
-        let n = (self.size - self.offset).min(buf.len() as u64) as usize;
+        if self.stall_at.is_some_and(|at| self.offset >= at) {
+            // Never ready again: the upload can only be dropped.
+            return Poll::Pending;
+        }
+        let end = self.stall_at.unwrap_or(self.size).min(self.size);
+        let n = (end - self.offset).min(buf.len() as u64) as usize;
         for (i, b) in buf[..n].iter_mut().enumerate() {
             *b = byte_at(self.seed, self.offset + i as u64);
         }
@@ -219,8 +236,12 @@ async fn cancelled_transfers_leave_nothing_behind(on: On, env: Arc<Env>) {
     let client = sender(on, &env).await;
     let size = 10 * MIB + 1;
 
-    // An upload dropped after its first part: its reader is let go at once.
-    let (source, dropped) = PatternReader::source("cancelled.bin", 1, size);
+    // An upload dropped after its first part: its reader is let go at once. On blocking
+    // sockets each request blocks until answered, so an upload pauses only where its
+    // source does: there the source stalls after two parts.
+    let blocking = matches!(on, On::Blocking);
+    let stall_at = blocking.then_some(MIB);
+    let (source, dropped) = PatternReader::stalling("cancelled.bin", 1, size, stall_at);
     let (report, first) = first_report();
     let upload = client.save_file(source).parallel(2).progress(report);
     match select(upload.into_future(), first).await {
@@ -235,25 +256,12 @@ async fn cancelled_transfers_leave_nothing_behind(on: On, env: Arc<Env>) {
     // The client goes on: a file up and down whole.
     let message = send(&client, 2, size, None).await;
 
-    // A download to a file dropped after its first part: its temporary file goes.
+    // A download to a file dropped after its first part: its temporary file goes. (On
+    // blocking sockets a download to a file never pauses, so it cannot be dropped
+    // mid-way; its stream can, below.)
     let dir = tempfile::tempdir().unwrap();
-    let (report, first) = first_report();
-    let download = client
-        .download_media(&message)
-        .parallel(2)
-        .progress(report)
-        .to_path(dir.path().join("cancelled.bin"));
-    match select(Box::pin(download), first).await {
-        Either::Left((done, _)) => panic!("the download ended first: {done:?}"),
-        Either::Right((first, download)) => {
-            first.unwrap();
-            drop(download);
-        }
-    }
-    // The writing thread removes the temporary file once it sees the download gone
-    // (the scenario's time limit bounds the wait).
-    while !entries(dir.path()).is_empty() {
-        std::thread::sleep(std::time::Duration::from_millis(5));
+    if !blocking {
+        download_to_path_dropped(&client, &message, dir.path()).await;
     }
 
     // A stream dropped after its first chunk.
@@ -271,6 +279,29 @@ async fn cancelled_transfers_leave_nothing_behind(on: On, env: Arc<Env>) {
     assert!(std::fs::read(&path).unwrap() == pattern(2, 0, size));
     assert_eq!(entries(dir.path()), ["whole.bin"]);
     client.stop().await.unwrap();
+}
+
+/// Drops a download to a file in `dir` after its first part, and waits until its
+/// temporary file is gone.
+async fn download_to_path_dropped(client: &Client, message: &Message, dir: &std::path::Path) {
+    let (report, first) = first_report();
+    let download = client
+        .download_media(message)
+        .parallel(2)
+        .progress(report)
+        .to_path(dir.join("cancelled.bin"));
+    match select(Box::pin(download), first).await {
+        Either::Left((done, _)) => panic!("the download ended first: {done:?}"),
+        Either::Right((first, download)) => {
+            first.unwrap();
+            drop(download);
+        }
+    }
+    // The writing thread removes the temporary file once it sees the download gone
+    // (the scenario's time limit bounds the wait).
+    while !entries(dir).is_empty() {
+        std::thread::sleep(std::time::Duration::from_millis(5));
+    }
 }
 
 async fn a_range_stream_crosses_part_boundaries(on: On, env: Arc<Env>) {
