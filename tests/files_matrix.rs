@@ -188,11 +188,7 @@ async fn every_size(on: On, env: &Env, parallel: Option<usize>) {
         assert_eq!(got.len() as u64, size);
         assert!(got == pattern(seed, 0, size), "{size} bytes differ");
         // No bytes: an empty range at the end (the 0 B download).
-        let none = client
-            .download_media(&message)
-            .range(size..)
-            .await
-            .unwrap();
+        let none = client.download_media(&message).range(size..).await.unwrap();
         assert!(none.is_empty(), "{size}: {} bytes", none.len());
     }
     client.stop().await.unwrap();

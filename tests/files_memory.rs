@@ -104,8 +104,7 @@ fn download_in_a_child(size: u64) {
     env.dc.set_max_file(size as usize);
     let runtime = tokio_runtime();
     let (location, dc_args) = runtime.block_on(async {
-        let (user, _) =
-            support::signed_in_user(support::On::Tokio, &env, "9996622002", None).await;
+        let (user, _) = support::signed_in_user(support::On::Tokio, &env, "9996622002", None).await;
         let source = FileSource::reader("big.bin", size, Pattern { offset: 0, size });
         let sent = user
             .send_document("@conformance_bot", source)
@@ -136,7 +135,13 @@ fn download_in_a_child(size: u64) {
         target.display(),
     );
     let output = Command::new(std::env::current_exe().unwrap())
-        .args(["--exact", "child_downloads", "--nocapture", "--test-threads", "1"])
+        .args([
+            "--exact",
+            "child_downloads",
+            "--nocapture",
+            "--test-threads",
+            "1",
+        ])
         .env(CHILD, request)
         .env(
             "OXIGRAM_MEMORY_KEY",
