@@ -273,8 +273,11 @@ fn child_downloads() {
             .unwrap();
         assert_eq!(first.len(), 4096);
         let before = status_bytes("VmRSS");
-        // The peak from here on.
-        std::fs::write("/proc/self/clear_refs", "5").unwrap();
+        // The peak from here on; where the kernel refuses, the peak since the start,
+        // which is higher still (so the bounds hold all the more).
+        if let Err(e) = std::fs::write("/proc/self/clear_refs", "5") {
+            eprintln!("the peak is not reset ({e}): it counts from the start");
+        }
         client
             .download_media(&location)
             .to_path(field("target"))
