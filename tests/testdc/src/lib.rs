@@ -287,6 +287,11 @@ impl TestDc {
         self.lock().set_faults(faults);
     }
 
+    /// Keeps files of up to `bytes` (64 MiB unless set; files are held in memory).
+    pub fn set_max_file(&self, bytes: usize) {
+        self.lock().api.world.set_max_file(bytes);
+    }
+
     /// Pushes the updates the update faults hold back for reordering, in order.
     pub fn flush_updates(&self) {
         self.lock().flush_updates();

@@ -363,6 +363,9 @@ pub struct World {
     uploads: HashMap<(i64, i64), BTreeMap<i32, Bytes>>,
     /// Bytes and parts in `uploads`, for [`MAX_PENDING_BYTES`] and [`MAX_PENDING_PARTS`].
     pending: (usize, usize),
+    /// The largest file kept ([`MAX_FILE`] unless a test asks for more); unfinished
+    /// uploads may hold twice it.
+    max_file: usize,
     documents: BTreeMap<i64, StoredDocument>,
     /// Each user's profile photos (document ids), newest first.
     profile_photos: BTreeMap<i64, Vec<i64>>,
@@ -397,6 +400,7 @@ impl World {
             secret: seed ^ 0x5851_f42d_4c95_7f2d,
             uploads: HashMap::new(),
             pending: (0, 0),
+            max_file: MAX_FILE,
             documents: BTreeMap::new(),
             profile_photos: BTreeMap::new(),
             groups: BTreeMap::new(),
@@ -836,6 +840,12 @@ impl World {
         dialogs
     }
 
+    /// Keeps files of up to `bytes` from now on (the big-file tests; the test DC holds
+    /// them in memory).
+    pub fn set_max_file(&mut self, bytes: usize) {
+        self.max_file = bytes;
+    }
+
     /// Stores one part of a file an account is uploading.
     pub fn save_part(
         &mut self,
@@ -849,7 +859,7 @@ impl World {
         }
         let parts = self.uploads.get(&(owner, file_id));
         let held: usize = parts.map_or(0, |p| p.values().map(Bytes::len).sum());
-        if held + bytes.len() > MAX_FILE {
+        if held + bytes.len() > self.max_file {
             return Err(FileError::TooBig);
         }
         let replaced = parts.and_then(|p| p.get(&part)).map(Bytes::len);
@@ -857,7 +867,7 @@ impl World {
             self.pending.0 - replaced.unwrap_or(0) + bytes.len(),
             self.pending.1 + usize::from(replaced.is_none()),
         );
-        if pending.0 > MAX_PENDING_BYTES || pending.1 > MAX_PENDING_PARTS {
+        if pending.0 > 2 * self.max_file || pending.1 > MAX_PENDING_PARTS {
             tracing::debug!(?pending, "unfinished uploads at their bound");
             return Err(FileError::TooBig);
         }
