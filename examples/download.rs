@@ -54,7 +54,12 @@ async fn main() -> std::result::Result<(), Box<dyn std::error::Error>> {
         .await?;
     bar.finish();
     if bar.position() != SIZE as u64 || bar.length() != Some(SIZE as u64) {
-        return Err(format!("the bar stopped at {} of {:?}", bar.position(), bar.length()).into());
+        return Err(format!(
+            "the bar stopped at {} of {:?}",
+            bar.position(),
+            bar.length()
+        )
+        .into());
     }
 
     let written = std::fs::read(&path)?;

@@ -91,7 +91,10 @@ async fn transfer(args: Transfer) -> Result<(), Failure> {
     let user = builder.build().await?;
     let sent = user.send_code(&args.phone).await?;
     // A test number 99966XYYYY signs in with X five times.
-    let code = args.phone.get(5..6).ok_or("the phone is not a test number")?;
+    let code = args
+        .phone
+        .get(5..6)
+        .ok_or("the phone is not a test number")?;
     user.sign_in(&sent, &code.repeat(5)).await?;
 
     let started = Instant::now();
