@@ -18,7 +18,9 @@ Usage: file_bench.py PATH/TO/oxigram-testdc PATH/TO/file_rate [--size SIZE]
      to the file written). Each library runs with its defaults, as its users run it.
      Every downloaded file is compared with the one sent.
   4. Prints MB/s (10^6 bytes a second) and the ratios oxigram/Telethon,
-     oxigram/Pyrogram and oxigram/AES-IGE.
+     oxigram/Pyrogram and oxigram/AES-IGE, and the CPU seconds per second the test DC
+     and each client process used over that process's life (sign-in included): a test
+     DC near the machine's cores means the rate measured is partly the server's.
 
 `file_bench.py child LIBRARY PHONE FILE OUT --key PEM_FILE --dc ID=IP:PORT ...` is one
 Python transfer (LIBRARY is `telethon` or `pyrogram`); the driver spawns it and reads
@@ -171,6 +173,19 @@ def start_server(binary):
     raise SystemExit(f'the test DC exited before "ready" ({proc.wait()})')
 
 
+def cpu_seconds(pid):
+    """User plus system CPU time of process `pid` (all its threads) so far."""
+    with open(f'/proc/{pid}/stat') as f:
+        fields = f.read().rsplit(')', 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf('SC_CLK_TCK')
+
+
+def children_cpu_seconds():
+    import resource
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
 def run(command, what, env):
     """Runs one process; gives the `NAME NANOSECONDS` lines it printed, in seconds."""
     import subprocess
@@ -222,7 +237,7 @@ def main():
 
     print(f'load average before: {os.getloadavg()[0]:.2f}', flush=True)
     server, banner = start_server(args.testdc)
-    rates = {}
+    rates, loads = {}, {}
     try:
         with tempfile.TemporaryDirectory(prefix='oxigram-file-bench-') as workdir:
             dcs, pem, fingerprint = parse_banner(banner)
@@ -254,27 +269,34 @@ def main():
                 else:
                     command = [sys.executable, os.path.abspath(__file__), 'child', library]
                 command += [PHONES[library], source, out, '--key', key_file, *dc_args]
+                cpu_before = cpu_seconds(server.pid), children_cpu_seconds()
+                started = time.perf_counter()
                 times = run(command, library, env)
+                wall = time.perf_counter() - started
+                loads[library] = ((cpu_seconds(server.pid) - cpu_before[0]) / wall,
+                                  (children_cpu_seconds() - cpu_before[1]) / wall)
                 if not same_file(source, out):
                     raise SystemExit(f'{library} downloaded other bytes than it sent')
                 os.remove(out)
                 rates[library] = (mb / times['upload'], mb / times['download'])
                 print(f'{library}: upload {rates[library][0]:,.1f} MB/s, '
-                      f'download {rates[library][1]:,.1f} MB/s', flush=True)
+                      f'download {rates[library][1]:,.1f} MB/s, CPU s/s: test DC '
+                      f'{loads[library][0]:.2f}, client {loads[library][1]:.2f}', flush=True)
     finally:
         server.terminate()
         server.wait()
     print(f'load average after: {os.getloadavg()[0]:.2f}')
-    report(rates, size, libraries)
+    report(rates, loads, size, libraries)
 
 
-def report(rates, size, libraries):
+def report(rates, loads, size, libraries):
     print(f'\n{size:,} bytes ({size / (1 << 20):g} MiB), one run, MB/s = 10^6 bytes/s:')
-    print(f'  {"":14} {"upload":>10} {"download":>10}')
+    print(f'  {"":14} {"upload":>10} {"download":>10}   CPU s/s: test DC, client')
     for name in ('AES-256-IGE', *libraries):
         up, down = rates[name]
         label = name if name != 'AES-256-IGE' else 'AES-256-IGE *'
-        print(f'  {label:14} {up:>10,.1f} {down:>10,.1f}')
+        load = f'   {loads[name][0]:>16.2f} {loads[name][1]:>7.2f}' if name in loads else ''
+        print(f'  {label:14} {up:>10,.1f} {down:>10,.1f}{load}')
     print('  * upload: encryption, download: decryption')
     if 'oxigram' not in rates:
         return
