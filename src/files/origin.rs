@@ -137,10 +137,12 @@ fn reference_of_photo(photo: &enums::Photo, file: i64) -> Option<Bytes> {
 /// The channel a peer is, for `channels.getMessages`.
 fn channel_of(peer: &enums::InputPeer) -> Option<enums::InputChannel> {
     match peer {
-        enums::InputPeer::Channel(c) => Some(enums::InputChannel::InputChannel(types::InputChannel {
-            channel_id: c.channel_id,
-            access_hash: c.access_hash,
-        })),
+        enums::InputPeer::Channel(c) => {
+            Some(enums::InputChannel::InputChannel(types::InputChannel {
+                channel_id: c.channel_id,
+                access_hash: c.access_hash,
+            }))
+        }
         enums::InputPeer::ChannelFromMessage(c) => Some(enums::InputChannel::FromMessage(
             types::InputChannelFromMessage {
                 peer: c.peer.clone(),
