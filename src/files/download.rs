@@ -13,6 +13,7 @@ use bytes::Bytes;
 use futures_util::{Stream, StreamExt, TryStreamExt, stream};
 use oxigram_runtime::BoxFuture;
 
+use super::origin::Refresher;
 use super::{FileError, FileId, FileLocation};
 use crate::tl::{enums, functions};
 use crate::{Client, Error, Message};
@@ -123,14 +124,14 @@ impl DownloadMedia {
         let first = self.start / DOWNLOAD_PART;
         let last = end.div_ceil(DOWNLOAD_PART);
         let (start, client) = (self.start, self.client);
-        let location = Arc::new(file.location);
+        let location = Arc::new(Refresher::new(file.location, file.origin));
         let dc = i16::try_from(file.dc_id).ok();
         let parts = stream::iter(first..last)
             .map(move |part| {
                 let (client, location) = (client.clone(), Arc::clone(&location));
                 async move {
                     let offset = part * DOWNLOAD_PART;
-                    let bytes = fetch(&client, &location, dc, offset).await?;
+                    let bytes = location.fetch(&client, dc, offset).await?;
                     let whole = bytes.len() as u64 == DOWNLOAD_PART;
                     // Trim the part to the range asked for.
                     let from = start.saturating_sub(offset).min(bytes.len() as u64) as usize;
@@ -208,7 +209,7 @@ impl IntoFuture for DownloadMedia {
 }
 
 /// One part of the file from `offset` (shorter than a part at the end).
-async fn fetch(
+pub(super) async fn fetch(
     client: &Client,
     location: &enums::InputFileLocation,
     dc: Option<i16>,
@@ -394,8 +395,7 @@ pub trait Downloadable {
 
 impl Downloadable for &Message {
     fn file_location(self) -> crate::Result<FileLocation> {
-        self.raw_media()
-            .and_then(FileLocation::of_media)
+        FileLocation::of_message(self)
             .ok_or_else(|| Error::Config(format!("message {} holds no file", self.id())))
     }
 }
@@ -422,6 +422,7 @@ impl Downloadable for &FileId {
             size: 0,
             name: None,
             mime_type: None,
+            origin: None,
         })
     }
 }

@@ -1,6 +1,8 @@
 //! Where a file is kept: the input location `upload.getFile` takes, its DC, its size,
 //! and the name it goes by, found from a photo or a document.
 
+use super::FileOrigin;
+use crate::Message;
 use crate::tl::{enums, types};
 
 /// A file on Telegram's servers, ready to download.
@@ -27,6 +29,10 @@ pub struct FileLocation {
     pub name: Option<String>,
     /// Its MIME type, when known.
     pub mime_type: Option<String>,
+    /// Where it came from: fetched again for a fresh file reference when the one in
+    /// [`location`](FileLocation::location) is stale. `None` (a file id, say): a stale
+    /// reference is the download's error, `FILE_REFERENCE_EXPIRED`.
+    pub origin: Option<FileOrigin>,
 }
 
 impl FileLocation {
@@ -60,6 +66,7 @@ impl FileLocation {
             size: u64::try_from(size).unwrap_or(0),
             name: None,
             mime_type: Some("image/jpeg".into()),
+            origin: None,
         })
     }
 
@@ -85,6 +92,7 @@ impl FileLocation {
             size: u64::try_from(d.size).unwrap_or(0),
             name,
             mime_type: Some(d.mime_type.clone()),
+            origin: None,
         })
     }
 
@@ -95,6 +103,38 @@ impl FileLocation {
             enums::MessageMedia::Document(d) => FileLocation::of_document(d.document.as_ref()?),
             _ => None,
         }
+    }
+
+    /// The file of a message's media, with the message as its origin (a stale
+    /// reference is refreshed from it).
+    ///
+    /// ```no_run
+    /// # async fn demo(app: oxigram::Client, msg: oxigram::Message) -> oxigram::Result<()> {
+    /// use oxigram::files::FileLocation;
+    ///
+    /// // Kept for a download days later: the reference is refreshed if it went stale.
+    /// if let Some(file) = FileLocation::of_message(&msg) {
+    ///     let bytes = app.download_media(&file).await?;
+    ///     println!("{} bytes", bytes.len());
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn of_message(message: &Message) -> Option<FileLocation> {
+        let file = FileLocation::of_media(message.raw_media()?)?;
+        Some(match message.chat().input_peer() {
+            Some(peer) => file.with_origin(FileOrigin::Message {
+                peer,
+                id: message.id(),
+            }),
+            None => file,
+        })
+    }
+
+    /// The same file, refreshed from `origin` when its reference is stale.
+    pub fn with_origin(mut self, origin: FileOrigin) -> FileLocation {
+        self.origin = Some(origin);
+        self
     }
 
     /// A name to save it under when none was asked for: its own, else one made of its

@@ -11,6 +11,7 @@
 mod download;
 mod file_id;
 mod location;
+mod origin;
 mod plan;
 mod source;
 mod upload;
@@ -21,6 +22,8 @@ pub use file_id::{
     PhotoSizeSource, SUB_VERSION, Volume,
 };
 pub use location::FileLocation;
+pub use origin::FileOrigin;
+pub(crate) use origin::is_expired;
 pub use plan::{BIG_FILE, MAX_PARTS, PART_SIZE};
 pub use source::FileSource;
 pub use upload::{SaveFile, UploadedFile};

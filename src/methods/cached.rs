@@ -7,7 +7,7 @@ use oxigram_runtime::BoxFuture;
 use super::outgoing::{Outgoing, send_options};
 use super::resend::input_media;
 use super::target::Target;
-use crate::files::FileId;
+use crate::files::{FileId, FileOrigin, is_expired};
 use crate::peers::PeerRef;
 use crate::tl::{enums, types};
 use crate::types::{Animation, Audio, Document, Photo, Sticker, Video, VideoNote, Voice};
@@ -58,6 +58,19 @@ impl CachedMedia {
                 Some(media) => input_media(media),
             },
         }
+    }
+}
+
+impl CachedMedia {
+    /// Where the media came from, for a fresh file reference: a message's own chat.
+    fn origin(&self) -> Option<FileOrigin> {
+        let Source::Message(message) = &self.0 else {
+            return None;
+        };
+        Some(FileOrigin::Message {
+            peer: message.chat().input_peer()?,
+            id: message.id(),
+        })
     }
 }
 
@@ -183,9 +196,23 @@ impl SendCachedMedia {
         self
     }
 
+    /// Sends; a stale file reference in a message's media is refreshed from the
+    /// message once, and the media sent again.
     async fn send(self) -> crate::Result<Message> {
+        let origin = self.media.origin();
+        let again = origin.is_some().then(|| self.out.clone());
         let media = self.media.input()?;
-        self.out.send(media).await
+        let expired = match self.out.send(media).await {
+            Err(e) if is_expired(&e) => e,
+            other => return other,
+        };
+        let (Some(origin), Some(again)) = (origin, again) else {
+            return Err(expired);
+        };
+        match origin.message_media(&again.client).await? {
+            Some(media) => again.send(input_media(&media)?).await,
+            None => Err(expired),
+        }
     }
 }
 

@@ -12,6 +12,7 @@ use oxigram_conformance::{BOT_TOKEN, Env};
 
 mod chats;
 mod file_ids;
+mod file_refs;
 mod index;
 mod inline_urls;
 mod media;

@@ -355,6 +355,19 @@ impl TestDc {
         self.lock().api.inject_error(method, error, times);
     }
 
+    /// Makes every file reference handed out so far stale: `upload.getFile` and
+    /// `messages.sendMedia` with one answer `400 FILE_REFERENCE_EXPIRED`, and the message,
+    /// profile photo or media fetched again carries a fresh one.
+    pub fn expire_file_references(&self) {
+        self.lock().api.world.expire_file_references();
+    }
+
+    /// Calls of `method` (its TL name, `messages.getMessages`) received so far, over all
+    /// DCs (what a wrapper such as `invokeWithLayer` wraps is counted under its own name).
+    pub fn calls(&self, method: &str) -> u64 {
+        self.lock().api.calls(method)
+    }
+
     /// Keep-alive pings (`ping_delay_disconnect`) received so far, over all DCs.
     pub fn keepalives(&self) -> u64 {
         self.lock().keepalives

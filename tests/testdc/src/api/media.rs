@@ -34,6 +34,9 @@ impl ApiState {
                     return Err(Box::new(error(400, "MEDIA_EMPTY")));
                 };
                 return match self.world.document(p.id, p.access_hash) {
+                    Some(d) if !d.reference_is_fresh(&p.file_reference) => {
+                        Err(Box::new(error(400, "FILE_REFERENCE_EXPIRED")))
+                    }
                     Some(d) if d.photo => Ok(Some(d.id)),
                     _ => Err(Box::new(error(400, "PHOTO_INVALID"))),
                 };
@@ -42,7 +45,11 @@ impl ApiState {
                 let enums::InputDocument::InputDocument(d) = &m.id else {
                     return Err(Box::new(error(400, "MEDIA_EMPTY")));
                 };
+                let reference = &d.file_reference;
                 return match self.world.document(d.id, d.access_hash) {
+                    Some(d) if !d.reference_is_fresh(reference) => {
+                        Err(Box::new(error(400, "FILE_REFERENCE_EXPIRED")))
+                    }
                     Some(d) if !d.photo => Ok(Some(d.id)),
                     _ => Err(Box::new(error(400, "MEDIA_INVALID"))),
                 };

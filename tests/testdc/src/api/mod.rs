@@ -91,6 +91,8 @@ pub struct ApiState {
     counter: u64,
     /// Errors to answer instead of running a method: name → (error, times left).
     injected: HashMap<String, (RpcError, u32)>,
+    /// Calls received per method (bounded by the schema's methods).
+    calls: HashMap<&'static str, u64>,
     /// Two-step verification passwords, by account.
     passwords: HashMap<i64, SrpVerifier>,
     /// Keys that passed the login code of an account with a password: (dc, key) → account.
@@ -259,6 +261,7 @@ impl ApiState {
             exports: Bounded::new(MAX_PENDING),
             counter: 0,
             injected: HashMap::new(),
+            calls: HashMap::new(),
             passwords: HashMap::new(),
             awaiting_password: HashMap::new(),
             challenges: HashMap::new(),
@@ -287,6 +290,12 @@ impl ApiState {
     /// Answers the next `times` calls of `method` with `error`.
     pub fn inject_error(&mut self, method: &str, error: RpcError, times: u32) {
         self.injected.insert(method.to_owned(), (error, times));
+    }
+
+    /// Calls of `method` (its TL name) received so far, a wrapped call under its own
+    /// name.
+    pub fn calls(&self, method: &str) -> u64 {
+        self.calls.get(method).copied().unwrap_or(0)
     }
 
     fn next(&mut self) -> u64 {
@@ -319,6 +328,9 @@ impl ApiState {
                 return error(400, "INPUT_METHOD_INVALID");
             };
             let name = oxigram_tl::name_for_id(id);
+            if let Some(name) = name {
+                *self.calls.entry(name).or_default() += 1;
+            }
             if let Some(name) = name
                 && let Some((injected, left)) = self.injected.get_mut(name)
                 && *left > 0

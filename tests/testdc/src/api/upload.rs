@@ -41,12 +41,12 @@ impl ApiState {
             functions::upload::GetFile::CONSTRUCTOR_ID => {
                 me!(self, req);
                 let r = decode!(req, functions::upload::GetFile);
-                let (id, access_hash, photo) = match &r.location {
+                let (id, access_hash, photo, reference) = match &r.location {
                     enums::InputFileLocation::InputDocumentFileLocation(l) => {
-                        (l.id, l.access_hash, false)
+                        (l.id, l.access_hash, false, &l.file_reference)
                     }
                     enums::InputFileLocation::InputPhotoFileLocation(l) => {
-                        (l.id, l.access_hash, true)
+                        (l.id, l.access_hash, true, &l.file_reference)
                     }
                     _ => return error(400, "LOCATION_INVALID"),
                 };
@@ -57,6 +57,9 @@ impl ApiState {
                 else {
                     return error(400, "FILE_ID_INVALID");
                 };
+                if !document.reference_is_fresh(reference) {
+                    return error(400, "FILE_REFERENCE_EXPIRED");
+                }
                 // Telegram's rules: 4 KiB-aligned offsets, limits dividing 1 MiB.
                 if r.offset < 0 || r.offset % 4096 != 0 {
                     return error(400, "OFFSET_INVALID");

@@ -6,6 +6,7 @@ use std::collections::{BTreeMap, HashMap};
 
 mod changes;
 mod commands;
+mod file_refs;
 mod history;
 mod members;
 mod moderation;
@@ -96,6 +97,8 @@ pub struct StoredDocument {
     pub photo: bool,
     /// What the uploader said of it, other than its name.
     pub attributes: Vec<enums::DocumentAttribute>,
+    /// The file reference handed out with it now (see [`World::expire_file_references`]).
+    pub file_reference: Bytes,
 }
 
 /// A chat a message is in, as the server keeps it.
@@ -930,6 +933,7 @@ impl World {
             bytes: content.into(),
             photo: meta.photo,
             attributes: meta.attributes,
+            file_reference: file_refs::FIRST,
         };
         self.documents.insert(id, document);
         Ok(id)

@@ -1,6 +1,5 @@
 //! The TL objects of what the world stores: users, chats, media and messages as a viewer sees them.
 
-use bytes::Bytes;
 use oxigram_tl::{enums, types};
 
 use super::{Account, Group, PeerRef, StoredDocument, StoredMessage};
@@ -140,7 +139,7 @@ pub fn document_photo(d: &StoredDocument) -> enums::Photo {
         has_stickers: false,
         id: d.id,
         access_hash: d.access_hash,
-        file_reference: Bytes::from_static(b"testdc"),
+        file_reference: d.file_reference.clone(),
         date: d.date,
         // One size, the file as uploaded; its dimensions are not known.
         sizes: vec![enums::PhotoSize::PhotoSize(types::PhotoSize {
@@ -213,7 +212,7 @@ pub fn document_media(d: &StoredDocument) -> enums::MessageMedia {
         document: Some(enums::Document::Document(Box::new(types::Document {
             id: d.id,
             access_hash: d.access_hash,
-            file_reference: Bytes::from_static(b"testdc"),
+            file_reference: d.file_reference.clone(),
             date: d.date,
             mime_type: d.mime_type.clone(),
             size: d.bytes.len() as i64,
