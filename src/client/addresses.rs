@@ -70,6 +70,14 @@ pub(crate) fn from_options(
     preferred.or_else(fallback).map(|o| o.address)
 }
 
+/// The address of CDN DC `id` from the server's options (those marked `cdn`).
+pub(crate) fn cdn_from_options(options: &[DcAddress], id: i16, ipv6: bool) -> Option<SocketAddr> {
+    options
+        .iter()
+        .find(|o| o.id == id && o.cdn && o.address.is_ipv6() == ipv6)
+        .map(|o| o.address)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
