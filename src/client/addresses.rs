@@ -124,5 +124,10 @@ mod tests {
             options[3].address.into()
         );
         assert_eq!(from_options(&options, 2, true, false), None);
+        assert_eq!(
+            cdn_from_options(&options, 2, false),
+            Some("10.0.0.9:443".parse().unwrap())
+        );
+        assert_eq!(cdn_from_options(&options, 3, false), None);
     }
 }
