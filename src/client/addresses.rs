@@ -70,6 +70,14 @@ pub(crate) fn from_options(
     preferred.or_else(fallback).map(|o| o.address)
 }
 
+/// The address of CDN DC `id` from the server's options (those marked `cdn`).
+pub(crate) fn cdn_from_options(options: &[DcAddress], id: i16, ipv6: bool) -> Option<SocketAddr> {
+    options
+        .iter()
+        .find(|o| o.id == id && o.cdn && o.address.is_ipv6() == ipv6)
+        .map(|o| o.address)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -116,5 +124,10 @@ mod tests {
             options[3].address.into()
         );
         assert_eq!(from_options(&options, 2, true, false), None);
+        assert_eq!(
+            cdn_from_options(&options, 2, false),
+            Some("10.0.0.9:443".parse().unwrap())
+        );
+        assert_eq!(cdn_from_options(&options, 3, false), None);
     }
 }

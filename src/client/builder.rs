@@ -428,6 +428,7 @@ impl ClientBuilder {
             events: Mutex::new(Default::default()),
             stopped: Default::default(),
             feed: super::feed::Feed::new(),
+            cdn_keys: Mutex::new(HashMap::new()),
         });
         if new_session {
             inner.save(Change::Home {

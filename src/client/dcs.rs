@@ -13,6 +13,9 @@ use super::{Inner, addresses};
 use crate::error::Error;
 use crate::storage::{Change, DcSession};
 
+/// CDN DCs whose keys are kept at most (Telegram has a handful).
+const MAX_CDN_KEYS: usize = 64;
+
 /// One DC's connection, opened once by whoever needs it first.
 pub(crate) struct Slot {
     link: AsyncMutex<Option<Arc<dyn Link>>>,
@@ -51,6 +54,10 @@ impl Inner {
             return Ok(address);
         }
         let ipv6 = self.settings.ipv6;
+        if self.cdn_key(dc).is_some() {
+            return addresses::cdn_from_options(&session.dc_options, dc, ipv6)
+                .ok_or_else(|| Error::Config(format!("no address is known for CDN DC {dc}")));
+        }
         addresses::from_options(&session.dc_options, dc, ipv6, media)
             .or_else(|| addresses::builtin(dc, self.settings.test_mode, ipv6))
             .ok_or_else(|| Error::Config(format!("no address is known for DC {dc}")))
@@ -60,7 +67,11 @@ impl Inner {
         let address = self.address(dc, media)?;
         let mut config = ClientConfig::new(address, dc, self.settings.api_id);
         config.test_dc = self.settings.test_mode;
-        config.keys = self.settings.keys.clone();
+        // A CDN DC proves itself with its own key only.
+        config.keys = match self.cdn_key(dc) {
+            Some(key) => vec![key],
+            None => self.settings.keys.clone(),
+        };
         config.device = self.settings.device.clone();
         config.languages = self.settings.languages.clone();
         config.reconnect = self.settings.reconnect.clone();
@@ -117,11 +128,33 @@ impl Inner {
             }
         }
         self.pump_events(dc, address, &link);
-        if !media && dc != self.home_dc() && self.state().session.user_id.is_some() {
+        // Nobody signs in on a CDN DC.
+        let cdn = self.cdn_key(dc).is_some();
+        if !media && !cdn && dc != self.home_dc() && self.state().session.user_id.is_some() {
             self.import_authorization(dc, &link).await?;
         }
         *guard = Some(link.clone());
         Ok(link)
+    }
+
+    /// The key of CDN DC `dc`, if it is one we know.
+    pub(crate) fn cdn_key(&self, dc: i16) -> Option<oxigram_proto::crypto::rsa::RsaPublicKey> {
+        let keys = self.cdn_keys.lock().unwrap_or_else(|e| e.into_inner());
+        keys.get(&dc).cloned()
+    }
+
+    /// Keeps the key (PEM, from `help.getCdnConfig`) of CDN DC `dc`; at most
+    /// [`MAX_CDN_KEYS`] are kept.
+    pub(crate) fn add_cdn_key(&self, dc: i16, pem: &str) -> crate::Result<()> {
+        let key = super::keys::from_pem(pem)?;
+        let mut keys = self.cdn_keys.lock().unwrap_or_else(|e| e.into_inner());
+        if keys.len() >= MAX_CDN_KEYS && !keys.contains_key(&dc) {
+            return Err(Error::Config(format!(
+                "more than {MAX_CDN_KEYS} CDN DCs: the key of DC {dc} is not kept"
+            )));
+        }
+        keys.insert(dc, key);
+        Ok(())
     }
 
     /// Forgets the connection to `dc` (it failed for good); the next use opens another.

@@ -106,6 +106,8 @@ pub(crate) struct Inner {
     pub(crate) dispatcher: crate::dispatch::Dispatcher,
     /// Updates put in order, for [`Client::next_update`].
     pub(crate) feed: feed::Feed,
+    /// The keys of the CDN DCs met so far (from `help.getCdnConfig`), by DC.
+    cdn_keys: Mutex<HashMap<i16, RsaPublicKey>>,
 }
 
 /// Client events kept for [`Client::try_next_event`] at most; past that the oldest goes.

@@ -218,7 +218,7 @@ pub(super) async fn fetch(
     let mut request = client
         .invoke(functions::upload::GetFile {
             precise: false,
-            cdn_supported: false,
+            cdn_supported: true,
             location: location.clone(),
             offset: offset as i64,
             limit: DOWNLOAD_PART as i32,
@@ -229,9 +229,9 @@ pub(super) async fn fetch(
     }
     match request.await? {
         enums::upload::File::File(file) => Ok(file.bytes),
-        enums::upload::File::CdnRedirect(_) => Err(Error::Unsupported(
-            "the file is on a CDN: CDN downloads come with the files work".into(),
-        )),
+        enums::upload::File::CdnRedirect(redirect) => {
+            super::cdn::fetch(client, redirect, dc, offset, DOWNLOAD_PART).await
+        }
     }
 }
 

@@ -1,13 +1,14 @@
 //! Files: sending them (uploads in parts, several in flight) and fetching them
 //! (downloads in parts, in order, to memory, a file or a stream), and naming them by Bot
-//! API file ids ([`FileId`], [`FileUniqueId`]). CDNs and refreshed file references come
-//! with the files work.
+//! API file ids ([`FileId`], [`FileUniqueId`]). Files on a CDN are fetched from it,
+//! decrypted and checked against their hashes ([`FileError::CdnHash`] when one differs).
 //!
 //! Most programs never call this module: the media methods
 //! ([`Client::send_photo`](crate::Client::send_photo) and the others) take anything that
 //! is a [`FileSource`] and upload it. [`Client::save_file`](crate::Client::save_file)
 //! uploads without sending, for raw calls.
 
+mod cdn;
 mod download;
 mod file_id;
 mod location;
@@ -76,6 +77,16 @@ pub enum FileError {
         /// The size announced.
         expected: u64,
     },
+    /// A part from a CDN does not match its SHA-256 hash (nothing of it is handed on).
+    #[error("the CDN's bytes at {offset} do not match their hash")]
+    CdnHash {
+        /// Where the range that failed starts in the file.
+        offset: u64,
+    },
+    /// A CDN download that could not go on (a bad redirect, no key for the CDN, no
+    /// hash for a range, a reupload asked for again and again).
+    #[error("CDN download: {0}")]
+    Cdn(String),
     /// A Bot API file id that could not be read or written.
     #[error("bad file id: {0}")]
     FileId(#[from] FileIdError),

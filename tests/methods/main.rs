@@ -10,6 +10,7 @@ use oxigram::types::{InlineButton, InlineKeyboard, InlineQueryResult};
 use oxigram::{ChatAction, ChatKind, Client, ClientBuilder, Error, Message, Update};
 use oxigram_conformance::{BOT_TOKEN, Env};
 
+mod cdn;
 mod chats;
 mod file_ids;
 mod file_refs;

@@ -61,6 +61,9 @@ pub struct TestDcConfig {
     /// How long a user's callback or inline query waits for its bot (by the server's
     /// clock, whole seconds) before the user gets `BOT_RESPONSE_TIMEOUT`.
     pub bot_answer_timeout: Duration,
+    /// Runs a CDN DC as well ([`api::CDN_DC`], with its own RSA key from the seed, on a
+    /// port of its own); [`TestDc::set_cdn_rules`] chooses the files it serves.
+    pub cdn: bool,
 }
 
 impl Default for TestDcConfig {
@@ -76,6 +79,7 @@ impl Default for TestDcConfig {
             max_connections: 1024,
             stall_timeout: Duration::from_secs(30),
             bot_answer_timeout: Duration::from_secs(api::DEFAULT_BOT_TIMEOUT as u64),
+            cdn: false,
         }
     }
 }
@@ -88,6 +92,7 @@ pub struct TestDc {
     shared: Arc<Mutex<Shared>>,
     addresses: Vec<(i32, SocketAddr)>,
     key: RsaPublicKey,
+    cdn_key: Option<RsaPublicKey>,
     tasks: Vec<tokio::task::JoinHandle<()>>,
     /// [`net::Shared::drained`], reachable without the lock.
     drained: Arc<tokio::sync::Notify>,
@@ -108,13 +113,21 @@ impl TestDc {
             .rsa_key
             .clone()
             .unwrap_or_else(|| RsaPrivateKey::generate(seed_bytes(config.seed, 0)));
-        let listeners = net::bind(config.port, config.dcs.max(1)).await?;
-        let addresses: Vec<(i32, SocketAddr)> = listeners
+        let mut listeners = net::bind(config.port, config.dcs.max(1)).await?;
+        let mut addresses: Vec<(i32, SocketAddr)> = listeners
             .iter()
             .enumerate()
             .map(|(i, l)| l.local_addr().map(|a| (i as i32 + 1, a)))
             .collect::<std::io::Result<_>>()?;
-        let shared = Shared::new(&config, &key, &addresses);
+        let cdn_key = config
+            .cdn
+            .then(|| RsaPrivateKey::generate(seed_bytes(config.seed, api::CDN_DC as u64)));
+        if cdn_key.is_some() {
+            let listener = tokio::net::TcpListener::bind(("127.0.0.1", 0)).await?;
+            addresses.push((api::CDN_DC, listener.local_addr()?));
+            listeners.push(listener);
+        }
+        let shared = Shared::new(&config, &key, cdn_key.as_ref(), &addresses);
         let drained = shared.drained.clone();
         let shared = Arc::new(Mutex::new(shared));
         let mut tasks: Vec<_> = listeners
@@ -130,6 +143,7 @@ impl TestDc {
             shared,
             addresses,
             key: key.public().clone(),
+            cdn_key: cdn_key.map(|k| k.public().clone()),
             tasks,
             drained,
         })
@@ -151,6 +165,23 @@ impl TestDc {
     /// The public key clients must trust.
     pub fn public_key(&self) -> &RsaPublicKey {
         &self.key
+    }
+
+    /// The CDN DC's public key, when [`TestDcConfig::cdn`] runs one (clients learn it
+    /// from `help.getCdnConfig`).
+    pub fn cdn_public_key(&self) -> Option<&RsaPublicKey> {
+        self.cdn_key.as_ref()
+    }
+
+    /// Chooses the files the main DCs redirect to the CDN DC and the CDN's faults (a
+    /// wrong hash, a reupload asked for). Without a CDN DC no file is redirected.
+    pub fn set_cdn_rules(&self, rules: api::CdnRules) {
+        self.lock().api.set_cdn_rules(rules);
+    }
+
+    /// Parts the CDN DC served so far (`upload.getCdnFile` answered with bytes).
+    pub fn cdn_parts_served(&self) -> u64 {
+        self.lock().api.cdn_parts_served()
     }
 
     /// Creates a bot (living on [`HOME_DC`]) and returns its user id.

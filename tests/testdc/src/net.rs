@@ -131,6 +131,7 @@ impl Shared {
     pub(crate) fn new(
         config: &TestDcConfig,
         key: &RsaPrivateKey,
+        cdn_key: Option<&RsaPrivateKey>,
         addresses: &[(i32, SocketAddr)],
     ) -> Self {
         let mut world = World::new(config.seed);
@@ -147,13 +148,15 @@ impl Shared {
                 id: *id,
                 ip: addr.ip().to_string(),
                 port: addr.port(),
+                cdn: *id == crate::api::CDN_DC,
             })
             .collect();
         let servers = addresses
             .iter()
             .map(|(id, _)| {
+                let cdn = cdn_key.filter(|_| *id == crate::api::CDN_DC);
                 Server::new(ServerConfig {
-                    key: key.clone(),
+                    key: cdn.unwrap_or(key).clone(),
                     // Clients name test DCs as id + 10000; either is accepted.
                     dc: None,
                     seed: seed_bytes(config.seed, 100 + *id as u64).into(),
@@ -164,6 +167,9 @@ impl Shared {
             })
             .collect();
         let mut api = ApiState::with_seed(world, dcs, config.seed);
+        if let Some(cdn) = cdn_key {
+            api.set_cdn_public_key(crate::pem::public_key_pem(cdn.public()));
+        }
         api.set_bot_timeout(config.bot_answer_timeout.as_secs().min(i32::MAX as u64) as i32);
         Shared {
             api,

@@ -33,17 +33,18 @@ impl ApiState {
             // Every DC twice: its address, then the same address as a `media_only` option,
             // so that clients find a media DC as they would on Telegram (which lists
             // separate servers for files). The plain option comes first for clients that
-            // take the first option of a DC.
+            // take the first option of a DC. A CDN DC is listed once, as a CDN.
             dc_options: self
                 .dcs
                 .iter()
                 .flat_map(|d| {
-                    [false, true].map(|media_only| {
+                    let kinds: &[bool] = if d.cdn { &[false] } else { &[false, true] };
+                    kinds.iter().map(|&media_only| {
                         enums::DcOption::DcOption(types::DcOption {
                             ipv6: false,
                             media_only,
                             tcpo_only: false,
-                            cdn: false,
+                            cdn: d.cdn,
                             r#static: false,
                             this_port_only: false,
                             id: d.id,

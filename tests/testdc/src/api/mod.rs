@@ -15,6 +15,7 @@ mod auth;
 mod authorizations;
 mod bots;
 mod bounded;
+mod cdn;
 mod channels;
 mod chat_admin;
 mod commands;
@@ -57,6 +58,7 @@ pub use self::authorizations::Authorizations;
 use self::bots::InlineAnswer;
 pub use self::bots::{MAX_CALLBACK_ANSWER, MAX_INLINE_QUERY, MAX_INLINE_RESULTS};
 use self::bounded::Bounded;
+pub use self::cdn::{CDN_DC, CdnRules, HASH_PART, MAX_CDN_FILES, cdn_cipher};
 pub use self::markup::{MAX_BUTTONS, MAX_CALLBACK_DATA};
 use self::qr_login::LoginTokens;
 pub use self::qr_login::{LOGIN_TOKEN_TTL, MAX_EXCEPT_IDS, MAX_LOGIN_TOKENS};
@@ -73,6 +75,8 @@ pub struct DcInfo {
     pub ip: String,
     /// Its port.
     pub port: u16,
+    /// Whether it is a CDN DC (listed as such, serving only CDN files).
+    pub cdn: bool,
 }
 
 /// Everything the API reads and changes, across DCs.
@@ -109,6 +113,8 @@ pub struct ApiState {
     /// Bots' answers to inline queries, for `messages.sendInlineBotResult`: the last
     /// [`MAX_QUERIES`] (older ones read as `QUERY_ID_INVALID`).
     inline_answers: Bounded<i64, InlineAnswer>,
+    /// CDN redirects and their rules.
+    cdn: cdn::Cdn,
 }
 
 /// An answer and the updates it causes.
@@ -269,6 +275,7 @@ impl ApiState {
             random: SeededRandom::new(crate::seed_bytes(seed, 1)),
             queries: Queries::new(MAX_QUERIES, DEFAULT_BOT_TIMEOUT),
             inline_answers: Bounded::new(MAX_QUERIES),
+            cdn: cdn::Cdn::new(),
         }
     }
 
@@ -375,6 +382,9 @@ impl ApiState {
 
     /// Hands an unwrapped request to its namespace.
     fn dispatch(&mut self, name: Option<&str>, req: &Request<'_>) -> Reply {
+        if let Some(reply) = self.cdn(name, req) {
+            return reply;
+        }
         match name.and_then(|n| n.split_once('.')).map(|(ns, _)| ns) {
             Some("account") => self.account(req),
             Some("auth") => self.auth(req),
@@ -408,6 +418,7 @@ mod tests {
                 id,
                 ip: "127.0.0.1".into(),
                 port: 10000 + id as u16,
+                cdn: false,
             })
             .collect();
         ApiState::with_seed(world, dcs, 3)

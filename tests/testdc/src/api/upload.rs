@@ -54,6 +54,7 @@ impl ApiState {
                     .world
                     .document(id, access_hash)
                     .filter(|d| d.photo == photo)
+                    .cloned()
                 else {
                     return error(400, "FILE_ID_INVALID");
                 };
@@ -66,6 +67,12 @@ impl ApiState {
                 }
                 if r.limit <= 0 || r.limit > 1 << 20 || (1 << 20) % r.limit != 0 {
                     return error(400, "LIMIT_INVALID");
+                }
+                if r.cdn_supported
+                    && let Some(redirect) =
+                        self.cdn_redirect(id, access_hash, &document.bytes, r.offset as u64)
+                {
+                    return redirect;
                 }
                 let len = document.bytes.len();
                 let start = (r.offset as usize).min(len);
