@@ -261,6 +261,7 @@ fn child_downloads() {
         size: field("size").parse().unwrap(),
         name: None,
         mime_type: None,
+        origin: None,
     };
     let runtime = tokio_runtime();
     runtime.block_on(async {
