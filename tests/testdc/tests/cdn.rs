@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::{Client, user_ref};
+use common::{Client, send_big_document, user_ref};
 use oxigram_proto::crypto::sha256;
 use oxigram_proto::transport::Kind;
 use oxigram_testdc::api::{CDN_DC, CdnRules, HASH_PART, cdn_cipher};
@@ -56,66 +56,11 @@ async fn alice_with_document(dc: &TestDc, bytes: &[u8]) -> (Client, types::Docum
         .await
         .unwrap();
     let (user_id, access_hash) = user_ref(&resolved.users[0]);
-    const PART: usize = 512 << 10;
-    let parts = bytes.len().div_ceil(PART) as i32;
-    for (i, chunk) in bytes.chunks(PART).enumerate() {
-        let saved = alice
-            .invoke(&functions::upload::SaveBigFilePart {
-                file_id: 9,
-                file_part: i as i32,
-                file_total_parts: parts,
-                bytes: chunk.to_vec().into(),
-            })
-            .await
-            .unwrap();
-        assert!(saved);
-    }
-    let media = enums::InputMedia::UploadedDocument(Box::new(types::InputMediaUploadedDocument {
-        nosound_video: false,
-        force_file: true,
-        spoiler: false,
-        file: enums::InputFile::Big(types::InputFileBig {
-            id: 9,
-            parts,
-            name: "blob.bin".into(),
-        }),
-        thumb: None,
-        mime_type: "application/octet-stream".into(),
-        attributes: vec![],
-        stickers: None,
-        video_cover: None,
-        video_timestamp: None,
-        ttl_seconds: None,
-    }));
-    let sent = alice
-        .invoke(&functions::messages::SendMedia {
-            silent: false,
-            background: false,
-            clear_draft: false,
-            noforwards: false,
-            update_stickersets_order: false,
-            invert_media: false,
-            allow_paid_floodskip: false,
-            peer: enums::InputPeer::User(types::InputPeerUser {
-                user_id,
-                access_hash,
-            }),
-            reply_to: None,
-            media,
-            message: String::new(),
-            random_id: 4,
-            reply_markup: None,
-            entities: None,
-            schedule_date: None,
-            schedule_repeat_period: None,
-            send_as: None,
-            quick_reply_shortcut: None,
-            effect: None,
-            allow_paid_stars: None,
-            suggested_post: None,
-        })
-        .await
-        .unwrap();
+    let peer = enums::InputPeer::User(types::InputPeerUser {
+        user_id,
+        access_hash,
+    });
+    let sent = send_big_document(&mut alice, peer, 9, bytes, "", 4).await;
     let enums::Updates::Updates(updates) = sent else {
         panic!("another Updates: {sent:?}");
     };

@@ -2,7 +2,7 @@
 
 mod common;
 
-use common::{Client, send_message, user_ref};
+use common::{Client, send_big_document, send_message, user_ref};
 use oxigram_proto::session::RpcError;
 use oxigram_proto::transport::Kind;
 use oxigram_testdc::{TestDc, TestDcConfig};
@@ -236,63 +236,7 @@ async fn a_ten_mib_file_goes_up_in_parts_and_comes_back_identical() {
             x as u8
         })
         .collect();
-    const PART: usize = 512 << 10;
-    let parts = content.len().div_ceil(PART) as i32;
-    for (i, chunk) in content.chunks(PART).enumerate() {
-        let saved = alice
-            .invoke(&functions::upload::SaveBigFilePart {
-                file_id: 77,
-                file_part: i as i32,
-                file_total_parts: parts,
-                bytes: chunk.to_vec().into(),
-            })
-            .await
-            .unwrap();
-        assert!(saved);
-    }
-    let media = enums::InputMedia::UploadedDocument(Box::new(types::InputMediaUploadedDocument {
-        nosound_video: false,
-        force_file: true,
-        spoiler: false,
-        file: enums::InputFile::Big(types::InputFileBig {
-            id: 77,
-            parts,
-            name: "blob.bin".into(),
-        }),
-        thumb: None,
-        mime_type: "application/octet-stream".into(),
-        attributes: vec![],
-        stickers: None,
-        video_cover: None,
-        video_timestamp: None,
-        ttl_seconds: None,
-    }));
-    let sent = alice
-        .invoke(&functions::messages::SendMedia {
-            silent: false,
-            background: false,
-            clear_draft: false,
-            noforwards: false,
-            update_stickersets_order: false,
-            invert_media: false,
-            allow_paid_floodskip: false,
-            peer,
-            reply_to: None,
-            media,
-            message: "the file".into(),
-            random_id: 3,
-            reply_markup: None,
-            entities: None,
-            schedule_date: None,
-            schedule_repeat_period: None,
-            send_as: None,
-            quick_reply_shortcut: None,
-            effect: None,
-            allow_paid_stars: None,
-            suggested_post: None,
-        })
-        .await
-        .unwrap();
+    let sent = send_big_document(&mut alice, peer, 77, &content, "the file", 3).await;
     assert!(matches!(sent, enums::Updates::Updates(_)));
     // The bot sees the document in its update and downloads it.
     let (_, body) = bot.next_update().await;
@@ -327,7 +271,7 @@ async fn a_ten_mib_file_goes_up_in_parts_and_comes_back_identical() {
                     },
                 ),
                 offset: downloaded.len() as i64,
-                limit: PART as i32,
+                limit: 512 << 10,
             })
             .await
             .unwrap()

@@ -391,3 +391,72 @@ pub fn user_ref(user: &enums::User) -> (i64, i64) {
         enums::User::Empty(u) => (u.id, 0),
     }
 }
+
+/// Uploads `content` as file `file_id` in 512 KiB big-file parts and sends it to `peer`
+/// as a document named `blob.bin` with `caption`.
+pub async fn send_big_document(
+    client: &mut Client,
+    peer: enums::InputPeer,
+    file_id: i64,
+    content: &[u8],
+    caption: &str,
+    random_id: i64,
+) -> enums::Updates {
+    const PART: usize = 512 << 10;
+    let parts = content.len().div_ceil(PART) as i32;
+    for (i, chunk) in content.chunks(PART).enumerate() {
+        let saved = client
+            .invoke(&functions::upload::SaveBigFilePart {
+                file_id,
+                file_part: i as i32,
+                file_total_parts: parts,
+                bytes: chunk.to_vec().into(),
+            })
+            .await
+            .unwrap();
+        assert!(saved);
+    }
+    let media = enums::InputMedia::UploadedDocument(Box::new(types::InputMediaUploadedDocument {
+        nosound_video: false,
+        force_file: true,
+        spoiler: false,
+        file: enums::InputFile::Big(types::InputFileBig {
+            id: file_id,
+            parts,
+            name: "blob.bin".into(),
+        }),
+        thumb: None,
+        mime_type: "application/octet-stream".into(),
+        attributes: vec![],
+        stickers: None,
+        video_cover: None,
+        video_timestamp: None,
+        ttl_seconds: None,
+    }));
+    client
+        .invoke(&functions::messages::SendMedia {
+            silent: false,
+            background: false,
+            clear_draft: false,
+            noforwards: false,
+            update_stickersets_order: false,
+            invert_media: false,
+            allow_paid_floodskip: false,
+            peer,
+            reply_to: None,
+            media,
+            message: caption.into(),
+            random_id,
+            reply_markup: None,
+            entities: None,
+            schedule_date: None,
+            schedule_repeat_period: None,
+            send_as: None,
+            quick_reply_shortcut: None,
+            effect: None,
+            allow_paid_stars: None,
+            suggested_post: None,
+        })
+        .await
+        .unwrap()
+}
