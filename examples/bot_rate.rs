@@ -23,7 +23,6 @@
 //! | photo, sticker, document | `photo`, `sticker`, `document` | nothing |
 //! | text | `text & !regex("^/")` | the text's length |
 
-use std::net::SocketAddr;
 use std::process::ExitCode;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, OnceLock};
@@ -32,9 +31,9 @@ use std::time::Instant;
 use oxigram::dispatch::HandlerResult;
 use oxigram::{Client, Message, filters};
 
-/// The same as the Python side's.
-const API_ID: i32 = 17349;
-const API_HASH: &str = "interop";
+#[path = "common/bench_server.rs"]
+mod bench_server;
+use bench_server::BenchServer;
 
 /// The handlers' names, in the order they are registered (and printed).
 const HANDLERS: [&str; 10] = [
@@ -48,8 +47,7 @@ const USAGE: &str = "usage: bot_rate TOKEN COUNT --key PEM_FILE --dc ID=IP:PORT 
 struct Args {
     token: String,
     count: u64,
-    key_pem: String,
-    dcs: Vec<(i16, SocketAddr)>,
+    server: BenchServer,
 }
 
 fn parse_args() -> Result<Args, Failure> {
@@ -62,37 +60,11 @@ fn parse_args() -> Result<Args, Failure> {
     if count == 0 {
         return Err(format!("COUNT must be at least 1\n{USAGE}").into());
     }
-    let mut key = None;
-    let mut dcs = Vec::new();
-    while let Some(arg) = args.next() {
-        match arg.as_str() {
-            "--key" => {
-                let path = args.next().ok_or(USAGE)?;
-                let pem = std::fs::read_to_string(&path)
-                    .map_err(|e| format!("cannot read {path}: {e}"))?;
-                key = Some(pem);
-            }
-            "--dc" => {
-                let value = args.next().ok_or(USAGE)?;
-                let (id, address) = value
-                    .split_once('=')
-                    .ok_or_else(|| format!("--dc {value}: expected ID=IP:PORT"))?;
-                let id: i16 = id.parse().map_err(|e| format!("--dc {value}: {e}"))?;
-                let address: SocketAddr =
-                    address.parse().map_err(|e| format!("--dc {value}: {e}"))?;
-                dcs.push((id, address));
-            }
-            _ => return Err(format!("unexpected argument {arg}\n{USAGE}").into()),
-        }
-    }
-    if dcs.is_empty() {
-        return Err(format!("no --dc given\n{USAGE}").into());
-    }
+    let server = BenchServer::parse(args, USAGE)?;
     Ok(Args {
         token,
         count,
-        key_pem: key.ok_or(USAGE)?,
-        dcs,
+        server,
     })
 }
 
@@ -219,17 +191,10 @@ fn counting(
 }
 
 async fn run(args: Args) -> Result<(), Failure> {
-    let mut builder = Client::builder("bot_rate")
-        .api_id(API_ID)
-        .api_hash(API_HASH)
-        .test_mode(true)
-        .in_memory()
-        .server_key_pem(args.key_pem)
-        .bot_token(args.token);
-    for &(id, address) in &args.dcs {
-        builder = builder.dc_address(id, address);
-    }
-    let bot = builder
+    let bot = args
+        .server
+        .builder("bot_rate")
+        .bot_token(args.token)
         .build()
         .await
         .map_err(|e| format!("signing the bot in: {e}"))?;

@@ -13,15 +13,14 @@
 //! 1 MiB buffers with the protocol crate's AES-256-IGE and prints `encrypt NANOSECONDS`
 //! and `decrypt NANOSECONDS`.
 
-use std::net::SocketAddr;
 use std::process::ExitCode;
 use std::time::{Duration, Instant};
 
-use oxigram::Client;
 use oxigram::proto::crypto::ige;
 
-const API_ID: i32 = 17349;
-const API_HASH: &str = "interop";
+#[path = "common/bench_server.rs"]
+mod bench_server;
+use bench_server::BenchServer;
 
 const USAGE: &str = "usage: file_rate transfer PHONE FILE OUT --key PEM_FILE --dc ID=IP:PORT \
                      [--dc ...]\n       file_rate ige SIZE";
@@ -32,46 +31,19 @@ struct Transfer {
     phone: String,
     file: String,
     out: String,
-    key_pem: String,
-    dcs: Vec<(i16, SocketAddr)>,
+    server: BenchServer,
 }
 
 fn parse_transfer(mut args: impl Iterator<Item = String>) -> Result<Transfer, Failure> {
     let phone = args.next().ok_or(USAGE)?;
     let file = args.next().ok_or(USAGE)?;
     let out = args.next().ok_or(USAGE)?;
-    let mut key = None;
-    let mut dcs = Vec::new();
-    while let Some(arg) = args.next() {
-        match arg.as_str() {
-            "--key" => {
-                let path = args.next().ok_or(USAGE)?;
-                let pem = std::fs::read_to_string(&path)
-                    .map_err(|e| format!("cannot read {path}: {e}"))?;
-                key = Some(pem);
-            }
-            "--dc" => {
-                let value = args.next().ok_or(USAGE)?;
-                let (id, address) = value
-                    .split_once('=')
-                    .ok_or_else(|| format!("--dc {value}: expected ID=IP:PORT"))?;
-                let id: i16 = id.parse().map_err(|e| format!("--dc {value}: {e}"))?;
-                let address: SocketAddr =
-                    address.parse().map_err(|e| format!("--dc {value}: {e}"))?;
-                dcs.push((id, address));
-            }
-            _ => return Err(format!("unexpected argument {arg}\n{USAGE}").into()),
-        }
-    }
-    if dcs.is_empty() {
-        return Err(format!("no --dc given\n{USAGE}").into());
-    }
+    let server = BenchServer::parse(args, USAGE)?;
     Ok(Transfer {
         phone,
         file,
         out,
-        key_pem: key.ok_or(USAGE)?,
-        dcs,
+        server,
     })
 }
 
@@ -79,16 +51,7 @@ async fn transfer(args: Transfer) -> Result<(), Failure> {
     let size = std::fs::metadata(&args.file)
         .map_err(|e| format!("{}: {e}", args.file))?
         .len();
-    let mut builder = Client::builder("file_rate")
-        .api_id(API_ID)
-        .api_hash(API_HASH)
-        .test_mode(true)
-        .in_memory()
-        .server_key_pem(args.key_pem);
-    for &(id, address) in &args.dcs {
-        builder = builder.dc_address(id, address);
-    }
-    let user = builder.build().await?;
+    let user = args.server.builder("file_rate").build().await?;
     let sent = user.send_code(&args.phone).await?;
     // A test number 99966XYYYY signs in with X five times.
     let code = args
