@@ -22,11 +22,10 @@ use super::plan::Plan;
 /// assert_eq!(bytes.name(), Some("notes.txt"));
 /// ```
 ///
-/// Bot API file ids come with the files work; until then a file already on Telegram is
-/// sent again from the message that holds it ([`Client::send_cached_media`] where
-/// available, or [`Message::copy_to`](crate::Message::copy_to)).
-///
-/// [`Client::send_cached_media`]: crate::Client
+/// A file already on Telegram is not uploaded again: send it by its Bot API file id or
+/// from the message that holds it with
+/// [`Client::send_cached_media`](crate::Client::send_cached_media), or copy the message
+/// with [`Message::copy_to`](crate::Message::copy_to).
 pub enum FileSource {
     /// A file on disk, read part by part on a thread of its own (the executor is never
     /// blocked on the disk).
