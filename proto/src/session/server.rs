@@ -467,11 +467,15 @@ impl ServerSession {
         // 34: the other way round. A `ping` may come with an even seqno: a widely used
         // client library counts it as not content-related (it sends one with an even
         // seqno on every connection and waits for the pong), and Telegram answers it.
+        // A `msgs_ack` may come with an odd seqno: another widely used client library
+        // sends them so and works against Telegram, which evidently takes them. A
+        // container with an odd seqno is refused.
         let content = is_content_related(body);
-        if content && seq_no & 1 == 0 && constructor_id(body) != Some(PING) {
+        let id = constructor_id(body);
+        if content && seq_no & 1 == 0 && id != Some(PING) {
             return Some(35);
         }
-        if !content && seq_no & 1 == 1 {
+        if !content && seq_no & 1 == 1 && id != Some(MSGS_ACK) {
             return Some(34);
         }
         None
@@ -513,7 +517,15 @@ impl ServerSession {
             return;
         }
         self.replay.insert(msg_id);
-        if seq_no & 1 == 1 {
+        // What the client needs acknowledged: not an acknowledgement (whatever its
+        // seqno), and not a service query whose answer comes at once and acknowledges it
+        // (a pong, the future salts, the state of messages), which clients that see an
+        // extra `msgs_ack` for it do not expect.
+        let answered_at_once = matches!(
+            constructor_id(&body),
+            Some(MSGS_ACK | PING | PING_DELAY_DISCONNECT | GET_FUTURE_SALTS | MSGS_STATE_REQ)
+        );
+        if seq_no & 1 == 1 && !answered_at_once {
             self.acks.push(msg_id);
         }
         self.dispatch(now, msg_id, body, salts, Some(budget));
@@ -751,11 +763,16 @@ mod tests {
         let msg_id = (now << 32) | 4;
         let request = 0xc4f9186b_u32.to_le_bytes(); // help.getConfig
         let ack = 0x62d6b459_u32.to_le_bytes();
-        // A content-related message (a request) wants an odd seqno; an ack an even one.
+        let container = 0x73f1f8dc_u32.to_le_bytes();
+        // A content-related message (a request) wants an odd seqno (35: odd expected,
+        // even came); a container an even one (34: even expected, odd came).
         assert_eq!(session.check(now, msg_id, 2, &request), Some(35));
-        assert_eq!(session.check(now, msg_id, 1, &ack), Some(34));
+        assert_eq!(session.check(now, msg_id, 1, &container), Some(34));
         assert_eq!(session.check(now, msg_id, 1, &request), None);
+        assert_eq!(session.check(now, msg_id, 2, &container), None);
+        // An acknowledgement is taken with either parity, as Telegram takes it.
         assert_eq!(session.check(now, msg_id, 2, &ack), None);
+        assert_eq!(session.check(now, msg_id, 1, &ack), None);
     }
 
     #[test]
@@ -810,6 +827,40 @@ mod tests {
         assert_eq!(session.state_of(1_700_000_000, msg_id + 4) & 7, 4);
         let mut out = BytesMut::new();
         assert!(session.poll_transmit(unix, 0, &mut SeededRandom::new([2; 32]), &mut out));
+    }
+
+    #[test]
+    fn only_what_no_answer_acknowledges_at_once_is_acknowledged() {
+        let key = AuthKey::new([7; 256]);
+        let salts = SaltSchedule::new([1; 32]);
+        let now = 1_700_000_000i64;
+        let unix = Duration::from_secs(now as u64);
+        let mut session = ServerSession::new(ServerSessionConfig::default(), key, 9, 4, 0, 0);
+        let ping = functions::Ping { ping_id: 5 }.to_bytes();
+        let salts_req = functions::GetFutureSalts { num: 2 }.to_bytes();
+        let state_req = types::MsgsStateReq { msg_ids: vec![1] }.to_bytes();
+        let delayed = functions::PingDelayDisconnect {
+            ping_id: 6,
+            disconnect_delay: 75,
+        }
+        .to_bytes();
+        let ack = types::MsgsAck { msg_ids: vec![] }.to_bytes();
+        let request = 0xc4f9186b_u32.to_le_bytes().to_vec(); // help.getConfig
+        let bodies = [ping, salts_req, state_req, delayed, ack, request];
+        let base = (now << 32) | 4;
+        for (i, body) in bodies.into_iter().enumerate() {
+            let message = Inner {
+                salt: salts.current(now),
+                session_id: 9,
+                msg_id: base + 4 * i as i64,
+                // Every one odd, the acknowledgement too (taken, as Telegram takes it).
+                seq_no: 2 * i as i32 + 1,
+                body: body.into(),
+            };
+            session.handle_message(unix, message, &salts, true);
+        }
+        // Only the request, which is answered later, is acknowledged.
+        assert_eq!(session.acks, vec![base + 20]);
     }
 
     #[test]
