@@ -401,7 +401,22 @@ proptest! {
             let written = to_html(&text, &entities);
             let (back, again) = parse_html(&written).map_err(|e| TestCaseError::fail(format!("{written:?}: {e}")))?;
             prop_assert_eq!(&back, &text);
-            prop_assert_eq!(merged(again), merged(entities));
+            // A code span starting where a pre block starts is not written (its
+            // `<code>` would read as the block's own tag; the block is monospace
+            // already), as `to_html` documents.
+            let pre_starts: Vec<usize> = entities
+                .iter()
+                .filter_map(Span::of)
+                .filter(|s| matches!(s.kind, Kind::Pre(_)))
+                .map(|s| s.start)
+                .collect();
+            let writable: Vec<_> = entities
+                .into_iter()
+                .filter(|e| {
+                    Span::of(e).is_none_or(|s| !(s.kind == Kind::Code && pre_starts.contains(&s.start)))
+                })
+                .collect();
+            prop_assert_eq!(merged(again), merged(writable));
         }
     }
 }
