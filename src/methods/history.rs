@@ -54,10 +54,10 @@ fn read_messages(
     });
     let raw_count = raw.len();
     let carried = Carried::new(client, &users, &chats);
-    let messages = raw
-        .into_iter()
-        .filter_map(|m| Message::new(&carried, m))
-        .collect();
+    // Sized once: collected from a filter, the list would grow (and be copied) by
+    // doubling.
+    let mut messages = Vec::with_capacity(raw.len());
+    messages.extend(raw.into_iter().filter_map(|m| Message::new(&carried, m)));
     Ok(Answer {
         messages,
         raw_count,

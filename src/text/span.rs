@@ -94,6 +94,9 @@ impl Span {
 
 impl<'a> Span<&'a str> {
     /// [`Span::of`] borrowing the entity's address or language.
+    // Inlined: returned through memory from another unit, the span was stored in
+    // pieces and read back whole, which stalls the load.
+    #[inline]
     pub(crate) fn borrowed(entity: &'a enums::MessageEntity) -> Option<Span<&'a str>> {
         use enums::MessageEntity as E;
         let (offset, length, kind) = match entity {

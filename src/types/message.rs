@@ -36,7 +36,6 @@ use crate::tl::{enums, types};
 pub struct Message {
     /// Shared by the clones: each handler gets a clone, which must not copy the message.
     parts: Arc<Parts>,
-    client: Client,
     command: OnceLock<Command>,
     matches: OnceLock<Matches>,
 }
@@ -50,6 +49,9 @@ struct Parts {
     chat: Arc<Chat>,
     from_user: Option<Arc<User>>,
     sender_chat: Option<Arc<Chat>>,
+    // Here rather than beside `parts`: making and dropping a message then touches one
+    // reference count, not two.
+    client: Client,
 }
 
 impl Message {
@@ -85,8 +87,8 @@ impl Message {
                 chat,
                 from_user,
                 sender_chat,
+                client: carried.client.clone(),
             }),
-            client: carried.client.clone(),
             command: OnceLock::new(),
             matches: OnceLock::new(),
         })
@@ -286,7 +288,7 @@ impl Message {
 
     /// The client it came from (for calls the bound methods do not cover).
     pub fn client(&self) -> &Client {
-        &self.client
+        &self.parts.client
     }
 
     /// The command the command filter found, if one ran and matched.

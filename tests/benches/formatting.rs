@@ -12,13 +12,19 @@
 //!
 //! Measured runs (the project's shared 2-core machine, other builds running): before
 //! the work below, paired ratio 5.05 (decode 31 µs, decode + Messages + HTML 153 µs).
-//! After it, two runs in one sitting: paired 2.29 and 2.33, still above the goal. What
-//! changed: the messages of one answer share each chat and sender (made once, behind an
-//! `Arc`), and the HTML writer places entities from the text's non-ASCII characters
-//! alone (once per span end), borrows addresses from the entities, keeps its positions
-//! off the heap, searches for characters to escape once per text and writes into one
-//! allocation. Without the HTML the ratio was 1.32 in an earlier sitting; the rest is
-//! the writer (about one decode).
+//! Then 2.29 and 2.33: the messages of one answer share each chat and sender (made
+//! once, behind an `Arc`), and the HTML writer places entities from the text's
+//! non-ASCII characters alone, borrows addresses from the entities, keeps its
+//! positions off the heap, searches for characters to escape once per text and writes
+//! into one allocation. Now three runs in one sitting: paired 1.891, 1.893 and 1.890,
+//! within the goal. What changed last, each found in a profile (`perf record` on the
+//! bench binary with `--profile-time 8`): span ends kept in bytes alone (40-byte spans
+//! written in place, not returned by value); the span of an entity built inline (read
+//! back whole from a piecewise store, it stalled); ASCII skipped eight bytes at a time;
+//! each closing tag a copy of known length rather than a `memcpy` call; a writer for
+//! spans that nest (nearly all), the general one kept for spans that cross; the list
+//! of messages sized once; the client held in the shared part of a message (one
+//! reference count per message, not two).
 
 use std::hint::black_box;
 use std::time::{Duration, Instant};
