@@ -3,7 +3,8 @@
 //! MTProto sessions (uploads to the home DC's address, downloads to the file DC's
 //! media-only address, which the test DC serves on a listener of its own), the bytes
 //! unchanged; later transfers reuse those connections (no new connection, no second
-//! import of the authorization); with one connection, every part goes over one.
+//! import of the authorization); with one connection, every part goes over one; with
+//! every connection closed by the server after two requests, the parts still arrive.
 
 use std::sync::Arc;
 
@@ -11,6 +12,7 @@ use oxigram::client::SignIn;
 use oxigram::files::FileSource;
 use oxigram::{Client, Message};
 use oxigram_conformance::Env;
+use oxigram_testdc::Faults;
 
 #[macro_use]
 mod support;
@@ -20,6 +22,7 @@ use support::On;
 on_every_runtime!(
     parts_spread_over_the_file_connections,
     one_file_connection_carries_every_part,
+    connections_closed_mid_transfer_lose_no_part,
 );
 
 const KIB: usize = 1 << 10;
@@ -134,5 +137,29 @@ async fn one_file_connection_carries_every_part(on: On, env: Arc<Env>) {
     assert_eq!((down.calls, down.connections, down.sessions), (4, 1, 1));
     assert_eq!(served(&env, FILES, false, "upload.getFile").calls, 0);
     assert_eq!(env.dc.calls("auth.importAuthorization"), 1);
+    client.stop().await.unwrap();
+}
+
+async fn connections_closed_mid_transfer_lose_no_part(on: On, env: Arc<Env>) {
+    let client = user(on, &env, 3).await;
+    let bytes = content(4, 5 * MIB + 7);
+    let accepted = env.dc.connections_accepted();
+    env.dc.set_faults(Faults {
+        drop_after_requests: Some(2),
+        ..Faults::default()
+    });
+    let message = send(&client, &bytes).await;
+    assert!(
+        download(&client, &message).await == bytes,
+        "the download differs"
+    );
+    env.dc.set_faults(Faults::default());
+    // 11 parts up and 6 down over 3 connections each, two requests a connection.
+    assert!(
+        env.dc.connections_accepted() >= accepted + 8,
+        "the connections were not closed and opened again"
+    );
+    let up = served(&env, HOME, false, "upload.saveFilePart");
+    assert!(up.calls >= 11 && up.connections >= 6, "{up:?}");
     client.stop().await.unwrap();
 }
