@@ -391,6 +391,8 @@ async fn every_kind_of_migration_is_followed(on: On, env: Arc<Env>) {
         .await
         .unwrap();
     assert_eq!(config.this_dc, 3);
+    let media = env.dc.media_address(3).unwrap();
+    assert_eq!(env.dc.served(media, "help.getConfig").calls, 1);
     client.stop().await.unwrap();
 }
 

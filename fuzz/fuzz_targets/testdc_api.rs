@@ -31,6 +31,7 @@ fn state() -> ApiState {
             id,
             ip: "127.0.0.1".into(),
             port: 10_000 + id as u16,
+            media_port: None,
             cdn: false,
         })
         .collect();

@@ -70,6 +70,19 @@ pub(crate) fn from_options(
     preferred.or_else(fallback).map(|o| o.address)
 }
 
+/// The media-only address of DC `id` from the server's options, if it lists one of the
+/// wanted IP family (file downloads go there).
+pub(crate) fn media_only_from_options(
+    options: &[DcAddress],
+    id: i16,
+    ipv6: bool,
+) -> Option<SocketAddr> {
+    options
+        .iter()
+        .find(|o| o.id == id && !o.cdn && o.media_only && o.address.is_ipv6() == ipv6)
+        .map(|o| o.address)
+}
+
 /// The address of CDN DC `id` from the server's options (those marked `cdn`).
 pub(crate) fn cdn_from_options(options: &[DcAddress], id: i16, ipv6: bool) -> Option<SocketAddr> {
     options
@@ -124,6 +137,12 @@ mod tests {
             options[3].address.into()
         );
         assert_eq!(from_options(&options, 2, true, false), None);
+        assert_eq!(
+            media_only_from_options(&options, 2, false),
+            Some("10.0.0.2:443".parse().unwrap())
+        );
+        assert_eq!(media_only_from_options(&options, 3, false), None);
+        assert_eq!(media_only_from_options(&options, 2, true), None);
         assert_eq!(
             cdn_from_options(&options, 2, false),
             Some("10.0.0.9:443".parse().unwrap())

@@ -47,6 +47,8 @@ pub struct ClientBuilder {
     no_updates: bool,
     catch_up: bool,
     addresses: HashMap<i16, SocketAddr>,
+    media_addresses: HashMap<i16, SocketAddr>,
+    file_connections: usize,
     keys: Vec<RsaPublicKey>,
     pem_keys: Vec<String>,
     reconnect: ReconnectPolicy,
@@ -69,6 +71,13 @@ impl std::fmt::Debug for ClientBuilder {
 
 /// Flood waits up to this long are slept through by default (as Pyrogram does).
 pub const SLEEP_THRESHOLD: Duration = Duration::from_secs(10);
+
+/// Connections per DC a file transfer spreads its parts over unless
+/// [`ClientBuilder::file_connections`] says otherwise.
+pub const FILE_CONNECTIONS: usize = 2;
+
+/// The most connections per DC [`ClientBuilder::file_connections`] takes.
+pub const MAX_FILE_CONNECTIONS: usize = 16;
 
 impl ClientBuilder {
     pub(super) fn new(name: String) -> Self {
@@ -94,6 +103,8 @@ impl ClientBuilder {
             no_updates: false,
             catch_up: true,
             addresses: HashMap::new(),
+            media_addresses: HashMap::new(),
+            file_connections: FILE_CONNECTIONS,
             keys: Vec::new(),
             pem_keys: Vec::new(),
             reconnect: ReconnectPolicy::default(),
@@ -254,6 +265,44 @@ impl ClientBuilder {
         self
     }
 
+    /// Connects to DC `dc`'s media-only address at `address` (downloads go there; for
+    /// the test DC and self-hosted servers). Without it, downloads go to the media-only
+    /// address the server lists for the DC, or, for a DC given to
+    /// [`dc_address`](ClientBuilder::dc_address), to that address.
+    pub fn dc_media_address(mut self, dc: i16, address: SocketAddr) -> Self {
+        self.media_addresses.insert(dc, address);
+        self
+    }
+
+    /// Spreads the parts of each upload and download over up to `n` connections to the
+    /// file's DC ([`FILE_CONNECTIONS`] by default, 1 to [`MAX_FILE_CONNECTIONS`]; any
+    /// other number fails [`build`](ClientBuilder::build)). Each is an MTProto session of
+    /// its own on the DC's one key (the account's authorization is imported there
+    /// once); they open as a transfer first needs them and stay for later ones. 1 sends
+    /// every part over the DC's one connection (downloads over its media-only address,
+    /// uploads over its main one, which other requests share).
+    ///
+    /// How many parts are in flight is each transfer's
+    /// [`parallel`](crate::files::SaveFile::parallel); on blocking sockets parts go one
+    /// at a time whatever the connections.
+    ///
+    /// ```no_run
+    /// # async fn demo() -> oxigram::Result<()> {
+    /// let client = oxigram::Client::builder("my_account")
+    ///     .api_id(12345)
+    ///     .api_hash("0123456789abcdef0123456789abcdef")
+    ///     .file_connections(4)
+    ///     .build()
+    ///     .await?;
+    /// # let _ = client;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn file_connections(mut self, n: usize) -> Self {
+        self.file_connections = n;
+        self
+    }
+
     /// Trusts this server key (instead of Telegram's built-in ones, once any is given).
     pub fn server_key(mut self, key: RsaPublicKey) -> Self {
         self.keys.push(key);
@@ -368,6 +417,12 @@ impl ClientBuilder {
 
     /// Opens the session and makes the client, without connecting.
     fn open(&mut self) -> crate::Result<Client> {
+        if !(1..=MAX_FILE_CONNECTIONS).contains(&self.file_connections) {
+            return Err(Error::Config(format!(
+                "file_connections is {}: it takes 1 to {MAX_FILE_CONNECTIONS}",
+                self.file_connections
+            )));
+        }
         let net = match self.net.take() {
             Some(net) => net,
             None => Self::default_net()?,
@@ -413,6 +468,8 @@ impl ClientBuilder {
                 no_updates: self.no_updates,
                 catch_up: self.catch_up,
                 addresses: std::mem::take(&mut self.addresses),
+                media_addresses: std::mem::take(&mut self.media_addresses),
+                file_connections: self.file_connections,
                 keys,
                 reconnect: self.reconnect.clone(),
                 request_timeout: self.request_timeout,
@@ -478,6 +535,31 @@ impl Client {
             }
             Err(e) if e.rpc().is_some_and(|e| e.code == 401) => Ok(()),
             Err(e) => Err(e),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn offline(connections: usize) -> crate::Result<Client> {
+        Client::builder("offline")
+            .api_id(1)
+            .in_memory()
+            .file_connections(connections)
+            .build_offline()
+    }
+
+    #[test]
+    fn file_connections_outside_one_to_the_maximum_fail_the_build() {
+        for n in [0, MAX_FILE_CONNECTIONS + 1] {
+            let built = offline(n);
+            assert!(matches!(built, Err(Error::Config(_))), "{n}: {built:?}");
+        }
+        for n in [1, MAX_FILE_CONNECTIONS] {
+            let client = offline(n).unwrap();
+            assert_eq!(client.inner.settings.file_connections, n);
         }
     }
 }

@@ -1,5 +1,7 @@
 //! The DC pool: a connection per DC, opened on first use, with its key persisted and the
-//! account's authorization imported once.
+//! account's authorization imported once. File transfers add connections of their own
+//! (up to [`ClientBuilder::file_connections`](super::ClientBuilder::file_connections) per
+//! DC and kind), each its own MTProto session on the DC's one key.
 
 use std::sync::{Arc, Weak};
 
@@ -16,6 +18,10 @@ use crate::storage::{Change, DcSession};
 /// CDN DCs whose keys are kept at most (Telegram has a handful).
 const MAX_CDN_KEYS: usize = 64;
 
+/// Where a connection goes: the DC, whether to its media-only address, and which of its
+/// file connections (0: the DC's main or media connection, which other requests share).
+pub(crate) type SlotKey = (i16, bool, usize);
+
 /// One DC's connection, opened once by whoever needs it first.
 pub(crate) struct Slot {
     link: AsyncMutex<Option<Arc<dyn Link>>>,
@@ -30,10 +36,10 @@ impl Slot {
 }
 
 impl Inner {
-    fn slot(&self, dc: i16, media: bool) -> Arc<Slot> {
+    fn slot(&self, key: SlotKey) -> Arc<Slot> {
         let mut slots = self.slots.lock().unwrap_or_else(|e| e.into_inner());
         slots
-            .entry((dc, media))
+            .entry(key)
             .or_insert_with(|| {
                 Arc::new(Slot {
                     link: AsyncMutex::new(None),
@@ -43,8 +49,25 @@ impl Inner {
     }
 
     /// The address of DC `dc`: an override from the builder, then the session's, then
-    /// the server's options, then Telegram's built-in table.
+    /// the server's options, then Telegram's built-in table. For `media`, the builder's
+    /// media address or the server's media-only option come first; a DC whose address
+    /// the builder overrode without a media one keeps to that address.
     pub(crate) fn address(&self, dc: i16, media: bool) -> crate::Result<std::net::SocketAddr> {
+        if media {
+            if let Some(address) = self.settings.media_addresses.get(&dc) {
+                return Ok(*address);
+            }
+            if !self.settings.addresses.contains_key(&dc)
+                && self.cdn_key(dc).is_none()
+                && let Some(address) = addresses::media_only_from_options(
+                    &self.state().session.dc_options,
+                    dc,
+                    self.settings.ipv6,
+                )
+            {
+                return Ok(address);
+            }
+        }
         if let Some(address) = self.settings.addresses.get(&dc) {
             return Ok(*address);
         }
@@ -97,15 +120,29 @@ impl Inner {
         dc: i16,
         media: bool,
     ) -> crate::Result<Arc<dyn Link>> {
-        if media {
+        self.link_at((dc, media, 0)).await
+    }
+
+    /// The connection `key` names, opened if needed: the DC's main connection makes the
+    /// key and imports the authorization; the others open afterwards on that key.
+    pub(crate) async fn link_at(self: &Arc<Self>, key: SlotKey) -> crate::Result<Arc<dyn Link>> {
+        let (dc, media, index) = key;
+        if media || index > 0 {
             // The DC's key (and authorization) is made on its main connection first,
             // so that two connections never make two keys for one DC.
             Box::pin(self.link(dc, false)).await?;
         }
-        let slot = self.slot(dc, media);
+        let main = !media && index == 0;
+        let slot = self.slot(key);
         let mut guard = slot.link.lock().await;
         if let Some(link) = guard.as_ref() {
-            return Ok(link.clone());
+            let link = link.clone();
+            if main {
+                // Open since before the account signed in here (it was home then), or
+                // the authorization was lost: imported now, under the slot's lock, once.
+                self.authorize(dc, &link).await?;
+            }
+            return Ok(link);
         }
         if self.stopped.load(std::sync::atomic::Ordering::SeqCst) {
             return Err(Error::Invoke(oxigram_runtime::InvokeError::Closed));
@@ -113,7 +150,7 @@ impl Inner {
         let config = self.config(dc, media)?;
         let address = config.address;
         let had_key = config.auth.is_some();
-        tracing::debug!(dc, %address, media, had_key, "connecting");
+        tracing::debug!(dc, %address, media, index, had_key, "connecting");
         let link = self.net.connect(config).await?;
         if !had_key {
             // `connect` returned after the key exchange, so its event is queued: save
@@ -128,13 +165,29 @@ impl Inner {
             }
         }
         self.pump_events(dc, address, &link);
-        // Nobody signs in on a CDN DC.
-        let cdn = self.cdn_key(dc).is_some();
-        if !media && !cdn && dc != self.home_dc() && self.state().session.user_id.is_some() {
-            self.import_authorization(dc, &link).await?;
+        if main {
+            self.authorize(dc, &link).await?;
         }
         *guard = Some(link.clone());
         Ok(link)
+    }
+
+    /// Imports the account's authorization over `link`, the main connection to `dc`,
+    /// unless the account is signed in there already (or is nobody, or `dc` is home or
+    /// a CDN, where nobody signs in).
+    async fn authorize(self: &Arc<Self>, dc: i16, link: &Arc<dyn Link>) -> crate::Result<()> {
+        if dc == self.home_dc() || self.cdn_key(dc).is_some() {
+            return Ok(());
+        }
+        let wanted = {
+            let state = self.state();
+            let session = &state.session;
+            session.user_id.is_some() && !session.dcs.get(&dc).is_some_and(|d| d.authorized)
+        };
+        if wanted {
+            self.import_authorization(dc, link).await?;
+        }
+        Ok(())
     }
 
     /// The key of CDN DC `dc`, if it is one we know.
@@ -157,9 +210,10 @@ impl Inner {
         Ok(())
     }
 
-    /// Forgets the connection to `dc` (it failed for good); the next use opens another.
-    pub(crate) async fn drop_link(&self, dc: i16, media: bool) {
-        let slot = self.slot(dc, media);
+    /// Forgets the connection `key` names (it failed for good); the next use opens
+    /// another.
+    pub(crate) async fn drop_link(&self, key: SlotKey) {
+        let slot = self.slot(key);
         if let Some(link) = slot.link.lock().await.take() {
             link.close().await;
         }

@@ -33,7 +33,12 @@ impl Inner {
         let mut reimported = false;
         loop {
             let dc = request.dc.unwrap_or_else(|| self.home_dc());
-            let link = self.link(dc, request.media).await?;
+            let key = (
+                dc,
+                request.media,
+                request.connection % self.settings.file_connections,
+            );
+            let link = self.link_at(key).await?;
             let body = if self.settings.no_updates {
                 functions::InvokeWithoutUpdates {
                     query: oxigram_tl::RawObject(request.body.clone()),
@@ -82,7 +87,12 @@ impl Inner {
             {
                 reimported = true;
                 self.set_authorized(dc, false)?;
-                self.drop_link(dc, request.media).await;
+                // The next pass imports it again over the DC's main connection (which
+                // every connection to the DC waits for): the authorization belongs to
+                // the key they share.
+                if key == (dc, false, 0) {
+                    self.drop_link(key).await;
+                }
                 continue;
             }
             return Err(error);
@@ -108,6 +118,7 @@ impl Inner {
             body: function.to_bytes().into(),
             dc,
             media: false,
+            connection: 0,
             sleep_threshold: self.settings.sleep_threshold,
             timeout: self.settings.request_timeout,
         }
@@ -140,6 +151,7 @@ pub struct Invoke<'c, F> {
     function: F,
     dc: Option<i16>,
     media: bool,
+    connection: usize,
     sleep_threshold: Option<Duration>,
     timeout: Option<Duration>,
 }
@@ -165,6 +177,13 @@ impl<F> Invoke<'_, F> {
     /// general address if the DC has none).
     pub fn media(mut self) -> Self {
         self.media = true;
+        self
+    }
+
+    /// Sends the request over the DC's file connection `index` (see
+    /// [`Request::connection`](super::Request::connection)).
+    pub(crate) fn connection(mut self, index: usize) -> Self {
+        self.connection = index;
         self
     }
 
@@ -194,6 +213,7 @@ where
         let inner = &self.client.inner;
         let mut request = inner.request(&self.function, self.dc);
         request.media = self.media;
+        request.connection = self.connection;
         if let Some(threshold) = self.sleep_threshold {
             request.sleep_threshold = threshold;
         }
@@ -231,6 +251,7 @@ impl Client {
             function,
             dc: None,
             media: false,
+            connection: 0,
             sleep_threshold: None,
             timeout: None,
         }
@@ -252,6 +273,7 @@ impl Client {
             body,
             dc: None,
             media: false,
+            connection: 0,
             sleep_threshold: inner.settings.sleep_threshold,
             timeout: inner.settings.request_timeout,
         };

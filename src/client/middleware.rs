@@ -48,6 +48,11 @@ pub struct Request {
     pub dc: Option<i16>,
     /// Over the DC's media-only address (for file transfers), if it has one.
     pub media: bool,
+    /// Which of the DC's file connections carries it, modulo the client's
+    /// [`file_connections`](super::ClientBuilder::file_connections): 0 (the default) is
+    /// the DC's main (or media) connection; file transfers spread their parts over the
+    /// others.
+    pub connection: usize,
     /// Flood waits up to this long are slept and the request sent again; longer ones
     /// reach the caller as [`Error::Rpc`].
     pub sleep_threshold: Duration,

@@ -33,7 +33,7 @@ use oxigram_proto::crypto::rsa::RsaPublicKey;
 use oxigram_runtime::{Languages, ReconnectPolicy};
 
 pub use auth::{SentCode, SignIn};
-pub use builder::{ClientBuilder, SLEEP_THRESHOLD};
+pub use builder::{ClientBuilder, FILE_CONNECTIONS, MAX_FILE_CONNECTIONS, SLEEP_THRESHOLD};
 pub use invoke::Invoke;
 pub use middleware::{Middleware, Next, Request};
 pub use qr::QrLogin;
@@ -74,6 +74,10 @@ pub(crate) struct Settings {
     /// Whether the first read of updates catches up from the saved state.
     pub(crate) catch_up: bool,
     pub(crate) addresses: HashMap<i16, SocketAddr>,
+    /// Media-only addresses given to the builder, by DC.
+    pub(crate) media_addresses: HashMap<i16, SocketAddr>,
+    /// Connections per DC a file transfer spreads its parts over (1..=16).
+    pub(crate) file_connections: usize,
     pub(crate) keys: Vec<RsaPublicKey>,
     pub(crate) reconnect: ReconnectPolicy,
     pub(crate) request_timeout: Option<Duration>,
@@ -92,8 +96,9 @@ pub(crate) struct Inner {
     pub(crate) net: Arc<dyn Net>,
     pub(crate) storage: Arc<dyn Storage>,
     state: Mutex<State>,
-    /// A slot per DC (`media` separately): the connection, opened on first use.
-    slots: Mutex<HashMap<(i16, bool), Arc<Slot>>>,
+    /// A slot per DC, kind (`media` separately) and file connection: the connection,
+    /// opened on first use. At most DCs × 2 × [`MAX_FILE_CONNECTIONS`].
+    slots: Mutex<HashMap<dcs::SlotKey, Arc<Slot>>>,
     /// The user's layers, then the built-in ones, in the order they run.
     chain: Vec<Arc<dyn middleware::Middleware>>,
     /// Client events (connections lost and back, keys, missed updates) not read yet.

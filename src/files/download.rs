@@ -1,6 +1,7 @@
-//! Downloading a file: 1 MiB parts fetched several at a time and handed on in order
-//! (so memory holds at most the parts in flight), into memory, to a file, or as a
-//! stream of chunks over a byte range.
+//! Downloading a file: 1 MiB parts fetched several at a time, spread over the client's
+//! file connections to the file's DC, and handed on in order (so memory holds at most
+//! the parts in flight), into memory, to a file, or as a stream of chunks over a byte
+//! range.
 
 use std::fmt;
 use std::future::IntoFuture;
@@ -131,7 +132,8 @@ impl DownloadMedia {
                 let (client, location) = (client.clone(), Arc::clone(&location));
                 async move {
                     let offset = part * DOWNLOAD_PART;
-                    let bytes = location.fetch(&client, dc, offset).await?;
+                    // Part n goes over file connection n (modulo their number).
+                    let bytes = location.fetch(&client, dc, offset, part as usize).await?;
                     let whole = bytes.len() as u64 == DOWNLOAD_PART;
                     // Trim the part to the range asked for.
                     let from = start.saturating_sub(offset).min(bytes.len() as u64) as usize;
@@ -208,26 +210,41 @@ impl IntoFuture for DownloadMedia {
     }
 }
 
-/// One part of the file from `offset` (shorter than a part at the end).
+/// One part of the file from `offset` (shorter than a part at the end), over file
+/// connection `connection` of the DC's media address; again over the next connection
+/// on a failure that may pass (a lost connection, a server error).
 pub(super) async fn fetch(
     client: &Client,
     location: &enums::InputFileLocation,
     dc: Option<i16>,
     offset: u64,
+    connection: usize,
 ) -> crate::Result<Bytes> {
-    let mut request = client
-        .invoke(functions::upload::GetFile {
-            precise: false,
-            cdn_supported: true,
-            location: location.clone(),
-            offset: offset as i64,
-            limit: DOWNLOAD_PART as i32,
-        })
-        .media();
-    if let Some(dc) = dc.filter(|&dc| dc != client.home_dc()) {
-        request = request.dc(dc);
-    }
-    match request.await? {
+    let mut attempt = 1;
+    let answer = loop {
+        let mut request = client
+            .invoke(functions::upload::GetFile {
+                precise: false,
+                cdn_supported: true,
+                location: location.clone(),
+                offset: offset as i64,
+                limit: DOWNLOAD_PART as i32,
+            })
+            .media()
+            .connection(connection + attempt - 1);
+        if let Some(dc) = dc.filter(|&dc| dc != client.home_dc()) {
+            request = request.dc(dc);
+        }
+        match request.await {
+            Ok(answer) => break answer,
+            Err(e) if attempt < super::ATTEMPTS && super::may_pass(&e) => {
+                tracing::debug!(offset, attempt, error = %e, "fetching the part again");
+                attempt += 1;
+            }
+            Err(e) => return Err(e),
+        }
+    };
+    match answer {
         enums::upload::File::File(file) => Ok(file.bytes),
         enums::upload::File::CdnRedirect(redirect) => {
             super::cdn::fetch(client, redirect, dc, offset, DOWNLOAD_PART).await

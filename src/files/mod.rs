@@ -3,6 +3,14 @@
 //! API file ids ([`FileId`], [`FileUniqueId`]). Files on a CDN are fetched from it,
 //! decrypted and checked against their hashes ([`FileError::CdnHash`] when one differs).
 //!
+//! The parts of one transfer are spread over several connections to the file's DC
+//! ([`ClientBuilder::file_connections`](crate::ClientBuilder::file_connections), each its
+//! own MTProto session): downloads over the DC's media-only address when it has one,
+//! uploads over the home DC's main address. A part whose
+//! connection or server failed is sent again, alone, over the next connection. On
+//! blocking sockets parts go one at a time (each request blocks until answered), still
+//! in turn over the connections.
+//!
 //! Most programs never call this module: the media methods
 //! ([`Client::send_photo`](crate::Client::send_photo) and the others) take anything that
 //! is a [`FileSource`] and upload it. [`Client::save_file`](crate::Client::save_file)
@@ -30,6 +38,20 @@ pub use source::FileSource;
 pub use upload::{SaveFile, UploadedFile};
 
 use std::path::Path;
+
+use crate::Error;
+
+/// Tries per part: a part the connection or the server failed is sent again, alone.
+const ATTEMPTS: usize = 3;
+
+/// Whether sending a part again may succeed: the connection failed, or the server did.
+fn may_pass(e: &Error) -> bool {
+    match e {
+        Error::Invoke(_) => true,
+        Error::Rpc(rpc) => rpc.code >= 500 || rpc.code < 0,
+        _ => false,
+    }
+}
 
 /// Why a file could not be read or sent.
 ///

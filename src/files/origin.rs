@@ -228,24 +228,26 @@ impl Refresher {
         }
     }
 
-    /// One part from `offset`: on a stale reference, the refreshed location is tried
-    /// once more.
+    /// One part from `offset` over file connection `connection`: on a stale reference,
+    /// the refreshed location is tried once more.
     pub(super) async fn fetch(
         &self,
         client: &Client,
         dc: Option<i16>,
         offset: u64,
+        connection: usize,
     ) -> crate::Result<Bytes> {
         let (seen, location) = {
             let state = self.state.lock().await;
             (state.generation, Arc::clone(&state.location))
         };
-        let expired = match super::download::fetch(client, &location, dc, offset).await {
+        let expired = match super::download::fetch(client, &location, dc, offset, connection).await
+        {
             Err(e) if is_expired(&e) => e,
             other => return other,
         };
         let location = self.refreshed(client, seen, expired).await?;
-        super::download::fetch(client, &location, dc, offset).await
+        super::download::fetch(client, &location, dc, offset, connection).await
     }
 
     /// The location after the refresh of the wave `seen` belongs to (done here if it is

@@ -1,5 +1,6 @@
-//! Uploading a file: its parts sent several at a time, each retried on its own when the
-//! connection or the server fails it, the whole checked with MD5 for small files.
+//! Uploading a file: its parts sent several at a time over the client's file connections
+//! to the home DC, each retried on its own (over the next connection) when the connection
+//! or the server fails it, the whole checked with MD5 for small files.
 
 use std::fmt;
 use std::future::IntoFuture;
@@ -10,17 +11,14 @@ use futures_util::{TryStreamExt, stream};
 use md5::{Digest, Md5};
 use oxigram_runtime::BoxFuture;
 
-use super::FileSource;
 use super::plan::Plan;
+use super::{ATTEMPTS, FileSource, may_pass};
 use crate::tl::{enums, functions, types};
 use crate::{Client, Error};
 
 /// Parts in flight at once unless [`SaveFile::parallel`] says otherwise: enough to keep
 /// one connection busy while the server answers.
 const DEFAULT_PARALLEL: usize = 4;
-
-/// Tries per part: a part the connection or the server failed is sent again, alone.
-const ATTEMPTS: usize = 3;
 
 /// A progress report: bytes sent so far and the file's size.
 type Progress = Arc<dyn Fn(u64, u64) + Send + Sync>;
@@ -147,8 +145,9 @@ impl IntoFuture for SaveFile {
     }
 }
 
-/// Sends one part, again on a failure that may pass (a lost connection, a server
-/// error); the part's length once the server has it.
+/// Sends one part over file connection `part` (the next one on each try: a connection
+/// that failed is not the only one tried), again on a failure that may pass (a lost
+/// connection, a server error); the part's length once the server has it.
 async fn save_part(
     client: Client,
     file_id: i64,
@@ -159,6 +158,7 @@ async fn save_part(
     let len = bytes.len();
     let mut attempt = 1;
     loop {
+        let connection = usize::try_from(part).unwrap_or(0) + attempt - 1;
         let result = if plan.big {
             client
                 .invoke(functions::upload::SaveBigFilePart {
@@ -167,6 +167,7 @@ async fn save_part(
                     file_total_parts: plan.parts,
                     bytes: bytes.clone(),
                 })
+                .connection(connection)
                 .await
         } else {
             client
@@ -175,6 +176,7 @@ async fn save_part(
                     file_part: part,
                     bytes: bytes.clone(),
                 })
+                .connection(connection)
                 .await
         };
         match result {
@@ -190,15 +192,6 @@ async fn save_part(
             }
             Err(e) => return Err(e),
         }
-    }
-}
-
-/// Whether sending again may succeed: the connection failed, or the server did.
-fn may_pass(e: &Error) -> bool {
-    match e {
-        Error::Invoke(_) => true,
-        Error::Rpc(rpc) => rpc.code >= 500 || rpc.code < 0,
-        _ => false,
     }
 }
 

@@ -60,6 +60,9 @@ impl On {
             .server_key_pem(oxigram_testdc::pem::public_key_pem(env.dc.public_key()));
         for &(id, address) in env.dc.addresses() {
             builder = builder.dc_address(id as i16, address);
+            if let Some(media) = env.dc.media_address(id) {
+                builder = builder.dc_media_address(id as i16, media);
+            }
         }
         self.with_runtime(builder)
     }

@@ -2,7 +2,8 @@
 //! tests run against, and a server third-party clients can be pointed at.
 //!
 //! Each DC listens on its own loopback port (consecutive ports), speaking every transport,
-//! obfuscated or not, on the same port. The DCs share one small world (accounts, private
+//! obfuscated or not, on the same port; and on a second port (any free one), its
+//! media-only address, which `help.getConfig` lists as such. The DCs share one small world (accounts, private
 //! messages, update state) that is deterministic from the seed.
 //!
 //! ```no_run
@@ -31,7 +32,7 @@ use oxigram_proto::crypto::rsa::{RsaPrivateKey, RsaPublicKey};
 use oxigram_proto::session::ServerSessionConfig;
 
 use net::Shared;
-pub use net::{Faults, UpdateFault};
+pub use net::{Faults, MAX_CARRIERS, Served, UpdateFault};
 pub use world::StoredMessage;
 
 /// How to start a test DC.
@@ -91,6 +92,7 @@ pub const HOME_DC: i32 = 2;
 pub struct TestDc {
     shared: Arc<Mutex<Shared>>,
     addresses: Vec<(i32, SocketAddr)>,
+    media_addresses: Vec<(i32, SocketAddr)>,
     key: RsaPublicKey,
     cdn_key: Option<RsaPublicKey>,
     tasks: Vec<tokio::task::JoinHandle<()>>,
@@ -119,6 +121,15 @@ impl TestDc {
             .enumerate()
             .map(|(i, l)| l.local_addr().map(|a| (i as i32 + 1, a)))
             .collect::<std::io::Result<_>>()?;
+        // A listener of its own per media-only address: tests see which address served
+        // a file request.
+        let mut media_listeners = Vec::with_capacity(addresses.len());
+        let mut media_addresses = Vec::with_capacity(addresses.len());
+        for &(id, _) in &addresses {
+            let listener = tokio::net::TcpListener::bind(("127.0.0.1", 0)).await?;
+            media_addresses.push((id, listener.local_addr()?));
+            media_listeners.push(listener);
+        }
         let cdn_key = config
             .cdn
             .then(|| RsaPrivateKey::generate(seed_bytes(config.seed, api::CDN_DC as u64)));
@@ -127,7 +138,13 @@ impl TestDc {
             addresses.push((api::CDN_DC, listener.local_addr()?));
             listeners.push(listener);
         }
-        let shared = Shared::new(&config, &key, cdn_key.as_ref(), &addresses);
+        let shared = Shared::new(
+            &config,
+            &key,
+            cdn_key.as_ref(),
+            &addresses,
+            &media_addresses,
+        );
         let drained = shared.drained.clone();
         let shared = Arc::new(Mutex::new(shared));
         let mut tasks: Vec<_> = listeners
@@ -135,6 +152,13 @@ impl TestDc {
             .enumerate()
             .map(|(dc, listener)| tokio::spawn(net::accept_loop(shared.clone(), dc, listener)))
             .collect();
+        // The DCs come first among the servers, in the order of their media listeners.
+        tasks.extend(
+            media_listeners
+                .into_iter()
+                .enumerate()
+                .map(|(dc, listener)| tokio::spawn(net::accept_loop(shared.clone(), dc, listener))),
+        );
         tasks.push(tokio::spawn(net::evict_loop(
             shared.clone(),
             config.session.idle_timeout,
@@ -142,6 +166,7 @@ impl TestDc {
         Ok(TestDc {
             shared,
             addresses,
+            media_addresses,
             key: key.public().clone(),
             cdn_key: cdn_key.map(|k| k.public().clone()),
             tasks,
@@ -157,6 +182,16 @@ impl TestDc {
     /// The address of DC `id`.
     pub fn address(&self, id: i32) -> Option<SocketAddr> {
         self.addresses
+            .iter()
+            .find(|(d, _)| *d == id)
+            .map(|(_, a)| *a)
+    }
+
+    /// The media-only address of DC `id` (a port of its own, serving the same DC):
+    /// clients find it in `help.getConfig`, or are given it (oxigram's
+    /// `ClientBuilder::dc_media_address`).
+    pub fn media_address(&self, id: i32) -> Option<SocketAddr> {
+        self.media_addresses
             .iter()
             .find(|(d, _)| *d == id)
             .map(|(_, a)| *a)
@@ -397,6 +432,15 @@ impl TestDc {
     /// DCs (what a wrapper such as `invokeWithLayer` wraps is counted under its own name).
     pub fn calls(&self, method: &str) -> u64 {
         self.lock().api.calls(method)
+    }
+
+    /// Who carried `method` (its TL name, wrappers taken off: `upload.getFile`) on the
+    /// listener at `address` (a DC's [`address`](TestDc::address) or its
+    /// [`media_address`](TestDc::media_address)) so far: calls, and the distinct
+    /// connections and MTProto sessions they came over (at most [`MAX_CARRIERS`]
+    /// connections and sessions are remembered in all; calls are counted past it).
+    pub fn served(&self, address: SocketAddr, method: &str) -> Served {
+        self.lock().served(address, method)
     }
 
     /// Keep-alive pings (`ping_delay_disconnect`) received so far, over all DCs.

@@ -1,8 +1,9 @@
-//! Sockets: one listener per DC, one task per connection, all sharing one lock around the
+//! Sockets: two listeners per DC (its address and its media-only address), one task per
+//! connection, all sharing one lock around the
 //! DCs' sans-IO servers and the world. A test server has no use for finer locking, and one
 //! lock keeps updates across DCs simple and ordered.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
@@ -34,6 +35,13 @@ pub(crate) struct Shared {
     pub(crate) keepalives: u64,
     /// Connections accepted since the start, over all DCs.
     pub(crate) accepted: u64,
+    /// The address each open connection was accepted on (a DC's own or its media one).
+    listener_of: HashMap<(usize, ConnId), SocketAddr>,
+    /// Who carried each method, per listening address.
+    served: HashMap<(SocketAddr, &'static str), Carriers>,
+    /// Connections and sessions recorded in `served`, over all its entries (at most
+    /// [`MAX_CARRIERS`]).
+    carriers: usize,
     /// Requests whose answer waits for a bot: deferral id → (dc, session, msg_id).
     /// As many as the API's waiting queries ([`crate::api::MAX_QUERIES`]): each leaves
     /// when the API answers it (a bot's answer, its timeout, or its eviction).
@@ -49,6 +57,31 @@ pub(crate) struct Shared {
     /// Notified whenever a connection took bytes out of the server to write them:
     /// senders pacing themselves ([`crate::TestDc::sent_to`]) look again then.
     pub(crate) drained: Arc<Notify>,
+}
+
+/// Connections and sessions [`Served`] remembers at most, over all addresses and
+/// methods; past it, calls are still counted but new connections and sessions are not.
+pub const MAX_CARRIERS: usize = 65_536;
+
+/// Who carried one method on one listening address so far:
+/// [`TestDc::served`](crate::TestDc::served).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Served {
+    /// Calls received.
+    pub calls: u64,
+    /// Distinct connections they came over.
+    pub connections: usize,
+    /// Distinct MTProto sessions (auth key and session id) they came in.
+    pub sessions: usize,
+}
+
+/// What [`Served`] counts, with the connections and sessions themselves.
+#[derive(Debug, Default)]
+struct Carriers {
+    calls: u64,
+    connections: HashSet<(usize, ConnId)>,
+    sessions: HashSet<(u64, i64)>,
 }
 
 type Delayed = (
@@ -133,6 +166,7 @@ impl Shared {
         key: &RsaPrivateKey,
         cdn_key: Option<&RsaPrivateKey>,
         addresses: &[(i32, SocketAddr)],
+        media_addresses: &[(i32, SocketAddr)],
     ) -> Self {
         let mut world = World::new(config.seed);
         for (i, token) in config.bots.iter().enumerate() {
@@ -148,6 +182,10 @@ impl Shared {
                 id: *id,
                 ip: addr.ip().to_string(),
                 port: addr.port(),
+                media_port: media_addresses
+                    .iter()
+                    .find(|(media, _)| media == id)
+                    .map(|(_, a)| a.port()),
                 cdn: *id == crate::api::CDN_DC,
             })
             .collect();
@@ -181,6 +219,9 @@ impl Shared {
             delayed: Vec::new(),
             keepalives: 0,
             accepted: 0,
+            listener_of: HashMap::new(),
+            served: HashMap::new(),
+            carriers: 0,
             deferred: HashMap::new(),
             fault_states: HashMap::new(),
             updates_dropped: 0,
@@ -249,6 +290,7 @@ impl Shared {
                 let reply = self
                     .api
                     .call(dc, session.auth_key_id, &body, unix.as_secs() as i32);
+                self.record_carrier(dc, conn, session);
                 self.push(reply.pushes, reply.key_pushes);
                 if let Some(deferral) = reply.deferred {
                     self.deferred.insert(deferral, (dc, session, msg_id));
@@ -270,6 +312,45 @@ impl Shared {
             }
         }
         self.waiting()
+    }
+
+    /// Records who carried the call [`ApiState::call`] just ran: the connection and
+    /// session, under the address the connection was accepted on.
+    fn record_carrier(
+        &mut self,
+        dc: usize,
+        conn: ConnId,
+        session: oxigram_proto::connection::server::SessionRef,
+    ) {
+        let (Some(method), Some(&address)) =
+            (self.api.last_method(), self.listener_of.get(&(dc, conn)))
+        else {
+            return;
+        };
+        let carriers = self.served.entry((address, method)).or_default();
+        carriers.calls += 1;
+        if self.carriers < MAX_CARRIERS && carriers.connections.insert((dc, conn)) {
+            self.carriers += 1;
+        }
+        if self.carriers < MAX_CARRIERS
+            && carriers
+                .sessions
+                .insert((session.auth_key_id, session.session_id))
+        {
+            self.carriers += 1;
+        }
+    }
+
+    /// Who carried `method` on the listener at `address` so far.
+    pub(crate) fn served(&self, address: SocketAddr, method: &str) -> Served {
+        self.served
+            .iter()
+            .find(|((a, m), _)| *a == address && *m == method)
+            .map_or_else(Served::default, |(_, c)| Served {
+                calls: c.calls,
+                connections: c.connections.len(),
+                sessions: c.sessions.len(),
+            })
     }
 
     /// Answers requests deferred before (a bot answered, or the query timed out).
@@ -501,7 +582,16 @@ pub(crate) async fn bind(port: u16, count: usize) -> std::io::Result<Vec<TcpList
     Err(last_error.unwrap_or_else(|| std::io::Error::other("no run of free ports")))
 }
 
+/// Accepts connections to DC number `dc` (an index into the servers) on `listener`.
 pub(crate) async fn accept_loop(shared: Arc<Mutex<Shared>>, dc: usize, listener: TcpListener) {
+    // Bound, so known: an error here is the socket's, and the address is only recorded.
+    let address = match listener.local_addr() {
+        Ok(address) => Some(address),
+        Err(e) => {
+            tracing::warn!(%e, "a listener without an address: its calls are not recorded");
+            None
+        }
+    };
     loop {
         match listener.accept().await {
             Ok((stream, peer)) => {
@@ -516,6 +606,9 @@ pub(crate) async fn accept_loop(shared: Arc<Mutex<Shared>>, dc: usize, listener:
                     }
                     let conn = s.servers[dc].accept();
                     s.wakers[dc].insert(conn, waker.clone());
+                    if let Some(address) = address {
+                        s.listener_of.insert((dc, conn), address);
+                    }
                     s.accepted += 1;
                     conn
                 };
@@ -663,5 +756,6 @@ async fn serve(
     s.servers[dc].close(conn);
     s.wakers[dc].remove(&conn);
     s.requests.remove(&(dc, conn));
+    s.listener_of.remove(&(dc, conn));
     s.doomed.retain(|d| *d != (dc, conn));
 }

@@ -217,7 +217,16 @@ async fn the_config_lists_every_dc_and_a_media_option_for_each() {
             .filter(|o| o.id == *id)
             .map(|o| (o.media_only, o.ip_address.clone(), o.port))
             .collect();
-        let expected = |media| (media, address.ip().to_string(), i32::from(address.port()));
-        assert_eq!(options, [expected(false), expected(true)], "DC {id}");
+        // The media-only option: a listener of its own, after the DC's address.
+        let media = dc.media_address(*id).unwrap();
+        assert_ne!(media, *address);
+        let expected = |media: bool, at: std::net::SocketAddr| {
+            (media, at.ip().to_string(), i32::from(at.port()))
+        };
+        assert_eq!(
+            options,
+            [expected(false, *address), expected(true, media)],
+            "DC {id}"
+        );
     }
 }

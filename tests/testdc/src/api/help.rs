@@ -30,10 +30,11 @@ impl ApiState {
             expires: now + 3600,
             test_mode: true,
             this_dc: self.dcs[dc].id,
-            // Every DC twice: its address, then the same address as a `media_only` option,
-            // so that clients find a media DC as they would on Telegram (which lists
-            // separate servers for files). The plain option comes first for clients that
-            // take the first option of a DC. A CDN DC is listed once, as a CDN.
+            // Every DC twice: its address, then its media address (a listener of its
+            // own, or the same address) as a `media_only` option, so that clients find a
+            // media DC as they would on Telegram (which lists separate servers for
+            // files). The plain option comes first for clients that take the first
+            // option of a DC. A CDN DC is listed once, as a CDN.
             dc_options: self
                 .dcs
                 .iter()
@@ -49,7 +50,10 @@ impl ApiState {
                             this_port_only: false,
                             id: d.id,
                             ip_address: d.ip.clone(),
-                            port: i32::from(d.port),
+                            port: i32::from(match d.media_port {
+                                Some(port) if media_only => port,
+                                _ => d.port,
+                            }),
                             secret: None,
                         })
                     })

@@ -75,6 +75,9 @@ pub struct DcInfo {
     pub ip: String,
     /// Its port.
     pub port: u16,
+    /// The port of its media-only address (`help.getConfig` lists the DC's own port
+    /// as media-only when `None`).
+    pub media_port: Option<u16>,
     /// Whether it is a CDN DC (listed as such, serving only CDN files).
     pub cdn: bool,
 }
@@ -97,6 +100,8 @@ pub struct ApiState {
     injected: HashMap<String, (RpcError, u32)>,
     /// Calls received per method (bounded by the schema's methods).
     calls: HashMap<&'static str, u64>,
+    /// The innermost method of the last call (its wrappers taken off), if it was known.
+    last_method: Option<&'static str>,
     /// Two-step verification passwords, by account.
     passwords: HashMap<i64, SrpVerifier>,
     /// Keys that passed the login code of an account with a password: (dc, key) → account.
@@ -268,6 +273,7 @@ impl ApiState {
             counter: 0,
             injected: HashMap::new(),
             calls: HashMap::new(),
+            last_method: None,
             passwords: HashMap::new(),
             awaiting_password: HashMap::new(),
             challenges: HashMap::new(),
@@ -305,6 +311,12 @@ impl ApiState {
         self.calls.get(method).copied().unwrap_or(0)
     }
 
+    /// The method the last [`ApiState::call`] ran (or refused), wrappers taken off:
+    /// `None` for a constructor the schema does not know.
+    pub fn last_method(&self) -> Option<&'static str> {
+        self.last_method
+    }
+
     fn next(&mut self) -> u64 {
         self.counter += 1;
         let mut x = self.counter.wrapping_mul(0x9e37_79b9_7f4a_7c15);
@@ -335,6 +347,7 @@ impl ApiState {
                 return error(400, "INPUT_METHOD_INVALID");
             };
             let name = oxigram_tl::name_for_id(id);
+            self.last_method = name;
             if let Some(name) = name {
                 *self.calls.entry(name).or_default() += 1;
             }
@@ -418,6 +431,7 @@ mod tests {
                 id,
                 ip: "127.0.0.1".into(),
                 port: 10000 + id as u16,
+                media_port: None,
                 cdn: false,
             })
             .collect();
