@@ -32,7 +32,7 @@ pub use file_id::{
 };
 pub use location::FileLocation;
 pub use origin::FileOrigin;
-pub(crate) use origin::is_expired;
+pub(crate) use origin::{chat_photo_of, is_expired};
 pub use plan::{BIG_FILE, MAX_PARTS, PART_SIZE};
 pub use source::FileSource;
 pub use upload::{SaveFile, UploadedFile};

@@ -1,6 +1,6 @@
 //! Where a file came from, so that a stale file reference (`FILE_REFERENCE_EXPIRED`) is
-//! replaced by fetching that again: the message that holds the file, or the user whose
-//! profile photo it is. A download shares one refresh among its parts in flight and
+//! replaced by fetching that again: the message that holds the file, the user whose
+//! profile photo it is, or the group or channel whose photo it is. A download shares one refresh among its parts in flight and
 //! retries each once; a reference still stale after it is the caller's error.
 
 use std::sync::Arc;
@@ -44,6 +44,28 @@ pub enum FileOrigin {
     ProfilePhoto {
         /// The user.
         user: enums::InputPeer,
+    },
+    /// The photo of the group or channel `peer`, as its full form gives it
+    /// ([`ChatInfo::photo`](crate::types::ChatInfo::photo) sets this origin itself):
+    /// refreshed by reading the chat whole again.
+    ///
+    /// ```no_run
+    /// # async fn demo(app: oxigram::Client) -> oxigram::Result<()> {
+    /// use oxigram::files::FileOrigin;
+    ///
+    /// let info = app.get_chat("@rustlang").await?;
+    /// if let Some(photo) = info.photo() {
+    ///     assert!(matches!(photo.origin, Some(FileOrigin::ChatPhoto { .. })));
+    ///     // Days later, its reference stale: the chat is read again, once.
+    ///     let bytes = app.download_media(photo).await?;
+    ///     println!("{} bytes", bytes.len());
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
+    ChatPhoto {
+        /// The group or channel.
+        peer: enums::InputPeer,
     },
 }
 
@@ -111,7 +133,39 @@ impl FileOrigin {
                 };
                 Ok(photos.iter().find_map(|p| reference_of_photo(p, file)))
             }
+            FileOrigin::ChatPhoto { peer } => {
+                let answer = match (peer, channel_of(peer)) {
+                    (_, Some(channel)) => {
+                        client
+                            .invoke(functions::channels::GetFullChannel { channel })
+                            .await?
+                    }
+                    (enums::InputPeer::Chat(chat), None) => {
+                        client
+                            .invoke(functions::messages::GetFullChat {
+                                chat_id: chat.chat_id,
+                            })
+                            .await?
+                    }
+                    _ => {
+                        return Err(Error::Config(format!(
+                            "a chat photo's origin is a group or channel, not {peer:?}"
+                        )));
+                    }
+                };
+                let enums::messages::ChatFull::ChatFull(full) = answer;
+                Ok(chat_photo_of(&full.full_chat).and_then(|p| reference_of_photo(p, file)))
+            }
         }
+    }
+}
+
+/// The photo a chat's full form carries, if it has one.
+pub(crate) fn chat_photo_of(full: &enums::ChatFull) -> Option<&enums::Photo> {
+    match full {
+        enums::ChatFull::ChatFull(f) => f.chat_photo.as_ref(),
+        enums::ChatFull::ChannelFull(f) => Some(&f.chat_photo),
+        enums::ChatFull::CommunityFull(f) => Some(&f.chat_photo),
     }
 }
 

@@ -6,6 +6,7 @@ use super::carried::Carried;
 use super::chat::{Chat, ChatKind, is_peer};
 use super::chat_member::ChatMember;
 use super::permissions::ChatPermissions;
+use crate::files::{FileLocation, FileOrigin, chat_photo_of};
 use crate::peers::BareId;
 use crate::tl::{enums, types};
 
@@ -36,6 +37,7 @@ pub struct ChatInfo {
     slow_mode_delay: Option<i32>,
     archived: bool,
     members: Vec<ChatMember>,
+    photo: Option<FileLocation>,
 }
 
 impl ChatInfo {
@@ -60,13 +62,22 @@ impl ChatInfo {
             enums::ChatFull::CommunityFull(f) => (BareId::Channel(f.id), &f.about, None, None),
         };
         let raw = chats.iter().find(|c| is_peer(c, bare));
+        let chat = carried.chat_of(bare);
+        // Kept with the chat as its origin: a stale reference is refreshed by reading
+        // the chat whole again.
+        let photo = chat_photo_of(full)
+            .and_then(FileLocation::of_photo)
+            .map(|photo| match chat.input_peer() {
+                Some(peer) => photo.with_origin(FileOrigin::ChatPhoto { peer }),
+                None => photo,
+            });
         let default_banned = raw.and_then(|c| match c {
             enums::Chat::Chat(c) => c.default_banned_rights.as_ref(),
             enums::Chat::Channel(c) => c.default_banned_rights.as_ref(),
             _ => None,
         });
         let mut info = ChatInfo {
-            chat: carried.chat_of(bare),
+            chat,
             description: about.clone(),
             members_count: None,
             admins_count: None,
@@ -81,6 +92,7 @@ impl ChatInfo {
             slow_mode_delay: None,
             archived: folder == Some(1),
             members: Vec::new(),
+            photo,
         };
         match full {
             enums::ChatFull::ChatFull(f) => {
@@ -126,6 +138,7 @@ impl ChatInfo {
             slow_mode_delay: None,
             archived: full.folder_id == Some(1),
             members: Vec::new(),
+            photo: None,
         }
     }
 
@@ -198,6 +211,24 @@ impl ChatInfo {
     /// [`Client::get_chat_members`](crate::Client::get_chat_members)).
     pub fn members(&self) -> &[ChatMember] {
         &self.members
+    }
+
+    /// A group's or channel's photo, full size, ready to download (`None` for a
+    /// private chat, or a chat without one). Its origin is the chat: a stale file
+    /// reference is refreshed by reading the chat whole again.
+    ///
+    /// ```no_run
+    /// # async fn demo(app: oxigram::Client) -> oxigram::Result<()> {
+    /// let info = app.get_chat("@rustlang").await?;
+    /// if let Some(photo) = info.photo() {
+    ///     let bytes = app.download_media(photo).await?;
+    ///     println!("{} bytes", bytes.len());
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn photo(&self) -> Option<&FileLocation> {
+        self.photo.as_ref()
     }
 }
 

@@ -1,6 +1,6 @@
 //! Stale file references end to end: the test DC makes every reference handed out so far
 //! stale, and downloads and sends refresh them from where the file came from (its message,
-//! the user's profile photos) once, without the caller noticing; a file id string has no
+//! the user's profile photos, the group read whole) once, without the caller noticing; a file id string has no
 //! origin, and its stale reference is the caller's typed error.
 
 use futures_util::TryStreamExt;
@@ -115,6 +115,51 @@ fn a_profile_photo_downloads_after_its_reference_expires_with_one_refresh() {
         let got = user.download_media(&file).await.unwrap();
         assert!(got == bytes, "the download is byte-identical");
         assert_eq!(env.dc.calls("photos.getUserPhotos") - refreshes, 1);
+        user.stop().await.unwrap();
+        bot.stop().await.unwrap();
+    });
+}
+
+#[test]
+fn a_groups_photo_downloads_after_its_reference_expires_with_one_refresh() {
+    let env = Env::new();
+    run(async {
+        let (bot, user) = bot_and_user(&env).await;
+        let basic = user.create_group("Team", [TO]).await.unwrap();
+        let lounge = user.create_supergroup("Lounge").await.unwrap();
+        // A basic group is read again with messages.getFullChat, a supergroup with
+        // channels.getFullChannel.
+        for (chat, refresh, seed) in [
+            (&basic, "messages.getFullChat", 8),
+            (&lounge, "channels.getFullChannel", 9),
+        ] {
+            let bytes = content(70_000, seed);
+            user.set_chat_photo(chat, Some(FileSource::bytes("logo.jpg", bytes.clone())))
+                .await
+                .unwrap();
+            let info = user.get_chat(chat).await.unwrap();
+            let photo = info.photo().expect("the group's photo").clone();
+            assert!(
+                matches!(&photo.origin, Some(FileOrigin::ChatPhoto { peer })
+                    if Some(peer) == chat.input_peer().as_ref()),
+                "{:?}",
+                photo.origin
+            );
+            env.dc.expire_file_references();
+            let refreshes = env.dc.calls(refresh);
+            let got = user.download_media(&photo).await.unwrap();
+            assert!(got == bytes, "the download is byte-identical");
+            assert_eq!(env.dc.calls(refresh) - refreshes, 1, "{refresh}");
+
+            // Without its origin, the stale reference is the caller's error.
+            let mut bare = photo.clone();
+            bare.origin = None;
+            let refused = user.download_media(&bare).await.unwrap_err();
+            assert!(refused.is(FILE_REFERENCE_EXPIRED), "{refused}");
+        }
+        // A group without a photo has none to download.
+        let plain = user.create_supergroup("Plain").await.unwrap();
+        assert!(user.get_chat(&plain).await.unwrap().photo().is_none());
         user.stop().await.unwrap();
         bot.stop().await.unwrap();
     });

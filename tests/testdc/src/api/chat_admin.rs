@@ -13,8 +13,8 @@ use oxigram_tl::{Deserialize, Identifiable, Serialize, enums, functions, types};
 use super::profiles::notify_settings;
 use super::{ApiState, Reply, Request, decode, error, me, ok, unique};
 use crate::world::{
-    self, Admin, Ban, Group, MAX_ADMINS, PeerRef, all_admin_rights, banned_rights, no_admin_rights,
-    nothing_banned,
+    self, Admin, Ban, Group, MAX_ADMINS, PeerRef, all_admin_rights, banned_rights, document_photo,
+    no_admin_rights, nothing_banned,
 };
 
 /// The most participants one `channels.getParticipants` answers with.
@@ -691,7 +691,7 @@ impl ApiState {
                 participants,
                 version: 1,
             }),
-            chat_photo: None,
+            chat_photo: self.group_photo(g),
             notify_settings: notify_settings(),
             exported_invite: self.primary_invite(g, me),
             bot_info: None,
@@ -716,6 +716,13 @@ impl ApiState {
             chats: vec![world::chat(g, me)],
             users,
         }
+    }
+
+    /// The photo of group `g`, full size, with the file reference handed out now.
+    fn group_photo(&self, g: &Group) -> Option<enums::Photo> {
+        g.photo
+            .and_then(|id| self.world.document_by_id(id))
+            .map(document_photo)
     }
 
     /// `messages.chatFull` of channel or supergroup `g`.
@@ -761,7 +768,9 @@ impl ApiState {
             read_inbox_max_id: 0,
             read_outbox_max_id: 0,
             unread_count: 0,
-            chat_photo: enums::Photo::Empty(types::PhotoEmpty { id: 0 }),
+            chat_photo: self
+                .group_photo(g)
+                .unwrap_or(enums::Photo::Empty(types::PhotoEmpty { id: 0 })),
             notify_settings: notify_settings(),
             exported_invite: self.primary_invite(g, me),
             bot_info: vec![],
