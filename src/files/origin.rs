@@ -1,6 +1,7 @@
 //! Where a file came from, so that a stale file reference (`FILE_REFERENCE_EXPIRED`) is
 //! replaced by fetching that again: the message that holds the file, the user whose
-//! profile photo it is, or the group or channel whose photo it is. A download shares one refresh among its parts in flight and
+//! profile photo it is, the group or channel whose photo it is, or the sticker set that
+//! holds the sticker. A download shares one refresh among its parts in flight and
 //! retries each once; a reference still stale after it is the caller's error.
 
 use std::sync::Arc;
@@ -66,6 +67,35 @@ pub enum FileOrigin {
     ChatPhoto {
         /// The group or channel.
         peer: enums::InputPeer,
+    },
+    /// A sticker of the sticker set `set`: refreshed by reading the set again
+    /// (`messages.getStickerSet`) and taking the sticker of the same id.
+    ///
+    /// ```no_run
+    /// # async fn demo(app: oxigram::Client) -> oxigram::Result<()> {
+    /// use oxigram::files::{FileLocation, FileOrigin};
+    /// use oxigram::tl::{enums, functions, types};
+    ///
+    /// let set = enums::InputStickerSet::ShortName(types::InputStickerSetShortName {
+    ///     short_name: "Animals".into(),
+    /// });
+    /// let answer = app
+    ///     .invoke(functions::messages::GetStickerSet { stickerset: set.clone(), hash: 0 })
+    ///     .await?;
+    /// if let enums::messages::StickerSet::StickerSet(answer) = answer
+    ///     && let Some(file) = answer.documents.first().and_then(FileLocation::of_document)
+    /// {
+    ///     // Kept for later: a stale reference is refreshed from the set.
+    ///     let file = file.with_origin(FileOrigin::StickerSet { set });
+    ///     let bytes = app.download_media(&file).await?;
+    ///     println!("{} bytes", bytes.len());
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
+    StickerSet {
+        /// The sticker set.
+        set: enums::InputStickerSet,
     },
 }
 
@@ -156,6 +186,22 @@ impl FileOrigin {
                 let enums::messages::ChatFull::ChatFull(full) = answer;
                 Ok(chat_photo_of(&full.full_chat).and_then(|p| reference_of_photo(p, file)))
             }
+            FileOrigin::StickerSet { set } => {
+                let answer = client
+                    .invoke(functions::messages::GetStickerSet {
+                        stickerset: set.clone(),
+                        // 0: the whole set, never "not modified".
+                        hash: 0,
+                    })
+                    .await?;
+                let documents = match answer {
+                    enums::messages::StickerSet::StickerSet(s) => s.documents,
+                    enums::messages::StickerSet::NotModified => Vec::new(),
+                };
+                Ok(documents
+                    .iter()
+                    .find_map(|d| reference_of_document(d, file)))
+            }
         }
     }
 }
@@ -173,10 +219,14 @@ pub(crate) fn chat_photo_of(full: &enums::ChatFull) -> Option<&enums::Photo> {
 fn reference_in_media(media: &enums::MessageMedia, file: i64) -> Option<Bytes> {
     match media {
         enums::MessageMedia::Photo(p) => reference_of_photo(p.photo.as_ref()?, file),
-        enums::MessageMedia::Document(d) => match d.document.as_ref()? {
-            enums::Document::Document(d) if d.id == file => Some(d.file_reference.clone()),
-            _ => None,
-        },
+        enums::MessageMedia::Document(d) => reference_of_document(d.document.as_ref()?, file),
+        _ => None,
+    }
+}
+
+fn reference_of_document(document: &enums::Document, file: i64) -> Option<Bytes> {
+    match document {
+        enums::Document::Document(d) if d.id == file => Some(d.file_reference.clone()),
         _ => None,
     }
 }
@@ -366,6 +416,23 @@ mod tests {
         });
         assert_eq!(reference_of_photo(&photo, 7).as_deref(), Some(&b"new"[..]));
         assert_eq!(reference_of_photo(&photo, 9), None);
+        let sticker = enums::Document::Document(Box::new(types::Document {
+            id: 11,
+            access_hash: 12,
+            file_reference: Bytes::from_static(b"set"),
+            date: 0,
+            mime_type: "image/webp".into(),
+            size: 3,
+            thumbs: None,
+            video_thumbs: None,
+            dc_id: 2,
+            attributes: Vec::new(),
+        }));
+        assert_eq!(
+            reference_of_document(&sticker, 11).as_deref(),
+            Some(&b"set"[..])
+        );
+        assert_eq!(reference_of_document(&sticker, 7), None);
         assert!(user_of(&enums::InputPeer::Empty).is_none());
     }
 }

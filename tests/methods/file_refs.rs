@@ -1,12 +1,13 @@
 //! Stale file references end to end: the test DC makes every reference handed out so far
 //! stale, and downloads and sends refresh them from where the file came from (its message,
-//! the user's profile photos, the group read whole) once, without the caller noticing; a file id string has no
+//! the user's profile photos, the group read whole, the sticker set) once, without the caller noticing; a file id string has no
 //! origin, and its stale reference is the caller's typed error.
 
 use futures_util::TryStreamExt;
 use oxigram::errors::FILE_REFERENCE_EXPIRED;
 use oxigram::files::{FileLocation, FileOrigin, FileSource};
 use oxigram::proto::session::RpcError as WireError;
+use oxigram::tl::{enums, functions, types};
 use oxigram_conformance::Env;
 
 use super::{Inbox, Message, bot_and_user, next_message, run};
@@ -160,6 +161,57 @@ fn a_groups_photo_downloads_after_its_reference_expires_with_one_refresh() {
         // A group without a photo has none to download.
         let plain = user.create_supergroup("Plain").await.unwrap();
         assert!(user.get_chat(&plain).await.unwrap().photo().is_none());
+        user.stop().await.unwrap();
+        bot.stop().await.unwrap();
+    });
+}
+
+#[test]
+fn a_sticker_downloads_after_its_reference_expires_with_one_refresh_from_its_set() {
+    let env = Env::new();
+    run(async {
+        let (bot, user) = bot_and_user(&env).await;
+        let stickers = [content(20_000, 10).into(), content(30_000, 11).into()];
+        let (id, access_hash) = env
+            .dc
+            .create_sticker_set(env.user, "cats", "Cats", &stickers)
+            .unwrap();
+        let set = enums::InputStickerSet::ID(types::InputStickerSetID { id, access_hash });
+        // Looked up by its name, as a client would; refreshed by the id it was told.
+        let by_name = enums::InputStickerSet::ShortName(types::InputStickerSetShortName {
+            short_name: "cats".into(),
+        });
+        let answer = user
+            .invoke(functions::messages::GetStickerSet {
+                stickerset: by_name,
+                hash: 0,
+            })
+            .await
+            .unwrap();
+        let enums::messages::StickerSet::StickerSet(answer) = answer else {
+            panic!("the set: {answer:?}");
+        };
+        assert_eq!(answer.documents.len(), 2);
+        // The second sticker: the refresh must find it by id, not take the first.
+        let file = FileLocation::of_document(&answer.documents[1])
+            .unwrap()
+            .with_origin(FileOrigin::StickerSet { set });
+        env.dc.expire_file_references();
+        let refreshes = env.dc.calls("messages.getStickerSet");
+        let got = user.download_media(&file).await.unwrap();
+        assert!(got == stickers[1], "the download is byte-identical");
+        assert_eq!(env.dc.calls("messages.getStickerSet") - refreshes, 1);
+
+        // An origin that cannot be read again: the refresh's own error is the caller's.
+        let mut elsewhere = file.clone();
+        elsewhere.origin = Some(FileOrigin::StickerSet {
+            set: enums::InputStickerSet::ID(types::InputStickerSetID {
+                id,
+                access_hash: access_hash ^ 1,
+            }),
+        });
+        let refused = user.download_media(&elsewhere).await.unwrap_err();
+        assert!(refused.is("STICKERSET_INVALID"), "{refused}");
         user.stop().await.unwrap();
         bot.stop().await.unwrap();
     });

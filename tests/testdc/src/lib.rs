@@ -257,6 +257,24 @@ impl TestDc {
             .create_group(creator, title, members, now, None)
     }
 
+    /// Makes a sticker set of `owner` holding `stickers` (each a file's bytes, at most
+    /// one upload part), answered by `messages.getStickerSet` by its id or short name;
+    /// its id and access hash.
+    pub fn create_sticker_set(
+        &self,
+        owner: i64,
+        short_name: &str,
+        title: &str,
+        stickers: &[bytes::Bytes],
+    ) -> Result<(i64, i64), world::StickerSetError> {
+        let mut shared = self.lock();
+        let now = shared.now().as_secs() as i32;
+        shared
+            .api
+            .world
+            .create_sticker_set(owner, short_name, title, stickers, now)
+    }
+
     /// Creates a channel (`broadcast`: only its creator posts) or supergroup with these
     /// members; returns its id and access hash.
     pub fn create_channel(

@@ -299,6 +299,7 @@ impl ApiState {
             }
             id if Self::is_media_method(id) => self.media(req),
             functions::messages::EditChatPhoto::CONSTRUCTOR_ID => self.edit_group_photo(req),
+            functions::messages::GetStickerSet::CONSTRUCTOR_ID => self.get_sticker_set(req),
             id if Self::is_chat_admin_method(id) => self.chat_admin(req),
             _ => self.bots(req),
         }

@@ -39,6 +39,7 @@ mod qr_login;
 mod queries;
 mod quotes;
 mod social;
+mod stickers;
 mod updates;
 mod upload;
 mod users;

@@ -1,7 +1,7 @@
 //! File references: every photo and document is handed out with one, and a knob makes
 //! all of them stale at once, as Telegram's go stale after a while. A stale reference is
-//! refused (`FILE_REFERENCE_EXPIRED`); the message, profile photo, media or group read
-//! whole fetched again carries the fresh one.
+//! refused (`FILE_REFERENCE_EXPIRED`); the message, profile photo, media, group read
+//! whole or sticker set fetched again carries the fresh one.
 
 use bytes::Bytes;
 

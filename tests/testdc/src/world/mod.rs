@@ -14,6 +14,7 @@ mod photos;
 mod places_polls;
 mod qts;
 mod social;
+mod sticker_sets;
 mod tl;
 
 use bytes::Bytes;
@@ -31,6 +32,7 @@ pub use self::places_polls::{
 pub use self::qts::MAX_QTS_LOG;
 use self::qts::QtsBox;
 pub use self::social::{MAX_BIO, MAX_BLOCKED, MAX_CONTACTS, SavedContact, SocialError};
+pub use self::sticker_sets::{MAX_STICKER_SETS, MAX_STICKERS, StickerSet, StickerSetError};
 use self::tl::message;
 pub use self::tl::{chat, document_media, document_photo, emoji_reaction, reactions, user};
 
@@ -392,6 +394,7 @@ pub struct World {
     commands: commands::BotCommands,
     /// Each account's archive.
     chat_lists: ChatLists,
+    sticker_sets: sticker_sets::StickerSets,
 }
 
 impl World {
@@ -418,6 +421,7 @@ impl World {
             social: social::Social::default(),
             commands: commands::BotCommands::default(),
             chat_lists: ChatLists::default(),
+            sticker_sets: sticker_sets::StickerSets::default(),
         }
     }
 
