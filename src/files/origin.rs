@@ -10,6 +10,8 @@ use bytes::Bytes;
 use futures_util::lock::Mutex;
 
 use crate::errors;
+use crate::methods::chat_admin::Group;
+use crate::methods::input_channel;
 use crate::tl::{enums, functions, types};
 use crate::{Client, Error};
 
@@ -113,7 +115,7 @@ impl FileOrigin {
             return Ok(None);
         };
         let ids = vec![enums::InputMessage::ID(types::InputMessageID { id: *id })];
-        let answer = match channel_of(peer) {
+        let answer = match input_channel(peer) {
             Some(channel) => {
                 client
                     .invoke(functions::channels::GetMessages { channel, id: ids })
@@ -164,26 +166,12 @@ impl FileOrigin {
                 Ok(photos.iter().find_map(|p| reference_of_photo(p, file)))
             }
             FileOrigin::ChatPhoto { peer } => {
-                let answer = match (peer, channel_of(peer)) {
-                    (_, Some(channel)) => {
-                        client
-                            .invoke(functions::channels::GetFullChannel { channel })
-                            .await?
-                    }
-                    (enums::InputPeer::Chat(chat), None) => {
-                        client
-                            .invoke(functions::messages::GetFullChat {
-                                chat_id: chat.chat_id,
-                            })
-                            .await?
-                    }
-                    _ => {
-                        return Err(Error::Config(format!(
-                            "a chat photo's origin is a group or channel, not {peer:?}"
-                        )));
-                    }
+                let Ok(group) = Group::of(peer) else {
+                    return Err(Error::Config(format!(
+                        "a chat photo's origin is a group or channel, not {peer:?}"
+                    )));
                 };
-                let enums::messages::ChatFull::ChatFull(full) = answer;
+                let full = group.full(client).await?;
                 Ok(chat_photo_of(&full.full_chat).and_then(|p| reference_of_photo(p, file)))
             }
             FileOrigin::StickerSet { set } => {
@@ -234,26 +222,6 @@ fn reference_of_document(document: &enums::Document, file: i64) -> Option<Bytes>
 fn reference_of_photo(photo: &enums::Photo, file: i64) -> Option<Bytes> {
     match photo {
         enums::Photo::Photo(p) if p.id == file => Some(p.file_reference.clone()),
-        _ => None,
-    }
-}
-
-/// The channel a peer is, for `channels.getMessages`.
-fn channel_of(peer: &enums::InputPeer) -> Option<enums::InputChannel> {
-    match peer {
-        enums::InputPeer::Channel(c) => {
-            Some(enums::InputChannel::InputChannel(types::InputChannel {
-                channel_id: c.channel_id,
-                access_hash: c.access_hash,
-            }))
-        }
-        enums::InputPeer::ChannelFromMessage(c) => Some(enums::InputChannel::FromMessage(
-            types::InputChannelFromMessage {
-                peer: c.peer.clone(),
-                msg_id: c.msg_id,
-                channel_id: c.channel_id,
-            },
-        )),
         _ => None,
     }
 }

@@ -37,6 +37,24 @@ impl Group {
             .map(Group::Channel)
             .ok_or_else(|| Error::Unsupported(format!("{peer:?} is not a group or channel")))
     }
+
+    /// The group's full form (`messages.getFullChat` or `channels.getFullChannel`).
+    pub(crate) async fn full(self, client: &Client) -> crate::Result<types::messages::ChatFull> {
+        let full = match self {
+            Group::Basic(chat_id) => {
+                client
+                    .invoke(functions::messages::GetFullChat { chat_id })
+                    .await?
+            }
+            Group::Channel(channel) => {
+                client
+                    .invoke(functions::channels::GetFullChannel { channel })
+                    .await?
+            }
+        };
+        let enums::messages::ChatFull::ChatFull(full) = full;
+        Ok(full)
+    }
 }
 
 /// The first chat `updates` carries, as the answer to creating or joining one names it.
@@ -94,19 +112,7 @@ impl GetChat {
             let enums::UserFull::UserFull(user) = &full.full_user;
             return Ok(ChatInfo::of_user(&carried, user));
         }
-        let full = match Group::of(&peer)? {
-            Group::Basic(chat_id) => {
-                self.client
-                    .invoke(functions::messages::GetFullChat { chat_id })
-                    .await?
-            }
-            Group::Channel(channel) => {
-                self.client
-                    .invoke(functions::channels::GetFullChannel { channel })
-                    .await?
-            }
-        };
-        let enums::messages::ChatFull::ChatFull(full) = full;
+        let full = Group::of(&peer)?.full(&self.client).await?;
         let carried = Carried::new(&self.client, &full.users, &full.chats);
         Ok(ChatInfo::new(&carried, &full.full_chat, &full.chats))
     }

@@ -47,6 +47,8 @@ mod resend;
 pub mod sends;
 mod sent;
 mod target;
+
+pub(crate) use target::input_channel;
 pub mod users;
 
 pub use bot_commands::{DeleteBotCommands, GetBotCommands, SetBotCommands};
