@@ -11,6 +11,7 @@ use oxigram_runtime::{Languages, ReconnectPolicy, Runtime};
 
 use super::middleware::{FloodWait, Middleware, RetryServerErrors, Trace};
 use super::net::{AsyncNet, Net};
+use super::proxy::{IntoProxy, ProxySetting, ProxyUrlError};
 use super::{Client, Inner, Settings, State, keys, session};
 use crate::error::Error;
 use crate::storage::{Change, MemoryStorage, Storage};
@@ -56,6 +57,8 @@ pub struct ClientBuilder {
     layers: Vec<Arc<dyn Middleware>>,
     net: Option<Arc<dyn Net>>,
     parse_mode: crate::text::ParseMode,
+    /// The proxy setting, or why its URL does not parse (reported by `build`).
+    proxy: Option<Result<ProxySetting, ProxyUrlError>>,
 }
 
 impl std::fmt::Debug for ClientBuilder {
@@ -112,6 +115,7 @@ impl ClientBuilder {
             layers: Vec::new(),
             net: None,
             parse_mode: crate::text::ParseMode::default(),
+            proxy: None,
         }
     }
 
@@ -188,6 +192,30 @@ impl ClientBuilder {
     /// Connects over IPv6.
     pub fn ipv6(mut self, ipv6: bool) -> Self {
         self.ipv6 = ipv6;
+        self
+    }
+
+    /// Connects through a proxy: a URL (`socks5://user:password@host:port`,
+    /// `socks4://host:port`, `http://user:password@host:port`), a
+    /// [`Proxy`](super::Proxy) or a [`ProxySetting`]. Every connection, to every DC, goes
+    /// through it; a URL that does not parse fails [`build`](Self::build). What the
+    /// proxy refuses (the login, the connection to the DC) comes back as
+    /// [`LinkError::Proxy`](crate::LinkError::Proxy).
+    ///
+    /// ```no_run
+    /// # async fn f() -> oxigram::Result<()> {
+    /// let client = oxigram::Client::builder("account")
+    ///     .api_id(12345)
+    ///     .api_hash("0123456789abcdef0123456789abcdef")
+    ///     .proxy("socks5://alice:secret@127.0.0.1:1080")
+    ///     .build()
+    ///     .await?;
+    /// # let _ = client;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn proxy(mut self, proxy: impl IntoProxy) -> Self {
+        self.proxy = Some(proxy.into_proxy());
         self
     }
 
@@ -423,6 +451,11 @@ impl ClientBuilder {
                 self.file_connections
             )));
         }
+        let proxy = self
+            .proxy
+            .take()
+            .transpose()
+            .map_err(|e| Error::Config(format!("proxy: {e}")))?;
         let net = match self.net.take() {
             Some(net) => net,
             None => Self::default_net()?,
@@ -474,6 +507,7 @@ impl ClientBuilder {
                 reconnect: self.reconnect.clone(),
                 request_timeout: self.request_timeout,
                 parse_mode: self.parse_mode,
+                proxy,
             },
             dispatcher: crate::dispatch::Dispatcher::new(net.clone()),
             net,

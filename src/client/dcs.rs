@@ -11,6 +11,7 @@ use oxigram_runtime::{ClientConfig, ClientEvent};
 use oxigram_tl::{Deserialize, Serialize, enums, functions, types};
 
 use super::net::Link;
+use super::proxy::ProxySetting;
 use super::{Inner, addresses};
 use crate::error::Error;
 use crate::storage::{Change, DcSession};
@@ -98,6 +99,10 @@ impl Inner {
         config.device = self.settings.device.clone();
         config.languages = self.settings.languages.clone();
         config.reconnect = self.settings.reconnect.clone();
+        match &self.settings.proxy {
+            Some(ProxySetting::Proxy(proxy)) => config.proxy = Some(proxy.clone()),
+            None => {}
+        }
         let key = self
             .state()
             .session

@@ -18,6 +18,7 @@ mod invoke;
 mod keys;
 mod middleware;
 pub(crate) mod net;
+mod proxy;
 mod qr;
 mod session;
 #[cfg(feature = "terminal")]
@@ -36,6 +37,9 @@ pub use auth::{SentCode, SignIn};
 pub use builder::{ClientBuilder, FILE_CONNECTIONS, MAX_FILE_CONNECTIONS, SLEEP_THRESHOLD};
 pub use invoke::Invoke;
 pub use middleware::{Middleware, Next, Request};
+pub use proxy::{
+    Credentials, IntoProxy, Proxy, ProxyError, ProxyKind, ProxySetting, ProxyUrlError,
+};
 pub use qr::QrLogin;
 
 use crate::storage::{Session, Storage};
@@ -83,6 +87,8 @@ pub(crate) struct Settings {
     pub(crate) request_timeout: Option<Duration>,
     /// How request texts are read unless a request says otherwise.
     pub(crate) parse_mode: crate::text::ParseMode,
+    /// How connections reach the DCs, when not directly.
+    pub(crate) proxy: Option<ProxySetting>,
 }
 
 /// What changes while the client runs.

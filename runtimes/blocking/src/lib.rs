@@ -10,7 +10,7 @@
 #![deny(missing_docs)]
 
 use std::io::{self, Read, Write};
-use std::net::TcpStream;
+use std::net::{TcpStream, ToSocketAddrs};
 use std::sync::mpsc;
 use std::sync::{Arc, Mutex};
 use std::thread::JoinHandle;
@@ -18,8 +18,8 @@ use std::time::{Duration, Instant};
 
 use bytes::Bytes;
 use oxigram_runtime::{
-    ClientConfig, ClientEvent, ConnectError, DriverCore, InvokeError, InvokeOptions, Outputs,
-    Update, UpdateWait, Waiter, now,
+    ClientConfig, ClientEvent, ConnectError, DriverCore, Handshake, InvokeError, InvokeOptions,
+    Outputs, Proxy, Target, Update, UpdateWait, Waiter, drive_blocking, now, proxy_error,
 };
 use oxigram_tl::{Deserialize, RemoteCall};
 
@@ -87,11 +87,49 @@ fn lock(state: &Mutex<State>) -> std::sync::MutexGuard<'_, State> {
     state.lock().unwrap_or_else(|e| e.into_inner())
 }
 
-fn open(address: std::net::SocketAddr, timeout: Duration) -> io::Result<(TcpStream, TcpStream)> {
-    let socket = TcpStream::connect_timeout(&address, timeout)?;
+/// A socket to `address`, through `proxy` when one is set; each step (the connection,
+/// the proxy's every answer) waits `timeout` at most.
+fn open(
+    address: std::net::SocketAddr,
+    proxy: Option<&Proxy>,
+    timeout: Duration,
+) -> io::Result<(TcpStream, TcpStream)> {
+    let socket = match proxy {
+        None => TcpStream::connect_timeout(&address, timeout)?,
+        Some(proxy) => {
+            let handshake = Handshake::new(proxy, &Target::Addr(address)).map_err(proxy_error)?;
+            let mut socket = connect_proxy(proxy, timeout)?;
+            socket.set_read_timeout(Some(timeout))?;
+            socket.set_write_timeout(Some(timeout))?;
+            drive_blocking(&mut socket, handshake)?;
+            socket.set_write_timeout(None)?;
+            tracing::debug!(%proxy, %address, "tunnel through the proxy open");
+            socket
+        }
+    };
     socket.set_nodelay(true)?;
     let writer = socket.try_clone()?;
     Ok((socket, writer))
+}
+
+/// Connects to the proxy, trying each of its host's addresses in turn.
+fn connect_proxy(proxy: &Proxy, timeout: Duration) -> io::Result<TcpStream> {
+    let mut last = None;
+    for at in (proxy.host.as_str(), proxy.port).to_socket_addrs()? {
+        match TcpStream::connect_timeout(&at, timeout) {
+            Ok(socket) => return Ok(socket),
+            Err(e) => {
+                tracing::debug!(%proxy, %at, %e, "proxy address refused");
+                last = Some(e);
+            }
+        }
+    }
+    Err(last.unwrap_or_else(|| {
+        io::Error::new(
+            io::ErrorKind::NotFound,
+            format!("the proxy's host {:?} has no address", proxy.host),
+        )
+    }))
 }
 
 impl BlockingConnection {
@@ -253,7 +291,7 @@ fn drive(state: Arc<Mutex<State>>) {
     let mut buf = vec![0u8; 16 << 10];
     let mut reader: Option<TcpStream> = None;
     loop {
-        let (wait, address, connect_timeout) = {
+        let (wait, address, proxy, connect_timeout) = {
             let mut s = lock(&state);
             if s.closed || s.core.gave_up().is_some() {
                 return;
@@ -279,11 +317,12 @@ fn drive(state: Arc<Mutex<State>>) {
             (
                 if connect { None } else { Some(wait) },
                 s.core.address(),
+                s.core.proxy().cloned(),
                 s.core.connect_timeout(),
             )
         };
         let Some(wait) = wait else {
-            let opened = open(address, connect_timeout);
+            let opened = open(address, proxy.as_ref(), connect_timeout);
             let mut s = lock(&state);
             if s.closed {
                 return;

@@ -294,7 +294,11 @@ impl<R: Runtime> Driver<R> {
                 && self.connecting.is_none()
                 && self.core.should_connect(now.mono)
             {
-                self.connecting = Some(self.runtime.connect(self.core.address()));
+                self.connecting = Some(crate::proxied::open(
+                    &self.runtime,
+                    self.core.address(),
+                    self.core.proxy(),
+                ));
             }
             if let Some(connecting) = &mut self.connecting
                 && let Poll::Ready(result) = connecting.as_mut().poll(cx)

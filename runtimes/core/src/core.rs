@@ -13,6 +13,7 @@ use bytes::{Bytes, BytesMut};
 use oxigram_proto::connection::{Connection, ConnectionConfig, ConnectionError, Now};
 use oxigram_proto::crypto::rsa::RsaPublicKey;
 use oxigram_proto::handshake::{AuthKeyOutcome, InnerData};
+use oxigram_proto::proxy::Proxy;
 use oxigram_proto::session::{Event, RequestError, RequestId};
 use oxigram_proto::transport::Kind;
 use oxigram_tl::{RawObject, Serialize, functions};
@@ -34,6 +35,8 @@ pub struct ClientConfig {
     pub transport: Kind,
     /// Obfuscate the transport.
     pub obfuscated: bool,
+    /// A SOCKS or HTTP proxy to reach the DC through.
+    pub proxy: Option<Proxy>,
     /// The server keys trusted (Telegram's built-in keys by default).
     pub keys: Vec<RsaPublicKey>,
     /// A key created before, to skip the key exchange.
@@ -65,6 +68,7 @@ impl ClientConfig {
             test_dc: false,
             transport: Kind::Intermediate,
             obfuscated: false,
+            proxy: None,
             keys: vec![
                 oxigram_proto::crypto::rsa::production_key(),
                 oxigram_proto::crypto::rsa::test_key(),
@@ -208,6 +212,11 @@ impl<W: Waiter> DriverCore<W> {
     /// The address to (re)connect to.
     pub fn address(&self) -> SocketAddr {
         self.config.address
+    }
+
+    /// The proxy to connect through, if any.
+    pub fn proxy(&self) -> Option<&Proxy> {
+        self.config.proxy.as_ref()
     }
 
     /// Requests without their answer yet.

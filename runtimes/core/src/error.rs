@@ -1,6 +1,7 @@
 //! How an invocation, or the connection under it, can fail.
 
 use oxigram_proto::connection::ConnectionError;
+use oxigram_proto::proxy::ProxyError;
 use oxigram_proto::session::{RequestError, RpcError};
 
 /// Why a connection (attempt) failed.
@@ -23,6 +24,10 @@ pub enum LinkError {
     /// The protocol core refused what the server sent, or the key exchange failed.
     #[error(transparent)]
     Protocol(ConnectionError),
+    /// The proxy did not open a tunnel to the DC: it refused the login or the
+    /// connection, or does not speak its protocol.
+    #[error("proxy: {0}")]
+    Proxy(ProxyError),
 }
 
 impl LinkError {
@@ -30,8 +35,13 @@ impl LinkError {
         LinkError::Io(error.kind(), error.to_string())
     }
 
+    /// A failure to open a socket; a proxy's refusal travels inside the `io::Error`
+    /// (see `proxied`) and comes out typed.
     pub(crate) fn connect(error: &std::io::Error) -> Self {
-        LinkError::Connect(error.kind(), error.to_string())
+        match error.get_ref().and_then(|e| e.downcast_ref::<ProxyError>()) {
+            Some(proxy) => LinkError::Proxy(proxy.clone()),
+            None => LinkError::Connect(error.kind(), error.to_string()),
+        }
     }
 
     /// The server said it has too many connections: wait longer before the next.

@@ -18,6 +18,7 @@ mod error;
 mod mailbox;
 mod outputs;
 mod policy;
+mod proxied;
 
 use std::future::{Future, poll_fn};
 use std::io;
@@ -32,7 +33,9 @@ pub use core::{ClientConfig, DriverCore, Languages, Update, Waiter};
 pub use error::{ConnectError, InvokeError, LinkError};
 pub use mailbox::COMMAND_QUEUE;
 pub use outputs::{ClientEvent, EVENT_QUEUE, MissedUpdates, Outputs, UpdateWait};
+pub use oxigram_proto::proxy::{Handshake, Proxy, ProxyError, ProxyKind, Target};
 pub use policy::ReconnectPolicy;
+pub use proxied::{drive_blocking, proxy_error};
 
 /// A boxed future, as the runtime trait hands out connections.
 pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
@@ -51,6 +54,12 @@ pub trait Runtime: Clone + Send + Sync + 'static {
     fn timer(&self) -> Self::Timer;
     /// Runs `task` in the background.
     fn spawn(&self, task: BoxFuture<'static, ()>);
+    /// The addresses of `host` (a proxy's name). By default the system's resolver runs on
+    /// a thread of its own, so that the executor is not blocked; adapters may use their
+    /// runtime's resolver instead.
+    fn resolve(&self, host: String, port: u16) -> BoxFuture<'static, io::Result<Vec<SocketAddr>>> {
+        proxied::resolve_on_thread(host, port)
+    }
 }
 
 /// A connected socket, polled in place.
