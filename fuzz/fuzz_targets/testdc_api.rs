@@ -28,6 +28,7 @@ fn state() -> ApiState {
     world.create_group(alice, "supergroup", &[bot], NOW, Some(false));
     let dcs = (1..=3)
         .map(|id| DcInfo {
+            ipv6_port: None,
             id,
             ip: "127.0.0.1".into(),
             port: 10_000 + id as u16,

@@ -93,6 +93,7 @@ pub struct TestDc {
     shared: Arc<Mutex<Shared>>,
     addresses: Vec<(i32, SocketAddr)>,
     media_addresses: Vec<(i32, SocketAddr)>,
+    ipv6_addresses: Vec<(i32, SocketAddr)>,
     key: RsaPublicKey,
     cdn_key: Option<RsaPublicKey>,
     tasks: Vec<tokio::task::JoinHandle<()>>,
@@ -130,6 +131,22 @@ impl TestDc {
             media_addresses.push((id, listener.local_addr()?));
             media_listeners.push(listener);
         }
+        // The same DCs on the IPv6 loopback, where the machine has one: clients built
+        // for IPv6 find these in `help.getConfig`.
+        let mut ipv6_listeners = Vec::with_capacity(addresses.len());
+        let mut ipv6_addresses = Vec::with_capacity(addresses.len());
+        for &(id, _) in &addresses {
+            match tokio::net::TcpListener::bind(("::1", 0)).await {
+                Ok(listener) => {
+                    ipv6_addresses.push((id, listener.local_addr()?));
+                    ipv6_listeners.push(listener);
+                }
+                Err(e) => {
+                    tracing::warn!(%e, "no IPv6 loopback: the test DC listens on 127.0.0.1 only");
+                    break;
+                }
+            }
+        }
         let cdn_key = config
             .cdn
             .then(|| RsaPrivateKey::generate(seed_bytes(config.seed, api::CDN_DC as u64)));
@@ -144,6 +161,7 @@ impl TestDc {
             cdn_key.as_ref(),
             &addresses,
             &media_addresses,
+            &ipv6_addresses,
         );
         let drained = shared.drained.clone();
         let shared = Arc::new(Mutex::new(shared));
@@ -159,6 +177,12 @@ impl TestDc {
                 .enumerate()
                 .map(|(dc, listener)| tokio::spawn(net::accept_loop(shared.clone(), dc, listener))),
         );
+        tasks.extend(
+            ipv6_listeners
+                .into_iter()
+                .enumerate()
+                .map(|(dc, listener)| tokio::spawn(net::accept_loop(shared.clone(), dc, listener))),
+        );
         tasks.push(tokio::spawn(net::evict_loop(
             shared.clone(),
             config.session.idle_timeout,
@@ -167,6 +191,7 @@ impl TestDc {
             shared,
             addresses,
             media_addresses,
+            ipv6_addresses,
             key: key.public().clone(),
             cdn_key: cdn_key.map(|k| k.public().clone()),
             tasks,
@@ -192,6 +217,15 @@ impl TestDc {
     /// `ClientBuilder::dc_media_address`).
     pub fn media_address(&self, id: i32) -> Option<SocketAddr> {
         self.media_addresses
+            .iter()
+            .find(|(d, _)| *d == id)
+            .map(|(_, a)| *a)
+    }
+
+    /// The address of DC `id` on the IPv6 loopback (`[::1]:port`), `None` where the
+    /// machine has no IPv6. Listed in `help.getConfig` as the DC's IPv6 option.
+    pub fn ipv6_address(&self, id: i32) -> Option<SocketAddr> {
+        self.ipv6_addresses
             .iter()
             .find(|(d, _)| *d == id)
             .map(|(_, a)| *a)

@@ -167,6 +167,7 @@ impl Shared {
         cdn_key: Option<&RsaPrivateKey>,
         addresses: &[(i32, SocketAddr)],
         media_addresses: &[(i32, SocketAddr)],
+        ipv6_addresses: &[(i32, SocketAddr)],
     ) -> Self {
         let mut world = World::new(config.seed);
         for (i, token) in config.bots.iter().enumerate() {
@@ -187,6 +188,10 @@ impl Shared {
                     .find(|(media, _)| media == id)
                     .map(|(_, a)| a.port()),
                 cdn: *id == crate::api::CDN_DC,
+                ipv6_port: ipv6_addresses
+                    .iter()
+                    .find(|(v6, _)| v6 == id)
+                    .map(|(_, a)| a.port()),
             })
             .collect();
         let servers = addresses

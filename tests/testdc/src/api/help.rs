@@ -35,6 +35,7 @@ impl ApiState {
             // media DC as they would on Telegram (which lists separate servers for
             // files). The plain option comes first for clients that take the first
             // option of a DC. A CDN DC is listed once, as a CDN.
+            // Then, where the DC listens on `::1`, its IPv6 option.
             dc_options: self
                 .dcs
                 .iter()
@@ -58,6 +59,21 @@ impl ApiState {
                         })
                     })
                 })
+                .chain(self.dcs.iter().filter_map(|d| {
+                    let port = d.ipv6_port?;
+                    Some(enums::DcOption::DcOption(types::DcOption {
+                        ipv6: true,
+                        media_only: false,
+                        tcpo_only: false,
+                        cdn: false,
+                        r#static: false,
+                        this_port_only: false,
+                        id: d.id,
+                        ip_address: "::1".into(),
+                        port: i32::from(port),
+                        secret: None,
+                    }))
+                }))
                 .collect(),
             dc_txt_domain_name: "testdc.invalid".into(),
             chat_size_max: 200,

@@ -81,6 +81,9 @@ pub struct DcInfo {
     pub media_port: Option<u16>,
     /// Whether it is a CDN DC (listed as such, serving only CDN files).
     pub cdn: bool,
+    /// Its port on `::1`, listed as the DC's IPv6 option (`None` where the machine has
+    /// no IPv6 loopback, and for a CDN DC).
+    pub ipv6_port: Option<u16>,
 }
 
 /// Everything the API reads and changes, across DCs.
@@ -434,6 +437,7 @@ mod tests {
                 port: 10000 + id as u16,
                 media_port: None,
                 cdn: false,
+                ipv6_port: None,
             })
             .collect();
         ApiState::with_seed(world, dcs, 3)
