@@ -16,7 +16,7 @@ use oxigram_proto::crypto::srp::{SrpServer, prove};
 use oxigram_proto::handshake::AuthKeyOutcome;
 use oxigram_proto::random::SeededRandom;
 use oxigram_proto::session::{Event, RequestId, RpcError};
-use oxigram_proto::transport::Kind;
+use oxigram_proto::transport::{Kind, Obfuscation};
 use oxigram_tl::{Deserialize, RemoteCall, Serialize, enums, functions, types};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
@@ -59,7 +59,9 @@ impl Client {
     ) -> Client {
         let mut config = ConnectionConfig::new(dc, [seed; 32]);
         config.transport = transport;
-        config.obfuscated = obfuscated.then_some(None);
+        if obfuscated {
+            config.obfuscation = Obfuscation::Obfuscated;
+        }
         config.handshake.keys = vec![key.clone()];
         config.handshake.inner = oxigram_proto::handshake::InnerData::Permanent {
             dc: i32::from(dc) + 10000,
