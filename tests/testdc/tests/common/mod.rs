@@ -57,11 +57,28 @@ impl Client {
         auth: Option<AuthKeyOutcome>,
         seed: u8,
     ) -> Client {
+        let obfuscation = if obfuscated {
+            Obfuscation::Obfuscated
+        } else {
+            Obfuscation::None
+        };
+        Self::connect_hidden(address, dc, key, transport, obfuscation, auth, seed).await
+    }
+
+    /// Like [`Client::connect`], hiding the transport as `obfuscation` says (through an
+    /// MTProxy, for one).
+    pub async fn connect_hidden(
+        address: SocketAddr,
+        dc: i16,
+        key: &RsaPublicKey,
+        transport: Kind,
+        obfuscation: Obfuscation,
+        auth: Option<AuthKeyOutcome>,
+        seed: u8,
+    ) -> Client {
         let mut config = ConnectionConfig::new(dc, [seed; 32]);
         config.transport = transport;
-        if obfuscated {
-            config.obfuscation = Obfuscation::Obfuscated;
-        }
+        config.obfuscation = obfuscation;
         config.handshake.keys = vec![key.clone()];
         config.handshake.inner = oxigram_proto::handshake::InnerData::Permanent {
             dc: i32::from(dc) + 10000,
