@@ -15,6 +15,7 @@ use oxigram_proto::handshake::{
 };
 use oxigram_proto::random::{RandomSource, SeededRandom};
 use oxigram_proto::session::{ClientSession, SaltSchedule, ServerSessionConfig, SessionConfig};
+use oxigram_proto::transport::{MtProxySecret, Obfuscation};
 
 #[path = "common/server_key.rs"]
 mod server_key;
@@ -138,7 +139,7 @@ fn a_connection_config_hides_its_seed() {
     // An MTProxy secret is no more printable than the seed.
     let proxy = secret::<16>(17);
     let mut config = ConnectionConfig::new(2, secret::<32>(19));
-    config.obfuscated = Some(Some(proxy));
+    config.obfuscation = Obfuscation::MtProxy(MtProxySecret::Plain(proxy));
     assert_hidden("ConnectionConfig", &config, &proxy);
 }
 
@@ -151,7 +152,7 @@ fn a_server_config_hides_its_seed_and_proxy_secret() {
         dc: Some(2),
         seed: seed.into(),
         session: ServerSessionConfig::default(),
-        proxy_secret: Some(proxy),
+        proxy_secret: Some(MtProxySecret::Padded(proxy)),
         max_frame: oxigram_proto::transport::SERVER_MAX_PAYLOAD,
     };
     for secret in [&seed[..], &proxy[..]] {

@@ -16,7 +16,7 @@ use crate::handshake::{
 };
 use crate::random::{RandomSource, Seed, SeededRandom};
 use crate::session::{ClientSession, Event, RequestError, RequestId, SessionConfig};
-use crate::transport::{Codec, Frame, Framer, Kind, Obfuscated, Role, TransportError};
+use crate::transport::{Codec, Frame, Kind, Obfuscation, TransportError};
 
 pub use plain::{PlainError, open_plain, seal_plain};
 
@@ -39,8 +39,9 @@ pub struct Now {
 pub struct ConnectionConfig {
     /// The framing.
     pub transport: Kind,
-    /// Obfuscate the transport (obfuscated2), with an MTProxy secret if one is given.
-    pub obfuscated: Option<Option<[u8; 16]>>,
+    /// How the transport is hidden: not at all, obfuscated2, or an MTProxy's way (whose
+    /// secret's kind may force padded intermediate framing over [`Self::transport`]).
+    pub obfuscation: Obfuscation,
     /// The DC (for the obfuscated header and the key exchange).
     pub dc: i16,
     /// Keys trusted and key kind for the exchange, when there is no key yet.
@@ -60,14 +61,10 @@ pub struct ConnectionConfig {
 
 impl std::fmt::Debug for ConnectionConfig {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let obfuscated = match &self.obfuscated {
-            None => "no",
-            Some(None) => "yes",
-            Some(Some(_)) => "yes, with an MTProxy secret",
-        };
         f.debug_struct("ConnectionConfig")
             .field("transport", &self.transport)
-            .field("obfuscated", &obfuscated)
+            // An MTProxy secret's `Debug` hides its key.
+            .field("obfuscation", &self.obfuscation)
             .field("dc", &self.dc)
             .field("handshake", &self.handshake)
             .field("session", &self.session)
@@ -84,7 +81,7 @@ impl ConnectionConfig {
     pub fn new(dc: i16, seed: [u8; 32]) -> Self {
         ConnectionConfig {
             transport: Kind::Intermediate,
-            obfuscated: None,
+            obfuscation: Obfuscation::None,
             dc,
             handshake: ClientHandshakeConfig::new(i32::from(dc)),
             session: SessionConfig::default(),
@@ -102,7 +99,7 @@ impl ConnectionConfig {
     pub fn with_seed(&self, seed: [u8; 32]) -> Self {
         ConnectionConfig {
             transport: self.transport,
-            obfuscated: self.obfuscated,
+            obfuscation: self.obfuscation.clone(),
             dc: self.dc,
             handshake: self.handshake.clone(),
             session: self.session.clone(),
@@ -208,7 +205,7 @@ impl Connection {
     /// otherwise the key exchange does.
     pub fn new(mut config: ConnectionConfig, auth: Option<&AuthKeyOutcome>, now: Now) -> Self {
         let mut random = config.seed.take();
-        let codec = new_codec(&config, &mut random);
+        let codec = new_codec(&config, now, &mut random);
         let session = auth.map(|auth| {
             ClientSession::new(
                 config.session.clone(),
@@ -367,7 +364,7 @@ impl Connection {
         if matches!(self.phase, Phase::Closed) {
             return;
         }
-        self.codec = new_codec(&self.config, &mut self.random);
+        self.codec = new_codec(&self.config, now, &mut self.random);
         self.last_rx = now.mono;
         self.last_ping = now.mono;
         if let Some(session) = &mut self.session {
@@ -406,6 +403,10 @@ impl Connection {
     /// Appends the bytes to write to the socket to `out`; returns how many.
     pub fn poll_transmit(&mut self, now: Now, out: &mut BytesMut) -> usize {
         let start = out.len();
+        if !matches!(self.phase, Phase::Failed | Phase::Closed) {
+            // A fake-TLS hello goes out even before the first frame.
+            self.codec.flush(out);
+        }
         match &mut self.phase {
             Phase::Handshake { out: body, .. } => {
                 if let Some(body) = body.take() {
@@ -537,14 +538,15 @@ impl Connection {
     }
 }
 
-fn new_codec(config: &ConnectionConfig, random: &mut dyn RandomSource) -> Codec {
-    match &config.obfuscated {
-        Some(secret) => Codec::Obfuscated(Box::new(Obfuscated::client(
-            config.transport,
-            Some(config.dc),
-            secret.as_ref(),
-            random,
-        ))),
-        None => Codec::Plain(Framer::new(config.transport, Role::Client)),
-    }
+fn new_codec(config: &ConnectionConfig, now: Now, random: &mut dyn RandomSource) -> Codec {
+    // A fake-TLS hello carries the clock in 32 bits; past 2106 it wraps, as the
+    // protocol's does.
+    let unix = now.unix.as_secs() as u32;
+    Codec::client(
+        config.transport,
+        config.dc,
+        &config.obfuscation,
+        unix,
+        random,
+    )
 }

@@ -16,7 +16,7 @@ use crate::session::{
     Dropped, RpcError, SaltSchedule, ServerEvent, ServerMsgIdGenerator, ServerSession,
     ServerSessionConfig, open_owned,
 };
-use crate::transport::{Codec, Frame, TransportError};
+use crate::transport::{Codec, FakeTlsAcceptor, Frame, MtProxySecret, TransportError};
 
 /// What a server needs. Not `Clone`: it holds the server's seed, which must not go to
 /// two servers (they would draw the same nonces, salts and keys); [`ServerConfig::with_seed`]
@@ -32,8 +32,11 @@ pub struct ServerConfig {
     pub seed: Seed,
     /// Session limits.
     pub session: ServerSessionConfig,
-    /// An MTProxy secret obfuscated clients key their header with.
-    pub proxy_secret: Option<[u8; 16]>,
+    /// Serve as an MTProxy with this secret: obfuscated clients key their header with
+    /// its key, and with an `ee` secret, connections that open with a TLS hello go
+    /// through [`FakeTlsAcceptor`] (its default clock window and replay memory). Plain
+    /// transports are taken either way.
+    pub proxy_secret: Option<MtProxySecret>,
     /// The longest frame a client may send (its length field, see
     /// [`Codec::max_payload`]); [`SERVER_MAX_PAYLOAD`](crate::transport::SERVER_MAX_PAYLOAD) (2 MiB) suits any legitimate
     /// request. A longer one fails [`Server::handle_input`] with
@@ -50,7 +53,7 @@ impl std::fmt::Debug for ServerConfig {
             .field("seed", &self.seed)
             .field("session", &self.session)
             // Whether there is one, not its bytes: they key every obfuscated connection.
-            .field("proxy_secret", &self.proxy_secret.map(|_| ".."))
+            .field("proxy_secret", &self.proxy_secret.as_ref().map(|_| ".."))
             .field("max_frame", &self.max_frame)
             .finish()
     }
@@ -65,7 +68,7 @@ impl ServerConfig {
             dc: self.dc,
             seed: Seed::new(seed),
             session: self.session.clone(),
-            proxy_secret: self.proxy_secret,
+            proxy_secret: self.proxy_secret.clone(),
             max_frame: self.max_frame,
         }
     }
@@ -195,6 +198,8 @@ pub struct Server {
     next_conn: u64,
     plain_ids: ServerMsgIdGenerator,
     packet: BytesMut,
+    /// Checks fake-TLS hellos (with an `ee` proxy secret), remembering those it took.
+    fake_tls: Option<FakeTlsAcceptor>,
 }
 
 impl std::fmt::Debug for Server {
@@ -214,6 +219,10 @@ impl Server {
         let mut random = config.seed.take();
         let mut secret = [0u8; 32];
         random.fill(&mut secret);
+        let fake_tls = match &config.proxy_secret {
+            Some(MtProxySecret::FakeTls { key, .. }) => Some(FakeTlsAcceptor::new(*key)),
+            _ => None,
+        };
         Server {
             config,
             random,
@@ -228,6 +237,7 @@ impl Server {
             next_conn: 0,
             plain_ids: ServerMsgIdGenerator::default(),
             packet: BytesMut::new(),
+            fake_tls,
         }
     }
 
@@ -346,7 +356,24 @@ impl Server {
                 .get_mut(&conn)
                 .ok_or(ServerConnError::NoConnection)?;
             if c.codec.is_none() {
-                match Codec::detect(input, self.config.proxy_secret.as_ref()) {
+                let key = self.config.proxy_secret.as_ref().map(MtProxySecret::key);
+                let detected = match (&mut self.fake_tls, FakeTlsAcceptor::looks_like_tls(input)) {
+                    (Some(_), None) => return Ok(()),
+                    (Some(acceptor), Some(true)) => {
+                        // The clock goes in 32 bits, as the hello carries it.
+                        let at = unix.as_secs() as u32;
+                        let accepted = acceptor
+                            .accept(input, at, &mut self.random)
+                            .map_err(TransportError::from)?;
+                        // The answer to the hello is due whether or not a frame follows.
+                        accepted.map(|tls| {
+                            self.ready.insert(conn);
+                            Codec::FakeTls(Box::new(tls))
+                        })
+                    }
+                    _ => Codec::detect(input, key),
+                };
+                match detected {
                     Some(mut codec) => {
                         codec.set_max_payload(self.config.max_frame);
                         c.codec = Some(codec);
@@ -385,6 +412,7 @@ impl Server {
         if !self.ready.remove(&conn) {
             return 0;
         }
+        codec.flush(out);
         while let Some(body) = c.plain_out.pop_front() {
             self.packet.clear();
             seal_plain(self.plain_ids.next(unix, true), &body, &mut self.packet);

@@ -1,26 +1,91 @@
-//! One type for any transport, plain or obfuscated, and (for servers) telling them apart
-//! by the first bytes of a connection as Telegram does.
+//! One type for any transport, plain, obfuscated or fake TLS, and (for servers) telling
+//! them apart by the first bytes of a connection as Telegram does.
 
 use bytes::BytesMut;
 
-use super::{Frame, Framer, Kind, Obfuscated, Role, TransportError};
+use super::{FakeTls, Frame, Framer, Kind, MtProxySecret, Obfuscated, Role, TransportError};
 use crate::random::RandomSource;
 
-/// A transport codec of either kind.
+/// How a client hides its transport.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub enum Obfuscation {
+    /// Not at all: the transport's tag and frames as they are.
+    #[default]
+    None,
+    /// obfuscated2 without a secret, as Telegram's own DCs take it.
+    Obfuscated,
+    /// Through an MTProxy: obfuscated2 keyed with its secret, padded intermediate for
+    /// `dd` and `ee` secrets, inside fake TLS for `ee` ones.
+    MtProxy(MtProxySecret),
+}
+
+/// A transport codec of any kind.
 #[derive(Debug)]
 pub enum Codec {
     /// Frames as they are.
     Plain(Framer),
     /// Frames inside obfuscated2.
     Obfuscated(Box<Obfuscated>),
+    /// Frames inside obfuscated2 inside fake-TLS records.
+    FakeTls(Box<FakeTls>),
 }
 
 impl Codec {
+    /// A client's codec for `kind` hidden as `obfuscation` says, for DC `dc` (which goes in
+    /// an obfuscated header), at client time `unix` (seconds since the epoch, which a
+    /// fake-TLS hello carries).
+    ///
+    /// ```
+    /// use bytes::BytesMut;
+    /// use oxigram_proto::random::SeededRandom;
+    /// use oxigram_proto::transport::{Codec, Kind, MtProxySecret, Obfuscation};
+    ///
+    /// let mut random = SeededRandom::new([1; 32]);
+    /// let secret = MtProxySecret::parse("dd00112233445566778899aabbccddeeff").unwrap();
+    /// let codec = Codec::client(Kind::Abridged, 2, &Obfuscation::MtProxy(secret), 0, &mut random);
+    /// assert!(codec.is_obfuscated());
+    /// assert_eq!(codec.kind(), Kind::PaddedIntermediate);
+    /// ```
+    pub fn client(
+        kind: Kind,
+        dc: i16,
+        obfuscation: &Obfuscation,
+        unix: u32,
+        random: &mut dyn RandomSource,
+    ) -> Codec {
+        match obfuscation {
+            Obfuscation::None => Codec::Plain(Framer::new(kind, Role::Client)),
+            Obfuscation::Obfuscated => {
+                Codec::Obfuscated(Box::new(Obfuscated::client(kind, Some(dc), None, random)))
+            }
+            Obfuscation::MtProxy(MtProxySecret::FakeTls { key, domain }) => Codec::FakeTls(
+                Box::new(FakeTls::client(Some(dc), key, domain, unix, random)),
+            ),
+            Obfuscation::MtProxy(secret) => Codec::Obfuscated(Box::new(Obfuscated::client(
+                secret.transport(kind),
+                Some(dc),
+                Some(secret.key()),
+                random,
+            ))),
+        }
+    }
+
+    /// Appends what must be sent before any frame and has not been (a fake-TLS hello or
+    /// answer); returns how many bytes. [`Codec::encode`] does it too: this is for a side
+    /// that has no frame to send yet.
+    pub fn flush(&mut self, out: &mut BytesMut) -> usize {
+        match self {
+            Codec::FakeTls(t) => t.flush(out),
+            Codec::Plain(_) | Codec::Obfuscated(_) => 0,
+        }
+    }
+
     /// Appends a frame carrying `payload`.
     pub fn encode(&mut self, payload: &[u8], out: &mut BytesMut, random: &mut dyn RandomSource) {
         match self {
             Codec::Plain(f) => f.encode(payload, out, random),
             Codec::Obfuscated(o) => o.encode(payload, out, random),
+            Codec::FakeTls(t) => t.encode(payload, out, random),
         }
     }
 
@@ -29,6 +94,7 @@ impl Codec {
         match self {
             Codec::Plain(f) => f.encode_quick_ack(token, out),
             Codec::Obfuscated(o) => o.encode_quick_ack(token, out),
+            Codec::FakeTls(t) => t.encode_quick_ack(token, out),
         }
     }
 
@@ -37,6 +103,7 @@ impl Codec {
         match self {
             Codec::Plain(f) => f.decode(input),
             Codec::Obfuscated(o) => o.decode(input),
+            Codec::FakeTls(t) => t.decode(input),
         }
     }
 
@@ -45,6 +112,7 @@ impl Codec {
         match self {
             Codec::Plain(f) => f.kind(),
             Codec::Obfuscated(o) => o.kind(),
+            Codec::FakeTls(t) => t.kind(),
         }
     }
 
@@ -53,6 +121,7 @@ impl Codec {
         match self {
             Codec::Plain(f) => f.max_payload(),
             Codec::Obfuscated(o) => o.max_payload(),
+            Codec::FakeTls(t) => t.max_payload(),
         }
     }
 
@@ -61,12 +130,13 @@ impl Codec {
         match self {
             Codec::Plain(f) => f.set_max_payload(max),
             Codec::Obfuscated(o) => o.set_max_payload(max),
+            Codec::FakeTls(t) => t.set_max_payload(max),
         }
     }
 
-    /// Whether it is obfuscated.
+    /// Whether it is obfuscated (fake TLS included).
     pub fn is_obfuscated(&self) -> bool {
-        matches!(self, Codec::Obfuscated(_))
+        matches!(self, Codec::Obfuscated(_) | Codec::FakeTls(_))
     }
 
     /// (Server side) picks the codec a connection uses from its first bytes: `0xef`

@@ -4,7 +4,8 @@
 //! A [`Framer`] writes frames into a `BytesMut` and splits received frames off the front of
 //! another without copying. The first frame a client sends is preceded by the transport's
 //! tag; a server's framer expects and checks that tag. [`Obfuscated`] wraps a framer in
-//! obfuscated2 (AES-256-CTR both ways, optionally keyed with an MTProxy secret). Clients
+//! obfuscated2 (AES-256-CTR both ways, optionally keyed with an MTProxy secret), and
+//! [`FakeTls`] wraps that in TLS records for `ee` MTProxy secrets ([`MtProxySecret`]). Clients
 //! may ask for quick acknowledgements (the top bit of a frame's length); servers answer
 //! with a 4-byte token in place of a frame, which client framers recognise.
 
@@ -13,9 +14,15 @@ use bytes::{Buf, BufMut, Bytes, BytesMut};
 use crate::random::RandomSource;
 
 mod codec;
+mod fake_tls;
+mod mtproxy;
 mod obfuscated;
 
-pub use codec::Codec;
+pub use codec::{Codec, Obfuscation};
+pub use fake_tls::{
+    DEFAULT_CLOCK_WINDOW, DEFAULT_REPLAY_CAPACITY, FakeTls, FakeTlsAcceptor, FakeTlsError,
+};
+pub use mtproxy::{MtProxySecret, SecretError};
 pub use obfuscated::Obfuscated;
 
 /// The framing on the wire.
@@ -101,6 +108,9 @@ pub enum TransportError {
     /// (Full) a frame whose CRC32 does not match.
     #[error("frame checksum mismatch")]
     BadChecksum,
+    /// (Fake TLS) the handshake or a record failed.
+    #[error("fake TLS: {0}")]
+    FakeTls(#[from] FakeTlsError),
     /// (Full) a frame out of sequence.
     #[error("frame {got} received where {expected} was due")]
     BadSequence {

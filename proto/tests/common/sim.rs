@@ -14,7 +14,7 @@ use oxigram_proto::connection::{Connection, ConnectionConfig, Now};
 use oxigram_proto::crypto::message::{AuthKey, Sender};
 use oxigram_proto::handshake::{AuthKeyOutcome, InnerData};
 use oxigram_proto::session::{Event, RequestError, RequestId, RpcError, ServerSessionConfig, open};
-use oxigram_proto::transport::Kind;
+use oxigram_proto::transport::{Kind, Obfuscation};
 
 use super::server_key::server_key;
 
@@ -236,7 +236,9 @@ impl Sim {
         let config = || {
             let mut config = ConnectionConfig::new(2, seed);
             config.transport = setup.transport;
-            config.obfuscated = setup.obfuscated.then_some(None);
+            if setup.obfuscated {
+                config.obfuscation = Obfuscation::Obfuscated;
+            }
             config.handshake.keys = vec![server_key().public().clone()];
             config.handshake.inner = InnerData::Permanent { dc: 2 };
             config

@@ -15,7 +15,7 @@ use oxigram_proto::crypto::rsa::RsaPublicKey;
 use oxigram_proto::handshake::{AuthKeyOutcome, InnerData};
 use oxigram_proto::proxy::Proxy;
 use oxigram_proto::session::{Event, RequestError, RequestId};
-use oxigram_proto::transport::Kind;
+use oxigram_proto::transport::{Kind, Obfuscation};
 use oxigram_tl::{RawObject, Serialize, functions};
 
 use crate::error::{ConnectError, InvokeError, LinkError};
@@ -170,7 +170,9 @@ impl<W: Waiter> DriverCore<W> {
     pub fn new(config: ClientConfig, seed: [u8; 32], now: Now, outputs: Arc<Outputs>) -> Self {
         let mut conn_config = ConnectionConfig::new(config.dc, seed);
         conn_config.transport = config.transport;
-        conn_config.obfuscated = config.obfuscated.then_some(None);
+        if config.obfuscated {
+            conn_config.obfuscation = Obfuscation::Obfuscated;
+        }
         conn_config.handshake.keys = config.keys.clone();
         conn_config.ping_interval = config.ping_interval;
         // The server closes the connection after the ping's delay without another.

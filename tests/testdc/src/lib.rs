@@ -30,6 +30,7 @@ use std::time::Duration;
 
 use oxigram_proto::crypto::rsa::{RsaPrivateKey, RsaPublicKey};
 use oxigram_proto::session::ServerSessionConfig;
+use oxigram_proto::transport::MtProxySecret;
 
 use net::Shared;
 pub use net::{Faults, MAX_CARRIERS, Served, UpdateFault};
@@ -65,6 +66,10 @@ pub struct TestDcConfig {
     /// Runs a CDN DC as well ([`api::CDN_DC`], with its own RSA key from the seed, on a
     /// port of its own); [`TestDc::set_cdn_rules`] chooses the files it serves.
     pub cdn: bool,
+    /// Serve as an MTProxy with this secret (plain, `dd` or `ee`): every DC takes
+    /// connections keyed with it, and with an `ee` secret fake-TLS ones, besides
+    /// unobfuscated ones (see `ServerConfig::proxy_secret`).
+    pub proxy_secret: Option<MtProxySecret>,
 }
 
 impl Default for TestDcConfig {
@@ -81,6 +86,7 @@ impl Default for TestDcConfig {
             stall_timeout: Duration::from_secs(30),
             bot_answer_timeout: Duration::from_secs(api::DEFAULT_BOT_TIMEOUT as u64),
             cdn: false,
+            proxy_secret: None,
         }
     }
 }

@@ -204,7 +204,7 @@ impl Shared {
                     dc: None,
                     seed: seed_bytes(config.seed, 100 + *id as u64).into(),
                     session: config.session.clone(),
-                    proxy_secret: None,
+                    proxy_secret: config.proxy_secret.clone(),
                     max_frame: oxigram_proto::transport::SERVER_MAX_PAYLOAD,
                 })
             })

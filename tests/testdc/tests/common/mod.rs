@@ -16,7 +16,7 @@ use oxigram_proto::crypto::srp::{SrpServer, prove};
 use oxigram_proto::handshake::AuthKeyOutcome;
 use oxigram_proto::random::SeededRandom;
 use oxigram_proto::session::{Event, RequestId, RpcError};
-use oxigram_proto::transport::Kind;
+use oxigram_proto::transport::{Kind, Obfuscation};
 use oxigram_tl::{Deserialize, RemoteCall, Serialize, enums, functions, types};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
@@ -57,9 +57,28 @@ impl Client {
         auth: Option<AuthKeyOutcome>,
         seed: u8,
     ) -> Client {
+        let obfuscation = if obfuscated {
+            Obfuscation::Obfuscated
+        } else {
+            Obfuscation::None
+        };
+        Self::connect_hidden(address, dc, key, transport, obfuscation, auth, seed).await
+    }
+
+    /// Like [`Client::connect`], hiding the transport as `obfuscation` says (through an
+    /// MTProxy, for one).
+    pub async fn connect_hidden(
+        address: SocketAddr,
+        dc: i16,
+        key: &RsaPublicKey,
+        transport: Kind,
+        obfuscation: Obfuscation,
+        auth: Option<AuthKeyOutcome>,
+        seed: u8,
+    ) -> Client {
         let mut config = ConnectionConfig::new(dc, [seed; 32]);
         config.transport = transport;
-        config.obfuscated = obfuscated.then_some(None);
+        config.obfuscation = obfuscation;
         config.handshake.keys = vec![key.clone()];
         config.handshake.inner = oxigram_proto::handshake::InnerData::Permanent {
             dc: i32::from(dc) + 10000,
