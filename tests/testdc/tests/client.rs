@@ -65,7 +65,13 @@ async fn the_handshake_works_on_every_transport() {
                 .await
                 .unwrap_or_else(|e| panic!("{transport:?} obfuscated={obfuscated}: {e}"));
             assert_eq!(config.this_dc, 1);
-            assert_eq!(config.dc_options.len(), 6, "each DC, and each for media");
+            // Each DC, each for media, and (with an IPv6 loopback) each on `::1`.
+            let v6 = (1..=3).filter(|&id| dc.ipv6_address(id).is_some()).count();
+            assert_eq!(
+                config.dc_options.len(),
+                6 + v6,
+                "each DC, for media, on IPv6"
+            );
             assert!(client.auth.is_some());
         }
     }
@@ -80,7 +86,7 @@ async fn a_bot_signs_in_and_reads_the_config() {
         .dc_options
         .iter()
         .filter_map(|o| match o {
-            enums::DcOption::DcOption(o) => (!o.media_only).then_some(o.port),
+            enums::DcOption::DcOption(o) => (!o.media_only && !o.ipv6).then_some(o.port),
         })
         .collect();
     let expected: Vec<i32> = dc
@@ -89,6 +95,22 @@ async fn a_bot_signs_in_and_reads_the_config() {
         .map(|(_, a)| i32::from(a.port()))
         .collect();
     assert_eq!(ports, expected);
+    let v6_ports: Vec<i32> = config
+        .dc_options
+        .iter()
+        .filter_map(|o| match o {
+            enums::DcOption::DcOption(o) => o.ipv6.then_some((o.ip_address.clone(), o.port)),
+        })
+        .map(|(ip, port)| {
+            assert_eq!(ip, "::1");
+            port
+        })
+        .collect();
+    let expected_v6: Vec<i32> = (1..=3)
+        .filter_map(|id| dc.ipv6_address(id))
+        .map(|a| i32::from(a.port()))
+        .collect();
+    assert_eq!(v6_ports, expected_v6);
     let me = bot
         .invoke(&functions::users::GetUsers {
             id: vec![enums::InputUser::InputUserSelf],
