@@ -241,7 +241,14 @@ impl Framer {
             Kind::PaddedIntermediate => {
                 let mut pad = [0u8; 16];
                 random.fill(&mut pad);
-                let pad = &pad[..usize::from(pad[15] % 16)];
+                // A client pads with 0..15 bytes (servers read the message's own length).
+                // A server pads with 0..3: clients such as Telethon drop only the
+                // `length % 4` bytes past the last whole word before decrypting.
+                let most = match self.role {
+                    Role::Client => 16,
+                    Role::Server => 4,
+                };
+                let pad = &pad[..usize::from(pad[15]) % most];
                 out.put_u32_le(
                     (payload.len() + pad.len()) as u32 | if ack { 0x8000_0000 } else { 0 },
                 );

@@ -2,8 +2,12 @@
 //!
 //! ```text
 //! oxigram-testdc [--seed N] [--dcs N] [--port P] [--bot TOKEN]... [--user PHONE]... [--rsa-key FILE]
-//!                [--max-connections N] [--bot-answer-timeout SECONDS]
+//!                [--max-connections N] [--bot-answer-timeout SECONDS] [--mtproxy-secret SECRET]
 //! ```
+//!
+//! `--mtproxy-secret` makes every DC an MTProxy as well, for that secret (hex or base64:
+//! 16 bytes, `dd` and 16 bytes, or `ee`, 16 bytes and a domain), so that clients'
+//! MTProxy connections can be tried offline.
 //!
 //! On start it prints `dc <id> <ip>:<port>` for each DC, the RSA public key as PEM, its
 //! fingerprint, and `ready`.
@@ -45,7 +49,7 @@ const FLOOD_BATCH: usize = 64;
 
 const USAGE: &str = "usage: oxigram-testdc [--seed N] [--dcs N] [--port P] [--bot TOKEN]... \
                      [--user PHONE]... [--rsa-key FILE] [--max-connections N] \
-                     [--bot-answer-timeout SECONDS]";
+                     [--bot-answer-timeout SECONDS] [--mtproxy-secret SECRET]";
 
 fn parse(args: impl Iterator<Item = String>) -> Result<TestDcConfig, String> {
     let mut config = TestDcConfig::default();
@@ -92,6 +96,13 @@ fn parse(args: impl Iterator<Item = String>) -> Result<TestDcConfig, String> {
                     .parse()
                     .map_err(|e| format!("--bot-answer-timeout: {e}"))?;
                 config.bot_answer_timeout = std::time::Duration::from_secs(seconds);
+            }
+            "--mtproxy-secret" => {
+                let secret = value("--mtproxy-secret")?;
+                config.proxy_secret = Some(
+                    oxigram_proto::transport::MtProxySecret::parse(&secret)
+                        .map_err(|e| format!("--mtproxy-secret: {e}"))?,
+                );
             }
             "-h" | "--help" => return Err(USAGE.into()),
             other => return Err(format!("unknown argument {other}\n{USAGE}")),
