@@ -11,7 +11,7 @@ use oxigram_runtime::{Languages, ReconnectPolicy, Runtime};
 
 use super::middleware::{FloodWait, Middleware, RetryServerErrors, Trace};
 use super::net::{AsyncNet, Net};
-use super::proxy::{IntoProxy, ProxySetting, ProxyUrlError};
+use super::proxy::{IntoProxy, ProxySetting, ProxySettingError};
 use super::{Client, Inner, Settings, State, keys, session};
 use crate::error::Error;
 use crate::storage::{Change, MemoryStorage, Storage};
@@ -58,7 +58,7 @@ pub struct ClientBuilder {
     net: Option<Arc<dyn Net>>,
     parse_mode: crate::text::ParseMode,
     /// The proxy setting, or why its URL does not parse (reported by `build`).
-    proxy: Option<Result<ProxySetting, ProxyUrlError>>,
+    proxy: Option<Result<ProxySetting, ProxySettingError>>,
 }
 
 impl std::fmt::Debug for ClientBuilder {

@@ -101,6 +101,7 @@ impl Inner {
         config.reconnect = self.settings.reconnect.clone();
         match &self.settings.proxy {
             Some(ProxySetting::Proxy(proxy)) => config.proxy = Some(proxy.clone()),
+            Some(ProxySetting::MtProxy(mtproxy)) => config.mtproxy = Some(mtproxy.clone()),
             None => {}
         }
         let key = self

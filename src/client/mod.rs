@@ -38,7 +38,8 @@ pub use builder::{ClientBuilder, FILE_CONNECTIONS, MAX_FILE_CONNECTIONS, SLEEP_T
 pub use invoke::Invoke;
 pub use middleware::{Middleware, Next, Request};
 pub use proxy::{
-    Credentials, IntoProxy, Proxy, ProxyError, ProxyKind, ProxySetting, ProxyUrlError,
+    Credentials, IntoProxy, MtProxy, MtProxySecret, Proxy, ProxyError, ProxyKind, ProxySetting,
+    ProxySettingError, ProxyUrlError, SecretError,
 };
 pub use qr::QrLogin;
 

@@ -19,6 +19,8 @@ use std::net::{IpAddr, SocketAddr};
 
 pub use url::ProxyUrlError;
 
+use crate::transport::MtProxySecret;
+
 /// The protocol a proxy speaks.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum ProxyKind {
@@ -137,6 +139,47 @@ impl fmt::Display for Proxy {
             Ok(IpAddr::V6(ip)) => write!(f, "[{ip}]:{}", self.port),
             _ => write!(f, "{}:{}", self.host, self.port),
         }
+    }
+}
+
+/// An MTProxy: Telegram's own proxy, reached with obfuscated2 keyed by its secret (and,
+/// for an `ee` secret, dressed as TLS). It forwards each connection to the DC that the
+/// connection's obfuscated header names; there is no handshake of its own.
+///
+/// ```
+/// use oxigram_proto::proxy::MtProxy;
+/// use oxigram_proto::transport::MtProxySecret;
+///
+/// let secret = MtProxySecret::parse("dd00112233445566778899aabbccddeeff").unwrap();
+/// let proxy = MtProxy::new("127.0.0.1", 443, secret);
+/// assert_eq!(proxy.socket_addr(), Some("127.0.0.1:443".parse().unwrap()));
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MtProxy {
+    /// Its host: an IP address or a name to resolve.
+    pub host: String,
+    /// Its port.
+    pub port: u16,
+    /// Its secret (whose `Debug` hides the key).
+    pub secret: MtProxySecret,
+}
+
+impl MtProxy {
+    /// The MTProxy at `host:port` with `secret`.
+    pub fn new(host: impl Into<String>, port: u16, secret: MtProxySecret) -> Self {
+        MtProxy {
+            host: host.into(),
+            port,
+            secret,
+        }
+    }
+
+    /// Its address, when its host is an IP address (otherwise it must be resolved).
+    pub fn socket_addr(&self) -> Option<SocketAddr> {
+        self.host
+            .parse::<IpAddr>()
+            .ok()
+            .map(|ip| SocketAddr::new(ip, self.port))
     }
 }
 

@@ -10,7 +10,7 @@
 #![deny(missing_docs)]
 
 use std::io::{self, Read, Write};
-use std::net::{TcpStream, ToSocketAddrs};
+use std::net::{SocketAddr, TcpStream, ToSocketAddrs};
 use std::sync::mpsc;
 use std::sync::{Arc, Mutex};
 use std::thread::JoinHandle;
@@ -19,7 +19,8 @@ use std::time::{Duration, Instant};
 use bytes::Bytes;
 use oxigram_runtime::{
     ClientConfig, ClientEvent, ConnectError, DriverCore, Handshake, InvokeError, InvokeOptions,
-    Outputs, Proxy, Target, Update, UpdateWait, Waiter, drive_blocking, now, proxy_error,
+    MtProxy, Outputs, Proxy, Route, Target, Update, UpdateWait, Waiter, drive_blocking, now,
+    proxy_error,
 };
 use oxigram_tl::{Deserialize, RemoteCall};
 
@@ -87,18 +88,33 @@ fn lock(state: &Mutex<State>) -> std::sync::MutexGuard<'_, State> {
     state.lock().unwrap_or_else(|e| e.into_inner())
 }
 
-/// A socket to `address`, through `proxy` when one is set; each step (the connection,
-/// the proxy's every answer) waits `timeout` at most.
-fn open(
-    address: std::net::SocketAddr,
-    proxy: Option<&Proxy>,
-    timeout: Duration,
-) -> io::Result<(TcpStream, TcpStream)> {
-    let socket = match proxy {
-        None => TcpStream::connect_timeout(&address, timeout)?,
-        Some(proxy) => {
-            let handshake = Handshake::new(proxy, &Target::Addr(address)).map_err(proxy_error)?;
-            let mut socket = connect_proxy(proxy, timeout)?;
+/// Where the driver thread connects: [`Route`] with what it borrows owned, since the
+/// connection is opened outside the lock.
+enum OwnedRoute {
+    Direct(SocketAddr),
+    Proxy(Proxy, SocketAddr),
+    MtProxy(MtProxy),
+}
+
+impl From<Route<'_>> for OwnedRoute {
+    fn from(route: Route<'_>) -> Self {
+        match route {
+            Route::Direct(address) => OwnedRoute::Direct(address),
+            Route::Proxy(proxy, address) => OwnedRoute::Proxy(proxy.clone(), address),
+            Route::MtProxy(mtproxy) => OwnedRoute::MtProxy(mtproxy.clone()),
+        }
+    }
+}
+
+/// A socket along `route`; each step (the connection, the proxy's every answer) waits
+/// `timeout` at most.
+fn open(route: &OwnedRoute, timeout: Duration) -> io::Result<(TcpStream, TcpStream)> {
+    let socket = match route {
+        OwnedRoute::Direct(address) => TcpStream::connect_timeout(address, timeout)?,
+        OwnedRoute::MtProxy(mtproxy) => connect_host(&mtproxy.host, mtproxy.port, timeout)?,
+        OwnedRoute::Proxy(proxy, address) => {
+            let handshake = Handshake::new(proxy, &Target::Addr(*address)).map_err(proxy_error)?;
+            let mut socket = connect_host(&proxy.host, proxy.port, timeout)?;
             socket.set_read_timeout(Some(timeout))?;
             socket.set_write_timeout(Some(timeout))?;
             drive_blocking(&mut socket, handshake)?;
@@ -112,14 +128,14 @@ fn open(
     Ok((socket, writer))
 }
 
-/// Connects to the proxy, trying each of its host's addresses in turn.
-fn connect_proxy(proxy: &Proxy, timeout: Duration) -> io::Result<TcpStream> {
+/// Connects to a proxy, trying each of its host's addresses in turn.
+fn connect_host(host: &str, port: u16, timeout: Duration) -> io::Result<TcpStream> {
     let mut last = None;
-    for at in (proxy.host.as_str(), proxy.port).to_socket_addrs()? {
+    for at in (host, port).to_socket_addrs()? {
         match TcpStream::connect_timeout(&at, timeout) {
             Ok(socket) => return Ok(socket),
             Err(e) => {
-                tracing::debug!(%proxy, %at, %e, "proxy address refused");
+                tracing::debug!(%host, %at, %e, "proxy address refused");
                 last = Some(e);
             }
         }
@@ -127,7 +143,7 @@ fn connect_proxy(proxy: &Proxy, timeout: Duration) -> io::Result<TcpStream> {
     Err(last.unwrap_or_else(|| {
         io::Error::new(
             io::ErrorKind::NotFound,
-            format!("the proxy's host {:?} has no address", proxy.host),
+            format!("the proxy's host {host:?} has no address"),
         )
     }))
 }
@@ -291,7 +307,7 @@ fn drive(state: Arc<Mutex<State>>) {
     let mut buf = vec![0u8; 16 << 10];
     let mut reader: Option<TcpStream> = None;
     loop {
-        let (wait, address, proxy, connect_timeout) = {
+        let (wait, route, connect_timeout) = {
             let mut s = lock(&state);
             if s.closed || s.core.gave_up().is_some() {
                 return;
@@ -316,13 +332,12 @@ fn drive(state: Arc<Mutex<State>>) {
                 .clamp(Duration::from_millis(1), MAX_WAIT);
             (
                 if connect { None } else { Some(wait) },
-                s.core.address(),
-                s.core.proxy().cloned(),
+                OwnedRoute::from(s.core.route()),
                 s.core.connect_timeout(),
             )
         };
         let Some(wait) = wait else {
-            let opened = open(address, proxy.as_ref(), connect_timeout);
+            let opened = open(&route, connect_timeout);
             let mut s = lock(&state);
             if s.closed {
                 return;

@@ -294,11 +294,7 @@ impl<R: Runtime> Driver<R> {
                 && self.connecting.is_none()
                 && self.core.should_connect(now.mono)
             {
-                self.connecting = Some(crate::proxied::open(
-                    &self.runtime,
-                    self.core.address(),
-                    self.core.proxy(),
-                ));
+                self.connecting = Some(crate::proxied::open(&self.runtime, self.core.route()));
             }
             if let Some(connecting) = &mut self.connecting
                 && let Poll::Ready(result) = connecting.as_mut().poll(cx)

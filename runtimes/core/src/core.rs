@@ -13,7 +13,7 @@ use bytes::{Bytes, BytesMut};
 use oxigram_proto::connection::{Connection, ConnectionConfig, ConnectionError, Now};
 use oxigram_proto::crypto::rsa::RsaPublicKey;
 use oxigram_proto::handshake::{AuthKeyOutcome, InnerData};
-use oxigram_proto::proxy::Proxy;
+use oxigram_proto::proxy::{MtProxy, Proxy};
 use oxigram_proto::session::{Event, RequestError, RequestId};
 use oxigram_proto::transport::{Kind, Obfuscation};
 use oxigram_tl::{RawObject, Serialize, functions};
@@ -37,6 +37,10 @@ pub struct ClientConfig {
     pub obfuscated: bool,
     /// A SOCKS or HTTP proxy to reach the DC through.
     pub proxy: Option<Proxy>,
+    /// An MTProxy to reach the DC through (instead of [`Self::address`], which is then
+    /// unused; the DC id goes in the obfuscated header). Its secret decides the
+    /// obfuscation, over [`Self::obfuscated`].
+    pub mtproxy: Option<MtProxy>,
     /// The server keys trusted (Telegram's built-in keys by default).
     pub keys: Vec<RsaPublicKey>,
     /// A key created before, to skip the key exchange.
@@ -69,6 +73,7 @@ impl ClientConfig {
             transport: Kind::Intermediate,
             obfuscated: false,
             proxy: None,
+            mtproxy: None,
             keys: vec![
                 oxigram_proto::crypto::rsa::production_key(),
                 oxigram_proto::crypto::rsa::test_key(),
@@ -87,6 +92,17 @@ impl ClientConfig {
             update_queue: 10_000,
         }
     }
+}
+
+/// How a socket reaches the DC.
+#[derive(Debug, Clone, Copy)]
+pub enum Route<'a> {
+    /// A TCP connection to the DC's address.
+    Direct(SocketAddr),
+    /// A tunnel to the DC's address through a SOCKS or HTTP proxy.
+    Proxy(&'a Proxy, SocketAddr),
+    /// A TCP connection to an MTProxy, which forwards to the DC the connection names.
+    MtProxy(&'a MtProxy),
 }
 
 /// The language codes of `initConnection`.
@@ -170,7 +186,9 @@ impl<W: Waiter> DriverCore<W> {
     pub fn new(config: ClientConfig, seed: [u8; 32], now: Now, outputs: Arc<Outputs>) -> Self {
         let mut conn_config = ConnectionConfig::new(config.dc, seed);
         conn_config.transport = config.transport;
-        if config.obfuscated {
+        if let Some(mtproxy) = &config.mtproxy {
+            conn_config.obfuscation = Obfuscation::MtProxy(mtproxy.secret.clone());
+        } else if config.obfuscated {
             conn_config.obfuscation = Obfuscation::Obfuscated;
         }
         conn_config.handshake.keys = config.keys.clone();
@@ -216,9 +234,13 @@ impl<W: Waiter> DriverCore<W> {
         self.config.address
     }
 
-    /// The proxy to connect through, if any.
-    pub fn proxy(&self) -> Option<&Proxy> {
-        self.config.proxy.as_ref()
+    /// How a socket reaches the DC.
+    pub fn route(&self) -> Route<'_> {
+        match (&self.config.mtproxy, &self.config.proxy) {
+            (Some(mtproxy), _) => Route::MtProxy(mtproxy),
+            (None, Some(proxy)) => Route::Proxy(proxy, self.config.address),
+            (None, None) => Route::Direct(self.config.address),
+        }
     }
 
     /// Requests without their answer yet.

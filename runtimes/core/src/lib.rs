@@ -29,11 +29,11 @@ use std::time::Instant;
 
 pub use bytes::Bytes;
 pub use connection::{Connection, InvokeOptions};
-pub use core::{ClientConfig, DriverCore, Languages, Update, Waiter};
+pub use core::{ClientConfig, DriverCore, Languages, Route, Update, Waiter};
 pub use error::{ConnectError, InvokeError, LinkError};
 pub use mailbox::COMMAND_QUEUE;
 pub use outputs::{ClientEvent, EVENT_QUEUE, MissedUpdates, Outputs, UpdateWait};
-pub use oxigram_proto::proxy::{Handshake, Proxy, ProxyError, ProxyKind, Target};
+pub use oxigram_proto::proxy::{Handshake, MtProxy, Proxy, ProxyError, ProxyKind, Target};
 pub use policy::ReconnectPolicy;
 pub use proxied::{drive_blocking, proxy_error};
 

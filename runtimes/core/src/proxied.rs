@@ -1,14 +1,15 @@
-//! Opening a socket to a DC through a proxy: the proxy's name resolved, a socket to it,
-//! and the sans-IO [`Handshake`] driven over that socket until the tunnel is open. Async
+//! Opening a socket to a DC, through a proxy: the proxy's name resolved, a socket to it,
+//! and the sans-IO [`Handshake`] driven over that socket until the tunnel is open (an
+//! MTProxy needs no handshake: the connection's own obfuscated header does it). Async
 //! runtimes share [`open`]; blocking sockets use [`drive_blocking`].
 
 use std::future::poll_fn;
 use std::io::{self, Read, Write};
 use std::net::{SocketAddr, ToSocketAddrs};
 
-use oxigram_proto::proxy::{Handshake, Proxy, ProxyError, Target};
+use oxigram_proto::proxy::{Handshake, ProxyError, Target};
 
-use crate::{BoxFuture, Runtime, Socket};
+use crate::{BoxFuture, Route, Runtime, Socket};
 
 /// A proxy's refusal as an `io::Error` that carries it: the connect path reports
 /// `io::Error`s, and `LinkError::connect` takes the typed error back out.
@@ -16,36 +17,53 @@ pub fn proxy_error(error: ProxyError) -> io::Error {
     io::Error::new(io::ErrorKind::ConnectionRefused, error)
 }
 
-/// Opens a socket to `address`, through `proxy` when one is set.
+/// Opens a socket along `route`: to the DC, through a proxy's tunnel, or to an MTProxy.
 pub(crate) fn open<R: Runtime>(
     runtime: &R,
-    address: SocketAddr,
-    proxy: Option<&Proxy>,
+    route: Route<'_>,
 ) -> BoxFuture<'static, io::Result<R::Socket>> {
-    let Some(proxy) = proxy.cloned() else {
-        return runtime.connect(address);
-    };
-    let runtime = runtime.clone();
-    Box::pin(async move {
-        // Settings the protocol cannot carry fail before anything is sent.
-        let handshake = Handshake::new(&proxy, &Target::Addr(address)).map_err(proxy_error)?;
-        let mut socket = match proxy.socket_addr() {
-            Some(at) => runtime.connect(at).await?,
-            None => {
-                let addresses = runtime.resolve(proxy.host.clone(), proxy.port).await?;
-                connect_any(&runtime, &proxy, addresses).await?
-            }
-        };
-        drive(&mut socket, handshake).await?;
-        tracing::debug!(%proxy, %address, "tunnel through the proxy open");
-        Ok(socket)
-    })
+    match route {
+        Route::Direct(address) => runtime.connect(address),
+        Route::MtProxy(mtproxy) => {
+            let runtime = runtime.clone();
+            let (host, port) = (mtproxy.host.clone(), mtproxy.port);
+            let address = mtproxy.socket_addr();
+            Box::pin(async move {
+                match address {
+                    Some(at) => runtime.connect(at).await,
+                    None => {
+                        let addresses = runtime.resolve(host.clone(), port).await?;
+                        connect_any(&runtime, &host, addresses).await
+                    }
+                }
+            })
+        }
+        Route::Proxy(proxy, address) => {
+            let runtime = runtime.clone();
+            let proxy = proxy.clone();
+            Box::pin(async move {
+                // Settings the protocol cannot carry fail before anything is sent.
+                let handshake =
+                    Handshake::new(&proxy, &Target::Addr(address)).map_err(proxy_error)?;
+                let mut socket = match proxy.socket_addr() {
+                    Some(at) => runtime.connect(at).await?,
+                    None => {
+                        let addresses = runtime.resolve(proxy.host.clone(), proxy.port).await?;
+                        connect_any(&runtime, &proxy.host, addresses).await?
+                    }
+                };
+                drive(&mut socket, handshake).await?;
+                tracing::debug!(%proxy, %address, "tunnel through the proxy open");
+                Ok(socket)
+            })
+        }
+    }
 }
 
 /// Connects to the first of `addresses` that accepts.
 async fn connect_any<R: Runtime>(
     runtime: &R,
-    proxy: &Proxy,
+    host: &str,
     addresses: Vec<SocketAddr>,
 ) -> io::Result<R::Socket> {
     let mut last = None;
@@ -53,7 +71,7 @@ async fn connect_any<R: Runtime>(
         match runtime.connect(at).await {
             Ok(socket) => return Ok(socket),
             Err(e) => {
-                tracing::debug!(%proxy, %at, %e, "proxy address refused");
+                tracing::debug!(%host, %at, %e, "proxy address refused");
                 last = Some(e);
             }
         }
@@ -61,7 +79,7 @@ async fn connect_any<R: Runtime>(
     Err(last.unwrap_or_else(|| {
         io::Error::new(
             io::ErrorKind::NotFound,
-            format!("the proxy's host {:?} has no address", proxy.host),
+            format!("the proxy's host {host:?} has no address"),
         )
     }))
 }

@@ -4,34 +4,10 @@
 mod link;
 
 use std::fmt;
-use std::net::{IpAddr, SocketAddr};
 use std::str::FromStr;
 
-pub use oxigram_proto::proxy::{Credentials, Proxy, ProxyError, ProxyKind, ProxyUrlError};
+pub use oxigram_proto::proxy::{Credentials, MtProxy, Proxy, ProxyError, ProxyKind, ProxyUrlError};
 pub use oxigram_proto::transport::{MtProxySecret, SecretError};
-
-/// An MTProxy: Telegram's own proxy, reached with obfuscated2 keyed by its secret (and,
-/// for an `ee` secret, dressed as TLS). It forwards to the DC whose id the connection's
-/// header names.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct MtProxy {
-    /// Its host: an IP address or a name to resolve.
-    pub host: String,
-    /// Its port.
-    pub port: u16,
-    /// Its secret (its `Debug` hides the key).
-    pub secret: MtProxySecret,
-}
-
-impl MtProxy {
-    /// The proxy's address, when its host is an IP address.
-    pub fn socket_addr(&self) -> Option<SocketAddr> {
-        self.host
-            .parse::<IpAddr>()
-            .ok()
-            .map(|ip| SocketAddr::new(ip, self.port))
-    }
-}
 
 /// A way to reach Telegram's DCs other than directly.
 ///
