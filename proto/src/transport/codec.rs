@@ -196,4 +196,56 @@ mod tests {
             }
         }
     }
+
+    #[test]
+    fn plain_and_padded_secrets_key_the_header_both_ways() {
+        let mut random = SeededRandom::new([6; 32]);
+        let key = [0x77; 16];
+        for secret in [MtProxySecret::Plain(key), MtProxySecret::Padded(key)] {
+            let hidden = Obfuscation::MtProxy(secret.clone());
+            let mut client = Codec::client(Kind::Abridged, -3, &hidden, 0, &mut random);
+            let expected = secret.transport(Kind::Abridged);
+            assert_eq!(client.kind(), expected, "{secret:?}");
+            let mut up = BytesMut::new();
+            client.encode(&[7; 40], &mut up, &mut random);
+
+            // Without the key, the header reads as garbage.
+            let mut wrong = Codec::detect(&up, None).expect("enough bytes");
+            assert_eq!(
+                wrong.decode(&mut up.clone()),
+                Err(TransportError::BadTag),
+                "{secret:?}"
+            );
+
+            let mut server = Codec::detect(&up, Some(&key)).expect("enough bytes");
+            let frame = server.decode(&mut up).unwrap();
+            assert_eq!(frame, Some(Frame::Packet(vec![7; 40].into())), "{secret:?}");
+            assert_eq!(server.kind(), expected);
+            let mut down = BytesMut::new();
+            server.encode(&[9; 56], &mut down, &mut random);
+            assert_eq!(
+                client.decode(&mut down).unwrap(),
+                Some(Frame::Packet(vec![9; 56].into()))
+            );
+        }
+    }
+
+    #[test]
+    fn only_fake_tls_has_bytes_to_flush() {
+        let mut random = SeededRandom::new([7; 32]);
+        let mut out = BytesMut::new();
+        for hidden in [Obfuscation::None, Obfuscation::Obfuscated] {
+            let mut codec = Codec::client(Kind::Intermediate, 2, &hidden, 0, &mut random);
+            assert_eq!(codec.flush(&mut out), 0);
+        }
+        let tls = Obfuscation::MtProxy(MtProxySecret::FakeTls {
+            key: [1; 16],
+            domain: "example.com".into(),
+        });
+        let mut codec = Codec::client(Kind::Intermediate, 2, &tls, 0, &mut random);
+        // The hello (517 bytes) and a ChangeCipherSpec (6), once.
+        assert_eq!(codec.flush(&mut out), 523);
+        assert_eq!(codec.flush(&mut out), 0);
+        assert_eq!(codec.kind(), Kind::PaddedIntermediate);
+    }
 }

@@ -88,10 +88,9 @@ impl MtProxySecret {
     /// assert_eq!(MtProxySecret::from_bytes(&bytes), Ok(MtProxySecret::Padded([7; 16])));
     /// ```
     pub fn from_bytes(bytes: &[u8]) -> Result<Self, SecretError> {
-        let key = |b: &[u8]| -> Result<[u8; 16], SecretError> {
-            b.get(..16)
-                .and_then(|k| k.try_into().ok())
-                .ok_or(SecretError::Length(bytes.len()))
+        let key = |b: &[u8]| match b.first_chunk::<16>() {
+            Some(key) => Ok(*key),
+            None => Err(SecretError::Length(bytes.len())),
         };
         match (bytes.len(), bytes.first()) {
             (16, _) => Ok(MtProxySecret::Plain(key(bytes)?)),

@@ -73,7 +73,9 @@ pub struct FakeTls {
     preamble: Option<Vec<u8>>,
     /// (Client) the digest of our hello, until the server's answer was checked.
     awaiting_answer: Option<[u8; 32]>,
-    /// Record payloads received and not yet framed.
+    /// Record payloads received and not yet framed: a record is moved here only when the
+    /// frames already here are incomplete, and the inner framer refuses a frame longer
+    /// than its limit, so this holds at most one frame and one record.
     plain: BytesMut,
     /// Obfuscated bytes on their way into records.
     scratch: BytesMut,
