@@ -13,6 +13,7 @@
 pub mod connection;
 pub mod crypto;
 pub mod handshake;
+pub mod pfs;
 pub mod proxy;
 pub mod random;
 pub mod session;
