@@ -9,7 +9,9 @@
 
 use bytes::BufMut;
 use oxigram_tl::mtproto::types::BindAuthKeyInner;
-use oxigram_tl::{Deserialize, Identifiable, Serialize, functions};
+#[cfg(feature = "server")]
+use oxigram_tl::{Deserialize, Identifiable};
+use oxigram_tl::{Serialize, functions};
 
 use crate::crypto::message::{AuthKey, Sender};
 use crate::crypto::{ige, v1};
@@ -194,7 +196,9 @@ impl BindError {
 /// Verifies the `auth.bindTempAuthKey` request `body` that arrived in the message `check`
 /// describes: the permanent key (found with `perm_key`) decrypts it, and every field
 /// agrees with the request and the message. The caller checks whether the temporary key
-/// is a temporary one and not bound elsewhere.
+/// is a temporary one and not bound elsewhere. (Server role: behind the `server`
+/// feature.)
+#[cfg(feature = "server")]
 pub fn verify_binding(
     body: &[u8],
     perm_key: impl FnOnce(i64) -> Option<AuthKey>,

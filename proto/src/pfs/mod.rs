@@ -10,7 +10,23 @@ pub mod bind;
 
 use std::time::Duration;
 
-pub use bind::{BindCheck, BindError, Binding, Bound, bind_request, verify_binding};
+use crate::session::{RequestError, RpcError};
+
+#[cfg(feature = "server")]
+pub use bind::verify_binding;
+pub use bind::{BindCheck, BindError, Binding, Bound, bind_request};
+
+/// How a binding ended, for the client.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum BindOutcome {
+    /// The server answered `boolTrue`: the temporary key stands for the permanent one.
+    Bound,
+    /// The server refused it (`ENCRYPTED_MESSAGE_INVALID`, `TEMP_AUTH_KEY_EMPTY`, …).
+    Refused(RpcError),
+    /// It ended without an answer.
+    Failed(RequestError),
+}
 
 /// How a connection uses temporary keys.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -5,7 +5,7 @@
 //! Everything random comes from the run's seed, so a run replays bit for bit; the
 //! transcript hash covers every byte that crossed the network and every event.
 
-use std::collections::{BTreeMap, VecDeque};
+use std::collections::{BTreeMap, BTreeSet, VecDeque};
 use std::time::{Duration, Instant};
 
 use bytes::{BufMut, Bytes, BytesMut};
@@ -13,6 +13,7 @@ use oxigram_proto::connection::server::{ConnId, Server, ServerConfig, ServerOutp
 use oxigram_proto::connection::{Connection, ConnectionConfig, Now};
 use oxigram_proto::crypto::message::{AuthKey, Sender};
 use oxigram_proto::handshake::{AuthKeyOutcome, InnerData};
+use oxigram_proto::pfs::PfsConfig;
 use oxigram_proto::session::{Event, RequestError, RequestId, RpcError, ServerSessionConfig, open};
 use oxigram_proto::transport::Kind;
 
@@ -172,6 +173,12 @@ pub struct Sim {
     key: Option<AuthKey>,
     /// The most messages seen in one container the server sent.
     pub largest_container: u32,
+    /// The keys the application's requests came under.
+    pub request_keys: BTreeSet<u64>,
+    /// `TempKeyBound` events the client reported.
+    pub bound: u64,
+    /// Run the server's timers (temporary keys end by them) each step.
+    pub server_timers: bool,
 }
 
 /// The answer the echo application gives to request number `n`.
@@ -215,6 +222,39 @@ fn answer_for(body: &[u8]) -> Option<Result<Bytes, RpcError>> {
 }
 
 impl Sim {
+    /// A run whose client uses temporary keys bound to a permanent key: one made by an
+    /// exchange first when `setup.handshake`, else one both sides start with.
+    pub fn new_pfs(seed: u64, setup: Setup, pfs: PfsConfig) -> Self {
+        let handshake = setup.handshake;
+        let mut sim = Sim::new(
+            seed,
+            Setup {
+                handshake: true,
+                ..setup
+            },
+        );
+        sim.setup.handshake = handshake;
+        let mut config = ConnectionConfig::new(2, sim.rng.seed32());
+        config.transport = sim.setup.transport;
+        config.obfuscated = sim.setup.obfuscated.then_some(None);
+        config.handshake.keys = vec![server_key().public().clone()];
+        config.pfs = Some(pfs);
+        let perm = (!handshake).then(|| {
+            let key = AuthKey::new(sim.rng.seed32().repeat(8).try_into().unwrap());
+            sim.server.add_key(key.clone());
+            AuthKeyOutcome {
+                auth_key: key,
+                time_offset: 0,
+                first_salt: sim.rng.next() as i64,
+                expires_at: None,
+            }
+        });
+        let now = sim.client_now();
+        sim.client = Connection::new(config, perm.as_ref(), now);
+        sim.server_timers = true;
+        sim
+    }
+
     pub fn new(seed: u64, setup: Setup) -> Self {
         let mut rng = Rng::new(seed);
         let base = Instant::now();
@@ -276,6 +316,9 @@ impl Sim {
             requests_seen: 0,
             key: None,
             largest_container: 0,
+            request_keys: BTreeSet::new(),
+            bound: 0,
+            server_timers: false,
         };
         if !setup.handshake {
             let key = AuthKey::new(sim.rng.seed32().repeat(8).try_into().unwrap());
@@ -440,6 +483,9 @@ impl Sim {
             let s = self.s2c.pop_front().unwrap();
             self.c_rx.extend_from_slice(&s.bytes);
         }
+        if self.server_timers {
+            self.server.handle_timeout(unix);
+        }
         // The server first.
         if !self.s_rx.is_empty() {
             let mut rx = std::mem::take(&mut self.s_rx);
@@ -460,6 +506,7 @@ impl Sim {
                 } => {
                     self.requests_seen += 1;
                     self.last_session = Some(session);
+                    self.request_keys.insert(session.auth_key_id);
                     let answer = answer_for(&body)
                         .unwrap_or_else(|| Err(RpcError::new(400, "METHOD_UNKNOWN")));
                     if self.setup.faults.bulk_answers {
@@ -571,6 +618,11 @@ impl Sim {
             Event::Dropped(reason) => {
                 self.mix(reason.to_string().as_bytes());
                 self.dropped += 1;
+                return;
+            }
+            Event::TempKeyBound { expires_at } => {
+                self.mix(&expires_at.to_le_bytes());
+                self.bound += 1;
                 return;
             }
             _ => return,
