@@ -6,9 +6,14 @@ mod common;
 
 use std::time::Duration;
 
+use bytes::Bytes;
 use common::sim::{Faults, Outcome, Setup, Sim};
-use oxigram_proto::pfs::PfsConfig;
+use oxigram_proto::crypto::message::AuthKey;
+use oxigram_proto::pfs::{Binding, PfsConfig, bind_request};
+use oxigram_proto::random::SeededRandom;
+use oxigram_proto::session::{RequestId, RpcError};
 use oxigram_proto::transport::Kind;
+use oxigram_tl::{Deserialize, Serialize, functions};
 
 fn setup(handshake: bool, faults: Faults) -> Setup {
     Setup {
@@ -118,4 +123,97 @@ fn runs_replay_bit_for_bit() {
         sim.transcript()
     };
     assert_eq!(run(), run());
+}
+
+/// A binding for `perm` naming the temporary key `temp`; the message and session it
+/// names are not the ones it travels in, which the server refuses all the same.
+fn binding_body(perm: &AuthKey, temp: i64) -> Bytes {
+    let binding = Binding {
+        perm: perm.clone(),
+        temp_auth_key_id: temp,
+        temp_session_id: 1,
+        expires_at: i32::MAX,
+        nonce: 99,
+    };
+    bind_request(&binding, 4, &mut SeededRandom::new([5; 32])).into()
+}
+
+fn error_of(sim: &Sim, id: RequestId) -> RpcError {
+    match sim.outcomes.get(&id) {
+        Some(Outcome::Error(e)) => e.clone(),
+        other => panic!("{id}: {other:?}"),
+    }
+}
+
+#[test]
+fn an_unbound_temporary_key_serves_no_requests_and_a_forged_binding_is_refused() {
+    let mut sim = Sim::new_unbound_temporary(20, setup(true, Faults::default()));
+    let victim = AuthKey::new([0x42; 256]);
+    sim.server.add_key(victim.clone());
+    let before = sim.request(1);
+    sim.run_until(Duration::from_secs(30), true);
+    let temp = sim.client.session().unwrap().auth_key().id();
+    let temp = i64::from_le_bytes(temp);
+    assert!(sim.server.is_temporary(temp as u64));
+    // Encrypted with a key of the forger's own, under the victim's key id.
+    let forged = {
+        let body = binding_body(&AuthKey::new([0x43; 256]), temp);
+        let mut request = functions::auth::BindTempAuthKey::from_bytes(&body).unwrap();
+        request.perm_auth_key_id = i64::from_le_bytes(victim.id());
+        let mut encrypted = request.encrypted_message.to_vec();
+        encrypted[..8].copy_from_slice(&victim.id());
+        request.encrypted_message = encrypted.into();
+        Bytes::from(request.to_bytes())
+    };
+    let forged = sim.request_raw(2, forged);
+    let unknown = sim.request_raw(3, binding_body(&AuthKey::new([0x44; 256]), temp));
+    let after = sim.request(4);
+    let config = sim.request_raw(5, functions::help::GetConfig {}.to_bytes().into());
+    sim.run_until(Duration::from_secs(60), true);
+    for id in [before, after] {
+        let e = error_of(&sim, id);
+        assert_eq!((e.code, e.name.as_str()), (401, "AUTH_KEY_PERM_EMPTY"));
+    }
+    for id in [forged, unknown] {
+        let e = error_of(&sim, id);
+        assert_eq!(
+            (e.code, e.name.as_str()),
+            (400, "ENCRYPTED_MESSAGE_INVALID")
+        );
+    }
+    assert_eq!(sim.bind_refusals, 2);
+    // Configuration calls are allowed before binding: the application got that one
+    // (the echo application does not know it), and nothing else.
+    let e = error_of(&sim, config);
+    assert_eq!(e.name, "METHOD_UNKNOWN");
+    assert_eq!(sim.requests_seen, 1);
+    assert_eq!(sim.server.perm_key_of(temp as u64), temp as u64);
+}
+
+#[test]
+fn a_binding_under_a_permanent_key_is_refused() {
+    let mut sim = Sim::new(21, setup(false, Faults::default()));
+    let key = sim.client.session().unwrap().auth_key().clone();
+    let id = sim.request_raw(1, binding_body(&key, 7));
+    sim.run_until(Duration::from_secs(30), true);
+    let e = error_of(&sim, id);
+    assert_eq!((e.code, e.name.as_str()), (400, "TEMP_AUTH_KEY_EMPTY"));
+    assert_eq!(sim.requests_seen, 0);
+}
+
+#[test]
+fn a_permanent_key_the_server_does_not_know_gets_no_request_through() {
+    let mut sim = Sim::new_pfs(22, setup(false, Faults::default()), short());
+    let perm = sim.client.perm_key().expect("given").auth_key.id();
+    sim.server.forget_key(u64::from_le_bytes(perm));
+    for n in 0..5 {
+        sim.request(n);
+    }
+    sim.run_until(Duration::from_secs(60), false);
+    // Each connection makes a temporary key, is refused its binding, and starts over.
+    assert!(sim.bind_refusals >= 2, "{} refusals", sim.bind_refusals);
+    assert_eq!(sim.requests_seen, 0);
+    assert_eq!(sim.bound, 0);
+    assert!(sim.outcomes.is_empty(), "{:?}", sim.outcomes);
+    assert_eq!(sim.client.pending(), 5);
 }

@@ -835,8 +835,9 @@ impl Server {
         }
     }
 
-    /// Forgets a key, its sessions and its binding.
-    fn forget_key(&mut self, id: u64) {
+    /// Forgets a key, its sessions and its binding, as a server that lost it: its
+    /// clients get `-404`, and bindings to it are refused.
+    pub fn forget_key(&mut self, id: u64) {
         let Some(state) = self.keys.remove(&id) else {
             return;
         };
@@ -853,7 +854,7 @@ impl Server {
         for session in sessions {
             self.remove_session(session);
         }
-        tracing::debug!(key = id, "temporary key ended");
+        tracing::debug!(key = id, "key forgotten");
     }
 
     /// Records that `session` was seen on `conn` at `unix`, keeping the indexes by

@@ -179,6 +179,8 @@ pub struct Sim {
     pub bound: u64,
     /// Run the server's timers (temporary keys end by them) each step.
     pub server_timers: bool,
+    /// Bindings the server refused.
+    pub bind_refusals: u64,
 }
 
 /// The answer the echo application gives to request number `n`.
@@ -255,6 +257,37 @@ impl Sim {
         sim
     }
 
+    /// A run whose client makes a temporary key and uses it as it is, without PFS's
+    /// binding: for sending bindings (and other requests) by hand.
+    pub fn new_unbound_temporary(seed: u64, setup: Setup) -> Self {
+        let mut sim = Sim::new(
+            seed,
+            Setup {
+                handshake: true,
+                ..setup
+            },
+        );
+        let mut config = ConnectionConfig::new(2, sim.rng.seed32());
+        config.transport = sim.setup.transport;
+        config.handshake.keys = vec![server_key().public().clone()];
+        config.handshake.inner = InnerData::Temporary {
+            dc: 2,
+            expires_in: 3600,
+        };
+        let now = sim.client_now();
+        sim.client = Connection::new(config, None, now);
+        sim.server_timers = true;
+        sim
+    }
+
+    /// Issues a request with `body`, recorded as number `n` (its answer is not checked
+    /// by [`Sim::check`] unless it is an echo).
+    pub fn request_raw(&mut self, n: u64, body: Bytes) -> RequestId {
+        let id = self.client.request(body);
+        self.issued.insert(id, n);
+        id
+    }
+
     pub fn new(seed: u64, setup: Setup) -> Self {
         let mut rng = Rng::new(seed);
         let base = Instant::now();
@@ -319,6 +352,7 @@ impl Sim {
             request_keys: BTreeSet::new(),
             bound: 0,
             server_timers: false,
+            bind_refusals: 0,
         };
         if !setup.handshake {
             let key = AuthKey::new(sim.rng.seed32().repeat(8).try_into().unwrap());
@@ -524,6 +558,7 @@ impl Sim {
                     }
                 }
                 ServerOutput::Rejected { .. } => self.mix(b"rejected"),
+                ServerOutput::BindRefused { .. } => self.bind_refusals += 1,
                 _ => {}
             }
         }
