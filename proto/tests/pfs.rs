@@ -85,7 +85,11 @@ fn a_saved_permanent_key_is_used_for_bindings_only() {
     assert_eq!(sim.outcomes.len() as u64, sent);
     assert!(sim.failed().is_empty(), "{:?}", sim.failed());
     assert!(sim.bound >= 3, "only {} keys bound", sim.bound);
-    assert_eq!(sim.server.key_count() <= 3, true);
+    assert!(
+        sim.server.key_count() <= 3,
+        "{} keys",
+        sim.server.key_count()
+    );
 }
 
 #[test]
