@@ -381,7 +381,7 @@ impl Connection {
                         let owned = self.rx_packet.split();
                         session.handle_packet(now.mono, now.unix, owned);
                         if self.pfs.is_some() {
-                            self.after_pfs_packet(now)?;
+                            self.check_bindings(now)?;
                         }
                     }
                 }
@@ -421,6 +421,12 @@ impl Connection {
                 session.ping(self.ping_id, self.config.dead_after.as_secs().max(1) as i32);
             }
             session.handle_timeout(now.mono);
+        }
+        // A binding can also end on a timer (sent too often, or never answered).
+        if self.pfs.is_some()
+            && let Err(error) = self.check_bindings(now)
+        {
+            tracing::debug!(%error, "a binding ended without success");
         }
     }
 

@@ -180,9 +180,9 @@ impl Connection {
         }
     }
 
-    /// After a packet: a binding may have been answered, and the predecessor may have
-    /// nothing left to wait for.
-    pub(super) fn after_pfs_packet(&mut self, now: Now) -> Result<(), ConnectionError> {
+    /// After a packet or the timers: a binding may have ended, and the predecessor may
+    /// have nothing left to wait for.
+    pub(super) fn check_bindings(&mut self, now: Now) -> Result<(), ConnectionError> {
         let Some(pfs) = &mut self.pfs else {
             return Ok(());
         };

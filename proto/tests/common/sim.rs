@@ -177,7 +177,8 @@ pub struct Sim {
     pub request_keys: BTreeSet<u64>,
     /// `TempKeyBound` events the client reported.
     pub bound: u64,
-    /// Run the server's timers (temporary keys end by them) each step.
+    /// Run the server's timers (temporary keys end by them) each step, and let the
+    /// client read the transport error a server closes a connection with.
     pub server_timers: bool,
     /// Bindings the server refused.
     pub bind_refusals: u64,
@@ -527,6 +528,16 @@ impl Sim {
             self.s_rx = rx;
             if result.is_err() {
                 self.mix(b"server refused");
+                if self.server_timers {
+                    // The server's last words (a transport error code, -404 for a key
+                    // it does not know) reach the client before the connection goes.
+                    let mut out = BytesMut::new();
+                    self.server.poll_transmit(self.conn, unix, &mut out);
+                    if !out.is_empty() {
+                        let last = self.client.handle_input(now, &mut out);
+                        self.mix(format!("{last:?}").as_bytes());
+                    }
+                }
                 return self.cut();
             }
         }
