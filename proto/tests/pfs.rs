@@ -253,3 +253,79 @@ fn a_temporary_key_the_server_forgets_is_replaced_and_nothing_is_lost() {
     assert!(sim.client.perm_key().is_some());
     assert!(sim.cuts >= 1);
 }
+
+/// The messages in a packet's body: the body alone, or each one of a container.
+fn messages(inner: &oxigram_proto::session::Inner) -> Vec<(i64, Bytes)> {
+    let body = &inner.body;
+    if body[..4] != 0x73f1_f8dc_u32.to_le_bytes() {
+        return vec![(inner.msg_id, body.clone())];
+    }
+    let count = u32::from_le_bytes(body[4..8].try_into().unwrap());
+    let mut at = 8;
+    let mut out = Vec::new();
+    for _ in 0..count {
+        let msg_id = i64::from_le_bytes(body[at..at + 8].try_into().unwrap());
+        let len = u32::from_le_bytes(body[at + 12..at + 16].try_into().unwrap()) as usize;
+        out.push((msg_id, body.slice(at + 16..at + 16 + len)));
+        at += 16 + len;
+    }
+    out
+}
+
+#[test]
+fn the_binding_names_the_message_and_session_it_goes_out_in_each_time() {
+    use oxigram_proto::crypto::message::Sender;
+    use oxigram_proto::pfs::{BindCheck, verify_binding};
+    use oxigram_proto::session::{ClientSession, SessionConfig, open};
+    use std::time::Instant;
+
+    let perm = AuthKey::new([0x51; 256]);
+    let temp = AuthKey::new([0x52; 256]);
+    let mut random = SeededRandom::new([6; 32]);
+    let mut session = ClientSession::new(
+        SessionConfig::default(),
+        temp.clone(),
+        1,
+        0,
+        true,
+        &mut random,
+    );
+    let temp_id = i64::from_le_bytes(temp.id());
+    session.bind(Binding {
+        perm: perm.clone(),
+        temp_auth_key_id: temp_id,
+        temp_session_id: 0,
+        expires_at: 1_700_003_600,
+        nonce: 17,
+    });
+    let start = Instant::now();
+    let unix = Duration::from_secs(1_700_000_000);
+    let mut sent = Vec::new();
+    for round in 0..2 {
+        let mut packet = bytes::BytesMut::new();
+        assert!(session.poll_transmit(start, unix, &mut random, &mut packet));
+        let inner = open(&temp, Sender::Client, &packet).unwrap();
+        let (msg_id, body) = messages(&inner)
+            .into_iter()
+            .find(|(_, body)| body[..4] == 0xcdd4_2a05_u32.to_le_bytes())
+            .unwrap_or_else(|| panic!("round {round}: no binding went out"));
+        let check = BindCheck {
+            temp_auth_key_id: temp_id,
+            temp_session_id: inner.session_id,
+            msg_id,
+        };
+        let known = |id| (id == i64::from_le_bytes(perm.id())).then(|| perm.clone());
+        let bound = verify_binding(&body, known, &check).unwrap();
+        assert_eq!(bound.expires_at, 1_700_003_600);
+        // Under another message id, the same body is refused.
+        let elsewhere = BindCheck {
+            msg_id: msg_id + 4,
+            ..check
+        };
+        assert!(verify_binding(&body, known, &elsewhere).is_err());
+        sent.push(msg_id);
+        // The connection goes: the binding goes again, with a new id.
+        session.connection_lost(start);
+    }
+    assert_ne!(sent[0], sent[1]);
+}

@@ -24,6 +24,9 @@ pub enum BindOutcome {
     Bound,
     /// The server refused it (`ENCRYPTED_MESSAGE_INVALID`, `TEMP_AUTH_KEY_EMPTY`, …).
     Refused(RpcError),
+    /// The server answered something other than `boolTrue` (`boolFalse`, or not a
+    /// `Bool`).
+    Unexpected,
     /// It ended without an answer.
     Failed(RequestError),
 }

@@ -844,7 +844,7 @@ impl ClientSession {
             (Purpose::Bind(_), outcome) => {
                 self.bind_outcome = Some(match outcome {
                     Ok(Ok(body)) if body[..] == BOOL_TRUE.to_le_bytes() => BindOutcome::Bound,
-                    Ok(Ok(_)) => BindOutcome::Refused(RpcError::new(400, "BIND_ANSWERED_FALSE")),
+                    Ok(Ok(_)) => BindOutcome::Unexpected,
                     Ok(Err(error)) => BindOutcome::Refused(error),
                     Err(error) => BindOutcome::Failed(error),
                 });
