@@ -2,6 +2,7 @@
 //! state machine, for one connection to one DC. (The server side is `server::Server`,
 //! behind the `server` feature.)
 
+mod pfs;
 mod plain;
 #[cfg(feature = "server")]
 pub mod server;
@@ -14,6 +15,7 @@ use bytes::{Bytes, BytesMut};
 use crate::handshake::{
     AuthKeyOutcome, ClientHandshake, ClientHandshakeConfig, HandshakeError, Step,
 };
+use crate::pfs::{BindOutcome, PfsConfig};
 use crate::random::{RandomSource, Seed, SeededRandom};
 use crate::session::{ClientSession, Event, RequestError, RequestId, SessionConfig};
 use crate::transport::{Codec, Frame, Kind, Obfuscation, TransportError};
@@ -57,6 +59,9 @@ pub struct ConnectionConfig {
     pub dead_after: Duration,
     /// Longest the key exchange may take.
     pub handshake_timeout: Duration,
+    /// Perfect forward secrecy: traffic goes under temporary keys bound to the permanent
+    /// one, renewed before they end (see [`Connection`]). Off when `None`.
+    pub pfs: Option<PfsConfig>,
 }
 
 impl std::fmt::Debug for ConnectionConfig {
@@ -72,6 +77,7 @@ impl std::fmt::Debug for ConnectionConfig {
             .field("ping_interval", &self.ping_interval)
             .field("dead_after", &self.dead_after)
             .field("handshake_timeout", &self.handshake_timeout)
+            .field("pfs", &self.pfs)
             .finish()
     }
 }
@@ -89,6 +95,7 @@ impl ConnectionConfig {
             ping_interval: Duration::from_secs(60),
             dead_after: Duration::from_secs(75),
             handshake_timeout: Duration::from_secs(15),
+            pfs: None,
         }
     }
 }
@@ -107,6 +114,7 @@ impl ConnectionConfig {
             ping_interval: self.ping_interval,
             dead_after: self.dead_after,
             handshake_timeout: self.handshake_timeout,
+            pfs: self.pfs,
         }
     }
 }
@@ -139,6 +147,12 @@ pub enum ConnectionError {
     /// The connection failed before (or was closed); [`Connection::reset`] it.
     #[error("the connection is down")]
     Down,
+    /// (PFS) the server did not bind a temporary key to the permanent one. The temporary
+    /// key is dropped and [`Connection::reset`] makes another; a permanent key the server
+    /// refuses again and again (`ENCRYPTED_MESSAGE_INVALID`) is likely gone from it, and
+    /// a caller may start over without it.
+    #[error("the temporary key's binding failed: {0:?}")]
+    Bind(BindOutcome),
 }
 
 enum Phase {
@@ -172,6 +186,19 @@ enum Phase {
 ///
 /// Every request gets exactly one final event: [`Event::Response`] (a result or an RPC
 /// error) or [`Event::Failed`]. Requests made before the key exists go out once it does.
+///
+/// # Perfect forward secrecy
+///
+/// With [`ConnectionConfig::pfs`], the key given to [`Connection::new`] (or made first,
+/// and announced with [`Event::AuthKeyCreated`]: the one to store) is the permanent key,
+/// and it carries no traffic. The connection makes a temporary key, binds it with
+/// `auth.bindTempAuthKey` (the first request under it; the caller's requests wait for
+/// the answer), and sends everything under it ([`Event::TempKeyBound`]). Before it
+/// ends, a successor is made on the same connection and bound while the old key still
+/// carries the traffic; then requests not yet sent move to the new key, and those in
+/// flight are answered under the old one, which goes once they are (or, at its end,
+/// they are sent again under the new key). Temporary keys are never handed out to be
+/// stored.
 pub struct Connection {
     config: ConnectionConfig,
     random: SeededRandom,
@@ -188,6 +215,7 @@ pub struct Connection {
     ping_id: i64,
     packet: BytesMut,
     rx_packet: BytesMut,
+    pfs: Option<pfs::Pfs>,
 }
 
 impl std::fmt::Debug for Connection {
@@ -206,7 +234,9 @@ impl Connection {
     pub fn new(mut config: ConnectionConfig, auth: Option<&AuthKeyOutcome>, now: Now) -> Self {
         let mut random = config.seed.take();
         let codec = new_codec(&config, now, &mut random);
-        let session = auth.map(|auth| {
+        let pfs = config.pfs.map(|c| pfs::Pfs::new(c, auth.cloned()));
+        // With PFS the key given is the permanent one, which carries no traffic.
+        let session = auth.filter(|_| pfs.is_none()).map(|auth| {
             ClientSession::new(
                 config.session.clone(),
                 auth.auth_key.clone(),
@@ -231,6 +261,7 @@ impl Connection {
             ping_id: 0,
             packet: BytesMut::new(),
             rx_packet: BytesMut::new(),
+            pfs,
         };
         if conn.session.is_none() {
             conn.start_handshake(now);
@@ -257,7 +288,26 @@ impl Connection {
 
     /// Requests without their final event yet.
     pub fn pending(&self) -> usize {
-        self.waiting.len() + self.session.as_ref().map_or(0, |s| s.pending())
+        let others = self.pfs.as_ref().map_or(0, |p| {
+            [&p.next, &p.retiring]
+                .into_iter()
+                .flatten()
+                .map(|k| k.session.pending())
+                .sum()
+        });
+        self.waiting.len() + self.session.as_ref().map_or(0, |s| s.pending()) + others
+    }
+
+    /// (PFS) the permanent key, once there is one: the key to store.
+    pub fn perm_key(&self) -> Option<&AuthKeyOutcome> {
+        self.pfs.as_ref().and_then(|p| p.perm.as_ref())
+    }
+
+    /// (PFS) whether the current temporary key is bound, and when it ends (server time,
+    /// unix seconds). `None` without PFS or before the first temporary key.
+    pub fn temp_key(&self) -> Option<(bool, i32)> {
+        let pfs = self.pfs.as_ref()?;
+        pfs.times.map(|t| (pfs.bound, t.expires_at))
     }
 
     // ----- mutators -----
@@ -266,13 +316,15 @@ impl Connection {
     pub fn request(&mut self, body: Bytes) -> RequestId {
         let id = RequestId(self.next_id);
         self.next_id += 1;
+        // Under an unbound temporary key only the binding goes out.
+        let bound = self.pfs.as_ref().is_none_or(|p| p.bound);
         match (&self.phase, &mut self.session) {
             (Phase::Closed, _) => self.events.push_back(Event::Failed {
                 id,
                 error: RequestError::Closed,
             }),
-            (_, Some(session)) => session.push(id, body),
-            (_, None) => self.waiting.push_back((id, body)),
+            (_, Some(session)) if bound => session.push(id, body),
+            (_, _) => self.waiting.push_back((id, body)),
         }
         id
     }
@@ -286,6 +338,11 @@ impl Connection {
                 id,
                 error: RequestError::Cancelled,
             });
+            return true;
+        }
+        if let Some(retiring) = self.pfs.as_mut().and_then(|p| p.retiring.as_mut())
+            && retiring.session.cancel(id)
+        {
             return true;
         }
         self.session.as_mut().is_some_and(|s| s.cancel(id))
@@ -309,13 +366,20 @@ impl Connection {
                 Frame::Packet(packet) | Frame::PacketAckRequested(packet) => {
                     if packet.get(..8) == Some(&[0; 8]) {
                         self.on_plain(now, &packet)?;
-                    } else if let Some(session) = &mut self.session {
+                    } else if let Some(session) = session_for(
+                        &mut self.session,
+                        self.pfs.as_mut(),
+                        packet.first_chunk::<8>(),
+                    ) {
                         // The session decrypts in place and hands bodies out as slices of
                         // the packet: copied into a buffer of our own, reused once they
                         // are dropped, rather than a new allocation per packet.
                         self.rx_packet.extend_from_slice(&packet);
                         let owned = self.rx_packet.split();
                         session.handle_packet(now.mono, now.unix, owned);
+                        if self.pfs.is_some() {
+                            self.check_bindings(now)?;
+                        }
                     }
                 }
                 Frame::QuickAck(_) => {}
@@ -344,6 +408,9 @@ impl Connection {
             self.fail(ConnectionError::Timeout);
             return;
         }
+        if self.pfs.is_some() && !self.pfs_timers(now) {
+            return;
+        }
         if let (Some(session), Phase::Ready) = (&mut self.session, &self.phase) {
             if now.mono >= self.last_ping + self.config.ping_interval {
                 self.last_ping = now.mono;
@@ -351,6 +418,12 @@ impl Connection {
                 session.ping(self.ping_id, self.config.dead_after.as_secs().max(1) as i32);
             }
             session.handle_timeout(now.mono);
+        }
+        // A binding can also end on a timer (sent too often, or never answered).
+        if self.pfs.is_some()
+            && let Err(error) = self.check_bindings(now)
+        {
+            tracing::debug!(%error, "a binding ended without success");
         }
     }
 
@@ -367,6 +440,16 @@ impl Connection {
         self.codec = new_codec(&self.config, now, &mut self.random);
         self.last_rx = now.mono;
         self.last_ping = now.mono;
+        if let Some(pfs) = &mut self.pfs {
+            // The server runs a key exchange per connection: one under way is lost.
+            pfs.renewal = None;
+            for keyed in [&mut pfs.next, &mut pfs.retiring].into_iter().flatten() {
+                keyed.session.connection_lost(now.mono);
+            }
+            if pfs.times.is_some_and(|t| now.mono >= t.expires) {
+                self.expire_current();
+            }
+        }
         if let Some(session) = &mut self.session {
             session.connection_lost(now.mono);
             self.phase = Phase::Ready;
@@ -381,6 +464,11 @@ impl Connection {
         if let Some(session) = &mut self.session {
             session.fail_in_flight(RequestError::ConnectionLost);
         }
+        if let Some(retiring) = self.pfs.as_mut().and_then(|p| p.retiring.as_mut()) {
+            retiring
+                .session
+                .fail_in_flight(RequestError::ConnectionLost);
+        }
     }
 
     /// Closes for good: every request without its final event fails with
@@ -394,6 +482,12 @@ impl Connection {
         }
         if let Some(session) = &mut self.session {
             session.close();
+        }
+        if let Some(pfs) = &mut self.pfs {
+            pfs.renewal = None;
+            for keyed in [&mut pfs.next, &mut pfs.retiring].into_iter().flatten() {
+                keyed.session.close();
+            }
         }
         self.phase = Phase::Closed;
     }
@@ -416,7 +510,22 @@ impl Connection {
                 }
             }
             Phase::Ready => {
-                if let Some(session) = &mut self.session {
+                let pfs = self.pfs.as_mut();
+                let (renewal, next, retiring) = match pfs {
+                    Some(p) => (p.renewal.as_mut(), p.next.as_mut(), p.retiring.as_mut()),
+                    None => (None, None, None),
+                };
+                if let Some(body) = renewal.and_then(|r| r.out.take()) {
+                    self.packet.clear();
+                    seal_plain(self.plain_ids.next(now.unix), &body, &mut self.packet);
+                    self.codec.encode(&self.packet, out, &mut self.random);
+                }
+                let sessions = [
+                    self.session.as_mut(),
+                    next.map(|k| &mut k.session),
+                    retiring.map(|k| &mut k.session),
+                ];
+                for session in sessions.into_iter().flatten() {
                     loop {
                         self.packet.clear();
                         if !session.poll_transmit(
@@ -449,6 +558,13 @@ impl Connection {
         self.events
             .pop_front()
             .or_else(|| self.session.as_mut().and_then(|s| s.poll_event()))
+            .or_else(|| {
+                let pfs = self.pfs.as_mut()?;
+                [&mut pfs.retiring, &mut pfs.next]
+                    .into_iter()
+                    .flatten()
+                    .find_map(|k| k.session.poll_event())
+            })
     }
 
     /// When [`Connection::handle_timeout`] should next be called.
@@ -460,7 +576,13 @@ impl Connection {
                 let own = (self.last_ping + self.config.ping_interval)
                     .min(self.last_rx + self.config.dead_after);
                 let session = self.session.as_ref().and_then(|s| s.poll_timeout());
-                Some(session.map_or(own, |s| s.min(own)))
+                let keys = self.pfs.as_ref().and_then(|p| p.deadline());
+                Some(
+                    [session, keys]
+                        .into_iter()
+                        .flatten()
+                        .fold(own, Instant::min),
+                )
             }
             Phase::Failed | Phase::Closed => None,
         }
@@ -469,8 +591,9 @@ impl Connection {
     // ----- internals -----
 
     fn start_handshake(&mut self, now: Now) {
-        let (exchange, body) =
-            ClientHandshake::start(self.config.handshake.clone(), &mut self.random);
+        let temporary = self.pfs.as_ref().is_some_and(|p| p.perm.is_some());
+        let config = self.exchange_config(temporary);
+        let (exchange, body) = ClientHandshake::start(config, &mut self.random);
         self.phase = Phase::Handshake {
             exchange,
             deadline: now.mono + self.config.handshake_timeout,
@@ -483,12 +606,39 @@ impl Connection {
             Ok(body) => body,
             Err(e) => return Err(self.fail(e.into())),
         };
+        if let (Phase::Ready, Some(renewal)) = (
+            &self.phase,
+            self.pfs.as_mut().and_then(|p| p.renewal.as_mut()),
+        ) {
+            return match renewal
+                .exchange
+                .handle(body, now.unix.as_secs() as i64, &mut self.random)
+            {
+                Ok(Step::Send(next)) => {
+                    renewal.out = Some(next);
+                    Ok(())
+                }
+                Ok(Step::Done(outcome)) => {
+                    let keyed = self.temp_session(&outcome, now);
+                    if let Some(pfs) = &mut self.pfs {
+                        pfs.renewal = None;
+                        pfs.next = Some(keyed);
+                    }
+                    Ok(())
+                }
+                Err(e) => Err(self.fail(e.into())),
+            };
+        }
         let Phase::Handshake { exchange, out, .. } = &mut self.phase else {
             return Err(self.fail(PlainError::Unexpected.into()));
         };
         match exchange.handle(body, now.unix.as_secs() as i64, &mut self.random) {
             Ok(Step::Send(next)) => {
                 *out = Some(next);
+                Ok(())
+            }
+            Ok(Step::Done(outcome)) if self.pfs.is_some() => {
+                self.on_pfs_key(now, outcome);
                 Ok(())
             }
             Ok(Step::Done(outcome)) => {
@@ -517,6 +667,13 @@ impl Connection {
     /// the queue for the next key (it could not have decrypted them, so none ran), and
     /// the caller hears that the key is gone.
     fn drop_key(&mut self) {
+        if self.pfs.is_some() {
+            // Only temporary keys carry traffic: the server forgot one of them (they live
+            // in its memory only), not the permanent key, which stays.
+            tracing::debug!("the server does not know our temporary key");
+            self.expire_current();
+            return;
+        }
         let Some(mut session) = self.session.take() else {
             return;
         };
@@ -536,6 +693,23 @@ impl Connection {
         self.phase = Phase::Failed;
         error
     }
+}
+
+/// The session an encrypted packet is for, by its key id: a temporary key's successor or
+/// predecessor, or else the current session.
+fn session_for<'a>(
+    current: &'a mut Option<ClientSession>,
+    pfs: Option<&'a mut pfs::Pfs>,
+    key_id: Option<&[u8; 8]>,
+) -> Option<&'a mut ClientSession> {
+    if let (Some(pfs), Some(key_id)) = (pfs, key_id) {
+        for keyed in [&mut pfs.next, &mut pfs.retiring].into_iter().flatten() {
+            if keyed.session.auth_key().id() == *key_id {
+                return Some(&mut keyed.session);
+            }
+        }
+    }
+    current.as_mut()
 }
 
 fn new_codec(config: &ConnectionConfig, now: Now, random: &mut dyn RandomSource) -> Codec {

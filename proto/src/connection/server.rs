@@ -11,12 +11,14 @@ use super::plain::{PlainError, open_plain, seal_plain};
 use crate::crypto::message::{AuthKey, Sender};
 use crate::crypto::rsa::RsaPrivateKey;
 use crate::handshake::{HandshakeError, ServerHandshake, ServerHandshakeConfig, ServerStep};
+use crate::pfs::{BindCheck, BindError, verify_binding};
 use crate::random::{RandomSource, Seed, SeededRandom};
 use crate::session::{
     Dropped, RpcError, SaltSchedule, ServerEvent, ServerMsgIdGenerator, ServerSession,
     ServerSessionConfig, open_owned,
 };
 use crate::transport::{Codec, FakeTlsAcceptor, Frame, MtProxySecret, TransportError};
+use oxigram_tl::{Deserialize, Identifiable, RawObject, functions};
 
 /// What a server needs. Not `Clone`: it holds the server's seed, which must not go to
 /// two servers (they would draw the same nonces, salts and keys); [`ServerConfig::with_seed`]
@@ -116,6 +118,23 @@ pub enum ServerOutput {
         /// The delay.
         delay: Duration,
     },
+    /// (PFS) a temporary key was bound to a permanent one: requests under it act for
+    /// the permanent key ([`Server::perm_key_of`]).
+    TempKeyBound {
+        /// The connection.
+        conn: ConnId,
+        /// The temporary key.
+        temp_auth_key_id: u64,
+        /// The permanent key it stands for.
+        perm_auth_key_id: u64,
+    },
+    /// (PFS) a binding was refused with [`BindError::rpc_error`].
+    BindRefused {
+        /// The connection.
+        conn: ConnId,
+        /// Why.
+        error: BindError,
+    },
     /// A message was refused or dropped (diagnostics).
     Rejected {
         /// The connection.
@@ -151,6 +170,10 @@ struct KeyState {
     key: AuthKey,
     /// The salt the exchange gave the client, and until when it is accepted.
     first_salt: (i64, i64),
+    /// For a temporary key, when it ends (server time, seconds).
+    expires_at: Option<i64>,
+    /// For a temporary key, the permanent key it was bound to.
+    bound_to: Option<u64>,
 }
 
 #[derive(Default)]
@@ -186,6 +209,11 @@ pub struct Server {
     random: SeededRandom,
     salts: SaltSchedule,
     keys: HashMap<u64, KeyState>,
+    /// Temporary keys by when they end, for [`Server::handle_timeout`].
+    temp_keys: BTreeSet<(i64, u64)>,
+    /// The temporary key bound to each permanent key (one at a time: a new binding
+    /// replaces the previous one).
+    bindings: HashMap<u64, u64>,
     sessions: BTreeMap<SessionRef, Slot>,
     /// Sessions by the time they were last seen: the oldest are evicted first.
     by_age: BTreeSet<(Duration, SessionRef)>,
@@ -228,6 +256,8 @@ impl Server {
             random,
             salts: SaltSchedule::new(secret),
             keys: HashMap::new(),
+            temp_keys: BTreeSet::new(),
+            bindings: HashMap::new(),
             sessions: BTreeMap::new(),
             by_age: BTreeSet::new(),
             conns: HashMap::new(),
@@ -287,8 +317,26 @@ impl Server {
             KeyState {
                 key,
                 first_salt: (0, 0),
+                expires_at: None,
+                bound_to: None,
             },
         );
+    }
+
+    /// The key requests under `auth_key_id` act for: the permanent key a temporary key
+    /// is bound to, or the key itself. Applications look accounts up by it.
+    pub fn perm_key_of(&self, auth_key_id: u64) -> u64 {
+        self.keys
+            .get(&auth_key_id)
+            .and_then(|k| k.bound_to)
+            .unwrap_or(auth_key_id)
+    }
+
+    /// Whether `auth_key_id` is a temporary key (bound or not) the server holds.
+    pub fn is_temporary(&self, auth_key_id: u64) -> bool {
+        self.keys
+            .get(&auth_key_id)
+            .is_some_and(|k| k.expires_at.is_some())
     }
 
     // ----- connections -----
@@ -319,6 +367,7 @@ impl Server {
     /// [`ServerSessionConfig::idle_timeout`] by server time `unix`; returns how many.
     /// Call it now and then (each minute, say): its cost follows the sessions evicted.
     pub fn handle_timeout(&mut self, unix: Duration) -> usize {
+        self.expire_temp_keys(unix.as_secs() as i64);
         let Some(cutoff) = unix.checked_sub(self.config.session.idle_timeout) else {
             return 0;
         };
@@ -338,9 +387,15 @@ impl Server {
 
     /// When [`Server::handle_timeout`] has a session to forget next, in server time.
     pub fn poll_timeout(&self) -> Option<Duration> {
-        self.by_age
+        let idle = self
+            .by_age
             .first()
-            .map(|(seen, _)| seen.saturating_add(self.config.session.idle_timeout))
+            .map(|(seen, _)| seen.saturating_add(self.config.session.idle_timeout));
+        let key = self
+            .temp_keys
+            .first()
+            .map(|&(at, _)| Duration::from_secs(at.max(0) as u64));
+        [idle, key].into_iter().flatten().min()
     }
 
     /// Handles bytes received on `conn` at server time `unix`.
@@ -509,7 +564,11 @@ impl Server {
 
     /// Sends an update to every session of an auth key; returns to how many.
     pub fn push_to_key(&mut self, auth_key_id: u64, body: &Bytes) -> usize {
-        let sessions: Vec<SessionRef> = self.sessions_of_key(auth_key_id).collect();
+        let mut sessions: Vec<SessionRef> = self.sessions_of_key(auth_key_id).collect();
+        // A permanent key's traffic goes under the temporary key bound to it.
+        if let Some(&temp) = self.bindings.get(&auth_key_id) {
+            sessions.extend(self.sessions_of_key(temp));
+        }
         self.visited += sessions.len() as u64;
         for session in &sessions {
             self.push(*session, body.clone());
@@ -571,11 +630,17 @@ impl Server {
                 c.exchange = None;
                 let id = u64::from_le_bytes(outcome.auth_key.id());
                 let until = unix.as_secs() as i64 + crate::session::SALT_PERIOD;
+                let expires_at = outcome.expires_at.map(i64::from);
+                if let Some(at) = expires_at {
+                    self.temp_keys.insert((at, id));
+                }
                 self.keys.insert(
                     id,
                     KeyState {
                         key: outcome.auth_key,
                         first_salt: (outcome.first_salt, until),
+                        expires_at,
+                        bound_to: None,
                     },
                 );
                 self.events.push_back(ServerOutput::AuthKeyCreated {
@@ -601,6 +666,15 @@ impl Server {
             .first_chunk::<8>()
             .map(|id| u64::from_le_bytes(*id))
             .unwrap_or(0);
+        let now = unix.as_secs() as i64;
+        if self
+            .keys
+            .get(&key_id)
+            .and_then(|k| k.expires_at)
+            .is_some_and(|at| now >= at)
+        {
+            self.forget_key(key_id);
+        }
         let Some(state) = self.keys.get(&key_id) else {
             if let Some(c) = self.conns.get_mut(&conn) {
                 c.error_out = Some(-404);
@@ -617,7 +691,6 @@ impl Server {
                 return Ok(());
             }
         };
-        let now = unix.as_secs() as i64;
         let salt_ok = self.salts.is_valid(inner.salt, now)
             || (inner.salt == state.first_salt.0 && now < state.first_salt.1);
         let session_ref = SessionRef {
@@ -652,16 +725,10 @@ impl Server {
         slot.session
             .handle_message(unix, inner, &self.salts, salt_ok);
         let mut destroy = Vec::new();
+        let mut requests = Vec::new();
         while let Some(event) = slot.session.poll_event() {
             match event {
-                ServerEvent::Request { msg_id, body } => {
-                    self.events.push_back(ServerOutput::Request {
-                        conn,
-                        session: session_ref,
-                        msg_id,
-                        body,
-                    })
-                }
+                ServerEvent::Request { msg_id, body } => requests.push((msg_id, body)),
                 ServerEvent::Keepalive(delay) => self
                     .events
                     .push_back(ServerOutput::Keepalive { conn, delay }),
@@ -670,6 +737,9 @@ impl Server {
                     .events
                     .push_back(ServerOutput::Rejected { conn, event }),
             }
+        }
+        for (msg_id, body) in requests {
+            self.on_request(conn, session_ref, msg_id, body);
         }
         for session_id in destroy {
             let other = SessionRef {
@@ -682,6 +752,137 @@ impl Server {
             }
         }
         Ok(())
+    }
+
+    /// A request decoded: bindings are the server's own business, requests under an
+    /// unbound temporary key other than the few allowed are refused, and the rest go to
+    /// the application.
+    fn on_request(&mut self, conn: ConnId, session: SessionRef, msg_id: i64, body: Bytes) {
+        let id = body
+            .first_chunk::<4>()
+            .map(|id| u32::from_le_bytes(*id))
+            .unwrap_or(0);
+        if id == functions::auth::BindTempAuthKey::CONSTRUCTOR_ID {
+            let answer = self.bind(conn, session, msg_id, &body);
+            let result = answer.as_ref().map(|()| &BOOL_TRUE[..]);
+            self.respond(session, msg_id, result);
+            return;
+        }
+        let unbound = self
+            .keys
+            .get(&session.auth_key_id)
+            .is_some_and(|k| k.expires_at.is_some() && k.bound_to.is_none());
+        if unbound && !allowed_unbound(&body) {
+            let error = RpcError::new(401, "AUTH_KEY_PERM_EMPTY");
+            self.respond(session, msg_id, Err(&error));
+            return;
+        }
+        self.events.push_back(ServerOutput::Request {
+            conn,
+            session,
+            msg_id,
+            body,
+        });
+    }
+
+    /// Verifies and records a binding; the error is the answer to send.
+    fn bind(
+        &mut self,
+        conn: ConnId,
+        session: SessionRef,
+        msg_id: i64,
+        body: &[u8],
+    ) -> Result<(), RpcError> {
+        let temp = session.auth_key_id;
+        let result = match self.keys.get(&temp) {
+            Some(state) if state.expires_at.is_some() => {
+                let check = BindCheck {
+                    temp_auth_key_id: temp as i64,
+                    temp_session_id: session.session_id,
+                    msg_id,
+                };
+                let keys = &self.keys;
+                let found = verify_binding(
+                    body,
+                    |id| {
+                        keys.get(&(id as u64))
+                            .filter(|k| k.expires_at.is_none())
+                            .map(|k| k.key.clone())
+                    },
+                    &check,
+                );
+                match (found, state.bound_to) {
+                    (Ok(bound), Some(other)) if other != bound.perm_auth_key_id as u64 => {
+                        Err(BindError::AlreadyBound)
+                    }
+                    (found, _) => found,
+                }
+            }
+            _ => Err(BindError::NotTemporary),
+        };
+        let bound = match result {
+            Ok(bound) => bound,
+            Err(error) => {
+                tracing::debug!(%error, "binding refused");
+                let answer = error.rpc_error();
+                self.events
+                    .push_back(ServerOutput::BindRefused { conn, error });
+                return Err(answer);
+            }
+        };
+        let perm = bound.perm_auth_key_id as u64;
+        if let Some(state) = self.keys.get_mut(&temp) {
+            state.bound_to = Some(perm);
+            // The binding may end the key sooner than its exchange said, never later.
+            let ends = state.expires_at.map_or(i64::from(bound.expires_at), |at| {
+                at.min(i64::from(bound.expires_at))
+            });
+            if let Some(old) = state.expires_at.replace(ends) {
+                self.temp_keys.remove(&(old, temp));
+            }
+            self.temp_keys.insert((ends, temp));
+        }
+        // One temporary key per permanent key: pushes go to the newest. The previous one
+        // still acts for the permanent key until it ends, so that what the client sent
+        // under it before moving over is answered.
+        self.bindings.insert(perm, temp);
+        self.events.push_back(ServerOutput::TempKeyBound {
+            conn,
+            temp_auth_key_id: temp,
+            perm_auth_key_id: perm,
+        });
+        Ok(())
+    }
+
+    /// Forgets the temporary keys that ended by server time `now`, with their sessions.
+    fn expire_temp_keys(&mut self, now: i64) {
+        while let Some(&(at, id)) = self.temp_keys.first()
+            && at <= now
+        {
+            self.forget_key(id);
+        }
+    }
+
+    /// Forgets a key, its sessions and its binding, as a server that lost it: its
+    /// clients get `-404`, and bindings to it are refused.
+    pub fn forget_key(&mut self, id: u64) {
+        let Some(state) = self.keys.remove(&id) else {
+            return;
+        };
+        if let Some(at) = state.expires_at {
+            self.temp_keys.remove(&(at, id));
+        }
+        if let Some(perm) = state.bound_to
+            && self.bindings.get(&perm) == Some(&id)
+        {
+            self.bindings.remove(&perm);
+        }
+        let sessions: Vec<SessionRef> = self.sessions_of_key(id).collect();
+        self.visited += sessions.len() as u64;
+        for session in sessions {
+            self.remove_session(session);
+        }
+        tracing::debug!(key = id, "key forgotten");
     }
 
     /// Records that `session` was seen on `conn` at `unix`, keeping the indexes by
@@ -729,6 +930,47 @@ impl Server {
             self.remove_session(oldest);
         }
     }
+}
+
+/// `boolTrue`, the answer to a binding.
+const BOOL_TRUE: [u8; 4] = 0x997275b5u32.to_le_bytes();
+
+/// Whether a request may go under a temporary key not bound yet: the binding itself and
+/// the configuration calls a client makes before it knows where it is, inside the
+/// usual wrappers.
+fn allowed_unbound(body: &[u8]) -> bool {
+    let mut body = Bytes::copy_from_slice(body);
+    // The wrappers nest a few deep at most; deeper is not a request a client sends.
+    for _ in 0..4 {
+        let id = body
+            .first_chunk::<4>()
+            .map(|id| u32::from_le_bytes(*id))
+            .unwrap_or(0);
+        let inner = match id {
+            functions::InvokeWithLayer::<RawObject>::CONSTRUCTOR_ID => {
+                functions::InvokeWithLayer::<RawObject>::from_bytes(&body).map(|r| r.query)
+            }
+            functions::InitConnection::<RawObject>::CONSTRUCTOR_ID => {
+                functions::InitConnection::<RawObject>::from_bytes(&body).map(|r| r.query)
+            }
+            functions::InvokeWithoutUpdates::<RawObject>::CONSTRUCTOR_ID => {
+                functions::InvokeWithoutUpdates::<RawObject>::from_bytes(&body).map(|r| r.query)
+            }
+            _ => {
+                return matches!(
+                    id,
+                    functions::help::GetConfig::CONSTRUCTOR_ID
+                        | functions::help::GetNearestDc::CONSTRUCTOR_ID
+                        | functions::auth::BindTempAuthKey::CONSTRUCTOR_ID
+                );
+            }
+        };
+        match inner {
+            Ok(query) => body = query.0,
+            Err(_) => return false,
+        }
+    }
+    false
 }
 
 /// Every session of one key, as a range of the session map (ordered by key, then id).

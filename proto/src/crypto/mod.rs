@@ -7,6 +7,7 @@
 //! - [`factor`]: splitting the key exchange's `pq` into its two primes.
 //! - [`rsa`]: Telegram's RSA keys, their fingerprints and RSA_PAD.
 //! - [`srp`]: the SRP-2048 proof of a two-factor password.
+//! - [`v1`]: MTProto 1.0 message keys, which only the PFS binding message still uses.
 //! - [`sha1()`] and [`sha256()`] of several parts at once.
 
 pub mod ctr;
@@ -16,6 +17,7 @@ pub mod ige;
 pub mod message;
 pub mod rsa;
 pub mod srp;
+pub mod v1;
 #[cfg(target_arch = "x86_64")]
 mod x86;
 

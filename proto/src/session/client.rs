@@ -17,6 +17,7 @@ use super::replay::ReplayWindow;
 use super::service::*;
 use super::{Event, RequestId, SessionConfig};
 use crate::crypto::message::{AuthKey, Sender};
+use crate::pfs::{BindOutcome, Binding, bind_request};
 use crate::random::RandomSource;
 
 /// How far ahead of the synchronised clock a server message id may be.
@@ -43,6 +44,9 @@ enum Purpose {
     Drop,
     /// `destroy_session` of another session of ours.
     DestroySession,
+    /// `auth.bindTempAuthKey`: its body is made when it goes out, for the message id it
+    /// goes out with.
+    Bind(Box<Binding>),
 }
 
 #[derive(Debug)]
@@ -109,6 +113,8 @@ pub struct ClientSession {
     batch: Vec<OutMessage>,
     scratch: BytesMut,
     ack_buf: BytesMut,
+    /// How the binding of this session's (temporary) key ended, until taken.
+    bind_outcome: Option<BindOutcome>,
 }
 
 impl ClientSession {
@@ -149,6 +155,7 @@ impl ClientSession {
             batch: Vec::new(),
             scratch: BytesMut::new(),
             ack_buf: BytesMut::new(),
+            bind_outcome: None,
         };
         session.start_new_session(random);
         session
@@ -217,6 +224,39 @@ impl ClientSession {
         self.enqueue_internal(body.to_bytes().into(), Purpose::Ping);
     }
 
+    /// Queues `auth.bindTempAuthKey` for `binding` ahead of everything queued: this
+    /// session's key is the temporary one. The session id and message id in the binding
+    /// are the ones it goes out with, each time it goes out. How it ends is
+    /// [`ClientSession::take_bind_outcome`].
+    pub fn bind(&mut self, binding: Binding) {
+        self.enqueue_internal(Bytes::new(), Purpose::Bind(Box::new(binding)));
+        if let Some(id) = self.queue.pop_back() {
+            self.queue.push_front(id);
+        }
+    }
+
+    /// How the binding queued with [`ClientSession::bind`] ended, once it has (taken: the
+    /// next call says `None`).
+    pub fn take_bind_outcome(&mut self) -> Option<BindOutcome> {
+        self.bind_outcome.take()
+    }
+
+    /// Takes the caller's requests that are queued and not in flight (never sent, or
+    /// refused by the server and waiting to go again), oldest first: none of them can
+    /// have run, so they may move to another session.
+    pub fn take_unsent(&mut self) -> Vec<(RequestId, Bytes)> {
+        let mut ids: Vec<RequestId> = self
+            .requests
+            .iter()
+            .filter(|(id, p)| id.0 < INTERNAL && p.msg_id.is_none())
+            .map(|(id, _)| *id)
+            .collect();
+        ids.sort();
+        ids.into_iter()
+            .filter_map(|id| self.forget(id).map(|p| (id, p.body)))
+            .collect()
+    }
+
     /// Asks the server to destroy another session of this key (`destroy_session`).
     pub fn destroy_session(&mut self, session_id: i64) {
         let body = functions::DestroySession { session_id }.to_bytes();
@@ -238,7 +278,7 @@ impl ClientSession {
                 Purpose::State(_) | Purpose::Ping => {
                     self.forget(id);
                 }
-                Purpose::Salts | Purpose::Drop | Purpose::DestroySession => {
+                Purpose::Salts | Purpose::Drop | Purpose::DestroySession | Purpose::Bind(_) => {
                     self.resend(id, ResendReason::NotReceived)
                 }
             }
@@ -469,7 +509,13 @@ impl ClientSession {
             }
             self.queue.pop_front();
             let (msg_id, seq_no) = self.next_content_id(unix);
+            let session_id = self.session_id;
             let pending = self.requests.get_mut(&id).expect("checked above");
+            if let Purpose::Bind(binding) = &mut pending.purpose {
+                // The binding names the session and message it travels in.
+                binding.temp_session_id = session_id;
+                pending.body = bind_request(binding, msg_id, random).into();
+            }
             pending.msg_id = Some(msg_id);
             pending.sends += 1;
             pending.sent_at = Some(now);
@@ -795,6 +841,14 @@ impl ClientSession {
                     self.act_on_states(&msg_ids, &info.info);
                 }
             }
+            (Purpose::Bind(_), outcome) => {
+                self.bind_outcome = Some(match outcome {
+                    Ok(Ok(body)) if body[..] == BOOL_TRUE.to_le_bytes() => BindOutcome::Bound,
+                    Ok(Ok(_)) => BindOutcome::Unexpected,
+                    Ok(Err(error)) => BindOutcome::Refused(error),
+                    Err(error) => BindOutcome::Failed(error),
+                });
+            }
             (Purpose::State(msg_ids), Ok(Err(error))) => {
                 // The server will not say what it has. The requests asked about wait one
                 // more period for their answers, then fail (`handle_timeout`): never sent
@@ -1009,10 +1063,10 @@ impl ClientSession {
     }
 
     fn fail(&mut self, id: RequestId, error: RequestError) {
-        if let Some(p) = self.forget(id)
-            && p.purpose == Purpose::Caller
-        {
-            self.events.push_back(Event::Failed { id, error });
+        match self.forget(id).map(|p| p.purpose) {
+            Some(Purpose::Caller) => self.events.push_back(Event::Failed { id, error }),
+            Some(Purpose::Bind(_)) => self.bind_outcome = Some(BindOutcome::Failed(error)),
+            _ => {}
         }
     }
 

@@ -83,6 +83,13 @@ pub enum Event {
     /// answer are sent again under the new key (the server could not have read them);
     /// a stored copy of the old key is worthless now.
     AuthKeyRejected,
+    /// (Connection, with PFS) a temporary key was bound to the permanent key and carries
+    /// the traffic from now on. The server forgets what the connection told it of itself
+    /// with the previous key: callers that wrap requests in `initConnection` do so again.
+    TempKeyBound {
+        /// When the key ends (server time, unix seconds); a successor is bound before.
+        expires_at: i32,
+    },
 }
 
 /// Timers and limits of the client session.

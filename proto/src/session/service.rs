@@ -26,6 +26,8 @@ pub(crate) const MSG_RESEND_ANS_REQ: u32 = types::MsgResendAnsReq::CONSTRUCTOR_I
 pub(crate) const DESTROY_SESSION_OK: u32 = types::DestroySessionOk::CONSTRUCTOR_ID;
 pub(crate) const DESTROY_SESSION_NONE: u32 = types::DestroySessionNone::CONSTRUCTOR_ID;
 pub(crate) const HTTP_WAIT: u32 = types::HttpWait::CONSTRUCTOR_ID;
+/// `boolTrue`, from the API schema (the answer to `auth.bindTempAuthKey`).
+pub(crate) const BOOL_TRUE: u32 = 0x997275b5;
 #[cfg(feature = "server")]
 pub(crate) const PING: u32 = functions::Ping::CONSTRUCTOR_ID;
 #[cfg(feature = "server")]

@@ -5,7 +5,7 @@
 //! Everything random comes from the run's seed, so a run replays bit for bit; the
 //! transcript hash covers every byte that crossed the network and every event.
 
-use std::collections::{BTreeMap, VecDeque};
+use std::collections::{BTreeMap, BTreeSet, VecDeque};
 use std::time::{Duration, Instant};
 
 use bytes::{BufMut, Bytes, BytesMut};
@@ -13,6 +13,7 @@ use oxigram_proto::connection::server::{ConnId, Server, ServerConfig, ServerOutp
 use oxigram_proto::connection::{Connection, ConnectionConfig, Now};
 use oxigram_proto::crypto::message::{AuthKey, Sender};
 use oxigram_proto::handshake::{AuthKeyOutcome, InnerData};
+use oxigram_proto::pfs::PfsConfig;
 use oxigram_proto::session::{Event, RequestError, RequestId, RpcError, ServerSessionConfig, open};
 use oxigram_proto::transport::{Kind, Obfuscation};
 
@@ -172,6 +173,15 @@ pub struct Sim {
     key: Option<AuthKey>,
     /// The most messages seen in one container the server sent.
     pub largest_container: u32,
+    /// The keys the application's requests came under.
+    pub request_keys: BTreeSet<u64>,
+    /// `TempKeyBound` events the client reported.
+    pub bound: u64,
+    /// Run the server's timers (temporary keys end by them) each step, and let the
+    /// client read the transport error a server closes a connection with.
+    pub server_timers: bool,
+    /// Bindings the server refused.
+    pub bind_refusals: u64,
 }
 
 /// The answer the echo application gives to request number `n`.
@@ -215,6 +225,72 @@ fn answer_for(body: &[u8]) -> Option<Result<Bytes, RpcError>> {
 }
 
 impl Sim {
+    /// A run whose client uses temporary keys bound to a permanent key: one made by an
+    /// exchange first when `setup.handshake`, else one both sides start with.
+    pub fn new_pfs(seed: u64, setup: Setup, pfs: PfsConfig) -> Self {
+        let handshake = setup.handshake;
+        let mut sim = Sim::new(
+            seed,
+            Setup {
+                handshake: true,
+                ..setup
+            },
+        );
+        sim.setup.handshake = handshake;
+        let mut config = ConnectionConfig::new(2, sim.rng.seed32());
+        config.transport = sim.setup.transport;
+        if sim.setup.obfuscated {
+            config.obfuscation = Obfuscation::Obfuscated;
+        }
+        config.handshake.keys = vec![server_key().public().clone()];
+        config.pfs = Some(pfs);
+        let perm = (!handshake).then(|| {
+            let key = AuthKey::new(sim.rng.seed32().repeat(8).try_into().unwrap());
+            sim.server.add_key(key.clone());
+            AuthKeyOutcome {
+                auth_key: key,
+                time_offset: 0,
+                first_salt: sim.rng.next() as i64,
+                expires_at: None,
+            }
+        });
+        let now = sim.client_now();
+        sim.client = Connection::new(config, perm.as_ref(), now);
+        sim.server_timers = true;
+        sim
+    }
+
+    /// A run whose client makes a temporary key and uses it as it is, without PFS's
+    /// binding: for sending bindings (and other requests) by hand.
+    pub fn new_unbound_temporary(seed: u64, setup: Setup) -> Self {
+        let mut sim = Sim::new(
+            seed,
+            Setup {
+                handshake: true,
+                ..setup
+            },
+        );
+        let mut config = ConnectionConfig::new(2, sim.rng.seed32());
+        config.transport = sim.setup.transport;
+        config.handshake.keys = vec![server_key().public().clone()];
+        config.handshake.inner = InnerData::Temporary {
+            dc: 2,
+            expires_in: 3600,
+        };
+        let now = sim.client_now();
+        sim.client = Connection::new(config, None, now);
+        sim.server_timers = true;
+        sim
+    }
+
+    /// Issues a request with `body`, recorded as number `n` (its answer is not checked
+    /// by [`Sim::check`] unless it is an echo).
+    pub fn request_raw(&mut self, n: u64, body: Bytes) -> RequestId {
+        let id = self.client.request(body);
+        self.issued.insert(id, n);
+        id
+    }
+
     pub fn new(seed: u64, setup: Setup) -> Self {
         let mut rng = Rng::new(seed);
         let base = Instant::now();
@@ -278,6 +354,10 @@ impl Sim {
             requests_seen: 0,
             key: None,
             largest_container: 0,
+            request_keys: BTreeSet::new(),
+            bound: 0,
+            server_timers: false,
+            bind_refusals: 0,
         };
         if !setup.handshake {
             let key = AuthKey::new(sim.rng.seed32().repeat(8).try_into().unwrap());
@@ -442,6 +522,9 @@ impl Sim {
             let s = self.s2c.pop_front().unwrap();
             self.c_rx.extend_from_slice(&s.bytes);
         }
+        if self.server_timers {
+            self.server.handle_timeout(unix);
+        }
         // The server first.
         if !self.s_rx.is_empty() {
             let mut rx = std::mem::take(&mut self.s_rx);
@@ -449,6 +532,16 @@ impl Sim {
             self.s_rx = rx;
             if result.is_err() {
                 self.mix(b"server refused");
+                if self.server_timers {
+                    // The server's last words (a transport error code, -404 for a key
+                    // it does not know) reach the client before the connection goes.
+                    let mut out = BytesMut::new();
+                    self.server.poll_transmit(self.conn, unix, &mut out);
+                    if !out.is_empty() {
+                        let last = self.client.handle_input(now, &mut out);
+                        self.mix(format!("{last:?}").as_bytes());
+                    }
+                }
                 return self.cut();
             }
         }
@@ -462,6 +555,7 @@ impl Sim {
                 } => {
                     self.requests_seen += 1;
                     self.last_session = Some(session);
+                    self.request_keys.insert(session.auth_key_id);
                     let answer = answer_for(&body)
                         .unwrap_or_else(|| Err(RpcError::new(400, "METHOD_UNKNOWN")));
                     if self.setup.faults.bulk_answers {
@@ -479,6 +573,7 @@ impl Sim {
                     }
                 }
                 ServerOutput::Rejected { .. } => self.mix(b"rejected"),
+                ServerOutput::BindRefused { .. } => self.bind_refusals += 1,
                 _ => {}
             }
         }
@@ -573,6 +668,11 @@ impl Sim {
             Event::Dropped(reason) => {
                 self.mix(reason.to_string().as_bytes());
                 self.dropped += 1;
+                return;
+            }
+            Event::TempKeyBound { expires_at } => {
+                self.mix(&expires_at.to_le_bytes());
+                self.bound += 1;
                 return;
             }
             _ => return,

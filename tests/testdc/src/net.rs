@@ -292,9 +292,9 @@ impl Shared {
                 if self.faults.drop_after_requests.is_some_and(|n| *count >= n) {
                     self.doomed.push((dc, conn));
                 }
-                let reply = self
-                    .api
-                    .call(dc, session.auth_key_id, &body, unix.as_secs() as i32);
+                // A temporary key acts for the permanent key it is bound to.
+                let key = self.servers[dc].perm_key_of(session.auth_key_id);
+                let reply = self.api.call(dc, key, &body, unix.as_secs() as i32);
                 self.record_carrier(dc, conn, session);
                 self.push(reply.pushes, reply.key_pushes);
                 if let Some(deferral) = reply.deferred {

@@ -201,7 +201,7 @@ async fn channels_are_got_by_id_and_hash_and_resolved_by_username() {
 }
 
 #[tokio::test]
-async fn the_config_lists_every_dc_and_a_media_option_for_each() {
+async fn the_config_lists_every_dc_a_media_option_and_an_ipv6_one_for_each() {
     let dc = start().await;
     dc.create_user(ALICE, "Alice");
     let mut client = signed_in(&dc, ALICE, 6).await;
@@ -223,10 +223,9 @@ async fn the_config_lists_every_dc_and_a_media_option_for_each() {
         let expected = |media: bool, at: std::net::SocketAddr| {
             (media, at.ip().to_string(), i32::from(at.port()))
         };
-        assert_eq!(
-            options,
-            [expected(false, *address), expected(true, media)],
-            "DC {id}"
-        );
+        // Then, with an IPv6 loopback, the DC on `::1`.
+        let mut wanted = vec![expected(false, *address), expected(true, media)];
+        wanted.extend(dc.ipv6_address(*id).map(|v6| expected(false, v6)));
+        assert_eq!(options, wanted, "DC {id}");
     }
 }

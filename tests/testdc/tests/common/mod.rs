@@ -14,6 +14,7 @@ use oxigram_proto::connection::{Connection, ConnectionConfig, Now};
 use oxigram_proto::crypto::rsa::RsaPublicKey;
 use oxigram_proto::crypto::srp::{SrpServer, prove};
 use oxigram_proto::handshake::AuthKeyOutcome;
+use oxigram_proto::pfs::PfsConfig;
 use oxigram_proto::random::SeededRandom;
 use oxigram_proto::session::{Event, RequestId, RpcError};
 use oxigram_proto::transport::{Kind, Obfuscation};
@@ -44,6 +45,11 @@ pub struct Client {
     pub reconnects: u32,
     /// `new_session_created` notices seen.
     pub gaps: u32,
+    /// How far the client's monotonic clock runs ahead of the real one: tests move the
+    /// client's timers (key renewal) this way without waiting.
+    pub ahead: Duration,
+    /// Temporary keys bound (with PFS).
+    pub bound: u32,
 }
 
 impl Client {
@@ -76,7 +82,37 @@ impl Client {
         auth: Option<AuthKeyOutcome>,
         seed: u8,
     ) -> Client {
+        Client::connect_with(address, dc, key, transport, obfuscation, None, auth, seed).await
+    }
+
+    /// Connects with perfect forward secrecy: `auth` (or a key made first) is the
+    /// permanent key, and temporary keys carry the traffic.
+    pub async fn connect_pfs(
+        address: SocketAddr,
+        dc: i16,
+        key: &RsaPublicKey,
+        pfs: PfsConfig,
+        auth: Option<AuthKeyOutcome>,
+        seed: u8,
+    ) -> Client {
+        let transport = Kind::Intermediate;
+        let none = Obfuscation::None;
+        Client::connect_with(address, dc, key, transport, none, Some(pfs), auth, seed).await
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    async fn connect_with(
+        address: SocketAddr,
+        dc: i16,
+        key: &RsaPublicKey,
+        transport: Kind,
+        obfuscation: Obfuscation,
+        pfs: Option<PfsConfig>,
+        auth: Option<AuthKeyOutcome>,
+        seed: u8,
+    ) -> Client {
         let mut config = ConnectionConfig::new(dc, [seed; 32]);
+        config.pfs = pfs;
         config.transport = transport;
         config.obfuscation = obfuscation;
         config.handshake.keys = vec![key.clone()];
@@ -96,6 +132,17 @@ impl Client {
             responses: Vec::new(),
             reconnects: 0,
             gaps: 0,
+            ahead: Duration::ZERO,
+            bound: 0,
+        }
+    }
+
+    /// The time as the client sees it ([`Client::ahead`] on its monotonic clock).
+    pub fn now(&self) -> Now {
+        let real = now();
+        Now {
+            mono: real.mono + self.ahead,
+            unix: real.unix,
         }
     }
 
@@ -103,7 +150,7 @@ impl Client {
     pub async fn reconnect(&mut self) {
         self.stream = TcpStream::connect(self.address).await.unwrap();
         self.rx.clear();
-        self.conn.reset(now());
+        self.conn.reset(self.now());
     }
 
     /// Opens a fresh connection with the same key (a new session: as after a restart).
@@ -121,6 +168,8 @@ impl Client {
             responses: Vec::new(),
             reconnects: 0,
             gaps: 0,
+            ahead: Duration::ZERO,
+            bound: 0,
         }
     }
 
@@ -128,7 +177,7 @@ impl Client {
     /// handles them and the timers; collects events.
     async fn turn(&mut self) {
         let mut tx = BytesMut::new();
-        while self.conn.poll_transmit(now(), &mut tx) > 0 {}
+        while self.conn.poll_transmit(self.now(), &mut tx) > 0 {}
         if !tx.is_empty() {
             self.stream.write_all(&tx).await.unwrap();
         }
@@ -136,12 +185,15 @@ impl Client {
             .conn
             .poll_timeout()
             .map_or(Duration::from_secs(1), |t| {
-                t.saturating_duration_since(Instant::now())
+                t.saturating_duration_since(Instant::now() + self.ahead)
             })
             .min(Duration::from_secs(1));
         if let Ok(read) = tokio::time::timeout(wait, self.stream.read_buf(&mut self.rx)).await {
             match read {
-                Ok(n) if n > 0 => self.conn.handle_input(now(), &mut self.rx).unwrap(),
+                Ok(n) if n > 0 => {
+                    let now = self.now();
+                    self.conn.handle_input(now, &mut self.rx).unwrap()
+                }
                 // The server closed the connection: reconnect, as a runtime would.
                 _ => {
                     self.reconnects += 1;
@@ -149,7 +201,7 @@ impl Client {
                 }
             }
         }
-        self.conn.handle_timeout(now());
+        self.conn.handle_timeout(self.now());
         while let Some(event) = self.conn.poll_event() {
             match event {
                 Event::AuthKeyCreated(outcome) => self.auth = Some(*outcome),
@@ -160,8 +212,18 @@ impl Client {
                 Event::Response { id, result } => self.responses.push((id, result)),
                 Event::Failed { id, error } => panic!("{id} failed: {error}"),
                 Event::UpdatesGap => self.gaps += 1,
+                Event::TempKeyBound { .. } => self.bound += 1,
                 _ => {}
             }
+        }
+    }
+
+    /// Runs the connection until `done` says so (30 s at most).
+    pub async fn run_until(&mut self, done: impl Fn(&Client) -> bool) {
+        let deadline = Instant::now() + Duration::from_secs(30);
+        while !done(self) {
+            assert!(Instant::now() < deadline, "the condition never held");
+            self.turn().await;
         }
     }
 
@@ -196,7 +258,7 @@ impl Client {
     pub async fn start<R: RemoteCall>(&mut self, request: &R) -> RequestId {
         let id = self.send(request);
         let mut tx = BytesMut::new();
-        while self.conn.poll_transmit(now(), &mut tx) > 0 {}
+        while self.conn.poll_transmit(self.now(), &mut tx) > 0 {}
         if !tx.is_empty() {
             self.stream.write_all(&tx).await.unwrap();
         }
