@@ -57,6 +57,8 @@ pub struct ClientBuilder {
     layers: Vec<Arc<dyn Middleware>>,
     net: Option<Arc<dyn Net>>,
     parse_mode: crate::text::ParseMode,
+    /// Perfect forward secrecy, if asked for.
+    pfs: Option<oxigram_proto::pfs::PfsConfig>,
     /// The proxy setting, or why its URL does not parse (reported by `build`).
     proxy: Option<Result<ProxySetting, ProxySettingError>>,
 }
@@ -116,6 +118,7 @@ impl ClientBuilder {
             net: None,
             parse_mode: crate::text::ParseMode::default(),
             proxy: None,
+            pfs: None,
         }
     }
 
@@ -216,6 +219,32 @@ impl ClientBuilder {
     /// ```
     pub fn proxy(mut self, proxy: impl IntoProxy) -> Self {
         self.proxy = Some(proxy.into_proxy());
+        self
+    }
+
+    /// Perfect forward secrecy: every connection (but to CDN DCs) carries its traffic
+    /// under temporary keys (`p_q_inner_data_temp_dc`) bound to the account's permanent
+    /// key with `auth.bindTempAuthKey`, each living `pfs.lifetime` and replaced
+    /// `pfs.renew_before` it ends, without losing a request. Only the permanent key is
+    /// stored in the session; traffic recorded under a temporary key cannot be read with
+    /// it once that key is gone.
+    ///
+    /// ```no_run
+    /// # async fn f() -> oxigram::Result<()> {
+    /// use oxigram::proto::pfs::PfsConfig;
+    ///
+    /// let client = oxigram::Client::builder("account")
+    ///     .api_id(12345)
+    ///     .api_hash("0123456789abcdef0123456789abcdef")
+    ///     .pfs(PfsConfig::default()) // a day per key, renewed an hour before it ends
+    ///     .build()
+    ///     .await?;
+    /// # let _ = client;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn pfs(mut self, pfs: oxigram_proto::pfs::PfsConfig) -> Self {
+        self.pfs = Some(pfs);
         self
     }
 
@@ -508,6 +537,7 @@ impl ClientBuilder {
                 request_timeout: self.request_timeout,
                 parse_mode: self.parse_mode,
                 proxy,
+                pfs: self.pfs,
             },
             dispatcher: crate::dispatch::Dispatcher::new(net.clone()),
             net,

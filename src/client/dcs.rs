@@ -91,10 +91,14 @@ impl Inner {
         let address = self.address(dc, media)?;
         let mut config = ClientConfig::new(address, dc, self.settings.api_id);
         config.test_dc = self.settings.test_mode;
-        // A CDN DC proves itself with its own key only.
+        // A CDN DC proves itself with its own key only, and has no permanent key of the
+        // account's to bind a temporary one to.
         config.keys = match self.cdn_key(dc) {
             Some(key) => vec![key],
-            None => self.settings.keys.clone(),
+            None => {
+                config.pfs = self.settings.pfs;
+                self.settings.keys.clone()
+            }
         };
         config.device = self.settings.device.clone();
         config.languages = self.settings.languages.clone();

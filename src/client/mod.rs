@@ -90,6 +90,8 @@ pub(crate) struct Settings {
     pub(crate) parse_mode: crate::text::ParseMode,
     /// How connections reach the DCs, when not directly.
     pub(crate) proxy: Option<ProxySetting>,
+    /// Perfect forward secrecy for every connection (but to CDN DCs).
+    pub(crate) pfs: Option<oxigram_proto::pfs::PfsConfig>,
 }
 
 /// What changes while the client runs.

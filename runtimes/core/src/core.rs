@@ -13,6 +13,7 @@ use bytes::{Bytes, BytesMut};
 use oxigram_proto::connection::{Connection, ConnectionConfig, ConnectionError, Now};
 use oxigram_proto::crypto::rsa::RsaPublicKey;
 use oxigram_proto::handshake::{AuthKeyOutcome, InnerData};
+use oxigram_proto::pfs::PfsConfig;
 use oxigram_proto::proxy::{MtProxy, Proxy};
 use oxigram_proto::session::{Event, RequestError, RequestId};
 use oxigram_proto::transport::{Kind, Obfuscation};
@@ -41,6 +42,10 @@ pub struct ClientConfig {
     /// unused; the DC id goes in the obfuscated header). Its secret decides the
     /// obfuscation, over [`Self::obfuscated`].
     pub mtproxy: Option<MtProxy>,
+    /// Perfect forward secrecy: traffic goes under temporary keys bound to the permanent
+    /// key (the one [`Self::auth`] holds and [`ClientEvent::AuthKeyCreated`] reports),
+    /// renewed before they end.
+    pub pfs: Option<PfsConfig>,
     /// The server keys trusted (Telegram's built-in keys by default).
     pub keys: Vec<RsaPublicKey>,
     /// A key created before, to skip the key exchange.
@@ -74,6 +79,7 @@ impl ClientConfig {
             obfuscated: false,
             proxy: None,
             mtproxy: None,
+            pfs: None,
             keys: vec![
                 oxigram_proto::crypto::rsa::production_key(),
                 oxigram_proto::crypto::rsa::test_key(),
@@ -192,6 +198,7 @@ impl<W: Waiter> DriverCore<W> {
             conn_config.obfuscation = Obfuscation::Obfuscated;
         }
         conn_config.handshake.keys = config.keys.clone();
+        conn_config.pfs = config.pfs;
         conn_config.ping_interval = config.ping_interval;
         // The server closes the connection after the ping's delay without another.
         conn_config.dead_after = config.ping_interval + config.ping_interval / 4;
@@ -582,6 +589,20 @@ impl<W: Waiter> DriverCore<W> {
                             dropped: 0,
                             new_sessions: 1,
                         }))
+                }
+                Event::TempKeyBound { expires_at } => {
+                    // The server knows nothing of this key's connection: the next
+                    // request introduces it again.
+                    self.introduced = false;
+                    self.link.healthy();
+                    tracing::debug!(expires_at, "temporary key bound");
+                    self.outputs
+                        .push_event(ClientEvent::TempKeyBound { expires_at });
+                    // With a saved permanent key, the first binding is what makes the
+                    // connection usable.
+                    if !self.started {
+                        self.start();
+                    }
                 }
                 Event::Dropped(why) => tracing::debug!(%why, "incoming message dropped"),
                 other => tracing::debug!(?other, "unhandled connection event"),

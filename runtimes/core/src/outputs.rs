@@ -36,6 +36,13 @@ pub enum ClientEvent {
     UpdatesMissed(MissedUpdates),
     /// The client gave up reconnecting; every request fails from now on. Never dropped.
     GaveUp(LinkError),
+    /// (With perfect forward secrecy) a new temporary key was bound to the permanent key
+    /// and carries the traffic until it ends at `expires_at` (server time, unix seconds);
+    /// it is never stored.
+    TempKeyBound {
+        /// When it ends; a successor is bound before.
+        expires_at: i32,
+    },
 }
 
 impl ClientEvent {
@@ -46,6 +53,7 @@ impl ClientEvent {
             ClientEvent::ConnectionLost(_)
                 | ClientEvent::ConnectionRestored
                 | ClientEvent::TimeOffset(_)
+                | ClientEvent::TempKeyBound { .. }
         )
     }
 }

@@ -506,6 +506,17 @@ impl TestDc {
         self.lock().keepalives
     }
 
+    /// Temporary keys bound to a permanent key (`auth.bindTempAuthKey` verified) so far,
+    /// over all DCs.
+    pub fn temp_keys_bound(&self) -> u64 {
+        self.lock().temp_keys_bound
+    }
+
+    /// Requests that came under a bound temporary key so far, over all DCs.
+    pub fn temp_key_requests(&self) -> u64 {
+        self.lock().temp_key_requests
+    }
+
     /// Connections accepted since the start, over all DCs.
     pub fn connections_accepted(&self) -> u64 {
         self.lock().accepted

@@ -33,6 +33,10 @@ pub(crate) struct Shared {
     delayed: Vec<Delayed>,
     /// Keep-alive pings (`ping_delay_disconnect`) received.
     pub(crate) keepalives: u64,
+    /// Temporary keys bound to a permanent key so far.
+    pub(crate) temp_keys_bound: u64,
+    /// Requests that came under a bound temporary key.
+    pub(crate) temp_key_requests: u64,
     /// Connections accepted since the start, over all DCs.
     pub(crate) accepted: u64,
     /// The address each open connection was accepted on (a DC's own or its media one).
@@ -223,6 +227,8 @@ impl Shared {
             doomed: Vec::new(),
             delayed: Vec::new(),
             keepalives: 0,
+            temp_keys_bound: 0,
+            temp_key_requests: 0,
             accepted: 0,
             listener_of: HashMap::new(),
             served: HashMap::new(),
@@ -285,6 +291,10 @@ impl Shared {
                         self.keepalives += 1;
                         continue;
                     }
+                    ServerOutput::TempKeyBound { .. } => {
+                        self.temp_keys_bound += 1;
+                        continue;
+                    }
                     _ => continue,
                 };
                 let count = self.requests.entry((dc, conn)).or_default();
@@ -294,6 +304,9 @@ impl Shared {
                 }
                 // A temporary key acts for the permanent key it is bound to.
                 let key = self.servers[dc].perm_key_of(session.auth_key_id);
+                if key != session.auth_key_id {
+                    self.temp_key_requests += 1;
+                }
                 let reply = self.api.call(dc, key, &body, unix.as_secs() as i32);
                 self.record_carrier(dc, conn, session);
                 self.push(reply.pushes, reply.key_pushes);
