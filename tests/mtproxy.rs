@@ -5,7 +5,7 @@
 
 use std::io::{BufRead, BufReader};
 use std::path::PathBuf;
-use std::process::{Child, Command, Stdio};
+use std::process::{Command, Stdio};
 use std::sync::Arc;
 
 use oxigram::client::{MtProxy, MtProxySecret, ProxySetting};
@@ -16,7 +16,7 @@ use oxigram_testdc::TestDcConfig;
 #[macro_use]
 mod support;
 
-use support::On;
+use support::{On, Process};
 
 on_every_runtime!(through_mtprotoproxy);
 
@@ -107,13 +107,15 @@ fn wrong_secrets_are_refused() {
 
 /// mtprotoproxy in front of the test DC's DC 2 (killed when dropped).
 struct Front {
-    child: Child,
+    _process: Process,
     port: u16,
 }
 
 impl Front {
     fn start(env: &Env, secret: &str, domain: Option<&str>) -> Option<Front> {
-        let python = python()?;
+        let python = support::interop_python("mtprotoproxy", |venv| {
+            venv.join("bin/mtprotoproxy.py").is_file()
+        })?;
         let script =
             PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/interop/mtprotoproxy_front.py");
         let mut command = Command::new(python);
@@ -142,37 +144,15 @@ impl Front {
         };
         // Keep draining what it prints, so that it never blocks on a full pipe.
         std::thread::spawn(move || lines.map_while(Result::ok).for_each(drop));
-        Some(Front { child, port })
+        let process = Process {
+            child,
+            name: "mtprotoproxy",
+        };
+        Some(Front {
+            _process: process,
+            port,
+        })
     }
-}
-
-impl Drop for Front {
-    fn drop(&mut self) {
-        if let Err(e) = self.child.kill() {
-            eprintln!("mtprotoproxy: {e}");
-        }
-        if let Err(e) = self.child.wait() {
-            eprintln!("mtprotoproxy: {e}");
-        }
-    }
-}
-
-/// The interop venv's Python, if it has mtprotoproxy; in CI it must.
-fn python() -> Option<PathBuf> {
-    let venv = std::env::var_os("OXIGRAM_INTEROP_VENV")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("target/interop-venv"));
-    let python = venv.join("bin/python");
-    if venv.join("bin/mtprotoproxy.py").is_file() {
-        return Some(python);
-    }
-    assert!(
-        std::env::var("CI").as_deref() != Ok("true"),
-        "CI must have the interop venv with mtprotoproxy at {} (tests/interop/run.sh makes it)",
-        venv.display()
-    );
-    eprintln!("skipped: no mtprotoproxy at {}", venv.display());
-    None
 }
 
 async fn through_mtprotoproxy(on: On, env: Arc<Env>) {

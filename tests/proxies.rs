@@ -5,8 +5,7 @@
 
 use std::io::{BufRead, BufReader};
 use std::net::SocketAddr;
-use std::path::PathBuf;
-use std::process::{Child, Command, Stdio};
+use std::process::{Command, Stdio};
 use std::sync::{Arc, Mutex};
 
 use oxigram::client::ProxyError;
@@ -16,13 +15,13 @@ use oxigram_conformance::{BOT_TOKEN, Env};
 #[macro_use]
 mod support;
 
-use support::On;
+use support::{On, Process};
 
 on_every_runtime!(through_each_kind_of_proxy, refused_logins_are_typed);
 
 /// A pproxy process on 127.0.0.1 (killed when dropped), and what it logged.
 struct Pproxy {
-    child: Child,
+    _process: Process,
     port: u16,
     log: Arc<Mutex<Vec<String>>>,
 }
@@ -31,7 +30,12 @@ impl Pproxy {
     /// Starts pproxy speaking SOCKS5, SOCKS4 and HTTP on one port, wanting `login`
     /// (`user:password`) if given. `None` when the venv lacks pproxy outside CI.
     fn start(login: Option<&str>) -> Option<Pproxy> {
-        let python = python()?;
+        let python = support::interop_python("pproxy", |venv| {
+            Command::new(venv.join("bin/python"))
+                .args(["-c", "import pproxy"])
+                .output()
+                .is_ok_and(|o| o.status.success())
+        })?;
         let mut listen = "socks5+socks4+http://127.0.0.1:0".to_owned();
         if let Some(login) = login {
             listen.push('#');
@@ -64,7 +68,15 @@ impl Pproxy {
                 sink.lock().unwrap().push(line);
             }
         });
-        Some(Pproxy { child, port, log })
+        let process = Process {
+            child,
+            name: "pproxy",
+        };
+        Some(Pproxy {
+            _process: process,
+            port,
+            log,
+        })
     }
 
     fn url(&self, scheme: &str, login: &str) -> String {
@@ -87,40 +99,6 @@ impl Pproxy {
             .filter(|l| l.starts_with(protocol) && l.ends_with(&wanted))
             .count()
     }
-}
-
-impl Drop for Pproxy {
-    fn drop(&mut self) {
-        // Already gone only if it crashed, which the test saw as refused connections.
-        if let Err(e) = self.child.kill() {
-            eprintln!("pproxy: {e}");
-        }
-        if let Err(e) = self.child.wait() {
-            eprintln!("pproxy: {e}");
-        }
-    }
-}
-
-/// The interop venv's Python, if it has pproxy; in CI it must.
-fn python() -> Option<PathBuf> {
-    let venv = std::env::var_os("OXIGRAM_INTEROP_VENV")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("target/interop-venv"));
-    let python = venv.join("bin/python");
-    let usable = Command::new(&python)
-        .args(["-c", "import pproxy"])
-        .output()
-        .is_ok_and(|o| o.status.success());
-    if usable {
-        return Some(python);
-    }
-    assert!(
-        std::env::var("CI").as_deref() != Ok("true"),
-        "CI must have the interop venv with pproxy at {} (tests/interop/run.sh makes it)",
-        venv.display()
-    );
-    eprintln!("skipped: no Python with pproxy at {}", venv.display());
-    None
 }
 
 /// The bot signs in through `proxy` and asks who it is.

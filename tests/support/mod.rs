@@ -4,6 +4,8 @@
 #![allow(dead_code)] // each suite uses part of it
 
 use std::future::Future;
+use std::path::{Path, PathBuf};
+use std::process::Child;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -142,4 +144,40 @@ pub async fn signed_in_user(
         other => panic!("{other:?}"),
     }
     (client, id)
+}
+
+/// The interop venv's Python, if `usable` finds in the venv what a test needs (`what`
+/// says it); in CI it must be there (tests/interop/run.sh makes the venv).
+pub fn interop_python(what: &str, usable: impl Fn(&Path) -> bool) -> Option<PathBuf> {
+    let venv = std::env::var_os("OXIGRAM_INTEROP_VENV")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("target/interop-venv"));
+    if usable(&venv) {
+        return Some(venv.join("bin/python"));
+    }
+    assert!(
+        std::env::var("CI").as_deref() != Ok("true"),
+        "CI must have the interop venv with {what} at {} (tests/interop/run.sh makes it)",
+        venv.display()
+    );
+    eprintln!("skipped: no {what} in the venv at {}", venv.display());
+    None
+}
+
+/// A helper process (a proxy a test talks through), killed and reaped when dropped.
+pub struct Process {
+    pub child: Child,
+    pub name: &'static str,
+}
+
+impl Drop for Process {
+    fn drop(&mut self) {
+        // Already gone only if it crashed, which the test saw as refused connections.
+        if let Err(e) = self.child.kill() {
+            eprintln!("{}: {e}", self.name);
+        }
+        if let Err(e) = self.child.wait() {
+            eprintln!("{}: {e}", self.name);
+        }
+    }
 }
