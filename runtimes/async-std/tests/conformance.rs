@@ -23,3 +23,12 @@ fn quirks() {
         &envs,
     ));
 }
+
+#[test]
+fn proxies() {
+    let envs = oxigram_conformance::ProxyEnv::new();
+    async_std::task::block_on(oxigram_conformance::run_proxies(
+        oxigram_async_std::AsyncStd,
+        &envs,
+    ));
+}

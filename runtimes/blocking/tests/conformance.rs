@@ -46,3 +46,9 @@ fn failures() {
     let env = oxigram_conformance::Env::new();
     oxigram_conformance::run_failures_blocking::<Blocking>(&env);
 }
+
+#[test]
+fn proxies() {
+    let envs = oxigram_conformance::ProxyEnv::new();
+    oxigram_conformance::run_proxies_blocking::<Blocking>(&envs);
+}

@@ -1,8 +1,14 @@
 //! The conformance suite every runtime adapter runs against the test DC: the handshake,
 //! 1,000 pipelined requests, updates, a connection dropped mid-flight (every request still
-//! ends exactly once), keep-alive pings, and a clean close. Written once: [`run`] for the
+//! ends exactly once), keep-alive pings, and a clean close; then the same through every
+//! kind of proxy and MTProxy secret ([`run_proxies`]). Written once: [`run`] for the
 //! async adapters, [`run_blocking`] for the blocking one.
 #![allow(missing_docs)]
+
+mod proxies;
+mod relay;
+
+pub use proxies::{ProxyEnv, run_proxies, run_proxies_blocking};
 
 use std::future::{Future, poll_fn};
 use std::net::SocketAddr;

@@ -17,3 +17,9 @@ fn quirks() {
     let envs = oxigram_conformance::QuirkEnvs::new();
     smol::block_on(oxigram_conformance::run_quirks(oxigram_smol::Smol, &envs));
 }
+
+#[test]
+fn proxies() {
+    let envs = oxigram_conformance::ProxyEnv::new();
+    smol::block_on(oxigram_conformance::run_proxies(oxigram_smol::Smol, &envs));
+}

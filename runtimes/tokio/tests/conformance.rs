@@ -34,3 +34,12 @@ fn quirks() {
     let envs = oxigram_conformance::QuirkEnvs::new();
     runtime().block_on(oxigram_conformance::run_quirks(oxigram_tokio::Tokio, &envs));
 }
+
+#[test]
+fn proxies() {
+    let envs = oxigram_conformance::ProxyEnv::new();
+    runtime().block_on(oxigram_conformance::run_proxies(
+        oxigram_tokio::Tokio,
+        &envs,
+    ));
+}
