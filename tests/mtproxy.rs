@@ -9,6 +9,7 @@ use std::process::{Command, Stdio};
 use std::sync::Arc;
 
 use oxigram::client::{MtProxy, MtProxySecret, ProxySetting};
+use oxigram::files::FileSource;
 use oxigram::{Error, LinkError};
 use oxigram_conformance::{BOT_TOKEN, Env};
 use oxigram_testdc::TestDcConfig;
@@ -32,16 +33,30 @@ fn secrets() -> [MtProxySecret; 3] {
     ]
 }
 
-/// The bot signs in through `proxy` and asks who it is.
-async fn bot_through(on: On, env: &Env, proxy: impl Into<ProxySetting>) -> Result<(), Error> {
+/// The bot signs in through `proxy`, asks who it is, and sends itself a file that it
+/// downloads again (over a media connection, which names the DC negatively).
+/// `test_mode` says whether the client calls its DCs test DCs (`dc + 10000` in headers).
+async fn bot_through(
+    on: On,
+    env: &Env,
+    proxy: impl Into<ProxySetting>,
+    test_mode: bool,
+) -> Result<(), Error> {
     let client = on
         .builder(env, "bot")
+        .test_mode(test_mode)
         .proxy(proxy.into())
         .bot_token(BOT_TOKEN)
         .build()
         .await?;
     let me = client.get_me().await?;
     assert!(me.bot(), "signed in as the bot");
+    let data: Vec<u8> = (0..70_000u32).map(|i| (i * 13 + i / 256) as u8).collect();
+    let message = client
+        .send_document("me", FileSource::bytes("through.bin", data.clone()))
+        .await?;
+    let back = client.download_media(&message).await?;
+    assert!(back == data, "the file came back as sent");
     client.stop().await
 }
 
@@ -73,9 +88,16 @@ fn through_the_test_dcs_mtproxy() {
         let proxy = MtProxy::new("127.0.0.1", env.address().port(), secret);
         on.run(support::within(
             support::SCENARIO_LIMIT,
-            bot_through(on, env, proxy),
+            bot_through(on, env, proxy, true),
         ))
-        .map_err(|e| e.to_string())
+        .map_err(|e| e.to_string())?;
+        // Every connection named test DC 2 in its header, as an MTProxy forwards by:
+        // the main one as 10002, the media one as -10002.
+        let named = env.dc.header_dcs();
+        match named.keys().copied().collect::<Vec<_>>()[..] {
+            [-10002, 10002] => Ok(()),
+            _ => Err(format!("headers named {named:?}")),
+        }
     });
 }
 
@@ -93,7 +115,7 @@ fn wrong_secrets_are_refused() {
         let proxy = MtProxy::new("127.0.0.1", env.address().port(), wrong);
         match on.run(support::within(
             support::SCENARIO_LIMIT,
-            bot_through(on, env, proxy),
+            bot_through(on, env, proxy, true),
         )) {
             // A server keyed otherwise reads noise and closes, or the fake-TLS hello's
             // digest does not verify.
@@ -163,7 +185,9 @@ async fn through_mtprotoproxy(on: On, env: Arc<Env>) {
     };
     for secret in secrets() {
         let proxy = MtProxy::new("127.0.0.1", front.port, secret.clone());
-        if let Err(e) = bot_through(on, &env, proxy).await {
+        // Not in test mode: mtprotoproxy forwards to production DCs only (headers naming
+        // 1..5, negative for media), and it is told that DC 2 is the test DC.
+        if let Err(e) = bot_through(on, &env, proxy, false).await {
             panic!("mtprotoproxy with {secret:?}: {e}");
         }
     }

@@ -91,6 +91,8 @@ impl Inner {
         let address = self.address(dc, media)?;
         let mut config = ClientConfig::new(address, dc, self.settings.api_id);
         config.test_dc = self.settings.test_mode;
+        // An MTProxy forwards a media connection to a media server by its header.
+        config.media = media;
         // A CDN DC proves itself with its own key only, and has no permanent key of the
         // account's to bind a temporary one to.
         config.keys = match self.cdn_key(dc) {

@@ -44,7 +44,8 @@ pub struct ConnectionConfig {
     /// How the transport is hidden: not at all, obfuscated2, or an MTProxy's way (whose
     /// secret's kind may force padded intermediate framing over [`Self::transport`]).
     pub obfuscation: Obfuscation,
-    /// The DC (for the obfuscated header and the key exchange).
+    /// The DC as an obfuscated header names it (`+10000` for a test DC, negative for a
+    /// media connection), and for the key exchange's default.
     pub dc: i16,
     /// Keys trusted and key kind for the exchange, when there is no key yet.
     pub handshake: ClientHandshakeConfig,

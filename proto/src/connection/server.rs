@@ -341,6 +341,12 @@ impl Server {
 
     // ----- connections -----
 
+    /// The DC `conn`'s obfuscated header named (see [`Codec::header_dc`]), once read;
+    /// `None` for an unobfuscated connection or an unknown one.
+    pub fn header_dc(&self, conn: ConnId) -> Option<i16> {
+        self.conns.get(&conn)?.codec.as_ref()?.header_dc()
+    }
+
     /// A new connection.
     pub fn accept(&mut self) -> ConnId {
         let id = ConnId(self.next_conn);

@@ -134,6 +134,16 @@ impl Codec {
         }
     }
 
+    /// The DC an obfuscated header names (see [`Obfuscated::header_dc`]); `None` for a
+    /// plain transport, and for a server until the header arrived.
+    pub fn header_dc(&self) -> Option<i16> {
+        match self {
+            Codec::Plain(_) => None,
+            Codec::Obfuscated(o) => o.header_dc(),
+            Codec::FakeTls(t) => t.header_dc(),
+        }
+    }
+
     /// Whether it is obfuscated (fake TLS included).
     pub fn is_obfuscated(&self) -> bool {
         matches!(self, Codec::Obfuscated(_) | Codec::FakeTls(_))
@@ -218,7 +228,10 @@ mod tests {
             );
 
             let mut server = Codec::detect(&up, Some(&key)).expect("enough bytes");
+            assert_eq!(server.header_dc(), None, "known once the header is read");
             let frame = server.decode(&mut up).unwrap();
+            // The DC the client named (a media DC, negative), which an MTProxy forwards by.
+            assert_eq!(server.header_dc(), Some(-3), "{secret:?}");
             assert_eq!(frame, Some(Frame::Packet(vec![7; 40].into())), "{secret:?}");
             assert_eq!(server.kind(), expected);
             let mut down = BytesMut::new();

@@ -32,6 +32,8 @@ pub struct Obfuscated {
     decrypted: usize,
     /// (Server) the header is still to be read, with the secret to key it.
     awaiting_header: Option<Option<[u8; 16]>>,
+    /// The DC the header names (bytes 60..62), once known.
+    header_dc: Option<i16>,
 }
 
 impl std::fmt::Debug for Obfuscated {
@@ -105,6 +107,7 @@ impl Obfuscated {
             header: Some(init),
             decrypted: 0,
             awaiting_header: None,
+            header_dc: dc,
         }
     }
 
@@ -119,7 +122,15 @@ impl Obfuscated {
             header: None,
             decrypted: 0,
             awaiting_header: Some(secret.copied()),
+            header_dc: None,
         }
+    }
+
+    /// The DC the header names: an MTProxy forwards by it (`+10000` for a test DC,
+    /// negative for a media one, 0 when the client named none). A server knows it once
+    /// the header arrived.
+    pub fn header_dc(&self) -> Option<i16> {
+        self.header_dc
     }
 
     /// The transport in use (for a server, known once the header arrived).
@@ -186,6 +197,7 @@ impl Obfuscated {
                 [0xdd, 0xdd, 0xdd, 0xdd] => Kind::PaddedIntermediate,
                 _ => return Err(TransportError::BadTag),
             };
+            self.header_dc = Some(i16::from_le_bytes([plain[60], plain[61]]));
             let mut framer = Framer::untagged(kind, Role::Server);
             framer.set_max_payload(self.framer.max_payload());
             (self.rx, self.tx, self.framer) = (rx, tx, framer);

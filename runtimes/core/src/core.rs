@@ -30,8 +30,12 @@ pub struct ClientConfig {
     pub address: SocketAddr,
     /// The DC id (for test DCs as Telegram numbers them: 1..5).
     pub dc: i16,
-    /// Whether the DC is a test DC (key exchanges name it `dc + 10000`).
+    /// Whether the DC is a test DC (key exchanges and obfuscated headers name it
+    /// `dc + 10000`).
     pub test_dc: bool,
+    /// A connection for files to the DC's media side: an obfuscated header (which an
+    /// MTProxy routes by) names the DC negatively, so that the proxy picks a media server.
+    pub media: bool,
     /// The framing.
     pub transport: Kind,
     /// Obfuscate the transport.
@@ -69,12 +73,35 @@ pub struct ClientConfig {
 }
 
 impl ClientConfig {
+    /// The DC as an obfuscated header names it, which is how an MTProxy knows where to
+    /// forward: `+10000` for a test DC, negative for a media connection.
+    ///
+    /// ```
+    /// use oxigram_runtime::ClientConfig;
+    ///
+    /// let mut config = ClientConfig::new("127.0.0.1:443".parse().unwrap(), 2, 4);
+    /// assert_eq!(config.header_dc(), 2);
+    /// config.media = true;
+    /// assert_eq!(config.header_dc(), -2);
+    /// config.test_dc = true;
+    /// assert_eq!(config.header_dc(), -10002);
+    /// ```
+    pub fn header_dc(&self) -> i16 {
+        let dc = if self.test_dc {
+            self.dc.saturating_add(10000)
+        } else {
+            self.dc
+        };
+        if self.media { dc.saturating_neg() } else { dc }
+    }
+
     /// Defaults for `address` (DC `dc`): intermediate transport, Telegram's keys.
     pub fn new(address: SocketAddr, dc: i16, api_id: i32) -> Self {
         ClientConfig {
             address,
             dc,
             test_dc: false,
+            media: false,
             transport: Kind::Intermediate,
             obfuscated: false,
             proxy: None,
@@ -190,7 +217,7 @@ impl<W: Waiter> DriverCore<W> {
     /// A core for `config`, seeded with `seed` (OS randomness outside tests), reporting
     /// to `outputs`.
     pub fn new(config: ClientConfig, seed: [u8; 32], now: Now, outputs: Arc<Outputs>) -> Self {
-        let mut conn_config = ConnectionConfig::new(config.dc, seed);
+        let mut conn_config = ConnectionConfig::new(config.header_dc(), seed);
         conn_config.transport = config.transport;
         if let Some(mtproxy) = &config.mtproxy {
             conn_config.obfuscation = Obfuscation::MtProxy(mtproxy.secret.clone());

@@ -517,6 +517,13 @@ impl TestDc {
         self.lock().temp_key_requests
     }
 
+    /// Obfuscated connections so far by the DC their header named, which is what an
+    /// MTProxy forwards by (`dc + 10000` for a test DC, negative for a media connection).
+    /// Every DC serves what it is sent whatever its header names.
+    pub fn header_dcs(&self) -> std::collections::BTreeMap<i16, u64> {
+        self.lock().header_dcs.clone()
+    }
+
     /// Connections accepted since the start, over all DCs.
     pub fn connections_accepted(&self) -> u64 {
         self.lock().accepted

@@ -3,7 +3,7 @@
 //! DCs' sans-IO servers and the world. A test server has no use for finer locking, and one
 //! lock keeps updates across DCs simple and ordered.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
@@ -39,6 +39,8 @@ pub(crate) struct Shared {
     pub(crate) temp_key_requests: u64,
     /// Connections accepted since the start, over all DCs.
     pub(crate) accepted: u64,
+    /// Connections per DC their obfuscated header named (bounded: one entry per `i16`).
+    pub(crate) header_dcs: BTreeMap<i16, u64>,
     /// The address each open connection was accepted on (a DC's own or its media one).
     listener_of: HashMap<(usize, ConnId), SocketAddr>,
     /// Who carried each method, per listening address.
@@ -230,6 +232,7 @@ impl Shared {
             temp_keys_bound: 0,
             temp_key_requests: 0,
             accepted: 0,
+            header_dcs: BTreeMap::new(),
             listener_of: HashMap::new(),
             served: HashMap::new(),
             carriers: 0,
@@ -687,6 +690,8 @@ async fn serve(
         (s.stall_timeout, s.drained.clone())
     };
     let mut received_any = false;
+    // Whether the DC the obfuscated header named (if any) was counted.
+    let mut header_seen = false;
     loop {
         let next_delayed = {
             let mut s = lock(&shared);
@@ -754,6 +759,10 @@ async fn serve(
                     if let Err(e) = s.servers[dc].handle_input(conn, now, &mut rx) {
                         tracing::debug!(%e, "closing a connection");
                         closing = true;
+                    }
+                    if !header_seen && let Some(named) = s.servers[dc].header_dc(conn) {
+                        *s.header_dcs.entry(named).or_default() += 1;
+                        header_seen = true;
                     }
                     s.process()
                 };

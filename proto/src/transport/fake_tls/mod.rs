@@ -129,6 +129,12 @@ impl FakeTls {
         }
     }
 
+    /// The DC the obfuscated header inside names (see
+    /// [`super::Obfuscated::header_dc`]).
+    pub fn header_dc(&self) -> Option<i16> {
+        self.inner.header_dc()
+    }
+
     /// The transport inside (for a server, known once the obfuscated header arrived).
     pub fn kind(&self) -> Kind {
         self.inner.kind()

@@ -128,6 +128,8 @@ fn frames_cross_both_ways_in_records() {
         Some(Frame::Packet(vec![1; 40].into()))
     );
     assert_eq!(server.kind(), Kind::PaddedIntermediate);
+    // The DC the client named, as the obfuscated header inside carries it.
+    assert_eq!(server.header_dc(), Some(-2));
 
     // A frame larger than a record travels in several; one byte at a time arrives too.
     // (An encrypted packet's length: 24 bytes and whole blocks, as padded intermediate
