@@ -374,7 +374,11 @@ impl ClientBuilder {
         self
     }
 
-    /// When to reconnect and when to give up.
+    /// When each connection reconnects and when it gives up. Requests waiting on one
+    /// that gave up end with [`InvokeError::GaveUp`](crate::InvokeError::GaveUp); the
+    /// next request opens a new connection, and the update reader keeps trying the home
+    /// DC with growing pauses (then fetches what it missed), so the client outlives an
+    /// outage of any length.
     pub fn reconnect(mut self, policy: ReconnectPolicy) -> Self {
         self.reconnect = policy;
         self

@@ -176,7 +176,7 @@ impl Inner {
                 }
             }
         }
-        self.pump_events(dc, address, &link);
+        self.pump_events(key, address, &link);
         if main {
             self.authorize(dc, &link).await?;
         }
@@ -228,6 +228,27 @@ impl Inner {
         let slot = self.slot(key);
         if let Some(link) = slot.link.lock().await.take() {
             link.close().await;
+        }
+    }
+
+    /// Forgets the connection `key` names if it is still `link`, which gave up (the
+    /// network was gone for longer than the reconnect policy waits): the next request
+    /// or read of updates opens another, rather than every later one failing on it.
+    pub(crate) async fn forget_link(&self, key: SlotKey, link: &Weak<dyn Link>) {
+        let slot = self.slot(key);
+        let mut guard = slot.link.lock().await;
+        let same = guard
+            .as_ref()
+            .is_some_and(|held| std::ptr::addr_eq(Arc::as_ptr(held), link.as_ptr()));
+        if same && let Some(dead) = guard.take() {
+            drop(guard);
+            tracing::info!(
+                dc = key.0,
+                media = key.1,
+                index = key.2,
+                "a connection gave up: the next use opens a new one"
+            );
+            dead.close().await;
         }
     }
 
@@ -284,7 +305,13 @@ impl Inner {
 
     /// Follows a connection's events: keys are saved as they are made or dropped, the
     /// rest is queued for [`Client::try_next_event`](super::Client::try_next_event).
-    fn pump_events(self: &Arc<Self>, dc: i16, address: std::net::SocketAddr, link: &Arc<dyn Link>) {
+    fn pump_events(
+        self: &Arc<Self>,
+        key: SlotKey,
+        address: std::net::SocketAddr,
+        link: &Arc<dyn Link>,
+    ) {
+        let dc = key.0;
         let weak: Weak<Inner> = Arc::downgrade(self);
         // Holds neither the client nor the connection: both close when their last
         // handle goes, and then this ends.
@@ -295,6 +322,13 @@ impl Inner {
             while let Some(event) = next.await {
                 let Some(inner) = weak.upgrade() else { return };
                 inner.on_event(dc, address, &event);
+                if matches!(event, ClientEvent::GaveUp(_)) {
+                    inner.forget_link(key, &events).await;
+                    if key == (inner.home_dc(), false, 0) {
+                        // Whatever is pushed until a new one opens is fetched then.
+                        inner.feed.missed();
+                    }
+                }
                 if matches!(event, ClientEvent::ConnectionLost(_))
                     && dc == inner.home_dc()
                     && !inner.stopped.load(std::sync::atomic::Ordering::SeqCst)

@@ -6,10 +6,10 @@
 //! updates nothing is buffered, and the saved state makes the first read catch up on
 //! what happened meanwhile (unless the builder said to skip it).
 
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU32, Ordering};
 use std::sync::{Mutex, MutexGuard};
 use std::task::Poll;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use futures_util::task::AtomicWaker;
 use oxigram_proto::updates::{
@@ -24,11 +24,20 @@ use crate::peers::BareId;
 use crate::storage::{Change, UpdateState};
 use crate::types::Update;
 
+/// The first pause before the update reader tries an unreachable home DC again; it
+/// doubles with each failure up to [`MAX_UNREACHABLE_PAUSE`].
+const UNREACHABLE_PAUSE: Duration = Duration::from_millis(250);
+
+/// The longest pause between the update reader's attempts at an unreachable home DC.
+const MAX_UNREACHABLE_PAUSE: Duration = Duration::from_secs(16);
+
 /// The sequencer and the updates it put in order, not yet read.
 pub(crate) struct Feed {
     state: Mutex<FeedState>,
     /// Wakes a reader waiting for pushed updates when an answer carried some.
     kick: Kick,
+    /// Failed attempts in a row to reach the home DC for updates.
+    unreachable: AtomicU32,
 }
 
 #[derive(Default)]
@@ -55,6 +64,7 @@ impl Feed {
         Feed {
             state: Mutex::new(FeedState::default()),
             kick: Kick::default(),
+            unreachable: AtomicU32::new(0),
         }
     }
 
@@ -319,8 +329,23 @@ impl Client {
     async fn wait_for_updates(&self, deadline: Option<Instant>) -> crate::Result<bool> {
         let home = self.inner.home_dc();
         let link = match self.inner.link(home, false).await {
-            Ok(link) => link,
+            Ok(link) => {
+                self.inner.feed.unreachable.store(0, Ordering::Relaxed);
+                link
+            }
             Err(Error::Invoke(oxigram_runtime::InvokeError::Closed)) => return Ok(false),
+            Err(e) if unreachable(&e) && !self.inner.stopped.load(Ordering::SeqCst) => {
+                // The network is gone: updates wait for it (tried again after a pause
+                // that grows to a limit) rather than end, and what was pushed meanwhile
+                // is fetched once it is back.
+                let failures = self.inner.feed.unreachable.fetch_add(1, Ordering::Relaxed);
+                let pause = UNREACHABLE_PAUSE
+                    .saturating_mul(1 << failures.min(6))
+                    .min(MAX_UNREACHABLE_PAUSE);
+                tracing::warn!(%e, ?pause, "the home DC cannot be reached; updates wait for it");
+                self.inner.net.sleep(pause).await;
+                return Ok(true);
+            }
             Err(e) => return Err(e),
         };
         let pushed = link.next_update_until(deadline);
@@ -332,6 +357,7 @@ impl Client {
         };
         let now = Instant::now();
         let timed_out = matches!(outcome, oxigram_runtime::UpdateWait::TimedOut);
+        let outcome_ended = matches!(outcome, oxigram_runtime::UpdateWait::Ended);
         {
             let mut state = self.inner.feed.lock();
             let Some(sequencer) = state.sequencer.as_mut() else {
@@ -350,8 +376,21 @@ impl Client {
                     }
                 }
                 oxigram_runtime::UpdateWait::TimedOut => sequencer.handle_timeout(now),
-                oxigram_runtime::UpdateWait::Ended => return Ok(false),
+                oxigram_runtime::UpdateWait::Ended => {
+                    if self.inner.stopped.load(Ordering::SeqCst) {
+                        return Ok(false);
+                    }
+                    // The home connection gave up, the client did not stop: a new one
+                    // is opened on the next pass, and what it missed is fetched.
+                    sequencer.handle_missed(now);
+                }
             }
+        }
+        if outcome_ended {
+            self.inner
+                .forget_link((home, false, 0), &std::sync::Arc::downgrade(&link))
+                .await;
+            return Ok(true);
         }
         if timed_out {
             // A blocking wait holds the thread: let whoever polls this (a select with a
@@ -423,6 +462,19 @@ impl Client {
 /// new account).
 fn has_state(state: &UpdateState) -> bool {
     state.date > 0 || state.pts > 0
+}
+
+/// Whether `error` says the DC could not be reached (now), as opposed to a refusal or a
+/// mistake that trying again would only repeat.
+fn unreachable(error: &Error) -> bool {
+    use oxigram_runtime::InvokeError;
+    matches!(
+        error,
+        Error::Connect(_)
+            | Error::Invoke(
+                InvokeError::GaveUp(_) | InvokeError::Disconnected(_) | InvokeError::Timeout
+            )
+    )
 }
 
 fn fetch_failed(error: Error) -> FetchFailed {

@@ -54,7 +54,15 @@ impl Inner {
             };
             let error = match link.invoke(body, options).await {
                 Ok(answer) => return Ok(answer),
-                Err(e) => invoke_error(e, request.method),
+                Err(e) => {
+                    if matches!(e, InvokeError::GaveUp(_)) {
+                        // Not sent again: it may have run before the connection went.
+                        // The next request opens a new connection rather than meet this
+                        // one's end.
+                        self.forget_link(key, &Arc::downgrade(&link)).await;
+                    }
+                    invoke_error(e, request.method)
+                }
             };
             let Error::Rpc(rpc) = &error else {
                 return Err(error);

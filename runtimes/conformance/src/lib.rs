@@ -9,6 +9,7 @@ mod proxies;
 mod relay;
 
 pub use proxies::{ProxyEnv, run_proxies, run_proxies_blocking};
+pub use relay::{Protocol, Relay};
 
 use std::future::{Future, poll_fn};
 use std::net::SocketAddr;

@@ -4,12 +4,13 @@
 //!
 //! It tunnels to loopback only, checks the login it was given, answers as RFC 1928, RFC
 //! 1929, the SOCKS4 and 4a notes and RFC 9110 say, and counts the tunnels it opened so
-//! that a scenario knows its traffic went through it.
+//! that a scenario knows its traffic went through it. It can also cut the network
+//! ([`Relay::cut`]), for tests of what a client does when the network goes away.
 
 use std::io::{self, Read, Write};
 use std::net::{IpAddr, Ipv4Addr, Shutdown, SocketAddr, TcpListener, TcpStream, ToSocketAddrs};
-use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
 use std::thread;
 use std::time::Duration;
 
@@ -34,6 +35,11 @@ pub struct Relay {
     address: SocketAddr,
     tunnels: Arc<AtomicUsize>,
     stop: Arc<AtomicBool>,
+    /// The network is cut: new connections are closed at once.
+    cut: Arc<AtomicBool>,
+    /// The client side of the tunnels opened since the last cut, to close on the next
+    /// (bounded by the tunnels a test opens in between).
+    open: Arc<Mutex<Vec<TcpStream>>>,
 }
 
 impl Relay {
@@ -44,13 +50,24 @@ impl Relay {
         let tunnels = Arc::new(AtomicUsize::new(0));
         let stop = Arc::new(AtomicBool::new(false));
         let login = login.map(|(user, password)| (user.to_owned(), password.to_owned()));
-        let (counted, stopped) = (tunnels.clone(), stop.clone());
+        let cut = Arc::new(AtomicBool::new(false));
+        let open = Arc::new(Mutex::new(Vec::new()));
+        let (counted, stopped, is_cut, opened) =
+            (tunnels.clone(), stop.clone(), cut.clone(), open.clone());
         thread::spawn(move || {
             for stream in listener.incoming() {
                 if stopped.load(Ordering::Acquire) {
                     break;
                 }
+                // Dropped (closed) unanswered while the network is cut.
                 let Ok(stream) = stream else { continue };
+                if is_cut.load(Ordering::Acquire) {
+                    continue;
+                }
+                match stream.try_clone() {
+                    Ok(handle) => lock(&opened).push(handle),
+                    Err(e) => eprintln!("relay: a tunnel that a cut cannot close: {e}"),
+                }
                 let (login, counted) = (login.clone(), counted.clone());
                 thread::spawn(move || {
                     // A client that breaks off, or is refused, ends its own thread only.
@@ -64,7 +81,28 @@ impl Relay {
             address,
             tunnels,
             stop,
+            cut,
+            open,
         }
+    }
+
+    /// Cuts the network: every open tunnel is closed and new connections are closed
+    /// unanswered until [`Relay::restore`].
+    pub fn cut(&self) {
+        self.cut.store(true, Ordering::Release);
+        for stream in lock(&self.open).drain(..) {
+            // One that ended already has nothing to close.
+            if let Err(e) = stream.shutdown(Shutdown::Both)
+                && e.kind() != io::ErrorKind::NotConnected
+            {
+                eprintln!("relay: cutting a tunnel: {e}");
+            }
+        }
+    }
+
+    /// Ends a [`Relay::cut`].
+    pub fn restore(&self) {
+        self.cut.store(false, Ordering::Release);
     }
 
     /// Where the proxy listens.
@@ -87,6 +125,10 @@ impl Drop for Relay {
             eprintln!("relay: could not wake its listener: {e}");
         }
     }
+}
+
+fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    mutex.lock().unwrap_or_else(|e| e.into_inner())
 }
 
 fn invalid(what: &str) -> io::Error {
