@@ -8,6 +8,7 @@ use std::path::PathBuf;
 use std::process::{Command, Stdio};
 use std::sync::Arc;
 
+use oxigram::client::SignIn;
 use oxigram::client::{MtProxy, MtProxySecret, ProxySetting};
 use oxigram::files::FileSource;
 use oxigram::{Error, LinkError};
@@ -97,6 +98,35 @@ fn through_the_test_dcs_mtproxy() {
         match named.keys().copied().collect::<Vec<_>>()[..] {
             [-10002, 10002] => Ok(()),
             _ => Err(format!("headers named {named:?}")),
+        }
+    });
+}
+
+#[test]
+fn a_user_moves_to_its_home_dc_through_the_test_dcs_mtproxy() {
+    // A number homed on DC 1 asks DC 2 (where the proxy is) for its code: PHONE_MIGRATE
+    // sends the client to DC 1, through the same proxy, which only the header names.
+    const PHONE: &str = "9996613579";
+    with_each_knob(|on, env, secret| {
+        let user = env.dc.create_user(PHONE, "Traveller");
+        let proxy = MtProxy::new("127.0.0.1", env.address().port(), secret);
+        let signed_in = on.run(support::within(support::SCENARIO_LIMIT, async {
+            let client = on.builder(env, "traveller").proxy(proxy).build().await?;
+            let sent = client.send_code(PHONE).await?;
+            let outcome = client.sign_in(&sent, "11111").await?;
+            assert!(matches!(outcome, SignIn::Done(_)), "{outcome:?}");
+            let me = client.get_me().await?;
+            client.stop().await?;
+            Ok::<_, Error>((me.id, client.home_dc()))
+        }));
+        match signed_in {
+            Ok((id, 1)) if id == user => {}
+            other => return Err(format!("signed in as {other:?}")),
+        }
+        let named = env.dc.header_dcs();
+        match named.get(&10001) {
+            Some(_) => Ok(()),
+            None => Err(format!("no header named DC 1: {named:?}")),
         }
     });
 }

@@ -22,6 +22,7 @@
 pub mod api;
 mod net;
 pub mod pem;
+mod route;
 pub mod world;
 
 use std::net::SocketAddr;
@@ -68,7 +69,10 @@ pub struct TestDcConfig {
     pub cdn: bool,
     /// Serve as an MTProxy with this secret (plain, `dd` or `ee`): every DC takes
     /// connections keyed with it, and with an `ee` secret fake-TLS ones, besides
-    /// unobfuscated ones (see `ServerConfig::proxy_secret`).
+    /// unobfuscated ones (see `ServerConfig::proxy_secret`). Like an MTProxy, each sends
+    /// a keyed connection on to the DC its header names (`dc + 10000` or not, negative
+    /// or not); a fake-TLS one whose hello arrives with nothing after it stays where it
+    /// arrived, since the client may be waiting for the answer.
     pub proxy_secret: Option<MtProxySecret>,
 }
 
@@ -519,7 +523,8 @@ impl TestDc {
 
     /// Obfuscated connections so far by the DC their header named, which is what an
     /// MTProxy forwards by (`dc + 10000` for a test DC, negative for a media connection).
-    /// Every DC serves what it is sent whatever its header names.
+    /// Without [`TestDcConfig::proxy_secret`], every DC serves what it is sent whatever
+    /// its header names.
     pub fn header_dcs(&self) -> std::collections::BTreeMap<i16, u64> {
         self.lock().header_dcs.clone()
     }

@@ -16,6 +16,7 @@ use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::Notify;
 
 use crate::api::{ApiState, DcInfo};
+use crate::route::Route;
 use crate::world::World;
 use crate::{TestDcConfig, seed_bytes};
 
@@ -58,6 +59,10 @@ pub(crate) struct Shared {
     pub(crate) updates_dropped: u64,
     /// [`TestDcConfig::max_connections`].
     max_connections: usize,
+    /// The DC id of each server, by index.
+    dc_ids: Vec<i32>,
+    /// [`TestDcConfig::proxy_secret`]: connections go to the DC their header names.
+    proxy_secret: Option<oxigram_proto::transport::MtProxySecret>,
     /// [`TestDcConfig::stall_timeout`].
     stall_timeout: Duration,
     /// Notified whenever a connection took bytes out of the server to write them:
@@ -240,6 +245,8 @@ impl Shared {
             fault_states: HashMap::new(),
             updates_dropped: 0,
             max_connections: config.max_connections,
+            dc_ids: addresses.iter().map(|(id, _)| *id).collect(),
+            proxy_secret: config.proxy_secret.clone(),
             stall_timeout: config.stall_timeout,
             drained: Arc::new(Notify::new()),
         }
@@ -496,6 +503,26 @@ impl Shared {
         out
     }
 
+    /// Hands connection `conn` of server `from` (which has seen none of its bytes) to
+    /// server `to`, as an MTProxy forwards it; returns its id there.
+    fn move_connection(
+        &mut self,
+        from: usize,
+        conn: ConnId,
+        to: usize,
+        waker: &Arc<Notify>,
+    ) -> ConnId {
+        self.servers[from].close(conn);
+        self.wakers[from].remove(&conn);
+        let address = self.listener_of.remove(&(from, conn));
+        let moved = self.servers[to].accept();
+        self.wakers[to].insert(moved, waker.clone());
+        if let Some(address) = address {
+            self.listener_of.insert((to, moved), address);
+        }
+        moved
+    }
+
     pub(crate) fn connection_count(&self) -> usize {
         self.wakers.iter().map(|w| w.len()).sum()
     }
@@ -675,9 +702,9 @@ fn lock(shared: &Mutex<Shared>) -> std::sync::MutexGuard<'_, Shared> {
 /// it, sends something unframeable, or stalls.
 async fn serve(
     shared: Arc<Mutex<Shared>>,
-    dc: usize,
+    mut dc: usize,
     stream: TcpStream,
-    conn: ConnId,
+    mut conn: ConnId,
     waker: Arc<Notify>,
 ) {
     let (mut reader, mut writer) = stream.into_split();
@@ -685,10 +712,12 @@ async fn serve(
     let mut tx = BytesMut::new();
     let mut closing = false;
     let mut reads = (std::time::Instant::now(), 0u32);
-    let (stall_timeout, drained) = {
+    let (stall_timeout, drained, knob) = {
         let s = lock(&shared);
-        (s.stall_timeout, s.drained.clone())
+        (s.stall_timeout, s.drained.clone(), s.proxy_secret.clone())
     };
+    // As an MTProxy, the connection is first sent where its header says.
+    let mut routed = knob.is_none();
     let mut received_any = false;
     // Whether the DC the obfuscated header named (if any) was counted.
     let mut header_seen = false;
@@ -756,7 +785,23 @@ async fn serve(
                 let wake = {
                     let mut s = lock(&shared);
                     let now = s.now();
-                    if let Err(e) = s.servers[dc].handle_input(conn, now, &mut rx) {
+                    if let Some(secret) = knob.as_ref().filter(|_| !routed) {
+                        // The clock goes in 32 bits, as a fake-TLS hello carries it.
+                        match crate::route::route(&rx, secret, now.as_secs() as u32) {
+                            Route::Pending => {}
+                            Route::Here => routed = true,
+                            Route::Dc(id) => {
+                                routed = true;
+                                if let Some(to) = s.dc_ids.iter().position(|d| *d == id)
+                                    && to != dc
+                                {
+                                    conn = s.move_connection(dc, conn, to, &waker);
+                                    dc = to;
+                                }
+                            }
+                        }
+                    }
+                    if routed && let Err(e) = s.servers[dc].handle_input(conn, now, &mut rx) {
                         tracing::debug!(%e, "closing a connection");
                         closing = true;
                     }
