@@ -72,13 +72,10 @@ pub(super) fn client_hello(
     unix: u32,
     random: &mut dyn RandomSource,
 ) -> Vec<u8> {
-    let mut drawn = [0u8; 32 + 32 + 4];
+    let mut drawn = [0u8; 32 + 4];
     random.fill(&mut drawn);
-    let (session_id, rest) = drawn.split_at(32);
-    let (share, greases) = rest.split_at(32);
-    let mut share: [u8; 32] = share.try_into().expect("32 bytes");
-    // An X25519 public key is below 2^255.
-    share[31] &= 0x7f;
+    let (session_id, greases) = drawn.split_at(32);
+    let share = super::curve::key_share(random);
     let [g_suite, g_ext, g_group, g_version] = [0, 1, 2, 3].map(|i| grease(greases[i]));
     // The two GREASE extensions must differ, as a browser's do.
     let g_last = if g_ext[0] == 0xfa {

@@ -14,6 +14,7 @@ use bytes::{Buf, BytesMut};
 use super::{Frame, Kind, Obfuscated, TransportError};
 use crate::random::RandomSource;
 
+mod curve;
 mod hello;
 mod records;
 mod replay;

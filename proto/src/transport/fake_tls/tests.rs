@@ -35,7 +35,12 @@ fn zeroed_digest(bytes: &[u8]) -> Vec<u8> {
 //   d = hmac.new(key, z, sha256).digest(), its bytes 28..32 XORed with
 //       struct.pack('<I', 1700000000)
 //   hashlib.sha256(z).hexdigest()
-// and for the answer to a client digest of 0x11 × 32:
+// The key share in that hello was computed in Python too: the first i with
+//   x = int.from_bytes(sha256(b'\x42' * 32 + struct.pack('<I', i)), 'little')
+//       with bit 255 cleared, mod 2^255 - 19
+// whose x^3 + 486662 x^2 + x is a square (Euler's criterion), then doubled three times
+// with x <- (x^2 - 1)^2 / (4 (x^3 + 486662 x^2 + x)), written little-endian.
+// And for the answer to a client digest of 0x11 × 32:
 //   hmac.new(key, b'\x11' * 32 + answer_with_11_43_zeroed, sha256)
 
 #[test]
@@ -45,11 +50,21 @@ fn the_client_hello_carries_the_digest_of_key_and_time() {
     assert_eq!(&hello[..11], &hex("1603010200010001fc0303")[..]);
     assert_eq!(
         sha256(&[&zeroed_digest(&hello)]).to_vec(),
-        hex("cd8b8a395c3c810595fb62a2b2dbcbbf29e09188ffd2871b1623a51af5696b67")
+        hex("5207d1c2255679c2800240e283dd1c0eedf00e24c374cc62e22a7e7d5e54c90b")
     );
     assert_eq!(
         &hello[11..43],
-        &hex("56f499d7688e13bc88dff317f46ff79f2c710d9092caf14621d606b1c7e6bdcf")[..]
+        &hex("77bb7a4f7f11b501b31153e7df1fc9b8c471d9744ef991e78e6f97d0701e2b45")[..]
+    );
+    // The key share, a point on Curve25519 (see above), after its group and length.
+    let at = hello
+        .windows(4)
+        .position(|w| w == [0x00, 0x1d, 0x00, 0x20])
+        .expect("an X25519 key share")
+        + 4;
+    assert_eq!(
+        &hello[at..at + 32],
+        &hex("0f6417e6fce28fdc404ea9580c8118a77cd5df7f6454478ce55a052167da525f")[..]
     );
     // The server name extension names the domain.
     assert_eq!(
