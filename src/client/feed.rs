@@ -37,7 +37,7 @@ pub(crate) struct Feed {
     /// Wakes a reader waiting for pushed updates when an answer carried some.
     kick: Kick,
     /// Failed attempts in a row to reach the home DC for updates.
-    unreachable: AtomicU32,
+    unreachable_streak: AtomicU32,
 }
 
 #[derive(Default)]
@@ -64,7 +64,7 @@ impl Feed {
         Feed {
             state: Mutex::new(FeedState::default()),
             kick: Kick::default(),
-            unreachable: AtomicU32::new(0),
+            unreachable_streak: AtomicU32::new(0),
         }
     }
 
@@ -330,15 +330,22 @@ impl Client {
         let home = self.inner.home_dc();
         let link = match self.inner.link(home, false).await {
             Ok(link) => {
-                self.inner.feed.unreachable.store(0, Ordering::Relaxed);
+                self.inner
+                    .feed
+                    .unreachable_streak
+                    .store(0, Ordering::Relaxed);
                 link
             }
             Err(Error::Invoke(oxigram_runtime::InvokeError::Closed)) => return Ok(false),
-            Err(e) if unreachable(&e) && !self.inner.stopped.load(Ordering::SeqCst) => {
+            Err(e) if is_unreachable(&e) && !self.inner.stopped.load(Ordering::SeqCst) => {
                 // The network is gone: updates wait for it (tried again after a pause
                 // that grows to a limit) rather than end, and what was pushed meanwhile
                 // is fetched once it is back.
-                let failures = self.inner.feed.unreachable.fetch_add(1, Ordering::Relaxed);
+                let failures = self
+                    .inner
+                    .feed
+                    .unreachable_streak
+                    .fetch_add(1, Ordering::Relaxed);
                 let pause = UNREACHABLE_PAUSE
                     .saturating_mul(1 << failures.min(6))
                     .min(MAX_UNREACHABLE_PAUSE);
@@ -466,7 +473,7 @@ fn has_state(state: &UpdateState) -> bool {
 
 /// Whether `error` says the DC could not be reached (now), as opposed to a refusal or a
 /// mistake that trying again would only repeat.
-fn unreachable(error: &Error) -> bool {
+fn is_unreachable(error: &Error) -> bool {
     use oxigram_runtime::InvokeError;
     matches!(
         error,
