@@ -347,6 +347,35 @@ impl Server {
         self.conns.get(&conn)?.codec.as_ref()?.header_dc()
     }
 
+    /// Takes connection `conn` away with its transport, for another server to
+    /// [`adopt`](Server::adopt): what an MTProxy does once the connection's header said
+    /// where it goes. `None` (and the connection stays) once it carried a frame, whose
+    /// key exchange or sessions belong here, or if it is unknown.
+    pub fn release(&mut self, conn: ConnId) -> Option<Codec> {
+        let c = self.conns.get(&conn)?;
+        let fresh = c.exchange.is_none()
+            && c.sessions.is_empty()
+            && c.plain_out.is_empty()
+            && c.error_out.is_none();
+        if !fresh {
+            return None;
+        }
+        self.ready.remove(&conn);
+        self.conns.remove(&conn)?.codec
+    }
+
+    /// A new connection going on with a transport another server began (see
+    /// [`Server::release`]).
+    pub fn adopt(&mut self, codec: Codec) -> ConnId {
+        let id = self.accept();
+        if let Some(c) = self.conns.get_mut(&id) {
+            c.codec = Some(codec);
+        }
+        // Whatever the transport still has to send goes out with the next transmit.
+        self.ready.insert(id);
+        id
+    }
+
     /// A new connection.
     pub fn accept(&mut self) -> ConnId {
         let id = ConnId(self.next_conn);

@@ -70,9 +70,10 @@ impl Codec {
         }
     }
 
-    /// Appends what must be sent before any frame and has not been (a fake-TLS hello or
-    /// answer); returns how many bytes. [`Codec::encode`] does it too: this is for a side
-    /// that has no frame to send yet.
+    /// Appends what must be sent and has not been: a fake-TLS hello or answer, or what a
+    /// fake-TLS client held until the server's answer was checked (see
+    /// [`FakeTls::flush`]); returns how many bytes. Call it whenever the socket may be
+    /// written, received bytes having been decoded first.
     pub fn flush(&mut self, out: &mut BytesMut) -> usize {
         match self {
             Codec::FakeTls(t) => t.flush(out),
@@ -256,8 +257,9 @@ mod tests {
             domain: "example.com".into(),
         });
         let mut codec = Codec::client(Kind::Intermediate, 2, &tls, 0, &mut random);
-        // The hello (517 bytes) and a ChangeCipherSpec (6), once.
-        assert_eq!(codec.flush(&mut out), 523);
+        // The hello (517 bytes) alone, once; its ChangeCipherSpec follows the server's
+        // answer.
+        assert_eq!(codec.flush(&mut out), 517);
         assert_eq!(codec.flush(&mut out), 0);
         assert_eq!(codec.kind(), Kind::PaddedIntermediate);
     }

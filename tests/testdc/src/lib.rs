@@ -71,8 +71,8 @@ pub struct TestDcConfig {
     /// connections keyed with it, and with an `ee` secret fake-TLS ones, besides
     /// unobfuscated ones (see `ServerConfig::proxy_secret`). Like an MTProxy, each sends
     /// a keyed connection on to the DC its header names (`dc + 10000` or not, negative
-    /// or not); a fake-TLS one whose hello arrives with nothing after it stays where it
-    /// arrived, since the client may be waiting for the answer.
+    /// or not); a fake-TLS hello is answered where it arrived, and the connection moves
+    /// once its first record names the DC.
     pub proxy_secret: Option<MtProxySecret>,
 }
 

@@ -503,8 +503,9 @@ impl Shared {
         out
     }
 
-    /// Hands connection `conn` of server `from` (which has seen none of its bytes) to
-    /// server `to`, as an MTProxy forwards it; returns its id there.
+    /// Hands connection `conn` of server `from` (which has seen none of its frames: at
+    /// most a fake-TLS hello it answered) to server `to`, with its transport, as an
+    /// MTProxy forwards it; returns its id there.
     fn move_connection(
         &mut self,
         from: usize,
@@ -512,10 +513,14 @@ impl Shared {
         to: usize,
         waker: &Arc<Notify>,
     ) -> ConnId {
+        let begun = self.servers[from].release(conn);
         self.servers[from].close(conn);
         self.wakers[from].remove(&conn);
         let address = self.listener_of.remove(&(from, conn));
-        let moved = self.servers[to].accept();
+        let moved = match begun {
+            Some(codec) => self.servers[to].adopt(codec),
+            None => self.servers[to].accept(),
+        };
         self.wakers[to].insert(moved, waker.clone());
         if let Some(address) = address {
             self.listener_of.insert((to, moved), address);
@@ -716,8 +721,10 @@ async fn serve(
         let s = lock(&shared);
         (s.stall_timeout, s.drained.clone(), s.proxy_secret.clone())
     };
-    // As an MTProxy, the connection is first sent where its header says.
+    // As an MTProxy, the connection is first sent where its header says (for fake TLS
+    // the header comes in the first record, after the hello was answered here).
     let mut routed = knob.is_none();
+    let mut after_hello = false;
     let mut received_any = false;
     // Whether the DC the obfuscated header named (if any) was counted.
     let mut header_seen = false;
@@ -785,13 +792,20 @@ async fn serve(
                 let wake = {
                     let mut s = lock(&shared);
                     let now = s.now();
+                    let mut deliver = routed;
                     if let Some(secret) = knob.as_ref().filter(|_| !routed) {
-                        // The clock goes in 32 bits, as a fake-TLS hello carries it.
-                        match crate::route::route(&rx, secret, now.as_secs() as u32) {
+                        let route = if after_hello {
+                            crate::route::route_records(&rx, secret.key())
+                        } else {
+                            // The clock goes in 32 bits, as a fake-TLS hello carries it.
+                            crate::route::route(&rx, secret, now.as_secs() as u32)
+                        };
+                        match route {
                             Route::Pending => {}
-                            Route::Here => routed = true,
+                            Route::AfterHello => (after_hello, deliver) = (true, true),
+                            Route::Here => (routed, deliver) = (true, true),
                             Route::Dc(id) => {
-                                routed = true;
+                                (routed, deliver) = (true, true);
                                 if let Some(to) = s.dc_ids.iter().position(|d| *d == id)
                                     && to != dc
                                 {
@@ -801,7 +815,7 @@ async fn serve(
                             }
                         }
                     }
-                    if routed && let Err(e) = s.servers[dc].handle_input(conn, now, &mut rx) {
+                    if deliver && let Err(e) = s.servers[dc].handle_input(conn, now, &mut rx) {
                         tracing::debug!(%e, "closing a connection");
                         closing = true;
                     }

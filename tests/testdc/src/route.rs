@@ -4,7 +4,10 @@
 //! hands the connection to that DC.
 //!
 //! The header is read from a copy of what arrived: the DC the connection goes to reads
-//! everything again from the start, as if it had been its own from the first byte.
+//! everything again from the start, as if it had been its own from the first byte. A
+//! fake-TLS client sends its hello alone and waits for the answer before its first
+//! record, so the DC it reached answers the hello, and the connection (its transport
+//! as that DC began it) moves on once the first record names its DC ([`route_records`]).
 
 use bytes::BytesMut;
 use oxigram_proto::random::SeededRandom;
@@ -15,9 +18,11 @@ use oxigram_proto::transport::{Codec, FakeTlsAcceptor, MtProxySecret};
 pub(crate) enum Route {
     /// Too few bytes yet to tell.
     Pending,
-    /// Served where it arrived: not obfuscated, keyed otherwise (the DC refuses it), or
-    /// a fake-TLS hello with no record after it yet (a client waiting for the answer).
+    /// Served where it arrived: not obfuscated, or keyed otherwise (the DC refuses it).
     Here,
+    /// A fake-TLS hello with nothing after it: answered where it arrived, the DC read
+    /// from the records that follow the answer ([`route_records`]).
+    AfterHello,
     /// The DC its header names, as Telegram numbers DCs (no test offset, no sign).
     Dc(i32),
 }
@@ -41,9 +46,8 @@ pub(crate) fn route(input: &[u8], secret: &MtProxySecret, unix: u32) -> Route {
             let mut acceptor = FakeTlsAcceptor::new(*key);
             let mut random = SeededRandom::new([0; 32]);
             match acceptor.accept(&mut copy, unix, &mut random) {
-                // Nothing after the hello: the client may be waiting for the answer,
-                // which only the DC it arrived at can give.
-                Ok(Some(_)) if copy.is_empty() => return Route::Here,
+                // Nothing after the hello: the client waits for the answer.
+                Ok(Some(_)) if copy.is_empty() => return Route::AfterHello,
                 Ok(Some(tls)) => Codec::FakeTls(Box::new(tls)),
                 Ok(None) => return Route::Pending,
                 // The DC it arrived at refuses it the same way.
@@ -68,6 +72,41 @@ pub(crate) fn route(input: &[u8], secret: &MtProxySecret, unix: u32) -> Route {
     }
 }
 
+/// After a fake-TLS hello was answered: the DC the obfuscated header in the first
+/// application-data records of `input` names (ChangeCipherSpec records skipped).
+pub(crate) fn route_records(input: &[u8], key: &[u8; 16]) -> Route {
+    let mut header = Vec::with_capacity(64);
+    let mut rest = input;
+    while header.len() < 64 {
+        let Some(&[kind, _, _, hi, lo]) = rest.first_chunk::<5>() else {
+            return Route::Pending;
+        };
+        let len = usize::from(u16::from_be_bytes([hi, lo]));
+        let body = &rest[5..rest.len().min(5 + len)];
+        match kind {
+            0x17 => header.extend_from_slice(&body[..body.len().min(64 - header.len())]),
+            0x14 => {}
+            // Anything else the DC's own codec refuses.
+            _ => return Route::Here,
+        }
+        if body.len() < len {
+            break;
+        }
+        rest = &rest[5 + len..];
+    }
+    if header.len() < 64 {
+        return Route::Pending;
+    }
+    let mut codec = Codec::detect(&header, Some(key)).expect("64 bytes are enough to tell");
+    let mut copy = BytesMut::from(&header[..]);
+    if !codec.is_obfuscated() || codec.decode(&mut copy).is_err() {
+        return Route::Here;
+    }
+    codec.header_dc().map_or(Route::Here, |named| {
+        Route::Dc(i32::from(named).abs() % 10000)
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use oxigram_proto::transport::{Kind, Obfuscation};
@@ -81,73 +120,93 @@ mod tests {
         [
             MtProxySecret::Plain(KEY),
             MtProxySecret::Padded(KEY),
-            MtProxySecret::FakeTls {
-                key: KEY,
-                domain: "example.com".into(),
-            },
+            fake_tls([0x42; 16]),
         ]
     }
 
-    /// A client's first bytes for `secret` naming `dc` in its header.
-    fn opening(secret: &MtProxySecret, dc: i16) -> BytesMut {
+    fn fake_tls(key: [u8; 16]) -> MtProxySecret {
+        MtProxySecret::FakeTls {
+            key,
+            domain: "example.com".into(),
+        }
+    }
+
+    /// A client's first bytes for `secret` naming `dc` in its header, with a frame to
+    /// send: what it sends at once, and (fake TLS, whose hello goes alone) what it sends
+    /// after a server keyed with `KEY` answered.
+    fn opening(secret: &MtProxySecret, dc: i16) -> (BytesMut, BytesMut) {
         let mut random = SeededRandom::new([dc as u8; 32]);
         let hidden = Obfuscation::MtProxy(secret.clone());
         let mut client = Codec::client(Kind::Intermediate, dc, &hidden, T, &mut random);
-        let mut wire = BytesMut::new();
-        client.encode(&[5; 72], &mut wire, &mut random);
-        wire
+        let mut first = BytesMut::new();
+        client.encode(&[5; 72], &mut first, &mut random);
+        let mut after = BytesMut::new();
+        if let MtProxySecret::FakeTls { key, .. } = secret {
+            let mut hello = first.clone();
+            let mut server = FakeTlsAcceptor::new(*key)
+                .accept(&mut hello, T, &mut random)
+                .expect("our own hello")
+                .expect("whole");
+            let mut answer = BytesMut::new();
+            server.flush(&mut answer);
+            assert_eq!(client.decode(&mut answer), Ok(None));
+            client.flush(&mut after);
+        }
+        (first, after)
     }
 
-    /// The length of the fake-TLS hello record opening `wire`.
-    fn hello_len(wire: &[u8]) -> usize {
-        5 + usize::from(u16::from_be_bytes([wire[3], wire[4]]))
+    /// The first answer other than `Pending` for each prefix of `wire`, and the prefix
+    /// length it came at.
+    fn told(wire: &[u8], read: impl Fn(&[u8]) -> Route) -> Option<(usize, Route)> {
+        (0..=wire.len())
+            .map(|n| (n, read(&wire[..n])))
+            .find(|(_, r)| *r != Route::Pending)
     }
 
     #[test]
     fn the_header_names_the_dc_however_it_is_written() {
         for secret in secrets() {
             for (named, dc) in [(1, 1), (10003, 3), (-10002, 2), (-4, 4)] {
-                let wire = opening(&secret, named);
-                assert_eq!(
-                    route(&wire, &secret, T),
-                    Route::Dc(dc),
-                    "{secret:?} {named}"
-                );
-                // Byte by byte, it waits until it can tell, then tells the same (fake
-                // TLS: from the first record on; see below for the hello alone).
-                let from = match secret {
-                    MtProxySecret::FakeTls { .. } => hello_len(&wire) + 1,
-                    _ => 1,
-                };
-                let told = (from..=wire.len())
-                    .map(|n| route(&wire[..n], &secret, T))
-                    .find(|r| *r != Route::Pending);
-                assert_eq!(told, Some(Route::Dc(dc)), "{secret:?} {named}");
-                let before = (1..from.min(wire.len()) - 1)
-                    .map(|n| route(&wire[..n], &secret, T))
-                    .find(|r| *r != Route::Pending);
-                assert_eq!(before, None, "{secret:?} {named}");
+                let (first, after) = opening(&secret, named);
+                let at_once = |b: &[u8]| route(b, &secret, T);
+                if let MtProxySecret::FakeTls { key, .. } = &secret {
+                    // The hello alone, waited for whole; the DC from the records that
+                    // follow the answer, waited for until the header is whole.
+                    assert!(after.len() > 64);
+                    assert_eq!(
+                        told(&first, at_once),
+                        Some((first.len(), Route::AfterHello))
+                    );
+                    let (at, route) = told(&after, |b| route_records(b, key)).unwrap();
+                    assert_eq!(route, Route::Dc(dc), "{named}");
+                    assert!(at <= after.len() && at >= 64, "{at}");
+                } else {
+                    assert!(after.is_empty());
+                    // Byte by byte it waits for the 64-byte header, then tells the DC.
+                    assert_eq!(told(&first, at_once), Some((64, Route::Dc(dc))), "{named}");
+                }
             }
         }
     }
 
     #[test]
     fn what_it_cannot_route_stays_where_it_arrived() {
+        let plain = &secrets()[0];
         // Unobfuscated transports.
-        assert_eq!(route(&[0xef, 1, 2], &secrets()[0], T), Route::Here);
-        assert_eq!(route(&[0xee; 8], &secrets()[0], T), Route::Here);
+        assert_eq!(route(&[0xef, 1, 2], plain, T), Route::Here);
+        assert_eq!(route(&[0xee; 8], plain, T), Route::Here);
         // Keyed otherwise: the header's tag does not read.
         let other = MtProxySecret::Plain([7; 16]);
-        assert_eq!(route(&opening(&other, 2), &secrets()[0], T), Route::Here);
-        // A fake-TLS hello signed with another key, or one with nothing after it yet.
-        let fake = &secrets()[2];
-        let foreign = MtProxySecret::FakeTls {
-            key: [7; 16],
-            domain: "example.com".into(),
-        };
-        assert_eq!(route(&opening(&foreign, 2), fake, T), Route::Here);
-        let wire = opening(fake, 2);
-        assert_eq!(route(&wire[..hello_len(&wire)], fake, T), Route::Here);
-        assert_eq!(route(&[], fake, T), Route::Pending);
+        assert_eq!(route(&opening(&other, 2).0, plain, T), Route::Here);
+        // A fake-TLS hello signed with another key.
+        let fake = fake_tls(KEY);
+        let foreign = fake_tls([7; 16]);
+        assert_eq!(route(&opening(&foreign, 2).0, &fake, T), Route::Here);
+        assert_eq!(route(&[], &fake, T), Route::Pending);
+        // After a hello: records keyed otherwise, or of a type with no place there.
+        let (_, after) = opening(&foreign, 2);
+        assert_eq!(route_records(&after, &KEY), Route::Here);
+        assert_eq!(route_records(&[0x15, 3, 3, 0, 2, 2, 40], &KEY), Route::Here);
+        assert_eq!(route_records(&[0x14, 3, 3, 0, 1, 1], &KEY), Route::Pending);
     }
 }

@@ -3,9 +3,11 @@
 //! with the secret's 16 bytes, padded intermediate framing) then travels in
 //! application-data records.
 //!
-//! The client sends its hello, a ChangeCipherSpec and its first records at once, and
-//! checks the server's answer before it reads anything else: holding its records back
-//! until the answer came would need a buffer as large as whatever the session sends first.
+//! The client sends its hello alone and holds what it has to send until the server's
+//! answer arrived and was checked, as a TLS 1.3 client waits for the server's flight
+//! before it sends its ChangeCipherSpec and data (a client that talks first does not look
+//! like a browser). What it holds meanwhile is what the session sends in its first round
+//! trip, which the session's own queues bound.
 //! A server ([`FakeTlsAcceptor`]) checks the hello's digest, its clock and that it has not
 //! seen it before, and answers before anything else.
 
@@ -74,6 +76,10 @@ pub struct FakeTls {
     preamble: Option<Vec<u8>>,
     /// (Client) the digest of our hello, until the server's answer was checked.
     awaiting_answer: Option<[u8; 32]>,
+    /// (Client) records made before the server's answer was checked, and whether the
+    /// ChangeCipherSpec that goes before the first of them was sent.
+    held: BytesMut,
+    change_cipher_spec_sent: bool,
     /// Record payloads received and not yet framed: a record is moved here only when the
     /// frames already here are incomplete, and the inner framer refuses a frame longer
     /// than its limit, so this holds at most one frame and one record.
@@ -115,16 +121,17 @@ impl FakeTls {
         unix: u32,
         random: &mut dyn RandomSource,
     ) -> Self {
-        let mut preamble = hello::client_hello(key, domain, unix, random);
+        let preamble = hello::client_hello(key, domain, unix, random);
         let digest: [u8; 32] = preamble[hello::DIGEST_AT..hello::DIGEST_AT + 32]
             .try_into()
             .expect("32 bytes");
-        preamble.extend_from_slice(&CHANGE_CIPHER_SPEC_RECORD);
         FakeTls {
             inner: Obfuscated::client(Kind::PaddedIntermediate, dc, Some(key), random),
             key: *key,
             preamble: Some(preamble),
             awaiting_answer: Some(digest),
+            held: BytesMut::new(),
+            change_cipher_spec_sent: false,
             plain: BytesMut::new(),
             scratch: BytesMut::new(),
         }
@@ -151,29 +158,60 @@ impl FakeTls {
         self.inner.set_max_payload(max);
     }
 
-    /// Appends what this side must send before any frame (the client's hello, the
-    /// server's answer), once; returns how many bytes.
+    /// Appends what this side has to send and has not: the client's hello or the
+    /// server's answer, once, and (a client, once the server's answer was checked) the
+    /// records it held until then behind a ChangeCipherSpec; returns how many bytes.
+    /// Call it after [`FakeTls::decode`] read the answer, or the held records wait for
+    /// the next frame sent.
     pub fn flush(&mut self, out: &mut BytesMut) -> usize {
-        let preamble = self.preamble.take().unwrap_or_default();
-        out.extend_from_slice(&preamble);
-        preamble.len()
+        let start = out.len();
+        if let Some(preamble) = self.preamble.take() {
+            out.extend_from_slice(&preamble);
+        }
+        if self.awaiting_answer.is_none() && !self.held.is_empty() {
+            self.send_change_cipher_spec(out);
+            out.extend_from_slice(&self.held);
+            // Held only for the first round trip: no need to keep its room.
+            self.held = BytesMut::new();
+        }
+        out.len() - start
+    }
+
+    fn send_change_cipher_spec(&mut self, out: &mut BytesMut) {
+        if !self.change_cipher_spec_sent {
+            out.extend_from_slice(&CHANGE_CIPHER_SPEC_RECORD);
+            self.change_cipher_spec_sent = true;
+        }
+    }
+
+    /// Where records go now: held until the server's answer was checked (a client),
+    /// otherwise out, after the ChangeCipherSpec if it is the first.
+    fn records_out<'a>(&'a mut self, out: &'a mut BytesMut) -> &'a mut BytesMut {
+        self.flush(out);
+        if self.awaiting_answer.is_some() {
+            return &mut self.held;
+        }
+        self.send_change_cipher_spec(out);
+        out
     }
 
     /// Appends a frame carrying `payload` in application-data records (after the
     /// preamble, if it has not gone out yet).
     pub fn encode(&mut self, payload: &[u8], out: &mut BytesMut, random: &mut dyn RandomSource) {
-        self.flush(out);
-        self.scratch.clear();
-        self.inner.encode(payload, &mut self.scratch, random);
-        records::wrap(&self.scratch, out);
+        let mut scratch = std::mem::take(&mut self.scratch);
+        scratch.clear();
+        self.inner.encode(payload, &mut scratch, random);
+        records::wrap(&scratch, self.records_out(out));
+        self.scratch = scratch;
     }
 
     /// (Server side) appends a quick acknowledgement.
     pub fn encode_quick_ack(&mut self, token: u32, out: &mut BytesMut) {
-        self.flush(out);
-        self.scratch.clear();
-        self.inner.encode_quick_ack(token, &mut self.scratch);
-        records::wrap(&self.scratch, out);
+        let mut scratch = std::mem::take(&mut self.scratch);
+        scratch.clear();
+        self.inner.encode_quick_ack(token, &mut scratch);
+        records::wrap(&scratch, self.records_out(out));
+        self.scratch = scratch;
     }
 
     /// Checks the server's answer (client side, first), then unwraps records and splits
@@ -298,6 +336,9 @@ impl FakeTlsAcceptor {
             key: self.key,
             preamble: Some(answer),
             awaiting_answer: None,
+            held: BytesMut::new(),
+            // The server's answer carries its own.
+            change_cipher_spec_sent: true,
             plain: BytesMut::new(),
             scratch: BytesMut::new(),
         }))

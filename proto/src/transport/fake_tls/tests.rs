@@ -118,7 +118,8 @@ fn client(key: &[u8; 16], unix: u32, random: &mut dyn RandomSource) -> FakeTls {
     FakeTls::client(Some(-2), key, "example.com", unix, random)
 }
 
-/// The client's first bytes: hello, ChangeCipherSpec and a first frame.
+/// The client's first bytes, with a frame to send: its hello alone (the frame is held
+/// until the server's answer).
 fn opening(client: &mut FakeTls, random: &mut dyn RandomSource) -> BytesMut {
     let mut wire = BytesMut::new();
     client.encode(&[1; 40], &mut wire, random);
@@ -130,12 +131,33 @@ fn frames_cross_both_ways_in_records() {
     let mut random = SeededRandom::new([3; 32]);
     let mut client = client(&KEY, T, &mut random);
     let mut up = opening(&mut client, &mut random);
+    // Nothing after the hello, whatever else the client has to send: a TLS 1.3 client
+    // waits for the server's flight.
+    assert_eq!(
+        up.len(),
+        5 + usize::from(u16::from_be_bytes([up[3], up[4]]))
+    );
+    let hello_only = up.len();
+    client.encode(&[2; 24], &mut up, &mut random);
+    assert_eq!(client.flush(&mut up), 0, "held until the answer");
+    assert_eq!(up.len(), hello_only);
+    let hello_len = up.len();
     let mut acceptor = FakeTlsAcceptor::new(KEY);
     let mut server = acceptor
         .accept(&mut up, T + 30, &mut random)
         .unwrap()
         .unwrap();
-    // The client's ChangeCipherSpec and first record follow its hello.
+    assert!(up.is_empty(), "{hello_len} bytes were the hello alone");
+
+    // The server answers first, whatever it sends; the client reads the answer and
+    // only then lets out what it held: a ChangeCipherSpec, then its records.
+    let mut down = BytesMut::new();
+    assert!(server.flush(&mut down) > 0);
+    assert_eq!(&down[..3], &[0x16, 0x03, 0x03], "the answer goes first");
+    assert_eq!(client.decode(&mut down).unwrap(), None);
+    assert!(down.is_empty());
+    let mut up = BytesMut::new();
+    client.flush(&mut up);
     assert_eq!(&up[..6], &[0x14, 0x03, 0x03, 0x00, 0x01, 0x01]);
     assert_eq!(&up[6..9], &[0x17, 0x03, 0x03]);
     assert_eq!(
@@ -145,6 +167,12 @@ fn frames_cross_both_ways_in_records() {
     assert_eq!(server.kind(), Kind::PaddedIntermediate);
     // The DC the client named, as the obfuscated header inside carries it.
     assert_eq!(server.header_dc(), Some(-2));
+    assert_eq!(
+        server.decode(&mut up).unwrap(),
+        Some(Frame::Packet(vec![2; 24].into()))
+    );
+    assert!(up.is_empty());
+    assert_eq!(client.flush(&mut up), 0, "nothing is sent twice");
 
     // A frame larger than a record travels in several; one byte at a time arrives too.
     // (An encrypted packet's length: 24 bytes and whole blocks, as padded intermediate
@@ -153,7 +181,6 @@ fn frames_cross_both_ways_in_records() {
     let mut down = BytesMut::new();
     server.encode(&big, &mut down, &mut random);
     server.encode_quick_ack(0x1234, &mut down);
-    assert_eq!(&down[..3], &[0x16, 0x03, 0x03], "the answer goes first");
     let mut trickle = BytesMut::new();
     let mut got = Vec::new();
     for byte in down.iter() {
