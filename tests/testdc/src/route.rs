@@ -209,4 +209,22 @@ mod tests {
         assert_eq!(route_records(&[0x15, 3, 3, 0, 2, 2, 40], &KEY), Route::Here);
         assert_eq!(route_records(&[0x14, 3, 3, 0, 1, 1], &KEY), Route::Pending);
     }
+
+    proptest::proptest! {
+        /// Whatever a client sends first, reading it does not panic.
+        #[test]
+        fn any_first_bytes_are_read_safely(
+            bytes in proptest::collection::vec(proptest::prelude::any::<u8>(), 0..1200),
+            tls in proptest::prelude::any::<bool>(),
+        ) {
+            let mut input = bytes.clone();
+            if tls {
+                input.splice(0..0, [0x16, 0x03, 0x01]);
+            }
+            for secret in secrets() {
+                std::hint::black_box(route(&input, &secret, T));
+                std::hint::black_box(route_records(&input, secret.key()));
+            }
+        }
+    }
 }
