@@ -16,6 +16,7 @@ use crate::core::{ClientConfig, DriverCore, Update, Waiter};
 use crate::error::{ConnectError, InvokeError};
 use crate::mailbox::{Command, Mailbox};
 use crate::outputs::{ClientEvent, Outputs, Status};
+use crate::read_buffer::{ReadBuffer, STACK_READ};
 use crate::{BoxFuture, Runtime, Socket, Timer, now};
 
 type Reply = oneshot::Sender<Result<Bytes, InvokeError>>;
@@ -112,7 +113,7 @@ impl Connection {
             socket: None,
             connecting: None,
             timer: None,
-            buf: Vec::new(),
+            buf: ReadBuffer::default(),
             written: 0,
             out: Vec::new(),
             commands: VecDeque::new(),
@@ -232,8 +233,8 @@ struct Driver<R: Runtime> {
     socket: Option<R::Socket>,
     connecting: Option<BoxFuture<'static, std::io::Result<R::Socket>>>,
     timer: Option<R::Timer>,
-    /// The read buffer: allocated with the first socket, sized to the reads it gets.
-    buf: Vec<u8>,
+    /// The heap side of the read buffer (the stack side is `poll`'s).
+    buf: ReadBuffer,
     /// Of `out`, what the socket took already.
     written: usize,
     out: Vec<u8>,
@@ -249,12 +250,9 @@ const MAX_PASSES: u32 = 32;
 /// Reads per pass.
 const MAX_READS: u32 = 16;
 
-/// The smallest read buffer, and the largest it grows to.
-const READ_MIN: usize = 4 << 10;
-const READ_MAX: usize = 256 << 10;
-
 impl<R: Runtime> Driver<R> {
     fn poll(&mut self, cx: &mut Context<'_>) -> Poll<()> {
+        let mut stack = [0u8; STACK_READ];
         let mut passes = 0;
         loop {
             passes += 1;
@@ -306,9 +304,6 @@ impl<R: Runtime> Driver<R> {
                         self.socket = Some(socket);
                         self.out.clear();
                         self.written = 0;
-                        if self.buf.is_empty() {
-                            self.buf = vec![0; READ_MIN];
-                        }
                         self.core.connected(now);
                     }
                     Err(e) => self.core.connect_failed(now.mono, &e),
@@ -322,14 +317,13 @@ impl<R: Runtime> Driver<R> {
                 && reads < MAX_READS
             {
                 reads += 1;
-                match socket.poll_read(cx, &mut self.buf) {
+                let buf = self.buf.get(&mut stack);
+                let size = buf.len();
+                match socket.poll_read(cx, buf) {
                     Poll::Ready(Ok(0)) => self.drop_socket(now.mono, None),
                     Poll::Ready(Ok(n)) => {
-                        self.core.read(now, &self.buf[..n]);
-                        // A full read says more may be waiting: read bigger next time.
-                        if n == self.buf.len() && self.buf.len() < READ_MAX {
-                            self.buf.resize(self.buf.len() * 2, 0);
-                        }
+                        self.core.read(now, &self.buf.get(&mut stack)[..n]);
+                        self.buf.after_read(size, n);
                         if !self.core.is_up() {
                             self.socket = None;
                         }

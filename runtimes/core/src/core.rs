@@ -180,12 +180,17 @@ struct Entry<W> {
     queued_at: Instant,
 }
 
+/// The hasher of the maps keyed by request ids and tickets: a fast one, since the keys
+/// are counters this client draws (no peer chooses them), and a map operation runs four
+/// times per request.
+type Ids = foldhash::fast::FixedState;
+
 /// A connection, the callers waiting on it, and the reconnection policy.
 pub struct DriverCore<W> {
     config: ClientConfig,
     conn: Connection,
-    waiters: HashMap<RequestId, Entry<W>>,
-    tickets: HashMap<u64, RequestId>,
+    waiters: HashMap<RequestId, Entry<W>, Ids>,
+    tickets: HashMap<u64, RequestId, Ids>,
     /// Requests with a timeout of their own, soonest first.
     timeouts: BinaryHeap<Reverse<(Instant, RequestId)>>,
     link: LinkState,
@@ -237,8 +242,8 @@ impl<W: Waiter> DriverCore<W> {
             link: LinkState::new(config.reconnect.clone()),
             config,
             conn,
-            waiters: HashMap::new(),
-            tickets: HashMap::new(),
+            waiters: HashMap::default(),
+            tickets: HashMap::default(),
             timeouts: BinaryHeap::new(),
             first_connect: true,
             started: false,

@@ -19,6 +19,7 @@ mod mailbox;
 mod outputs;
 mod policy;
 mod proxied;
+mod read_buffer;
 
 use std::future::{Future, poll_fn};
 use std::io;
@@ -36,6 +37,7 @@ pub use outputs::{ClientEvent, EVENT_QUEUE, MissedUpdates, Outputs, UpdateWait};
 pub use oxigram_proto::proxy::{Handshake, MtProxy, Proxy, ProxyError, ProxyKind, Target};
 pub use policy::ReconnectPolicy;
 pub use proxied::{drive_blocking, proxy_error};
+pub use read_buffer::{READ_MAX, ReadBuffer, STACK_READ};
 
 /// A boxed future, as the runtime trait hands out connections.
 pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
