@@ -4,14 +4,15 @@
 //! deadline, and handles what arrives; a caller's [`BlockingConnection::invoke`] queues its
 //! request and writes it under the same lock, then blocks until its answer. The socket
 //! and the connection state live behind that one lock, so reads, writes and timers never
-//! interleave. Reconnection, giving up, timeouts and the event stream follow the same
+//! interleave. [`BlockingConnection::invoke_all`] pipelines from one thread: a batch goes
+//! out in a few writes and its caller wakes once, when the last answer is in.
+//! Reconnection, giving up, timeouts and the event stream follow the same
 //! [`ReconnectPolicy`](oxigram_runtime::ReconnectPolicy) as the async clients: the logic
 //! is the shared [`DriverCore`]'s.
 #![deny(missing_docs)]
 
 use std::io::{self, Read, Write};
 use std::net::{SocketAddr, TcpStream, ToSocketAddrs};
-use std::sync::mpsc;
 use std::sync::{Arc, Mutex};
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
@@ -19,8 +20,8 @@ use std::time::{Duration, Instant};
 use bytes::Bytes;
 use oxigram_runtime::{
     ClientConfig, ClientEvent, ConnectError, DriverCore, Handshake, InvokeError, InvokeOptions,
-    MtProxy, Outputs, Proxy, Route, Target, Update, UpdateWait, Waiter, drive_blocking, now,
-    proxy_error,
+    MtProxy, Outputs, Proxy, ReadBuffer, Route, STACK_READ, Target, Update, UpdateWait, Waiter,
+    drive_blocking, now, proxy_error,
 };
 use oxigram_tl::{Deserialize, RemoteCall};
 
@@ -28,15 +29,120 @@ use oxigram_tl::{Deserialize, RemoteCall};
 /// again (a request's own timeout is seen at most this late).
 const MAX_WAIT: Duration = Duration::from_millis(200);
 
-struct Reply(mpsc::SyncSender<Result<Bytes, InvokeError>>);
+/// Where an answer goes: its place among the answers one caller waits for.
+struct Reply {
+    /// `None` once finished.
+    batch: Option<Arc<Batch>>,
+    at: usize,
+}
 
-impl Waiter for Reply {
-    fn finish(self, result: Result<Bytes, InvokeError>) {
-        if self.0.send(result).is_err() {
-            tracing::trace!("an answer arrived for a caller that stopped waiting");
+impl Reply {
+    fn new(batch: &Arc<Batch>, at: usize) -> Reply {
+        Reply {
+            batch: Some(batch.clone()),
+            at,
         }
     }
 }
+
+impl Waiter for Reply {
+    fn finish(mut self, result: Result<Bytes, InvokeError>) {
+        if let Some(batch) = self.batch.take() {
+            // The core finishes waiters under the connection's lock, whose release
+            // unparks the caller (`Locked`).
+            batch.finish(self.at, result, Wake::OnUnlock);
+        }
+    }
+}
+
+impl Drop for Reply {
+    /// A waiter the core let go of without an answer still ends its request: its caller
+    /// must not sleep forever.
+    fn drop(&mut self) {
+        if let Some(batch) = self.batch.take() {
+            batch.finish(self.at, Err(InvokeError::Closed), Wake::Now);
+        }
+    }
+}
+
+/// When a caller whose last answer came in is unparked.
+enum Wake {
+    /// Once this thread releases the connection's lock.
+    OnUnlock,
+    Now,
+}
+
+/// The answers one caller waits for (one for `invoke`, a batch for `invoke_all`), in
+/// request order. The caller parks until the last one is in and is unparked once: a
+/// request costs one wake-up, and a batch one for all of its answers.
+struct Batch {
+    slots: Mutex<Slots>,
+    caller: std::thread::Thread,
+}
+
+struct Slots {
+    results: Vec<Option<Result<Bytes, InvokeError>>>,
+    left: usize,
+}
+
+impl Batch {
+    fn new(len: usize) -> Arc<Batch> {
+        Arc::new(Batch {
+            slots: Mutex::new(Slots {
+                results: (0..len).map(|_| None).collect(),
+                left: len,
+            }),
+            caller: std::thread::current(),
+        })
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, Slots> {
+        self.slots.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    fn finish(&self, at: usize, result: Result<Bytes, InvokeError>, wake: Wake) {
+        let last = {
+            let mut slots = self.lock();
+            // Each waiter finishes once; a second answer for a place would be a core
+            // bug, and the first one stands.
+            if slots.results[at].is_some() {
+                return;
+            }
+            slots.results[at] = Some(result);
+            slots.left -= 1;
+            slots.left == 0
+        };
+        if last {
+            match wake {
+                Wake::OnUnlock => TO_WAKE.with(|w| w.borrow_mut().push(self.caller.clone())),
+                Wake::Now => self.caller.unpark(),
+            }
+        }
+    }
+
+    /// (The caller) blocks until every request ended; their results in order.
+    fn wait(&self) -> Vec<Result<Bytes, InvokeError>> {
+        loop {
+            {
+                let mut slots = self.lock();
+                if slots.left == 0 {
+                    return std::mem::take(&mut slots.results)
+                        .into_iter()
+                        .map(|r| r.unwrap_or(Err(InvokeError::Closed)))
+                        .collect();
+                }
+            }
+            // An unpark that came before this park makes it return at once; one that
+            // was meant for something else makes the loop look again.
+            std::thread::park();
+        }
+    }
+}
+
+/// Requests of a batch queued per hold of the connection's lock: the driver thread gets
+/// the lock between chunks to read answers, so that a large batch never fills both
+/// directions of the socket while the reader waits.
+const BATCH_CHUNK: usize = 64;
 
 struct State {
     core: DriverCore<Reply>,
@@ -84,8 +190,43 @@ impl std::fmt::Debug for BlockingConnection {
     }
 }
 
-fn lock(state: &Mutex<State>) -> std::sync::MutexGuard<'_, State> {
-    state.lock().unwrap_or_else(|e| e.into_inner())
+thread_local! {
+    /// Callers whose last answer came in while this thread held the connection's lock:
+    /// they are unparked once it is released, so that a woken caller does not at once
+    /// find the lock taken when it sends its next request.
+    static TO_WAKE: std::cell::RefCell<Vec<std::thread::Thread>> =
+        const { std::cell::RefCell::new(Vec::new()) };
+}
+
+/// The connection's lock, held: releasing it unparks the callers whose answers came in
+/// meanwhile.
+struct Locked<'a>(Option<std::sync::MutexGuard<'a, State>>);
+
+impl std::ops::Deref for Locked<'_> {
+    type Target = State;
+    fn deref(&self) -> &State {
+        self.0.as_deref().expect("held until dropped")
+    }
+}
+
+impl std::ops::DerefMut for Locked<'_> {
+    fn deref_mut(&mut self) -> &mut State {
+        self.0.as_deref_mut().expect("held until dropped")
+    }
+}
+
+impl Drop for Locked<'_> {
+    fn drop(&mut self) {
+        drop(self.0.take());
+        let callers = TO_WAKE.with(|w| std::mem::take(&mut *w.borrow_mut()));
+        for caller in callers {
+            caller.unpark();
+        }
+    }
+}
+
+fn lock(state: &Mutex<State>) -> Locked<'_> {
+    Locked(Some(state.lock().unwrap_or_else(|e| e.into_inner())))
 }
 
 /// Where the driver thread connects: [`Route`] with what it borrows owned, since the
@@ -191,7 +332,7 @@ impl BlockingConnection {
         body: Bytes,
         options: InvokeOptions,
     ) -> Result<Bytes, InvokeError> {
-        let (tx, rx) = mpsc::sync_channel(1);
+        let batch = Batch::new(1);
         {
             let mut state = lock(&self.state);
             if state.closed {
@@ -199,12 +340,72 @@ impl BlockingConnection {
             }
             let ticket = state.next_ticket;
             state.next_ticket += 1;
+            let reply = Reply::new(&batch, 0);
             state
                 .core
-                .request(Instant::now(), ticket, body, Reply(tx), options.timeout);
+                .request(Instant::now(), ticket, body, reply, options.timeout);
             state.flush();
         }
-        rx.recv().map_err(|_| InvokeError::Closed)?
+        batch.wait().pop().unwrap_or(Err(InvokeError::Closed))
+    }
+
+    /// Sends every request at once and blocks until each has ended: the pipelined way
+    /// to use a blocking connection from one thread. The requests go out in a few
+    /// writes (a chunk per hold of the connection's lock) and the caller wakes once,
+    /// when the last answer is in. Each result is what [`BlockingConnection::invoke_raw`]
+    /// would have returned for that request, in the order of `bodies`; one request's
+    /// error does not end the others.
+    pub fn invoke_raw_all(
+        &self,
+        bodies: impl IntoIterator<Item = Bytes>,
+        options: InvokeOptions,
+    ) -> Vec<Result<Bytes, InvokeError>> {
+        let bodies: Vec<Bytes> = bodies.into_iter().collect();
+        let batch = Batch::new(bodies.len());
+        let mut bodies = bodies.into_iter().enumerate().peekable();
+        while bodies.peek().is_some() {
+            let mut state = lock(&self.state);
+            for (at, body) in bodies.by_ref().take(BATCH_CHUNK) {
+                let reply = Reply::new(&batch, at);
+                if state.closed {
+                    reply.finish(Err(InvokeError::Closed));
+                    continue;
+                }
+                let ticket = state.next_ticket;
+                state.next_ticket += 1;
+                state
+                    .core
+                    .request(Instant::now(), ticket, body, reply, options.timeout);
+            }
+            state.flush();
+        }
+        batch.wait()
+    }
+
+    /// Sends typed requests at once and decodes each answer; see
+    /// [`BlockingConnection::invoke_raw_all`]. Like Telethon's `client([r1, r2])`:
+    ///
+    /// ```no_run
+    /// # fn run(client: &oxigram_blocking::BlockingConnection) {
+    /// use oxigram_tl::functions::updates::GetState;
+    /// let states = client.invoke_all(&[GetState {}, GetState {}]);
+    /// assert_eq!(states.len(), 2);
+    /// # }
+    /// ```
+    pub fn invoke_all<F: RemoteCall>(&self, requests: &[F]) -> Vec<Result<F::Return, InvokeError>> {
+        self.invoke_all_with(requests, InvokeOptions::default())
+    }
+
+    /// [`BlockingConnection::invoke_all`] with options (a timeout for each request).
+    pub fn invoke_all_with<F: RemoteCall>(
+        &self,
+        requests: &[F],
+        options: InvokeOptions,
+    ) -> Vec<Result<F::Return, InvokeError>> {
+        self.invoke_raw_all(requests.iter().map(|r| r.to_bytes().into()), options)
+            .into_iter()
+            .map(|answer| Ok(F::Return::from_shared(&answer?)?))
+            .collect()
     }
 
     /// Sends a typed request and decodes its answer.
@@ -302,10 +503,25 @@ impl Drop for BlockingConnection {
     }
 }
 
+/// How late a timer may run because a read waited with the timeout set before: the
+/// same timeout serves reads whose deadline moved by less.
+const TIMEOUT_SLACK: Duration = Duration::from_millis(2);
+
+/// Whether a read that must return within `wait` needs its timeout set anew: when the
+/// one set would return too late, or so early that the thread would wake for nothing.
+fn needs_new_timeout(set: Option<Duration>, wait: Duration) -> bool {
+    set.is_none_or(|set| set > wait + TIMEOUT_SLACK || set < wait / 2)
+}
+
 /// The driver thread: connects, reads and runs the timers until closed or given up.
 fn drive(state: Arc<Mutex<State>>) {
-    let mut buf = vec![0u8; 16 << 10];
+    // Quiet reads land on this thread's stack; a burst grows a heap buffer.
+    let mut stack = [0u8; STACK_READ];
+    let mut buf = ReadBuffer::default();
     let mut reader: Option<TcpStream> = None;
+    // The reader's read timeout as last set: a read per answer need not cost a
+    // `setsockopt` too.
+    let mut read_timeout: Option<Duration> = None;
     loop {
         let (wait, route, connect_timeout) = {
             let mut s = lock(&state);
@@ -344,6 +560,7 @@ fn drive(state: Arc<Mutex<State>>) {
             }
             match opened {
                 Ok((r, writer)) => {
+                    read_timeout = None;
                     s.socket = Some(writer);
                     s.core.connected(now());
                     s.flush();
@@ -357,18 +574,26 @@ fn drive(state: Arc<Mutex<State>>) {
             std::thread::sleep(wait);
             continue;
         };
-        if let Err(e) = socket.set_read_timeout(Some(wait)) {
-            lock(&state).drop_socket(Some(&e));
-            continue;
+        if needs_new_timeout(read_timeout, wait) {
+            if let Err(e) = socket.set_read_timeout(Some(wait)) {
+                lock(&state).drop_socket(Some(&e));
+                continue;
+            }
+            read_timeout = Some(wait);
         }
-        let read = socket.read(&mut buf);
+        let into = buf.get(&mut stack);
+        let size = into.len();
+        let read = socket.read(into);
         let mut s = lock(&state);
         if s.closed {
             return;
         }
         match read {
             Ok(0) => s.drop_socket(None),
-            Ok(n) => s.core.read(now(), &buf[..n]),
+            Ok(n) => {
+                s.core.read(now(), &buf.get(&mut stack)[..n]);
+                buf.after_read(size, n);
+            }
             Err(e)
                 if matches!(
                     e.kind(),
@@ -380,5 +605,37 @@ fn drive(state: Arc<Mutex<State>>) {
             s.socket = None;
         }
         s.flush();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_read_timeout_is_set_again_only_when_it_would_be_late_or_far_too_early() {
+        let ms = Duration::from_millis;
+        assert!(needs_new_timeout(None, ms(200)));
+        // The same, or a deadline moved by less than the slack: kept.
+        assert!(!needs_new_timeout(Some(ms(200)), ms(200)));
+        assert!(!needs_new_timeout(Some(ms(200)), ms(199)));
+        // A deadline 3 ms nearer than the timeout set: the read would return late.
+        assert!(needs_new_timeout(Some(ms(200)), ms(197)));
+        // A deadline further away: an early return is harmless, unless the thread
+        // would wake at less than half the wait.
+        assert!(!needs_new_timeout(Some(ms(120)), ms(200)));
+        assert!(needs_new_timeout(Some(ms(90)), ms(200)));
+    }
+
+    #[test]
+    fn a_waiter_dropped_without_an_answer_ends_its_request_as_closed() {
+        let batch = Batch::new(2);
+        Reply::new(&batch, 0).finish(Ok(Bytes::from_static(b"answer")));
+        drop(Reply::new(&batch, 1));
+        let results = std::thread::scope(|scope| scope.spawn(|| batch.wait()).join().unwrap());
+        assert_eq!(
+            results,
+            vec![Ok(Bytes::from_static(b"answer")), Err(InvokeError::Closed)]
+        );
     }
 }
