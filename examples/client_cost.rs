@@ -56,11 +56,13 @@ mod cost {
     const API_ID: i32 = 4;
     /// The DC bots live on in the test DC.
     const DC: i16 = 2;
-    /// Pipelined: rounds of WINDOW concurrent `updates.getState`.
+    /// Pipelined: rounds of WINDOW concurrent `updates.getState` (the blocking client:
+    /// `invoke_all` of WINDOW requests).
     const PIPELINED: usize = 20_000;
     const WINDOW: usize = 500;
-    /// The blocking client pipelines from this many threads, each waiting on its answer:
-    /// a thread per request in flight would measure thread switches, not the client.
+    /// The blocking client also pipelines from this many threads, each waiting on its
+    /// answer, as code written for threads would: a thread per request in flight would
+    /// measure thread switches, not the client.
     const BLOCKING_THREADS: usize = 50;
     const SEQUENTIAL: usize = 5_000;
     const IDLE_CLIENTS: usize = 1_000;
@@ -101,19 +103,27 @@ mod cost {
         Smol,
         AsyncStd,
         Blocking,
+        BlockingThreads,
     }
 
     /// Each runtime's argument and row name. `tokio` makes its requests from `block_on`,
     /// as `#[tokio::main]` code does: the driver task runs on a worker thread, so each
     /// request crosses threads. `tokio-task` makes them from a spawned task, as a bot's
-    /// handlers do, and `tokio-1` on a current-thread runtime.
-    const RUNTIMES: [(Rt, &str, &str); 6] = [
+    /// handlers do, and `tokio-1` on a current-thread runtime. `blocking` pipelines with
+    /// `invoke_all` from one thread, `blocking-threads` with `invoke` from
+    /// BLOCKING_THREADS threads (pipelined only: one at a time and idle it is `blocking`).
+    const RUNTIMES: [(Rt, &str, &str); 7] = [
         (Rt::Tokio, "tokio", "oxigram tokio"),
         (Rt::TokioTask, "tokio-task", "oxigram tokio in a task"),
         (Rt::TokioCurrentThread, "tokio-1", "oxigram tokio 1 thread"),
         (Rt::Smol, "smol", "oxigram smol"),
         (Rt::AsyncStd, "async-std", "oxigram async-std"),
         (Rt::Blocking, "blocking", "oxigram blocking"),
+        (
+            Rt::BlockingThreads,
+            "blocking-threads",
+            "oxigram blocking threads",
+        ),
     ];
 
     impl std::str::FromStr for Rt {
@@ -342,7 +352,8 @@ mod cost {
                 n,
                 config,
             )),
-            Rt::Blocking => measure_blocking(mode, n, config),
+            Rt::Blocking => measure_blocking(mode, n, config, false),
+            Rt::BlockingThreads => measure_blocking(mode, n, config, true),
         }
     }
 
@@ -424,7 +435,12 @@ mod cost {
         }
     }
 
-    fn measure_blocking(mode: Mode, n: usize, config: ClientConfig) -> Fallible<Sample> {
+    fn measure_blocking(
+        mode: Mode,
+        n: usize,
+        config: ClientConfig,
+        threaded: bool,
+    ) -> Fallible<Sample> {
         let state = || functions::updates::GetState {};
         let client = BlockingConnection::connect(config.clone())?;
         let key = loop {
@@ -453,7 +469,21 @@ mod cost {
                 Ok::<(), Box<dyn std::error::Error + Send + Sync>>(())
             })
         };
+        let batch = || {
+            for r in client.invoke_all(&vec![state(); WINDOW]) {
+                r?;
+            }
+            Ok::<(), oxigram::InvokeError>(())
+        };
         match mode {
+            Mode::Pipelined if !threaded => {
+                batch()?;
+                let meter = Meter::start()?;
+                for _ in 0..n / WINDOW {
+                    batch()?;
+                }
+                meter.stop(n / WINDOW * WINDOW)
+            }
             Mode::Pipelined => {
                 threads(WINDOW / BLOCKING_THREADS)?;
                 let meter = Meter::start()?;
@@ -639,7 +669,11 @@ mod cost {
             };
             c
         };
-        let row = |name: &'static str, command: &dyn Fn(Mode) -> Command| -> Fallible<Row> {
+        // A row measured pipelined only has NaN elsewhere, printed as "-".
+        let row = |name: &'static str,
+                   command: &dyn Fn(Mode) -> Command,
+                   pipelined_only: bool|
+         -> Fallible<Row> {
             let cpu = |mode: Mode| -> Fallible<(f64, f64)> {
                 let samples = (0..REPEATS)
                     .map(|_| sample(command(mode), &format!("{name} {}", mode.name())))
@@ -649,10 +683,20 @@ mod cost {
                     median(samples.iter().map(Sample::switches_per_request).collect()),
                 ))
             };
+            let pipelined = cpu(Mode::Pipelined)?.0;
+            if pipelined_only {
+                return Ok(Row {
+                    name,
+                    pipelined,
+                    sequential: f64::NAN,
+                    switches: f64::NAN,
+                    idle: f64::NAN,
+                });
+            }
             let (sequential, switches) = cpu(Mode::Sequential)?;
             Ok(Row {
                 name,
-                pipelined: cpu(Mode::Pipelined)?.0,
+                pipelined,
                 sequential,
                 switches,
                 idle: sample(command(Mode::Idle), &format!("{name} idle"))?.per_unit(),
@@ -661,10 +705,11 @@ mod cost {
 
         let mut rows = Vec::new();
         if let Some(python) = python {
-            rows.push(row("telethon", &|mode| theirs(python, mode))?);
+            rows.push(row("telethon", &|mode| theirs(python, mode), false)?);
         }
-        for (_, arg, name) in RUNTIMES {
-            rows.push(row(name, &|mode| ours(arg, mode))?);
+        for (rt, arg, name) in RUNTIMES {
+            let pipelined_only = rt == Rt::BlockingThreads;
+            rows.push(row(name, &|mode| ours(arg, mode), pipelined_only)?);
         }
         drop(dc);
         print_table(&rows);
@@ -680,13 +725,20 @@ mod cost {
             _ => "-".into(),
         };
         let times = |ours: f64, peer: Option<f64>| match peer {
-            Some(p) if p > 0.0 => format!("{:.2}x", ours / p),
+            Some(p) if p > 0.0 && !ours.is_nan() => format!("{:.2}x", ours / p),
             _ => "-".into(),
+        };
+        let figure = |value: f64, decimals: usize| {
+            if value.is_nan() {
+                "-".to_string()
+            } else {
+                format!("{value:.decimals$}")
+            }
         };
         println!(
             "Connection CPU per updates.getState (user + system of the client process, median of \
              {REPEATS} processes):\n{PIPELINED} pipelined ({WINDOW} in flight; blocking: \
-             {BLOCKING_THREADS} threads), {SEQUENTIAL} one at a time (with the client \
+             invoke_all of {WINDOW}, and {BLOCKING_THREADS} threads), {SEQUENTIAL} one at a time (with the client \
              process's context switches per request).\nResident memory per idle connected \
              client: {IDLE_CLIENTS} clients, one request answered each."
         );
@@ -716,16 +768,16 @@ mod cost {
                     .map(f)
             };
             println!(
-                "{:<24} {:>10.2} {:>9} {:>7}   {:>10.2} {:>9} {:>7} {:>9.1}   {:>10.1} {:>9}",
+                "{:<24} {:>10} {:>9} {:>7}   {:>10} {:>9} {:>7} {:>9}   {:>10} {:>9}",
                 r.name,
-                r.pipelined,
+                figure(r.pipelined, 2),
                 share(r.pipelined, t(|r| r.pipelined)),
                 times(r.pipelined, k(|r| r.pipelined)),
-                r.sequential,
+                figure(r.sequential, 2),
                 share(r.sequential, t(|r| r.sequential)),
                 times(r.sequential, k(|r| r.sequential)),
-                r.switches,
-                r.idle,
+                figure(r.switches, 1),
+                figure(r.idle, 1),
                 share(r.idle, t(|r| r.idle)),
             );
         }
