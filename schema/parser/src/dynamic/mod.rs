@@ -30,7 +30,9 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
+mod convert;
 mod decode;
+mod encode;
 mod error;
 mod value;
 
@@ -38,6 +40,8 @@ use std::collections::HashMap;
 
 use crate::{Category, Definition, Schema};
 
+pub use convert::Conversion;
+pub use encode::EncodeError;
 pub use error::{DecodeError, DecodeErrorKind};
 pub use value::{Field, Object, Value, to_hex};
 
@@ -87,6 +91,8 @@ pub struct Registry {
     /// Constructors by the full name of their type, for bare references to a boxed type
     /// with a single constructor (`%Message`).
     by_type: HashMap<String, Vec<usize>>,
+    /// Functions by full name.
+    functions_by_name: HashMap<String, usize>,
     limits: Limits,
 }
 
@@ -103,6 +109,7 @@ impl Registry {
             functions: HashMap::new(),
             by_name: HashMap::new(),
             by_type: HashMap::new(),
+            functions_by_name: HashMap::new(),
             limits: Limits::default(),
         };
         let definitions = schemas
@@ -130,6 +137,11 @@ impl Registry {
                     .entry(definition.ty.full_name())
                     .or_default()
                     .push(index);
+            } else {
+                registry
+                    .functions_by_name
+                    .entry(definition.full_name())
+                    .or_insert(index);
             }
             registry.definitions.push(definition);
             registry.sources.push(source);
@@ -156,6 +168,47 @@ impl Registry {
     /// The function with this id, if any.
     pub fn function(&self, id: u32) -> Option<&Definition> {
         self.functions.get(&id).map(|&i| &self.definitions[i])
+    }
+
+    /// The constructor or function called `name` (with its namespace), the first one
+    /// indexed when schemas repeat a name.
+    pub fn named(&self, category: Category, name: &str) -> Option<&Definition> {
+        let index = match category {
+            Category::Type => self.by_name.get(name)?.first().copied(),
+            Category::Function => self.functions_by_name.get(name).copied(),
+        }?;
+        Some(&self.definitions[index])
+    }
+
+    /// The definition of `object` here: the one with its id when that has its name too
+    /// (schemas reuse names: MTProto's `message` and the API's), else the one named so.
+    pub(crate) fn definition_of(&self, object: &Object) -> Option<&Definition> {
+        let by_id = match object.category {
+            Category::Type => self.constructor(object.id),
+            Category::Function => self.function(object.id),
+        };
+        by_id
+            .filter(|d| d.full_name() == object.name)
+            .or_else(|| self.named(object.category, &object.name))
+    }
+
+    /// The constructors of the boxed type called `name` (`InputPeer`), in schema order.
+    pub fn constructors_of<'a>(&'a self, name: &str) -> impl Iterator<Item = &'a Definition> {
+        self.by_type
+            .get(name)
+            .into_iter()
+            .flatten()
+            .map(|&index| &self.definitions[index])
+    }
+
+    /// Encodes `value` as this registry's schema writes it: objects boxed with the ids
+    /// of the constructors and functions of the same names here, flags computed from
+    /// the parameters present. The reverse of [`Registry::decode`] (which it gives back
+    /// byte for byte, but for `gzip_packed` data, written unpacked).
+    pub fn encode(&self, value: &Value) -> Result<Vec<u8>, EncodeError> {
+        let mut writer = encode::Writer::new(self);
+        writer.any(value)?;
+        Ok(writer.finish())
     }
 
     /// Decodes `bytes` as one boxed value: a constructor (preferred when an id names both)

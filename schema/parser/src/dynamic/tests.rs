@@ -8,6 +8,8 @@ use proptest::prelude::*;
 use super::*;
 use crate::parse;
 
+mod layers;
+
 const API: &str = include_str!("../../../tl/api.tl");
 const MTPROTO: &str = include_str!("../../../tl/mtproto.tl");
 const TELETHON: &str = include_str!("../../../types/tests/fixtures/telethon/objects.txt");
