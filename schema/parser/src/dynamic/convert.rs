@@ -13,7 +13,9 @@
 //!   constructor with the fewest required parameters, each neutral in turn); an
 //!   optional one is left out;
 //! - `int` and `long` convert into each other where the number fits, `string` and
-//!   `bytes` always.
+//!   `bytes` always; a `string` and an object with a `text` parameter (as
+//!   `textWithEntities`, which replaced plain strings in many places) into each other,
+//!   by that parameter.
 
 use super::{Field, Object, Registry, Value};
 use crate::{Category, Definition, ParamKind, TypeRef};
@@ -134,6 +136,10 @@ impl<'a> Conversion<'a> {
             (Some("int256"), Value::Int256(b)) => Value::Int256(*b),
             (Some("string" | "bytes"), Value::String(s)) => Value::String(s.clone()),
             (Some("string" | "bytes"), Value::Bytes(b)) => Value::Bytes(b.clone()),
+            (Some("string"), Value::Object(object)) => match object.get("text")? {
+                text @ (Value::String(_) | Value::Bytes(_)) => text.clone(),
+                _ => return None,
+            },
             (Some("true" | "Bool"), Value::Bool(b)) => Value::Bool(*b),
             (Some("Vector" | "vector"), Value::Vector(items)) => {
                 let element = ty.arg.as_deref();
@@ -158,8 +164,41 @@ impl<'a> Conversion<'a> {
             ) => return None,
             (_, Value::Object(object)) if ty.bare => self.object(object, None)?,
             (_, Value::Object(object)) => self.object(object, Some(ty))?,
+            (_, Value::String(_)) if !ty.bare => self.text_object(value, ty)?,
             _ => return None,
         })
+    }
+
+    /// A string as an object of type `ty` (a type of `to`) whose constructor has a
+    /// `text:string` parameter: the string there, every other parameter neutral.
+    fn text_object(&self, text: &Value, ty: &TypeRef) -> Option<Value> {
+        let constructor = self.to.constructors_of(&ty.full_name()).find(|c| {
+            c.params.iter().any(|p| {
+                p.name == "text"
+                    && matches!(&p.kind, ParamKind::Value { ty, flag: None }
+                        if ty.name == "string" && ty.namespace.is_empty())
+            })
+        })?;
+        let mut fields = Vec::new();
+        for param in &constructor.params {
+            if let ParamKind::Value { ty, flag: None } = &param.kind {
+                let value = if param.name == "text" {
+                    text.clone()
+                } else {
+                    self.neutral(ty, 1)?
+                };
+                fields.push(Field {
+                    name: param.name.clone(),
+                    value,
+                });
+            }
+        }
+        Some(Value::Object(Box::new(Object {
+            name: constructor.full_name(),
+            id: constructor.id,
+            category: Category::Type,
+            fields,
+        })))
     }
 
     /// The neutral value of a required parameter of type `ty` (a type of `to`).

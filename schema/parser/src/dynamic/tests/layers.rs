@@ -76,6 +76,7 @@ photoEmpty id:long = Photo;
 message id:int from_id:Peer text:string = Message;
 updateNewMessage message:Message pts:int = Update;
 updateEmpty = Update;
+botVerification bot_id:long description:string = BotVerification;
 ---functions---
 users.getUsers id:Vector<int> = Vector<User>;
 ";
@@ -93,6 +94,9 @@ updateNewMessage message:Message pts:int = Update;
 updateEmpty = Update;
 updateStoryView story:int = Update;
 userStranger id:long tag:string = User;
+messageEntityBold offset:int length:int = MessageEntity;
+textWithEntities text:string entities:Vector<MessageEntity> = TextWithEntities;
+botVerification bot_id:long description:TextWithEntities = BotVerification;
 ---functions---
 users.getUsers id:Vector<long> lang:string = Vector<User>;
 ";
@@ -242,6 +246,31 @@ fn a_constructor_the_older_layer_lacks_becomes_its_closest_sibling_or_leaves_a_v
     request.extend([0, 0, 0, 0]);
     let value = only_new.decode(&request).unwrap();
     assert_eq!(Conversion::new(&only_new, &without).value(&value), None);
+}
+
+#[test]
+fn a_string_and_a_text_with_entities_convert_into_each_other_by_their_text() {
+    let (old, new) = layers();
+    let mut bytes = id(&new, "botVerification").to_vec();
+    bytes.extend(4_i64.to_le_bytes());
+    bytes.extend(id(&new, "textWithEntities"));
+    bytes.extend([5, b'V', b'o', b'u', b'c', b'h', 0, 0]);
+    bytes.extend(VECTOR_ID.to_le_bytes());
+    bytes.extend(1_i32.to_le_bytes());
+    bytes.extend(id(&new, "messageEntityBold"));
+    bytes.extend(0_i32.to_le_bytes());
+    bytes.extend(5_i32.to_le_bytes());
+    let newer = new.decode(&bytes).unwrap();
+    let down = Conversion::new(&new, &old).value(&newer).unwrap();
+    assert_eq!(
+        through_the_wire(&old, &down).to_string(),
+        "botVerification { bot_id: 4, description: \"Vouch\" }"
+    );
+    let up = Conversion::new(&old, &new).value(&down).unwrap();
+    assert_eq!(
+        through_the_wire(&new, &up).to_string(),
+        "botVerification { bot_id: 4, description: textWithEntities { text: \"Vouch\", entities: [] } }"
+    );
 }
 
 proptest! {
