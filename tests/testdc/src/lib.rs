@@ -20,6 +20,7 @@
 #![deny(missing_docs)]
 
 pub mod api;
+pub mod layers;
 mod net;
 pub mod pem;
 mod route;

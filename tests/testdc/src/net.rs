@@ -391,6 +391,8 @@ impl Shared {
                 tracing::debug!(deferral, "an answer for a request no longer waiting");
                 continue;
             };
+            let key = self.servers[dc].perm_key_of(session.auth_key_id);
+            let result = self.api.result_for_key(dc, key, result);
             let result = match &result {
                 Ok(body) => Ok(&body[..]),
                 Err(e) => Err(e),
@@ -463,6 +465,13 @@ impl Shared {
     fn push_to_user(&mut self, user: i64, body: &bytes::Bytes) {
         for (dc, server) in self.servers.iter_mut().enumerate() {
             for key in self.api.authorizations[dc].keys_of(user) {
+                // A key on an older layer gets the update in that layer.
+                if self.api.layer_of(dc, key).is_some() {
+                    if let Some(older) = self.api.for_key(dc, key, body.to_vec()) {
+                        server.push_to_key(key, &bytes::Bytes::from(older));
+                    }
+                    continue;
+                }
                 server.push_to_key(key, body);
             }
         }
@@ -479,6 +488,9 @@ impl Shared {
             }
         }
         for (dc, key, body) in key_pushes {
+            let Some(body) = self.api.for_key(dc, key, body) else {
+                continue;
+            };
             match self.servers.get_mut(dc) {
                 Some(server) => {
                     if server.push_to_key(key, &bytes::Bytes::from(body)) == 0 {

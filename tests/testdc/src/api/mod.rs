@@ -65,6 +65,7 @@ use self::qr_login::LoginTokens;
 pub use self::qr_login::{LOGIN_TOKEN_TTL, MAX_EXCEPT_IDS, MAX_LOGIN_TOKENS};
 use self::queries::Queries;
 pub use self::queries::{DEFAULT_BOT_TIMEOUT, MAX_QUERIES};
+use crate::layers::Layers;
 use crate::world::World;
 
 /// What a DC is known by.
@@ -124,6 +125,9 @@ pub struct ApiState {
     inline_answers: Bounded<i64, InlineAnswer>,
     /// CDN redirects and their rules.
     cdn: cdn::Cdn,
+    /// The layer each key announced (`invokeWithLayer`), when it is not the newest:
+    /// (dc, key) → layer; the last [`MAX_PENDING`] keys to announce one.
+    layers: Bounded<(usize, u64), u32>,
 }
 
 /// An answer and the updates it causes.
@@ -286,6 +290,7 @@ impl ApiState {
             queries: Queries::new(MAX_QUERIES, DEFAULT_BOT_TIMEOUT),
             inline_answers: Bounded::new(MAX_QUERIES),
             cdn: cdn::Cdn::new(),
+            layers: Bounded::new(MAX_PENDING),
         }
     }
 
@@ -339,9 +344,53 @@ impl ApiState {
         self.authorizations[dc].get(&key).copied()
     }
 
+    /// The layer key `key` on DC `dc` announced, if an older one.
+    pub fn layer_of(&self, dc: usize, key: u64) -> Option<u32> {
+        self.layers.get(&(dc, key)).copied()
+    }
+
+    /// An answer or update (in the newest layer) as key `key` on DC `dc` reads it: in
+    /// the layer it announced. `None` (and a warning) when that layer cannot carry it.
+    pub fn for_key(&self, dc: usize, key: u64, body: Vec<u8>) -> Option<Vec<u8>> {
+        let Some(layer) = self.layer_of(dc, key) else {
+            return Some(body);
+        };
+        match Layers::get().down(layer, &body) {
+            Ok(body) => Some(body),
+            Err(e) => {
+                tracing::warn!(%e, dc, key, "an answer or update left out for an older client");
+                None
+            }
+        }
+    }
+
+    /// [`ApiState::for_key`] for a result: one the client's layer cannot carry becomes
+    /// `500 LAYER_CONVERSION_FAILED`, so that the request still ends.
+    pub fn result_for_key(
+        &self,
+        dc: usize,
+        key: u64,
+        result: Result<Vec<u8>, RpcError>,
+    ) -> Result<Vec<u8>, RpcError> {
+        let body = result?;
+        self.for_key(dc, key, body)
+            .ok_or_else(|| RpcError::new(500, "LAYER_CONVERSION_FAILED"))
+    }
+
     /// Handles one request (a serialized TL function) on DC number `dc` (an index into
-    /// `dcs`) from auth key `key` at unix time `now`.
+    /// `dcs`) from auth key `key` at unix time `now`. The answer is in the layer the key
+    /// announced (see [`crate::layers`]); the updates it pushes are in the newest layer,
+    /// converted for each recipient where they are delivered.
     pub fn call(&mut self, dc: usize, key: u64, body: &[u8], now: i32) -> Reply {
+        let mut reply = self.call_newest(dc, key, body, now);
+        if self.layer_of(dc, key).is_some() {
+            let result = std::mem::replace(&mut reply.result, Ok(Vec::new()));
+            reply.result = self.result_for_key(dc, key, result);
+        }
+        reply
+    }
+
+    fn call_newest(&mut self, dc: usize, key: u64, body: &[u8], now: i32) -> Reply {
         // Wrappers are unwrapped in a loop, not by recursion: a hostile nesting costs at
         // most MAX_WRAPPERS decodes and no stack.
         let mut unwrapped: Option<Bytes> = None;
@@ -377,7 +426,9 @@ impl ApiState {
             };
             let query = match id {
                 functions::InvokeWithLayer::<RawObject>::CONSTRUCTOR_ID => {
-                    decode!(req, functions::InvokeWithLayer<RawObject>).query
+                    let wrapped = decode!(req, functions::InvokeWithLayer<RawObject>);
+                    self.announce(dc, key, wrapped.layer);
+                    wrapped.query
                 }
                 functions::InitConnection::<RawObject>::CONSTRUCTOR_ID => {
                     decode!(req, functions::InitConnection<RawObject>).query
@@ -390,11 +441,66 @@ impl ApiState {
                 functions::InvokeAfterMsg::<RawObject>::CONSTRUCTOR_ID => {
                     decode!(req, functions::InvokeAfterMsg<RawObject>).query
                 }
+                _ if name.is_none() => return self.dispatch_older(dc, key, &req),
                 _ => return self.dispatch(name, &req),
             };
             unwrapped = Some(query.0);
         }
         error(400, "WRAPPERS_TOO_DEEP")
+    }
+
+    /// Notes the layer a key announced: an older layer kept here is answered in; any
+    /// other (the newest, a newer one, one too old to be kept) in the newest.
+    fn announce(&mut self, dc: usize, key: u64, layer: i32) {
+        let kept = u32::try_from(layer)
+            .ok()
+            .filter(|&l| Layers::get().older(l).is_some());
+        match kept {
+            Some(layer) if self.layer_of(dc, key) != Some(layer) => {
+                self.layers.insert((dc, key), layer);
+            }
+            Some(_) => {}
+            None => {
+                if self.layer_of(dc, key).is_some() {
+                    self.layers.remove(&(dc, key));
+                }
+                if layer != crate::layers::NEWEST as i32 {
+                    tracing::debug!(layer, "a layer not kept: answered in the newest");
+                }
+            }
+        }
+    }
+
+    /// A request the newest schema does not know: from a client on an older layer, it is
+    /// read in that layer and rewritten in the newest.
+    fn dispatch_older(&mut self, dc: usize, key: u64, req: &Request<'_>) -> Reply {
+        let Some(layer) = self.layer_of(dc, key) else {
+            return self.dispatch(None, req);
+        };
+        match Layers::get().up(layer, req.body) {
+            Ok(Some(body)) => {
+                let id = body
+                    .first_chunk::<4>()
+                    .map(|b| u32::from_le_bytes(*b))
+                    .unwrap_or(0);
+                let name = oxigram_tl::name_for_id(id);
+                self.last_method = name;
+                if let Some(name) = name {
+                    *self.calls.entry(name).or_default() += 1;
+                }
+                let req = Request {
+                    id,
+                    body: &body,
+                    ..*req
+                };
+                self.dispatch(name, &req)
+            }
+            Ok(None) => self.dispatch(None, req),
+            Err(e) => {
+                tracing::debug!(%e, layer, "a request of an older layer not understood");
+                self.dispatch(None, req)
+            }
+        }
     }
 
     /// Hands an unwrapped request to its namespace.
@@ -635,6 +741,60 @@ mod tests {
                 "{depth}"
             );
         }
+    }
+
+    /// `query` inside `invokeWithLayer(layer, …)`.
+    fn with_layer(layer: i32, query: &[u8]) -> Vec<u8> {
+        let mut body = functions::InvokeWithLayer::<RawObject>::CONSTRUCTOR_ID
+            .to_le_bytes()
+            .to_vec();
+        body.extend(layer.to_le_bytes());
+        body.extend(query);
+        body
+    }
+
+    #[test]
+    fn a_key_is_answered_and_understood_in_the_layer_it_announced() {
+        let mut s = state();
+        let nearest = functions::help::GetNearestDc {}.to_bytes();
+        assert!(s.call(1, 7, &with_layer(229, &nearest), 0).result.is_ok());
+        assert_eq!(s.layer_of(1, 7), Some(229));
+        assert_eq!(s.layer_of(1, 8), None, "another key");
+        assert_eq!(s.layer_of(2, 7), None, "the same key id on another DC");
+
+        // bots.checkUsername#87f2219b username:string, as layer 229 writes it (layer
+        // 230 gave it flags and another id).
+        let mut older = 0x87f2219b_u32.to_le_bytes().to_vec();
+        older.extend([7]);
+        older.extend(b"ada_bot");
+        let before = s.calls("bots.checkUsername");
+        s.call(1, 7, &older, 0);
+        assert_eq!(s.last_method(), Some("bots.checkUsername"));
+        assert_eq!(s.calls("bots.checkUsername"), before + 1);
+        // From a key on the newest layer the same bytes name no method.
+        s.call(1, 8, &older, 0);
+        assert_eq!(s.last_method(), None);
+
+        // What the key is sent is in its layer; other keys get the newest.
+        let verification = types::BotVerification {
+            bot_id: 1,
+            icon: 2,
+            description: types::TextWithEntities {
+                text: "ok".into(),
+                entities: Vec::new(),
+            }
+            .into(),
+        }
+        .to_bytes();
+        let sent = s.for_key(1, 7, verification.clone()).unwrap();
+        assert_eq!(sent[..4], 0xf93cd45c_u32.to_le_bytes());
+        assert_eq!(s.for_key(1, 8, verification.clone()), Some(verification));
+
+        // Announcing the newest layer again, or one not kept: answered in the newest.
+        s.call(1, 7, &with_layer(230, &nearest), 0);
+        assert_eq!(s.layer_of(1, 7), None);
+        s.call(1, 9, &with_layer(150, &nearest), 0);
+        assert_eq!(s.layer_of(1, 9), None);
     }
 
     fn export_login_token() -> functions::auth::ExportLoginToken {
