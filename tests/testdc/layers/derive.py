@@ -1,14 +1,16 @@
 #!/usr/bin/env python3
-"""Writes what an older layer's API schema has that ours does not.
+"""Writes what an older layer's API schema has that a newer one does not.
 
-Usage: derive.py OURS_API_TL OLDER_API_TL > LAYER.tl
+Usage: derive.py BASE_API_TL OLDER_API_TL > LAYER.tl
 
-OURS_API_TL is schema/tl/api.tl; OLDER_API_TL a schema file an older client was built
-from (it must start with its `// LAYER N` line). The output keeps, word for word, each
-definition of the older layer that ours lacks or writes differently (the older one
-replaces ours of the same name), and names the definitions of ours the older layer
-does not have at all. The test DC rebuilds the older schema from ours and this file
-(tests/testdc/src/layers.rs), so that it can answer a client in the layer it announced.
+BASE_API_TL is the schema of the next newer layer the test DC keeps (for the newest
+kept, ours: schema/tl/api.tl); OLDER_API_TL a published schema file of the older layer
+(with its `// LAYER N` line). The output keeps, word for word, each definition of the
+older layer that the base lacks or writes differently (the older one replaces the
+base's of the same name), and names the base's definitions the older layer does not
+have at all. The test DC rebuilds each older schema from the newest through this chain
+of files (tests/testdc/src/layers.rs), so that it can answer a client in the layer it
+announced. check.sh runs this for every layer of sources.txt.
 """
 import re
 import sys
@@ -46,12 +48,12 @@ def definitions(path):
 def main():
     if len(sys.argv) != 3:
         sys.exit(__doc__)
-    ours_layer, ours = definitions(sys.argv[1])
+    base_layer, ours = definitions(sys.argv[1])
     layer, older = definitions(sys.argv[2])
     if layer is None:
         sys.exit(f'{sys.argv[2]} names no layer (// LAYER N)')
     out = [f'// LAYER {layer}',
-           f'// What layer {layer} defines differently from layer {ours_layer}, and what it lacks;',
+           f'// What layer {layer} defines differently from layer {base_layer}, and what it lacks;',
            '// written by tests/testdc/layers/derive.py from a published schema.']
     for section in ('types', 'functions'):
         # Some published files leave out the universal definitions (`boolTrue`,

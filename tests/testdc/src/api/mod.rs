@@ -532,6 +532,8 @@ mod tests {
 
     use super::*;
 
+    mod layers;
+
     fn state() -> ApiState {
         let mut world = World::new(3);
         world.create_bot("1:token", "echo_bot", 2);
