@@ -491,6 +491,19 @@ impl TestDc {
         self.lock().api.world.expire_file_references();
     }
 
+    /// Methods clients asked for that the test DC does not implement, with how often,
+    /// most asked first; `None` stands for the names beyond
+    /// [`api::MAX_REPORTED`], counted together.
+    pub fn unimplemented(&self) -> Vec<(Option<String>, u64)> {
+        self.lock().api.unimplemented()
+    }
+
+    /// The layers clients announced in `invokeWithLayer`, with how many times, oldest
+    /// first; `None` stands for the layers beyond [`api::MAX_REPORTED`], counted together.
+    pub fn announced_layers(&self) -> Vec<(Option<i32>, u64)> {
+        self.lock().api.announced_layers()
+    }
+
     /// Calls of `method` (its TL name, `messages.getMessages`) received so far, over all
     /// DCs (what a wrapper such as `invokeWithLayer` wraps is counted under its own name).
     pub fn calls(&self, method: &str) -> u64 {

@@ -128,6 +128,27 @@ pub struct ApiState {
     /// The layer each key announced (`invokeWithLayer`), when it is not the newest:
     /// (dc, key) → layer; the last [`MAX_PENDING`] keys to announce one.
     layers: Bounded<(usize, u64), u32>,
+    /// Announcements per layer: the first [`MAX_REPORTED`] distinct layers, then the
+    /// rest together under `None`.
+    announced: HashMap<Option<i32>, u64>,
+    /// Methods asked for that the test DC does not implement, and how often: at most
+    /// [`MAX_REPORTED`] names, then the rest together under `None`.
+    unimplemented: HashMap<Option<String>, u64>,
+}
+
+/// Distinct layers and unimplemented methods reported one by one; beyond it they are
+/// counted together, so that a client naming endless made-up ones costs bounded memory.
+pub const MAX_REPORTED: usize = 256;
+
+/// Counts `key` in `counts`, or under `None` once `MAX_REPORTED` keys are there.
+fn count<K: std::hash::Hash + Eq>(counts: &mut HashMap<Option<K>, u64>, key: K) {
+    let key = Some(key);
+    let slot = if counts.contains_key(&key) || counts.len() < MAX_REPORTED {
+        key
+    } else {
+        None
+    };
+    *counts.entry(slot).or_default() += 1;
 }
 
 /// An answer and the updates it causes.
@@ -291,6 +312,8 @@ impl ApiState {
             inline_answers: Bounded::new(MAX_QUERIES),
             cdn: cdn::Cdn::new(),
             layers: Bounded::new(MAX_PENDING),
+            announced: HashMap::new(),
+            unimplemented: HashMap::new(),
         }
     }
 
@@ -344,6 +367,26 @@ impl ApiState {
         self.authorizations[dc].get(&key).copied()
     }
 
+    /// Methods clients asked for that the test DC does not implement, with how often,
+    /// most asked first (`None`: the names beyond [`MAX_REPORTED`], together).
+    pub fn unimplemented(&self) -> Vec<(Option<String>, u64)> {
+        let mut all: Vec<_> = self
+            .unimplemented
+            .iter()
+            .map(|(name, n)| (name.clone(), *n))
+            .collect();
+        all.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+        all
+    }
+
+    /// The layers clients announced, with how many announcements each, oldest layer
+    /// first (`None`: the layers beyond [`MAX_REPORTED`], together).
+    pub fn announced_layers(&self) -> Vec<(Option<i32>, u64)> {
+        let mut all: Vec<_> = self.announced.iter().map(|(l, n)| (*l, *n)).collect();
+        all.sort();
+        all
+    }
+
     /// The layer key `key` on DC `dc` announced, if an older one.
     pub fn layer_of(&self, dc: usize, key: u64) -> Option<u32> {
         self.layers.get(&(dc, key)).copied()
@@ -383,6 +426,20 @@ impl ApiState {
     /// converted for each recipient where they are delivered.
     pub fn call(&mut self, dc: usize, key: u64, body: &[u8], now: i32) -> Reply {
         let mut reply = self.call_newest(dc, key, body, now);
+        if let Err(e) = &reply.result
+            && e.name == "METHOD_NOT_IMPLEMENTED_IN_TEST_DC"
+        {
+            let name = self.last_method.map_or_else(
+                || {
+                    let id = body
+                        .first_chunk::<4>()
+                        .map_or(0, |b| u32::from_le_bytes(*b));
+                    format!("unknown#{id:08x}")
+                },
+                str::to_owned,
+            );
+            count(&mut self.unimplemented, name);
+        }
         if self.layer_of(dc, key).is_some() {
             let result = std::mem::replace(&mut reply.result, Ok(Vec::new()));
             reply.result = self.result_for_key(dc, key, result);
@@ -452,6 +509,7 @@ impl ApiState {
     /// Notes the layer a key announced: an older layer kept here is answered in; any
     /// other (the newest, a newer one, one too old to be kept) in the newest.
     fn announce(&mut self, dc: usize, key: u64, layer: i32) {
+        count(&mut self.announced, layer);
         let kept = u32::try_from(layer)
             .ok()
             .filter(|&l| Layers::get().older(l).is_some());

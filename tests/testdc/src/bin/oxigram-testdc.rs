@@ -20,6 +20,10 @@
 //!   the server has handed the previous one to the bot's connections to write, so the
 //!   messages wait for a slow bot in the socket's buffers, never in the server's bounded
 //!   queues. Prints `flooded COUNT` when the last batch is handed over.
+//! - `report`: prints what clients asked for so far: `layer N COUNT` for each layer
+//!   announced in `invokeWithLayer`, `unimplemented METHOD COUNT` for each method the
+//!   test DC does not implement (`unknown#ID` for an id no schema names, `other` for
+//!   what lies beyond the report's bound), then `report end`.
 //!
 //! A line it cannot read is answered on standard error; the end of the input ends
 //! nothing.
@@ -154,6 +158,10 @@ fn control(dc: Arc<TestDc>, runtime: tokio::runtime::Handle) {
                 return;
             }
         };
+        if line.trim() == "report" {
+            report(&dc);
+            continue;
+        }
         match parse_flood(&dc, &line) {
             Ok(Some(flood)) => {
                 runtime.spawn(flood.run(dc.clone()));
@@ -162,6 +170,23 @@ fn control(dc: Arc<TestDc>, runtime: tokio::runtime::Handle) {
             Err(message) => eprintln!("{message}"),
         }
     }
+}
+
+/// The `report` command.
+fn report(dc: &TestDc) {
+    for (layer, count) in dc.announced_layers() {
+        match layer {
+            Some(layer) => println!("layer {layer} {count}"),
+            None => println!("layer other {count}"),
+        }
+    }
+    for (method, count) in dc.unimplemented() {
+        println!(
+            "unimplemented {} {count}",
+            method.as_deref().unwrap_or("other")
+        );
+    }
+    println!("report end");
 }
 
 /// One `flood` command.

@@ -188,3 +188,28 @@ fn chats_channels_and_the_config_come_in_layer_195() {
         "{channels:x?}"
     );
 }
+
+#[test]
+fn what_clients_ask_for_is_reported_within_bounds() {
+    let mut s = signed_in_on_195();
+    let unknown = functions::help::GetAppConfig { hash: 0 }.to_bytes();
+    s.call(DC, KEY, &unknown, NOW);
+    s.call(DC, KEY, &with_layer(195, &unknown), NOW);
+    s.call(DC, KEY, &[0xef, 0xbe, 0xad, 0xde], NOW);
+    assert_eq!(
+        s.unimplemented(),
+        [
+            (Some("help.getAppConfig".to_string()), 2),
+            (Some("unknown#deadbeef".to_string()), 1),
+        ]
+    );
+    // Layers announced: 195 by the sign-in and the call above, then made-up ones.
+    for layer in 0..(MAX_REPORTED as i32 + 10) {
+        let nearest = functions::help::GetNearestDc {}.to_bytes();
+        s.call(DC, 1_000 + layer as u64, &with_layer(-layer, &nearest), NOW);
+    }
+    let announced = s.announced_layers();
+    assert_eq!(announced.len(), MAX_REPORTED + 1, "bounded, with the rest together");
+    assert_eq!(announced[0], (None, 11));
+    assert!(announced.contains(&(Some(195), 2)));
+}
