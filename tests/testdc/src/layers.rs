@@ -9,8 +9,9 @@
 //!
 //! Older layers are kept as data: for each, the definitions it writes differently from
 //! the next newer layer kept and the names it lacks (`layers/N.tl`, written by
-//! `layers/derive.py` from the published schemas of both; see `layers/README.md`). A
-//! layer not kept here is answered in the newest one.
+//! `layers/derive.py` from the published schemas of both; see the test DC's README). A
+//! layer not kept here is answered in the kept layer nearest below it
+//! ([`Layers::answering`]).
 
 use std::collections::HashSet;
 use std::sync::{LazyLock, OnceLock};
@@ -120,6 +121,20 @@ impl Layers {
     /// The layers, parsed on first use.
     pub fn get() -> &'static Layers {
         &LAYERS
+    }
+
+    /// The kept layer a client announcing `layer` is answered in: that one, else the
+    /// nearest kept below it (a client knows the constructors of the layers before its
+    /// own better than those after), else the oldest kept; `None` for the newest, a
+    /// newer one, or 0 (the newest is answered).
+    pub fn answering(&self, layer: u32) -> Option<u32> {
+        if layer == 0 || layer >= NEWEST {
+            return None;
+        }
+        kept()
+            .take_while(|&kept| kept <= layer)
+            .last()
+            .or_else(|| kept().next())
     }
 
     /// The schema of `layer`, if it is an older layer kept here.
@@ -398,7 +413,7 @@ mod tests {
 mod published {
     //! The rebuilt schemas against the published files they were derived from, when
     //! `OXIGRAM_LAYER_SOURCES` names a directory holding them as `N.tl` (see
-    //! `layers/README.md`): every definition of every kept layer, by name and id.
+    //! `layers/check.sh`): every definition of every kept layer, by name and id.
     use super::*;
 
     #[test]

@@ -506,24 +506,28 @@ impl ApiState {
         error(400, "WRAPPERS_TOO_DEEP")
     }
 
-    /// Notes the layer a key announced: an older layer kept here is answered in; any
-    /// other (the newest, a newer one, one too old to be kept) in the newest.
+    /// Notes the layer a key announced: an older layer is answered in the layer kept
+    /// nearest to it ([`Layers::answering`]); the newest or a newer one in the newest.
     fn announce(&mut self, dc: usize, key: u64, layer: i32) {
         count(&mut self.announced, layer);
-        let kept = u32::try_from(layer)
+        let answering = u32::try_from(layer)
             .ok()
-            .filter(|&l| Layers::get().older(l).is_some());
-        match kept {
-            Some(layer) if self.layer_of(dc, key) != Some(layer) => {
-                self.layers.insert((dc, key), layer);
+            .and_then(|l| Layers::get().answering(l));
+        if answering.is_some_and(|kept| i64::from(kept) != i64::from(layer)) {
+            tracing::debug!(
+                layer,
+                ?answering,
+                "a layer not kept: answered in the nearest kept"
+            );
+        }
+        match answering {
+            Some(kept) if self.layer_of(dc, key) != Some(kept) => {
+                self.layers.insert((dc, key), kept);
             }
             Some(_) => {}
             None => {
                 if self.layer_of(dc, key).is_some() {
                     self.layers.remove(&(dc, key));
-                }
-                if layer != crate::layers::NEWEST as i32 {
-                    tracing::debug!(layer, "a layer not kept: answered in the newest");
                 }
             }
         }
@@ -850,11 +854,18 @@ mod tests {
         assert_eq!(sent[..4], 0xf93cd45c_u32.to_le_bytes());
         assert_eq!(s.for_key(1, 8, verification.clone()), Some(verification));
 
-        // Announcing the newest layer again, or one not kept: answered in the newest.
+        // Announcing the newest layer again, or a newer one: answered in the newest.
         s.call(1, 7, &with_layer(230, &nearest), 0);
         assert_eq!(s.layer_of(1, 7), None);
+        s.call(1, 7, &with_layer(231, &nearest), 0);
+        assert_eq!(s.layer_of(1, 7), None);
+        // A layer not kept: the nearest kept below it, or the oldest kept.
+        s.call(1, 9, &with_layer(226, &nearest), 0);
+        assert_eq!(s.layer_of(1, 9), Some(225));
         s.call(1, 9, &with_layer(150, &nearest), 0);
-        assert_eq!(s.layer_of(1, 9), None);
+        assert_eq!(s.layer_of(1, 9), Some(195));
+        s.call(1, 9, &with_layer(-4, &nearest), 0);
+        assert_eq!(s.layer_of(1, 9), None, "no layer at all: the newest");
     }
 
     fn export_login_token() -> functions::auth::ExportLoginToken {

@@ -209,7 +209,11 @@ fn what_clients_ask_for_is_reported_within_bounds() {
         s.call(DC, 1_000 + layer as u64, &with_layer(-layer, &nearest), NOW);
     }
     let announced = s.announced_layers();
-    assert_eq!(announced.len(), MAX_REPORTED + 1, "bounded, with the rest together");
+    assert_eq!(
+        announced.len(),
+        MAX_REPORTED + 1,
+        "bounded, with the rest together"
+    );
     assert_eq!(announced[0], (None, 11));
     assert!(announced.contains(&(Some(195), 2)));
 }
