@@ -2,8 +2,9 @@
 //! requests from a signed-in account or an anonymous key, on any DC. The first byte picks
 //! the DC, the key, and whether the second byte picks a method the test DC implements
 //! (found at start by asking it; the rest of the input is then the method's body) or the
-//! whole rest is the request. Answers may be any RPC error, but nothing may panic, hang
-//! or allocate without bound.
+//! whole rest is the request, and whether the key first announces an older layer (195 or
+//! 229), so that requests are read in it and answers converted to it. Answers may be any
+//! RPC error, but nothing may panic, hang or allocate without bound.
 #![no_main]
 
 use std::sync::OnceLock;
@@ -79,6 +80,13 @@ fuzz_target!(|data: &[u8]| {
         rest.to_vec()
     };
     let mut api = state();
+    if mode & 16 != 0 {
+        let layer: i32 = if mode & 32 == 0 { 195 } else { 229 };
+        let mut announce = 0xda9b0d0d_u32.to_le_bytes().to_vec(); // invokeWithLayer
+        announce.extend(layer.to_le_bytes());
+        announce.extend(0xc4f9186b_u32.to_le_bytes()); // help.getConfig
+        assert!(api.call(dc, key, &announce, NOW).result.is_ok());
+    }
     // Twice: the first call may change the world (a message sent, a key signed in) that
     // the second one then reads.
     for _ in 0..2 {
