@@ -34,7 +34,7 @@ impl ReadBuffer {
 
     /// Takes note of a read of `n` bytes into a buffer of `size` (what `get` gave): a
     /// full read says more may be waiting, so the next read gets twice the room; after
-    /// [`SMALL_READS_TO_SHRINK`] small ones the heap buffer goes.
+    /// eight small ones in a row the heap buffer goes.
     pub fn after_read(&mut self, size: usize, n: usize) {
         if n == size && size < READ_MAX {
             self.heap.resize((size * 2).min(READ_MAX), 0);
