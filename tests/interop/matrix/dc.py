@@ -100,3 +100,23 @@ class Steps:
 def check(cond, what):
     if not cond:
         raise AssertionError(what)
+
+
+def run_client(label, flow):
+    """A client script's whole run: prints `client LABEL` (name, version, `layer N`),
+    starts the test DC, runs `flow(dc, steps)`, prints the test DC's report, and exits
+    with 1 if a step failed."""
+    import asyncio
+    import sys
+    if len(sys.argv) != 2:
+        sys.exit(f'usage: {sys.argv[0]} PATH/TO/oxigram-testdc')
+    print(f'client {label}', flush=True)
+    dc = TestDc(sys.argv[1])
+    steps = Steps()
+    try:
+        asyncio.run(flow(dc, steps))
+        for line in dc.report():
+            print(line, flush=True)
+    finally:
+        dc.stop()
+    sys.exit(1 if steps.failed else 0)

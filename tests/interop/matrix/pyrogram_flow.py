@@ -6,7 +6,6 @@ Usage: pyrogram_flow.py PATH/TO/oxigram-testdc
 import asyncio
 import io
 import os
-import sys
 
 import pyrogram
 from pyrogram import Client, filters, handlers
@@ -14,8 +13,8 @@ from pyrogram.connection import Connection
 from pyrogram.crypto import rsa as pyrogram_rsa
 from pyrogram.raw.all import layer as LAYER
 
-from dc import (BOT_TOKEN, BOT_USERNAME, FILE_SIZE, TIMEOUT, USER_CODE, USER_PHONE, Steps,
-                TestDc, check)
+from dc import (BOT_TOKEN, BOT_USERNAME, FILE_SIZE, TIMEOUT, USER_CODE, USER_PHONE, check,
+                run_client)
 
 
 def trust(dc):
@@ -123,19 +122,8 @@ async def flow(dc, steps):
 
 
 def main():
-    if len(sys.argv) != 2:
-        sys.exit(__doc__)
     # The fork's module is `pyrogram`; its version is kurigram's.
-    print(f'client kurigram {pyrogram.__version__} layer {LAYER}', flush=True)
-    dc = TestDc(sys.argv[1])
-    steps = Steps()
-    try:
-        asyncio.run(flow(dc, steps))
-        for line in dc.report():
-            print(line, flush=True)
-    finally:
-        dc.stop()
-    sys.exit(1 if steps.failed else 0)
+    run_client(f'kurigram {pyrogram.__version__} layer {LAYER}', flow)
 
 
 if __name__ == '__main__':

@@ -15,7 +15,7 @@ from telethon.tl.alltlobjects import LAYER
 from telethon.version import __version__
 
 from dc import (BOT_TOKEN, BOT_USERNAME, FILE_SIZE, TIMEOUT, USER_CODE, USER_DC, USER_PHONE,
-                Steps, TestDc, check)
+                check, run_client)
 
 
 def make_client(name, dcs):
@@ -111,18 +111,7 @@ async def flow(dc, steps):
 
 
 def main():
-    if len(sys.argv) != 2:
-        sys.exit(__doc__)
-    print(f'client Telethon {__version__} layer {LAYER}', flush=True)
-    dc = TestDc(sys.argv[1])
-    steps = Steps()
-    try:
-        asyncio.run(flow(dc, steps))
-        for line in dc.report():
-            print(line, flush=True)
-    finally:
-        dc.stop()
-    sys.exit(1 if steps.failed else 0)
+    run_client(f'Telethon {__version__} layer {LAYER}', flow)
 
 
 if __name__ == '__main__':

@@ -46,6 +46,18 @@ fn fixtures() -> impl Iterator<Item = (&'static str, Vec<u8>)> {
         })
 }
 
+/// Telethon fixture `index` (modulo their number) with each `(at, xor)` of `flips`
+/// applied to the byte at `at` (modulo its length).
+fn mutated(index: usize, flips: &[(usize, u8)]) -> Vec<u8> {
+    let all: Vec<_> = fixtures().collect();
+    let mut bytes = all[index % all.len()].1.clone();
+    for &(at, xor) in flips {
+        let len = bytes.len();
+        bytes[at % len] ^= xor;
+    }
+    bytes
+}
+
 fn object(value: Value) -> Object {
     match value {
         Value::Object(object) => *object,
@@ -397,13 +409,7 @@ proptest! {
         flips in proptest::collection::vec((any::<usize>(), any::<u8>()), 1..8),
     ) {
         let registry = registry();
-        let all: Vec<_> = fixtures().collect();
-        let mut bytes = all[index % all.len()].1.clone();
-        for (at, xor) in flips {
-            let len = bytes.len();
-            bytes[at % len] ^= xor;
-        }
-        match registry.decode(&bytes) {
+        match registry.decode(&mutated(index, &flips)) {
             Ok(value) => prop_assert!(!value.to_string().is_empty()),
             Err(error) => prop_assert!(!error.to_string().is_empty()),
         }

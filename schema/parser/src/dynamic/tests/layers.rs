@@ -282,13 +282,7 @@ proptest! {
         flips in proptest::collection::vec((any::<usize>(), any::<u8>()), 1..8),
     ) {
         let registry = registry();
-        let all: Vec<_> = fixtures().collect();
-        let mut bytes = all[index % all.len()].1.clone();
-        for (at, xor) in flips {
-            let len = bytes.len();
-            bytes[at % len] ^= xor;
-        }
-        if let Ok(value) = registry.decode(&bytes) {
+        if let Ok(value) = registry.decode(&mutated(index, &flips)) {
             let again = registry.encode(&value).unwrap();
             prop_assert_eq!(registry.decode(&again).unwrap(), value.clone());
             let (old, _) = layers();
