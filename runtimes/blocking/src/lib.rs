@@ -48,9 +48,10 @@ impl Reply {
 impl Waiter for Reply {
     fn finish(mut self, result: Result<Bytes, InvokeError>) {
         if let Some(batch) = self.batch.take() {
-            // The core finishes waiters under the connection's lock, whose release
-            // unparks the caller (`Locked`).
-            batch.finish(self.at, result, Wake::OnUnlock);
+            // The caller is unparked at once, before the driver queues any update
+            // that came after the answer: a client that orders the two (the update
+            // sequencer) sees the answer first, as on the async runtimes.
+            batch.finish(self.at, result);
         }
     }
 }
@@ -60,16 +61,9 @@ impl Drop for Reply {
     /// must not sleep forever.
     fn drop(&mut self) {
         if let Some(batch) = self.batch.take() {
-            batch.finish(self.at, Err(InvokeError::Closed), Wake::Now);
+            batch.finish(self.at, Err(InvokeError::Closed));
         }
     }
-}
-
-/// When a caller whose last answer came in is unparked.
-enum Wake {
-    /// Once this thread releases the connection's lock.
-    OnUnlock,
-    Now,
 }
 
 /// The answers one caller waits for (one for `invoke`, a batch for `invoke_all`), in
@@ -100,7 +94,7 @@ impl Batch {
         self.slots.lock().unwrap_or_else(|e| e.into_inner())
     }
 
-    fn finish(&self, at: usize, result: Result<Bytes, InvokeError>, wake: Wake) {
+    fn finish(&self, at: usize, result: Result<Bytes, InvokeError>) {
         let last = {
             let mut slots = self.lock();
             // Each waiter finishes once; a second answer for a place would be a core
@@ -113,10 +107,7 @@ impl Batch {
             slots.left == 0
         };
         if last {
-            match wake {
-                Wake::OnUnlock => TO_WAKE.with(|w| w.borrow_mut().push(self.caller.clone())),
-                Wake::Now => self.caller.unpark(),
-            }
+            self.caller.unpark();
         }
     }
 
@@ -190,43 +181,8 @@ impl std::fmt::Debug for BlockingConnection {
     }
 }
 
-thread_local! {
-    /// Callers whose last answer came in while this thread held the connection's lock:
-    /// they are unparked once it is released, so that a woken caller does not at once
-    /// find the lock taken when it sends its next request.
-    static TO_WAKE: std::cell::RefCell<Vec<std::thread::Thread>> =
-        const { std::cell::RefCell::new(Vec::new()) };
-}
-
-/// The connection's lock, held: releasing it unparks the callers whose answers came in
-/// meanwhile.
-struct Locked<'a>(Option<std::sync::MutexGuard<'a, State>>);
-
-impl std::ops::Deref for Locked<'_> {
-    type Target = State;
-    fn deref(&self) -> &State {
-        self.0.as_deref().expect("held until dropped")
-    }
-}
-
-impl std::ops::DerefMut for Locked<'_> {
-    fn deref_mut(&mut self) -> &mut State {
-        self.0.as_deref_mut().expect("held until dropped")
-    }
-}
-
-impl Drop for Locked<'_> {
-    fn drop(&mut self) {
-        drop(self.0.take());
-        let callers = TO_WAKE.with(|w| std::mem::take(&mut *w.borrow_mut()));
-        for caller in callers {
-            caller.unpark();
-        }
-    }
-}
-
-fn lock(state: &Mutex<State>) -> Locked<'_> {
-    Locked(Some(state.lock().unwrap_or_else(|e| e.into_inner())))
+fn lock(state: &Mutex<State>) -> std::sync::MutexGuard<'_, State> {
+    state.lock().unwrap_or_else(|e| e.into_inner())
 }
 
 /// Where the driver thread connects: [`Route`] with what it borrows owned, since the
