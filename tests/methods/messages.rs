@@ -829,7 +829,9 @@ fn a_handler_replies_with_a_dice_and_a_poll() {
             env.dc.send_message(env.user, env.bot, text);
         }
         bot.run().await.expect("a clean run");
-        let received = env.dc.received(env.user);
+        // Handlers run concurrently, so the answers may arrive in either order.
+        let mut received = env.dc.received(env.user);
+        received.sort_by_key(|message| message.reply_to);
         let [dice, poll] = &received[..] else {
             panic!("two answers, not {received:?}");
         };
