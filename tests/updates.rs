@@ -3,9 +3,11 @@
 //! kinds that are not new messages.
 
 use std::collections::BTreeMap;
-use std::sync::Arc;
+use std::future::IntoFuture;
+use std::sync::{Arc, Mutex};
 
 use oxigram::Client;
+use oxigram::client::{Middleware, Next, Request};
 use oxigram::types::Update;
 use oxigram_conformance::{BOT_TOKEN, Env};
 use oxigram_testdc::{Faults, UpdateFault};
@@ -20,6 +22,7 @@ on_every_runtime!(
     dropped_and_reordered_pushes_are_fetched,
     a_restarted_bot_catches_up_without_losing_or_repeating,
     edits_and_deletions_come_as_their_own_kinds,
+    an_answer_s_updates_come_before_those_pushed_after_it,
 );
 
 /// Reads updates until `count` new messages came, failing on anything else or if the
@@ -186,5 +189,84 @@ async fn edits_and_deletions_come_as_their_own_kinds(on: On, env: Arc<Env>) {
         kinds,
         ["new first draft", "edited final text", "deleted 1"],
         "in pts order, each once"
+    );
+}
+
+/// Holds the answer to `messages.sendMessage`, once armed, until the update reader
+/// delivered a message the user sent after it: the caller of a send is as late as it
+/// can be to hand over its answer.
+struct LateCaller {
+    env: Arc<Env>,
+    bot: i64,
+    armed: Mutex<Option<futures_channel::oneshot::Receiver<()>>>,
+}
+
+impl Middleware for LateCaller {
+    fn handle<'a>(
+        &'a self,
+        request: Request,
+        next: Next<'a>,
+    ) -> oxigram::BoxFuture<'a, oxigram::Result<oxigram::Bytes>> {
+        Box::pin(async move {
+            let send = request.method == "messages.sendMessage";
+            let answer = next.run(request).await?;
+            let armed = self.armed.lock().unwrap().take().filter(|_| send);
+            if let Some(delivered) = armed {
+                self.env
+                    .dc
+                    .send_message(self.env.user, self.bot, "after the answer");
+                delivered.await.expect("the reader saw the later message");
+            }
+            Ok(answer)
+        })
+    }
+}
+
+async fn an_answer_s_updates_come_before_those_pushed_after_it(on: On, env: Arc<Env>) {
+    let bot_id = env.bot;
+    let late = Arc::new(LateCaller {
+        env: env.clone(),
+        bot: bot_id,
+        armed: Mutex::new(None),
+    });
+    let bot = on
+        .builder(&env, "bot")
+        .bot_token(BOT_TOKEN)
+        .layer(late.clone())
+        .build()
+        .await
+        .unwrap();
+    // Updates are read from here on (and the bot meets the user).
+    env.dc.send_message(env.user, bot_id, "warm");
+    read_messages(&bot, 1).await;
+    let (delivered, armed) = futures_channel::oneshot::channel();
+    *late.armed.lock().unwrap() = Some(armed);
+    let differences = env.dc.calls("updates.getDifference");
+    // The send goes first: on the blocking runtime the reader holds the thread.
+    let send = bot.send_message(env.user, "a reply").into_future();
+    let read = async {
+        let mut seen = Vec::new();
+        loop {
+            let update = bot.next_update().await.unwrap().expect("the stream ended");
+            let Update::Message(message) = update else {
+                continue;
+            };
+            seen.push((message.outgoing(), message.text().to_string()));
+            if message.text() == "after the answer" {
+                delivered.send(()).expect("the send waits");
+                return seen;
+            }
+        }
+    };
+    let (sent, seen) = futures_util::future::join(send, read).await;
+    sent.expect("the send");
+    // Read in order, the answer closed no gap: the bot's own message did not come back
+    // as a new one from a difference. (Handed over late, it did: the later message
+    // opened a gap, and the difference that closed it held the bot's message too.)
+    let fetched = env.dc.calls("updates.getDifference") - differences;
+    assert_eq!(
+        seen,
+        [(false, "after the answer".to_string())],
+        "differences fetched meanwhile: {fetched}"
     );
 }

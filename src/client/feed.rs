@@ -38,6 +38,8 @@ pub(crate) struct Feed {
     kick: Kick,
     /// Failed attempts in a row to reach the home DC for updates.
     unreachable_streak: AtomicU32,
+    /// The sequencer runs (it never stops once started).
+    running: AtomicBool,
 }
 
 #[derive(Default)]
@@ -65,6 +67,7 @@ impl Feed {
             state: Mutex::new(FeedState::default()),
             kick: Kick::default(),
             unreachable_streak: AtomicU32::new(0),
+            running: AtomicBool::new(false),
         }
     }
 
@@ -72,16 +75,33 @@ impl Feed {
         self.state.lock().unwrap_or_else(|e| e.into_inner())
     }
 
+    /// Whether updates are read (the sequencer runs).
+    pub(crate) fn running(&self) -> bool {
+        self.running.load(Ordering::Acquire)
+    }
+
     /// Updates carried in an answer (`messages.sendMessage` and the like) go through the
     /// sequencer too, once it runs: they move pts, and a handler expects to see its own
-    /// messages as updates (`filters::outgoing`).
-    pub(crate) fn offer(&self, value: &dyn std::any::Any) {
-        let Some(updates) = value.downcast_ref::<enums::Updates>() else {
+    /// messages as updates (`filters::outgoing`). Answers read on the home connection
+    /// while updates are read reach it through that connection's update queue instead,
+    /// where they were read among the pushed updates (see `Inner::send`); this takes the
+    /// others, which may come late.
+    pub(crate) fn offer(&self, answer: &[u8]) {
+        if !self.running() || oxigram_runtime::updates_constructor(answer).is_none() {
             return;
+        }
+        let updates = match <enums::Updates as oxigram_tl::Deserialize>::from_bytes(answer) {
+            Ok(updates) => updates,
+            Err(e) => {
+                // The caller hears the same error when it decodes the answer; the pts it
+                // moved is fetched as a gap.
+                tracing::warn!(%e, "an answer's updates could not be read");
+                return;
+            }
         };
         let mut state = self.lock();
         if let Some(sequencer) = state.sequencer.as_mut() {
-            sequencer.handle_updates(Instant::now(), updates.clone());
+            sequencer.handle_updates(Instant::now(), updates);
             drop(state);
             self.kick.kick();
         }
@@ -216,6 +236,7 @@ impl Client {
             "reading updates"
         );
         state.sequencer = Some(sequencer);
+        self.inner.feed.running.store(true, Ordering::Release);
         Ok(())
     }
 

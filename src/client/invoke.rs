@@ -52,8 +52,19 @@ impl Inner {
                 Some(t) => InvokeOptions::timeout(t),
                 None => InvokeOptions::default(),
             };
+            // While updates are read, an answer on the home connection that carries
+            // updates is queued by the connection where it was read, so the sequencer
+            // sees it before the updates pushed after it (handed over here, it could come
+            // after them, look like a gap, and be fetched again as a new message).
+            let queued = key == (self.home_dc(), false, 0) && self.feed.running();
+            let options = options.queue_updates(queued);
             let error = match link.invoke(body, options).await {
-                Ok(answer) => return Ok(answer),
+                Ok(answer) => {
+                    if !queued {
+                        self.feed.offer(&answer);
+                    }
+                    return Ok(answer);
+                }
                 Err(e) => {
                     if matches!(e, InvokeError::GaveUp(_)) {
                         // Not sent again: it may have run before the connection went.
@@ -232,7 +243,6 @@ where
             let answer = inner.run(request).await?;
             let value = decode::<F>(&answer)?;
             self.client.remember(&value);
-            inner.feed.offer(&value);
             Ok(value)
         })
     }

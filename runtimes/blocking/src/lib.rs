@@ -299,7 +299,7 @@ impl BlockingConnection {
             let reply = Reply::new(&batch, 0);
             state
                 .core
-                .request(Instant::now(), ticket, body, reply, options.timeout);
+                .request(Instant::now(), ticket, body, reply, options);
             state.flush();
         }
         batch.wait().pop().unwrap_or(Err(InvokeError::Closed))
@@ -331,7 +331,7 @@ impl BlockingConnection {
                 state.next_ticket += 1;
                 state
                     .core
-                    .request(Instant::now(), ticket, body, reply, options.timeout);
+                    .request(Instant::now(), ticket, body, reply, options);
             }
             state.flush();
         }

@@ -24,6 +24,13 @@ impl BlockingLike for Blocking {
         self.0
             .invoke_raw_with(body, InvokeOptions::timeout(timeout))
     }
+    fn invoke_raw_options(
+        &self,
+        body: Bytes,
+        options: InvokeOptions,
+    ) -> Result<Bytes, InvokeError> {
+        self.0.invoke_raw_with(body, options)
+    }
     fn pending(&self) -> usize {
         self.0.pending()
     }

@@ -1,8 +1,9 @@
 //! The conformance suite every runtime adapter runs against the test DC: the handshake,
-//! 1,000 pipelined requests, updates, a connection dropped mid-flight (every request still
-//! ends exactly once), keep-alive pings, and a clean close; then the same through every
-//! kind of proxy and MTProxy secret ([`run_proxies`]). Written once: [`run`] for the
-//! async adapters, [`run_blocking`] for the blocking one.
+//! 1,000 pipelined requests, updates (an answer's among them where it was read), a
+//! connection dropped mid-flight (every request still ends exactly once), keep-alive
+//! pings, and a clean close; then the same through every kind of proxy and MTProxy
+//! secret ([`run_proxies`]). Written once: [`run`] for the async adapters,
+//! [`run_blocking`] for the blocking one.
 #![allow(missing_docs)]
 
 mod proxies;
@@ -26,7 +27,7 @@ use oxigram_runtime::{
     ReconnectPolicy, Runtime, Timer, Update,
 };
 use oxigram_testdc::{Faults, TestDc, TestDcConfig};
-use oxigram_tl::{Deserialize, Serialize, enums, functions};
+use oxigram_tl::{Deserialize, Serialize, enums, functions, types};
 
 pub const BOT_TOKEN: &str = "7000009:conformance";
 const API_ID: i32 = 4;
@@ -131,12 +132,69 @@ pub trait BlockingLike: Sized + Sync {
     fn next_update_blocking(&self, timeout: Duration) -> Option<Update>;
     /// Sends a raw request with a timeout of its own.
     fn invoke_raw_timeout(&self, body: Bytes, timeout: Duration) -> Result<Bytes, InvokeError>;
+    /// Sends a raw request with options.
+    fn invoke_raw_options(&self, body: Bytes, options: InvokeOptions)
+    -> Result<Bytes, InvokeError>;
     /// Requests waiting for their answer.
     fn pending(&self) -> usize;
     /// Waits for the next client event.
     fn next_event_blocking(&self, timeout: Duration) -> Option<ClientEvent>;
     /// Closes.
     fn close_blocking(&mut self);
+}
+
+/// `messages.sendMessage` to whoever sent `pushed` (a new private message), with the
+/// access hash the push carried.
+fn reply_to_sender(pushed: &Update, random_id: i64) -> Bytes {
+    let enums::Updates::Updates(updates) = enums::Updates::from_bytes(&pushed.body).unwrap() else {
+        panic!("a new message comes as `updates`");
+    };
+    let enums::Update::NewMessage(new) = &updates.updates[0] else {
+        panic!("a new message first");
+    };
+    let enums::Message::Message(message) = &new.message else {
+        panic!("a message");
+    };
+    let Some(enums::Peer::User(from)) = &message.from_id else {
+        panic!("from a user");
+    };
+    let access_hash = updates
+        .users
+        .iter()
+        .find_map(|u| match u {
+            enums::User::User(u) if u.id == from.user_id => u.access_hash,
+            _ => None,
+        })
+        .expect("the sender's access hash");
+    functions::messages::SendMessage {
+        peer: enums::InputPeer::User(types::InputPeerUser {
+            user_id: from.user_id,
+            access_hash,
+        }),
+        message: "a reply".into(),
+        random_id,
+        no_webpage: false,
+        silent: false,
+        background: false,
+        clear_draft: false,
+        noforwards: false,
+        update_stickersets_order: false,
+        invert_media: false,
+        allow_paid_floodskip: false,
+        reply_to: None,
+        reply_markup: None,
+        entities: None,
+        schedule_date: None,
+        schedule_repeat_period: None,
+        send_as: None,
+        quick_reply_shortcut: None,
+        effect: None,
+        allow_paid_stars: None,
+        suggested_post: None,
+        rich_message: None,
+    }
+    .to_bytes()
+    .into()
 }
 
 fn text_of(update: &Update) -> String {
@@ -181,6 +239,29 @@ pub async fn run<R: Runtime>(runtime: R, env: &Env) {
         .await
         .unwrap();
     assert_eq!(text_of(&update), "update for you");
+
+    // An answer that carries updates, asked with `queue_updates`, is queued where it was
+    // read: before what the server pushed after it, however late its caller reads it.
+    let options = InvokeOptions::default().queue_updates(true);
+    let request = client.invoke_raw_with(reply_to_sender(&update, 1), options);
+    let answer = timeout(&runtime, limit, request).await.unwrap();
+    env.dc.send_message(env.user, env.bot, "after the answer");
+    let queued = timeout(&runtime, limit, client.next_update())
+        .await
+        .unwrap();
+    assert_eq!(queued.body, answer);
+    let pushed = timeout(&runtime, limit, client.next_update())
+        .await
+        .unwrap();
+    assert_eq!(text_of(&pushed), "after the answer");
+    // Without it, only what was pushed is.
+    let request = client.invoke_raw(reply_to_sender(&update, 2));
+    timeout(&runtime, limit, request).await.unwrap();
+    env.dc.send_message(env.user, env.bot, "after another");
+    let pushed = timeout(&runtime, limit, client.next_update())
+        .await
+        .unwrap();
+    assert_eq!(text_of(&pushed), "after another");
 
     // The server drops the connection every 100 requests: 300 requests in flight still
     // end exactly once each (here all answered: the core recovers them).
@@ -641,6 +722,24 @@ pub fn run_blocking<C: BlockingLike>(env: &Env) {
         .next_update_blocking(Duration::from_secs(30))
         .unwrap();
     assert_eq!(text_of(&update), "update for you");
+
+    // An answer that carries updates, asked with `queue_updates`, is queued where it was
+    // read (see `run`).
+    let options = InvokeOptions::default().queue_updates(true);
+    let answer = client
+        .invoke_raw_options(reply_to_sender(&update, 1), options)
+        .unwrap();
+    env.dc.send_message(env.user, env.bot, "after the answer");
+    let wait = Duration::from_secs(30);
+    assert_eq!(client.next_update_blocking(wait).unwrap().body, answer);
+    let pushed = client.next_update_blocking(wait).unwrap();
+    assert_eq!(text_of(&pushed), "after the answer");
+    client
+        .invoke_raw_blocking(reply_to_sender(&update, 2))
+        .unwrap();
+    env.dc.send_message(env.user, env.bot, "after another");
+    let pushed = client.next_update_blocking(wait).unwrap();
+    assert_eq!(text_of(&pushed), "after another");
 
     env.dc.set_faults(Faults {
         drop_after_requests: Some(100),

@@ -68,6 +68,13 @@ pub struct InvokeOptions {
     /// Ends the request with [`InvokeError::Timeout`] if no answer came by then (and
     /// tells the server to drop the answer).
     pub timeout: Option<Duration>,
+    /// An answer that is an `Updates` (what `messages.sendMessage` and most other
+    /// changes return) is also put on the update queue, where it was read among the
+    /// pushed updates, before the caller hears it. Whoever reads updates in order
+    /// (by pts) then sees it before the updates the server pushed after it, however
+    /// late the caller gets to its answer; handed over by the caller instead, it could
+    /// arrive after them and look like a gap.
+    pub queue_updates: bool,
 }
 
 impl InvokeOptions {
@@ -75,7 +82,21 @@ impl InvokeOptions {
     pub fn timeout(timeout: Duration) -> Self {
         InvokeOptions {
             timeout: Some(timeout),
+            ..InvokeOptions::default()
         }
+    }
+
+    /// With [`InvokeOptions::queue_updates`] set to `queue`.
+    ///
+    /// ```
+    /// use oxigram_runtime::InvokeOptions;
+    ///
+    /// let options = InvokeOptions::default().queue_updates(true);
+    /// assert!(options.queue_updates && options.timeout.is_none());
+    /// ```
+    pub fn queue_updates(mut self, queue: bool) -> Self {
+        self.queue_updates = queue;
+        self
     }
 }
 
@@ -144,7 +165,7 @@ impl Connection {
     ) -> Result<Bytes, InvokeError> {
         let mailbox = &self.handles.mailbox;
         let (tx, rx) = oneshot::channel();
-        let ticket = mailbox.invoke(body, tx, options.timeout).await?;
+        let ticket = mailbox.invoke(body, tx, options).await?;
         let mut guard = CancelOnDrop {
             mailbox,
             ticket: Some(ticket),
@@ -270,8 +291,8 @@ impl<R: Runtime> Driver<R> {
                         ticket,
                         body,
                         reply,
-                        timeout,
-                    } => self.core.request(now.mono, ticket, body, reply, timeout),
+                        options,
+                    } => self.core.request(now.mono, ticket, body, reply, options),
                     Command::Cancel(ticket) => self.core.cancel(ticket),
                     Command::Close(done) => self.closing.push(done),
                 }

@@ -19,6 +19,7 @@ use oxigram_proto::session::{Event, RequestError, RequestId};
 use oxigram_proto::transport::{Kind, Obfuscation};
 use oxigram_tl::{RawObject, Serialize, functions};
 
+use crate::connection::InvokeOptions;
 use crate::error::{ConnectError, InvokeError, LinkError};
 use crate::outputs::{ClientEvent, MissedUpdates, Outputs, Status};
 use crate::policy::{Link, LinkState, ReconnectPolicy};
@@ -178,6 +179,32 @@ struct Entry<W> {
     waiter: W,
     ticket: u64,
     queued_at: Instant,
+    /// An answer that is an `Updates` goes on the update queue too.
+    queue_updates: bool,
+}
+
+/// The constructors of the `Updates` type: an answer starting with one of them carries
+/// updates (checked against the schema in the tests).
+const UPDATES_CONSTRUCTORS: [u32; 7] = [
+    0xe317af7e, // updatesTooLong
+    0x313bc7f8, // updateShortMessage
+    0x4d6deea5, // updateShortChatMessage
+    0x78d4dec1, // updateShort
+    0x725b04c3, // updatesCombined
+    0x74ae4240, // updates
+    0x9015e101, // updateShortSentMessage
+];
+
+/// The constructor id of `answer` if it is an `Updates` (the answer carries updates).
+///
+/// ```
+/// // `updateShortSentMessage`, the answer to a message sent, then `config`.
+/// assert!(oxigram_runtime::updates_constructor(&[0x01, 0xe1, 0x15, 0x90]).is_some());
+/// assert!(oxigram_runtime::updates_constructor(&[0x1e, 0x24, 0x1a, 0xcc]).is_none());
+/// ```
+pub fn updates_constructor(answer: &[u8]) -> Option<u32> {
+    let id = u32::from_le_bytes(answer.get(..4)?.try_into().ok()?);
+    UPDATES_CONSTRUCTORS.contains(&id).then_some(id)
 }
 
 /// The hasher of the maps keyed by request ids and tickets: a fast one, since the keys
@@ -355,7 +382,7 @@ impl<W: Waiter> DriverCore<W> {
         ticket: u64,
         body: Bytes,
         waiter: W,
-        timeout: Option<Duration>,
+        options: InvokeOptions,
     ) {
         if let Some(why) = self.link.gave_up() {
             waiter.finish(Err(InvokeError::GaveUp(why.clone())));
@@ -374,11 +401,12 @@ impl<W: Waiter> DriverCore<W> {
                 waiter,
                 ticket,
                 queued_at: now,
+                queue_updates: options.queue_updates,
             },
         );
         self.tickets.insert(ticket, id);
         self.outputs.set_pending(self.waiters.len());
-        if let Some(t) = timeout {
+        if let Some(t) = options.timeout {
             self.timeouts.push(Reverse((now + t, id)));
         }
     }
@@ -413,6 +441,18 @@ impl<W: Waiter> DriverCore<W> {
             // `false` only when its final event is already queued, and it finds no
             // waiter now.
             self.conn.cancel(id);
+        }
+    }
+
+    /// Queues `answer` as an update, in the order it was read, if its request asked for
+    /// that and it is an `Updates`.
+    fn queue_answer_updates(&mut self, id: RequestId, answer: &Bytes) {
+        let wanted = self.waiters.get(&id).is_some_and(|e| e.queue_updates);
+        if let Some(constructor_id) = updates_constructor(answer).filter(|_| wanted) {
+            self.outputs.push_update(Update {
+                constructor_id,
+                body: answer.clone(),
+            });
         }
     }
 
@@ -589,6 +629,9 @@ impl<W: Waiter> DriverCore<W> {
             match event {
                 Event::Response { id, result } => {
                     self.link.healthy();
+                    if let Ok(answer) = &result {
+                        self.queue_answer_updates(id, answer);
+                    }
                     self.finish(id, result.map_err(InvokeError::Rpc));
                 }
                 Event::Failed { id, error } => self.finish(id, Err(InvokeError::Request(error))),
@@ -704,6 +747,37 @@ mod tests {
         (core, base, outputs)
     }
 
+    #[test]
+    fn the_updates_constructors_are_the_schema_s() {
+        let schema = include_str!("../../../schema/tl/api.tl");
+        let types = schema.split("---functions---").next().unwrap();
+        let mut ids: Vec<u32> = types
+            .lines()
+            .filter(|l| l.trim_end().ends_with("= Updates;"))
+            .map(|l| {
+                let id = l
+                    .split_whitespace()
+                    .next()
+                    .unwrap()
+                    .split('#')
+                    .nth(1)
+                    .unwrap();
+                u32::from_str_radix(id, 16).unwrap()
+            })
+            .collect();
+        ids.sort_unstable();
+        let mut ours = UPDATES_CONSTRUCTORS;
+        ours.sort_unstable();
+        assert_eq!(ids, ours);
+        assert_eq!(
+            updates_constructor(&0x9015e101_u32.to_le_bytes()),
+            Some(0x9015e101)
+        );
+        // `config`, and a body too short to name a constructor.
+        assert_eq!(updates_constructor(&0xcc1a241e_u32.to_le_bytes()), None);
+        assert_eq!(updates_constructor(&[0x01, 0xe1]), None);
+    }
+
     fn request(core: &mut DriverCore<Recorder>, now: Now, ticket: u64, results: &Results) {
         let waiter = Recorder(ticket, results.clone());
         core.request(
@@ -711,7 +785,7 @@ mod tests {
             ticket,
             Bytes::from_static(&[1, 0, 0, 0]),
             waiter,
-            None,
+            InvokeOptions::default(),
         );
     }
 
@@ -788,7 +862,8 @@ mod tests {
         core.connected(t0);
         let waiter = Recorder(1, results.clone());
         let body = Bytes::from_static(&[1, 0, 0, 0]);
-        core.request(t0.mono, 1, body, waiter, Some(Duration::from_millis(500)));
+        let options = InvokeOptions::timeout(Duration::from_millis(500));
+        core.request(t0.mono, 1, body, waiter, options);
         request(&mut core, t0, 2, &results);
         assert_eq!(outputs.pending(), 2);
         core.handle_timeout(at(t0, 500));

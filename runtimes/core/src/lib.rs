@@ -30,7 +30,7 @@ use std::time::Instant;
 
 pub use bytes::Bytes;
 pub use connection::{Connection, InvokeOptions};
-pub use core::{ClientConfig, DriverCore, Languages, Route, Update, Waiter};
+pub use core::{ClientConfig, DriverCore, Languages, Route, Update, Waiter, updates_constructor};
 pub use error::{ConnectError, InvokeError, LinkError};
 pub use mailbox::COMMAND_QUEUE;
 pub use outputs::{ClientEvent, EVENT_QUEUE, MissedUpdates, Outputs, UpdateWait};

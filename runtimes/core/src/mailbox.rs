@@ -8,13 +8,13 @@
 use std::collections::VecDeque;
 use std::sync::{Mutex, MutexGuard};
 use std::task::Context;
-use std::time::Duration;
 
 use atomic_waker::AtomicWaker;
 use bytes::Bytes;
 use event_listener::Event;
 use futures_channel::oneshot;
 
+use crate::connection::InvokeOptions;
 use crate::error::InvokeError;
 
 /// How many requests may wait for the driver to take them. When full, `invoke` waits
@@ -27,7 +27,7 @@ pub(crate) enum Command {
         ticket: u64,
         body: Bytes,
         reply: oneshot::Sender<Result<Bytes, InvokeError>>,
-        timeout: Option<Duration>,
+        options: InvokeOptions,
     },
     /// The caller dropped its `invoke` future.
     Cancel(u64),
@@ -70,7 +70,7 @@ impl Mailbox {
         &self,
         body: Bytes,
         reply: oneshot::Sender<Result<Bytes, InvokeError>>,
-        timeout: Option<Duration>,
+        options: InvokeOptions,
     ) -> Result<u64, InvokeError> {
         let mut command = Some((body, reply));
         loop {
@@ -87,7 +87,7 @@ impl Mailbox {
                             ticket,
                             body,
                             reply,
-                            timeout,
+                            options,
                         });
                     }
                     drop(inbox);
