@@ -1,5 +1,6 @@
 //! One test per incoming check of the client session: a server message that breaks
 //! exactly that check is dropped with its own event, and the session is left as it was.
+//! And what the session sends again after a connection is lost.
 
 use std::time::{Duration, Instant};
 
@@ -449,4 +450,86 @@ fn gzip_packed_answers_share_one_budget_per_packet() {
         panic!("an answer")
     };
     assert_eq!((id, result.unwrap().len()), (RequestId(4), 3 << 20));
+}
+
+/// The ids a client packet acknowledges (`msgs_ack`, alone or in its container).
+fn acks_in(out: &[u8]) -> Vec<i64> {
+    const MSGS_ACK: [u8; 4] = 0x62d6_b459_u32.to_le_bytes();
+    let sent = oxigram_proto::session::open(&key(), Sender::Client, out).unwrap();
+    let bodies = if sent.body[..4] == 0x73f1_f8dc_u32.to_le_bytes() {
+        sent_messages(out).into_iter().map(|(_, b)| b).collect()
+    } else {
+        vec![sent.body.to_vec()]
+    };
+    bodies
+        .iter()
+        .filter(|b| b[..4] == MSGS_ACK)
+        .flat_map(|b| {
+            let count = u32::from_le_bytes(b[8..12].try_into().unwrap()) as usize;
+            (0..count).map(|i| i64::from_le_bytes(b[12 + 8 * i..20 + 8 * i].try_into().unwrap()))
+        })
+        .collect()
+}
+
+/// The msg_id a client packet gave `body`.
+fn sent_id(out: &[u8], body: &[u8]) -> i64 {
+    let sent = oxigram_proto::session::open(&key(), Sender::Client, out).unwrap();
+    if sent.body[..4] == 0x73f1_f8dc_u32.to_le_bytes() {
+        sent_messages(out)
+            .into_iter()
+            .find(|(_, b)| b[..] == body[..])
+            .expect("the body was sent")
+            .0
+    } else {
+        assert_eq!(sent.body[..], body[..]);
+        sent.msg_id
+    }
+}
+
+#[test]
+fn acknowledgements_lost_with_a_connection_are_sent_again_until_one_is_answered_after() {
+    use oxigram_proto::session::RequestId;
+
+    let mut s = session();
+    let sid = s.session_id();
+    let (mono, unix) = at();
+    let delay = SessionConfig::default().ack_delay;
+    let mut random = SeededRandom::new([5; 32]);
+    let mut out = BytesMut::new();
+    const FIRST: [u8; 4] = [1, 0, 0xe7, 0x7e];
+    let first = FIRST;
+    s.push(RequestId(0), Bytes::from_static(&FIRST));
+    assert!(s.poll_transmit(mono, unix, &mut random, &mut out));
+    let asked = sent_id(&out, &first);
+    let answered = msg_id(0, 1);
+    let result = results_container(answered, &[asked], &[2, 0, 0xe7, 0x7e]);
+    s.handle_packet(mono, unix, packet(sid, answered + 64, &result));
+    assert!(matches!(s.poll_event(), Some(Event::Response { .. })));
+
+    // The acknowledgement goes out in a packet the connection loses.
+    out.clear();
+    assert!(s.poll_transmit(mono + delay, unix, &mut random, &mut out));
+    assert_eq!(acks_in(&out), [answered]);
+    s.connection_lost(mono + delay);
+    // The next connection carries it again.
+    out.clear();
+    assert!(s.poll_transmit(mono + delay * 2, unix, &mut random, &mut out));
+    assert_eq!(acks_in(&out), [answered]);
+
+    // A request sent after it is answered: that packet arrived, so a loss now sends
+    // only the acknowledgement still owed (the new answer's).
+    const SECOND: [u8; 4] = [3, 0, 0xe7, 0x7e];
+    let second = SECOND;
+    s.push(RequestId(1), Bytes::from_static(&SECOND));
+    out.clear();
+    assert!(s.poll_transmit(mono + delay * 2, unix, &mut random, &mut out));
+    let asked = sent_id(&out, &second);
+    let answered_again = msg_id(0, 1) + 128;
+    let result = results_container(answered_again, &[asked], &[4, 0, 0xe7, 0x7e]);
+    s.handle_packet(mono, unix, packet(sid, answered_again + 64, &result));
+    assert!(matches!(s.poll_event(), Some(Event::Response { .. })));
+    s.connection_lost(mono + delay * 2);
+    out.clear();
+    assert!(s.poll_transmit(mono + delay * 3, unix, &mut random, &mut out));
+    assert_eq!(acks_in(&out), [answered_again]);
 }

@@ -12,8 +12,9 @@ use super::error::{Dropped, RequestError, ResendReason, RpcError, ServerState};
 use super::gzip;
 use super::id_map::IdMap;
 use super::msg_id::MsgIdGenerator;
-use super::outbox::{OutMessage, ack_body, contained, fits, seal_batch};
+use super::outbox::{MAX_ACKS, OutMessage, ack_body, contained, fits, seal_batch};
 use super::replay::ReplayWindow;
+use super::sent_acks::SentAcks;
 use super::service::*;
 use super::{Event, RequestId, SessionConfig};
 use crate::crypto::message::{AuthKey, Sender};
@@ -99,6 +100,8 @@ pub struct ClientSession {
     service: VecDeque<Bytes>,
     acks: Vec<i64>,
     acks_since: Option<Instant>,
+    /// Acknowledgements sent on this connection, until the server shows it read them.
+    sent_acks: SentAcks,
     replay: ReplayWindow,
     events: VecDeque<Event>,
     next_internal: u64,
@@ -146,6 +149,7 @@ impl ClientSession {
             service: VecDeque::new(),
             acks: Vec::new(),
             acks_since: None,
+            sent_acks: SentAcks::default(),
             replay: ReplayWindow::default(),
             events: VecDeque::new(),
             next_internal: INTERNAL,
@@ -268,6 +272,12 @@ impl ClientSession {
     /// the first packet on the new connection asks for their state, so each is sent again
     /// only if the server never got it, and its answer asked again if it was lost.
     pub fn connection_lost(&mut self, now: Instant) {
+        // Acknowledgements it may have lost go again, or the server would keep answers
+        // we have in place of ones we lack.
+        self.acks.extend(self.sent_acks.take());
+        if !self.acks.is_empty() && self.acks_since.is_none() {
+            self.acks_since = Some(now);
+        }
         let in_flight = self.in_flight();
         let mut ask = Vec::new();
         for id in in_flight {
@@ -464,9 +474,13 @@ impl ClientSession {
         batch.clear();
         let mut bytes = 0;
         if !self.acks.is_empty() {
+            // The packet's first id: an answer to it or anything after it shows the
+            // acknowledgements arrived.
+            let msg_id = self.ids.next(unix);
+            let sent = self.acks.len().min(MAX_ACKS);
+            self.sent_acks.record(msg_id, &self.acks[..sent]);
             let body = ack_body(&mut self.acks, &mut self.ack_buf);
             bytes += body.len();
-            let msg_id = self.ids.next(unix);
             batch.push(OutMessage {
                 msg_id,
                 seq_no: self.seq * 2,
@@ -775,6 +789,7 @@ impl ClientSession {
         let Some(&id) = self.by_msg_id.get(&req_msg_id) else {
             let members = self.in_container(req_msg_id);
             if !members.is_empty() {
+                self.sent_acks.confirm(req_msg_id);
                 return self.on_container_result(req_msg_id, members, result);
             }
             // An answer to something already answered (or never ours): ignoring it keeps
@@ -782,6 +797,8 @@ impl ClientSession {
             tracing::debug!(req_msg_id, "answer to an unknown message");
             return;
         };
+        // Only an answer to a message of ours tells what arrived.
+        self.sent_acks.confirm(req_msg_id);
         let Some(pending) = self.forget(id) else {
             return;
         };
@@ -1128,6 +1145,7 @@ impl ClientSession {
         self.session_id = i64::from_le_bytes(id);
         self.seq = 0;
         self.replay.clear();
+        self.sent_acks.clear();
     }
 }
 

@@ -16,6 +16,7 @@ mod outbox;
 mod replay;
 #[cfg(feature = "server")]
 mod salts;
+mod sent_acks;
 #[cfg(feature = "server")]
 mod server;
 mod service;

@@ -21,7 +21,7 @@ pub(crate) struct OutMessage {
 }
 
 /// Most ids one `msgs_ack` carries.
-const MAX_ACKS: usize = 8192;
+pub(crate) const MAX_ACKS: usize = 8192;
 
 /// A `msgs_ack` of up to [`MAX_ACKS`] of `acks` (drained from the front), written into
 /// `buf`, whose allocation is reused once the packet that carried it is gone.
