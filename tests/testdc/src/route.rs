@@ -66,10 +66,13 @@ pub(crate) fn route(input: &[u8], secret: &MtProxySecret, unix: u32) -> Route {
     if codec.decode(&mut copy).is_err() {
         return Route::Here;
     }
-    match codec.header_dc() {
-        Some(named) => Route::Dc(i32::from(named).abs() % 10000),
-        None => Route::Pending,
-    }
+    codec.header_dc().map_or(Route::Pending, named_dc)
+}
+
+/// The DC a header names: test DCs (`+10000`) and media connections (negative) are
+/// served by the DC of the same number.
+fn named_dc(named: i16) -> Route {
+    Route::Dc(i32::from(named).abs() % 10000)
 }
 
 /// After a fake-TLS hello was answered: the DC the obfuscated header in the first
@@ -102,9 +105,7 @@ pub(crate) fn route_records(input: &[u8], key: &[u8; 16]) -> Route {
     if !codec.is_obfuscated() || codec.decode(&mut copy).is_err() {
         return Route::Here;
     }
-    codec.header_dc().map_or(Route::Here, |named| {
-        Route::Dc(i32::from(named).abs() % 10000)
-    })
+    codec.header_dc().map_or(Route::Here, named_dc)
 }
 
 #[cfg(test)]
