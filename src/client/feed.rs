@@ -139,6 +139,13 @@ impl Client {
     /// a restarted client starts where it stopped (catching up on what it missed, unless
     /// built with [`skip_updates`](super::ClientBuilder::skip_updates)).
     ///
+    /// Across a restart, delivery is at least once: the state saved covers whole
+    /// batches, and a difference hands out its updates as one batch (it says where the
+    /// account stands after all of them, not after each). A program that stops reading
+    /// in the middle of one sees that batch's first updates again after a restart. The
+    /// dispatcher hands the rest of a batch to its handlers before it stops, so its
+    /// handlers see each update once.
+    ///
     /// The dispatcher ([`Client::run`]) reads this; a program can read it itself
     /// instead, but not both.
     pub async fn next_update(&self) -> crate::Result<Option<Update>> {
