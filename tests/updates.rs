@@ -197,7 +197,6 @@ async fn edits_and_deletions_come_as_their_own_kinds(on: On, env: Arc<Env>) {
 /// can be to hand over its answer.
 struct LateCaller {
     env: Arc<Env>,
-    bot: i64,
     armed: Mutex<Option<futures_channel::oneshot::Receiver<()>>>,
 }
 
@@ -210,11 +209,17 @@ impl Middleware for LateCaller {
         Box::pin(async move {
             let send = request.method == "messages.sendMessage";
             let answer = next.run(request).await?;
-            let armed = self.armed.lock().unwrap().take().filter(|_| send);
+            // Only the send takes the receiver: another request on the way must not
+            // disarm it.
+            let armed = if send {
+                self.armed.lock().unwrap().take()
+            } else {
+                None
+            };
             if let Some(delivered) = armed {
                 self.env
                     .dc
-                    .send_message(self.env.user, self.bot, "after the answer");
+                    .send_message(self.env.user, self.env.bot, "after the answer");
                 delivered.await.expect("the reader saw the later message");
             }
             Ok(answer)
@@ -226,7 +231,6 @@ async fn an_answer_s_updates_come_before_those_pushed_after_it(on: On, env: Arc<
     let bot_id = env.bot;
     let late = Arc::new(LateCaller {
         env: env.clone(),
-        bot: bot_id,
         armed: Mutex::new(None),
     });
     let bot = on

@@ -166,35 +166,13 @@ fn reply_to_sender(pushed: &Update, random_id: i64) -> Bytes {
             _ => None,
         })
         .expect("the sender's access hash");
-    functions::messages::SendMessage {
-        peer: enums::InputPeer::User(types::InputPeerUser {
-            user_id: from.user_id,
-            access_hash,
-        }),
-        message: "a reply".into(),
-        random_id,
-        no_webpage: false,
-        silent: false,
-        background: false,
-        clear_draft: false,
-        noforwards: false,
-        update_stickersets_order: false,
-        invert_media: false,
-        allow_paid_floodskip: false,
-        reply_to: None,
-        reply_markup: None,
-        entities: None,
-        schedule_date: None,
-        schedule_repeat_period: None,
-        send_as: None,
-        quick_reply_shortcut: None,
-        effect: None,
-        allow_paid_stars: None,
-        suggested_post: None,
-        rich_message: None,
-    }
-    .to_bytes()
-    .into()
+    let peer = enums::InputPeer::User(types::InputPeerUser {
+        user_id: from.user_id,
+        access_hash,
+    });
+    oxigram_testdc::send_message_request(peer, "a reply", random_id)
+        .to_bytes()
+        .into()
 }
 
 fn text_of(update: &Update) -> String {

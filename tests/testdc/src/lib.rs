@@ -595,6 +595,39 @@ impl Drop for TestDc {
     }
 }
 
+/// A plain `messages.sendMessage` of `text` to `peer`: what tests of clients send the
+/// test DC most (every optional field left out).
+pub fn send_message_request(
+    peer: oxigram_tl::enums::InputPeer,
+    text: &str,
+    random_id: i64,
+) -> oxigram_tl::functions::messages::SendMessage {
+    oxigram_tl::functions::messages::SendMessage {
+        no_webpage: false,
+        silent: false,
+        background: false,
+        clear_draft: false,
+        noforwards: false,
+        update_stickersets_order: false,
+        invert_media: false,
+        allow_paid_floodskip: false,
+        peer,
+        reply_to: None,
+        message: text.into(),
+        random_id,
+        reply_markup: None,
+        entities: None,
+        schedule_date: None,
+        schedule_repeat_period: None,
+        send_as: None,
+        quick_reply_shortcut: None,
+        effect: None,
+        allow_paid_stars: None,
+        suggested_post: None,
+        rich_message: None,
+    }
+}
+
 /// The text of the private message in an update the test DC pushed, given as a client
 /// hands updates out (constructor id and body): an `updates` object whose first update is
 /// `updateNewMessage`. `None` for anything else. [`TestDc::send_message`] pushes such

@@ -3,9 +3,10 @@
 
 mod common;
 
-use common::{Client, send_message, user_ref};
+use common::{Client, user_ref};
 use oxigram_proto::session::RpcError;
 use oxigram_proto::transport::Kind;
+use oxigram_testdc::send_message_request as send_message;
 use std::time::Duration;
 
 use oxigram_testdc::{TestDc, TestDcConfig};

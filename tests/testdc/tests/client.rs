@@ -2,9 +2,10 @@
 
 mod common;
 
-use common::{Client, send_big_document, send_message, user_ref};
+use common::{Client, send_big_document, user_ref};
 use oxigram_proto::session::RpcError;
 use oxigram_proto::transport::Kind;
+use oxigram_testdc::send_message_request as send_message;
 use oxigram_testdc::{TestDc, TestDcConfig};
 use oxigram_tl::{Deserialize, enums, functions, types};
 

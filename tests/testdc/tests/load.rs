@@ -5,8 +5,9 @@ mod common;
 use std::collections::BTreeSet;
 use std::time::Duration;
 
-use common::{Client, send_message, user_ref};
+use common::{Client, user_ref};
 use oxigram_proto::transport::Kind;
+use oxigram_testdc::send_message_request as send_message;
 use oxigram_testdc::{TestDc, TestDcConfig};
 use oxigram_tl::{enums, functions, types};
 use tokio::io::AsyncWriteExt;

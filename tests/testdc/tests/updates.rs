@@ -5,8 +5,9 @@
 mod common;
 
 use common::world::{self, World};
-use common::{Client, send_message, user_ref};
+use common::{Client, user_ref};
 use oxigram_proto::session::RpcError;
+use oxigram_testdc::send_message_request as send_message;
 use oxigram_testdc::{Faults, UpdateFault};
 use oxigram_tl::{enums, functions, types};
 

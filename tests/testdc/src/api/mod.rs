@@ -717,33 +717,11 @@ mod tests {
             r.result,
             Err(RpcError::new(400, "METHOD_NOT_IMPLEMENTED_IN_TEST_DC"))
         );
-        let send = functions::messages::SendMessage {
-            no_webpage: false,
-            silent: false,
-            background: false,
-            clear_draft: false,
-            noforwards: false,
-            update_stickersets_order: false,
-            invert_media: false,
-            allow_paid_floodskip: false,
-            peer: enums::InputPeer::User(types::InputPeerUser {
-                user_id: 42,
-                access_hash: 1,
-            }),
-            reply_to: None,
-            message: "hi".into(),
-            random_id: 1,
-            reply_markup: None,
-            entities: None,
-            schedule_date: None,
-            schedule_repeat_period: None,
-            send_as: None,
-            quick_reply_shortcut: None,
-            effect: None,
-            allow_paid_stars: None,
-            suggested_post: None,
-            rich_message: None,
-        };
+        let peer = enums::InputPeer::User(types::InputPeerUser {
+            user_id: 42,
+            access_hash: 1,
+        });
+        let send = crate::send_message_request(peer, "hi", 1);
         assert_eq!(
             call(&mut s, 1, 5, send).result,
             Err(RpcError::new(400, "PEER_ID_INVALID"))

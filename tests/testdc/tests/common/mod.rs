@@ -434,37 +434,6 @@ pub fn code_settings() -> enums::CodeSettings {
     })
 }
 
-pub fn send_message(
-    peer: enums::InputPeer,
-    text: &str,
-    random_id: i64,
-) -> functions::messages::SendMessage {
-    functions::messages::SendMessage {
-        no_webpage: false,
-        silent: false,
-        background: false,
-        clear_draft: false,
-        noforwards: false,
-        update_stickersets_order: false,
-        invert_media: false,
-        allow_paid_floodskip: false,
-        peer,
-        reply_to: None,
-        message: text.into(),
-        random_id,
-        reply_markup: None,
-        entities: None,
-        schedule_date: None,
-        schedule_repeat_period: None,
-        send_as: None,
-        quick_reply_shortcut: None,
-        effect: None,
-        allow_paid_stars: None,
-        suggested_post: None,
-        rich_message: None,
-    }
-}
-
 /// The id and access hash of a TL user.
 pub fn user_ref(user: &enums::User) -> (i64, i64) {
     match user {
