@@ -142,9 +142,9 @@ impl Client {
     /// Across a restart, delivery is at least once: the state saved covers whole
     /// batches, and a difference hands out its updates as one batch (it says where the
     /// account stands after all of them, not after each). A program that stops reading
-    /// in the middle of one sees that batch's first updates again after a restart. The
-    /// dispatcher hands the rest of a batch to its handlers before it stops, so its
-    /// handlers see each update once.
+    /// in the middle of one sees that batch's first updates again after a restart,
+    /// unless it takes the rest with [`next_buffered_update`](Self::next_buffered_update)
+    /// before it stops, as the dispatcher does for its handlers.
     ///
     /// The dispatcher ([`Client::run`]) reads this; a program can read it itself
     /// instead, but not both.
@@ -300,10 +300,25 @@ impl Client {
         }
     }
 
-    /// The rest of the batch being handed out, without waiting for anything: what a
-    /// reader that stops must still hand on. A batch's updates share one saved state,
-    /// so a restart after a batch handed out in part would see its first part again.
-    pub(crate) fn next_buffered_update(&self) -> Option<Update> {
+    /// The next update of the batch being handed out, without waiting or fetching;
+    /// `None` once the batch is out (or none is being handed out).
+    ///
+    /// A batch's updates share one saved state (see [`next_update`](Self::next_update)),
+    /// so a program that stops reading in the middle of one sees its first part again
+    /// after a restart. To stop without that, handle what this returns until `None`,
+    /// then stop: the state saved then covers everything handled. The dispatcher does
+    /// this for its handlers.
+    ///
+    /// ```no_run
+    /// # async fn example(client: oxigram::Client) -> oxigram::Result<()> {
+    /// while let Some(update) = client.next_buffered_update() {
+    ///     println!("{update:?}");
+    /// }
+    /// client.stop().await?;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn next_buffered_update(&self) -> Option<Update> {
         let mut state = self.inner.feed.lock();
         let FeedState { sequencer, ready } = &mut *state;
         self.pop_ready(ready, sequencer.as_mut()?)
