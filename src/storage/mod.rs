@@ -95,6 +95,9 @@ mod convert;
 mod data;
 pub mod files;
 mod memory;
+#[cfg(feature = "postgres")]
+pub mod postgres;
+mod queue;
 pub mod sqlite;
 mod store;
 mod strings;

@@ -151,6 +151,15 @@ pub trait Storage: Send + Sync + 'static {
     fn peer_by_username(&self, username: &str) -> Result<Option<PeerRecord>, StorageError>;
     /// The user with this phone number (digits only).
     fn peer_by_phone(&self, phone: &str) -> Result<Option<PeerRecord>, StorageError>;
+
+    /// Registers what to do if this storage stops granting the right to use the session
+    /// (a [`PostgresStorage`](super::postgres::PostgresStorage) whose lease was lost):
+    /// `revoked` is called once, from any thread, with the reason, and the client that
+    /// registered it stops at once. Called at once if that already happened. Storages
+    /// that hold the session for as long as they are open (the default) never call it.
+    fn on_revoked(&self, revoked: Box<dyn FnOnce(StorageError) + Send>) {
+        drop(revoked);
+    }
 }
 
 /// Why a session could not be read or written.
@@ -193,4 +202,18 @@ pub enum StorageError {
     /// is missing, say).
     #[error("cannot write the session: {0}")]
     Unwritable(String),
+    /// Another process holds the account's lease (a shared storage such as PostgreSQL):
+    /// it may use the key until the lease expires.
+    #[error("the account's lease is held by {holder} for {expires_in:?} more")]
+    LeaseHeld {
+        /// The holder's id.
+        holder: String,
+        /// How long its lease runs unless renewed.
+        expires_in: std::time::Duration,
+    },
+    /// This process no longer holds the account's lease: another took it (after a
+    /// pause longer than the lease, say), or it could not be renewed in time. Nothing
+    /// more is written, and the client stops.
+    #[error("the account's lease was lost: {0}")]
+    LeaseLost(String),
 }

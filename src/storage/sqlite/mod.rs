@@ -78,7 +78,7 @@
 //! ```
 
 pub(crate) mod lock;
-mod queue;
+
 pub(crate) mod rows;
 pub(crate) mod schema;
 mod writer;
@@ -91,8 +91,8 @@ use std::time::Duration;
 use rusqlite::{Connection, ErrorCode, OpenFlags};
 
 use self::lock::SessionLock;
-use self::queue::Shared;
 use super::memory::merge_peer;
+use super::queue::Shared;
 use super::{Change, PeerRecord, Session, Storage, StorageError};
 
 /// Entries the write queue holds at most (a peer, a channel's pts, the update state or

@@ -22,7 +22,7 @@ pub(crate) fn kind_to_int(kind: PeerKind) -> i64 {
     }
 }
 
-fn kind_from_int(kind: i64) -> Option<PeerKind> {
+pub(crate) fn kind_from_int(kind: i64) -> Option<PeerKind> {
     Some(match kind {
         0 => PeerKind::User,
         1 => PeerKind::Bot,

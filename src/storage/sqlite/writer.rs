@@ -5,9 +5,9 @@ use std::sync::Arc;
 
 use rusqlite::{Connection, TransactionBehavior};
 
-use super::queue::{Batch, Shared};
 use super::rows::write_change;
 use crate::storage::Change;
+use crate::storage::queue::{Batch, Shared};
 
 /// Runs until the storage closes (after writing what is left) or a commit fails (then
 /// the reason is kept for every later call, and logged).

@@ -1,5 +1,5 @@
-//! The bounded queue between [`Storage::save`](crate::storage::Storage::save) and the
-//! writer thread.
+//! The bounded queue between [`Storage::save`](crate::storage::Storage::save) and a
+//! storage's writer thread (SQLite's and PostgreSQL's).
 
 use std::collections::{BTreeMap, HashMap};
 use std::sync::{Arc, Condvar, Mutex, MutexGuard};
@@ -149,6 +149,18 @@ impl Shared {
         drop(queue);
         self.notify();
         Ok(())
+    }
+
+    #[cfg_attr(not(feature = "postgres"), allow(dead_code))]
+    /// Stops the queue for good: every later save and flush fails with `reason` (the
+    /// first reason given stays).
+    pub(crate) fn fail(&self, reason: String) {
+        let mut queue = self.lock();
+        if queue.failed.is_none() {
+            queue.failed = Some(reason);
+        }
+        drop(queue);
+        self.notify();
     }
 
     /// Waits until every change queued so far is durable.

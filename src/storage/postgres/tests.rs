@@ -1,0 +1,276 @@
+//! Against a real PostgreSQL: the URL of a database the tests may fill is read from
+//! `OXIGRAM_TEST_POSTGRES`. Without it the tests say they are skipped; with `CI` set they
+//! fail instead, so CI cannot pass without running them.
+
+use std::time::Duration;
+
+use super::*;
+use crate::proto::crypto::message::AuthKey;
+use crate::storage::{DcSession, PeerKind, UpdateState};
+
+/// The database URL, or `None` (after saying so) where the tests may skip.
+pub(crate) fn database() -> Option<String> {
+    match std::env::var("OXIGRAM_TEST_POSTGRES") {
+        Ok(url) => Some(url),
+        Err(_) if std::env::var_os("CI").is_some() => {
+            panic!("CI is set but OXIGRAM_TEST_POSTGRES is not: the PostgreSQL tests must run")
+        }
+        Err(_) => {
+            eprintln!("skipped: set OXIGRAM_TEST_POSTGRES to a database URL to run this test");
+            None
+        }
+    }
+}
+
+/// An account name no other test uses.
+fn account(test: &str) -> String {
+    format!(
+        "{test}-{}-{:x}",
+        std::process::id(),
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap()
+            .as_nanos()
+    )
+}
+
+fn config(url: &str, account: &str, holder: &str) -> PostgresConfig {
+    PostgresConfig::new(url, account)
+        .holder(holder)
+        .lease_ttl(Duration::from_millis(600))
+}
+
+fn peer(id: i64, hash: i64, names: &[&str], phone: Option<&str>) -> PeerRecord {
+    PeerRecord {
+        id,
+        access_hash: hash,
+        kind: PeerKind::User,
+        usernames: names.iter().map(|n| n.to_string()).collect(),
+        phone: phone.map(str::to_owned),
+        updated_at: 1,
+    }
+}
+
+#[test]
+fn a_session_round_trips_and_peers_follow_the_cache_rules() {
+    let Some(url) = database() else { return };
+    let name = account("round-trip");
+    let key = AuthKey::new([9; 256]);
+    {
+        let storage = PostgresStorage::open(config(&url, &name, "a")).unwrap();
+        assert_eq!(storage.load().unwrap(), Session::default());
+        storage
+            .save(Change::Home {
+                dc: 2,
+                test_mode: true,
+            })
+            .unwrap();
+        storage.save(Change::ApiId(77)).unwrap();
+        storage
+            .save(Change::Dc(
+                2,
+                DcSession {
+                    address: Some("127.0.0.1:4430".parse().unwrap()),
+                    auth_key: Some(key.clone()),
+                    authorized: true,
+                },
+            ))
+            .unwrap();
+        storage.save(Change::User(Some((555, true)))).unwrap();
+        storage
+            .save(Change::Updates(UpdateState {
+                pts: 10,
+                qts: 2,
+                date: 3,
+                seq: 4,
+            }))
+            .unwrap();
+        storage.save(Change::ChannelPts(1234, 99)).unwrap();
+        storage
+            .save(Change::Peers(vec![peer(1, 111, &["Alice"], Some("123"))]))
+            .unwrap();
+        // A min record keeps the hash and the phone; the username moves on.
+        storage
+            .save(Change::Peers(vec![peer(1, 0, &["alice2"], None)]))
+            .unwrap();
+        // Visible before it is written, and after.
+        assert_eq!(storage.peer_by_id(1).unwrap().unwrap().access_hash, 111);
+        storage.flush().unwrap();
+        storage
+            .save(Change::Peers(vec![peer(2, 222, &["alice"], None)]))
+            .unwrap();
+        storage.flush().unwrap();
+    }
+    let storage = PostgresStorage::open(config(&url, &name, "b")).unwrap();
+    let session = storage.load().unwrap();
+    assert_eq!(
+        (session.home_dc, session.test_mode, session.api_id),
+        (2, true, Some(77))
+    );
+    assert_eq!((session.user_id, session.is_bot), (Some(555), Some(true)));
+    assert_eq!(session.dcs[&2].auth_key, Some(key));
+    assert_eq!(session.updates.pts, 10);
+    assert_eq!(session.channels[&1234], 99);
+    let one = storage.peer_by_id(1).unwrap().unwrap();
+    assert_eq!((one.access_hash, one.phone.as_deref()), (111, Some("123")));
+    assert_eq!(one.usernames, ["alice2"]);
+    assert_eq!(storage.peer_by_username("ALICE").unwrap().unwrap().id, 2);
+    assert_eq!(storage.peer_by_phone("123").unwrap().unwrap().id, 1);
+    assert_eq!(storage.peers().unwrap().len(), 2);
+    // Signing out clears the authorizations but keeps the keys.
+    storage.save(Change::User(None)).unwrap();
+    let session = storage.load().unwrap();
+    assert_eq!(session.user_id, None);
+    assert!(!session.dcs[&2].authorized && session.dcs[&2].auth_key.is_some());
+}
+
+#[test]
+fn accounts_do_not_see_each_other() {
+    let Some(url) = database() else { return };
+    let (a, b) = (account("one"), account("two"));
+    let first = PostgresStorage::open(config(&url, &a, "x")).unwrap();
+    let second = PostgresStorage::open(config(&url, &b, "x")).unwrap();
+    first
+        .save(Change::Peers(vec![peer(5, 50, &["five"], None)]))
+        .unwrap();
+    first.save(Change::ApiId(1)).unwrap();
+    first.flush().unwrap();
+    assert_eq!(second.peer_by_id(5).unwrap(), None);
+    assert_eq!(second.peer_by_username("five").unwrap(), None);
+    assert_eq!(second.load().unwrap().api_id, None);
+}
+
+#[test]
+fn a_held_lease_keeps_others_out_and_a_given_back_one_is_taken_at_once() {
+    let Some(url) = database() else { return };
+    let name = account("held");
+    let first = PostgresStorage::open(config(&url, &name, "first")).unwrap();
+    // Held past several renewals: still refused.
+    std::thread::sleep(Duration::from_millis(1500));
+    match PostgresStorage::open(config(&url, &name, "second")) {
+        Err(StorageError::LeaseHeld { holder, expires_in }) => {
+            assert_eq!(holder, "first");
+            assert!(expires_in <= Duration::from_millis(600), "{expires_in:?}");
+        }
+        other => panic!("{other:?}"),
+    }
+    assert_eq!(first.lease_lost(), None);
+    let token = first.token();
+    drop(first);
+    // Given back: taken without waiting for the expiry, with the next token.
+    let second = PostgresStorage::open(config(&url, &name, "second")).unwrap();
+    assert_eq!(second.token(), token + 1);
+}
+
+#[test]
+fn a_standby_takes_over_once_the_holder_is_gone() {
+    let Some(url) = database() else { return };
+    let name = account("standby");
+    let first = PostgresStorage::open(config(&url, &name, "first")).unwrap();
+    first.save(Change::ApiId(9)).unwrap();
+    first.flush().unwrap();
+    // The holder dies without giving the lease back: its renewals stop.
+    first.lease.lose("simulated death".into(), &first.shared);
+    let started = Instant::now();
+    let standby = PostgresStorage::open(
+        config(&url, &name, "standby").wait_for_lease(Duration::from_secs(10)),
+    )
+    .unwrap();
+    // It waited for the rest of the lease, not for the whole wait allowed.
+    assert!(started.elapsed() < Duration::from_secs(5));
+    assert_eq!(standby.load().unwrap().api_id, Some(9));
+    assert_eq!(standby.token(), first.token() + 1);
+}
+
+#[test]
+fn a_holder_whose_lease_was_taken_writes_nothing_and_says_so() {
+    let Some(url) = database() else { return };
+    let name = account("fenced");
+    let first = PostgresStorage::open(config(&url, &name, "first")).unwrap();
+    let (told, heard) = std::sync::mpsc::channel();
+    first.on_revoked(Box::new(move |e| told.send(e.to_string()).unwrap()));
+    // Another process steals the lease (as if this one had been paused past it): the
+    // row says so, whatever this process believes.
+    let mut conn = connect(&url).unwrap();
+    conn.execute(
+        "UPDATE oxigram_leases SET holder = 'thief', token = token + 1,
+             expires_at = now() + interval '1 hour' WHERE account = $1",
+        &[&name],
+    )
+    .unwrap();
+    first.save(Change::ApiId(1)).unwrap();
+    match first.flush() {
+        Err(StorageError::WriterStopped(reason)) => assert!(reason.contains("lease"), "{reason}"),
+        other => panic!("{other:?}"),
+    }
+    let reason = heard.recv_timeout(Duration::from_secs(5)).unwrap();
+    assert!(reason.contains("lease was lost"), "{reason}");
+    assert!(matches!(
+        first.save(Change::ApiId(2)),
+        Err(StorageError::WriterStopped(_))
+    ));
+    // Nothing of it reached the database.
+    let row = conn
+        .query_one(
+            "SELECT api_id FROM oxigram_accounts WHERE account = $1",
+            &[&name],
+        )
+        .unwrap();
+    assert_eq!(row.get::<_, Option<i32>>(0), None);
+    // Registered after the loss: told at once.
+    let (told, heard) = std::sync::mpsc::channel();
+    first.on_revoked(Box::new(move |e| told.send(e.to_string()).unwrap()));
+    assert!(heard.try_recv().is_ok());
+}
+
+#[test]
+fn a_renewal_refused_loses_the_lease_without_any_write() {
+    let Some(url) = database() else { return };
+    let name = account("renewal");
+    let first = PostgresStorage::open(config(&url, &name, "first")).unwrap();
+    let (told, heard) = std::sync::mpsc::channel();
+    first.on_revoked(Box::new(move |e| told.send(e.to_string()).unwrap()));
+    let mut conn = connect(&url).unwrap();
+    conn.execute(
+        "UPDATE oxigram_leases SET token = token + 1 WHERE account = $1",
+        &[&name],
+    )
+    .unwrap();
+    // The next renewal (a third of the lease away) finds another token.
+    let reason = heard.recv_timeout(Duration::from_secs(5)).unwrap();
+    assert!(reason.contains("another process"), "{reason}");
+    assert!(first.lease_lost().is_some());
+}
+
+#[test]
+fn a_newer_schema_is_refused() {
+    let Some(url) = database() else { return };
+    // A schema of its own, so that the version written does not disturb other tests.
+    let mut conn = connect(&url).unwrap();
+    let schema = format!("newer_{}", std::process::id());
+    conn.batch_execute(&format!(
+        "DROP SCHEMA IF EXISTS {schema} CASCADE; CREATE SCHEMA {schema};
+         CREATE TABLE {schema}.oxigram_schema (version integer NOT NULL);
+         INSERT INTO {schema}.oxigram_schema VALUES ({});",
+        SCHEMA_VERSION + 1
+    ))
+    .unwrap();
+    let scoped = format!("{url} options=-csearch_path={schema}");
+    let url = if url.contains("://") {
+        let sep = if url.contains('?') { '&' } else { '?' };
+        format!("{url}{sep}options=-csearch_path%3D{schema}")
+    } else {
+        scoped
+    };
+    match PostgresStorage::open(config(&url, "any", "x")) {
+        Err(StorageError::NewerSchema { found, known }) => {
+            assert_eq!(
+                (found, known),
+                (i64::from(SCHEMA_VERSION) + 1, i64::from(SCHEMA_VERSION))
+            );
+        }
+        other => panic!("{other:?}"),
+    }
+    conn.batch_execute(&format!("DROP SCHEMA {schema} CASCADE"))
+        .unwrap();
+}
