@@ -552,6 +552,7 @@ impl ClientBuilder {
             chain,
             events: Mutex::new(Default::default()),
             stopped: Default::default(),
+            revoked: Default::default(),
             feed: super::feed::Feed::new(),
             cdn_keys: Mutex::new(HashMap::new()),
         });
@@ -568,6 +569,23 @@ impl ClientBuilder {
         if inner.state().session.api_id != Some(api_id) {
             inner.save(Change::ApiId(api_id))?;
         }
+        let weak = Arc::downgrade(&inner);
+        inner.storage.on_revoked(Box::new(move |reason| {
+            // On a thread of its own: the storage's thread that calls this must not
+            // hold the client, whose last handle may go meanwhile and close the storage
+            // (which waits for that very thread).
+            let stop = move || {
+                if let Some(inner) = weak.upgrade() {
+                    inner.revoke(reason);
+                }
+            };
+            if let Err(e) = std::thread::Builder::new()
+                .name("oxigram-revoked".into())
+                .spawn(stop)
+            {
+                tracing::error!(%e, "could not start the thread that stops the client");
+            }
+        }));
         let client = Client { inner };
         client.inner.peers.set_self_id(client.user_id());
         Ok(client)

@@ -157,7 +157,7 @@ impl Inner {
             return Ok(link);
         }
         if self.stopped.load(std::sync::atomic::Ordering::SeqCst) {
-            return Err(Error::Invoke(oxigram_runtime::InvokeError::Closed));
+            return Err(self.stopped_error());
         }
         let config = self.config(dc, media)?;
         let address = config.address;

@@ -167,6 +167,10 @@ impl Client {
                 }
                 Step::Wait(deadline) => {
                     if !self.wait_for_updates(deadline).await? {
+                        if self.inner.revoked.get().is_some() {
+                            // Not a stop anyone asked for: say why the updates ended.
+                            return Err(self.inner.stopped_error());
+                        }
                         return Ok(None);
                     }
                 }

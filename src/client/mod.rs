@@ -116,6 +116,9 @@ pub(crate) struct Inner {
     pub(crate) peers: crate::peers::PeerCache,
     /// Set by [`Client::stop`]: no connection opens afterwards.
     pub(crate) stopped: std::sync::atomic::AtomicBool,
+    /// Why the storage took the session back (a lease lost), once it did: the client
+    /// stopped then, and requests fail with this.
+    pub(crate) revoked: std::sync::OnceLock<String>,
     /// Handlers, routers, listeners and the workers of [`Client::run`].
     pub(crate) dispatcher: crate::dispatch::Dispatcher,
     /// Updates put in order, for [`Client::next_update`].
@@ -140,6 +143,38 @@ impl Inner {
         }
         self.storage.save(change)?;
         Ok(())
+    }
+
+    /// The storage no longer lets this client use the session (its lease went to
+    /// another process): closes every connection at once, so that two processes never
+    /// use the key together, and stops the dispatcher.
+    pub(crate) fn revoke(&self, reason: crate::storage::StorageError) {
+        tracing::error!(%reason, "the session was taken back: the client stops");
+        if self.revoked.set(reason.to_string()).is_err() {
+            tracing::debug!("the session was taken back already");
+        }
+        self.stopped
+            .store(true, std::sync::atomic::Ordering::SeqCst);
+        let slots: Vec<Arc<dcs::Slot>> = {
+            let mut slots = self.slots.lock().unwrap_or_else(|e| e.into_inner());
+            slots.drain().map(|(_, slot)| slot).collect()
+        };
+        self.dispatcher.request_stop();
+        for slot in slots {
+            // Closing only tells each connection's driver and waits for its word: no
+            // runtime is needed to wait for that.
+            futures_executor::block_on(slot.close());
+        }
+    }
+
+    /// The error for a request made after the client stopped.
+    pub(crate) fn stopped_error(&self) -> crate::Error {
+        match self.revoked.get() {
+            Some(reason) => {
+                crate::Error::Storage(crate::storage::StorageError::LeaseLost(reason.clone()))
+            }
+            None => crate::Error::Invoke(oxigram_runtime::InvokeError::Closed),
+        }
     }
 
     pub(crate) fn home_dc(&self) -> i16 {

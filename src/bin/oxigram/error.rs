@@ -47,6 +47,15 @@ pub enum CliError {
         #[source]
         source: oxigram::storage::StorageError,
     },
+    /// The PostgreSQL storage failed.
+    #[error("account {account} in PostgreSQL: {source}")]
+    Database {
+        /// The account.
+        account: String,
+        /// What went wrong.
+        #[source]
+        source: oxigram::storage::StorageError,
+    },
     /// JSON output could not be produced.
     #[error("cannot write JSON: {0}")]
     Json(#[from] serde_json::Error),

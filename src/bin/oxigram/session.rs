@@ -23,6 +23,24 @@ pub enum SessionCommand {
     /// Convert a session to another library's format: strings to strings or files, files
     /// to strings or files (with their peers).
     Convert(ConvertArgs),
+    /// Move a session file (ours, Pyrogram's or Telethon's) into PostgreSQL, as an
+    /// account that holds no session yet, with its peers.
+    Migrate(MigrateArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct MigrateArgs {
+    /// The session file. No client may use it meanwhile.
+    input: PathBuf,
+    /// The database (`postgresql://user@host:port/db`).
+    #[arg(long, env = "OXIGRAM_POSTGRES")]
+    postgres: String,
+    /// The account's name in the database.
+    #[arg(long)]
+    account: String,
+    /// Print JSON.
+    #[arg(long)]
+    json: bool,
 }
 
 #[derive(Debug, Args)]
@@ -170,7 +188,41 @@ pub fn run(command: SessionCommand) -> Result<(), CliError> {
     match command {
         SessionCommand::Show(args) => show(args),
         SessionCommand::Convert(args) => convert(args),
+        SessionCommand::Migrate(args) => migrate(args),
     }
+}
+
+fn migrate(args: MigrateArgs) -> Result<(), CliError> {
+    use oxigram::storage::postgres::{PostgresConfig, PostgresStorage};
+    let (session, peers, format) =
+        files::read(&args.input).map_err(|source| CliError::Storage {
+            path: args.input.clone(),
+            source,
+        })?;
+    let count = peers.len();
+    let database = |source| CliError::Database {
+        account: args.account.clone(),
+        source,
+    };
+    let storage = PostgresStorage::open(PostgresConfig::new(&args.postgres, &args.account))
+        .map_err(database)?;
+    storage.import(&session, peers).map_err(database)?;
+    drop(storage);
+    if args.json {
+        let out = json!({
+            "account": args.account,
+            "from": format.to_string(),
+            "dc_id": session.home_dc,
+            "user_id": session.user_id,
+            "dcs_with_keys": session.dcs.values().filter(|d| d.auth_key.is_some()).count(),
+            "peers": count,
+        });
+        return crate::print_line(&serde_json::to_string_pretty(&out)?);
+    }
+    crate::print_line(&format!(
+        "moved the {format} session (DC {}, {} peers) into account {}",
+        session.home_dc, count, args.account
+    ))
 }
 
 fn show(args: ShowArgs) -> Result<(), CliError> {
