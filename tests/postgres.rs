@@ -1,6 +1,7 @@
 //! A bot whose session lives in PostgreSQL, against the test DC: handed over from one
-//! holder to the next without an update lost or repeated and with its peers known, and
-//! stopped at once when its lease goes to another process.
+//! holder to the next without an update lost or repeated, with its peers known and its
+//! key never on two connections at once, and stopped at once when its lease goes to
+//! another process.
 //!
 //! Needs a server: `OXIGRAM_TEST_POSTGRES` names a database the test may fill. Without it
 //! the tests say they are skipped; with `CI` set they fail instead.
@@ -190,6 +191,7 @@ async fn handover(on: On, env: Arc<Env>, url: String) {
         }
         assert_eq!(got, want);
         client.stop().await.unwrap();
+        assert_eq!(env.dc.peak_key_connections(bot_id), 1);
     }
 }
 
@@ -318,4 +320,36 @@ fn the_cli_moves_a_session_file_into_postgresql_once() {
     assert_eq!(again.status.code(), Some(1));
     let message = String::from_utf8_lossy(&again.stderr);
     assert!(message.contains("holds a session already"), "{message}");
+}
+
+/// What the lease prevents, and that the test DC sees it: two clients sharing a session
+/// (here a string, no lease) carry one key on two connections at once.
+#[test]
+fn two_clients_on_one_session_are_seen_by_the_test_dc() {
+    let env = Arc::new(Env::new());
+    On::Tokio.run(support::within(Duration::from_secs(60), async {
+        let first = On::Tokio
+            .builder(&env, "first")
+            .bot_token(BOT_TOKEN)
+            .build()
+            .await
+            .unwrap();
+        let bot_id = first.get_me().await.unwrap().id;
+        assert_eq!(env.dc.peak_key_connections(bot_id), 1);
+        let string = first
+            .export_session_string(oxigram::storage::SessionFormat::Oxigram)
+            .unwrap();
+        let second = On::Tokio
+            .builder(&env, "second")
+            .session_string(string)
+            .build()
+            .await
+            .unwrap();
+        second.get_me().await.unwrap();
+        first.get_me().await.unwrap();
+        assert_eq!(env.dc.peak_key_connections(bot_id), 2);
+        second.stop().await.unwrap();
+        first.stop().await.unwrap();
+    }));
+    drop(env);
 }

@@ -565,6 +565,16 @@ impl TestDc {
         self.lock().connection_count()
     }
 
+    /// The most connections that were open at once carrying one permanent key of
+    /// `user`'s (a key authorized for it now; a temporary key counts as the permanent
+    /// key it is bound to). A client that keeps one connection per key, as a bot that
+    /// only talks to its home DC does, shows 1; 2 or more for such a client means two
+    /// processes used the key together, which Telegram answers with
+    /// `AUTH_KEY_DUPLICATED`.
+    pub fn peak_key_connections(&self, user: i64) -> usize {
+        self.lock().peak_key_connections(user)
+    }
+
     /// Sessions the DCs hold now (a session outlives its connection until it is idle
     /// for [`ServerSessionConfig::idle_timeout`]).
     pub fn session_count(&self) -> usize {

@@ -44,6 +44,11 @@ pub(crate) struct Shared {
     pub(crate) header_dcs: BTreeMap<i16, u64>,
     /// The address each open connection was accepted on (a DC's own or its media one).
     listener_of: HashMap<(usize, ConnId), SocketAddr>,
+    /// The permanent key each open connection last carried a request under.
+    key_of_conn: HashMap<(usize, ConnId), u64>,
+    /// Per DC and permanent key: connections carrying it open now, and the most at once
+    /// so far (at most [`MAX_CARRIERS`] keys are followed).
+    key_conns: HashMap<(usize, u64), (usize, usize)>,
     /// Who carried each method, per listening address.
     served: HashMap<(SocketAddr, &'static str), Carriers>,
     /// Connections and sessions recorded in `served`, over all its entries (at most
@@ -239,6 +244,8 @@ impl Shared {
             accepted: 0,
             header_dcs: BTreeMap::new(),
             listener_of: HashMap::new(),
+            key_of_conn: HashMap::new(),
+            key_conns: HashMap::new(),
             served: HashMap::new(),
             carriers: 0,
             deferred: HashMap::new(),
@@ -319,6 +326,7 @@ impl Shared {
                 }
                 let reply = self.api.call(dc, key, &body, unix.as_secs() as i32);
                 self.record_carrier(dc, conn, session);
+                self.record_key(dc, conn, key);
                 self.push(reply.pushes, reply.key_pushes);
                 if let Some(deferral) = reply.deferred {
                     self.deferred.insert(deferral, (dc, session, msg_id));
@@ -367,6 +375,50 @@ impl Shared {
         {
             self.carriers += 1;
         }
+    }
+
+    /// Counts connection `conn` as carrying `key` (once per connection and key).
+    fn record_key(&mut self, dc: usize, conn: ConnId, key: u64) {
+        let old = self.key_of_conn.insert((dc, conn), key);
+        if old == Some(key) {
+            return;
+        }
+        if let Some(old) = old {
+            self.forget_key(dc, old);
+        }
+        if self.key_conns.len() >= MAX_CARRIERS && !self.key_conns.contains_key(&(dc, key)) {
+            return;
+        }
+        let (now, peak) = self.key_conns.entry((dc, key)).or_default();
+        *now += 1;
+        *peak = (*peak).max(*now);
+    }
+
+    fn forget_key(&mut self, dc: usize, key: u64) {
+        if let Some((now, _)) = self.key_conns.get_mut(&(dc, key)) {
+            *now = now.saturating_sub(1);
+        }
+    }
+
+    /// A connection closed: it carries its key no more.
+    fn connection_closed(&mut self, dc: usize, conn: ConnId) {
+        if let Some(key) = self.key_of_conn.remove(&(dc, conn)) {
+            self.forget_key(dc, key);
+        }
+    }
+
+    /// The most connections open at once that carried one permanent key of `user`'s
+    /// (one now authorized for it, on any DC).
+    pub(crate) fn peak_key_connections(&self, user: i64) -> usize {
+        (0..self.servers.len())
+            .flat_map(|dc| {
+                self.api.authorizations[dc]
+                    .keys_of(user)
+                    .filter_map(move |key| self.key_conns.get(&(dc, key)))
+            })
+            .map(|&(_, peak)| peak)
+            .max()
+            .unwrap_or(0)
     }
 
     /// Who carried `method` on the listener at `address` so far.
@@ -855,5 +907,6 @@ async fn serve(
     s.wakers[dc].remove(&conn);
     s.requests.remove(&(dc, conn));
     s.listener_of.remove(&(dc, conn));
+    s.connection_closed(dc, conn);
     s.doomed.retain(|d| *d != (dc, conn));
 }
