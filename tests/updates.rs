@@ -22,6 +22,7 @@ on_every_runtime!(
     dropped_and_reordered_pushes_are_fetched,
     a_restarted_bot_catches_up_without_losing_or_repeating,
     a_bot_restarted_amid_lost_pushes_catches_up_without_losing_or_repeating,
+    a_bot_gone_while_handling_an_update_gets_it_again,
     edits_and_deletions_come_as_their_own_kinds,
 );
 
@@ -170,6 +171,33 @@ async fn a_bot_restarted_amid_lost_pushes_catches_up_without_losing_or_repeating
         reorder_window: 5,
     };
     restart_mid_stream(on, env, Some(fault)).await
+}
+
+/// The process ends (no `stop`) after taking the fifth update: it may not have handled
+/// it, so the restarted client starts with it again, and nothing before it.
+async fn a_bot_gone_while_handling_an_update_gets_it_again(on: On, env: Arc<Env>) {
+    let dir = tempfile::tempdir().unwrap();
+    let build = || {
+        on.file_builder(&env, "gone")
+            .workdir(dir.path())
+            .bot_token(BOT_TOKEN)
+            .build()
+    };
+    let bot = build().await.unwrap();
+    let bot_id = bot.get_me().await.unwrap().id;
+    let senders = users(&env, 1);
+    send_interleaved(&env, &senders, bot_id, 1, "warm");
+    read_messages(&bot, 1).await;
+    send_interleaved(&env, &senders, bot_id, 10, "m");
+    let first = read_messages(&bot, 5).await;
+    assert_eq!(first, expected(&senders, 0..5, "m"));
+    // Gone without a word: what was saved is all that is left.
+    bot.flush_session().unwrap();
+    drop(bot);
+    let bot = build().await.unwrap();
+    let rest = read_messages(&bot, 6).await;
+    assert_eq!(rest, expected(&senders, 4..10, "m"));
+    bot.stop().await.unwrap();
 }
 
 async fn restart_mid_stream(on: On, env: Arc<Env>, fault: Option<UpdateFault>) {

@@ -50,6 +50,10 @@ struct FeedState {
     /// sequencer is drained only when this is empty. Kept raw: a high-level update holds
     /// the client, and the client holds this.
     ready: Option<Ready>,
+    /// The state covering the last update handed out, saved when the reader comes back
+    /// for the next (or stops): an update counts as handled then, so a process killed
+    /// while handling it gets it again after a restart.
+    handed: Vec<StateChange>,
 }
 
 /// The updates of a batch not handed out yet, and the peers they came with.
@@ -57,7 +61,7 @@ struct Ready {
     updates: std::vec::IntoIter<enums::Update>,
     users: Vec<enums::User>,
     chats: Vec<enums::Chat>,
-    /// Saved once the last update is handed out.
+    /// Saved once the last update is handled.
     state: Vec<StateChange>,
 }
 
@@ -138,6 +142,10 @@ impl Client {
     /// connection or a lost packet loses nothing. The state is saved in the session, so
     /// a restarted client starts where it stopped (catching up on what it missed, unless
     /// built with [`skip_updates`](super::ClientBuilder::skip_updates)).
+    ///
+    /// An update counts as handled when the reader asks for the next one (or stops the
+    /// client with [`stop`](Self::stop)): only then is the state that covers it saved.
+    /// A process that dies while handling an update gets it again after a restart.
     ///
     /// Across a restart, delivery is at least once: the state saved covers whole
     /// batches, and a difference hands out its updates as one batch (it says where the
@@ -255,12 +263,20 @@ impl Client {
     /// wait for pushed updates.
     fn feed_step(&self) -> crate::Result<Step> {
         let mut state = self.inner.feed.lock();
+        // The reader is back: what it was handed is handled.
+        for change in std::mem::take(&mut state.handed) {
+            self.save_update_state(change);
+        }
         loop {
-            let FeedState { sequencer, ready } = &mut *state;
+            let FeedState {
+                sequencer,
+                ready,
+                handed,
+            } = &mut *state;
             let Some(sequencer) = sequencer.as_mut() else {
                 return Err(Error::Unexpected("the update feed is not running".into()));
             };
-            if let Some(update) = self.pop_ready(ready, sequencer) {
+            if let Some(update) = self.pop_ready(ready, handed, sequencer) {
                 return Ok(Step::Deliver(update));
             }
             if let Some(batch) = ready.take() {
@@ -283,20 +299,31 @@ impl Client {
     }
 
     /// The next update of the batch being handed out, if any is left; once the last is
-    /// out, the batch's state is saved.
-    fn pop_ready(&self, ready: &mut Option<Ready>, sequencer: &mut Sequencer) -> Option<Update> {
+    /// out, the batch's state is saved when the reader comes back (or at once, if that
+    /// last one is not handed out).
+    fn pop_ready(
+        &self,
+        ready: &mut Option<Ready>,
+        handed: &mut Vec<StateChange>,
+        sequencer: &mut Sequencer,
+    ) -> Option<Update> {
         loop {
             let batch = ready.as_mut()?;
             let raw = batch.updates.next()?;
             let update = Update::from_raw(self, &raw, &batch.users, &batch.chats);
             if batch.updates.len() == 0 {
-                // The batch is handed out: the state that covers it can be saved now, so
-                // a restart resumes after it (not before its last update).
-                for change in std::mem::take(&mut batch.state) {
-                    self.save_update_state(change);
-                }
+                // The batch is out: the state that covers it is saved once its last
+                // update is handled, so a restart resumes after it (not before it).
+                let state = std::mem::take(&mut batch.state);
                 *ready = None;
-                self.save_states(sequencer);
+                if update.is_some() {
+                    handed.extend(state);
+                } else {
+                    for change in state {
+                        self.save_update_state(change);
+                    }
+                    self.save_states(sequencer);
+                }
             }
             if update.is_some() {
                 return update;
@@ -324,8 +351,16 @@ impl Client {
     /// ```
     pub fn next_buffered_update(&self) -> Option<Update> {
         let mut state = self.inner.feed.lock();
-        let FeedState { sequencer, ready } = &mut *state;
-        self.pop_ready(ready, sequencer.as_mut()?)
+        // Asking for the next counts as having handled the last.
+        for change in std::mem::take(&mut state.handed) {
+            self.save_update_state(change);
+        }
+        let FeedState {
+            sequencer,
+            ready,
+            handed,
+        } = &mut *state;
+        self.pop_ready(ready, handed, sequencer.as_mut()?)
     }
 
     /// Caches the batch's peers; its updates are made high-level as they are handed out.
@@ -342,6 +377,14 @@ impl Client {
             users: batch.users,
             chats: batch.chats,
             state: batch.state,
+        }
+    }
+
+    /// The reader stops: the last update it was handed counts as handled.
+    pub(crate) fn settle_handed(&self) {
+        let handed = std::mem::take(&mut self.inner.feed.lock().handed);
+        for change in handed {
+            self.save_update_state(change);
         }
     }
 

@@ -250,6 +250,7 @@ impl Client {
         for slot in slots {
             slot.close().await;
         }
+        self.settle_handed();
         self.flush_session()
     }
 }
