@@ -1,5 +1,6 @@
-//! The account's lease: taken at open, renewed in the background, checked by every
-//! write (its token fences a holder that lost it), given back at close.
+//! The account's lease: taken at open, renewed in the background (a watchdog gives it
+//! up when renewals stop succeeding), checked by every write (its token fences a
+//! holder that lost it), given back at close.
 //!
 //! Every time is the database server's (`now()`), so the clocks of the processes do not
 //! matter. A holder counts its lease as valid until the moment it *sent* its last
@@ -264,12 +265,8 @@ pub(crate) fn renew_loop(
                 return;
             }
             Err(e) => {
-                let valid_until = lease.lock().valid_until;
+                // The watchdog gives the lease up if this goes on too long.
                 tracing::warn!(account = %lease.account, error = %e, "could not renew the lease");
-                if Instant::now() + retry >= valid_until {
-                    lease.lose(format!("not renewed in time: {e}"), &shared);
-                    return;
-                }
                 if conn.as_ref().is_none_or(|c| c.is_closed()) {
                     conn = match connect(&url) {
                         Ok(c) => Some(c),
@@ -282,6 +279,35 @@ pub(crate) fn renew_loop(
                 next = Instant::now() + retry;
             }
         }
+    }
+}
+
+/// The watchdog thread: gives the lease up when no renewal succeeded in time, even if
+/// the renewer is stuck in a call to a database that stopped answering. It fires a
+/// sixth of the lease before the lease could run out, so that the client has that long
+/// to close its connections before the database lets another holder in.
+pub(crate) fn watch_loop(lease: Arc<Lease>, shared: Arc<Shared>) {
+    let margin = lease.ttl / 6;
+    let mut state = lease.lock();
+    loop {
+        if state.closing || state.lost.is_some() {
+            return;
+        }
+        let deadline = state
+            .valid_until
+            .checked_sub(margin)
+            .unwrap_or(state.valid_until);
+        let now = Instant::now();
+        if now >= deadline {
+            drop(state);
+            lease.lose("not renewed in time".into(), &shared);
+            return;
+        }
+        state = lease
+            .changed
+            .wait_timeout(state, deadline - now)
+            .unwrap_or_else(|e| e.into_inner())
+            .0;
     }
 }
 

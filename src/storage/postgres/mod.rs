@@ -18,8 +18,9 @@
 //! process's token, so a process paused past its lease (a stopped VM, a long GC-like
 //! stall) cannot write over its successor's state.
 //!
-//! A process that loses its lease (a renewal refused, or none succeeding before the
-//! lease could have run out by its own clock) stops writing, fails every later save
+//! A process that loses its lease (a renewal refused, or none succeeding until a sixth
+//! of the lease before it could run out by its own clock, checked by a watchdog thread
+//! even while a renewal hangs) stops writing, fails every later save
 //! with [`StorageError::LeaseLost`], and tells its client through
 //! [`Storage::on_revoked`]: the client closes its connections at once and says so in
 //! the log and in the errors of its requests. All times are the database server's, and
@@ -198,6 +199,7 @@ pub struct PostgresStorage {
     lease: Arc<Lease>,
     writer: Option<JoinHandle<()>>,
     renewer: Option<JoinHandle<()>>,
+    watchdog: Option<JoinHandle<()>>,
     reader: Reader,
 }
 
@@ -269,11 +271,18 @@ impl PostgresStorage {
                 let (url, shared, lease) = (config.url.clone(), shared.clone(), lease.clone());
                 move || lease::renew_loop(url, Some(conn), lease, shared)
             })?;
+        let watchdog = std::thread::Builder::new()
+            .name("oxigram-lease-watch".into())
+            .spawn({
+                let (shared, lease) = (shared.clone(), lease.clone());
+                move || lease::watch_loop(lease, shared)
+            })?;
         Ok(PostgresStorage {
             shared,
             lease,
             writer: Some(writer),
             renewer: Some(renewer),
+            watchdog: Some(watchdog),
             reader,
         })
     }
@@ -433,10 +442,13 @@ impl Drop for PostgresStorage {
             );
         }
         self.lease.close();
-        if let Some(renewer) = self.renewer.take()
-            && let Err(panic) = renewer.join()
+        for thread in [self.renewer.take(), self.watchdog.take()]
+            .into_iter()
+            .flatten()
         {
-            tracing::error!(?panic, "the lease renewer panicked");
+            if let Err(panic) = thread.join() {
+                tracing::error!(?panic, "a lease thread panicked");
+            }
         }
     }
 }

@@ -274,3 +274,29 @@ fn a_newer_schema_is_refused() {
     conn.batch_execute(&format!("DROP SCHEMA {schema} CASCADE"))
         .unwrap();
 }
+
+#[test]
+fn a_renewal_that_hangs_gives_the_lease_up_before_it_runs_out() {
+    let Some(url) = database() else { return };
+    let name = account("hang");
+    let ttl = Duration::from_millis(600);
+    let first = PostgresStorage::open(config(&url, &name, "first")).unwrap();
+    let (told, heard) = std::sync::mpsc::channel();
+    first.on_revoked(Box::new(move |e| told.send(e.to_string()).unwrap()));
+    // Another transaction holds the lease's row: the renewal waits for it, and would
+    // wait for ever.
+    let mut conn = connect(&url).unwrap();
+    let mut tx = conn.transaction().unwrap();
+    tx.execute(
+        "SELECT 1 FROM oxigram_leases WHERE account = $1 FOR UPDATE",
+        &[&name],
+    )
+    .unwrap();
+    let locked = Instant::now();
+    let reason = heard.recv_timeout(Duration::from_secs(5)).unwrap();
+    // Given up before the lease could have run out: at most the whole lease after the
+    // last renewal, which came before the row was locked.
+    assert!(locked.elapsed() < ttl, "{:?}", locked.elapsed());
+    assert!(reason.contains("not renewed in time"), "{reason}");
+    tx.rollback().unwrap();
+}
