@@ -37,6 +37,6 @@ if [ ! -f "$dir/data/PG_VERSION" ]; then
         || { cat "$dir/initdb.log" >&2; exit 1; }
 fi
 "${as_owner[@]}" "$bin/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w \
-    -o "-c listen_addresses=127.0.0.1 -p $port -k $dir -c fsync=off" start >&2 \
+    -o "-c listen_addresses=127.0.0.1 -p $port -k $dir -c fsync=off -c max_connections=500" start >&2 \
     || { cat "$dir/server.log" >&2; exit 1; }
 echo "postgresql://oxigram@127.0.0.1:$port/postgres"
