@@ -313,7 +313,34 @@ fn the_cli_moves_a_session_file_into_postgresql_once() {
             .access_hash,
         17500
     );
+    // The operator's view: held by the reader, with its token, then free.
+    let lease = |url: &str| {
+        let output = std::process::Command::new(bin)
+            .args(["session", "leases", "--json", "--postgres", url])
+            .output()
+            .unwrap();
+        assert!(
+            output.status.success(),
+            "{}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        let all: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+        all.as_array()
+            .unwrap()
+            .iter()
+            .find(|l| l["account"] == name.as_str())
+            .cloned()
+            .unwrap()
+    };
+    let held = lease(&url);
+    assert_eq!(held["holder"], "reader");
+    assert_eq!(held["held"], true);
+    assert_eq!(held["token"], storage.token());
+    assert!(held["expires_in_ms"].as_u64().unwrap() <= 2000);
     drop(storage);
+    let free = lease(&url);
+    assert_eq!(free["held"], false);
+    assert_eq!(free["expires_in_ms"], serde_json::Value::Null);
 
     // A second time the account holds a session: refused, nothing overwritten.
     let again = migrate();

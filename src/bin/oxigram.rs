@@ -7,6 +7,7 @@
 //! oxigram session show <STRING-OR-FILE | -> [--show-key] [--json]
 //! oxigram session convert <STRING-OR-FILE | -> --to FORMAT [--out FILE] [--user-id N] ...
 //! oxigram session migrate <FILE> --postgres URL --account NAME [--json]
+//! oxigram session leases --postgres URL [--json]
 //! oxigram testdc [--port P] [--dcs N] [--bot TOKEN]... [--user PHONE]... [--json]
 //! oxigram login --api-id ID --api-hash HASH [--session NAME] [--bot-token T | --qr] [--dc ID=IP:PORT]...
 //! ```

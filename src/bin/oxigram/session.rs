@@ -26,6 +26,19 @@ pub enum SessionCommand {
     /// Move a session file (ours, Pyrogram's or Telethon's) into PostgreSQL, as an
     /// account that holds no session yet, with its peers.
     Migrate(MigrateArgs),
+    /// List the accounts in PostgreSQL with their leases: holder, token, held for how
+    /// long, expiring in how long.
+    Leases(LeasesArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct LeasesArgs {
+    /// The database (`postgresql://user@host:port/db`).
+    #[arg(long, env = "OXIGRAM_POSTGRES")]
+    postgres: String,
+    /// Print JSON.
+    #[arg(long)]
+    json: bool,
 }
 
 #[derive(Debug, Args)]
@@ -189,7 +202,52 @@ pub fn run(command: SessionCommand) -> Result<(), CliError> {
         SessionCommand::Show(args) => show(args),
         SessionCommand::Convert(args) => convert(args),
         SessionCommand::Migrate(args) => migrate(args),
+        SessionCommand::Leases(args) => leases(args),
     }
+}
+
+fn leases(args: LeasesArgs) -> Result<(), CliError> {
+    let leases = oxigram::storage::postgres::leases(&args.postgres).map_err(|source| {
+        CliError::Database {
+            account: "*".into(),
+            source,
+        }
+    })?;
+    let ms = |d: Option<std::time::Duration>| d.map(|d| d.as_millis() as u64);
+    if args.json {
+        let out: Vec<_> = leases
+            .iter()
+            .map(|l| {
+                json!({
+                    "account": l.account,
+                    "holder": l.holder,
+                    "token": l.token,
+                    "held": l.held,
+                    "held_for_ms": ms(l.held_for),
+                    "expires_in_ms": ms(l.expires_in),
+                })
+            })
+            .collect();
+        return crate::print_line(&serde_json::to_string_pretty(&out)?);
+    }
+    if leases.is_empty() {
+        return crate::print_line("no accounts");
+    }
+    for l in &leases {
+        let line = match (l.held_for, l.expires_in) {
+            (Some(age), Some(left)) if l.held => format!(
+                "{}: held by {} (token {}) for {:.1} s, expires in {:.1} s",
+                l.account,
+                l.holder,
+                l.token,
+                age.as_secs_f64(),
+                left.as_secs_f64()
+            ),
+            _ => format!("{}: free (last token {})", l.account, l.token),
+        };
+        crate::print_line(&line)?;
+    }
+    Ok(())
 }
 
 fn migrate(args: MigrateArgs) -> Result<(), CliError> {

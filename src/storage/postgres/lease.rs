@@ -25,6 +25,8 @@ pub(crate) struct Lease {
     pub(crate) holder: String,
     pub(crate) token: i64,
     pub(crate) ttl: Duration,
+    /// When it was taken, for the lease's age in the logs.
+    taken: Instant,
     state: Mutex<LeaseState>,
     changed: Condvar,
 }
@@ -112,6 +114,7 @@ impl Lease {
             holder: holder.to_owned(),
             token,
             ttl,
+            taken: since,
             state: Mutex::new(LeaseState {
                 valid_until: since + ttl,
                 lost: None,
@@ -254,6 +257,13 @@ pub(crate) fn renew_loop(
         };
         match outcome {
             Ok(true) => {
+                tracing::debug!(
+                    account = %lease.account,
+                    token = lease.token,
+                    age_ms = lease.taken.elapsed().as_millis() as u64,
+                    renewal_ms = sent.elapsed().as_millis() as u64,
+                    "lease renewed"
+                );
                 lease.lock().valid_until = sent + lease.ttl;
                 next = sent + period;
             }

@@ -80,6 +80,7 @@
 //! # Ok::<(), oxigram::storage::StorageError>(())
 //! ```
 
+mod health;
 mod lease;
 mod reader;
 pub(crate) mod rows;
@@ -99,6 +100,7 @@ use super::memory::merge_peer;
 use super::queue::Shared;
 use super::{Change, PeerRecord, QUEUE_LIMIT, SAVE_WAIT, Session, Storage, StorageError};
 
+pub use self::health::{LeaseStatus, leases};
 pub use self::schema::VERSION as SCHEMA_VERSION;
 
 /// The lease's length unless [`PostgresConfig::lease_ttl`] says otherwise.
