@@ -14,8 +14,9 @@
 //!   ([`InlineKeyboard`]) and inline results. `use oxigram::prelude::*` brings the common
 //!   names.
 //! - [`storage`]: where sessions live: a SQLite file by default (locked while used), in
-//!   memory, or your own [`Storage`](storage::Storage); Pyrogram's and Telethon's strings
-//!   and `.session` files read and written.
+//!   memory, PostgreSQL for accounts served by several processes under leases (feature
+//!   `postgres`), or your own [`Storage`](storage::Storage); Pyrogram's and Telethon's
+//!   strings and `.session` files read and written.
 //! - [`errors`]: RPC errors with the method that caused them, and a catalogue of the
 //!   known error names as constants ([`RpcError`], [`errors::FLOOD_WAIT`]).
 //! - [`tl`]: the typed API, every type and function of the current layer.

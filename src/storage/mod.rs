@@ -2,7 +2,9 @@
 //!
 //! A client keeps its [`Session`] (keys, account, update state) and the peers it has seen
 //! in a [`Storage`]: [`SqliteStorage`], a session file (`<workdir>/<name>.session`, see
-//! [`sqlite`] for its schema, its lock and how writes are batched), or [`MemoryStorage`].
+//! [`sqlite`] for its schema, its lock and how writes are batched), [`MemoryStorage`],
+//! or (feature `postgres`) `postgres::PostgresStorage`, for accounts served by several
+//! processes, one at a time under a lease.
 //! [`files`] reads and writes Pyrogram's and Telethon's session files, and
 //! [`Session::from_data`] / [`Session::to_data`] move a session to and from the strings
 //! below.
