@@ -20,28 +20,16 @@ use oxigram_conformance::{BOT_TOKEN, Env};
 #[macro_use]
 mod support;
 
-use support::On;
+#[path = "postgres/common.rs"]
+mod common;
 
-fn database() -> Option<String> {
-    match std::env::var("OXIGRAM_TEST_POSTGRES") {
-        Ok(url) => Some(url),
-        Err(_) if std::env::var_os("CI").is_some() => {
-            panic!("CI is set but OXIGRAM_TEST_POSTGRES is not: the PostgreSQL tests must run")
-        }
-        Err(_) => {
-            eprintln!("skipped: set OXIGRAM_TEST_POSTGRES to a database URL to run this test");
-            None
-        }
-    }
-}
+use common::database;
+
+use support::On;
 
 /// An account name no other run uses (the database outlives the test DC).
 fn account(test: &str) -> String {
-    let nanos = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .unwrap()
-        .as_nanos();
-    format!("{test}-{}-{nanos:x}", std::process::id())
+    common::unique(test)
 }
 
 fn config(url: &str, account: &str, holder: &str) -> PostgresConfig {

@@ -31,6 +31,11 @@ const SLACK: Duration = Duration::from_millis(1500);
 const DEFAULT_SECONDS: u64 = 180;
 const API_ID: i32 = 4;
 
+#[path = "postgres/common.rs"]
+mod common;
+
+use common::{database, decode_addresses, encode_addresses, report};
+
 fn main() {
     if std::env::var_os("OXIGRAM_CHAOS_WORKER").is_some() {
         worker::main();
@@ -41,43 +46,11 @@ fn main() {
         return;
     }
     let Some(url) = database() else {
-        println!("test result: ok. 0 passed; 0 failed; 1 ignored; 0 measured; 0 filtered out");
+        report(0, 1);
         return;
     };
     parent::run(&url);
-    println!("test result: ok. 1 passed; 0 failed; 0 ignored; 0 measured; 0 filtered out");
-}
-
-fn database() -> Option<String> {
-    match std::env::var("OXIGRAM_TEST_POSTGRES") {
-        Ok(url) => Some(url),
-        Err(_) if std::env::var_os("CI").is_some() => {
-            panic!("CI is set but OXIGRAM_TEST_POSTGRES is not: the PostgreSQL tests must run")
-        }
-        Err(_) => {
-            eprintln!("skipped: set OXIGRAM_TEST_POSTGRES to a database URL to run this test");
-            None
-        }
-    }
-}
-
-/// What a worker needs to reach the test DC, as the parent passes it.
-fn encode_addresses(addresses: &[(i16, SocketAddr)]) -> String {
-    addresses
-        .iter()
-        .map(|(dc, a)| format!("{dc}={a}"))
-        .collect::<Vec<_>>()
-        .join(",")
-}
-
-fn decode_addresses(text: &str) -> Vec<(i16, SocketAddr)> {
-    text.split(',')
-        .filter(|p| !p.is_empty())
-        .map(|p| {
-            let (dc, address) = p.split_once('=').unwrap();
-            (dc.parse().unwrap(), address.parse().unwrap())
-        })
-        .collect()
+    report(1, 0);
 }
 
 /// A client of the test DC, as the parent and the workers build it.

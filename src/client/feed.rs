@@ -22,7 +22,7 @@ use super::Client;
 use crate::error::Error;
 use crate::peers::BareId;
 use crate::storage::{Change, UpdateState};
-use crate::types::Update;
+use crate::types::{RawUpdate, Update};
 
 /// The first pause before the update reader tries an unreachable home DC again; it
 /// doubles with each failure up to [`MAX_UNREACHABLE_PAUSE`].
@@ -123,11 +123,19 @@ impl Feed {
     }
 }
 
+/// An update as a reader asked for it.
+// Moved straight out, once per update.
+#[allow(clippy::large_enum_variant)]
+enum Delivered {
+    High(Update),
+    Raw(RawUpdate),
+}
+
 /// What the reader does next.
 // Returned once per update and moved straight out: boxing would allocate per update.
 #[allow(clippy::large_enum_variant)]
 enum Step {
-    Deliver(Update),
+    Deliver(Delivered),
     Fetch(Vec<Fetch>),
     Wait(Option<Instant>),
 }
@@ -157,9 +165,31 @@ impl Client {
     /// The dispatcher ([`Client::run`]) reads this; a program can read it itself
     /// instead, but not both.
     pub async fn next_update(&self) -> crate::Result<Option<Update>> {
+        Ok(self.next_delivered(false).await?.map(|d| match d {
+            Delivered::High(update) => update,
+            Delivered::Raw(raw) => Update::Raw(raw),
+        }))
+    }
+
+    /// The next update as the API sent it, with the users and chats of its batch that
+    /// it names; otherwise as [`next_update`](Self::next_update) (the same order, the
+    /// same saved state, handled once the next is asked for), and every kind is handed
+    /// out. For programs that pass updates on rather than handle them: to a queue
+    /// other processes read, say. (Unlike [`next_raw_update`](Self::next_raw_update),
+    /// which hands out the connection's pushes as they come, unordered.)
+    pub async fn next_ordered_raw_update(&self) -> crate::Result<Option<RawUpdate>> {
+        Ok(self.next_delivered(true).await?.map(|d| match d {
+            Delivered::Raw(raw) => raw,
+            Delivered::High(update) => {
+                unreachable!("a raw read delivered a high-level update: {update:?}")
+            }
+        }))
+    }
+
+    async fn next_delivered(&self, raw: bool) -> crate::Result<Option<Delivered>> {
         self.start_feed()?;
         loop {
-            match self.feed_step()? {
+            match self.feed_step(raw)? {
                 Step::Deliver(update) => return Ok(Some(update)),
                 Step::Fetch(fetches) => {
                     let answers =
@@ -261,7 +291,7 @@ impl Client {
 
     /// Drains the sequencer: an update to hand out, fetches to make, or how long to
     /// wait for pushed updates.
-    fn feed_step(&self) -> crate::Result<Step> {
+    fn feed_step(&self, raw: bool) -> crate::Result<Step> {
         let mut state = self.inner.feed.lock();
         // The reader is back: what it was handed is handled.
         for change in std::mem::take(&mut state.handed) {
@@ -276,7 +306,7 @@ impl Client {
             let Some(sequencer) = sequencer.as_mut() else {
                 return Err(Error::Unexpected("the update feed is not running".into()));
             };
-            if let Some(update) = self.pop_ready(ready, handed, sequencer) {
+            if let Some(update) = self.pop_ready(ready, handed, sequencer, raw) {
                 return Ok(Step::Deliver(update));
             }
             if let Some(batch) = ready.take() {
@@ -306,11 +336,16 @@ impl Client {
         ready: &mut Option<Ready>,
         handed: &mut Vec<StateChange>,
         sequencer: &mut Sequencer,
-    ) -> Option<Update> {
+        as_raw: bool,
+    ) -> Option<Delivered> {
         loop {
             let batch = ready.as_mut()?;
             let raw = batch.updates.next()?;
-            let update = Update::from_raw(self, &raw, &batch.users, &batch.chats);
+            let update = if as_raw {
+                Some(Delivered::Raw(named_peers(raw, &batch.users, &batch.chats)))
+            } else {
+                Update::from_raw(self, &raw, &batch.users, &batch.chats).map(Delivered::High)
+            };
             if batch.updates.len() == 0 {
                 // The batch is out: the state that covers it is saved once its last
                 // update is handled, so a restart resumes after it (not before it).
@@ -360,7 +395,10 @@ impl Client {
             ready,
             handed,
         } = &mut *state;
-        self.pop_ready(ready, handed, sequencer.as_mut()?)
+        match self.pop_ready(ready, handed, sequencer.as_mut()?, false)? {
+            Delivered::High(update) => Some(update),
+            Delivered::Raw(raw) => Some(Update::Raw(raw)),
+        }
     }
 
     /// Caches the batch's peers; its updates are made high-level as they are handed out.
@@ -623,5 +661,36 @@ impl Future for YieldNow {
         self.0 = true;
         cx.waker().wake_by_ref();
         Poll::Pending
+    }
+}
+
+/// `update` with the users and chats of its batch that it names. An update names a peer
+/// by its id, a TL `long` at some 4-byte-aligned offset of its encoding, so a scan of
+/// those finds every one (and now and then a peer whose id equals some other number in
+/// the update, which costs a little room and nothing else). A difference batch can
+/// carry thousands of updates and peers: each update keeps only its own.
+fn named_peers(update: enums::Update, users: &[enums::User], chats: &[enums::Chat]) -> RawUpdate {
+    use oxigram_tl::Serialize;
+    let bytes = update.to_bytes();
+    let longs: std::collections::HashSet<i64> = (0..bytes.len().saturating_sub(7))
+        .step_by(4)
+        .map(|at| i64::from_le_bytes(bytes[at..at + 8].try_into().expect("8 bytes")))
+        .collect();
+    let user_id = |user: &enums::User| match user {
+        enums::User::Empty(u) => u.id,
+        enums::User::User(u) => u.id,
+    };
+    RawUpdate {
+        users: users
+            .iter()
+            .filter(|u| longs.contains(&user_id(u)))
+            .cloned()
+            .collect(),
+        chats: chats
+            .iter()
+            .filter(|c| longs.contains(&crate::types::chat::bare_chat_id(c)))
+            .cloned()
+            .collect(),
+        update,
     }
 }

@@ -284,7 +284,7 @@ impl Chat {
 }
 
 /// The bare id of any chat constructor.
-fn bare_chat_id(chat: &enums::Chat) -> i64 {
+pub(crate) fn bare_chat_id(chat: &enums::Chat) -> i64 {
     match chat {
         enums::Chat::Empty(c) => c.id,
         enums::Chat::Chat(c) => c.id,

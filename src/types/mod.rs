@@ -11,7 +11,7 @@ mod bot_commands;
 mod bot_results;
 mod callback;
 pub(crate) mod carried;
-mod chat;
+pub(crate) mod chat;
 mod chat_info;
 mod chat_member;
 pub(crate) mod command;

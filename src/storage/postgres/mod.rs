@@ -43,7 +43,7 @@
 //! # Schema
 //!
 //! Tables are named `oxigram_*` so they can share a database with others;
-//! `oxigram_schema` holds the version (currently 1), and opening migrates an older
+//! `oxigram_schema` holds the version (currently 2), and opening migrates an older
 //! schema under an advisory lock (processes starting together do not race) and refuses
 //! a newer one with [`StorageError::NewerSchema`]:
 //!
@@ -56,6 +56,7 @@
 //! | `oxigram_peers` | per Bot-API-style id: access hash, kind (as in SQLite), phone, time written |
 //! | `oxigram_usernames` | per lower-case username: the peer and its position |
 //! | `oxigram_leases` | the holder, its token, when the lease expires and when it was taken |
+//! | `oxigram_update_queue` | updates a holder queued for workers ([`queue`]): chat, idempotency key, the update |
 //!
 //! # Writes
 //!
@@ -82,6 +83,7 @@
 
 mod health;
 mod lease;
+pub mod queue;
 mod reader;
 pub(crate) mod rows;
 mod schema;

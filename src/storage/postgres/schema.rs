@@ -7,7 +7,7 @@ use super::db_error;
 use crate::storage::StorageError;
 
 /// The schema version this library writes.
-pub const VERSION: i32 = 1;
+pub const VERSION: i32 = 2;
 
 /// Taken for the migration's transaction: the number spells "OXGR" (the SQLite files'
 /// application id).
@@ -77,8 +77,24 @@ CREATE TABLE oxigram_leases (
 );
 ";
 
+/// Version 2: the update queue a lease holder fills and workers empty
+/// ([`queue`](super::queue)).
+const V2: &str = "
+CREATE TABLE oxigram_update_queue (
+    account text NOT NULL,
+    seq bigserial NOT NULL,
+    chat bigint,
+    key bytea NOT NULL,
+    body bytea NOT NULL,
+    queued_at timestamptz NOT NULL DEFAULT now(),
+    PRIMARY KEY (account, seq)
+);
+CREATE UNIQUE INDEX oxigram_update_queue_key ON oxigram_update_queue (account, key);
+CREATE INDEX oxigram_update_queue_chat ON oxigram_update_queue (account, chat, seq);
+";
+
 /// Each step takes the schema from the version before it to its own.
-const STEPS: &[&str] = &[V1];
+const STEPS: &[&str] = &[V1, V2];
 
 /// Brings the database to [`VERSION`], one step at a time, in one transaction; refuses a
 /// database a newer library wrote.

@@ -300,3 +300,123 @@ fn a_renewal_that_hangs_gives_the_lease_up_before_it_runs_out() {
     assert!(reason.contains("not renewed in time"), "{reason}");
     tx.rollback().unwrap();
 }
+
+mod queue {
+    use std::time::Duration;
+
+    use futures_executor::block_on;
+    use oxigram_tl::{enums, types};
+
+    use super::{account, database};
+    use crate::storage::postgres::queue::{ConsumerConfig, QueueConsumer, QueueProducer};
+    use crate::types::RawUpdate;
+
+    fn status(user: i64, was_online: i32) -> RawUpdate {
+        RawUpdate {
+            update: enums::Update::UserStatus(types::UpdateUserStatus {
+                user_id: user,
+                status: enums::UserStatus::Offline(types::UserStatusOffline { was_online }),
+            }),
+            users: vec![crate::types::testing::user(user, "Ann")],
+            chats: vec![],
+        }
+    }
+
+    fn was_online(update: &RawUpdate) -> i32 {
+        match &update.update {
+            enums::Update::UserStatus(u) => match &u.status {
+                enums::UserStatus::Offline(o) => o.was_online,
+                other => panic!("{other:?}"),
+            },
+            other => panic!("{other:?}"),
+        }
+    }
+
+    fn per_chat(batch: usize) -> ConsumerConfig {
+        ConsumerConfig {
+            batch,
+            per_chat: true,
+        }
+    }
+
+    #[test]
+    fn updates_come_back_whole_and_a_repeat_is_dropped_while_queued() {
+        let Some(url) = database() else { return };
+        let name = account("queue-whole");
+        let producer = QueueProducer::open(&url, &name).unwrap();
+        let update = status(7, 100);
+        assert!(block_on(producer.push(&update, Some(7))).unwrap());
+        // The same update again (a successor queueing what its predecessor had).
+        assert!(!block_on(producer.push(&update, Some(7))).unwrap());
+        assert_eq!(block_on(producer.depth()).unwrap().0, 1);
+        let consumer = QueueConsumer::open(&url, &name, per_chat(10)).unwrap();
+        let taken = block_on(consumer.take()).unwrap();
+        assert_eq!(taken.len(), 1);
+        assert_eq!(taken[0].chat, Some(7));
+        assert_eq!(was_online(&taken[0].update), 100);
+        assert_eq!(taken[0].update.users, update.users);
+        block_on(consumer.done()).unwrap();
+        assert_eq!(block_on(producer.depth()).unwrap().0, 0);
+    }
+
+    #[test]
+    fn a_chat_s_next_update_waits_until_its_last_is_done() {
+        let Some(url) = database() else { return };
+        let name = account("queue-order");
+        let producer = QueueProducer::open(&url, &name).unwrap();
+        for (chat, n) in [(1, 1), (1, 2), (2, 3)] {
+            block_on(producer.push(&status(chat, n), Some(chat))).unwrap();
+        }
+        let first = QueueConsumer::open(&url, &name, per_chat(10)).unwrap();
+        let taken: Vec<i32> = block_on(first.take())
+            .unwrap()
+            .iter()
+            .map(|q| was_online(&q.update))
+            .collect();
+        // The oldest of each chat: chat 1's second waits.
+        assert_eq!(taken, [1, 3]);
+        let (got, second_took) = std::sync::mpsc::channel();
+        let waiting = std::thread::spawn({
+            let (url, name) = (url.clone(), name.clone());
+            move || {
+                let second = QueueConsumer::open(&url, &name, per_chat(10)).unwrap();
+                let taken = block_on(second.take()).unwrap();
+                got.send(
+                    taken
+                        .iter()
+                        .map(|q| was_online(&q.update))
+                        .collect::<Vec<_>>(),
+                )
+                .unwrap();
+                block_on(second.done()).unwrap();
+            }
+        });
+        assert!(
+            second_took
+                .recv_timeout(Duration::from_millis(300))
+                .is_err()
+        );
+        block_on(first.done()).unwrap();
+        assert_eq!(
+            second_took.recv_timeout(Duration::from_secs(5)).unwrap(),
+            [2]
+        );
+        waiting.join().unwrap();
+    }
+
+    #[test]
+    fn what_a_dead_worker_took_goes_to_another() {
+        let Some(url) = database() else { return };
+        let name = account("queue-dead");
+        let producer = QueueProducer::open(&url, &name).unwrap();
+        block_on(producer.push(&status(5, 9), Some(5))).unwrap();
+        let doomed = QueueConsumer::open(&url, &name, per_chat(10)).unwrap();
+        assert_eq!(block_on(doomed.take()).unwrap().len(), 1);
+        // Gone without marking it done: its transaction goes, and the row is free.
+        drop(doomed);
+        let other = QueueConsumer::open(&url, &name, per_chat(10)).unwrap();
+        let taken = block_on(other.take()).unwrap();
+        assert_eq!(was_online(&taken[0].update), 9);
+        block_on(other.done()).unwrap();
+    }
+}

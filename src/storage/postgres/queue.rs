@@ -1,0 +1,445 @@
+//! A durable update queue in PostgreSQL: the lease holder of a busy account appends the
+//! updates it reads, and worker processes take them, with per-chat order kept when
+//! asked.
+//!
+//! The holder reads with
+//! [`Client::next_ordered_raw_update`](crate::Client::next_ordered_raw_update) and
+//! [`push`](QueueProducer::push)es each before asking for the next: an update counts as
+//! handled once it is queued, so the account's saved update state never runs ahead of
+//! the queue, and a holder that dies after queueing an update but before its state was
+//! saved has its successor queue it again. Each row carries an idempotency key (the
+//! first 16 bytes of the SHA-256 of the update's encoding, unique per account), so that
+//! second copy is dropped while the first is still queued; a worker that sees a key
+//! again after the first copy was done may skip it.
+//!
+//! Workers [`take`](QueueConsumer::take) a batch (`FOR UPDATE SKIP LOCKED`: no two
+//! workers get one row), handle it, then mark it [`done`](QueueConsumer::done), which
+//! deletes it. A worker that dies before `done` leaves its rows locked only as long as
+//! its connection: the database rolls the transaction back and another worker takes
+//! them (at least once). With [`ConsumerConfig::per_chat`], a worker only takes the
+//! oldest row of each chat, and only when nobody holds it: a chat's updates are
+//! handled one after the other in the order queued, while different chats go in
+//! parallel.
+//!
+//! Requests a handler makes go through the worker's own client (a bot signed in on a
+//! key of its own, say); the holder's key is never used by two processes.
+//!
+//! Every call runs on a thread of the producer's or consumer's own (the blocking client
+//! may not run inside an async runtime); the async methods wait for it without blocking
+//! the caller's executor.
+
+use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
+use std::thread::JoinHandle;
+use std::time::Duration;
+
+use futures_channel::oneshot;
+use oxigram_tl::{Deserialize, Reader, Serialize, enums};
+use postgres::Client;
+use sha2::Digest;
+
+use super::{connect, db_error, schema};
+use crate::storage::StorageError;
+use crate::types::RawUpdate;
+
+/// How long a worker waits between looks at an empty queue, at most.
+pub const IDLE_POLL: Duration = Duration::from_millis(20);
+
+/// Calls waiting for a producer's or consumer's thread at most; a caller past that waits
+/// for room.
+const WAITING: usize = 64;
+
+/// An update taken from the queue.
+#[derive(Debug, Clone)]
+pub struct Queued {
+    /// Its place in the account's queue.
+    pub seq: i64,
+    /// The chat it was queued under (Bot-API-style id), if any.
+    pub chat: Option<i64>,
+    /// Its idempotency key: the same update queued twice has the same key.
+    pub key: [u8; 16],
+    /// The update, with the users and chats it names.
+    pub update: RawUpdate,
+}
+
+fn stopped() -> StorageError {
+    StorageError::Database("the queue's connection thread stopped".into())
+}
+
+/// The row's body: the update, then its users and chats, each as TL.
+fn encode(update: &RawUpdate) -> Vec<u8> {
+    let mut body = Vec::new();
+    update.update.serialize(&mut body);
+    update.users.serialize(&mut body);
+    update.chats.serialize(&mut body);
+    body
+}
+
+fn decode(body: &[u8]) -> Result<RawUpdate, StorageError> {
+    let unreadable =
+        |e: oxigram_tl::DecodeError| StorageError::Unreadable(format!("a queued update: {e}"));
+    let mut r = Reader::new(body);
+    let update = enums::Update::deserialize(&mut r).map_err(unreadable)?;
+    let users = Vec::<enums::User>::deserialize(&mut r).map_err(unreadable)?;
+    let chats = Vec::<enums::Chat>::deserialize(&mut r).map_err(unreadable)?;
+    r.finish().map_err(unreadable)?;
+    Ok(RawUpdate {
+        update,
+        users,
+        chats,
+    })
+}
+
+fn key_of(update: &enums::Update) -> [u8; 16] {
+    let mut bytes = Vec::new();
+    update.serialize(&mut bytes);
+    let digest = sha2::Sha256::digest(&bytes);
+    let mut key = [0; 16];
+    key.copy_from_slice(&digest[..16]);
+    key
+}
+
+type Job = Box<dyn FnOnce(&mut Client) + Send>;
+
+/// A thread that owns a connection and runs what it is sent, in order.
+#[derive(Debug)]
+struct Worker {
+    jobs: Option<SyncSender<Job>>,
+    thread: Option<JoinHandle<()>>,
+}
+
+impl Worker {
+    fn start(url: &str, name: &str) -> Result<Worker, StorageError> {
+        let url = url.to_owned();
+        let (jobs, received) = sync_channel::<Job>(WAITING);
+        let (opened, opening) = sync_channel(1);
+        let thread = std::thread::Builder::new()
+            .name(name.into())
+            .spawn(move || {
+                let conn = connect(&url).and_then(|mut c| schema::migrate(&mut c).map(|()| c));
+                match conn {
+                    Ok(conn) => {
+                        if opened.send(Ok(())).is_ok() {
+                            serve(conn, received);
+                        }
+                    }
+                    Err(e) => {
+                        if opened.send(Err(e)).is_err() {
+                            tracing::debug!("the queue's opener went away");
+                        }
+                    }
+                }
+            })?;
+        opening.recv().map_err(|_| stopped())??;
+        Ok(Worker {
+            jobs: Some(jobs),
+            thread: Some(thread),
+        })
+    }
+
+    async fn run<T: Send + 'static>(
+        &self,
+        job: impl FnOnce(&mut Client) -> Result<T, StorageError> + Send + 'static,
+    ) -> Result<T, StorageError> {
+        let (reply, answer) = oneshot::channel();
+        let job: Job = Box::new(move |conn| {
+            if reply.send(job(conn)).is_err() {
+                tracing::debug!("a queue call's caller went away before its answer");
+            }
+        });
+        self.jobs
+            .as_ref()
+            .ok_or_else(stopped)?
+            .send(job)
+            .map_err(|_| stopped())?;
+        answer.await.map_err(|_| stopped())?
+    }
+}
+
+fn serve(mut conn: Client, jobs: Receiver<Job>) {
+    for job in jobs {
+        job(&mut conn);
+    }
+}
+
+impl Drop for Worker {
+    fn drop(&mut self) {
+        self.jobs = None;
+        if let Some(thread) = self.thread.take()
+            && let Err(panic) = thread.join()
+        {
+            tracing::error!(?panic, "a queue thread panicked");
+        }
+    }
+}
+
+/// The lease holder's end: appends updates to an account's queue.
+#[derive(Debug)]
+pub struct QueueProducer {
+    account: String,
+    worker: Worker,
+}
+
+impl QueueProducer {
+    /// Connects to the database at `url` (migrating its schema) for `account`'s queue.
+    pub fn open(url: &str, account: &str) -> Result<QueueProducer, StorageError> {
+        Ok(QueueProducer {
+            account: account.to_owned(),
+            worker: Worker::start(url, "oxigram-queue-producer")?,
+        })
+    }
+
+    /// Appends `update` under `chat` (its Bot-API-style chat id, for per-chat order;
+    /// `None` for updates of no chat) and returns once it is durable: `true` if it was
+    /// queued, `false` if the same update was queued already and is not done yet.
+    pub async fn push(&self, update: &RawUpdate, chat: Option<i64>) -> Result<bool, StorageError> {
+        let (account, key, body) = (self.account.clone(), key_of(&update.update), encode(update));
+        self.worker
+            .run(move |conn| {
+                let inserted = conn
+                    .execute(
+                        "INSERT INTO oxigram_update_queue (account, chat, key, body)
+                         VALUES ($1, $2, $3, $4) ON CONFLICT (account, key) DO NOTHING",
+                        &[&account, &chat, &&key[..], &body],
+                    )
+                    .map_err(db_error)?;
+                Ok(inserted == 1)
+            })
+            .await
+    }
+
+    /// Updates waiting in the account's queue (taken ones included until done), and
+    /// how long the oldest has waited: the queue's lag.
+    pub async fn depth(&self) -> Result<(u64, Duration), StorageError> {
+        let account = self.account.clone();
+        self.worker
+            .run(move |conn| {
+                let row = conn
+                    .query_one(
+                        "SELECT count(*), coalesce(
+                             (extract(epoch FROM (now() - min(queued_at))) * 1000)::bigint, 0)
+                         FROM oxigram_update_queue WHERE account = $1",
+                        &[&account],
+                    )
+                    .map_err(db_error)?;
+                let (count, oldest): (i64, i64) = (row.get(0), row.get(1));
+                Ok((
+                    count.max(0) as u64,
+                    Duration::from_millis(oldest.max(0) as u64),
+                ))
+            })
+            .await
+    }
+}
+
+/// How a worker takes updates.
+#[derive(Debug, Clone, Copy)]
+pub struct ConsumerConfig {
+    /// Updates taken at once, at most.
+    pub batch: usize,
+    /// Keep each chat's order: take only the oldest update of a chat, and only when no
+    /// other worker holds it.
+    pub per_chat: bool,
+}
+
+impl Default for ConsumerConfig {
+    fn default() -> Self {
+        ConsumerConfig {
+            batch: 32,
+            per_chat: true,
+        }
+    }
+}
+
+/// What a worker's thread is asked.
+enum Ask {
+    Take(oneshot::Sender<Result<Vec<Queued>, StorageError>>),
+    Done(oneshot::Sender<Result<(), StorageError>>),
+}
+
+/// A worker's end: takes updates from an account's queue and marks them done.
+#[derive(Debug)]
+pub struct QueueConsumer {
+    asks: Option<SyncSender<Ask>>,
+    thread: Option<JoinHandle<()>>,
+}
+
+impl std::fmt::Debug for Ask {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Ask::Take(_) => "Take",
+            Ask::Done(_) => "Done",
+        })
+    }
+}
+
+impl QueueConsumer {
+    /// Connects to the database at `url` (migrating its schema) for `account`'s queue.
+    pub fn open(
+        url: &str,
+        account: &str,
+        config: ConsumerConfig,
+    ) -> Result<QueueConsumer, StorageError> {
+        let (url, account) = (url.to_owned(), account.to_owned());
+        let (asks, received) = sync_channel::<Ask>(WAITING);
+        let (opened, opening) = sync_channel(1);
+        let thread = std::thread::Builder::new()
+            .name("oxigram-queue-consumer".into())
+            .spawn(move || {
+                match connect(&url).and_then(|mut c| schema::migrate(&mut c).map(|()| c)) {
+                    Ok(conn) => {
+                        if opened.send(Ok(())).is_ok() {
+                            consume(conn, &account, config, received);
+                        }
+                    }
+                    Err(e) => {
+                        if opened.send(Err(e)).is_err() {
+                            tracing::debug!("the queue's opener went away");
+                        }
+                    }
+                }
+            })?;
+        opening.recv().map_err(|_| stopped())??;
+        Ok(QueueConsumer {
+            asks: Some(asks),
+            thread: Some(thread),
+        })
+    }
+
+    /// Waits for updates and takes up to the configured batch of them. They stay this
+    /// worker's until [`done`](Self::done); call `done` before taking again.
+    pub async fn take(&self) -> Result<Vec<Queued>, StorageError> {
+        let (reply, answer) = oneshot::channel();
+        self.ask(Ask::Take(reply))?;
+        answer.await.map_err(|_| stopped())?
+    }
+
+    /// Marks what the last [`take`](Self::take) returned as handled: it leaves the
+    /// queue.
+    pub async fn done(&self) -> Result<(), StorageError> {
+        let (reply, answer) = oneshot::channel();
+        self.ask(Ask::Done(reply))?;
+        answer.await.map_err(|_| stopped())?
+    }
+
+    fn ask(&self, ask: Ask) -> Result<(), StorageError> {
+        self.asks
+            .as_ref()
+            .ok_or_else(stopped)?
+            .send(ask)
+            .map_err(|_| stopped())
+    }
+}
+
+impl Drop for QueueConsumer {
+    fn drop(&mut self) {
+        // Rows taken and not done go back to the queue with the transaction.
+        self.asks = None;
+        if let Some(thread) = self.thread.take()
+            && let Err(panic) = thread.join()
+        {
+            tracing::error!(?panic, "the queue consumer panicked");
+        }
+    }
+}
+
+/// Only the oldest row of each chat, and none of a chat whose oldest another worker
+/// holds (that row is still there, so the next is not the oldest).
+const TAKE_PER_CHAT: &str = "
+SELECT seq, chat, key, body FROM oxigram_update_queue q
+WHERE account = $1 AND (chat IS NULL OR seq =
+    (SELECT min(seq) FROM oxigram_update_queue o WHERE o.account = q.account AND o.chat = q.chat))
+ORDER BY seq LIMIT $2 FOR UPDATE SKIP LOCKED";
+
+const TAKE_ANY: &str = "
+SELECT seq, chat, key, body FROM oxigram_update_queue
+WHERE account = $1 ORDER BY seq LIMIT $2 FOR UPDATE SKIP LOCKED";
+
+/// The consumer's thread: a transaction per batch, open from its take to its done.
+fn consume(mut conn: Client, account: &str, config: ConsumerConfig, asks: Receiver<Ask>) {
+    let query = if config.per_chat {
+        TAKE_PER_CHAT
+    } else {
+        TAKE_ANY
+    };
+    let limit = config.batch.max(1) as i64;
+    while let Ok(ask) = asks.recv() {
+        let Ask::Take(reply) = ask else {
+            if let Ask::Done(reply) = ask
+                && reply
+                    .send(Err(StorageError::Database("done without a take".into())))
+                    .is_err()
+            {
+                tracing::debug!("a queue caller went away");
+            }
+            continue;
+        };
+        // Wait for work, looking again now and then, each look a transaction of its
+        // own; the one that finds rows stays open, holding them, until done.
+        let mut pause = Duration::from_millis(1);
+        let (mut tx, taken) = loop {
+            let mut tx = match conn.transaction() {
+                Ok(tx) => tx,
+                Err(e) => break (None, Err(db_error(e))),
+            };
+            match tx.query(query, &[&account, &limit]) {
+                Ok(rows) if rows.is_empty() => {
+                    drop(tx);
+                    std::thread::sleep(pause);
+                    pause = (pause * 2).min(IDLE_POLL);
+                }
+                Ok(rows) => {
+                    let taken = rows.iter().map(row_to_queued).collect();
+                    break (Some(tx), taken);
+                }
+                Err(e) => break (None, Err(db_error(e))),
+            }
+        };
+        let taken: Result<Vec<Queued>, StorageError> = taken;
+        let seqs: Vec<i64> = taken
+            .as_ref()
+            .map(|t| t.iter().map(|q| q.seq).collect())
+            .unwrap_or_default();
+        let failed = taken.is_err();
+        if reply.send(taken).is_err() || failed {
+            // Nobody will handle them: they go back with the transaction.
+            continue;
+        }
+        let Ok(ask) = asks.recv() else { return };
+        let Ask::Done(reply) = ask else {
+            if let Ask::Take(reply) = ask
+                && reply
+                    .send(Err(StorageError::Database(
+                        "take before the last was done".into(),
+                    )))
+                    .is_err()
+            {
+                tracing::debug!("a queue caller went away");
+            }
+            continue;
+        };
+        let Some(mut tx) = tx.take() else { continue };
+        let result = tx
+            .execute(
+                "DELETE FROM oxigram_update_queue WHERE account = $1 AND seq = ANY($2)",
+                &[&account, &seqs],
+            )
+            .and_then(|_| tx.commit())
+            .map_err(db_error);
+        if reply.send(result).is_err() {
+            tracing::debug!("a queue caller went away");
+        }
+    }
+}
+
+fn row_to_queued(row: &postgres::Row) -> Result<Queued, StorageError> {
+    let key: Vec<u8> = row.get(2);
+    let body: Vec<u8> = row.get(3);
+    Ok(Queued {
+        seq: row.get(0),
+        chat: row.get(1),
+        key: key.try_into().map_err(|_| {
+            StorageError::Unreadable("a queued update's key is not 16 bytes".into())
+        })?,
+        update: decode(&body)?,
+    })
+}
