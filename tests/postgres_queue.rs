@@ -152,10 +152,16 @@ fn busy_bot(url: &str, messages: usize, workers: usize) {
         let producer = QueueProducer::open(url, &account).unwrap();
         let client = client.clone();
         runtime.spawn(async move {
-            while let Some(raw) = client.next_ordered_raw_update().await.unwrap() {
-                let chat = Update::from_raw(&client, &raw.update, &raw.users, &raw.chats)
-                    .and_then(|u| u.chat_id());
-                producer.push(&raw, chat).await.unwrap();
+            while let Some(raws) = client.next_ordered_raw_updates(256).await.unwrap() {
+                let with_chats: Vec<_> = raws
+                    .into_iter()
+                    .map(|raw| {
+                        let chat = Update::from_raw(&client, &raw.update, &raw.users, &raw.chats)
+                            .and_then(|u| u.chat_id());
+                        (raw, chat)
+                    })
+                    .collect();
+                producer.push_all(&with_chats).await.unwrap();
             }
         })
     };
@@ -180,6 +186,19 @@ fn busy_bot(url: &str, messages: usize, workers: usize) {
         }
     }
     let total = messages / SENDERS * SENDERS;
+    if workers > 0 {
+        let waiting: i64 = conn
+            .query_one(
+                "SELECT count(*) FROM oxigram_update_queue WHERE account = $1",
+                &[&account],
+            )
+            .unwrap()
+            .get(0);
+        println!(
+            "busy bot: all sent after {:.1} s, {waiting} queued then",
+            started.elapsed().as_secs_f64()
+        );
+    }
     let deadline = Instant::now() + Duration::from_secs(600);
     loop {
         let done = if workers == 0 {

@@ -186,6 +186,78 @@ impl Client {
         }))
     }
 
+    /// Like [`next_ordered_raw_update`](Self::next_ordered_raw_update), with up to `max`
+    /// more that are ready now (without waiting or fetching) in the same vector: a
+    /// program that passes updates on can do so for all of them at once. All of them
+    /// count as handled when it asks again (or stops). Empty only when `max` is 0.
+    pub async fn next_ordered_raw_updates(
+        &self,
+        max: usize,
+    ) -> crate::Result<Option<Vec<RawUpdate>>> {
+        if max == 0 {
+            return Ok(Some(Vec::new()));
+        }
+        let Some(first) = self.next_ordered_raw_update().await? else {
+            return Ok(None);
+        };
+        let mut all = vec![first];
+        let link = self.inner.link(self.inner.home_dc(), false).await?;
+        while all.len() < max {
+            if !self.take_ready_raw(&mut all, max) {
+                break;
+            }
+            // Whatever the connection has queued already goes in too, without waiting.
+            match link.next_update_until(Some(Instant::now())).await {
+                oxigram_runtime::UpdateWait::Update(update) => {
+                    match <enums::Updates as oxigram_tl::Deserialize>::from_bytes(&update.body) {
+                        Ok(updates) => {
+                            let mut state = self.inner.feed.lock();
+                            if let Some(sequencer) = state.sequencer.as_mut() {
+                                sequencer.handle_updates(Instant::now(), updates);
+                            }
+                        }
+                        Err(e) => {
+                            tracing::warn!(%e, id = update.constructor_id, "undecodable update");
+                            let mut state = self.inner.feed.lock();
+                            if let Some(sequencer) = state.sequencer.as_mut() {
+                                sequencer.handle_missed(Instant::now());
+                            }
+                            break;
+                        }
+                    }
+                }
+                _ => break,
+            }
+        }
+        Ok(Some(all))
+    }
+
+    /// Moves updates the sequencer has ready into `all`, up to `max`; `false` if the
+    /// feed is not running. The states of what is taken join the handed-out ones:
+    /// nothing is saved until the reader comes back.
+    fn take_ready_raw(&self, all: &mut Vec<RawUpdate>, max: usize) -> bool {
+        let mut state = self.inner.feed.lock();
+        let FeedState {
+            sequencer,
+            ready,
+            handed,
+        } = &mut *state;
+        let Some(sequencer) = sequencer.as_mut() else {
+            return false;
+        };
+        while all.len() < max {
+            if let Some(Delivered::Raw(raw)) = self.pop_ready(ready, handed, sequencer, true) {
+                all.push(raw);
+                continue;
+            }
+            match sequencer.poll_batch() {
+                Some(batch) => *ready = Some(self.ready(batch)),
+                None => break,
+            }
+        }
+        true
+    }
+
     async fn next_delivered(&self, raw: bool) -> crate::Result<Option<Delivered>> {
         self.start_feed()?;
         loop {

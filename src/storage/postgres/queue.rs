@@ -16,10 +16,11 @@
 //! workers get one row), handle it, then mark it [`done`](QueueConsumer::done), which
 //! deletes it. A worker that dies before `done` leaves its rows locked only as long as
 //! its connection: the database rolls the transaction back and another worker takes
-//! them (at least once). With [`ConsumerConfig::per_chat`], a worker only takes the
-//! oldest row of each chat, and only when nobody holds it: a chat's updates are
-//! handled one after the other in the order queued, while different chats go in
-//! parallel.
+//! them (at least once). With [`ConsumerConfig::per_chat`], a worker takes chats, not
+//! rows: the oldest row of each chat nobody holds (at most a quarter of the batch of
+//! them), then the rows behind those, in order. While it holds a chat's oldest row, no
+//! other worker takes any row of that chat: a chat's updates are handled one after the
+//! other in the order queued, while different chats go in parallel.
 //!
 //! Requests a handler makes go through the worker's own client (a bot signed in on a
 //! key of its own, say); the holder's key is never used by two processes.
@@ -207,6 +208,40 @@ impl QueueProducer {
             .await
     }
 
+    /// Appends several updates in one transaction, in order (what
+    /// [`Client::next_ordered_raw_updates`](crate::Client::next_ordered_raw_updates)
+    /// returns, with their chats); returns how many were new.
+    pub async fn push_all(
+        &self,
+        updates: &[(RawUpdate, Option<i64>)],
+    ) -> Result<usize, StorageError> {
+        let account = self.account.clone();
+        let rows: Vec<(Option<i64>, Vec<u8>, Vec<u8>)> = updates
+            .iter()
+            .map(|(u, chat)| (*chat, key_of(&u.update).to_vec(), encode(u)))
+            .collect();
+        self.worker
+            .run(move |conn| {
+                let chats: Vec<Option<i64>> = rows.iter().map(|r| r.0).collect();
+                let keys: Vec<&[u8]> = rows.iter().map(|r| &r.1[..]).collect();
+                let bodies: Vec<&[u8]> = rows.iter().map(|r| &r.2[..]).collect();
+                // `WITH ORDINALITY` keeps the order given: the sequence numbers follow it.
+                let inserted = conn
+                    .execute(
+                        "INSERT INTO oxigram_update_queue (account, chat, key, body)
+                         SELECT $1, chat, key, body
+                         FROM unnest($2::bigint[], $3::bytea[], $4::bytea[])
+                             WITH ORDINALITY AS u(chat, key, body, n)
+                         ORDER BY n
+                         ON CONFLICT (account, key) DO NOTHING",
+                        &[&account, &chats, &keys, &bodies],
+                    )
+                    .map_err(db_error)?;
+                Ok(inserted as usize)
+            })
+            .await
+    }
+
     /// Updates waiting in the account's queue (taken ones included until done), and
     /// how long the oldest has waited: the queue's lag.
     pub async fn depth(&self) -> Result<(u64, Duration), StorageError> {
@@ -236,8 +271,8 @@ impl QueueProducer {
 pub struct ConsumerConfig {
     /// Updates taken at once, at most.
     pub batch: usize,
-    /// Keep each chat's order: take only the oldest update of a chat, and only when no
-    /// other worker holds it.
+    /// Keep each chat's order: take whole chats (their oldest rows nobody holds, then
+    /// what follows them), so that no two workers hold updates of one chat.
     pub per_chat: bool,
 }
 
@@ -342,13 +377,23 @@ impl Drop for QueueConsumer {
     }
 }
 
-/// Only the oldest row of each chat, and none of a chat whose oldest another worker
-/// holds (that row is still there, so the next is not the oldest).
+/// Chats whose oldest row nobody holds: this worker takes those rows (locking them, so
+/// no other worker can take any row of those chats, whose oldest is still there) and
+/// then the rows behind them, in order. Rows of no chat are taken as with no order.
 const TAKE_PER_CHAT: &str = "
-SELECT seq, chat, key, body FROM oxigram_update_queue q
-WHERE account = $1 AND (chat IS NULL OR seq =
-    (SELECT min(seq) FROM oxigram_update_queue o WHERE o.account = q.account AND o.chat = q.chat))
-ORDER BY seq LIMIT $2 FOR UPDATE SKIP LOCKED";
+WITH heads AS (
+    SELECT chat FROM oxigram_update_queue q
+    WHERE account = $1 AND chat IS NOT NULL AND seq =
+        (SELECT min(seq) FROM oxigram_update_queue o WHERE o.account = q.account AND o.chat = q.chat)
+    ORDER BY seq LIMIT $3 FOR UPDATE SKIP LOCKED
+), loose AS (
+    SELECT seq FROM oxigram_update_queue
+    WHERE account = $1 AND chat IS NULL
+    ORDER BY seq LIMIT $3 FOR UPDATE SKIP LOCKED
+)
+SELECT seq, chat, key, body FROM oxigram_update_queue
+WHERE account = $1 AND (chat IN (SELECT chat FROM heads) OR seq IN (SELECT seq FROM loose))
+ORDER BY seq LIMIT $2 FOR UPDATE";
 
 const TAKE_ANY: &str = "
 SELECT seq, chat, key, body FROM oxigram_update_queue
@@ -362,6 +407,9 @@ fn consume(mut conn: Client, account: &str, config: ConsumerConfig, asks: Receiv
         TAKE_ANY
     };
     let limit = config.batch.max(1) as i64;
+    // Chats taken at once: a quarter of the batch, so that workers share the chats
+    // rather than one taking them all.
+    let chats = (limit / 4).max(1);
     while let Ok(ask) = asks.recv() {
         let Ask::Take(reply) = ask else {
             if let Ask::Done(reply) = ask
@@ -381,7 +429,12 @@ fn consume(mut conn: Client, account: &str, config: ConsumerConfig, asks: Receiv
                 Ok(tx) => tx,
                 Err(e) => break (None, Err(db_error(e))),
             };
-            match tx.query(query, &[&account, &limit]) {
+            let result = if config.per_chat {
+                tx.query(query, &[&account, &limit, &chats])
+            } else {
+                tx.query(query, &[&account, &limit])
+            };
+            match result {
                 Ok(rows) if rows.is_empty() => {
                     drop(tx);
                     std::thread::sleep(pause);

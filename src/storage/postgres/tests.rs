@@ -360,27 +360,30 @@ mod queue {
     }
 
     #[test]
-    fn a_chat_s_next_update_waits_until_its_last_is_done() {
+    fn a_chat_held_by_one_worker_is_taken_by_no_other_until_done() {
         let Some(url) = database() else { return };
         let name = account("queue-order");
         let producer = QueueProducer::open(&url, &name).unwrap();
         for (chat, n) in [(1, 1), (1, 2), (2, 3)] {
             block_on(producer.push(&status(chat, n), Some(chat))).unwrap();
         }
-        let first = QueueConsumer::open(&url, &name, per_chat(10)).unwrap();
-        let taken: Vec<i32> = block_on(first.take())
-            .unwrap()
-            .iter()
-            .map(|q| was_online(&q.update))
-            .collect();
-        // The oldest of each chat: chat 1's second waits.
-        assert_eq!(taken, [1, 3]);
-        let (got, second_took) = std::sync::mpsc::channel();
+        let numbers = |taken: Vec<crate::storage::postgres::queue::Queued>| -> Vec<i32> {
+            taken.iter().map(|q| was_online(&q.update)).collect()
+        };
+        // A batch of 4 takes one chat at a time: the oldest first, whole.
+        let first = QueueConsumer::open(&url, &name, per_chat(4)).unwrap();
+        assert_eq!(numbers(block_on(first.take()).unwrap()), [1, 2]);
+        let second = QueueConsumer::open(&url, &name, per_chat(4)).unwrap();
+        assert_eq!(numbers(block_on(second.take()).unwrap()), [3]);
+        block_on(second.done()).unwrap();
+        // More for chat 1 while the first holds it: nobody else takes it.
+        block_on(producer.push(&status(1, 4), Some(1))).unwrap();
+        let (got, third_took) = std::sync::mpsc::channel();
         let waiting = std::thread::spawn({
             let (url, name) = (url.clone(), name.clone());
             move || {
-                let second = QueueConsumer::open(&url, &name, per_chat(10)).unwrap();
-                let taken = block_on(second.take()).unwrap();
+                let third = QueueConsumer::open(&url, &name, per_chat(4)).unwrap();
+                let taken = block_on(third.take()).unwrap();
                 got.send(
                     taken
                         .iter()
@@ -388,18 +391,14 @@ mod queue {
                         .collect::<Vec<_>>(),
                 )
                 .unwrap();
-                block_on(second.done()).unwrap();
+                block_on(third.done()).unwrap();
             }
         });
-        assert!(
-            second_took
-                .recv_timeout(Duration::from_millis(300))
-                .is_err()
-        );
+        assert!(third_took.recv_timeout(Duration::from_millis(300)).is_err());
         block_on(first.done()).unwrap();
         assert_eq!(
-            second_took.recv_timeout(Duration::from_secs(5)).unwrap(),
-            [2]
+            third_took.recv_timeout(Duration::from_secs(5)).unwrap(),
+            [4]
         );
         waiting.join().unwrap();
     }
