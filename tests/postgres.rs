@@ -325,6 +325,19 @@ fn the_cli_moves_a_session_file_into_postgresql_once() {
     assert_eq!(held["held"], true);
     assert_eq!(held["token"], storage.token());
     assert!(held["expires_in_ms"].as_u64().unwrap() <= 2000);
+    assert_eq!(held["queued"], 0);
+    // An update queued for workers shows as the queue's depth.
+    let producer = oxigram::storage::postgres::queue::QueueProducer::open(&url, &name).unwrap();
+    let update = oxigram::types::RawUpdate {
+        update: oxigram::tl::enums::Update::UserStatus(oxigram::tl::types::UpdateUserStatus {
+            user_id: 1,
+            status: oxigram::tl::enums::UserStatus::Empty,
+        }),
+        users: vec![],
+        chats: vec![],
+    };
+    assert!(futures_executor::block_on(producer.push(&update, Some(1))).unwrap());
+    assert_eq!(lease(&url)["queued"], 1);
     drop(storage);
     let free = lease(&url);
     assert_eq!(free["held"], false);

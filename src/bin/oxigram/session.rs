@@ -26,8 +26,8 @@ pub enum SessionCommand {
     /// Move a session file (ours, Pyrogram's or Telethon's) into PostgreSQL, as an
     /// account that holds no session yet, with its peers.
     Migrate(MigrateArgs),
-    /// List the accounts in PostgreSQL with their leases: holder, token, held for how
-    /// long, expiring in how long.
+    /// List the accounts in PostgreSQL with their leases (holder, token, held for how
+    /// long, expiring in how long) and their update queues (depth, lag).
     Leases(LeasesArgs),
 }
 
@@ -225,6 +225,8 @@ fn leases(args: LeasesArgs) -> Result<(), CliError> {
                     "held": l.held,
                     "held_for_ms": ms(l.held_for),
                     "expires_in_ms": ms(l.expires_in),
+                    "queued": l.queued,
+                    "queue_lag_ms": l.queue_lag.as_millis() as u64,
                 })
             })
             .collect();
@@ -234,6 +236,13 @@ fn leases(args: LeasesArgs) -> Result<(), CliError> {
         return crate::print_line("no accounts");
     }
     for l in &leases {
+        let queue = match l.queued {
+            0 => String::new(),
+            n => format!(
+                "; {n} updates queued, the oldest {:.1} s",
+                l.queue_lag.as_secs_f64()
+            ),
+        };
         let line = match (l.held_for, l.expires_in) {
             (Some(age), Some(left)) if l.held => format!(
                 "{}: held by {} (token {}) for {:.1} s, expires in {:.1} s",
@@ -245,7 +254,7 @@ fn leases(args: LeasesArgs) -> Result<(), CliError> {
             ),
             _ => format!("{}: free (last token {})", l.account, l.token),
         };
-        crate::print_line(&line)?;
+        crate::print_line(&format!("{line}{queue}"))?;
     }
     Ok(())
 }

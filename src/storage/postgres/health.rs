@@ -1,5 +1,5 @@
-//! What an operator looks at: who holds which account's lease, since when, and for how
-//! long more.
+//! What an operator looks at: who holds which account's lease, since when, for how long
+//! more, and how far its update queue lags.
 
 use std::time::Duration;
 
@@ -22,6 +22,11 @@ pub struct LeaseStatus {
     pub held_for: Option<Duration>,
     /// How long it runs without a renewal, if it is held.
     pub expires_in: Option<Duration>,
+    /// Updates waiting in the account's [queue](super::queue) (taken ones included
+    /// until done).
+    pub queued: u64,
+    /// How long the oldest of them has waited: the queue's lag.
+    pub queue_lag: Duration,
 }
 
 fn millis(value: Option<i64>) -> Option<Duration> {
@@ -44,12 +49,30 @@ pub fn leases(url: &str) -> Result<Vec<LeaseStatus>, StorageError> {
             if !exists {
                 return Ok(Vec::new());
             }
+            // The queue came with schema 2: a database still on 1 has none.
+            let queue: bool = conn
+                .query_one(
+                    "SELECT to_regclass('oxigram_update_queue') IS NOT NULL",
+                    &[],
+                )
+                .map_err(db_error)?
+                .get(0);
+            let queued = if queue {
+                "(SELECT count(*) FROM oxigram_update_queue q WHERE q.account = l.account),
+                 (SELECT (extract(epoch FROM (now() - min(queued_at))) * 1000)::bigint
+                  FROM oxigram_update_queue q WHERE q.account = l.account)"
+            } else {
+                "0::bigint, NULL::bigint"
+            };
             let rows = conn
                 .query(
-                    "SELECT account, holder, token, expires_at > now(),
-                         (extract(epoch FROM (now() - acquired_at)) * 1000)::bigint,
-                         (extract(epoch FROM (expires_at - now())) * 1000)::bigint
-                     FROM oxigram_leases ORDER BY account",
+                    &format!(
+                        "SELECT account, holder, token, expires_at > now(),
+                             (extract(epoch FROM (now() - acquired_at)) * 1000)::bigint,
+                             (extract(epoch FROM (expires_at - now())) * 1000)::bigint,
+                             {queued}
+                         FROM oxigram_leases l ORDER BY account"
+                    ),
                     &[],
                 )
                 .map_err(db_error)?;
@@ -64,6 +87,8 @@ pub fn leases(url: &str) -> Result<Vec<LeaseStatus>, StorageError> {
                         held,
                         held_for: millis(row.get(4)).filter(|_| held),
                         expires_in: millis(row.get(5)).filter(|_| held),
+                        queued: row.get::<_, i64>(6).max(0) as u64,
+                        queue_lag: millis(row.get(7)).unwrap_or_default(),
                     }
                 })
                 .collect())
