@@ -1,7 +1,8 @@
 //! A busy bot on worker processes: the lease holder (this process) reads the bot's
 //! updates and queues them in PostgreSQL; four worker processes take them with per-chat
 //! order. 50,000 messages from 50 users: each handled once, each user's in the order
-//! sent. It also prints the rate through the queue (one measured run, not asserted).
+//! sent, and the first of each answered by a worker through a client of its own. It also
+//! prints the rate through the queue (one measured run, not asserted).
 //!
 //! Its own harness: the binary is also the worker (`OXIGRAM_QUEUE_WORKER` set). Needs
 //! `OXIGRAM_TEST_POSTGRES` (skipped without it, failed with `CI` set);
@@ -50,23 +51,41 @@ fn main() {
     report(1, 0);
 }
 
-/// A message's text as the API sent it, if the update is a new message.
+/// A message's text as the API sent it, if the update is a new incoming message (the
+/// bot's own answers come back as updates too).
 fn text_of(update: &enums::Update) -> Option<&str> {
     match update {
         enums::Update::NewMessage(u) => match &u.message {
-            enums::Message::Message(m) => Some(&m.message),
+            enums::Message::Message(m) if !m.out => Some(&m.message),
             _ => None,
         },
         _ => None,
     }
 }
 
-/// A worker: takes batches in per-chat order and records each message it handled
-/// (in the same transaction as nothing else: a repeat would show as a second row).
+/// A worker: takes batches in per-chat order and records each message it handled (a
+/// repeat would show as a second row). It answers the first message of each chat
+/// through a client of its own: the bot signed in again on a key of its own, without
+/// updates, so the holder's key stays the holder's.
 fn worker() {
-    let url = std::env::var("OXIGRAM_TEST_POSTGRES").unwrap();
-    let account = std::env::var("OXIGRAM_QUEUE_ACCOUNT").unwrap();
-    let name = std::env::var("OXIGRAM_QUEUE_WORKER").unwrap();
+    let var = |name| std::env::var(name).unwrap();
+    let (url, account, name) = (
+        var("OXIGRAM_TEST_POSTGRES"),
+        var("OXIGRAM_QUEUE_ACCOUNT"),
+        var("OXIGRAM_QUEUE_WORKER"),
+    );
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(1)
+        .enable_all()
+        .build()
+        .unwrap();
+    let mut builder = bot_builder(&name, &var("OXIGRAM_QUEUE_KEY"))
+        .in_memory()
+        .no_updates(true);
+    for (dc, address) in common::decode_addresses(&var("OXIGRAM_QUEUE_DCS")) {
+        builder = builder.dc_address(dc, address);
+    }
+    let client = runtime.block_on(builder.build()).unwrap();
     let consumer = QueueConsumer::open(
         &url,
         &account,
@@ -76,24 +95,55 @@ fn worker() {
         },
     )
     .unwrap();
-    let mut conn = postgres::Client::connect(&url, postgres::NoTls).unwrap();
-    loop {
-        let taken = futures_executor::block_on(consumer.take()).unwrap();
-        let (mut chats, mut texts) = (Vec::new(), Vec::new());
-        for queued in &taken {
-            if let (Some(chat), Some(text)) = (queued.chat, text_of(&queued.update.update)) {
+    // Its own thread: the blocking client may not run inside the runtime.
+    let (records, recorded) = std::sync::mpsc::sync_channel::<(Vec<i64>, Vec<String>)>(1);
+    let (written, wrote) = std::sync::mpsc::sync_channel::<()>(1);
+    std::thread::spawn(move || {
+        let mut conn = postgres::Client::connect(&url, postgres::NoTls).unwrap();
+        for (chats, texts) in recorded {
+            conn.execute(
+                "INSERT INTO oxigram_queue_handled (account, chat, text, worker)
+                 SELECT $1, *, $4 FROM unnest($2::bigint[], $3::text[])",
+                &[&account, &chats, &texts, &name],
+            )
+            .unwrap();
+            written.send(()).unwrap();
+        }
+    });
+    runtime.block_on(async {
+        loop {
+            let taken = consumer.take().await.unwrap();
+            let (mut chats, mut texts) = (Vec::new(), Vec::new());
+            for queued in &taken {
+                let raw = &queued.update;
+                let (Some(chat), Some(text)) = (queued.chat, text_of(&raw.update)) else {
+                    continue;
+                };
+                if text.ends_with(" 0")
+                    && let Some(Update::Message(message)) =
+                        Update::from_raw(&client, &raw.update, &raw.users, &raw.chats)
+                {
+                    message.reply(format!("seen {text}")).await.unwrap();
+                }
                 chats.push(chat);
                 texts.push(text.to_owned());
             }
+            records.send((chats, texts)).unwrap();
+            wrote.recv().unwrap();
+            consumer.done().await.unwrap();
         }
-        conn.execute(
-            "INSERT INTO oxigram_queue_handled (account, chat, text, worker)
-             SELECT $1, * , $4 FROM unnest($2::bigint[], $3::text[])",
-            &[&account, &chats, &texts, &name],
-        )
-        .unwrap();
-        futures_executor::block_on(consumer.done()).unwrap();
-    }
+    });
+}
+
+/// The bot's client of the test DC, without its session.
+fn bot_builder(name: &str, pem: &str) -> oxigram::client::ClientBuilder {
+    oxigram::Client::builder(name)
+        .api_id(4)
+        .api_hash("hash")
+        .test_mode(true)
+        .server_key_pem(pem)
+        .runtime(oxigram::tokio::Tokio)
+        .bot_token(oxigram_conformance::BOT_TOKEN)
 }
 
 fn busy_bot(url: &str, messages: usize, workers: usize) {
@@ -106,6 +156,13 @@ fn busy_bot(url: &str, messages: usize, workers: usize) {
              text text NOT NULL, worker text NOT NULL)",
     )
     .unwrap();
+    let pem = oxigram_testdc::pem::public_key_pem(env.dc.public_key());
+    let dcs: Vec<_> = env
+        .dc
+        .addresses()
+        .iter()
+        .map(|&(id, address)| (id as i16, address))
+        .collect();
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
@@ -118,14 +175,7 @@ fn busy_bot(url: &str, messages: usize, workers: usize) {
             .await
             .unwrap()
             .unwrap();
-        let mut builder = oxigram::Client::builder("busy")
-            .api_id(4)
-            .api_hash("hash")
-            .test_mode(true)
-            .server_key_pem(oxigram_testdc::pem::public_key_pem(env.dc.public_key()))
-            .runtime(oxigram::tokio::Tokio)
-            .storage(storage)
-            .bot_token(oxigram_conformance::BOT_TOKEN);
+        let mut builder = bot_builder("busy", &pem).storage(storage);
         for &(id, address) in env.dc.addresses() {
             builder = builder.dc_address(id as i16, address);
         }
@@ -171,6 +221,8 @@ fn busy_bot(url: &str, messages: usize, workers: usize) {
                 .env("OXIGRAM_QUEUE_WORKER", format!("worker-{i}"))
                 .env("OXIGRAM_QUEUE_ACCOUNT", &account)
                 .env("OXIGRAM_TEST_POSTGRES", url)
+                .env("OXIGRAM_QUEUE_KEY", &pem)
+                .env("OXIGRAM_QUEUE_DCS", common::encode_addresses(&dcs))
                 .spawn()
                 .unwrap()
         })
@@ -254,6 +306,18 @@ fn busy_bot(url: &str, messages: usize, workers: usize) {
         *expected += 1;
     }
     assert!(next.values().all(|&n| n == total / SENDERS));
+    if workers > 0 {
+        // Each first message answered once, by a worker through its own client.
+        for (s, &sender) in senders.iter().enumerate() {
+            let answers = env
+                .dc
+                .received(sender)
+                .iter()
+                .filter(|m| m.from == bot_id && m.text == format!("seen {s} 0"))
+                .count();
+            assert_eq!(answers, 1, "sender {s}");
+        }
+    }
     let path = match workers {
         0 => "handled by the holder alone".to_owned(),
         n => format!("through the queue to {n} workers"),
