@@ -22,8 +22,16 @@
 //! other worker takes any row of that chat: a chat's updates are handled one after the
 //! other in the order queued, while different chats go in parallel.
 //!
-//! Requests a handler makes go through the worker's own client (a bot signed in on a
-//! key of its own, say); the holder's key is never used by two processes.
+//! Requests a handler makes go through the worker's own client: for a bot, the bot
+//! signed in again on a key of its own (its bot token, an in-memory session,
+//! [`no_updates`](crate::client::ClientBuilder::no_updates) so that pushes still go to
+//! the holder only); [`Update::from_raw`](crate::types::Update::from_raw) with that
+//! client makes a queued update high-level, so `message.reply(…)` works as in one
+//! process. Why not through the holder: every request would cross the database twice
+//! and the holder would carry every worker's traffic, while a bot may hold as many keys
+//! as it likes, one per process, and no key is shared. A user account cannot do that
+//! (a new key takes a new sign-in with a code): for users, requests through the holder
+//! are the way, and are not built yet.
 //!
 //! Every call runs on a thread of the producer's or consumer's own (the blocking client
 //! may not run inside an async runtime); the async methods wait for it without blocking
