@@ -209,21 +209,9 @@ impl Client {
             // Whatever the connection has queued already goes in too, without waiting.
             match link.next_update_until(Some(Instant::now())).await {
                 oxigram_runtime::UpdateWait::Update(update) => {
-                    match <enums::Updates as oxigram_tl::Deserialize>::from_bytes(&update.body) {
-                        Ok(updates) => {
-                            let mut state = self.inner.feed.lock();
-                            if let Some(sequencer) = state.sequencer.as_mut() {
-                                sequencer.handle_updates(Instant::now(), updates);
-                            }
-                        }
-                        Err(e) => {
-                            tracing::warn!(%e, id = update.constructor_id, "undecodable update");
-                            let mut state = self.inner.feed.lock();
-                            if let Some(sequencer) = state.sequencer.as_mut() {
-                                sequencer.handle_missed(Instant::now());
-                            }
-                            break;
-                        }
+                    let mut state = self.inner.feed.lock();
+                    if let Some(sequencer) = state.sequencer.as_mut() {
+                        handle_pushed(sequencer, &update, Instant::now());
                     }
                 }
                 _ => break,
@@ -572,15 +560,7 @@ impl Client {
             };
             match outcome {
                 oxigram_runtime::UpdateWait::Update(update) => {
-                    match <enums::Updates as oxigram_tl::Deserialize>::from_bytes(&update.body) {
-                        Ok(updates) => sequencer.handle_updates(now, updates),
-                        Err(e) => {
-                            // Not an `Updates` the schema knows: the gap it leaves is
-                            // fetched.
-                            tracing::warn!(%e, id = update.constructor_id, "undecodable update");
-                            sequencer.handle_missed(now);
-                        }
-                    }
+                    handle_pushed(sequencer, &update, now);
                 }
                 oxigram_runtime::UpdateWait::TimedOut => sequencer.handle_timeout(now),
                 oxigram_runtime::UpdateWait::Ended => {
@@ -764,5 +744,17 @@ fn named_peers(update: enums::Update, users: &[enums::User], chats: &[enums::Cha
             .cloned()
             .collect(),
         update,
+    }
+}
+
+/// Hands a pushed update to the sequencer; one that is not an `Updates` the schema
+/// knows leaves a gap, which is fetched.
+fn handle_pushed(sequencer: &mut Sequencer, update: &oxigram_runtime::Update, now: Instant) {
+    match <enums::Updates as oxigram_tl::Deserialize>::from_bytes(&update.body) {
+        Ok(updates) => sequencer.handle_updates(now, updates),
+        Err(e) => {
+            tracing::warn!(%e, id = update.constructor_id, "undecodable update");
+            sequencer.handle_missed(now);
+        }
     }
 }

@@ -151,7 +151,37 @@ impl Shared {
         Ok(())
     }
 
-    #[cfg_attr(not(feature = "postgres"), allow(dead_code))]
+    /// For a writer: waits until something is queued (or the storage closes, or the
+    /// queue failed: then `None`), and takes everything queued as the batch to commit,
+    /// with the count it makes durable once committed.
+    pub(crate) fn next_batch(&self) -> Option<(Arc<Batch>, u64)> {
+        let mut queue = self.lock();
+        while queue.pending.is_empty() && !queue.closing && queue.failed.is_none() {
+            queue = self.wait(queue);
+        }
+        if queue.pending.is_empty() || queue.failed.is_some() {
+            return None;
+        }
+        // Everything queued goes into this batch: changes saved while it commits wait
+        // for the next, so batches grow with the database's latency.
+        let batch = Arc::new(std::mem::take(&mut queue.pending));
+        queue.in_flight = Some(batch.clone());
+        let target = queue.queued;
+        drop(queue);
+        // The queue has room again: wake savers waiting for it.
+        self.notify();
+        Some((batch, target))
+    }
+
+    /// For a writer: the batch taken with `target` is committed.
+    pub(crate) fn committed(&self, target: u64) {
+        let mut queue = self.lock();
+        queue.in_flight = None;
+        queue.durable = target;
+        drop(queue);
+        self.notify();
+    }
+
     /// Stops the queue for good: every later save and flush fails with `reason` (the
     /// first reason given stays).
     pub(crate) fn fail(&self, reason: String) {
@@ -176,6 +206,23 @@ impl Shared {
             }
             queue = self.wait(queue);
         }
+    }
+
+    /// A peer lookup that sees queued changes: `queued` is the queued record the
+    /// lookup matches, if any (merged over the stored record of its id, read with
+    /// `stored_by_id`); otherwise what `stored` finds, unless a queued record of that
+    /// peer replaces it (it lacks the key looked up, or it would have been found first).
+    pub(crate) fn find_peer(
+        &self,
+        queued: Option<PeerRecord>,
+        stored_by_id: impl FnOnce(i64) -> Result<Option<PeerRecord>, StorageError>,
+        stored: impl FnOnce() -> Result<Option<PeerRecord>, StorageError>,
+    ) -> Result<Option<PeerRecord>, StorageError> {
+        if let Some(queued) = queued {
+            let old = stored_by_id(queued.id)?;
+            return Ok(Some(merge_peer(old.as_ref(), &queued)));
+        }
+        Ok(stored()?.filter(|p| self.queued_peer(p.id).is_none()))
     }
 
     /// The queued (or being written) record of peer `id`, newest first.

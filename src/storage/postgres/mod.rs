@@ -98,7 +98,6 @@ use postgres::{Client, NoTls};
 use self::lease::Lease;
 use self::reader::Reader;
 use self::rows::PeerKey;
-use super::memory::merge_peer;
 use super::queue::Shared;
 use super::{Change, PeerRecord, QUEUE_LIMIT, SAVE_WAIT, Session, Storage, StorageError};
 
@@ -363,18 +362,6 @@ impl PostgresStorage {
         let account = self.lease.account.clone();
         self.reader.run(move |c| rows::peer(c, &account, &key))
     }
-
-    /// The stored record of `queued`'s id with the queued one merged over it.
-    fn with_queued(&self, queued: PeerRecord) -> Result<Option<PeerRecord>, StorageError> {
-        let stored = self.stored_peer(PeerKey::Id(queued.id))?;
-        Ok(Some(merge_peer(stored.as_ref(), &queued)))
-    }
-
-    /// A stored peer found by another key, unless a queued record of it (which lacks
-    /// that key, or it would have been found first) replaces it.
-    fn unless_queued(&self, stored: Option<PeerRecord>) -> Option<PeerRecord> {
-        stored.filter(|p| self.shared.queued_peer(p.id).is_none())
-    }
 }
 
 impl Storage for PostgresStorage {
@@ -393,10 +380,9 @@ impl Storage for PostgresStorage {
     }
 
     fn peer_by_id(&self, id: i64) -> Result<Option<PeerRecord>, StorageError> {
-        match self.shared.queued_peer(id) {
-            Some(queued) => self.with_queued(queued),
-            None => self.stored_peer(PeerKey::Id(id)),
-        }
+        let by_id = |id| self.stored_peer(PeerKey::Id(id));
+        self.shared
+            .find_peer(self.shared.queued_peer(id), by_id, || by_id(id))
     }
 
     fn peer_by_username(&self, username: &str) -> Result<Option<PeerRecord>, StorageError> {
@@ -404,22 +390,22 @@ impl Storage for PostgresStorage {
         let queued = self
             .shared
             .queued_find(|p| p.usernames.iter().any(|u| u.to_lowercase() == name));
-        if let Some(queued) = queued {
-            return self.with_queued(queued);
-        }
-        let stored = self.stored_peer(PeerKey::Username(name))?;
-        Ok(self.unless_queued(stored))
+        self.shared.find_peer(
+            queued,
+            |id| self.stored_peer(PeerKey::Id(id)),
+            || self.stored_peer(PeerKey::Username(name)),
+        )
     }
 
     fn peer_by_phone(&self, phone: &str) -> Result<Option<PeerRecord>, StorageError> {
         let queued = self
             .shared
             .queued_find(|p| p.phone.as_deref() == Some(phone));
-        if let Some(queued) = queued {
-            return self.with_queued(queued);
-        }
-        let stored = self.stored_peer(PeerKey::Phone(phone.to_owned()))?;
-        Ok(self.unless_queued(stored))
+        self.shared.find_peer(
+            queued,
+            |id| self.stored_peer(PeerKey::Id(id)),
+            || self.stored_peer(PeerKey::Phone(phone.to_owned())),
+        )
     }
 
     fn on_revoked(&self, revoked: Box<dyn FnOnce(StorageError) + Send>) {

@@ -8,30 +8,15 @@ use super::*;
 use crate::proto::crypto::message::AuthKey;
 use crate::storage::{DcSession, PeerKind, UpdateState};
 
-/// The database URL, or `None` (after saying so) where the tests may skip.
-pub(crate) fn database() -> Option<String> {
-    match std::env::var("OXIGRAM_TEST_POSTGRES") {
-        Ok(url) => Some(url),
-        Err(_) if std::env::var_os("CI").is_some() => {
-            panic!("CI is set but OXIGRAM_TEST_POSTGRES is not: the PostgreSQL tests must run")
-        }
-        Err(_) => {
-            eprintln!("skipped: set OXIGRAM_TEST_POSTGRES to a database URL to run this test");
-            None
-        }
-    }
-}
+// The integration tests' helpers: one definition of where the database is.
+#[path = "../../../tests/postgres/common.rs"]
+mod common;
+
+pub(crate) use common::database;
 
 /// An account name no other test uses.
 fn account(test: &str) -> String {
-    format!(
-        "{test}-{}-{:x}",
-        std::process::id(),
-        std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .unwrap()
-            .as_nanos()
-    )
+    common::unique(test)
 }
 
 fn config(url: &str, account: &str, holder: &str) -> PostgresConfig {

@@ -1,7 +1,6 @@
 //! The writer thread: commits everything queued in one transaction that first checks
 //! the lease (see [`Lease::fence`]).
 
-use std::mem;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -25,20 +24,7 @@ enum Failed {
 /// failed commit is tried again on a new connection for as long as the lease holds.
 pub(crate) fn run(url: String, conn: Client, shared: Arc<Shared>, lease: Arc<Lease>) {
     let mut conn = Some(conn);
-    loop {
-        let mut queue = shared.lock();
-        while queue.pending.is_empty() && !queue.closing && queue.failed.is_none() {
-            queue = shared.wait(queue);
-        }
-        if queue.pending.is_empty() || queue.failed.is_some() {
-            return;
-        }
-        let batch = Arc::new(mem::take(&mut queue.pending));
-        queue.in_flight = Some(batch.clone());
-        let target = queue.queued;
-        drop(queue);
-        shared.notify();
-
+    while let Some((batch, target)) = shared.next_batch() {
         loop {
             let result = match conn.as_mut() {
                 Some(c) => commit(c, &lease, &batch),
@@ -49,11 +35,7 @@ pub(crate) fn run(url: String, conn: Client, shared: Arc<Shared>, lease: Arc<Lea
             };
             match result {
                 Ok(()) => {
-                    let mut queue = shared.lock();
-                    queue.in_flight = None;
-                    queue.durable = target;
-                    drop(queue);
-                    shared.notify();
+                    shared.committed(target);
                     break;
                 }
                 Err(Failed::Fenced) => {

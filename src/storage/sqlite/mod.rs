@@ -91,7 +91,6 @@ use std::time::Duration;
 use rusqlite::{Connection, ErrorCode, OpenFlags};
 
 use self::lock::SessionLock;
-use super::memory::merge_peer;
 use super::queue::Shared;
 use super::{Change, PeerRecord, Session, Storage, StorageError};
 
@@ -213,23 +212,6 @@ impl SqliteStorage {
         // The connection holds no state of ours that a panic could have broken.
         self.reader.lock().unwrap_or_else(|e| e.into_inner())
     }
-
-    /// The stored record of `id` with the queued one merged over it.
-    fn with_queued(&self, queued: PeerRecord) -> Result<Option<PeerRecord>, StorageError> {
-        let stored = rows::peer_where(&self.reader(), "id", &queued.id)?;
-        Ok(Some(merge_peer(stored.as_ref(), &queued)))
-    }
-
-    /// A stored peer found by username, unless a queued record of it (which has other
-    /// usernames, or it would have been found first) replaces it.
-    fn stored_unless_queued(&self, id: Option<i64>) -> Result<Option<PeerRecord>, StorageError> {
-        match id {
-            Some(id) if self.shared.queued_peer(id).is_none() => {
-                rows::peer_where(&self.reader(), "id", &id)
-            }
-            _ => Ok(None),
-        }
-    }
 }
 
 impl Storage for SqliteStorage {
@@ -247,10 +229,9 @@ impl Storage for SqliteStorage {
     }
 
     fn peer_by_id(&self, id: i64) -> Result<Option<PeerRecord>, StorageError> {
-        match self.shared.queued_peer(id) {
-            Some(queued) => self.with_queued(queued),
-            None => rows::peer_where(&self.reader(), "id", &id),
-        }
+        let by_id = |id| rows::peer_where(&self.reader(), "id", &id);
+        self.shared
+            .find_peer(self.shared.queued_peer(id), by_id, || by_id(id))
     }
 
     fn peer_by_username(&self, username: &str) -> Result<Option<PeerRecord>, StorageError> {
@@ -258,22 +239,22 @@ impl Storage for SqliteStorage {
         let queued = self
             .shared
             .queued_find(|p| p.usernames.iter().any(|u| u.to_lowercase() == name));
-        if let Some(queued) = queued {
-            return self.with_queued(queued);
-        }
-        let id = rows::peer_id_by_username(&self.reader(), &name)?;
-        self.stored_unless_queued(id)
+        let by_id = |id| rows::peer_where(&self.reader(), "id", &id);
+        self.shared.find_peer(queued, by_id, || {
+            // Bound first: the reader's lock must be free again for `by_id`.
+            let id = rows::peer_id_by_username(&self.reader(), &name)?;
+            id.map_or(Ok(None), by_id)
+        })
     }
 
     fn peer_by_phone(&self, phone: &str) -> Result<Option<PeerRecord>, StorageError> {
         let queued = self
             .shared
             .queued_find(|p| p.phone.as_deref() == Some(phone));
-        if let Some(queued) = queued {
-            return self.with_queued(queued);
-        }
-        let stored = rows::peer_where(&self.reader(), "phone", &phone)?;
-        Ok(stored.filter(|p| self.shared.queued_peer(p.id).is_none()))
+        let by_id = |id| rows::peer_where(&self.reader(), "id", &id);
+        self.shared.find_peer(queued, by_id, || {
+            rows::peer_where(&self.reader(), "phone", &phone)
+        })
     }
 }
 
