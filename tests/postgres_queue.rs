@@ -113,26 +113,52 @@ fn worker() {
     runtime.block_on(async {
         loop {
             let taken = consumer.take().await.unwrap();
-            let (mut chats, mut texts) = (Vec::new(), Vec::new());
+            // Each chat's messages one after the other, the chats side by side.
+            let mut by_chat: Vec<(i64, Vec<&oxigram::types::RawUpdate>)> = Vec::new();
             for queued in &taken {
-                let raw = &queued.update;
-                let (Some(chat), Some(text)) = (queued.chat, text_of(&raw.update)) else {
-                    continue;
-                };
-                if text.ends_with(" 0")
-                    && let Some(Update::Message(message)) =
-                        Update::from_raw(&client, &raw.update, &raw.users, &raw.chats)
-                {
-                    message.reply(format!("seen {text}")).await.unwrap();
+                let Some(chat) = queued.chat else { continue };
+                match by_chat.iter_mut().find(|(c, _)| *c == chat) {
+                    Some((_, updates)) => updates.push(&queued.update),
+                    None => by_chat.push((chat, vec![&queued.update])),
                 }
-                chats.push(chat);
-                texts.push(text.to_owned());
             }
+            let handled =
+                futures_util::future::join_all(by_chat.into_iter().map(|(chat, updates)| {
+                    let client = &client;
+                    async move {
+                        let mut texts = Vec::new();
+                        for raw in updates {
+                            let Some(text) = text_of(&raw.update) else {
+                                continue;
+                            };
+                            if text.ends_with(" 0")
+                                && let Some(Update::Message(message)) =
+                                    Update::from_raw(client, &raw.update, &raw.users, &raw.chats)
+                            {
+                                message.reply(format!("seen {text}")).await.unwrap();
+                            }
+                            handler_work().await;
+                            texts.push((chat, text.to_owned()));
+                        }
+                        texts
+                    }
+                }))
+                .await;
+            let (chats, texts) = handled.into_iter().flatten().unzip();
             records.send((chats, texts)).unwrap();
             wrote.recv().unwrap();
             consumer.done().await.unwrap();
         }
     });
+}
+
+/// What a handler spends on each message besides the queue: `OXIGRAM_QUEUE_HANDLER_MS`
+/// of waiting (as on a request of its own), none by default.
+async fn handler_work() {
+    let ms: u64 = std::env::var("OXIGRAM_QUEUE_HANDLER_MS").map_or(0, |v| v.parse().unwrap());
+    if ms > 0 {
+        tokio::time::sleep(Duration::from_millis(ms)).await;
+    }
 }
 
 /// The bot's client of the test DC, without its session.
@@ -183,21 +209,28 @@ fn busy_bot(url: &str, messages: usize, workers: usize) {
         let id = client.get_me().await.unwrap().id;
         (client, id)
     });
-    // With no workers, the holder handles every message itself (the single-process
-    // baseline the rates are compared with); the handled list is kept in memory.
+    // With no workers, the holder's own dispatcher handles every message (per-chat
+    // order, its default workers): the single-process baseline the rates are compared
+    // with. The handled list is kept in memory.
     let alone: Arc<Mutex<Vec<(i64, String)>>> = Arc::default();
     let holder = if workers == 0 {
-        let (client, alone) = (client.clone(), alone.clone());
-        runtime.spawn(async move {
-            while let Some(update) = client.next_update().await.unwrap() {
-                if let (Update::Message(message), Some(chat)) = (&update, update.chat_id()) {
-                    alone
+        let handled = alone.clone();
+        client.per_chat_order(true).on_message(
+            oxigram::dispatch::filters::incoming,
+            move |message: oxigram::types::Message| {
+                let handled = handled.clone();
+                async move {
+                    handler_work().await;
+                    handled
                         .lock()
                         .unwrap()
-                        .push((chat, message.text().to_owned()));
+                        .push((message.chat().id(), message.text().to_owned()));
+                    Ok(())
                 }
-            }
-        })
+            },
+        );
+        let client = client.clone();
+        runtime.spawn(async move { client.run().await.unwrap() })
     } else {
         let producer = QueueProducer::open(url, &account).unwrap();
         let client = client.clone();
