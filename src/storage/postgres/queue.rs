@@ -74,13 +74,19 @@ fn stopped() -> StorageError {
     StorageError::Database("the queue's connection thread stopped".into())
 }
 
-/// The row's body: the update, then its users and chats, each as TL.
-fn encode(update: &RawUpdate) -> Vec<u8> {
+/// The row's idempotency key and body. The body is the update, then its users and
+/// chats, each as TL; the key is the first 16 bytes of the SHA-256 of the update's
+/// encoding alone (the same update carries the same key whatever peers came with it),
+/// taken from the body's start rather than encoding the update twice.
+fn encode(update: &RawUpdate) -> ([u8; 16], Vec<u8>) {
     let mut body = Vec::new();
     update.update.serialize(&mut body);
+    let digest = sha2::Sha256::digest(&body);
+    let mut key = [0; 16];
+    key.copy_from_slice(&digest[..16]);
     update.users.serialize(&mut body);
     update.chats.serialize(&mut body);
-    body
+    (key, body)
 }
 
 fn decode(body: &[u8]) -> Result<RawUpdate, StorageError> {
@@ -98,15 +104,6 @@ fn decode(body: &[u8]) -> Result<RawUpdate, StorageError> {
     })
 }
 
-fn key_of(update: &enums::Update) -> [u8; 16] {
-    let mut bytes = Vec::new();
-    update.serialize(&mut bytes);
-    let digest = sha2::Sha256::digest(&bytes);
-    let mut key = [0; 16];
-    key.copy_from_slice(&digest[..16]);
-    key
-}
-
 type Job = Box<dyn FnOnce(&mut Client) + Send>;
 
 /// A thread that owns a connection and runs what it is sent, in order.
@@ -118,27 +115,8 @@ struct Worker {
 
 impl Worker {
     fn start(url: &str, name: &str) -> Result<Worker, StorageError> {
-        let url = url.to_owned();
         let (jobs, received) = sync_channel::<Job>(WAITING);
-        let (opened, opening) = sync_channel(1);
-        let thread = std::thread::Builder::new()
-            .name(name.into())
-            .spawn(move || {
-                let conn = connect(&url).and_then(|mut c| schema::migrate(&mut c).map(|()| c));
-                match conn {
-                    Ok(conn) => {
-                        if opened.send(Ok(())).is_ok() {
-                            serve(conn, received);
-                        }
-                    }
-                    Err(e) => {
-                        if opened.send(Err(e)).is_err() {
-                            tracing::debug!("the queue's opener went away");
-                        }
-                    }
-                }
-            })?;
-        opening.recv().map_err(|_| stopped())??;
+        let thread = spawn_connected(url, name, move |conn| serve(conn, received))?;
         Ok(Worker {
             jobs: Some(jobs),
             thread: Some(thread),
@@ -170,14 +148,49 @@ fn serve(mut conn: Client, jobs: Receiver<Job>) {
     }
 }
 
+/// Starts the thread `name`, which connects to `url` (migrating the schema) and then
+/// runs `body` with the connection; returns once the connection is made, or with why
+/// it could not be.
+fn spawn_connected(
+    url: &str,
+    name: &str,
+    body: impl FnOnce(Client) + Send + 'static,
+) -> Result<JoinHandle<()>, StorageError> {
+    let url = url.to_owned();
+    let (opened, opening) = sync_channel(1);
+    let thread = std::thread::Builder::new()
+        .name(name.into())
+        .spawn(move || {
+            match connect(&url).and_then(|mut c| schema::migrate(&mut c).map(|()| c)) {
+                // The opener waits for this; gone, it wants no thread.
+                Ok(conn) => match opened.send(Ok(())) {
+                    Ok(()) => body(conn),
+                    Err(_) => tracing::debug!("the queue's opener went away"),
+                },
+                Err(e) => {
+                    if opened.send(Err(e)).is_err() {
+                        tracing::debug!("the queue's opener went away");
+                    }
+                }
+            }
+        })?;
+    opening.recv().map_err(|_| stopped())??;
+    Ok(thread)
+}
+
+/// Waits for a queue thread to end (its channel closed first), reporting a panic.
+fn join(thread: Option<JoinHandle<()>>) {
+    if let Some(thread) = thread
+        && let Err(panic) = thread.join()
+    {
+        tracing::error!(?panic, "a queue thread panicked");
+    }
+}
+
 impl Drop for Worker {
     fn drop(&mut self) {
         self.jobs = None;
-        if let Some(thread) = self.thread.take()
-            && let Err(panic) = thread.join()
-        {
-            tracing::error!(?panic, "a queue thread panicked");
-        }
+        join(self.thread.take());
     }
 }
 
@@ -201,7 +214,8 @@ impl QueueProducer {
     /// `None` for updates of no chat) and returns once it is durable: `true` if it was
     /// queued, `false` if the same update was queued already and is not done yet.
     pub async fn push(&self, update: &RawUpdate, chat: Option<i64>) -> Result<bool, StorageError> {
-        let (account, key, body) = (self.account.clone(), key_of(&update.update), encode(update));
+        let account = self.account.clone();
+        let (key, body) = encode(update);
         self.worker
             .run(move |conn| {
                 let inserted = conn
@@ -226,7 +240,10 @@ impl QueueProducer {
         let account = self.account.clone();
         let rows: Vec<(Option<i64>, Vec<u8>, Vec<u8>)> = updates
             .iter()
-            .map(|(u, chat)| (*chat, key_of(&u.update).to_vec(), encode(u)))
+            .map(|(u, chat)| {
+                let (key, body) = encode(u);
+                (*chat, key.to_vec(), body)
+            })
             .collect();
         self.worker
             .run(move |conn| {
@@ -322,26 +339,11 @@ impl QueueConsumer {
         account: &str,
         config: ConsumerConfig,
     ) -> Result<QueueConsumer, StorageError> {
-        let (url, account) = (url.to_owned(), account.to_owned());
+        let account = account.to_owned();
         let (asks, received) = sync_channel::<Ask>(WAITING);
-        let (opened, opening) = sync_channel(1);
-        let thread = std::thread::Builder::new()
-            .name("oxigram-queue-consumer".into())
-            .spawn(move || {
-                match connect(&url).and_then(|mut c| schema::migrate(&mut c).map(|()| c)) {
-                    Ok(conn) => {
-                        if opened.send(Ok(())).is_ok() {
-                            consume(conn, &account, config, received);
-                        }
-                    }
-                    Err(e) => {
-                        if opened.send(Err(e)).is_err() {
-                            tracing::debug!("the queue's opener went away");
-                        }
-                    }
-                }
-            })?;
-        opening.recv().map_err(|_| stopped())??;
+        let thread = spawn_connected(url, "oxigram-queue-consumer", move |conn| {
+            consume(conn, &account, config, received)
+        })?;
         Ok(QueueConsumer {
             asks: Some(asks),
             thread: Some(thread),
@@ -377,11 +379,7 @@ impl Drop for QueueConsumer {
     fn drop(&mut self) {
         // Rows taken and not done go back to the queue with the transaction.
         self.asks = None;
-        if let Some(thread) = self.thread.take()
-            && let Err(panic) = thread.join()
-        {
-            tracing::error!(?panic, "the queue consumer panicked");
-        }
+        join(self.thread.take());
     }
 }
 
