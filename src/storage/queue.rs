@@ -225,6 +225,16 @@ impl Shared {
         Ok(stored()?.filter(|p| self.queued_peer(p.id).is_none()))
     }
 
+    /// The queued (or being written) peer with `username` (lower case).
+    pub(crate) fn queued_by_username(&self, username: &str) -> Option<PeerRecord> {
+        self.queued_find(|p| p.usernames.iter().any(|u| u.to_lowercase() == username))
+    }
+
+    /// The queued (or being written) user with this phone number.
+    pub(crate) fn queued_by_phone(&self, phone: &str) -> Option<PeerRecord> {
+        self.queued_find(|p| p.phone.as_deref() == Some(phone))
+    }
+
     /// The queued (or being written) record of peer `id`, newest first.
     pub(crate) fn queued_peer(&self, id: i64) -> Option<PeerRecord> {
         let queue = self.lock();
@@ -237,7 +247,7 @@ impl Shared {
     }
 
     /// A queued (or being written) peer that `matches`, the newest first.
-    pub(crate) fn queued_find(&self, matches: impl Fn(&PeerRecord) -> bool) -> Option<PeerRecord> {
+    fn queued_find(&self, matches: impl Fn(&PeerRecord) -> bool) -> Option<PeerRecord> {
         let queue = self.lock();
         let pending = queue.pending.peers.values();
         let flying = queue.in_flight.iter().flat_map(|b| b.peers.values());

@@ -387,9 +387,7 @@ impl Storage for PostgresStorage {
 
     fn peer_by_username(&self, username: &str) -> Result<Option<PeerRecord>, StorageError> {
         let name = username.to_lowercase();
-        let queued = self
-            .shared
-            .queued_find(|p| p.usernames.iter().any(|u| u.to_lowercase() == name));
+        let queued = self.shared.queued_by_username(&name);
         self.shared.find_peer(
             queued,
             |id| self.stored_peer(PeerKey::Id(id)),
@@ -398,9 +396,7 @@ impl Storage for PostgresStorage {
     }
 
     fn peer_by_phone(&self, phone: &str) -> Result<Option<PeerRecord>, StorageError> {
-        let queued = self
-            .shared
-            .queued_find(|p| p.phone.as_deref() == Some(phone));
+        let queued = self.shared.queued_by_phone(phone);
         self.shared.find_peer(
             queued,
             |id| self.stored_peer(PeerKey::Id(id)),

@@ -236,9 +236,7 @@ impl Storage for SqliteStorage {
 
     fn peer_by_username(&self, username: &str) -> Result<Option<PeerRecord>, StorageError> {
         let name = username.to_lowercase();
-        let queued = self
-            .shared
-            .queued_find(|p| p.usernames.iter().any(|u| u.to_lowercase() == name));
+        let queued = self.shared.queued_by_username(&name);
         let by_id = |id| rows::peer_where(&self.reader(), "id", &id);
         self.shared.find_peer(queued, by_id, || {
             // Bound first: the reader's lock must be free again for `by_id`.
@@ -248,9 +246,7 @@ impl Storage for SqliteStorage {
     }
 
     fn peer_by_phone(&self, phone: &str) -> Result<Option<PeerRecord>, StorageError> {
-        let queued = self
-            .shared
-            .queued_find(|p| p.phone.as_deref() == Some(phone));
+        let queued = self.shared.queued_by_phone(phone);
         let by_id = |id| rows::peer_where(&self.reader(), "id", &id);
         self.shared.find_peer(queued, by_id, || {
             rows::peer_where(&self.reader(), "phone", &phone)
