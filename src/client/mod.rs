@@ -155,16 +155,19 @@ impl Inner {
         }
         self.stopped
             .store(true, std::sync::atomic::Ordering::SeqCst);
-        let slots: Vec<Arc<dcs::Slot>> = {
-            let mut slots = self.slots.lock().unwrap_or_else(|e| e.into_inner());
-            slots.drain().map(|(_, slot)| slot).collect()
-        };
+        let slots = self.take_slots();
         self.dispatcher.request_stop();
         for slot in slots {
             // Closing only tells each connection's driver and waits for its word: no
             // runtime is needed to wait for that.
             futures_executor::block_on(slot.close());
         }
+    }
+
+    /// Every connection's slot, taken out: no request finds them afterwards.
+    fn take_slots(&self) -> Vec<Arc<dcs::Slot>> {
+        let mut slots = self.slots.lock().unwrap_or_else(|e| e.into_inner());
+        slots.drain().map(|(_, slot)| slot).collect()
     }
 
     /// The error for a request made after the client stopped.
@@ -243,11 +246,7 @@ impl Client {
         self.inner
             .stopped
             .store(true, std::sync::atomic::Ordering::SeqCst);
-        let slots: Vec<Arc<Slot>> = {
-            let mut slots = self.inner.slots.lock().unwrap_or_else(|e| e.into_inner());
-            slots.drain().map(|(_, slot)| slot).collect()
-        };
-        for slot in slots {
+        for slot in self.inner.take_slots() {
             slot.close().await;
         }
         self.settle_handed();
