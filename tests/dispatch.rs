@@ -6,8 +6,9 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use oxigram::dispatch::HandlerResult;
+use oxigram::storage::{Change, MemoryStorage, PeerRecord, Session, Storage, StorageError};
 use oxigram::{Message, filters};
-use oxigram_conformance::Env;
+use oxigram_conformance::{BOT_TOKEN, Env};
 
 #[macro_use]
 mod support;
@@ -18,6 +19,7 @@ on_every_runtime!(
     a_bot_answers_a_command_and_stops,
     a_conversation_asks_and_gets_the_answer,
     two_clients_composed_run_until_both_stop,
+    a_handler_still_running_holds_the_saved_update_state_back,
 );
 
 /// Waits on a thread of its own (never on the runtime under test) until `user` has
@@ -146,5 +148,88 @@ async fn two_clients_composed_run_until_both_stop(on: On, env: Arc<Env>) {
         seen,
         ["first", "second"],
         "each bot handled its own message"
+    );
+}
+
+/// A memory session the test reads while the bot writes it.
+struct Shared(Arc<MemoryStorage>);
+
+impl Storage for Shared {
+    fn load(&self) -> Result<Session, StorageError> {
+        self.0.load()
+    }
+    fn save(&self, change: Change) -> Result<(), StorageError> {
+        self.0.save(change)
+    }
+    fn flush(&self) -> Result<(), StorageError> {
+        self.0.flush()
+    }
+    fn peer_by_id(&self, id: i64) -> Result<Option<PeerRecord>, StorageError> {
+        self.0.peer_by_id(id)
+    }
+    fn peer_by_username(&self, name: &str) -> Result<Option<PeerRecord>, StorageError> {
+        self.0.peer_by_username(name)
+    }
+    fn peer_by_phone(&self, phone: &str) -> Result<Option<PeerRecord>, StorageError> {
+        self.0.peer_by_phone(phone)
+    }
+}
+
+/// While one handler still runs, the state saved does not cover its update, however
+/// many later updates the other workers handled meanwhile: a process killed then gets
+/// that update again after a restart. Once it returns, the state covers everything.
+async fn a_handler_still_running_holds_the_saved_update_state_back(on: On, env: Arc<Env>) {
+    let session = Arc::new(MemoryStorage::new());
+    let bot = on
+        .builder(&env, "held")
+        .bot_token(BOT_TOKEN)
+        .storage(Shared(session.clone()))
+        .build()
+        .await
+        .unwrap();
+    // Two workers taking from one queue: "slow" holds one, the other handles the rest.
+    bot.per_chat_order(false).workers(2);
+    let (release, released) = futures_channel::oneshot::channel::<()>();
+    let released = Arc::new(Mutex::new(Some(released)));
+    let release = Arc::new(Mutex::new(Some(release)));
+    let handled: Arc<Mutex<Vec<String>>> = Arc::default();
+    // The saved pts when "check" ran, and the pts of its own message.
+    let at_check: Arc<Mutex<Option<i32>>> = Arc::default();
+    let (seen, saved) = (handled.clone(), at_check.clone());
+    let store = session.clone();
+    bot.on_message(filters::text, move |msg: Message| {
+        let (released, release) = (released.clone(), release.clone());
+        let (seen, saved, store) = (seen.clone(), saved.clone(), store.clone());
+        async move {
+            match msg.text().as_str() {
+                "slow" => {
+                    let wait = released.lock().unwrap().take().expect("one slow message");
+                    wait.await.expect("released by check");
+                    msg.client().stop().await?;
+                }
+                "check" => {
+                    // Everything before it but "slow" was handled by this worker.
+                    let pts = store.load().expect("memory").updates.pts;
+                    *saved.lock().unwrap() = Some(pts);
+                    let go = release.lock().unwrap().take().expect("one check message");
+                    go.send(()).expect("slow waits");
+                }
+                other => seen.lock().unwrap().push(other.to_string()),
+            }
+            HandlerResult::Ok(())
+        }
+    });
+    for text in ["slow", "a", "b", "c", "check"] {
+        env.dc.send_message(env.user, env.bot, text);
+    }
+    bot.run().await.expect("a clean run");
+    assert_eq!(*handled.lock().unwrap(), ["a", "b", "c"]);
+    let at_check = at_check.lock().unwrap().expect("check ran");
+    let after = session.load().unwrap().updates.pts;
+    // Five messages, one pts each: none of them is covered while "slow" runs (before,
+    // the state covered all but the last read when "check" ran).
+    assert!(
+        after - at_check >= 5,
+        "saved pts {at_check} while slow ran, {after} after the run"
     );
 }

@@ -21,7 +21,7 @@ use oxigram_tl::{enums, functions, types};
 use super::Client;
 use crate::error::Error;
 use crate::peers::BareId;
-use crate::storage::{Change, UpdateState};
+use crate::storage::UpdateState;
 use crate::types::{RawUpdate, Update};
 
 /// The first pause before the update reader tries an unreachable home DC again; it
@@ -40,6 +40,8 @@ pub(crate) struct Feed {
     unreachable_streak: AtomicU32,
     /// The sequencer runs (it never stops once started).
     running: AtomicBool,
+    /// States held back for the dispatcher's handlers (see `settle.rs`).
+    pub(super) unsettled: Mutex<super::settle::Unsettled>,
 }
 
 #[derive(Default)]
@@ -72,6 +74,7 @@ impl Feed {
             kick: Kick::default(),
             unreachable_streak: AtomicU32::new(0),
             running: AtomicBool::new(false),
+            unsettled: Mutex::default(),
         }
     }
 
@@ -481,6 +484,8 @@ impl Client {
     /// The reader stops: the last update it was handed counts as handled.
     pub(crate) fn settle_handed(&self) {
         let handed = std::mem::take(&mut self.inner.feed.lock().handed);
+        // What the dispatcher's handlers still hold is older than the last update read.
+        self.inner.feed.save_all_held(&self.inner);
         for change in handed {
             self.save_update_state(change);
         }
@@ -494,22 +499,16 @@ impl Client {
     }
 
     fn save_update_state(&self, change: StateChange) {
-        let change = match change {
-            StateChange::Account(s) => Change::Updates(UpdateState {
-                pts: s.pts,
-                qts: s.qts,
-                date: s.date,
-                seq: s.seq,
-            }),
-            StateChange::Channel(id, pts) => Change::ChannelPts(id, pts),
-            // Kept as pts 0, which the next start skips.
-            StateChange::ChannelRemoved(id) => Change::ChannelPts(id, 0),
-        };
-        // The state is saved again with the next update; a failed write costs a
-        // refetch of what it covered after a restart, never an update.
-        if let Err(e) = self.inner.save(change) {
-            tracing::error!(%e, "could not save the update state");
-        }
+        self.inner.feed.save_state(&self.inner, change);
+    }
+
+    /// Takes the state covering the update just read out of the reader's hands: it is
+    /// saved once the returned ticket is dropped (and every earlier one), not when the
+    /// reader asks for the next update. For the dispatcher, whose reader asks again as
+    /// soon as it queued an update for the workers.
+    pub(crate) fn hold_handed(&self) -> super::settle::Handled {
+        let handed = std::mem::take(&mut self.inner.feed.lock().handed);
+        self.inner.feed.hold(&self.inner, handed)
     }
 
     /// Waits for a pushed update (fed to the sequencer), the sequencer's deadline, or an

@@ -21,6 +21,8 @@ pub(crate) mod net;
 mod proxy;
 mod qr;
 mod session;
+mod settle;
+pub(crate) use settle::Handled;
 #[cfg(feature = "terminal")]
 mod start;
 mod updates;

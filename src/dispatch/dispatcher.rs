@@ -15,6 +15,7 @@ use super::pool::{Pool, PoolClosed, PoolConfig};
 use super::router::Router;
 use super::table::{Hook, Table};
 use crate::Client;
+use crate::client::Handled;
 use crate::client::net::Net;
 use crate::types::{CallbackQuery, Message, Update};
 
@@ -80,7 +81,8 @@ struct Shared {
 
 /// While [`Client::run`] runs.
 struct Running {
-    pool: Arc<Pool<Update>>,
+    /// Each update with the ticket that saves its state once it is handled.
+    pool: Arc<Pool<(Update, Option<Handled>)>>,
     stop: Arc<Latch>,
 }
 
@@ -222,14 +224,25 @@ impl Dispatcher {
     /// queued for the workers while [`Client::run`] runs (waiting while the queue is
     /// full), handled before returning otherwise.
     pub async fn dispatch(&self, update: Update) -> Result<(), PoolClosed> {
+        self.dispatch_held(update, None).await
+    }
+
+    /// [`dispatch`](Self::dispatch), with the ticket that saves the update's state once
+    /// it is handled (or taken by a listener).
+    pub(crate) async fn dispatch_held(
+        &self,
+        update: Update,
+        handled: Option<Handled>,
+    ) -> Result<(), PoolClosed> {
         let Some(update) = self.offer_to_listeners(update).await else {
             return Ok(());
         };
         let pool = lock(&self.shared.running).as_ref().map(|r| r.pool.clone());
         match pool {
-            Some(pool) => pool.submit(update.chat_id(), update).await,
+            Some(pool) => pool.submit(update.chat_id(), (update, handled)).await,
             None => {
                 self.handle(update).await;
+                drop(handled);
                 Ok(())
             }
         }
@@ -356,9 +369,13 @@ impl Dispatcher {
         let pool = Pool::start(
             &*self.shared.net,
             self.config(),
-            Arc::new(move |update| {
+            Arc::new(move |(update, handled): (Update, Option<Handled>)| {
                 let worker = worker.clone();
-                Box::pin(async move { worker.handle(update).await })
+                Box::pin(async move {
+                    worker.handle(update).await;
+                    // Handled (its panics are caught inside): its state may be saved.
+                    drop(handled);
+                })
             }),
         );
         let stop = Arc::new(Latch::new());

@@ -89,8 +89,17 @@ impl Client {
     ///
     /// On blocking sockets: `app.run().wait()`. From the first run on, SIGINT and
     /// SIGTERM no longer end the process at once (see [`idle`](super::idle)).
+    ///
+    /// The update state is saved once an update's handler returned (or a listener took
+    /// it) and every update before it was handled, not when it was queued for the
+    /// workers: a process killed while handlers run gets their updates again after a
+    /// restart. A handler that runs longer than a minute, or on while 10,000 later
+    /// updates come (a conversation waiting for an answer, say), stops holding the state
+    /// back once a later update comes, with a warning.
     pub async fn run(&self) -> crate::Result<()> {
-        self.run_with(Feed(self.clone())).await
+        // The client's own updates: each one's state is saved once its handler is done.
+        self.run_loop(Arc::new(Feed(self.clone())), true, Some(self.clone()))
+            .await
     }
 
     /// [`Client::run`], with updates from `source` instead of the server.
@@ -104,6 +113,17 @@ impl Client {
         source: Arc<dyn UpdateSource>,
         signals: bool,
     ) -> crate::Result<()> {
+        self.run_loop(source, signals, None).await
+    }
+
+    /// The run loop; `own`: the client whose feed `source` reads, whose update states
+    /// then wait for the handlers.
+    async fn run_loop(
+        &self,
+        source: Arc<dyn UpdateSource>,
+        signals: bool,
+        own: Option<Client>,
+    ) -> crate::Result<()> {
         let dispatcher = self.dispatcher().clone();
         let stop = dispatcher.begin()?;
         dispatcher.run_hooks(|t| &t.hooks.start, self).await;
@@ -112,10 +132,10 @@ impl Client {
         let reader = dispatcher.clone();
         let reader_stop = stop.clone();
         self.inner.net.spawn(Box::pin(async move {
-            let result = read(&reader, &*source, &reader_stop).await;
+            let result = read(&reader, &*source, own.as_ref(), &reader_stop).await;
             // The source holds the client: let it go before saying it is done, so that
             // once `run` returns, dropping the last handle closes the session.
-            drop(source);
+            drop((source, own));
             reader_stop.fire();
             if done.send(result).is_err() {
                 tracing::trace!("the run loop ended before its reader");
@@ -156,18 +176,24 @@ impl Client {
 }
 
 /// Reads updates into the dispatcher until the source ends, fails, or `stop` fires.
+///
+/// With `own` (the client whose feed `source` is), each update goes with the ticket that
+/// saves its state once it is handled: the reader asking for the next update no longer
+/// counts as that.
 async fn read(
     dispatcher: &Dispatcher,
     source: &dyn UpdateSource,
+    own: Option<&Client>,
     stop: &Latch,
 ) -> crate::Result<()> {
+    let held = || own.map(Client::hold_handed);
     loop {
         let next = match select(pin!(stop.wait()), source.next_update()).await {
             Either::Left(_) => {
                 // What was read already is handled, so that nothing is seen twice
                 // after a restart.
                 while let Some(update) = source.next_buffered() {
-                    if let Err(e) = dispatcher.dispatch(update).await {
+                    if let Err(e) = dispatcher.dispatch_held(update, held()).await {
                         tracing::error!(%e, "the dispatcher closed under its reader; an update was not handled");
                         return Ok(());
                     }
@@ -180,7 +206,7 @@ async fn read(
             Ok(Some(update)) => {
                 // The queue closes only after this reader returned, so this fails only
                 // if someone else closed the dispatcher: say so, it is an update lost.
-                if let Err(e) = dispatcher.dispatch(update).await {
+                if let Err(e) = dispatcher.dispatch_held(update, held()).await {
                     tracing::error!(%e, "the dispatcher closed under its reader; an update was not handled");
                     return Ok(());
                 }
