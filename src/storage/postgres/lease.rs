@@ -321,7 +321,8 @@ pub(crate) fn watch_loop(lease: Arc<Lease>, shared: Arc<Shared>) {
     }
 }
 
-fn give_back(url: &str, conn: Option<Client>, lease: &Lease) {
+/// Gives the lease back on `conn`, or on a new connection if there is none.
+pub(crate) fn give_back(url: &str, conn: Option<Client>, lease: &Lease) {
     let conn = match conn {
         Some(c) if !c.is_closed() => Ok(c),
         _ => connect(url),

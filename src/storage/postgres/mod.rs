@@ -61,7 +61,7 @@
 //! # Writes
 //!
 //! As in SQLite: [`Storage::save`] queues (bounded by
-//! [`QUEUE_LIMIT`](super::QUEUE_LIMIT), coalescing as the SQLite module describes), and a
+//! [`QUEUE_LIMIT`], coalescing as the SQLite module describes), and a
 //! writer thread commits everything queued in one transaction. A failed commit is tried
 //! again, on a new connection if the old one broke, for as long as the lease holds.
 //!
@@ -201,8 +201,8 @@ pub struct PostgresStorage {
     shared: Arc<Shared>,
     lease: Arc<Lease>,
     writer: Option<JoinHandle<()>>,
-    renewer: Option<JoinHandle<()>>,
-    watchdog: Option<JoinHandle<()>>,
+    /// Held for its drop: after the writer's (see `Drop`), before the reader's.
+    _lease_threads: LeaseThreads,
     reader: Reader,
 }
 
@@ -260,6 +260,28 @@ impl PostgresStorage {
             "lease taken"
         );
         let shared = Arc::new(Shared::default());
+        // The renewer first: it holds the lease's connection and gives the lease back
+        // when closed, so that from here on a failure to start (the database refusing
+        // another connection, say) lets a standby in at once, not after the lease ran out.
+        let renewer = std::thread::Builder::new()
+            .name("oxigram-lease".into())
+            .spawn({
+                let (url, shared, lease) = (config.url.clone(), shared.clone(), lease.clone());
+                move || lease::renew_loop(url, Some(conn), lease, shared)
+            })
+            .inspect_err(|_| lease::give_back(&config.url, None, &lease))?;
+        let mut lease_threads = LeaseThreads {
+            lease: lease.clone(),
+            threads: vec![renewer],
+        };
+        lease_threads.threads.push(
+            std::thread::Builder::new()
+                .name("oxigram-lease-watch".into())
+                .spawn({
+                    let (shared, lease) = (shared.clone(), lease.clone());
+                    move || lease::watch_loop(lease, shared)
+                })?,
+        );
         let reader = Reader::start(config.url.clone(), connect(&config.url)?)?;
         let writer_conn = connect(&config.url)?;
         let writer = std::thread::Builder::new()
@@ -268,24 +290,11 @@ impl PostgresStorage {
                 let (url, shared, lease) = (config.url.clone(), shared.clone(), lease.clone());
                 move || writer::run(url, writer_conn, shared, lease)
             })?;
-        let renewer = std::thread::Builder::new()
-            .name("oxigram-lease".into())
-            .spawn({
-                let (url, shared, lease) = (config.url.clone(), shared.clone(), lease.clone());
-                move || lease::renew_loop(url, Some(conn), lease, shared)
-            })?;
-        let watchdog = std::thread::Builder::new()
-            .name("oxigram-lease-watch".into())
-            .spawn({
-                let (shared, lease) = (shared.clone(), lease.clone());
-                move || lease::watch_loop(lease, shared)
-            })?;
         Ok(PostgresStorage {
             shared,
             lease,
             writer: Some(writer),
-            renewer: Some(renewer),
-            watchdog: Some(watchdog),
+            _lease_threads: lease_threads,
             reader,
         })
     }
@@ -409,6 +418,26 @@ impl Storage for PostgresStorage {
     }
 }
 
+/// The lease's renewer and watchdog. Dropping this closes the lease (the renewer gives
+/// it back) and waits for them: when the storage closes, after its writer, and when
+/// [`PostgresStorage::open`] fails after taking the lease.
+#[derive(Debug)]
+struct LeaseThreads {
+    lease: Arc<Lease>,
+    threads: Vec<JoinHandle<()>>,
+}
+
+impl Drop for LeaseThreads {
+    fn drop(&mut self) {
+        self.lease.close();
+        for thread in self.threads.drain(..) {
+            if let Err(panic) = thread.join() {
+                tracing::error!(?panic, "a lease thread panicked");
+            }
+        }
+    }
+}
+
 impl Drop for PostgresStorage {
     fn drop(&mut self) {
         // The writer first (it writes what is queued, under the lease), then the lease
@@ -427,15 +456,7 @@ impl Drop for PostgresStorage {
                 "session closed with changes not saved"
             );
         }
-        self.lease.close();
-        for thread in [self.renewer.take(), self.watchdog.take()]
-            .into_iter()
-            .flatten()
-        {
-            if let Err(panic) = thread.join() {
-                tracing::error!(?panic, "a lease thread panicked");
-            }
-        }
+        // The lease goes back as `_lease_threads` drops, after this.
     }
 }
 

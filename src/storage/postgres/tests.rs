@@ -148,6 +148,61 @@ fn a_held_lease_keeps_others_out_and_a_given_back_one_is_taken_at_once() {
 }
 
 #[test]
+fn a_session_that_fails_to_open_after_taking_the_lease_gives_it_back() {
+    let Some(url) = database() else { return };
+    let name = account("open-fails");
+    // A role the database lets open one connection: the lease is taken on it, and the
+    // reader's connection is then refused.
+    let role = format!(
+        "oxigram_one_{}",
+        name.replace(|c: char| !c.is_ascii_alphanumeric(), "_")
+    );
+    let mut admin = connect(&url).unwrap();
+    schema::migrate(&mut admin).unwrap();
+    admin
+        .batch_execute(&format!(
+            "CREATE ROLE \"{role}\" LOGIN CONNECTION LIMIT 1;
+             GRANT USAGE, CREATE ON SCHEMA public TO \"{role}\";
+             GRANT ALL ON ALL TABLES IN SCHEMA public TO \"{role}\";
+             GRANT ALL ON ALL SEQUENCES IN SCHEMA public TO \"{role}\";"
+        ))
+        .unwrap();
+    let parsed: postgres::Config = url.parse().unwrap();
+    let host = match &parsed.get_hosts()[0] {
+        postgres::config::Host::Tcp(host) => host.clone(),
+        other => panic!("the tests' database is reached over TCP, not {other:?}"),
+    };
+    let one = format!(
+        "host={host} port={} dbname={} user={role}",
+        parsed.get_ports()[0],
+        parsed.get_dbname().unwrap_or("postgres"),
+    );
+    let refused = PostgresStorage::open(config(&one, &name, "one connection"));
+    let cleanup = |admin: &mut Client| {
+        admin
+            .batch_execute(&format!("DROP OWNED BY \"{role}\"; DROP ROLE \"{role}\";"))
+            .unwrap()
+    };
+    match refused {
+        Err(StorageError::Database(why)) if why.contains("too many connections") => {}
+        Err(other) => {
+            cleanup(&mut admin);
+            panic!("not the refused connection: {other:?}")
+        }
+        Ok(_) => {
+            cleanup(&mut admin);
+            panic!("a role limited to one connection opened a session")
+        }
+    }
+    // Given back as the open failed: taken at once (the lease is 600 ms long), with the
+    // next token.
+    let next = PostgresStorage::open(config(&url, &name, "next"));
+    cleanup(&mut admin);
+    let next = next.expect("the lease was given back");
+    assert_eq!(next.token(), 2);
+}
+
+#[test]
 fn a_standby_takes_over_once_the_holder_is_gone() {
     let Some(url) = database() else { return };
     let name = account("standby");
