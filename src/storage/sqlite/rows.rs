@@ -294,7 +294,7 @@ fn write_peer(conn: &Connection, new: &PeerRecord) -> rusqlite::Result<()> {
             phone,
             ..new.clone()
         });
-    let merged = merge_peer(old.as_ref(), new);
+    let merged = merge_peer(old.as_ref(), new.clone());
     conn.prepare_cached(
         "INSERT OR REPLACE INTO peers (id, access_hash, kind, phone, updated_at)
          VALUES (?1, ?2, ?3, ?4, ?5)",
