@@ -7,6 +7,7 @@
 //! client_cost run TESTDC [PYTHON]               the whole comparison, then the table
 //! client_cost measure ADDRESS PEM RUNTIME MODE [COUNT]
 //!                                               one measurement in this process
+//! client_cost echo | client_cost floor PORT     the kernel's floor (below)
 //! ```
 //!
 //! COUNT (requests, or idle clients) overrides the default, e.g. to profile one mode
@@ -17,6 +18,10 @@
 //! read after sign-in and warm-up, around the measured requests only. Memory is VmRSS
 //! after connecting IDLE_CLIENTS more clients (each with one request answered) minus
 //! VmRSS before them, in the same process after the same setup.
+//!
+//! The `raw socket floor` row is what one request at a time costs any client in the
+//! kernel alone: a blocking send and receive per round trip to an echo process, with no
+//! protocol and no runtime. A client's one-at-a-time figure cannot go below it.
 
 #[cfg(target_os = "linux")]
 fn main() -> std::process::ExitCode {
@@ -89,8 +94,14 @@ mod cost {
                 println!("{}", measure(runtime, mode, count, config)?);
                 Ok(())
             }
+            ["echo"] => echo(),
+            ["floor", port] => {
+                println!("{}", floor(port.parse()?, SEQUENTIAL)?);
+                Ok(())
+            }
             _ => Err("usage: client_cost run TESTDC [PYTHON] | \
-                      client_cost measure ADDRESS PEM RUNTIME MODE [COUNT]"
+                      client_cost measure ADDRESS PEM RUNTIME MODE [COUNT] | \
+                      client_cost echo | client_cost floor PORT"
                 .into()),
         }
     }
@@ -319,6 +330,54 @@ mod cost {
                 switches: switches - self.cpu.2,
             })
         }
+    }
+
+    // ---- the kernel's floor --------------------------------------------------------
+
+    /// Bytes each way per round trip of the floor: about an encrypted `updates.getState`
+    /// and its answer on the abridged transport.
+    const FLOOR_MESSAGE: usize = 96;
+
+    /// The floor's server: echoes one connection on loopback until it closes; prints its
+    /// port first.
+    fn echo() -> Fallible<()> {
+        use std::io::{Read, Write};
+        let listener = std::net::TcpListener::bind("127.0.0.1:0")?;
+        println!("{}", listener.local_addr()?.port());
+        let (mut peer, _) = listener.accept()?;
+        peer.set_nodelay(true)?;
+        let mut buffer = [0; 4096];
+        loop {
+            let n = peer.read(&mut buffer)?;
+            if n == 0 {
+                return Ok(());
+            }
+            peer.write_all(&buffer[..n])?;
+        }
+    }
+
+    /// What one request at a time costs any client in the kernel: a blocking send and a
+    /// blocking receive of [`FLOOR_MESSAGE`] bytes per round trip to [`echo`], no
+    /// protocol, no runtime, one thread.
+    fn floor(port: u16, n: usize) -> Fallible<Sample> {
+        use std::io::{Read, Write};
+        let mut socket = std::net::TcpStream::connect(("127.0.0.1", port))?;
+        socket.set_nodelay(true)?;
+        let message = [0x5a; FLOOR_MESSAGE];
+        let mut answer = [0; FLOOR_MESSAGE];
+        let mut round_trip = |socket: &mut std::net::TcpStream| -> Fallible<()> {
+            socket.write_all(&message)?;
+            socket.read_exact(&mut answer)?;
+            Ok(())
+        };
+        for _ in 0..n / 10 {
+            round_trip(&mut socket)?;
+        }
+        let meter = Meter::start()?;
+        for _ in 0..n {
+            round_trip(&mut socket)?;
+        }
+        meter.stop(n)
     }
 
     fn sign_in() -> functions::auth::ImportBotAuthorization {
@@ -624,6 +683,14 @@ mod cost {
         }
     }
 
+    /// The medians of the samples' cost per unit and context switches per request.
+    fn medians(samples: &[Sample]) -> (f64, f64) {
+        (
+            median(samples.iter().map(Sample::per_unit).collect()),
+            median(samples.iter().map(Sample::switches_per_request).collect()),
+        )
+    }
+
     fn median(mut values: Vec<f64>) -> f64 {
         values.sort_by(f64::total_cmp);
         values[values.len() / 2]
@@ -678,10 +745,7 @@ mod cost {
                 let samples = (0..REPEATS)
                     .map(|_| sample(command(mode), &format!("{name} {}", mode.name())))
                     .collect::<Fallible<Vec<Sample>>>()?;
-                Ok((
-                    median(samples.iter().map(Sample::per_unit).collect()),
-                    median(samples.iter().map(Sample::switches_per_request).collect()),
-                ))
+                Ok(medians(&samples))
             };
             let pipelined = cpu(Mode::Pipelined)?.0;
             if pipelined_only {
@@ -707,6 +771,7 @@ mod cost {
         if let Some(python) = python {
             rows.push(row("telethon", &|mode| theirs(python, mode), false)?);
         }
+        rows.push(floor_row(&me)?);
         for (rt, arg, name) in RUNTIMES {
             let pipelined_only = rt == Rt::BlockingThreads;
             rows.push(row(name, &|mode| ours(arg, mode), pipelined_only)?);
@@ -714,6 +779,47 @@ mod cost {
         drop(dc);
         print_table(&rows);
         Ok(())
+    }
+
+    /// The kernel's floor for one request at a time, as a row: the median of
+    /// [`REPEATS`] processes, each against an echo process of its own.
+    fn floor_row(me: &std::path::Path) -> Fallible<Row> {
+        let samples = (0..REPEATS)
+            .map(|_| {
+                let mut server = Command::new(me)
+                    .arg("echo")
+                    .stdout(Stdio::piped())
+                    .spawn()?;
+                let measured = (|| {
+                    let mut port = String::new();
+                    BufReader::new(server.stdout.take().ok_or("no stdout")?)
+                        .read_line(&mut port)?;
+                    let mut client = Command::new(me);
+                    client.args(["floor", port.trim()]);
+                    sample(client, "raw socket floor")
+                })();
+                if measured.is_err() {
+                    // Nothing may have connected: the echo would wait for it for ever.
+                    server.kill()?;
+                    server.wait()?;
+                    return measured;
+                }
+                // The echo ends when the measuring process closes its socket.
+                let status = server.wait()?;
+                if !status.success() {
+                    return Err(format!("the echo process failed: {status}").into());
+                }
+                measured
+            })
+            .collect::<Fallible<Vec<Sample>>>()?;
+        let (sequential, switches) = medians(&samples);
+        Ok(Row {
+            name: "raw socket floor",
+            pipelined: f64::NAN,
+            sequential,
+            switches,
+            idle: f64::NAN,
+        })
     }
 
     fn print_table(rows: &[Row]) {
@@ -739,8 +845,10 @@ mod cost {
             "Connection CPU per updates.getState (user + system of the client process, median of \
              {REPEATS} processes):\n{PIPELINED} pipelined ({WINDOW} in flight; blocking: \
              invoke_all of {WINDOW}, and {BLOCKING_THREADS} threads), {SEQUENTIAL} one at a time (with the client \
-             process's context switches per request).\nResident memory per idle connected \
-             client: {IDLE_CLIENTS} clients, one request answered each."
+             process's context switches per request).\nRaw socket floor: {SEQUENTIAL} round trips \
+             of a blocking send and receive of {FLOOR_MESSAGE} bytes to an echo process, no protocol.\n\
+             Resident memory per idle connected client: {IDLE_CLIENTS} clients, one request \
+             answered each."
         );
         println!();
         println!(
