@@ -20,13 +20,13 @@
 //! and remembers them, answer by answer in turn, and prints the ratio as `paired`
 //! (`cargo bench --bench peer_cache -- --warm-up-time 1 --measurement-time 3`). One
 //! measured run on the 2-core machine while it was otherwise idle (load about 1): a cache
-//! that already knows the answers' 10,000 users costs 1.062 times decoding alone; one
+//! that already knows the answers' 10,000 users costs 1.048 times decoding alone; one
 //! that holds 100,000 users (five times the default capacity, beyond the CPU caches),
-//! 1.116 times. Meeting 100,000 users for the first time costs 5.97 times decoding (a
+//! 1.094 times. Meeting 100,000 users for the first time costs 5.21 times decoding (a
 //! record, three index entries and a storage write each), where decoding plus only the
 //! three index entries any cache answering lookups by id, username and phone must make
-//! (maps sized beforehand, no record, no storage) costs 1.75 times: first sightings
-//! cannot come near decoding's cost.
+//! (maps sized beforehand, no record, no storage) costs 1.74 times, and decoding plus
+//! the id map alone 1.121 times: first sightings cannot come near decoding's cost.
 
 mod cache;
 mod carries;
