@@ -22,6 +22,12 @@
 //! other worker takes any row of that chat: a chat's updates are handled one after the
 //! other in the order queued, while different chats go in parallel.
 //!
+//! A worker with nothing to take waits on `LISTEN` ([`CHANNEL`]): queueing rows and
+//! marking rows done announce the account there, so waiting workers look at once; a
+//! look every [`IDLE_POLL`] catches what nobody announced (the rows of a worker that
+//! died). Each look is planned to walk the indexes and stop at the batch's end, so it
+//! costs about the same however many rows wait.
+//!
 //! Requests a handler makes go through the worker's own client: for a bot, the bot
 //! signed in again on a key of its own (its bot token, an in-memory session,
 //! [`no_updates`](crate::client::ClientBuilder::no_updates) so that pushes still go to
@@ -39,19 +45,35 @@
 
 use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
 use std::thread::JoinHandle;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use futures_channel::oneshot;
 use oxigram_tl::{Deserialize, Reader, Serialize, enums};
 use postgres::Client;
+use postgres::fallible_iterator::FallibleIterator;
 use sha2::Digest;
 
 use super::{connect, db_error, schema};
 use crate::storage::StorageError;
 use crate::types::RawUpdate;
 
-/// How long a worker waits between looks at an empty queue, at most.
-pub const IDLE_POLL: Duration = Duration::from_millis(20);
+/// How long a worker waits on an empty queue before it looks again without being told.
+/// Producers and workers announce new and released rows on [`CHANNEL`] (`NOTIFY`),
+/// which wakes waiting workers at once; the look every `IDLE_POLL` catches rows nobody
+/// announced (a dead worker's, given back when its transaction rolled back) and a
+/// caller that stopped waiting.
+pub const IDLE_POLL: Duration = Duration::from_millis(250);
+
+/// [`CHANNEL`], as a literal for the statements that name it.
+macro_rules! channel {
+    () => {
+        "oxigram_queue"
+    };
+}
+
+/// The `LISTEN`/`NOTIFY` channel on which the queue's changes are announced, with the
+/// account's name as the payload.
+pub const CHANNEL: &str = channel!();
 
 /// Calls waiting for a producer's or consumer's thread at most; a caller past that waits
 /// for room.
@@ -218,14 +240,21 @@ impl QueueProducer {
         let (key, body) = encode(update);
         self.worker
             .run(move |conn| {
-                let inserted = conn
-                    .execute(
-                        "INSERT INTO oxigram_update_queue (account, chat, key, body)
-                         VALUES ($1, $2, $3, $4) ON CONFLICT (account, key) DO NOTHING",
+                let row = conn
+                    .query_one(
+                        concat!(
+                            "WITH ins AS (
+                             INSERT INTO oxigram_update_queue (account, chat, key, body)
+                             VALUES ($1, $2, $3, $4) ON CONFLICT (account, key) DO NOTHING
+                             RETURNING 1)
+                         SELECT count(*) FROM ins, LATERAL pg_notify('",
+                            channel!(),
+                            "', $1)"
+                        ),
                         &[&account, &chat, &&key[..], &body],
                     )
                     .map_err(db_error)?;
-                Ok(inserted == 1)
+                Ok(row.get::<_, i64>(0) == 1)
             })
             .await
     }
@@ -251,18 +280,27 @@ impl QueueProducer {
                 let keys: Vec<&[u8]> = rows.iter().map(|r| &r.1[..]).collect();
                 let bodies: Vec<&[u8]> = rows.iter().map(|r| &r.2[..]).collect();
                 // `WITH ORDINALITY` keeps the order given: the sequence numbers follow it.
-                let inserted = conn
-                    .execute(
-                        "INSERT INTO oxigram_update_queue (account, chat, key, body)
-                         SELECT $1, chat, key, body
-                         FROM unnest($2::bigint[], $3::bytea[], $4::bytea[])
-                             WITH ORDINALITY AS u(chat, key, body, n)
-                         ORDER BY n
-                         ON CONFLICT (account, key) DO NOTHING",
+                // Waiting workers are told in the same statement, once per transaction
+                // (PostgreSQL folds equal notifications), and only if a row went in.
+                let row = conn
+                    .query_one(
+                        concat!(
+                            "WITH ins AS (
+                             INSERT INTO oxigram_update_queue (account, chat, key, body)
+                             SELECT $1, chat, key, body
+                             FROM unnest($2::bigint[], $3::bytea[], $4::bytea[])
+                                 WITH ORDINALITY AS u(chat, key, body, n)
+                             ORDER BY n
+                             ON CONFLICT (account, key) DO NOTHING
+                             RETURNING 1)
+                         SELECT count(*) FROM ins, LATERAL pg_notify('",
+                            channel!(),
+                            "', $1)"
+                        ),
                         &[&account, &chats, &keys, &bodies],
                     )
                     .map_err(db_error)?;
-                Ok(inserted as usize)
+                Ok(row.get::<_, i64>(0).max(0) as usize)
             })
             .await
     }
@@ -352,6 +390,11 @@ impl QueueConsumer {
 
     /// Waits for updates and takes up to the configured batch of them. They stay this
     /// worker's until [`done`](Self::done); call `done` before taking again.
+    ///
+    /// The wait ends as soon as a producer or another worker announces rows on
+    /// [`CHANNEL`], or at the latest after [`IDLE_POLL`]. Dropping the future stops
+    /// the wait within `IDLE_POLL` (rows found meanwhile go back to the queue), so a
+    /// `take` raced against a shutdown signal leaves the consumer free to drop.
     pub async fn take(&self) -> Result<Vec<Queued>, StorageError> {
         let (reply, answer) = oneshot::channel();
         self.ask(Ask::Take(reply))?;
@@ -386,7 +429,7 @@ impl Drop for QueueConsumer {
 /// Chats whose oldest row nobody holds: this worker takes those rows (locking them, so
 /// no other worker can take any row of those chats, whose oldest is still there) and
 /// then the rows behind them, in order. Rows of no chat are taken as with no order.
-const TAKE_PER_CHAT: &str = "
+pub(super) const TAKE_PER_CHAT: &str = "
 WITH heads AS (
     SELECT chat FROM oxigram_update_queue q
     WHERE account = $1 AND chat IS NOT NULL AND seq =
@@ -395,13 +438,23 @@ WITH heads AS (
 ), loose AS (
     SELECT seq FROM oxigram_update_queue
     WHERE account = $1 AND chat IS NULL
-    ORDER BY seq LIMIT $3 FOR UPDATE SKIP LOCKED
+    ORDER BY chat, seq LIMIT $3 FOR UPDATE SKIP LOCKED
 )
 SELECT seq, chat, key, body FROM oxigram_update_queue
 WHERE account = $1 AND (chat IN (SELECT chat FROM heads) OR seq IN (SELECT seq FROM loose))
 ORDER BY seq LIMIT $2 FOR UPDATE";
 
-const TAKE_ANY: &str = "
+/// How the consumer's connection plans its looks: walking the indexes in order and
+/// stopping at the batch's end, whatever the table's statistics say. A queue's table is
+/// the planner's worst case: emptied again and again, it is analysed nearly empty, and
+/// a burst then finds it planned as two rows, with a sequential scan per row for each
+/// chat's head: a look over 30,000 queued rows took minutes. Without sequential, bitmap
+/// and sort plans the same look takes under a millisecond. (The connection runs
+/// nothing else.)
+pub(super) const LOOK_PLANS: &str =
+    "SET enable_seqscan = off; SET enable_bitmapscan = off; SET enable_sort = off";
+
+pub(super) const TAKE_ANY: &str = "
 SELECT seq, chat, key, body FROM oxigram_update_queue
 WHERE account = $1 ORDER BY seq LIMIT $2 FOR UPDATE SKIP LOCKED";
 
@@ -413,6 +466,13 @@ fn consume(mut conn: Client, account: &str, config: ConsumerConfig, asks: Receiv
         TAKE_ANY
     };
     let limit = config.batch.max(1) as i64;
+    if let Err(e) = conn.batch_execute(LOOK_PLANS) {
+        tracing::warn!(error = %e, "the queue's looks may be planned badly");
+    }
+    // Announcements come in on this connection from now on, also while a look runs.
+    if let Err(e) = conn.batch_execute(concat!("LISTEN ", channel!())) {
+        tracing::warn!(error = %e, "the queue's announcements are not heard: looking every {IDLE_POLL:?}");
+    }
     // Chats taken at once: a quarter of the batch, so that workers share the chats
     // rather than one taking them all.
     let chats = (limit / 4).max(1);
@@ -427,10 +487,20 @@ fn consume(mut conn: Client, account: &str, config: ConsumerConfig, asks: Receiv
             }
             continue;
         };
-        // Wait for work, looking again now and then, each look a transaction of its
-        // own; the one that finds rows stays open, holding them, until done.
-        let mut pause = Duration::from_millis(1);
+        // Announcements heard while this worker was busy are stale: a look follows.
+        if let Err(e) = drain_news(&mut conn) {
+            if reply.send(Err(e)).is_err() {
+                tracing::debug!("a queue caller went away");
+            }
+            continue;
+        }
+        // Wait for work, looking when told and now and then, each look a transaction of
+        // its own; the one that finds rows stays open, holding them, until done.
         let (mut tx, taken) = loop {
+            if reply.is_canceled() {
+                // The caller stopped waiting: nothing to take for it.
+                break (None, Ok(Vec::new()));
+            }
             let mut tx = match conn.transaction() {
                 Ok(tx) => tx,
                 Err(e) => break (None, Err(db_error(e))),
@@ -443,8 +513,9 @@ fn consume(mut conn: Client, account: &str, config: ConsumerConfig, asks: Receiv
             match result {
                 Ok(rows) if rows.is_empty() => {
                     drop(tx);
-                    std::thread::sleep(pause);
-                    pause = (pause * 2).min(IDLE_POLL);
+                    if let Err(e) = wait_for_news(&mut conn, account) {
+                        break (None, Err(e));
+                    }
                 }
                 Ok(rows) => {
                     let taken = rows.iter().map(row_to_queued).collect();
@@ -477,9 +548,17 @@ fn consume(mut conn: Client, account: &str, config: ConsumerConfig, asks: Receiv
             continue;
         };
         let Some(mut tx) = tx.take() else { continue };
+        // Other workers may wait for the chats these rows held: told on commit.
         let result = tx
-            .execute(
-                "DELETE FROM oxigram_update_queue WHERE account = $1 AND seq = ANY($2)",
+            .query_one(
+                concat!(
+                    "WITH del AS (
+                     DELETE FROM oxigram_update_queue WHERE account = $1 AND seq = ANY($2)
+                     RETURNING 1)
+                 SELECT count(*) FROM del, LATERAL pg_notify('",
+                    channel!(),
+                    "', $1)"
+                ),
                 &[&account, &seqs],
             )
             .and_then(|_| tx.commit())
@@ -488,6 +567,34 @@ fn consume(mut conn: Client, account: &str, config: ConsumerConfig, asks: Receiv
             tracing::debug!("a queue caller went away");
         }
     }
+}
+
+/// Waits until rows of `account` are announced on [`CHANNEL`] (announcements that came
+/// while the last look ran count), or [`IDLE_POLL`] passed; other accounts'
+/// announcements are passed over.
+fn wait_for_news(conn: &mut Client, account: &str) -> Result<(), StorageError> {
+    let until = Instant::now() + IDLE_POLL;
+    let mut notifications = conn.notifications();
+    loop {
+        let left = until.saturating_duration_since(Instant::now());
+        if left.is_zero() {
+            return Ok(());
+        }
+        match notifications.timeout_iter(left).next().map_err(db_error)? {
+            Some(news) if news.payload() == account => return Ok(()),
+            Some(_) => continue,
+            None => return Ok(()),
+        }
+    }
+}
+
+/// Forgets the announcements the connection has received (its buffer grows with every
+/// one heard while the worker handles updates).
+fn drain_news(conn: &mut Client) -> Result<(), StorageError> {
+    let mut pending = conn.notifications();
+    let mut heard = pending.iter();
+    while heard.next().map_err(db_error)?.is_some() {}
+    Ok(())
 }
 
 fn row_to_queued(row: &postgres::Row) -> Result<Queued, StorageError> {

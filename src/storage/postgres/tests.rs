@@ -342,6 +342,7 @@ fn a_renewal_that_hangs_gives_the_lease_up_before_it_runs_out() {
 }
 
 mod queue {
+    use std::future::Future;
     use std::time::Duration;
 
     use futures_executor::block_on;
@@ -441,6 +442,123 @@ mod queue {
             [4]
         );
         waiting.join().unwrap();
+    }
+
+    /// A `take` raced against something else and dropped (a shutdown signal won, say)
+    /// stops waiting: the consumer can be dropped, and the rows queued afterwards go to
+    /// the next taker. Before, the consumer's thread went on looking at the empty queue
+    /// for ever, and dropping the consumer waited for it.
+    #[test]
+    fn a_take_given_up_leaves_the_consumer_free_to_close() {
+        let Some(url) = database() else { return };
+        let name = account("queue-given-up");
+        let consumer = QueueConsumer::open(&url, &name, per_chat(10)).unwrap();
+        {
+            let mut take = std::pin::pin!(consumer.take());
+            let mut cx = std::task::Context::from_waker(std::task::Waker::noop());
+            assert!(
+                take.as_mut().poll(&mut cx).is_pending(),
+                "the queue is empty"
+            );
+        }
+        let (closed, was_closed) = std::sync::mpsc::channel();
+        let closing = std::thread::spawn(move || {
+            drop(consumer);
+            closed.send(()).unwrap();
+        });
+        // A generous bound: the wait looks at the caller every `IDLE_POLL`.
+        was_closed
+            .recv_timeout(Duration::from_secs(10))
+            .expect("the consumer closed");
+        closing.join().unwrap();
+        let producer = QueueProducer::open(&url, &name).unwrap();
+        block_on(producer.push(&status(3, 30), Some(3))).unwrap();
+        let next = QueueConsumer::open(&url, &name, per_chat(10)).unwrap();
+        assert_eq!(was_online(&block_on(next.take()).unwrap()[0].update), 30);
+        block_on(next.done()).unwrap();
+    }
+
+    /// Producers and workers announce the account's queue on `CHANNEL` when rows go in
+    /// and when a worker's are done (releasing the chats it held), so that waiting
+    /// workers look at once; nothing is announced for a repeat that was dropped.
+    #[test]
+    fn queued_and_done_rows_are_announced_to_waiting_workers() {
+        use postgres::fallible_iterator::FallibleIterator;
+
+        let Some(url) = database() else { return };
+        let name = account("queue-news");
+        let mut listener = crate::storage::postgres::connect(&url).unwrap();
+        listener
+            .batch_execute(&format!(
+                "LISTEN {}",
+                crate::storage::postgres::queue::CHANNEL
+            ))
+            .unwrap();
+        // How many times `name` is announced until a second passes without news (the
+        // other tests' accounts are announced on the same channel).
+        let heard = |listener: &mut postgres::Client| -> usize {
+            let mut news = listener.notifications();
+            let mut news = news.timeout_iter(Duration::from_secs(1));
+            let mut times = 0;
+            while let Some(n) = news.next().unwrap() {
+                times += usize::from(n.payload() == name);
+            }
+            times
+        };
+        let producer = QueueProducer::open(&url, &name).unwrap();
+        let update = status(4, 40);
+        assert!(block_on(producer.push(&update, Some(4))).unwrap());
+        assert_eq!(heard(&mut listener), 1);
+        assert!(!block_on(producer.push(&update, Some(4))).unwrap());
+        assert_eq!(heard(&mut listener), 0, "a dropped repeat is not news");
+        let batch = [(status(4, 41), Some(4)), (status(5, 50), Some(5))];
+        assert_eq!(block_on(producer.push_all(&batch)).unwrap(), 2);
+        assert_eq!(heard(&mut listener), 1, "one announcement a batch");
+        let consumer = QueueConsumer::open(&url, &name, per_chat(10)).unwrap();
+        assert_eq!(block_on(consumer.take()).unwrap().len(), 3);
+        assert_eq!(heard(&mut listener), 0, "taking is not news");
+        block_on(consumer.done()).unwrap();
+        assert_eq!(heard(&mut listener), 1);
+    }
+
+    /// The looks stay ordered index scans that stop at the batch's end when the
+    /// statistics say the queue's table is nearly empty (as after a vacuum of an
+    /// emptied queue), so a burst of rows cannot make each look read them all, per chat.
+    #[test]
+    fn looks_walk_the_indexes_whatever_the_statistics_say() {
+        use crate::storage::postgres::queue::{LOOK_PLANS, TAKE_ANY, TAKE_PER_CHAT};
+
+        let Some(url) = database() else { return };
+        let name = account("queue-plans");
+        // Opening the producer creates the tables.
+        let _producer = QueueProducer::open(&url, &name).unwrap();
+        let mut conn = crate::storage::postgres::connect(&url).unwrap();
+        conn.batch_execute(LOOK_PLANS).unwrap();
+        let mut tx = conn.transaction().unwrap();
+        // Statistics as an emptied queue leaves them; undone with the transaction.
+        tx.execute(
+            "UPDATE pg_class SET reltuples = 2, relpages = 7000
+             WHERE relname LIKE 'oxigram_update_queue%' AND relkind IN ('r', 'i')",
+            &[],
+        )
+        .unwrap();
+        let (batch, chats) = (64i64, 16i64);
+        let looks: [(&str, &[&(dyn postgres::types::ToSql + Sync)]); 2] = [
+            (TAKE_PER_CHAT, &[&name, &batch, &chats]),
+            (TAKE_ANY, &[&name, &batch]),
+        ];
+        for (look, params) in looks {
+            let plan: Vec<String> = tx
+                .query(&format!("EXPLAIN {look}"), params)
+                .unwrap()
+                .iter()
+                .map(|row| row.get(0))
+                .collect();
+            let plan = plan.join("\n");
+            for slow in ["Seq Scan", "Bitmap", "Sort"] {
+                assert!(!plan.contains(slow), "{slow} in the plan:\n{plan}");
+            }
+        }
     }
 
     #[test]
