@@ -25,8 +25,15 @@
 //! A worker with nothing to take waits on `LISTEN` ([`CHANNEL`]): queueing rows and
 //! marking rows done announce the account there, so waiting workers look at once; a
 //! look every [`IDLE_POLL`] catches what nobody announced (the rows of a worker that
-//! died). Each look is planned to walk the indexes and stop at the batch's end, so it
-//! costs about the same however many rows wait.
+//! died). Each look is planned to walk the indexes in queue order and stop at the
+//! batch's end, whatever the table's statistics say.
+//!
+//! What announcing costs: PostgreSQL commits notifying transactions one at a time
+//! (a database-wide lock from the announcement to the commit's end), so with `fsync`
+//! on, pushes and `done`s of every account queue behind each other's disk flushes; and
+//! a listening connection inside a transaction (a worker between `take` and `done`)
+//! holds PostgreSQL's notification queue (8 GB by default) back until it commits, so
+//! handlers that run for hours under heavy pushes grow it.
 //!
 //! Requests a handler makes go through the worker's own client: for a bot, the bot
 //! signed in again on a key of its own (its bot token, an in-memory session,
@@ -247,9 +254,9 @@ impl QueueProducer {
                              INSERT INTO oxigram_update_queue (account, chat, key, body)
                              VALUES ($1, $2, $3, $4) ON CONFLICT (account, key) DO NOTHING
                              RETURNING 1)
-                         SELECT count(*) FROM ins, LATERAL pg_notify('",
+                         SELECT count(*), CASE WHEN count(*) > 0 THEN pg_notify('",
                             channel!(),
-                            "', $1)"
+                            "', $1) END FROM ins"
                         ),
                         &[&account, &chat, &&key[..], &body],
                     )
@@ -280,8 +287,8 @@ impl QueueProducer {
                 let keys: Vec<&[u8]> = rows.iter().map(|r| &r.1[..]).collect();
                 let bodies: Vec<&[u8]> = rows.iter().map(|r| &r.2[..]).collect();
                 // `WITH ORDINALITY` keeps the order given: the sequence numbers follow it.
-                // Waiting workers are told in the same statement, once per transaction
-                // (PostgreSQL folds equal notifications), and only if a row went in.
+                // Waiting workers are told in the same statement, once, and only if a
+                // row went in (the `CASE` runs after the count, whatever the plan).
                 let row = conn
                     .query_one(
                         concat!(
@@ -293,9 +300,9 @@ impl QueueProducer {
                              ORDER BY n
                              ON CONFLICT (account, key) DO NOTHING
                              RETURNING 1)
-                         SELECT count(*) FROM ins, LATERAL pg_notify('",
+                         SELECT count(*), CASE WHEN count(*) > 0 THEN pg_notify('",
                             channel!(),
-                            "', $1)"
+                            "', $1) END FROM ins"
                         ),
                         &[&account, &chats, &keys, &bodies],
                     )
@@ -394,7 +401,9 @@ impl QueueConsumer {
     /// The wait ends as soon as a producer or another worker announces rows on
     /// [`CHANNEL`], or at the latest after [`IDLE_POLL`]. Dropping the future stops
     /// the wait within `IDLE_POLL` (rows found meanwhile go back to the queue), so a
-    /// `take` raced against a shutdown signal leaves the consumer free to drop.
+    /// `take` raced against a shutdown signal leaves the consumer free to drop. Rows
+    /// handed over just as the future was dropped stay this worker's: the next `take`
+    /// fails once ("take before the last was done") and they go back to the queue.
     pub async fn take(&self) -> Result<Vec<Queued>, StorageError> {
         let (reply, answer) = oneshot::channel();
         self.ask(Ask::Take(reply))?;
@@ -555,9 +564,9 @@ fn consume(mut conn: Client, account: &str, config: ConsumerConfig, asks: Receiv
                     "WITH del AS (
                      DELETE FROM oxigram_update_queue WHERE account = $1 AND seq = ANY($2)
                      RETURNING 1)
-                 SELECT count(*) FROM del, LATERAL pg_notify('",
+                 SELECT count(*), CASE WHEN count(*) > 0 THEN pg_notify('",
                     channel!(),
-                    "', $1)"
+                    "', $1) END FROM del"
                 ),
                 &[&account, &seqs],
             )
