@@ -82,6 +82,22 @@ macro_rules! channel {
 /// account's name as the payload.
 pub const CHANNEL: &str = channel!();
 
+/// `$change` (an `INSERT` or `DELETE` of the account `$1`'s rows), answering with how
+/// many rows it changed, and announcing the account on [`CHANNEL`] in the same
+/// statement, once, and only if a row changed: the `CASE` runs after the count, so no
+/// plan can announce an empty change.
+macro_rules! announced {
+    ($change:literal) => {
+        concat!(
+            "WITH changed AS (",
+            $change,
+            " RETURNING 1) SELECT count(*), CASE WHEN count(*) > 0 THEN pg_notify('",
+            channel!(),
+            "', $1) END FROM changed"
+        )
+    };
+}
+
 /// Calls waiting for a producer's or consumer's thread at most; a caller past that waits
 /// for room.
 const WAITING: usize = 64;
@@ -249,14 +265,9 @@ impl QueueProducer {
             .run(move |conn| {
                 let row = conn
                     .query_one(
-                        concat!(
-                            "WITH ins AS (
-                             INSERT INTO oxigram_update_queue (account, chat, key, body)
-                             VALUES ($1, $2, $3, $4) ON CONFLICT (account, key) DO NOTHING
-                             RETURNING 1)
-                         SELECT count(*), CASE WHEN count(*) > 0 THEN pg_notify('",
-                            channel!(),
-                            "', $1) END FROM ins"
+                        announced!(
+                            "INSERT INTO oxigram_update_queue (account, chat, key, body)
+                             VALUES ($1, $2, $3, $4) ON CONFLICT (account, key) DO NOTHING"
                         ),
                         &[&account, &chat, &&key[..], &body],
                     )
@@ -287,22 +298,15 @@ impl QueueProducer {
                 let keys: Vec<&[u8]> = rows.iter().map(|r| &r.1[..]).collect();
                 let bodies: Vec<&[u8]> = rows.iter().map(|r| &r.2[..]).collect();
                 // `WITH ORDINALITY` keeps the order given: the sequence numbers follow it.
-                // Waiting workers are told in the same statement, once, and only if a
-                // row went in (the `CASE` runs after the count, whatever the plan).
                 let row = conn
                     .query_one(
-                        concat!(
-                            "WITH ins AS (
-                             INSERT INTO oxigram_update_queue (account, chat, key, body)
+                        announced!(
+                            "INSERT INTO oxigram_update_queue (account, chat, key, body)
                              SELECT $1, chat, key, body
                              FROM unnest($2::bigint[], $3::bytea[], $4::bytea[])
                                  WITH ORDINALITY AS u(chat, key, body, n)
                              ORDER BY n
-                             ON CONFLICT (account, key) DO NOTHING
-                             RETURNING 1)
-                         SELECT count(*), CASE WHEN count(*) > 0 THEN pg_notify('",
-                            channel!(),
-                            "', $1) END FROM ins"
+                             ON CONFLICT (account, key) DO NOTHING"
                         ),
                         &[&account, &chats, &keys, &bodies],
                     )
@@ -560,14 +564,7 @@ fn consume(mut conn: Client, account: &str, config: ConsumerConfig, asks: Receiv
         // Other workers may wait for the chats these rows held: told on commit.
         let result = tx
             .query_one(
-                concat!(
-                    "WITH del AS (
-                     DELETE FROM oxigram_update_queue WHERE account = $1 AND seq = ANY($2)
-                     RETURNING 1)
-                 SELECT count(*), CASE WHEN count(*) > 0 THEN pg_notify('",
-                    channel!(),
-                    "', $1) END FROM del"
-                ),
+                announced!("DELETE FROM oxigram_update_queue WHERE account = $1 AND seq = ANY($2)"),
                 &[&account, &seqs],
             )
             .and_then(|_| tx.commit())
