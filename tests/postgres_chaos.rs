@@ -500,6 +500,13 @@ mod parent {
             );
             std::thread::sleep(Duration::from_millis(200));
         };
+        // Every kill's successors are in before the workers go: a kill in the last
+        // moments may leave accounts with nothing more to handle, which only a live
+        // worker can take over.
+        let mut longest = Duration::ZERO;
+        for takeover in takeovers {
+            longest = longest.max(takeover.join().unwrap().unwrap());
+        }
         for (_, mut child) in workers {
             child.kill().unwrap();
             child.wait().unwrap();
@@ -522,10 +529,6 @@ mod parent {
             );
         }
         repeats += handled.len() - expected.len();
-        let mut longest = Duration::ZERO;
-        for takeover in takeovers {
-            longest = longest.max(takeover.join().unwrap().unwrap());
-        }
         println!(
             "chaos: {} handlings of {} messages ({repeats} repeated after a kill); \
              slowest takeover {longest:?} (lease {LEASE:?})",
